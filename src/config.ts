@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+const boolean = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((value) => ["true", "1", "yes"].includes(value));
+
+const repoSlug = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must look like owner/name");
+
+/** Every environment variable Baton reads, in one place. */
+const EnvSchema = z.object({
+  APP_ID: z.coerce.number().int().positive().optional(),
+  PRIVATE_KEY: z.string().min(1).optional(),
+  PRIVATE_KEY_PATH: z.string().min(1).optional(),
+  WEBHOOK_SECRET: z.string().min(1).optional(),
+  GHE_HOST: z.string().min(1).optional(),
+  GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("localhost"),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
+  BATON_REPO: repoSlug.optional(),
+  BATON_DB: z.string().min(1).default("./data/baton.db"),
+  BATON_MAX_DEPTH: z.coerce.number().int().min(1).max(8).default(5),
+  BATON_WRITE_SPACING_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  BATON_GITHUB_RETRY_BUDGET_S: z.coerce.number().int().min(0).max(600).default(5),
+  BATON_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  BATON_KEY_PEPPER: z.string().min(16).optional(),
+  BATON_MAX_BODY: z.string().regex(/^\d+(kb|mb)$/i).default("1mb"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  github: {
+    appId: number | undefined;
+    privateKey: string | undefined;
+    webhookSecret: string | undefined;
+    /** REST base URL (`undefined` = api.github.com). */
+    baseUrl: string | undefined;
+    owner: string;
+    repo: string;
+    writeSpacingMs: number;
+    /** How long (s) one API call may wait for GitHub's rate limits before answering 503. */
+    retryBudgetSeconds: number;
+  };
+  server: { port: number; host: string; maxBody: string; rateLimitPerMinute: number };
+  store: { path: string };
+  tasks: { maxDepth: number };
+  keyPepper: string | undefined;
+  logLevel: Env["LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads the environment once. Throws a ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`Invalid ${name}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  let privateKey = e.PRIVATE_KEY?.replace(/\\n/g, "\n");
+  if (!privateKey && e.PRIVATE_KEY_PATH) {
+    try {
+      privateKey = readFileSync(e.PRIVATE_KEY_PATH, "utf8");
+    } catch {
+      throw new ConfigError(`Invalid PRIVATE_KEY_PATH: cannot read ${e.PRIVATE_KEY_PATH}`);
+    }
+  }
+  if (e.APP_ID && !e.BATON_REPO) {
+    throw new ConfigError("Missing BATON_REPO: set it to the owner/name of the repository that holds the tasks");
+  }
+  const [owner = "", repo = ""] = (e.BATON_REPO ?? "/").split("/");
+  return {
+    github: {
+      appId: e.APP_ID,
+      privateKey,
+      webhookSecret: e.WEBHOOK_SECRET,
+      baseUrl: e.GHE_HOST ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}/api/v3` : undefined,
+      owner,
+      repo,
+      writeSpacingMs: e.BATON_WRITE_SPACING_MS,
+      retryBudgetSeconds: e.BATON_GITHUB_RETRY_BUDGET_S,
+    },
+    server: {
+      port: e.PORT,
+      host: e.HOST,
+      maxBody: e.BATON_MAX_BODY,
+      rateLimitPerMinute: e.BATON_RATE_LIMIT_PER_MINUTE,
+    },
+    store: { path: e.BATON_DB },
+    tasks: { maxDepth: e.BATON_MAX_DEPTH },
+    keyPepper: e.BATON_KEY_PEPPER,
+    logLevel: e.LOG_LEVEL,
+  };
+}
