@@ -27,7 +27,10 @@ const EnvSchema = z.object({
   BATON_GITHUB_RETRY_BUDGET_S: z.coerce.number().int().min(0).max(600).default(5),
   BATON_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   BATON_KEY_PEPPER: z.string().min(16).optional(),
-  BATON_MAX_BODY: z.string().regex(/^\d+(kb|mb)$/i).default("1mb"),
+  BATON_MAX_BODY: z
+    .string()
+    .regex(/^\d+(kb|mb)$/i)
+    .default("1mb"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -58,7 +61,9 @@ export class ConfigError extends Error {
 
 /** Reads the environment once. Throws a ConfigError whose message is one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -74,8 +79,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(`Invalid PRIVATE_KEY_PATH: cannot read ${e.PRIVATE_KEY_PATH}`);
     }
   }
+  if (e.APP_ID && !e.WEBHOOK_SECRET) {
+    throw new ConfigError("Missing WEBHOOK_SECRET: set it to the App's webhook secret");
+  }
+  if (e.APP_ID && !privateKey) {
+    throw new ConfigError(
+      "Missing PRIVATE_KEY: set PRIVATE_KEY or PRIVATE_KEY_PATH to the App's private key",
+    );
+  }
   if (e.APP_ID && !e.BATON_REPO) {
-    throw new ConfigError("Missing BATON_REPO: set it to the owner/name of the repository that holds the tasks");
+    throw new ConfigError(
+      "Missing BATON_REPO: set it to the owner/name of the repository that holds the tasks",
+    );
   }
   const [owner = "", repo = ""] = (e.BATON_REPO ?? "/").split("/");
   return {

@@ -19,7 +19,9 @@ export function openDatabase(path: string): Db {
 
 /** Runs each migration not yet applied, each in its own transaction, in version order. */
 export function migrate(db: Db): void {
-  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+  );
   const applied = new Set(
     db.prepare("SELECT version FROM schema_migrations").pluck().all() as number[],
   );

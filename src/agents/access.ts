@@ -1,0 +1,33 @@
+import { errors } from "../errors.js";
+import type { Role } from "./agent-schema.js";
+
+/** Who is calling, as the HTTP layer authenticated it. */
+export interface Caller {
+  id: string;
+  role: Role;
+}
+
+export interface Ownership {
+  created_by_agent_id: string | null;
+  assigned_to_agent_id: string | null;
+}
+
+const involves = (caller: Caller, task: Ownership) =>
+  task.created_by_agent_id === caller.id || task.assigned_to_agent_id === caller.id;
+
+/** Roles per DESIGN §7: workers see what they created or hold; coordinators read all; admins do all. */
+export function canRead(caller: Caller, task: Ownership): boolean {
+  return caller.role !== "worker" || involves(caller, task);
+}
+
+export function canWrite(caller: Caller, task: Ownership): boolean {
+  return caller.role === "admin" || involves(caller, task);
+}
+
+export function canComment(caller: Caller, task: Ownership): boolean {
+  return caller.role !== "worker" || involves(caller, task);
+}
+
+export function requireAdmin(caller: Caller, what: string): void {
+  if (caller.role !== "admin") throw errors.forbidden(`Only an admin agent may ${what}`);
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { AgentIdSchema } from "../tasks/task-schema.js";
+
+export const RoleSchema = z.enum(["worker", "coordinator", "admin"]);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const AgentCreateSchema = z
+  .object({
+    name: AgentIdSchema,
+    display_name: z.string().trim().min(1).max(100).nullish(),
+    description: z.string().max(1000).nullish(),
+    role: RoleSchema.optional(),
+    is_admin: z.boolean().optional(),
+  })
+  .meta({ id: "AgentCreate" });
+export type AgentCreate = z.infer<typeof AgentCreateSchema>;
+
+export const AgentUpdateSchema = z
+  .object({
+    display_name: z.string().trim().min(1).max(100).nullish(),
+    description: z.string().max(1000).nullish(),
+    role: RoleSchema.optional(),
+    is_admin: z.boolean().optional(),
+    active: z.boolean().optional(),
+  })
+  .meta({ id: "AgentUpdate" });
+export type AgentUpdate = z.infer<typeof AgentUpdateSchema>;
+
+export const AgentSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    display_name: z.string().nullable(),
+    description: z.string().nullable(),
+    role: RoleSchema,
+    is_admin: z.boolean(),
+    permissions: z.array(z.string()),
+    active: z.boolean(),
+    key_prefix: z.string(),
+    created_at: z.string(),
+    last_seen_at: z.string().nullable(),
+    api_key: z.string().optional().describe("Only in the answers to create and rotate-key."),
+  })
+  .meta({ id: "Agent" });
+export type Agent = z.infer<typeof AgentSchema>;
+
+/** Role → what the role may do (Delega's `permissions` field). */
+export const PERMISSIONS: Record<Role, string[]> = {
+  worker: ["tasks:own", "tasks:delegate"],
+  coordinator: ["tasks:own", "tasks:delegate", "tasks:read_all", "tasks:comment_all"],
+  admin: ["tasks:all", "agents:manage", "projects:manage", "webhooks:manage"],
+};

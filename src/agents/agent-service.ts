@@ -1,0 +1,147 @@
+import { errors } from "../errors.js";
+import type { AgentRecord, AgentStore } from "../store/agent-store.js";
+import {
+  PERMISSIONS,
+  type Agent,
+  type AgentCreate,
+  type AgentUpdate,
+  type Role,
+} from "./agent-schema.js";
+import { generateApiKey, hashApiKey, hashesEqual, visiblePrefix } from "./api-keys.js";
+
+export interface AgentServiceOptions {
+  store: AgentStore;
+  pepper: string;
+  now?: () => Date;
+}
+
+export function toAgent(record: AgentRecord, apiKey?: string): Agent {
+  return {
+    id: record.id,
+    name: record.name,
+    display_name: record.display_name,
+    description: record.description,
+    role: record.role,
+    is_admin: record.role === "admin",
+    permissions: PERMISSIONS[record.role],
+    active: record.active,
+    key_prefix: record.key_prefix,
+    created_at: record.created_at,
+    last_seen_at: record.last_seen_at,
+    ...(apiKey ? { api_key: apiKey } : {}),
+  };
+}
+
+const roleOf = (input: {
+  role?: Role | undefined;
+  is_admin?: boolean | undefined;
+}): Role | undefined =>
+  input.role ??
+  (input.is_admin === true ? "admin" : input.is_admin === false ? "worker" : undefined);
+
+/** Identities and keys. Keys are shown once; only their keyed hash is kept. */
+export class AgentService {
+  readonly #store: AgentStore;
+  readonly #pepper: string;
+  readonly #now: () => Date;
+
+  constructor(options: AgentServiceOptions) {
+    this.#store = options.store;
+    this.#pepper = options.pepper;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  create(input: AgentCreate): { agent: Agent; apiKey: string } {
+    if (this.#store.get(input.name)) {
+      throw errors.conflict("agent_exists", `An agent named "${input.name}" already exists`);
+    }
+    const apiKey = generateApiKey();
+    const at = this.#now().toISOString();
+    const record: AgentRecord = {
+      id: input.name,
+      name: input.name,
+      display_name: input.display_name ?? null,
+      description: input.description ?? null,
+      role: roleOf(input) ?? "worker",
+      active: true,
+      key_prefix: visiblePrefix(apiKey),
+      key_hash: hashApiKey(apiKey, this.#pepper),
+      created_at: at,
+      updated_at: at,
+      last_seen_at: null,
+    };
+    this.#store.insert(record);
+    return { agent: toAgent(record, apiKey), apiKey };
+  }
+
+  /** The active agent holding this key, or undefined. Constant-time on the hash. */
+  authenticate(apiKey: string): AgentRecord | undefined {
+    const hash = hashApiKey(apiKey, this.#pepper);
+    const record = this.#store.byKeyHash(hash);
+    if (!record || !record.active || !hashesEqual(record.key_hash, hash)) return undefined;
+    const now = this.#now();
+    // Writing on every request would serialise reads on the database; once a minute is enough.
+    if (!record.last_seen_at || now.getTime() - Date.parse(record.last_seen_at) > 60_000) {
+      this.#store.touch(record.id, now.toISOString());
+    }
+    return record;
+  }
+
+  get(id: string): AgentRecord {
+    const record = this.#store.get(id);
+    if (!record) throw errors.notFound("agent_not_found", `No agent "${id}"`);
+    return record;
+  }
+
+  find(id: string): AgentRecord | undefined {
+    return this.#store.get(id);
+  }
+
+  /** The agent a task may be given to: it must exist and be active. */
+  requireAssignable(id: string): AgentRecord {
+    const record = this.#store.get(id);
+    if (!record)
+      throw errors.unprocessable("unknown_agent", `No agent "${id}" to assign the task to`, {
+        field: "assigned_to_agent_id",
+      });
+    if (!record.active)
+      throw errors.unprocessable("agent_inactive", `Agent "${id}" is deactivated`, {
+        field: "assigned_to_agent_id",
+      });
+    return record;
+  }
+
+  list(): AgentRecord[] {
+    return this.#store.list();
+  }
+
+  update(id: string, input: AgentUpdate): AgentRecord {
+    this.get(id);
+    const role = roleOf(input);
+    return this.#store.update(id, {
+      display_name: input.display_name === undefined ? undefined : input.display_name,
+      description: input.description === undefined ? undefined : input.description,
+      role,
+      active: input.active,
+      updated_at: this.#now().toISOString(),
+    })!;
+  }
+
+  /** Deactivates: the key fails at once; the id stays reserved so history keeps its meaning. */
+  deactivate(id: string): void {
+    this.get(id);
+    this.#store.update(id, { active: false, updated_at: this.#now().toISOString() });
+  }
+
+  rotateKey(id: string): { agent: Agent; apiKey: string } {
+    const record = this.get(id);
+    if (!record.active) throw errors.conflict("agent_inactive", `Agent "${id}" is deactivated`);
+    const apiKey = generateApiKey();
+    const updated = this.#store.update(id, {
+      key_hash: hashApiKey(apiKey, this.#pepper),
+      key_prefix: visiblePrefix(apiKey),
+      updated_at: this.#now().toISOString(),
+    })!;
+    return { agent: toAgent(updated, apiKey), apiKey };
+  }
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+/** The parts of GitHub's REST objects Baton reads; parsed at the boundary. */
+export const GitHubUserSchema = z.object({
+  login: z.string(),
+  type: z.string().optional(),
+  id: z.number().optional(),
+});
+
+export const GitHubLabelSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  color: z.string().nullish(),
+  description: z.string().nullish(),
+});
+export type GitHubLabel = z.infer<typeof GitHubLabelSchema>;
+
+export const GitHubIssueSchema = z.object({
+  id: z.number(),
+  node_id: z.string(),
+  number: z.number(),
+  title: z.string(),
+  body: z.string().nullable(),
+  state: z.enum(["open", "closed"]),
+  state_reason: z.string().nullish(),
+  labels: z.array(
+    z.union([
+      z.string().transform((name) => ({ name, id: 0 })),
+      GitHubLabelSchema.pick({ name: true, id: true }),
+    ]),
+  ),
+  user: GitHubUserSchema.nullable(),
+  author_association: z.string().optional(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  closed_at: z.string().nullable(),
+  html_url: z.string(),
+  pull_request: z.unknown().optional(),
+  performed_via_github_app: z.object({ id: z.number() }).nullish(),
+});
+export type GitHubIssue = z.infer<typeof GitHubIssueSchema>;
+
+export const GitHubCommentSchema = z.object({
+  id: z.number(),
+  body: z.string().nullish(),
+  user: GitHubUserSchema.nullable(),
+  author_association: z.string().optional(),
+  created_at: z.string(),
+  html_url: z.string(),
+  performed_via_github_app: z.object({ id: z.number() }).nullish(),
+});
+export type GitHubComment = z.infer<typeof GitHubCommentSchema>;

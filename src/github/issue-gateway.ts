@@ -1,0 +1,302 @@
+import { z } from "zod";
+import { errors } from "../errors.js";
+import { definitionFor, type LabelDefinition } from "../tasks/labels.js";
+import { EtagCache } from "./etag-cache.js";
+import {
+  GitHubCommentSchema,
+  GitHubIssueSchema,
+  GitHubLabelSchema,
+  type GitHubComment,
+  type GitHubIssue,
+  type GitHubLabel,
+} from "./github-types.js";
+import { isAmbiguous, mapGitHubError } from "./map-github-error.js";
+import type { Octokit } from "./octokit.js";
+
+export interface IssueWrite {
+  title?: string;
+  body?: string;
+  labels?: string[];
+  state?: "open" | "closed";
+  state_reason?: "completed" | "not_planned" | "reopened";
+}
+
+export interface IssueListQuery {
+  state: "open" | "closed" | "all";
+  labels?: string[];
+}
+
+export interface GatewayOptions {
+  owner: string;
+  repo: string;
+  octokit: () => Promise<Octokit>;
+}
+
+interface Page {
+  data: unknown;
+  headers: Record<string, string | number | undefined>;
+}
+
+const PER_PAGE = 100;
+
+/**
+ * All of Baton's GitHub I/O for the task repository. Reads are conditional (a `304` costs no rate
+ * limit); writes go through Octokit's per-installation write queue; nothing uses the search API.
+ */
+export class IssueGateway {
+  readonly owner: string;
+  readonly repo: string;
+  readonly #octokit: () => Promise<Octokit>;
+  readonly #cache = new EtagCache<{ data: unknown; link: string | undefined }>();
+  #knownLabels: Map<string, GitHubLabel> | undefined;
+
+  constructor(options: GatewayOptions) {
+    this.owner = options.owner;
+    this.repo = options.repo;
+    this.#octokit = options.octokit;
+  }
+
+  /** Creates an issue. Never retried blindly: if GitHub's answer is lost, look for `nonce` instead. */
+  async createIssue(
+    write: Required<Pick<IssueWrite, "title" | "body" | "labels">>,
+    nonce: string,
+  ): Promise<GitHubIssue> {
+    await this.ensureLabels(write.labels);
+    const octokit = await this.#octokit();
+    try {
+      const res = await octokit.request("POST /repos/{owner}/{repo}/issues", {
+        owner: this.owner,
+        repo: this.repo,
+        ...write,
+        request: { retries: 0 },
+      });
+      return this.#remember(res, GitHubIssueSchema.parse(res.data));
+    } catch (error) {
+      if (!isAmbiguous(error)) throw mapGitHubError(error);
+      const found = await this.findRecentByNonce(nonce).catch(() => null);
+      if (found) return found;
+      throw mapGitHubError(error);
+    }
+  }
+
+  /** Looks through the newest issues for one whose metadata carries `nonce` (no search API: it lags). */
+  async findRecentByNonce(nonce: string): Promise<GitHubIssue | null> {
+    const octokit = await this.#octokit();
+    const res = await octokit.request("GET /repos/{owner}/{repo}/issues", {
+      owner: this.owner,
+      repo: this.repo,
+      state: "all",
+      sort: "created",
+      direction: "desc",
+      per_page: 30,
+    });
+    const needle = `"nonce":"${nonce}"`;
+    const issues = z.array(GitHubIssueSchema).parse(res.data);
+    return issues.find((issue) => issue.body?.includes(needle)) ?? null;
+  }
+
+  async getIssue(number: number): Promise<GitHubIssue | null> {
+    const page = await this.#conditionalGet(`GET /repos/{owner}/{repo}/issues/{issue_number}`, {
+      issue_number: number,
+    });
+    if (!page) return null;
+    const issue = GitHubIssueSchema.parse(page.data);
+    return issue.pull_request ? null : issue;
+  }
+
+  async updateIssue(number: number, write: IssueWrite): Promise<GitHubIssue> {
+    if (write.labels) await this.ensureLabels(write.labels);
+    const octokit = await this.#octokit();
+    try {
+      const res = await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        ...write,
+      });
+      return this.#remember(res, GitHubIssueSchema.parse(res.data), number);
+    } catch (error) {
+      throw mapGitHubError(error);
+    }
+  }
+
+  /** Every issue matching the query, 100 per request, each page conditional. */
+  async listIssues(query: IssueListQuery): Promise<GitHubIssue[]> {
+    const params: Record<string, string | number> = {
+      state: query.state,
+      per_page: PER_PAGE,
+      sort: "created",
+      direction: "desc",
+    };
+    if (query.labels?.length) params.labels = query.labels.join(",");
+    const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues", params);
+    return pages
+      .flatMap((data) => z.array(GitHubIssueSchema).parse(data))
+      .filter((issue) => !issue.pull_request);
+  }
+
+  async listComments(number: number): Promise<GitHubComment[]> {
+    const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      issue_number: number,
+      per_page: PER_PAGE,
+    });
+    return pages.flatMap((data) => z.array(GitHubCommentSchema).parse(data));
+  }
+
+  async createComment(number: number, body: string): Promise<GitHubComment> {
+    const octokit = await this.#octokit();
+    try {
+      const res = await octokit.request(
+        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        {
+          owner: this.owner,
+          repo: this.repo,
+          issue_number: number,
+          body,
+        },
+      );
+      return GitHubCommentSchema.parse(res.data);
+    } catch (error) {
+      throw mapGitHubError(error);
+    }
+  }
+
+  async listLabels(): Promise<GitHubLabel[]> {
+    const pages = await this.#allPages("GET /repos/{owner}/{repo}/labels", { per_page: PER_PAGE });
+    const labels = pages.flatMap((data) => z.array(GitHubLabelSchema).parse(data));
+    this.#knownLabels = new Map(labels.map((label) => [label.name.toLowerCase(), label]));
+    return labels;
+  }
+
+  async findLabel(name: string): Promise<GitHubLabel | undefined> {
+    if (!this.#knownLabels) await this.listLabels();
+    return this.#knownLabels!.get(name.toLowerCase());
+  }
+
+  /**
+   * Makes sure each named label exists with its fixed colour before an issue uses it, so GitHub
+   * never auto-creates a grey one. Known labels cost nothing; the set is read once.
+   */
+  async ensureLabels(names: string[], define?: (name: string) => LabelDefinition): Promise<void> {
+    if (!this.#knownLabels) await this.listLabels();
+    for (const name of names) {
+      if (this.#knownLabels!.has(name.toLowerCase())) continue;
+      await this.createLabel((define ?? definitionFor)(name));
+    }
+  }
+
+  async createLabel(definition: LabelDefinition): Promise<GitHubLabel> {
+    const octokit = await this.#octokit();
+    try {
+      const res = await octokit.request("POST /repos/{owner}/{repo}/labels", {
+        owner: this.owner,
+        repo: this.repo,
+        ...definition,
+      });
+      const label = GitHubLabelSchema.parse(res.data);
+      this.#knownLabels?.set(label.name.toLowerCase(), label);
+      return label;
+    } catch (error) {
+      if ((error as { status?: number }).status === 422) {
+        // Already there (made by someone else meanwhile): re-read the set.
+        await this.listLabels();
+        const label = this.#knownLabels!.get(definition.name.toLowerCase());
+        if (label) return label;
+      }
+      throw mapGitHubError(error);
+    }
+  }
+
+  async updateLabel(name: string, changes: Partial<LabelDefinition>): Promise<GitHubLabel> {
+    const octokit = await this.#octokit();
+    try {
+      const res = await octokit.request("PATCH /repos/{owner}/{repo}/labels/{name}", {
+        owner: this.owner,
+        repo: this.repo,
+        name,
+        new_name: changes.name,
+        color: changes.color,
+        description: changes.description,
+      });
+      const label = GitHubLabelSchema.parse(res.data);
+      this.#knownLabels?.delete(name.toLowerCase());
+      this.#knownLabels?.set(label.name.toLowerCase(), label);
+      return label;
+    } catch (error) {
+      throw mapGitHubError(error);
+    }
+  }
+
+  async deleteLabel(name: string): Promise<void> {
+    const octokit = await this.#octokit();
+    try {
+      await octokit.request("DELETE /repos/{owner}/{repo}/labels/{name}", {
+        owner: this.owner,
+        repo: this.repo,
+        name,
+      });
+      this.#knownLabels?.delete(name.toLowerCase());
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw mapGitHubError(error);
+    }
+  }
+
+  /** A label changed on github.com: forget what we knew so the next use re-reads it. */
+  forgetLabels(): void {
+    this.#knownLabels = undefined;
+  }
+
+  #remember(res: Page, issue: GitHubIssue, number = issue.number): GitHubIssue {
+    const etag = res.headers.etag;
+    this.#cache.set(`issue:${number}`, typeof etag === "string" ? etag : undefined, {
+      data: res.data,
+      link: undefined,
+    });
+    return issue;
+  }
+
+  async #conditionalGet(
+    route: string,
+    params: Record<string, string | number>,
+  ): Promise<Page | null> {
+    const key =
+      route.startsWith("GET /repos/{owner}/{repo}/issues/{issue_number}") &&
+      Object.keys(params).length === 1
+        ? `issue:${params.issue_number}`
+        : `${route} ${JSON.stringify(params)}`;
+    const cached = this.#cache.get(key);
+    const octokit = await this.#octokit();
+    try {
+      const res = await octokit.request(route, {
+        owner: this.owner,
+        repo: this.repo,
+        ...params,
+        headers: cached ? { "if-none-match": cached.etag } : {},
+      });
+      const etag = res.headers.etag;
+      const link = typeof res.headers.link === "string" ? res.headers.link : undefined;
+      this.#cache.set(key, typeof etag === "string" ? etag : undefined, { data: res.data, link });
+      return { data: res.data, headers: res.headers };
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 304 && cached)
+        return { data: cached.value.data, headers: { link: cached.value.link ?? "" } };
+      if (status === 404 || status === 410) {
+        this.#cache.delete(key);
+        return null;
+      }
+      throw mapGitHubError(error);
+    }
+  }
+
+  async #allPages(route: string, params: Record<string, string | number>): Promise<unknown[]> {
+    const pages: unknown[] = [];
+    for (let page = 1; ; page++) {
+      const res = await this.#conditionalGet(route, { ...params, page });
+      if (!res) throw errors.notFound("github_not_found", "Not found on GitHub");
+      pages.push(res.data);
+      if (!/rel="next"/.test(String(res.headers.link ?? ""))) break;
+    }
+    return pages;
+  }
+}

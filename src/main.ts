@@ -1,0 +1,45 @@
+import { Probot, Server, run } from "probot";
+import { ConfigError, loadConfig } from "./config.js";
+import { createOctokitClass } from "./github/octokit.js";
+import { createBatonApp } from "./index.js";
+import { openDatabase } from "./store/database.js";
+
+/** `npm start`: reads the environment once, opens the store, serves the App. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  if (!config.github.appId || !config.github.privateKey) {
+    // No App credentials yet: Probot's setup flow registers the App from app.yml.
+    await run(() => undefined);
+    return;
+  }
+  const db = openDatabase(config.store.path);
+  const server = new Server({
+    port: config.server.port,
+    host: config.server.host,
+    Probot: Probot.defaults({
+      appId: config.github.appId,
+      privateKey: config.github.privateKey,
+      secret: config.github.webhookSecret,
+      baseUrl: config.github.baseUrl,
+      Octokit: createOctokitClass(config.github),
+    }),
+  });
+  await server.load(createBatonApp(config, db));
+  await server.start();
+  const stop = async () => {
+    await server.stop().catch(() => undefined);
+    db.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import type { Config } from "./config.js";
+import { AgentService } from "./agents/agent-service.js";
+import { IssueGateway } from "./github/issue-gateway.js";
+import type { Octokit } from "./github/octokit.js";
+import { SqliteAgentStore } from "./store/agent-store.js";
+import type { Db } from "./store/database.js";
+import { SqliteIdempotencyStore } from "./store/idempotency-store.js";
+import { SqliteJournal } from "./store/journal-store.js";
+import { keyPepper } from "./store/settings-store.js";
+import { ProjectService } from "./tasks/project-service.js";
+import { TaskService } from "./tasks/task-service.js";
+
+export interface Services {
+  db: Db;
+  gateway: IssueGateway;
+  agents: AgentService;
+  projects: ProjectService;
+  tasks: TaskService;
+  idempotency: SqliteIdempotencyStore;
+  journal: SqliteJournal;
+}
+
+/** Wires the services together; the only place that knows every concrete class. */
+export function createServices(config: Config, db: Db, octokit: () => Promise<Octokit>): Services {
+  const gateway = new IssueGateway({
+    owner: config.github.owner,
+    repo: config.github.repo,
+    octokit,
+  });
+  const agents = new AgentService({
+    store: new SqliteAgentStore(db),
+    pepper: keyPepper(db, config.keyPepper),
+  });
+  const projects = new ProjectService(gateway, db);
+  const journal = new SqliteJournal(db);
+  const tasks = new TaskService({
+    gateway,
+    agents,
+    projects,
+    journal,
+    appId: () => config.github.appId,
+  });
+  return {
+    db,
+    gateway,
+    agents,
+    projects,
+    tasks,
+    idempotency: new SqliteIdempotencyStore(db),
+    journal,
+  };
+}

@@ -1,0 +1,88 @@
+import type { Db } from "./database.js";
+import type { Role } from "../agents/agent-schema.js";
+
+export interface AgentRecord {
+  id: string;
+  name: string;
+  display_name: string | null;
+  description: string | null;
+  role: Role;
+  active: boolean;
+  key_prefix: string;
+  key_hash: string;
+  created_at: string;
+  updated_at: string;
+  last_seen_at: string | null;
+}
+
+/** Where agents live. An interface so a PostgreSQL store can replace SQLite. */
+export interface AgentStore {
+  insert(agent: AgentRecord): void;
+  get(id: string): AgentRecord | undefined;
+  byKeyHash(hash: string): AgentRecord | undefined;
+  list(): AgentRecord[];
+  update(
+    id: string,
+    changes: Partial<Omit<AgentRecord, "id" | "created_at">>,
+  ): AgentRecord | undefined;
+  touch(id: string, at: string): void;
+  count(): number;
+}
+
+type Row = Omit<AgentRecord, "active"> & { active: number };
+const toRecord = (row: Row | undefined): AgentRecord | undefined =>
+  row && { ...row, active: row.active === 1 };
+
+export class SqliteAgentStore implements AgentStore {
+  constructor(private readonly db: Db) {}
+
+  insert(agent: AgentRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO agents (id, name, display_name, description, role, active, key_prefix, key_hash, created_at, updated_at, last_seen_at)
+         VALUES (@id, @name, @display_name, @description, @role, @active, @key_prefix, @key_hash, @created_at, @updated_at, @last_seen_at)`,
+      )
+      .run({ ...agent, active: agent.active ? 1 : 0 });
+  }
+
+  get(id: string): AgentRecord | undefined {
+    return toRecord(
+      this.db.prepare("SELECT * FROM agents WHERE id = ?").get(id) as Row | undefined,
+    );
+  }
+
+  byKeyHash(hash: string): AgentRecord | undefined {
+    return toRecord(
+      this.db.prepare("SELECT * FROM agents WHERE key_hash = ?").get(hash) as Row | undefined,
+    );
+  }
+
+  list(): AgentRecord[] {
+    return (this.db.prepare("SELECT * FROM agents ORDER BY created_at, id").all() as Row[]).map(
+      (row) => toRecord(row)!,
+    );
+  }
+
+  update(
+    id: string,
+    changes: Partial<Omit<AgentRecord, "id" | "created_at">>,
+  ): AgentRecord | undefined {
+    const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
+    if (entries.length > 0) {
+      const assignments = entries.map(([key]) => `${key} = @${key}`).join(", ");
+      const values = Object.fromEntries(
+        entries.map(([k, v]) => [k, typeof v === "boolean" ? (v ? 1 : 0) : v]),
+      );
+      this.db.prepare(`UPDATE agents SET ${assignments} WHERE id = @id`).run({ ...values, id });
+    }
+    return this.get(id);
+  }
+
+  touch(id: string, at: string): void {
+    this.db.prepare("UPDATE agents SET last_seen_at = ? WHERE id = ?").run(at, id);
+  }
+
+  count(): number {
+    return this.db.prepare("SELECT COUNT(*) FROM agents").pluck().get() as number;
+  }
+}

@@ -1,0 +1,73 @@
+import type { Db } from "./database.js";
+
+export type Begin =
+  | { kind: "new" }
+  | { kind: "interrupted" }
+  | { kind: "in_flight" }
+  | { kind: "mismatch" }
+  | { kind: "replay"; status: number; body: unknown };
+
+/** Records of `Idempotency-Key` requests, per agent, so a retry returns the first answer. */
+export interface IdempotencyStore {
+  begin(agentId: string, key: string, fingerprint: string): Begin;
+  finish(agentId: string, key: string, status: number, body: unknown): void;
+  forget(agentId: string, key: string): void;
+  purgeOlderThan(iso: string): void;
+}
+
+export class SqliteIdempotencyStore implements IdempotencyStore {
+  /** Keys being handled by this process right now; a pending record not in here was interrupted. */
+  readonly #inFlight = new Set<string>();
+
+  constructor(private readonly db: Db) {}
+
+  begin(agentId: string, key: string, fingerprint: string): Begin {
+    const id = `${agentId}\u0000${key}`;
+    return this.db.transaction((): Begin => {
+      const row = this.db
+        .prepare(
+          "SELECT fingerprint, state, status, response FROM idempotency WHERE agent_id = ? AND key = ?",
+        )
+        .get(agentId, key) as
+        | { fingerprint: string; state: string; status: number | null; response: string | null }
+        | undefined;
+      if (!row) {
+        this.db
+          .prepare(
+            "INSERT INTO idempotency (agent_id, key, fingerprint, state, created_at) VALUES (?, ?, ?, 'pending', ?)",
+          )
+          .run(agentId, key, fingerprint, new Date().toISOString());
+        this.#inFlight.add(id);
+        return { kind: "new" };
+      }
+      if (row.fingerprint !== fingerprint) return { kind: "mismatch" };
+      if (row.state === "done")
+        return {
+          kind: "replay",
+          status: row.status ?? 200,
+          body: JSON.parse(row.response ?? "null"),
+        };
+      if (this.#inFlight.has(id)) return { kind: "in_flight" };
+      this.#inFlight.add(id);
+      return { kind: "interrupted" };
+    })();
+  }
+
+  finish(agentId: string, key: string, status: number, body: unknown): void {
+    this.db
+      .prepare(
+        "UPDATE idempotency SET state = 'done', status = ?, response = ? WHERE agent_id = ? AND key = ?",
+      )
+      .run(status, JSON.stringify(body), agentId, key);
+    this.#inFlight.delete(`${agentId}\u0000${key}`);
+  }
+
+  forget(agentId: string, key: string): void {
+    this.db.prepare("DELETE FROM idempotency WHERE agent_id = ? AND key = ?").run(agentId, key);
+    this.#inFlight.delete(`${agentId}\u0000${key}`);
+  }
+
+  purgeOlderThan(iso: string): void {
+    this.db.prepare("DELETE FROM idempotency WHERE created_at < ? AND state = 'done'").run(iso);
+  }
+}

@@ -1,0 +1,201 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import {
+  STATUS_LABELS,
+  agentLabel,
+  depthLabel,
+  isReserved,
+  priorityLabel,
+  projectLabel,
+  type LabelStatus,
+} from "./labels.js";
+import { jsonForComment, render, unrender } from "./untrusted-text.js";
+import type { TaskStatus } from "./task-schema.js";
+
+/**
+ * The issue codec: a task ⇄ an issue's title, labels and body (DESIGN §3). Pure.
+ *
+ * Body layout:
+ *   > Baton task · created by **monitor** · held by **infra** · delegated from #12
+ *
+ *   <description, rendered safe>
+ *
+ *   <!-- baton:v1 {...metadata...} -->
+ */
+export const TITLE_MAX = 256;
+const META_RE = /<!-- baton:v1 (\{.*?\}) -->/gs;
+const HEADER_PREFIX = "> Baton task";
+
+export const TaskMetaSchema = z.object({
+  created_by: z.string().nullable().default(null),
+  root: z.number().int().nullable().default(null),
+  parent: z.number().int().nullable().default(null),
+  depth: z.number().int().min(0).default(0),
+  due_date: z.string().nullable().default(null),
+  due_time: z.string().nullable().default(null),
+  context: z.record(z.string(), z.unknown()).default({}),
+  context_version: z.number().int().default(0),
+  completed_by: z.string().nullable().default(null),
+  /** Unique per create request: finds the issue again if GitHub's answer was lost. */
+  nonce: z.string().nullable().default(null),
+  auto_complete_parent: z.boolean().default(false),
+  /** Exact texts, kept only when the visible ones differ (title cut, text defused). */
+  content: z.string().nullable().default(null),
+  description: z.string().nullable().default(null),
+  description_hash: z.string().nullable().default(null),
+});
+export type TaskMeta = z.infer<typeof TaskMetaSchema>;
+
+/** What the codec needs to write an issue. */
+export interface TaskFields {
+  content: string;
+  description: string | null;
+  priority: number;
+  labels: string[];
+  projectSlug: string | null;
+  assignee: string | null;
+  status: Exclude<TaskStatus, "completed">;
+  meta: TaskMeta;
+}
+
+/** The parts of a GitHub issue the codec reads. */
+export interface IssueLike {
+  number: number;
+  title: string;
+  body: string | null;
+  state: "open" | "closed";
+  state_reason?: string | null;
+  labels: { name: string }[];
+}
+
+export interface EncodedIssue {
+  title: string;
+  body: string;
+  labels: string[];
+}
+
+const hash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
+
+export function titleFor(content: string): string {
+  const flat = content.replace(/\s+/g, " ").trim();
+  return flat.length <= TITLE_MAX ? flat : `${flat.slice(0, TITLE_MAX - 1)}…`;
+}
+
+export function headerLine(meta: TaskMeta, assignee: string | null): string {
+  const parts = [HEADER_PREFIX];
+  if (meta.created_by) parts.push(`created by **${meta.created_by}**`);
+  if (assignee) parts.push(`held by **${assignee}**`);
+  if (meta.parent) parts.push(`delegated from #${meta.parent}`);
+  return parts.join(" · ");
+}
+
+export function encodeTask(task: TaskFields): EncodedIssue {
+  const title = titleFor(task.content);
+  const description = task.description ?? "";
+  const shown = render(description);
+  const meta: TaskMeta = {
+    ...task.meta,
+    content: title === task.content ? null : task.content,
+    description: shown === description ? null : description,
+    description_hash: hash(shown),
+  };
+  const body = [
+    headerLine(meta, task.assignee),
+    shown,
+    `<!-- baton:v1 ${jsonForComment(meta)} -->`,
+  ].join("\n\n");
+  return { title, body, labels: encodeLabels(task) };
+}
+
+export function encodeLabels(
+  task: Pick<TaskFields, "priority" | "labels" | "projectSlug" | "assignee" | "status" | "meta">,
+): string[] {
+  const labels = [priorityLabel(task.priority)];
+  if (task.assignee) labels.push(agentLabel(task.assignee));
+  if (task.meta.depth > 0) labels.push(depthLabel(task.meta.depth));
+  if (task.projectSlug) labels.push(projectLabel(task.projectSlug));
+  if (task.status !== "open") labels.push(STATUS_LABELS[task.status]);
+  for (const label of task.labels) if (!labels.includes(label)) labels.push(label);
+  return labels;
+}
+
+export interface DecodedIssue extends TaskFields {
+  number: number;
+  closed: boolean;
+  completed: boolean;
+  /** Closed as not planned: Baton's "deleted". */
+  deleted: boolean;
+}
+
+export function decodeIssue(issue: IssueLike): DecodedIssue {
+  const body = issue.body ?? "";
+  const { meta, metaStart } = readMeta(body);
+  const names = issue.labels.map((l) => l.name);
+  const priorityIndex = names
+    .map((n) => ["priority:low", "priority:medium", "priority:high", "priority:urgent"].indexOf(n))
+    .find((i) => i >= 0);
+  const assignee = names.find((n) => n.startsWith("agent:"))?.slice("agent:".length) ?? null;
+  const projectSlug = names.find((n) => n.startsWith("project:"))?.slice("project:".length) ?? null;
+  const depthLabelValue = names.find((n) => n.startsWith("depth:"));
+  const status =
+    (Object.keys(STATUS_LABELS) as LabelStatus[]).find((s) => names.includes(STATUS_LABELS[s])) ??
+    "open";
+
+  const content =
+    meta.content !== null && titleFor(meta.content) === issue.title ? meta.content : issue.title;
+  const shown = visibleDescription(body, metaStart);
+  // Unchanged since Baton wrote it: exact text. Otherwise a person edited it on github.com.
+  const description =
+    meta.description_hash === hash(shown)
+      ? (meta.description ?? shown)
+      : unrender(shown.replace(/\r\n/g, "\n").trim());
+
+  const closed = issue.state === "closed";
+  return {
+    number: issue.number,
+    content,
+    description: description.length > 0 ? description : null,
+    priority: priorityIndex === undefined ? 2 : priorityIndex + 1,
+    labels: names.filter((n) => !isReserved(n)),
+    projectSlug,
+    assignee,
+    status,
+    meta: {
+      ...meta,
+      depth: depthLabelValue
+        ? Number(depthLabelValue.slice("depth:".length)) || meta.depth
+        : meta.depth,
+    },
+    closed,
+    completed: closed && issue.state_reason !== "not_planned",
+    deleted: closed && issue.state_reason === "not_planned",
+  };
+}
+
+function readMeta(body: string): { meta: TaskMeta; metaStart: number } {
+  let last: RegExpExecArray | null = null;
+  for (const match of body.matchAll(META_RE)) last = match;
+  if (!last) return { meta: TaskMetaSchema.parse({}), metaStart: body.length };
+  try {
+    const parsed = TaskMetaSchema.safeParse(JSON.parse(last[1]!));
+    return { meta: parsed.success ? parsed.data : TaskMetaSchema.parse({}), metaStart: last.index };
+  } catch {
+    return { meta: TaskMetaSchema.parse({}), metaStart: last.index };
+  }
+}
+
+/** The description as shown: the body without Baton's header line and metadata block. */
+function visibleDescription(body: string, metaStart: number): string {
+  let text = body.slice(0, metaStart);
+  if (text.startsWith(HEADER_PREFIX)) {
+    const end = text.indexOf("\n\n");
+    text = end === -1 ? "" : text.slice(end + 2);
+  }
+  return text.endsWith("\n\n") ? text.slice(0, -2) : text;
+}
+
+/** Rewrites only the metadata block (and header) of a body, keeping a person's edits to the text. */
+export function withMeta(issue: IssueLike, update: (meta: TaskMeta) => TaskMeta): EncodedIssue {
+  const decoded = decodeIssue(issue);
+  return encodeTask({ ...decoded, meta: update(decoded.meta) });
+}

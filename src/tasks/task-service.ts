@@ -1,0 +1,431 @@
+import { randomUUID } from "node:crypto";
+import { canComment, canRead, canWrite, type Caller } from "../agents/access.js";
+import type { AgentService } from "../agents/agent-service.js";
+import { errors } from "../errors.js";
+import type { GitHubIssue } from "../github/github-types.js";
+import type { IssueGateway, IssueWrite } from "../github/issue-gateway.js";
+import type { Journal } from "../store/journal-store.js";
+import { KeyedMutex } from "../util/keyed-mutex.js";
+import { isPlainObject, mergePatch } from "../util/merge-patch.js";
+import { decodeComment, encodeAgentComment } from "./comment-codec.js";
+import {
+  decodeIssue,
+  encodeTask,
+  TaskMetaSchema,
+  type DecodedIssue,
+  type TaskFields,
+} from "./issue-codec.js";
+import { agentLabel, priorityLabel, projectLabel } from "./labels.js";
+import type { ProjectService } from "./project-service.js";
+import type { Comment, Task, TaskCreate, TaskUpdate } from "./task-schema.js";
+import { matchesFilters, type TaskFilters } from "./task-filters.js";
+import { computeStats, type Stats } from "./task-stats.js";
+
+export interface TaskServiceOptions {
+  gateway: IssueGateway;
+  agents: AgentService;
+  projects: ProjectService;
+  journal: Journal;
+  /** The App's id: comments it wrote are agents' comments. */
+  appId: () => number | undefined;
+  now?: () => Date;
+}
+
+/** GitHub's body limit is 65,536 characters; keep the context well inside it. */
+const MAX_CONTEXT_CHARS = 32_000;
+
+const SERVER_ONLY = ["root_task_id", "delegation_depth"] as const;
+
+/**
+ * The task operations of the API, on issues. Each write is one GitHub request after a conditional
+ * read (a `304` is free), done under a per-issue lock so two writers never interleave.
+ */
+export class TaskService {
+  readonly #gateway: IssueGateway;
+  readonly #agents: AgentService;
+  readonly #projects: ProjectService;
+  readonly #journal: Journal;
+  readonly #appId: () => number | undefined;
+  readonly #now: () => Date;
+  readonly #locks = new KeyedMutex();
+
+  constructor(options: TaskServiceOptions) {
+    this.#gateway = options.gateway;
+    this.#agents = options.agents;
+    this.#projects = options.projects;
+    this.#journal = options.journal;
+    this.#appId = options.appId;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async create(caller: Caller, input: TaskCreate, options: { nonce?: string } = {}): Promise<Task> {
+    rejectServerOnly(input);
+    if (input.parent_task_id != null) {
+      throw errors.badRequest(
+        "delegation_not_supported",
+        "Use POST /tasks/{id}/delegate to create a sub-task",
+        {
+          field: "parent_task_id",
+        },
+      );
+    }
+    const assignee = input.assigned_to_agent_id
+      ? this.#agents.requireAssignable(input.assigned_to_agent_id).id
+      : null;
+    const project =
+      input.project_id != null ? await this.#projects.resolve(input.project_id) : null;
+    const nonce = options.nonce ?? randomUUID();
+    const fields: TaskFields = {
+      content: input.content,
+      description: input.description ?? null,
+      priority: input.priority ?? 2,
+      labels: input.labels ?? [],
+      projectSlug: project?.slug ?? null,
+      assignee,
+      status: input.status ?? "open",
+      meta: TaskMetaSchema.parse({
+        created_by: caller.id,
+        due_date: input.due_date ?? null,
+        due_time: input.due_time ?? null,
+        context: input.context ?? {},
+        nonce,
+      }),
+    };
+    checkContextSize(fields.meta.context);
+    const issue = await this.#gateway.createIssue(encodeTask(fields), nonce);
+    this.#journal.record(issue.number, "created", caller.id);
+    return this.toTask(issue);
+  }
+
+  /** Finds the issue an earlier, interrupted create made (same nonce), if it exists. */
+  async findCreated(nonce: string): Promise<Task | null> {
+    const issue = await this.#gateway.findRecentByNonce(nonce);
+    return issue ? this.toTask(issue) : null;
+  }
+
+  async get(caller: Caller, id: number): Promise<Task> {
+    const { task } = await this.#load(caller, id, "read");
+    return task;
+  }
+
+  async list(caller: Caller, filters: TaskFilters): Promise<Task[]> {
+    const githubLabels: string[] = [];
+    if (filters.assigned_to) githubLabels.push(agentLabel(filters.assigned_to));
+    if (filters.priority) githubLabels.push(priorityLabel(filters.priority));
+    if (filters.label) githubLabels.push(filters.label);
+    if (filters.project_id != null) {
+      const project = await this.#projects.resolve(filters.project_id).catch(() => null);
+      if (!project) return [];
+      githubLabels.push(projectLabel(project.slug));
+    }
+    const wantsClosed = filters.completed === true || filters.status === "completed";
+    const wantsAll = filters.include_completed === true;
+    const state = wantsClosed ? "closed" : wantsAll ? "all" : "open";
+    const issues = await this.#gateway.listIssues({ state, labels: githubLabels });
+    const tasks: Task[] = [];
+    for (const issue of issues) {
+      const decoded = decodeIssue(issue);
+      if (decoded.deleted) continue;
+      const task = await this.toTask(issue, decoded);
+      if (canRead(caller, task) && matchesFilters(task, filters, this.#now())) tasks.push(task);
+    }
+    return tasks;
+  }
+
+  async update(caller: Caller, id: number, input: TaskUpdate): Promise<Task> {
+    rejectServerOnly(input);
+    if (input.parent_task_id !== undefined) {
+      throw errors.badRequest(
+        "server_managed_field",
+        "parent_task_id is set by delegation and cannot be changed",
+        {
+          field: "parent_task_id",
+        },
+      );
+    }
+    if (input.status === "delegated") {
+      throw errors.badRequest("server_managed_field", 'status "delegated" is set by delegation', {
+        field: "status",
+      });
+    }
+    return this.#locks.run(id, async () => {
+      const { issue, decoded, task } = await this.#load(caller, id, "write");
+      const assignee =
+        input.assigned_to_agent_id === undefined
+          ? decoded.assignee
+          : input.assigned_to_agent_id === null
+            ? null
+            : this.#agents.requireAssignable(input.assigned_to_agent_id).id;
+      const projectSlug =
+        input.project_id === undefined
+          ? decoded.projectSlug
+          : input.project_id === null
+            ? null
+            : (await this.#projects.resolve(input.project_id)).slug;
+      const wantsCompleted =
+        input.completed ?? (input.status === "completed" ? true : input.status ? false : undefined);
+      const status = input.status && input.status !== "completed" ? input.status : decoded.status;
+      const fields: TaskFields = {
+        content: input.content ?? decoded.content,
+        description: input.description === undefined ? decoded.description : input.description,
+        priority: input.priority ?? decoded.priority,
+        labels: input.labels ?? decoded.labels,
+        projectSlug,
+        assignee,
+        status: wantsCompleted ? "open" : status,
+        meta: {
+          ...decoded.meta,
+          due_date: input.due_date === undefined ? decoded.meta.due_date : input.due_date,
+          due_time: input.due_time === undefined ? decoded.meta.due_time : input.due_time,
+        },
+      };
+      const write: IssueWrite = { ...changedParts(issue, fields) };
+      if (wantsCompleted === true && !task.completed) {
+        Object.assign(write, this.#completion(issue, fields, caller.id));
+      } else if (wantsCompleted === false && decoded.closed) {
+        Object.assign(write, this.#reopening(issue, fields));
+      }
+      return this.#write(caller, issue, write, "updated");
+    });
+  }
+
+  async complete(caller: Caller, id: number): Promise<Task> {
+    return this.#locks.run(id, async () => {
+      const { issue, decoded, task } = await this.#load(caller, id, "write");
+      if (task.completed) return task;
+      return this.#write(caller, issue, this.#completion(issue, decoded, caller.id), "completed");
+    });
+  }
+
+  async uncomplete(caller: Caller, id: number): Promise<Task> {
+    return this.#locks.run(id, async () => {
+      const { issue, decoded, task } = await this.#load(caller, id, "write");
+      if (!task.completed) return task;
+      return this.#write(caller, issue, this.#reopening(issue, decoded), "reopened");
+    });
+  }
+
+  /** GitHub Apps cannot delete issues: a deleted task is closed as not planned, and then hidden. */
+  async remove(caller: Caller, id: number): Promise<void> {
+    await this.#locks.run(id, async () => {
+      const { issue } = await this.#load(caller, id, "write");
+      await this.#write(caller, issue, { state: "closed", state_reason: "not_planned" }, "deleted");
+    });
+  }
+
+  async listComments(caller: Caller, id: number): Promise<Comment[]> {
+    await this.#load(caller, id, "read");
+    const comments = await this.#gateway.listComments(id);
+    const appId = this.#appId();
+    return comments.flatMap((comment) => {
+      const decoded = decodeComment({ ...comment, fromApp: isFromApp(comment, appId) });
+      return decoded
+        ? [
+            {
+              id: comment.id,
+              task_id: id,
+              ...decoded,
+              created_at: comment.created_at,
+              url: comment.html_url,
+            },
+          ]
+        : [];
+    });
+  }
+
+  async addComment(caller: Caller, id: number, content: string): Promise<Comment> {
+    await this.#load(caller, id, "comment");
+    const agent = this.#agents.get(caller.id);
+    const comment = await this.#gateway.createComment(id, encodeAgentComment(agent, content));
+    this.#journal.record(id, "commented", caller.id);
+    return {
+      id: comment.id,
+      task_id: id,
+      content,
+      author: caller.id,
+      author_type: "agent",
+      created_at: comment.created_at,
+      url: comment.html_url,
+    };
+  }
+
+  async getContext(
+    caller: Caller,
+    id: number,
+  ): Promise<{ task_id: number; context: Record<string, unknown>; version: number }> {
+    const { task } = await this.#load(caller, id, "read");
+    return { task_id: id, context: task.context, version: task.context_version };
+  }
+
+  /**
+   * Merges keys into the task's context (JSON merge patch). With `expected_version`, a stale writer
+   * gets 409 and the current version instead of overwriting someone else's keys.
+   */
+  async patchContext(
+    caller: Caller,
+    id: number,
+    patch: Record<string, unknown>,
+    expectedVersion: number | undefined,
+  ): Promise<{ task_id: number; context: Record<string, unknown>; version: number }> {
+    return this.#locks.run(id, async () => {
+      const { issue, decoded } = await this.#load(caller, id, "write");
+      const current = decoded.meta.context_version;
+      if (expectedVersion !== undefined && expectedVersion !== current) {
+        throw errors.conflict(
+          "context_version_conflict",
+          `The context is at version ${current}, not ${expectedVersion}`,
+          {
+            current_version: current,
+            context: decoded.meta.context,
+          },
+        );
+      }
+      const merged = mergePatch(decoded.meta.context, patch);
+      const context = isPlainObject(merged) ? merged : {};
+      checkContextSize(context);
+      const fields = {
+        ...decoded,
+        meta: { ...decoded.meta, context, context_version: current + 1 },
+      };
+      const task = await this.#write(caller, issue, { body: encodeTask(fields).body }, "context");
+      return { task_id: id, context: task.context, version: task.context_version };
+    });
+  }
+
+  async stats(caller: Caller): Promise<Stats> {
+    const issues = await this.#gateway.listIssues({ state: "all" });
+    const tasks: Task[] = [];
+    for (const issue of issues) {
+      const decoded = decodeIssue(issue);
+      if (decoded.deleted) continue;
+      const task = await this.toTask(issue, decoded);
+      if (canRead(caller, task)) tasks.push(task);
+    }
+    return computeStats(tasks, this.#now());
+  }
+
+  /** An issue as the API's task (agents and project resolved from Baton's own records). */
+  async toTask(issue: GitHubIssue, decoded: DecodedIssue = decodeIssue(issue)): Promise<Task> {
+    const agentRef = (id: string | null) => {
+      if (!id) return null;
+      const agent = this.#agents.find(id);
+      return { id, name: agent?.name ?? id, display_name: agent?.display_name ?? null };
+    };
+    const project = decoded.projectSlug ? await this.#projects.bySlug(decoded.projectSlug) : null;
+    const completedBy = decoded.completed ? decoded.meta.completed_by : null;
+    return {
+      id: issue.number,
+      content: decoded.content,
+      description: decoded.description,
+      priority: decoded.priority,
+      labels: decoded.labels,
+      project_id: project?.id ?? null,
+      project: project ? { id: project.id, slug: project.slug, name: project.name } : null,
+      due_date: decoded.meta.due_date,
+      due_time: decoded.meta.due_time,
+      status: decoded.completed ? "completed" : decoded.status,
+      completed: decoded.completed,
+      completed_at: decoded.completed ? issue.closed_at : null,
+      created_at: issue.created_at,
+      updated_at: issue.updated_at,
+      created_by_agent_id: decoded.meta.created_by,
+      assigned_to_agent_id: decoded.assignee,
+      completed_by_agent_id: completedBy,
+      created_by_agent: agentRef(decoded.meta.created_by),
+      assigned_to_agent: agentRef(decoded.assignee),
+      completed_by_agent: agentRef(completedBy),
+      parent_task_id: decoded.meta.parent,
+      root_task_id: decoded.meta.root ?? issue.number,
+      delegation_depth: decoded.meta.depth,
+      context: decoded.meta.context,
+      context_version: decoded.meta.context_version,
+      url: issue.html_url,
+    };
+  }
+
+  async #load(caller: Caller, id: number, need: "read" | "write" | "comment") {
+    const issue = await this.#gateway.getIssue(id);
+    const decoded = issue ? decodeIssue(issue) : null;
+    if (!issue || !decoded || decoded.deleted)
+      throw errors.notFound("task_not_found", `No task #${id}`);
+    const task = await this.toTask(issue, decoded);
+    // A worker gets 404 for tasks it may not see, so ids reveal nothing.
+    if (!canRead(caller, task)) throw errors.notFound("task_not_found", `No task #${id}`);
+    if (need === "write" && !canWrite(caller, task)) {
+      throw errors.forbidden(
+        `Agent "${caller.id}" may not change task #${id}: it neither created nor holds it`,
+      );
+    }
+    if (need === "comment" && !canComment(caller, task)) {
+      throw errors.forbidden(`Agent "${caller.id}" may not comment on task #${id}`);
+    }
+    return { issue, decoded, task };
+  }
+
+  async #write(caller: Caller, issue: GitHubIssue, write: IssueWrite, kind: string): Promise<Task> {
+    if (Object.keys(write).length === 0) return this.toTask(issue);
+    this.#journal.record(issue.number, kind, caller.id);
+    const updated = await this.#gateway.updateIssue(issue.number, write);
+    return this.toTask(updated);
+  }
+
+  #completion(issue: GitHubIssue, fields: TaskFields, agentId: string): IssueWrite {
+    const done: TaskFields = {
+      ...fields,
+      status: "open",
+      meta: { ...fields.meta, completed_by: agentId },
+    };
+    return { ...changedParts(issue, done), state: "closed", state_reason: "completed" };
+  }
+
+  #reopening(issue: GitHubIssue, fields: TaskFields): IssueWrite {
+    const open: TaskFields = { ...fields, meta: { ...fields.meta, completed_by: null } };
+    return { ...changedParts(issue, open), state: "open", state_reason: "reopened" };
+  }
+}
+
+/** Only the parts of the issue that differ, so an update sends what changed and nothing else. */
+function changedParts(issue: GitHubIssue, fields: TaskFields): IssueWrite {
+  const encoded = encodeTask(fields);
+  const write: IssueWrite = {};
+  if (encoded.title !== issue.title) write.title = encoded.title;
+  if (encoded.body !== (issue.body ?? "")) write.body = encoded.body;
+  const current = issue.labels.map((l) => l.name);
+  const same =
+    current.length === encoded.labels.length && encoded.labels.every((l) => current.includes(l));
+  if (!same) write.labels = encoded.labels;
+  return write;
+}
+
+function rejectServerOnly(input: Record<string, unknown>): void {
+  for (const field of SERVER_ONLY) {
+    if (input[field] !== undefined) {
+      throw errors.badRequest(
+        "server_managed_field",
+        `${field} is set by the server and cannot be written`,
+        { field },
+      );
+    }
+  }
+}
+
+function checkContextSize(context: Record<string, unknown>): void {
+  if (JSON.stringify(context).length > MAX_CONTEXT_CHARS) {
+    throw errors.unprocessable(
+      "context_too_large",
+      `The context may hold at most ${MAX_CONTEXT_CHARS} characters of JSON`,
+      {
+        field: "context",
+      },
+    );
+  }
+}
+
+function isFromApp(
+  comment: { performed_via_github_app?: { id: number } | null; user: { type?: string } | null },
+  appId: number | undefined,
+): boolean {
+  if (comment.performed_via_github_app)
+    return appId === undefined || comment.performed_via_github_app.id === appId;
+  return comment.user?.type === "Bot" && appId === undefined;
+}
