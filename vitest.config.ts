@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // End-to-end tests start real processes; two cores, so keep parallelism modest.
     maxWorkers: 2,
+    // .ci/run reads the JSON report to print "N passed, N failed".
+    reporters: ["default", ["json", { outputFile: ".tmp/vitest-report.json" }]],
   },
 });

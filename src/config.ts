@@ -1,10 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 
-const boolean = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((value) => ["true", "1", "yes"].includes(value));
-
 const repoSlug = z
   .string()
   .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must look like owner/name");

@@ -10,7 +10,7 @@ export function render(text: string): string {
   return text
     .replace(/<!--/g, "&lt;!--")
     .replace(/(^|[^\p{L}\p{N}_`])@(?=[\p{L}\p{N}])/gu, `$1@${ZWSP}`)
-    .replace(/(^|[^\p{L}\p{N}_&])#(?=\d)/gu, `$1#${ZWSP}`)
+    .replace(/(^|[^&])#(?=\d)/gu, `$1#${ZWSP}`)
     .replace(/\b(GH)-(?=\d)/g, `$1-${ZWSP}`);
 }
 
@@ -18,10 +18,13 @@ export function unrender(text: string): string {
   return text.replace(/&lt;!--/g, "<!--").replace(new RegExp(`([@#]|GH-)${ZWSP}`, "g"), "$1");
 }
 
-/** Serialises JSON so it can sit inside an HTML comment: `<`, `>` and `&` can never appear raw. */
+/**
+ * Serialises JSON so it can sit inside an HTML comment: `<`, `>` and `&` never appear raw (the
+ * comment cannot be closed or forged), nor do `@` and `#` (no mention or reference, even hidden).
+ */
 export function jsonForComment(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/>/g, "\\u003e")
-    .replace(/&/g, "\\u0026");
+  return JSON.stringify(value).replace(
+    /[<>&@#]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
