@@ -1,0 +1,62 @@
+// Public types of the GitHub API double (tests and the CLI depend on these names).
+import type { DoubleState } from "./state.ts";
+
+export interface GitHubDoubleOptions {
+  port?: number;
+  repo: string;
+  webhookUrl?: string;
+  webhookSecret?: string;
+  appId?: number;
+  appSlug?: string;
+  installationId?: number;
+  collaborators?: string[];
+  latencyMs?: number;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  route: string;
+  status: number;
+  rateLimited: boolean;
+  graphqlOperation?: string;
+  at: number;
+}
+
+export interface Fault {
+  method?: string;
+  route?: string;
+  kind: "status" | "secondary_rate_limit" | "latency";
+  status?: number;
+  retryAfter?: number;
+  latencyMs?: number;
+  times?: number;
+  when?: "before" | "after";
+}
+
+export interface WebhookDelivery {
+  id: string;
+  event: string;
+  action?: string;
+  status: number | "error";
+  payload: unknown;
+}
+
+export interface GitHubDouble {
+  url: string;
+  host: string;
+  port: number;
+  requests: RequestLogEntry[];
+  resetRequests(): void;
+  injectFault(fault: Fault): void;
+  clearFaults(): void;
+  setWebhookUrl(url: string | undefined): void;
+  webhookDeliveries: WebhookDelivery[];
+  waitForWebhooksIdle(): Promise<void>;
+  state: DoubleState;
+  close(): Promise<void>;
+}
+
+/** A JSON value as produced by JSON.parse. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
