@@ -40,7 +40,9 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     );
 
     // A label edited or deleted on github.com: re-read the label set on next use.
-    app.on("label", async () => services.gateway.forgetLabels());
+    app.on("label", async (context) => {
+      if (context.payload.sender?.type !== "Bot") services.gateway.forgetLabels();
+    });
 
     services.idempotency.purgeOlderThan(new Date(Date.now() - 24 * 3600_000).toISOString());
     // Labels exist before any task uses them, with fixed colours (GitHub would make grey ones).

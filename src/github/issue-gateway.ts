@@ -48,7 +48,7 @@ export class IssueGateway {
   readonly repo: string;
   readonly #octokit: () => Promise<Octokit>;
   readonly #cache = new EtagCache<{ data: unknown; link: string | undefined }>();
-  #knownLabels: Map<string, GitHubLabel> | undefined;
+  #knownLabels: Promise<Map<string, GitHubLabel>> | undefined;
 
   constructor(options: GatewayOptions) {
     this.owner = options.owner;
@@ -164,25 +164,33 @@ export class IssueGateway {
   async listLabels(): Promise<GitHubLabel[]> {
     const pages = await this.#allPages("GET /repos/{owner}/{repo}/labels", { per_page: PER_PAGE });
     const labels = pages.flatMap((data) => z.array(GitHubLabelSchema).parse(data));
-    this.#knownLabels = new Map(labels.map((label) => [label.name.toLowerCase(), label]));
+    this.#knownLabels = Promise.resolve(new Map(labels.map((label) => [label.name.toLowerCase(), label])));
     return labels;
   }
 
   async findLabel(name: string): Promise<GitHubLabel | undefined> {
-    if (!this.#knownLabels) await this.listLabels();
-    return this.#knownLabels!.get(name.toLowerCase());
+    return (await this.#labels()).get(name.toLowerCase());
   }
 
   /**
    * Makes sure each named label exists with its fixed colour before an issue uses it, so GitHub
    * never auto-creates a grey one. Known labels cost nothing; the set is read once.
    */
-  async ensureLabels(names: string[], define?: (name: string) => LabelDefinition): Promise<void> {
-    if (!this.#knownLabels) await this.listLabels();
+  async ensureLabels(names: string[], define: (name: string) => LabelDefinition = definitionFor): Promise<void> {
+    const known = await this.#labels();
     for (const name of names) {
-      if (this.#knownLabels!.has(name.toLowerCase())) continue;
-      await this.createLabel((define ?? definitionFor)(name));
+      if (!known.has(name.toLowerCase())) await this.createLabel(define(name));
     }
+  }
+
+  #labels(): Promise<Map<string, GitHubLabel>> {
+    this.#knownLabels ??= this.listLabels()
+      .then(() => this.#knownLabels!)
+      .catch((error: unknown) => {
+        this.#knownLabels = undefined;
+        throw error;
+      });
+    return this.#knownLabels;
   }
 
   async createLabel(definition: LabelDefinition): Promise<GitHubLabel> {
@@ -194,13 +202,13 @@ export class IssueGateway {
         ...definition,
       });
       const label = GitHubLabelSchema.parse(res.data);
-      this.#knownLabels?.set(label.name.toLowerCase(), label);
+      (await this.#knownLabels)?.set(label.name.toLowerCase(), label);
       return label;
     } catch (error) {
       if ((error as { status?: number }).status === 422) {
         // Already there (made by someone else meanwhile): re-read the set.
-        await this.listLabels();
-        const label = this.#knownLabels!.get(definition.name.toLowerCase());
+        this.#knownLabels = undefined;
+        const label = await this.findLabel(definition.name);
         if (label) return label;
       }
       throw mapGitHubError(error);
@@ -219,8 +227,9 @@ export class IssueGateway {
         description: changes.description,
       });
       const label = GitHubLabelSchema.parse(res.data);
-      this.#knownLabels?.delete(name.toLowerCase());
-      this.#knownLabels?.set(label.name.toLowerCase(), label);
+      const known = await this.#knownLabels;
+      known?.delete(name.toLowerCase());
+      known?.set(label.name.toLowerCase(), label);
       return label;
     } catch (error) {
       throw mapGitHubError(error);
@@ -235,7 +244,7 @@ export class IssueGateway {
         repo: this.repo,
         name,
       });
-      this.#knownLabels?.delete(name.toLowerCase());
+      (await this.#knownLabels)?.delete(name.toLowerCase());
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw mapGitHubError(error);
     }

@@ -1,0 +1,17 @@
+import type { GitHubDouble } from "./github-double/index.js";
+
+/** GitHub requests since `from` that change something (anything but GET/HEAD). */
+export function writesSince(double: GitHubDouble, from: number) {
+  return double.requests.slice(from).filter((r) => r.method !== "GET" && r.method !== "HEAD");
+}
+
+/** GitHub requests since `from` that count against the rate limit (a 304 does not). */
+export function rateLimitedSince(double: GitHubDouble, from: number) {
+  return double.requests.slice(from).filter((r) => r.rateLimited);
+}
+
+export function labelNames(double: GitHubDouble, issueNumber: number): string[] {
+  const issue = double.state.issues.get(issueNumber);
+  if (!issue) throw new Error(`no issue #${issueNumber}`);
+  return issue.labelIds.map((id) => double.state.labels.get(id)!.name).sort();
+}
