@@ -32,13 +32,24 @@ interface Target {
   auth: "jwt" | "installation";
 }
 
-const badCredentials = (): RestResponse => ({ status: 401, body: { message: "Bad credentials", documentation_url: DOCS_URL, status: "401" } });
+const badCredentials = (): RestResponse => ({
+  status: 401,
+  body: { message: "Bad credentials", documentation_url: DOCS_URL, status: "401" },
+});
 
 function fromError(error: unknown): RestResponse {
-  if (error instanceof DoubleError) return { status: error.status, body: error.toBody(), headers: error.headers };
-  if (error instanceof SyntaxError) return { status: 400, body: { message: "Problems parsing JSON", documentation_url: DOCS_URL, status: "400" } };
+  if (error instanceof DoubleError)
+    return { status: error.status, body: error.toBody(), headers: error.headers };
+  if (error instanceof SyntaxError)
+    return {
+      status: 400,
+      body: { message: "Problems parsing JSON", documentation_url: DOCS_URL, status: "400" },
+    };
   console.error("[github-double] internal error", error);
-  return { status: 500, body: { message: "Server Error", documentation_url: DOCS_URL, status: "500" } };
+  return {
+    status: 500,
+    body: { message: "Server Error", documentation_url: DOCS_URL, status: "500" },
+  };
 }
 
 function resolveTarget(deps: ApiDeps, method: string, url: URL, raw: string): Target | undefined {
@@ -67,15 +78,32 @@ function resolveTarget(deps: ApiDeps, method: string, url: URL, raw: string): Ta
     run: async (actor) => {
       const { owner, repo } = matched.params;
       const { urls } = deps.ctx;
-      if (owner !== undefined && (owner.toLowerCase() !== urls.owner.toLowerCase() || repo?.toLowerCase() !== urls.name.toLowerCase())) {
+      if (
+        owner !== undefined &&
+        (owner.toLowerCase() !== urls.owner.toLowerCase() ||
+          repo?.toLowerCase() !== urls.name.toLowerCase())
+      ) {
         throw notFound();
       }
-      return matched.route.handle({ ctx: deps.ctx, actor, method, params: matched.params, query: url.searchParams, body: parseJson(raw), url });
+      return matched.route.handle({
+        ctx: deps.ctx,
+        actor,
+        method,
+        params: matched.params,
+        query: url.searchParams,
+        body: parseJson(raw),
+        url,
+      });
     },
   };
 }
 
-async function answer(deps: ApiDeps, target: Target | undefined, actor: Actor | undefined, fault: { answer: FaultAnswer; when: string } | undefined): Promise<RestResponse> {
+async function answer(
+  deps: ApiDeps,
+  target: Target | undefined,
+  actor: Actor | undefined,
+  fault: { answer: FaultAnswer; when: string } | undefined,
+): Promise<RestResponse> {
   if (fault?.when === "before") return fault.answer;
   if (!actor) return badCredentials();
   if (!target) return { status: 404, body: notFound().toBody() };
@@ -90,7 +118,13 @@ async function answer(deps: ApiDeps, target: Target | undefined, actor: Actor | 
   return fault ? fault.answer : result;
 }
 
-export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, url: URL, raw: string): Promise<void> {
+export async function handleApi(
+  deps: ApiDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  raw: string,
+): Promise<void> {
   const at = Date.now();
   const method = (req.method ?? "GET").toUpperCase();
   let target: Target | undefined;
@@ -100,7 +134,12 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
     target = resolveTarget(deps, method, url, raw);
     const plan = deps.faults.take(method, target?.faultRoutes ?? [`${method} ${url.pathname}`]);
     faultLatency = plan.latencyMs;
-    result = await answer(deps, target, authenticate(req.headers.authorization, deps.ctx.app.appId), plan.error);
+    result = await answer(
+      deps,
+      target,
+      authenticate(req.headers.authorization, deps.ctx.app.appId),
+      plan.error,
+    );
   } catch (error) {
     result = fromError(error);
   }
@@ -126,7 +165,14 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
   const delay = deps.latencyMs + faultLatency;
   if (delay > 0) await sleep(delay);
   // Logged before answering, so a client that just got its response always finds it in the log.
-  const entry: RequestLogEntry = { method, path: req.url ?? url.pathname, route: target?.route ?? `${method} ${url.pathname}`, status, rateLimited, at };
+  const entry: RequestLogEntry = {
+    method,
+    path: req.url ?? url.pathname,
+    route: target?.route ?? `${method} ${url.pathname}`,
+    status,
+    rateLimited,
+    at,
+  };
   if (target?.graphqlOperation !== undefined) entry.graphqlOperation = target.graphqlOperation;
   deps.log.push(entry);
   sendJson(res, status, status === 304 || status === 204 ? undefined : result.body, headers);

@@ -19,8 +19,13 @@ export function authenticate(header: string | undefined, appId: number): Actor |
   if (!match) return undefined;
   const credential = match[2] ?? "";
   if (credential.startsWith("ghs_")) return { kind: "app" };
-  if (credential.startsWith("user:") && credential.length > 5) return { kind: "user", login: credential.slice(5) };
+  if (credential.startsWith("user:") && credential.length > 5)
+    return { kind: "user", login: credential.slice(5) };
   const issuer = jwtIssuer(credential);
-  if (issuer !== undefined) return issuer === String(appId) ? { kind: "jwt" } : undefined;
+  // Newer JWT libraries may put the App's client id in `iss`; accept the double's one too.
+  if (issuer !== undefined)
+    return issuer === String(appId) || issuer === `Iv1.double${appId}`
+      ? { kind: "jwt" }
+      : undefined;
   return undefined;
 }

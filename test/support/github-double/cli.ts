@@ -18,11 +18,14 @@ const { values } = parseArgs({
 });
 
 if (!values.repo) {
-  console.error("usage: cli.ts --repo owner/name [--port N] [--webhook-url URL] [--webhook-secret S] [--latency-ms N] [--collaborators a,b] [--app-id N]");
+  console.error(
+    "usage: cli.ts --repo owner/name [--port N] [--webhook-url URL] [--webhook-secret S] [--latency-ms N] [--collaborators a,b] [--app-id N]",
+  );
   process.exit(2);
 }
 
-const optionalNumber = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
+const optionalNumber = (value: string | undefined): number | undefined =>
+  value === undefined ? undefined : Number(value);
 
 const double = await startGitHubDouble({
   port: Number(values.port),
@@ -30,13 +33,19 @@ const double = await startGitHubDouble({
   ...(values["webhook-url"] ? { webhookUrl: values["webhook-url"] } : {}),
   ...(values["webhook-secret"] !== undefined ? { webhookSecret: values["webhook-secret"] } : {}),
   ...(values["latency-ms"] !== undefined ? { latencyMs: Number(values["latency-ms"]) } : {}),
-  ...(values.collaborators ? { collaborators: values.collaborators.split(",").map((c) => c.trim()) } : {}),
+  ...(values.collaborators
+    ? { collaborators: values.collaborators.split(",").map((c) => c.trim()) }
+    : {}),
   ...(optionalNumber(values["app-id"]) !== undefined ? { appId: Number(values["app-id"]) } : {}),
   ...(values["app-slug"] ? { appSlug: values["app-slug"] } : {}),
-  ...(optionalNumber(values["installation-id"]) !== undefined ? { installationId: Number(values["installation-id"]) } : {}),
+  ...(optionalNumber(values["installation-id"]) !== undefined
+    ? { installationId: Number(values["installation-id"]) }
+    : {}),
 });
 
-process.stdout.write(`${JSON.stringify({ url: double.url, host: double.host, port: double.port })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: double.url, host: double.host, port: double.port })}\n`,
+);
 
 let stopping = false;
 const stop = (): void => {

@@ -11,7 +11,13 @@ function isFault(value: unknown): value is Fault {
   return typeof obj.kind === "string" && FAULT_KINDS.has(obj.kind);
 }
 
-export async function handleControl(double: GitHubDouble, req: IncomingMessage, res: ServerResponse, path: string, raw: string): Promise<void> {
+export async function handleControl(
+  double: GitHubDouble,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  raw: string,
+): Promise<void> {
   const key = `${req.method ?? "GET"} ${path}`;
   try {
     switch (key) {
@@ -22,7 +28,10 @@ export async function handleControl(double: GitHubDouble, req: IncomingMessage, 
         return sendJson(res, 204, undefined);
       case "POST /_double/faults": {
         const fault = parseJson(raw);
-        if (!isFault(fault)) return sendJson(res, 400, { message: "Body must be a Fault with kind status|secondary_rate_limit|latency" });
+        if (!isFault(fault))
+          return sendJson(res, 400, {
+            message: "Body must be a Fault with kind status|secondary_rate_limit|latency",
+          });
         double.injectFault(fault);
         return sendJson(res, 204, undefined);
       }

@@ -3,8 +3,10 @@ import { STATUS_CODES } from "node:http";
 import { DOCS_URL } from "./errors.ts";
 import type { Fault } from "./types.ts";
 
-export const SECONDARY_RATE_LIMIT_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
-const SECONDARY_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits";
+export const SECONDARY_RATE_LIMIT_MESSAGE =
+  "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
+const SECONDARY_DOCS =
+  "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits";
 
 export interface FaultAnswer {
   status: number;
@@ -59,6 +61,15 @@ function answerFor(fault: Fault): FaultAnswer {
     };
   }
   const status = fault.status ?? 502;
-  const headers: Record<string, string> = fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {};
-  return { status, body: { message: STATUS_CODES[status] ?? "Server Error", documentation_url: DOCS_URL, status: String(status) }, headers };
+  const headers: Record<string, string> =
+    fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {};
+  return {
+    status,
+    body: {
+      message: STATUS_CODES[status] ?? "Server Error",
+      documentation_url: DOCS_URL,
+      status: String(status),
+    },
+    headers,
+  };
 }

@@ -16,18 +16,35 @@ const encodeCursor = (index: number): string => Buffer.from(`cursor:${index}`).t
 
 function decodeCursor(cursor: string): number {
   const match = /^cursor:(\d+)$/.exec(Buffer.from(cursor, "base64").toString("utf8"));
-  if (!match) throw gqlError("INVALID_CURSOR_ARGUMENTS", `\`${cursor}\` does not appear to be a valid cursor.`);
+  if (!match)
+    throw gqlError(
+      "INVALID_CURSOR_ARGUMENTS",
+      `\`${cursor}\` does not appear to be a valid cursor.`,
+    );
   return Number(match[1]);
 }
 
-export function connection<T>(all: T[], args: ConnectionArgs, name: string): Record<string, unknown> {
+export function connection<T>(
+  all: T[],
+  args: ConnectionArgs,
+  name: string,
+): Record<string, unknown> {
   const { first, last } = args;
   if (first == null && last == null) {
-    throw gqlError("MISSING_PAGINATION_BOUNDARIES", `You must provide a \`first\` or \`last\` value to properly paginate the \`${name}\` connection.`);
+    throw gqlError(
+      "MISSING_PAGINATION_BOUNDARIES",
+      `You must provide a \`first\` or \`last\` value to properly paginate the \`${name}\` connection.`,
+    );
   }
-  for (const [arg, value] of [["first", first], ["last", last]] as const) {
+  for (const [arg, value] of [
+    ["first", first],
+    ["last", last],
+  ] as const) {
     if (value != null && (value < 0 || value > 100)) {
-      throw gqlError("EXCESSIVE_PAGINATION", `Requesting ${value} records on the \`${name}\` connection exceeds the \`${arg}\` limit of 100 records.`);
+      throw gqlError(
+        "EXCESSIVE_PAGINATION",
+        `Requesting ${value} records on the \`${name}\` connection exceeds the \`${arg}\` limit of 100 records.`,
+      );
     }
   }
   let start = args.after ? decodeCursor(args.after) + 1 : 0;

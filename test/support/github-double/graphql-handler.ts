@@ -1,5 +1,14 @@
 // POST /api/graphql: parse, validate and execute against the subset schema.
-import { buildSchema, execute, Kind, parse, validate, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from "graphql";
+import {
+  buildSchema,
+  execute,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLError,
+  type OperationDefinitionNode,
+} from "graphql";
 import type { DoubleContext } from "./context.ts";
 import { createRoot } from "./graphql-root.ts";
 import { SCHEMA_SDL } from "./graphql-schema.ts";
@@ -20,7 +29,8 @@ export function readGraphqlRequest(body: unknown): GraphqlRequest {
   const obj = bodyObject(body);
   const request: GraphqlRequest = { query: typeof obj.query === "string" ? obj.query : "" };
   if (typeof obj.operationName === "string") request.operationName = obj.operationName;
-  if (obj.variables && typeof obj.variables === "object") request.variables = obj.variables as Record<string, unknown>;
+  if (obj.variables && typeof obj.variables === "object")
+    request.variables = obj.variables as Record<string, unknown>;
   try {
     request.document = parse(request.query);
   } catch (error) {
@@ -32,7 +42,9 @@ export function readGraphqlRequest(body: unknown): GraphqlRequest {
 /** Names a request can be matched by in faults/logs: the operation name, then its first field. */
 export function graphqlNames(request: GraphqlRequest): string[] {
   const op = request.document?.definitions.find(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!request.operationName || d.name?.value === request.operationName),
+    (d): d is OperationDefinitionNode =>
+      d.kind === Kind.OPERATION_DEFINITION &&
+      (!request.operationName || d.name?.value === request.operationName),
   );
   const names: string[] = [];
   const opName = request.operationName ?? op?.name?.value;
@@ -52,9 +64,14 @@ function formatError(error: GraphQLError): Record<string, unknown> {
   return out;
 }
 
-export async function executeGraphql(ctx: DoubleContext, actor: Actor, request: GraphqlRequest): Promise<Record<string, unknown>> {
+export async function executeGraphql(
+  ctx: DoubleContext,
+  actor: Actor,
+  request: GraphqlRequest,
+): Promise<Record<string, unknown>> {
   if (!request.document) {
-    const message = request.syntaxError?.message ?? "A query attribute must be specified and must be a string.";
+    const message =
+      request.syntaxError?.message ?? "A query attribute must be specified and must be a string.";
     return { errors: [{ message, locations: request.syntaxError?.locations ?? [] }] };
   }
   const invalid = validate(schema, request.document);

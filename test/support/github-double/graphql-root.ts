@@ -6,14 +6,28 @@ import { gqlError } from "./graphql-connection.ts";
 import { commentView, issueView, nodeView, repositoryView, type View } from "./graphql-views.ts";
 import { decodeNodeId, encodeNodeId } from "./node-id.ts";
 import { createComment } from "./ops-comments.ts";
-import { changeIssueLabels, createIssue, deleteIssue, updateIssue, validateNewIssue, type IssueChanges } from "./ops-issues.ts";
+import {
+  changeIssueLabels,
+  createIssue,
+  deleteIssue,
+  updateIssue,
+  validateNewIssue,
+  type IssueChanges,
+} from "./ops-issues.ts";
 import { addSubIssue, checkLink, removeSubIssue } from "./ops-sub-issues.ts";
 import type { Actor } from "./people.ts";
 import type { IssueRecord, LabelRecord } from "./state.ts";
 
 function toGraphqlError(error: DoubleError): GraphQLError {
-  const detail = error.details.map((d) => d.message ?? `${d.field ?? d.resource} ${d.code}`).join(", ");
-  const type = error.status === 404 || error.status === 410 ? "NOT_FOUND" : error.status === 403 ? "FORBIDDEN" : "UNPROCESSABLE";
+  const detail = error.details
+    .map((d) => d.message ?? `${d.field ?? d.resource} ${d.code}`)
+    .join(", ");
+  const type =
+    error.status === 404 || error.status === 410
+      ? "NOT_FOUND"
+      : error.status === 403
+        ? "FORBIDDEN"
+        : "UNPROCESSABLE";
   return gqlError(type, detail ? `${error.message}: ${detail}` : error.message);
 }
 
@@ -27,7 +41,8 @@ function run<T>(fn: () => T): T {
   }
 }
 
-const unresolved = (id: string): GraphQLError => gqlError("NOT_FOUND", `Could not resolve to a node with the global id of '${id}'`);
+const unresolved = (id: string): GraphQLError =>
+  gqlError("NOT_FOUND", `Could not resolve to a node with the global id of '${id}'`);
 
 function issueFor(ctx: DoubleContext, id: string): IssueRecord {
   const decoded = decodeNodeId(id);
@@ -53,18 +68,28 @@ interface Input<T> {
   input: T & { clientMutationId?: string | null };
 }
 
-const labelNames = (ctx: DoubleContext, ids: string[]): string[] => ids.map((id) => labelFor(ctx, id).name);
+const labelNames = (ctx: DoubleContext, ids: string[]): string[] =>
+  ids.map((id) => labelFor(ctx, id).name);
 
 export function createRoot(ctx: DoubleContext, actor: Actor): Record<string, unknown> {
-  const payload = (input: { clientMutationId?: string | null }, fields: Record<string, unknown>): View => ({
+  const payload = (
+    input: { clientMutationId?: string | null },
+    fields: Record<string, unknown>,
+  ): View => ({
     clientMutationId: input.clientMutationId ?? null,
     ...fields,
   });
   return {
     repository: ({ owner, name }: { owner: string; name: string }) => {
       const { urls } = ctx;
-      if (owner.toLowerCase() !== urls.owner.toLowerCase() || name.toLowerCase() !== urls.name.toLowerCase()) {
-        throw gqlError("NOT_FOUND", `Could not resolve to a Repository with the name '${owner}/${name}'.`);
+      if (
+        owner.toLowerCase() !== urls.owner.toLowerCase() ||
+        name.toLowerCase() !== urls.name.toLowerCase()
+      ) {
+        throw gqlError(
+          "NOT_FOUND",
+          `Could not resolve to a Repository with the name '${owner}/${name}'.`,
+        );
       }
       return repositoryView(ctx);
     },
@@ -82,8 +107,16 @@ export function createRoot(ctx: DoubleContext, actor: Actor): Record<string, unk
 
     createIssue: ({
       input,
-    }: Input<{ repositoryId: string; title: string; body?: string | null; labelIds?: string[] | null; assigneeIds?: string[] | null; parentIssueId?: string | null }>) => {
-      if (input.repositoryId !== encodeNodeId("Repository", `${ctx.urls.owner}/${ctx.urls.name}`)) throw unresolved(input.repositoryId);
+    }: Input<{
+      repositoryId: string;
+      title: string;
+      body?: string | null;
+      labelIds?: string[] | null;
+      assigneeIds?: string[] | null;
+      parentIssueId?: string | null;
+    }>) => {
+      if (input.repositoryId !== encodeNodeId("Repository", `${ctx.urls.owner}/${ctx.urls.name}`))
+        throw unresolved(input.repositoryId);
       const labels = labelNames(ctx, input.labelIds ?? []);
       const assignees = (input.assigneeIds ?? []).map(loginFor);
       const parent = input.parentIssueId ? issueFor(ctx, input.parentIssueId) : undefined;
@@ -91,14 +124,28 @@ export function createRoot(ctx: DoubleContext, actor: Actor): Record<string, unk
         // Check everything first so a rejected link never leaves an orphan issue behind.
         validateNewIssue(input);
         if (parent) checkLink(ctx, parent, undefined, false);
-        const issue = createIssue(ctx, actor, { title: input.title, body: input.body, labels, assignees });
+        const issue = createIssue(ctx, actor, {
+          title: input.title,
+          body: input.body,
+          labels,
+          assignees,
+        });
         if (parent) addSubIssue(ctx, actor, parent.number, issue, false);
         return payload(input, { issue: issueView(ctx, issue) });
       });
     },
-    addSubIssue: ({ input }: Input<{ issueId: string; subIssueId?: string | null; subIssueUrl?: string | null; replaceParent?: boolean | null }>) => {
+    addSubIssue: ({
+      input,
+    }: Input<{
+      issueId: string;
+      subIssueId?: string | null;
+      subIssueUrl?: string | null;
+      replaceParent?: boolean | null;
+    }>) => {
       const parent = issueFor(ctx, input.issueId);
-      const child = input.subIssueId ? issueFor(ctx, input.subIssueId) : issueFromUrl(ctx, input.subIssueUrl);
+      const child = input.subIssueId
+        ? issueFor(ctx, input.subIssueId)
+        : issueFromUrl(ctx, input.subIssueUrl);
       return run(() => {
         addSubIssue(ctx, actor, parent.number, child, input.replaceParent === true);
         return payload(input, { issue: issueView(ctx, parent), subIssue: issueView(ctx, child) });
@@ -114,7 +161,14 @@ export function createRoot(ctx: DoubleContext, actor: Actor): Record<string, unk
     },
     updateIssue: ({
       input,
-    }: Input<{ id: string; title?: string | null; body?: string | null; state?: string | null; labelIds?: string[] | null; assigneeIds?: string[] | null }>) => {
+    }: Input<{
+      id: string;
+      title?: string | null;
+      body?: string | null;
+      state?: string | null;
+      labelIds?: string[] | null;
+      assigneeIds?: string[] | null;
+    }>) => {
       const issue = issueFor(ctx, input.id);
       const changes: IssueChanges = {};
       if (input.title != null) changes.title = input.title;
@@ -122,16 +176,29 @@ export function createRoot(ctx: DoubleContext, actor: Actor): Record<string, unk
       if (input.state != null) changes.state = input.state.toLowerCase();
       if (input.labelIds != null) changes.labels = labelNames(ctx, input.labelIds);
       if (input.assigneeIds != null) changes.assignees = input.assigneeIds.map(loginFor);
-      return run(() => payload(input, { issue: issueView(ctx, updateIssue(ctx, actor, issue.number, changes)) }));
+      return run(() =>
+        payload(input, { issue: issueView(ctx, updateIssue(ctx, actor, issue.number, changes)) }),
+      );
     },
     closeIssue: ({ input }: Input<{ issueId: string; stateReason?: string | null }>) => {
       const issue = issueFor(ctx, input.issueId);
       const stateReason = input.stateReason === "NOT_PLANNED" ? "not_planned" : "completed";
-      return run(() => payload(input, { issue: issueView(ctx, updateIssue(ctx, actor, issue.number, { state: "closed", state_reason: stateReason })) }));
+      return run(() =>
+        payload(input, {
+          issue: issueView(
+            ctx,
+            updateIssue(ctx, actor, issue.number, { state: "closed", state_reason: stateReason }),
+          ),
+        }),
+      );
     },
     reopenIssue: ({ input }: Input<{ issueId: string }>) => {
       const issue = issueFor(ctx, input.issueId);
-      return run(() => payload(input, { issue: issueView(ctx, updateIssue(ctx, actor, issue.number, { state: "open" })) }));
+      return run(() =>
+        payload(input, {
+          issue: issueView(ctx, updateIssue(ctx, actor, issue.number, { state: "open" })),
+        }),
+      );
     },
     deleteIssue: ({ input }: Input<{ issueId: string }>) => {
       const issue = issueFor(ctx, input.issueId);
@@ -144,19 +211,32 @@ export function createRoot(ctx: DoubleContext, actor: Actor): Record<string, unk
       const issue = issueFor(ctx, input.subjectId);
       return run(() => {
         const comment = createComment(ctx, actor, issue.number, input.body);
-        const cursor = Buffer.from(`cursor:${ctx.state.commentsOf(issue.number).length - 1}`).toString("base64");
-        return payload(input, { commentEdge: { cursor, node: commentView(ctx, comment) }, subject: issueView(ctx, issue) });
+        const cursor = Buffer.from(
+          `cursor:${ctx.state.commentsOf(issue.number).length - 1}`,
+        ).toString("base64");
+        return payload(input, {
+          commentEdge: { cursor, node: commentView(ctx, comment) },
+          subject: issueView(ctx, issue),
+        });
       });
     },
     addLabelsToLabelable: ({ input }: Input<{ labelableId: string; labelIds: string[] }>) => {
       const issue = issueFor(ctx, input.labelableId);
       const names = labelNames(ctx, input.labelIds);
-      return run(() => payload(input, { labelable: issueView(ctx, changeIssueLabels(ctx, actor, issue.number, "add", names)) }));
+      return run(() =>
+        payload(input, {
+          labelable: issueView(ctx, changeIssueLabels(ctx, actor, issue.number, "add", names)),
+        }),
+      );
     },
     removeLabelsFromLabelable: ({ input }: Input<{ labelableId: string; labelIds: string[] }>) => {
       const issue = issueFor(ctx, input.labelableId);
       const names = labelNames(ctx, input.labelIds);
-      return run(() => payload(input, { labelable: issueView(ctx, changeIssueLabels(ctx, actor, issue.number, "remove", names)) }));
+      return run(() =>
+        payload(input, {
+          labelable: issueView(ctx, changeIssueLabels(ctx, actor, issue.number, "remove", names)),
+        }),
+      );
     },
   };
 }
@@ -164,6 +244,7 @@ export function createRoot(ctx: DoubleContext, actor: Actor): Record<string, unk
 function issueFromUrl(ctx: DoubleContext, url: string | null | undefined): IssueRecord {
   const match = url ? /\/issues\/(\d+)$/.exec(url) : null;
   const issue = match ? ctx.state.issues.get(Number(match[1])) : undefined;
-  if (!issue) throw gqlError("NOT_FOUND", `Could not resolve to an issue with the URL '${url ?? ""}'`);
+  if (!issue)
+    throw gqlError("NOT_FOUND", `Could not resolve to an issue with the URL '${url ?? ""}'`);
   return issue;
 }

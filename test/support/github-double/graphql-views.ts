@@ -76,7 +76,12 @@ export function issueView(ctx: DoubleContext, issue: IssueRecord): View {
         args,
         "labels",
       ),
-    assignees: (args: ConnectionArgs) => connection(issue.assignees.map((login) => actorView(ctx, login)), args, "assignees"),
+    assignees: (args: ConnectionArgs) =>
+      connection(
+        issue.assignees.map((login) => actorView(ctx, login)),
+        args,
+        "assignees",
+      ),
     comments: (args: ConnectionArgs) =>
       connection(
         state.commentsOf(issue.number).map((c) => commentView(ctx, c)),
@@ -93,7 +98,11 @@ export function issueView(ctx: DoubleContext, issue: IssueRecord): View {
         args,
         "subIssues",
       ),
-    subIssuesSummary: { total: summary.total, completed: summary.completed, percentCompleted: summary.percent_completed },
+    subIssuesSummary: {
+      total: summary.total,
+      completed: summary.completed,
+      percentCompleted: summary.percent_completed,
+    },
   };
 }
 
@@ -101,7 +110,13 @@ interface IssuesArgs extends ConnectionArgs {
   states?: string[] | null;
   labels?: string[] | null;
   orderBy?: { field: string; direction: string } | null;
-  filterBy?: { states?: string[] | null; labels?: string[] | null; since?: string | null; createdBy?: string | null; assignee?: string | null } | null;
+  filterBy?: {
+    states?: string[] | null;
+    labels?: string[] | null;
+    since?: string | null;
+    createdBy?: string | null;
+    assignee?: string | null;
+  } | null;
 }
 
 function listIssues(ctx: DoubleContext, args: IssuesArgs): IssueRecord[] {
@@ -114,10 +129,20 @@ function listIssues(ctx: DoubleContext, args: IssuesArgs): IssueRecord[] {
   const field = args.orderBy?.field ?? "CREATED_AT";
   const sign = args.orderBy?.direction === "DESC" ? -1 : 1;
   const key = (i: IssueRecord): number =>
-    field === "UPDATED_AT" ? Date.parse(i.updatedAt) : field === "COMMENTS" ? ctx.state.commentsOf(i.number).length : i.number;
+    field === "UPDATED_AT"
+      ? Date.parse(i.updatedAt)
+      : field === "COMMENTS"
+        ? ctx.state.commentsOf(i.number).length
+        : i.number;
   return [...ctx.state.issues.values()]
     .filter((i) => !states || states.includes(i.state.toUpperCase()))
-    .filter((i) => !labels || i.labelIds.some((id) => labels.includes(ctx.state.labels.get(id)?.name.toLowerCase() ?? "")))
+    .filter(
+      (i) =>
+        !labels ||
+        i.labelIds.some((id) =>
+          labels.includes(ctx.state.labels.get(id)?.name.toLowerCase() ?? ""),
+        ),
+    )
     .filter((i) => since === undefined || Date.parse(i.updatedAt) >= since)
     .filter((i) => !createdBy || i.author === createdBy)
     .filter((i) => !assignee || i.assignees.includes(assignee))
@@ -136,7 +161,8 @@ export function repositoryView(ctx: DoubleContext): View {
     url: urls.repoWeb,
     issue: ({ number }: { number: number }) => {
       const issue = state.issues.get(number);
-      if (!issue) throw gqlError("NOT_FOUND", `Could not resolve to an Issue with the number of ${number}.`);
+      if (!issue)
+        throw gqlError("NOT_FOUND", `Could not resolve to an Issue with the number of ${number}.`);
       return issueView(ctx, issue);
     },
     issues: (args: IssuesArgs) =>
@@ -151,7 +177,10 @@ export function repositoryView(ctx: DoubleContext): View {
     },
     labels: (args: ConnectionArgs & { query?: string | null }) => {
       const q = args.query?.toLowerCase();
-      const all = [...state.labels.values()].filter((l) => !q || l.name.toLowerCase().includes(q) || (l.description ?? "").toLowerCase().includes(q));
+      const all = [...state.labels.values()].filter(
+        (l) =>
+          !q || l.name.toLowerCase().includes(q) || (l.description ?? "").toLowerCase().includes(q),
+      );
       return connection(
         all.map((l) => labelView(ctx, l)),
         args,

@@ -21,14 +21,21 @@ import type { GitHubDouble, GitHubDoubleOptions } from "./types.ts";
 import { Urls } from "./urls.ts";
 import { WebhookQueue } from "./webhook-queue.ts";
 
-export type { Fault, GitHubDouble, GitHubDoubleOptions, RequestLogEntry, WebhookDelivery } from "./types.ts";
+export type {
+  Fault,
+  GitHubDouble,
+  GitHubDoubleOptions,
+  RequestLogEntry,
+  WebhookDelivery,
+} from "./types.ts";
 export { DoubleState } from "./state.ts";
 export type { CommentRecord, IssueRecord, LabelRecord } from "./state.ts";
 export { encodeNodeId, decodeNodeId } from "./node-id.ts";
 
 function parseRepo(repo: string): { owner: string; name: string } {
   const [owner, name, ...rest] = repo.split("/");
-  if (!owner || !name || rest.length > 0) throw new Error(`repo must be "owner/name", got "${repo}"`);
+  if (!owner || !name || rest.length > 0)
+    throw new Error(`repo must be "owner/name", got "${repo}"`);
   return { owner, name };
 }
 
@@ -39,17 +46,30 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
   const router = new RestRouter();
   router.add(...appRoutes, ...issueRoutes, ...commentRoutes, ...labelRoutes, ...subIssueRoutes);
   const faults = new FaultSet();
-  const webhooks = new WebhookQueue({ url: options.webhookUrl, secret: options.webhookSecret, appId, hookId: 100_000 + appId });
-  let ctx: DoubleContext | undefined;
-  let double: GitHubDouble | undefined;
+  const webhooks = new WebhookQueue({
+    url: options.webhookUrl,
+    secret: options.webhookSecret,
+    appId,
+    hookId: 100_000 + appId,
+  });
+  // Filled in once listening: URLs need the port the OS picked.
+  const live: { ctx?: DoubleContext; double?: GitHubDouble } = {};
 
   const server = createServer((req, res) => {
     void (async () => {
       const raw = await readRaw(req);
       const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
+      const { ctx, double } = live;
       if (!ctx || !double) return sendJson(res, 503, { message: "Starting" });
-      if (url.pathname.startsWith("/_double/")) return handleControl(double, req, res, url.pathname, raw);
-      return handleApi({ ctx, router, faults, rate, log: double.requests, latencyMs: options.latencyMs ?? 0 }, req, res, url, raw);
+      if (url.pathname.startsWith("/_double/"))
+        return handleControl(double, req, res, url.pathname, raw);
+      return handleApi(
+        { ctx, router, faults, rate, log: double.requests, latencyMs: options.latencyMs ?? 0 },
+        req,
+        res,
+        url,
+        raw,
+      );
     })().catch((error: unknown) => {
       console.error("[github-double] request failed", error);
       if (!res.headersSent) sendJson(res, 500, { message: "Server Error" });
@@ -63,24 +83,44 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
   const port = (server.address() as AddressInfo).port;
   const host = `127.0.0.1:${port}`;
   const urls = new Urls(host, owner, name);
-  const people = new People({ owner, collaborators: options.collaborators ?? [], appId, appSlug: options.appSlug ?? "baton" }, urls);
+  const people = new People(
+    {
+      owner,
+      collaborators: options.collaborators ?? [],
+      appId,
+      appSlug: options.appSlug ?? "baton",
+    },
+    urls,
+  );
   const context: DoubleContext = {
     state,
     urls,
     people,
-    app: { appId, appSlug: options.appSlug ?? "baton", installationId: options.installationId ?? 1, createdAt: new Date().toISOString().replace(/\.\d+Z$/, "Z") },
+    app: {
+      appId,
+      appSlug: options.appSlug ?? "baton",
+      installationId: options.installationId ?? 1,
+      createdAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    },
     emit: (event) => {
       const payload: Record<string, unknown> = { action: event.action, ...event.payload };
       payload.repository = repositoryJson(context);
       payload.sender = people.user(people.loginOf(event.actor));
-      payload.installation = { id: context.app.installationId, node_id: Buffer.from(`installation:${context.app.installationId}`).toString("base64url") };
-      webhooks.enqueue({ event: event.event, ...(event.action !== undefined ? { action: event.action } : {}), payload });
+      payload.installation = {
+        id: context.app.installationId,
+        node_id: Buffer.from(`installation:${context.app.installationId}`).toString("base64url"),
+      };
+      webhooks.enqueue({
+        event: event.event,
+        ...(event.action !== undefined ? { action: event.action } : {}),
+        payload,
+      });
     },
   };
-  ctx = context;
+  live.ctx = context;
 
   const requests: GitHubDouble["requests"] = [];
-  double = {
+  const double: GitHubDouble = {
     url: `http://${host}`,
     host,
     port,
@@ -104,5 +144,6 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       });
     },
   };
+  live.double = double;
   return double;
 }

@@ -11,14 +11,30 @@ function validateCommentBody(body: unknown): string {
     throw validationFailed({ resource: "IssueComment", code: "missing_field", field: "body" });
   }
   if (body.length > MAX_BODY) {
-    throw validationFailed({ resource: "IssueComment", code: "custom", field: "body", message: `body is too long (maximum is ${MAX_BODY} characters)` });
+    throw validationFailed({
+      resource: "IssueComment",
+      code: "custom",
+      field: "body",
+      message: `body is too long (maximum is ${MAX_BODY} characters)`,
+    });
   }
   return body;
 }
 
-function emitComment(ctx: DoubleContext, actor: Actor, action: string, comment: CommentRecord, extra: Record<string, unknown> = {}): void {
+function emitComment(
+  ctx: DoubleContext,
+  actor: Actor,
+  action: string,
+  comment: CommentRecord,
+  extra: Record<string, unknown> = {},
+): void {
   const issue = getIssue(ctx, comment.issueNumber);
-  ctx.emit({ event: "issue_comment", action, payload: { issue: issueJson(ctx, issue), comment: commentJson(ctx, comment), ...extra }, actor });
+  ctx.emit({
+    event: "issue_comment",
+    action,
+    payload: { issue: issueJson(ctx, issue), comment: commentJson(ctx, comment), ...extra },
+    actor,
+  });
 }
 
 export function getComment(ctx: DoubleContext, id: number): CommentRecord {
@@ -27,7 +43,12 @@ export function getComment(ctx: DoubleContext, id: number): CommentRecord {
   return comment;
 }
 
-export function createComment(ctx: DoubleContext, actor: Actor, issueNumber: number, body: unknown): CommentRecord {
+export function createComment(
+  ctx: DoubleContext,
+  actor: Actor,
+  issueNumber: number,
+  body: unknown,
+): CommentRecord {
   const issue = getIssue(ctx, issueNumber);
   const text = validateCommentBody(body);
   const now = ctx.state.clock.nowIso();
@@ -47,7 +68,12 @@ export function createComment(ctx: DoubleContext, actor: Actor, issueNumber: num
   return comment;
 }
 
-export function updateComment(ctx: DoubleContext, actor: Actor, id: number, body: unknown): CommentRecord {
+export function updateComment(
+  ctx: DoubleContext,
+  actor: Actor,
+  id: number,
+  body: unknown,
+): CommentRecord {
   const comment = getComment(ctx, id);
   const text = validateCommentBody(body);
   const from = comment.body;

@@ -27,7 +27,13 @@ export function getIssue(ctx: DoubleContext, number: number): IssueRecord {
   throw notFound();
 }
 
-export function emitIssue(ctx: DoubleContext, actor: Actor, action: string, issue: IssueRecord, extra: Record<string, unknown> = {}): void {
+export function emitIssue(
+  ctx: DoubleContext,
+  actor: Actor,
+  action: string,
+  issue: IssueRecord,
+  extra: Record<string, unknown> = {},
+): void {
   ctx.emit({ event: "issues", action, payload: { issue: issueJson(ctx, issue), ...extra }, actor });
 }
 
@@ -36,16 +42,27 @@ function validateTitle(title: unknown): string {
     throw validationFailed({ resource: "Issue", code: "missing_field", field: "title" });
   }
   if (title.length > MAX_TITLE) {
-    throw validationFailed({ resource: "Issue", code: "custom", field: "title", message: `title is too long (maximum is ${MAX_TITLE} characters)` });
+    throw validationFailed({
+      resource: "Issue",
+      code: "custom",
+      field: "title",
+      message: `title is too long (maximum is ${MAX_TITLE} characters)`,
+    });
   }
   return title;
 }
 
 function validateBody(body: unknown): string | null {
   if (body === undefined || body === null) return null;
-  if (typeof body !== "string") throw validationFailed({ resource: "Issue", code: "invalid", field: "body" });
+  if (typeof body !== "string")
+    throw validationFailed({ resource: "Issue", code: "invalid", field: "body" });
   if (body.length > MAX_BODY) {
-    throw validationFailed({ resource: "Issue", code: "custom", field: "body", message: `body is too long (maximum is ${MAX_BODY} characters)` });
+    throw validationFailed({
+      resource: "Issue",
+      code: "custom",
+      field: "body",
+      message: `body is too long (maximum is ${MAX_BODY} characters)`,
+    });
   }
   return body;
 }
@@ -53,7 +70,10 @@ function validateBody(body: unknown): string | null {
 /** Only people with push access can be assigned; GitHub silently drops the rest. */
 function assignable(ctx: DoubleContext, value: unknown): string[] {
   if (!Array.isArray(value)) return [];
-  return value.filter((login): login is string => typeof login === "string" && ctx.people.association(login) !== "NONE");
+  return value.filter(
+    (login): login is string =>
+      typeof login === "string" && ctx.people.association(login) !== "NONE",
+  );
 }
 
 export function validateNewIssue(input: { title?: unknown; body?: unknown }): void {
@@ -92,14 +112,23 @@ export function createIssue(
   return issue;
 }
 
-function parseStateReason(value: unknown, allowed: IssueStateReason[]): IssueStateReason | undefined {
+function parseStateReason(
+  value: unknown,
+  allowed: IssueStateReason[],
+): IssueStateReason | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === "string" && (allowed as string[]).includes(value)) return value as IssueStateReason;
+  if (typeof value === "string" && (allowed as string[]).includes(value))
+    return value as IssueStateReason;
   throw validationFailed({ resource: "Issue", code: "invalid", field: "state_reason" });
 }
 
 /** Apply a PATCH-like change; sends edited, labeled/unlabeled, assigned/unassigned, closed/reopened. */
-export function updateIssue(ctx: DoubleContext, actor: Actor, number: number, input: IssueChanges): IssueRecord {
+export function updateIssue(
+  ctx: DoubleContext,
+  actor: Actor,
+  number: number,
+  input: IssueChanges,
+): IssueRecord {
   const issue = getIssue(ctx, number);
   const title = input.title === undefined ? undefined : validateTitle(input.title);
   const body = input.body === undefined ? undefined : validateBody(input.body);
@@ -107,7 +136,8 @@ export function updateIssue(ctx: DoubleContext, actor: Actor, number: number, in
     throw validationFailed({ resource: "Issue", code: "invalid", field: "state" });
   }
   const reason = parseStateReason(input.state_reason, ["completed", "not_planned", "reopened"]);
-  const newLabels = input.labels === undefined ? undefined : resolveLabels(ctx, actor, input.labels);
+  const newLabels =
+    input.labels === undefined ? undefined : resolveLabels(ctx, actor, input.labels);
   const newAssignees = input.assignees === undefined ? undefined : assignable(ctx, input.assignees);
 
   const changes: Record<string, { from: unknown }> = {};
@@ -121,18 +151,28 @@ export function updateIssue(ctx: DoubleContext, actor: Actor, number: number, in
   }
   const labelDiff = newLabels ? diffLabels(ctx, issue, newLabels) : { added: [], removed: [] };
   if (newLabels) issue.labelIds = newLabels.map((l) => l.id);
-  const assigneeDiff = newAssignees ? diff(issue.assignees, newAssignees) : { added: [], removed: [] };
+  const assigneeDiff = newAssignees
+    ? diff(issue.assignees, newAssignees)
+    : { added: [], removed: [] };
   if (newAssignees) issue.assignees = newAssignees;
   const transition = applyState(ctx, actor, issue, input.state, reason);
 
-  const touched = Object.keys(changes).length > 0 || labelDiff.added.length + labelDiff.removed.length > 0;
-  if (touched || transition || assigneeDiff.added.length + assigneeDiff.removed.length > 0 || reason !== undefined) {
+  const touched =
+    Object.keys(changes).length > 0 || labelDiff.added.length + labelDiff.removed.length > 0;
+  if (
+    touched ||
+    transition ||
+    assigneeDiff.added.length + assigneeDiff.removed.length > 0 ||
+    reason !== undefined
+  ) {
     issue.updatedAt = ctx.state.clock.nowIso();
   }
   if (Object.keys(changes).length > 0) emitIssue(ctx, actor, "edited", issue, { changes });
   emitLabelChanges(ctx, actor, issue, labelDiff);
-  for (const login of assigneeDiff.removed) emitIssue(ctx, actor, "unassigned", issue, { assignee: ctx.people.user(login) });
-  for (const login of assigneeDiff.added) emitIssue(ctx, actor, "assigned", issue, { assignee: ctx.people.user(login) });
+  for (const login of assigneeDiff.removed)
+    emitIssue(ctx, actor, "unassigned", issue, { assignee: ctx.people.user(login) });
+  for (const login of assigneeDiff.added)
+    emitIssue(ctx, actor, "assigned", issue, { assignee: ctx.people.user(login) });
   if (transition) emitIssue(ctx, actor, transition, issue);
   return issue;
 }
@@ -159,12 +199,16 @@ function applyState(
     return "reopened";
   }
   // A reason alone on a closed issue just relabels why it was closed.
-  if (reason !== undefined && reason !== "reopened" && issue.state === "closed") issue.stateReason = reason;
+  if (reason !== undefined && reason !== "reopened" && issue.state === "closed")
+    issue.stateReason = reason;
   return undefined;
 }
 
 function diff<T>(before: T[], after: T[]): { added: T[]; removed: T[] } {
-  return { added: after.filter((x) => !before.includes(x)), removed: before.filter((x) => !after.includes(x)) };
+  return {
+    added: after.filter((x) => !before.includes(x)),
+    removed: before.filter((x) => !after.includes(x)),
+  };
 }
 
 export interface LabelDiff {
@@ -184,26 +228,43 @@ export function diffLabels(ctx: DoubleContext, issue: IssueRecord, next: LabelRe
   return { added: ids.added.flatMap(byId), removed: ids.removed.flatMap(byId) };
 }
 
-export function emitLabelChanges(ctx: DoubleContext, actor: Actor, issue: IssueRecord, labelDiff: LabelDiff): void {
-  for (const label of labelDiff.added) emitIssue(ctx, actor, "labeled", issue, { label: labelJson(ctx, label) });
-  for (const label of labelDiff.removed) emitIssue(ctx, actor, "unlabeled", issue, { label: labelJson(ctx, label) });
+export function emitLabelChanges(
+  ctx: DoubleContext,
+  actor: Actor,
+  issue: IssueRecord,
+  labelDiff: LabelDiff,
+): void {
+  for (const label of labelDiff.added)
+    emitIssue(ctx, actor, "labeled", issue, { label: labelJson(ctx, label) });
+  for (const label of labelDiff.removed)
+    emitIssue(ctx, actor, "unlabeled", issue, { label: labelJson(ctx, label) });
 }
 
 /** Replace (mode "set"), add to, or remove from an issue's labels. */
-export function changeIssueLabels(ctx: DoubleContext, actor: Actor, number: number, mode: "set" | "add" | "remove", names: string[]): IssueRecord {
+export function changeIssueLabels(
+  ctx: DoubleContext,
+  actor: Actor,
+  number: number,
+  mode: "set" | "add" | "remove",
+  names: string[],
+): IssueRecord {
   const issue = getIssue(ctx, number);
   let next: LabelRecord[];
   if (mode === "remove") {
     const drop = names.map((n) => ctx.state.findLabel(n)?.id);
-    next = issue.labelIds.filter((id) => !drop.includes(id)).flatMap((id) => ctx.state.labels.get(id) ?? []);
+    next = issue.labelIds
+      .filter((id) => !drop.includes(id))
+      .flatMap((id) => ctx.state.labels.get(id) ?? []);
   } else {
     const resolved = resolveLabels(ctx, actor, names);
     const current = issue.labelIds.flatMap((id) => ctx.state.labels.get(id) ?? []);
-    next = mode === "set" ? resolved : [...current, ...resolved.filter((l) => !current.includes(l))];
+    next =
+      mode === "set" ? resolved : [...current, ...resolved.filter((l) => !current.includes(l))];
   }
   const labelDiff = diffLabels(ctx, issue, next);
   issue.labelIds = next.map((l) => l.id);
-  if (labelDiff.added.length + labelDiff.removed.length > 0) issue.updatedAt = ctx.state.clock.nowIso();
+  if (labelDiff.added.length + labelDiff.removed.length > 0)
+    issue.updatedAt = ctx.state.clock.nowIso();
   emitLabelChanges(ctx, actor, issue, labelDiff);
   return issue;
 }

@@ -34,24 +34,42 @@ function height(ctx: DoubleContext, issue: IssueRecord): number {
 }
 
 function isAncestor(ctx: DoubleContext, candidate: IssueRecord, of: IssueRecord): boolean {
-  for (let p = of.parent; p !== null; p = ctx.state.issues.get(p)?.parent ?? null) if (p === candidate.number) return true;
+  for (let p = of.parent; p !== null; p = ctx.state.issues.get(p)?.parent ?? null)
+    if (p === candidate.number) return true;
   return false;
 }
 
 /** Throws 422 when linking child (existing, or a new leaf when undefined) under parent breaks a rule. */
-export function checkLink(ctx: DoubleContext, parent: IssueRecord, child: IssueRecord | undefined, replaceParent: boolean): void {
+export function checkLink(
+  ctx: DoubleContext,
+  parent: IssueRecord,
+  child: IssueRecord | undefined,
+  replaceParent: boolean,
+): void {
   if (child) {
-    if (child.number === parent.number) throw unprocessable("An issue cannot be a sub-issue of itself");
-    if (child.parent === parent.number) throw unprocessable("Sub issue already exists for this parent");
-    if (child.parent !== null && !replaceParent) throw unprocessable("Sub issue may only have one parent");
-    if (isAncestor(ctx, child, parent)) throw unprocessable("Sub issue cannot be an ancestor of its parent");
+    if (child.number === parent.number)
+      throw unprocessable("An issue cannot be a sub-issue of itself");
+    if (child.parent === parent.number)
+      throw unprocessable("Sub issue already exists for this parent");
+    if (child.parent !== null && !replaceParent)
+      throw unprocessable("Sub issue may only have one parent");
+    if (isAncestor(ctx, child, parent))
+      throw unprocessable("Sub issue cannot be an ancestor of its parent");
   }
-  if (parent.subIssues.length >= MAX_SUB_ISSUES) throw unprocessable(`Parent cannot have more than ${MAX_SUB_ISSUES} sub-issues`);
+  if (parent.subIssues.length >= MAX_SUB_ISSUES)
+    throw unprocessable(`Parent cannot have more than ${MAX_SUB_ISSUES} sub-issues`);
   const levels = level(ctx, parent) + (child ? height(ctx, child) : 1);
-  if (levels > MAX_LEVELS) throw unprocessable(`Parent cannot have more than ${MAX_LEVELS} levels of sub-issues`);
+  if (levels > MAX_LEVELS)
+    throw unprocessable(`Parent cannot have more than ${MAX_LEVELS} levels of sub-issues`);
 }
 
-function emitLink(ctx: DoubleContext, actor: Actor, added: boolean, parent: IssueRecord, child: IssueRecord): void {
+function emitLink(
+  ctx: DoubleContext,
+  actor: Actor,
+  added: boolean,
+  parent: IssueRecord,
+  child: IssueRecord,
+): void {
   const repo = repositoryJson(ctx);
   const payload = {
     parent_issue_id: parent.id,
@@ -61,8 +79,18 @@ function emitLink(ctx: DoubleContext, actor: Actor, added: boolean, parent: Issu
     sub_issue: issueJson(ctx, child),
     sub_issue_repo: repo,
   };
-  ctx.emit({ event: "sub_issues", action: added ? "sub_issue_added" : "sub_issue_removed", payload, actor });
-  ctx.emit({ event: "sub_issues", action: added ? "parent_issue_added" : "parent_issue_removed", payload, actor });
+  ctx.emit({
+    event: "sub_issues",
+    action: added ? "sub_issue_added" : "sub_issue_removed",
+    payload,
+    actor,
+  });
+  ctx.emit({
+    event: "sub_issues",
+    action: added ? "parent_issue_added" : "parent_issue_removed",
+    payload,
+    actor,
+  });
 }
 
 function unlink(ctx: DoubleContext, actor: Actor, parent: IssueRecord, child: IssueRecord): void {
@@ -74,7 +102,13 @@ function unlink(ctx: DoubleContext, actor: Actor, parent: IssueRecord, child: Is
   emitLink(ctx, actor, false, parent, child);
 }
 
-export function addSubIssue(ctx: DoubleContext, actor: Actor, parentNumber: number, child: IssueRecord, replaceParent: boolean): IssueRecord {
+export function addSubIssue(
+  ctx: DoubleContext,
+  actor: Actor,
+  parentNumber: number,
+  child: IssueRecord,
+  replaceParent: boolean,
+): IssueRecord {
   const parent = getIssue(ctx, parentNumber);
   checkLink(ctx, parent, child, replaceParent);
   const oldParent = child.parent === null ? undefined : ctx.state.issues.get(child.parent);
@@ -88,7 +122,12 @@ export function addSubIssue(ctx: DoubleContext, actor: Actor, parentNumber: numb
   return child;
 }
 
-export function removeSubIssue(ctx: DoubleContext, actor: Actor, parentNumber: number, child: IssueRecord): IssueRecord {
+export function removeSubIssue(
+  ctx: DoubleContext,
+  actor: Actor,
+  parentNumber: number,
+  child: IssueRecord,
+): IssueRecord {
   const parent = getIssue(ctx, parentNumber);
   if (child.parent !== parent.number) throw notFound();
   unlink(ctx, actor, parent, child);

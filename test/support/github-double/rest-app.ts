@@ -38,8 +38,18 @@ function checkInstallation(ctx: DoubleContext, id: string | undefined): void {
 }
 
 export const appRoutes: Route[] = [
-  { method: "GET", template: "/app", auth: "jwt", handle: (req) => ({ status: 200, body: appJson(req.ctx) }) },
-  { method: "GET", template: "/app/installations", auth: "jwt", handle: (req) => ({ status: 200, body: [installationJson(req.ctx)] }) },
+  {
+    method: "GET",
+    template: "/app",
+    auth: "jwt",
+    handle: (req) => ({ status: 200, body: appJson(req.ctx) }),
+  },
+  {
+    method: "GET",
+    template: "/app/installations",
+    auth: "jwt",
+    handle: (req) => ({ status: 200, body: [installationJson(req.ctx)] }),
+  },
   {
     method: "GET",
     template: "/app/installations/{installation_id}",
@@ -68,12 +78,29 @@ export const appRoutes: Route[] = [
       };
     },
   },
-  { method: "GET", template: "/repos/{owner}/{repo}/installation", auth: "jwt", handle: (req) => ({ status: 200, body: installationJson(req.ctx) }) },
-  { method: "GET", template: "/repos/{owner}/{repo}", auth: "installation", handle: (req) => ({ status: 200, body: repositoryJson(req.ctx) }) },
+  {
+    method: "GET",
+    template: "/repos/{owner}/{repo}/installation",
+    auth: "jwt",
+    handle: (req) => ({ status: 200, body: installationJson(req.ctx) }),
+  },
+  {
+    method: "GET",
+    template: "/repos/{owner}/{repo}",
+    auth: "installation",
+    handle: (req) => ({ status: 200, body: repositoryJson(req.ctx) }),
+  },
   {
     method: "GET",
     template: "/installation/repositories",
     auth: "installation",
-    handle: (req) => ({ status: 200, body: { total_count: 1, repository_selection: "selected", repositories: [repositoryJson(req.ctx)] } }),
+    handle: (req) => ({
+      status: 200,
+      body: {
+        total_count: 1,
+        repository_selection: "selected",
+        repositories: [repositoryJson(req.ctx)],
+      },
+    }),
   },
 ];

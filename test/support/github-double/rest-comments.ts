@@ -15,9 +15,15 @@ export const commentRoutes: Route[] = [
     handle: (req) => {
       const issue = getIssue(req.ctx, Number(req.params.issue_number));
       const since = req.query.get("since");
-      const all = req.ctx.state.commentsOf(issue.number).filter((c) => !since || Date.parse(c.updatedAt) >= Date.parse(since));
+      const all = req.ctx.state
+        .commentsOf(issue.number)
+        .filter((c) => !since || Date.parse(c.updatedAt) >= Date.parse(since));
       const page = paginate(all, req.query, req.url);
-      return { status: 200, body: page.items.map((c) => commentJson(req.ctx, c)), headers: page.headers };
+      return {
+        status: 200,
+        body: page.items.map((c) => commentJson(req.ctx, c)),
+        headers: page.headers,
+      };
     },
   },
   {
@@ -25,15 +31,27 @@ export const commentRoutes: Route[] = [
     template: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
     auth: "installation",
     handle: (req) => {
-      const comment = createComment(req.ctx, req.actor, Number(req.params.issue_number), bodyObject(req.body).body);
-      return { status: 201, body: commentJson(req.ctx, comment), headers: { location: req.ctx.urls.commentApi(comment.id) } };
+      const comment = createComment(
+        req.ctx,
+        req.actor,
+        Number(req.params.issue_number),
+        bodyObject(req.body).body,
+      );
+      return {
+        status: 201,
+        body: commentJson(req.ctx, comment),
+        headers: { location: req.ctx.urls.commentApi(comment.id) },
+      };
     },
   },
   {
     method: "GET",
     template: COMMENT,
     auth: "installation",
-    handle: (req) => ({ status: 200, body: commentJson(req.ctx, getComment(req.ctx, Number(req.params.comment_id))) }),
+    handle: (req) => ({
+      status: 200,
+      body: commentJson(req.ctx, getComment(req.ctx, Number(req.params.comment_id))),
+    }),
   },
   {
     method: "PATCH",
@@ -41,7 +59,10 @@ export const commentRoutes: Route[] = [
     auth: "installation",
     handle: (req) => ({
       status: 200,
-      body: commentJson(req.ctx, updateComment(req.ctx, req.actor, Number(req.params.comment_id), bodyObject(req.body).body)),
+      body: commentJson(
+        req.ctx,
+        updateComment(req.ctx, req.actor, Number(req.params.comment_id), bodyObject(req.body).body),
+      ),
     }),
   },
   {

@@ -1,6 +1,12 @@
 // REST: /repos/{owner}/{repo}/issues[/{issue_number}] and an issue's labels.
 import { DoubleError } from "./errors.ts";
-import { changeIssueLabels, createIssue, getIssue, updateIssue, type IssueChanges } from "./ops-issues.ts";
+import {
+  changeIssueLabels,
+  createIssue,
+  getIssue,
+  updateIssue,
+  type IssueChanges,
+} from "./ops-issues.ts";
 import { parseLabelNames } from "./ops-labels.ts";
 import { paginate } from "./pagination.ts";
 import { bodyObject, type RestRequest, type RestResponse, type Route } from "./rest-types.ts";
@@ -17,7 +23,10 @@ function issueNumber(req: RestRequest): number {
 function filterIssues(req: RestRequest): IssueRecord[] {
   const { query } = req;
   const state = query.get("state") ?? "open";
-  if (!["open", "closed", "all"].includes(state)) throw new DoubleError(422, "Validation Failed", [{ resource: "Issue", code: "invalid", field: "state" }]);
+  if (!["open", "closed", "all"].includes(state))
+    throw new DoubleError(422, "Validation Failed", [
+      { resource: "Issue", code: "invalid", field: "state" },
+    ]);
   const labels = (query.get("labels") ?? "")
     .split(",")
     .map((l) => l.trim().toLowerCase())
@@ -34,7 +43,8 @@ function filterIssues(req: RestRequest): IssueRecord[] {
     if (sinceMs !== undefined && Date.parse(issue.updatedAt) < sinceMs) return false;
     if (creator && issue.author !== creator) return false;
     if (assignee === "none" && issue.assignees.length > 0) return false;
-    if (assignee && assignee !== "none" && assignee !== "*" && !issue.assignees.includes(assignee)) return false;
+    if (assignee && assignee !== "none" && assignee !== "*" && !issue.assignees.includes(assignee))
+      return false;
     return true;
   });
 }
@@ -43,8 +53,14 @@ function listIssues(req: RestRequest): RestResponse {
   const sort = req.query.get("sort") ?? "created";
   const ascending = req.query.get("direction") === "asc";
   const key = (i: IssueRecord): number =>
-    sort === "updated" ? Date.parse(i.updatedAt) : sort === "comments" ? req.ctx.state.commentsOf(i.number).length : i.number;
-  const sorted = filterIssues(req).sort((a, b) => (ascending ? 1 : -1) * (key(a) - key(b) || a.number - b.number));
+    sort === "updated"
+      ? Date.parse(i.updatedAt)
+      : sort === "comments"
+        ? req.ctx.state.commentsOf(i.number).length
+        : i.number;
+  const sorted = filterIssues(req).sort(
+    (a, b) => (ascending ? 1 : -1) * (key(a) - key(b) || a.number - b.number),
+  );
   const page = paginate(sorted, req.query, req.url);
   return { status: 200, body: page.items.map((i) => issueJson(req.ctx, i)), headers: page.headers };
 }
@@ -56,13 +72,28 @@ function labelNames(value: unknown): string[] | undefined {
 function postIssue(req: RestRequest): RestResponse {
   const body = bodyObject(req.body);
   const labels = labelNames(body.labels);
-  const issue = createIssue(req.ctx, req.actor, { title: body.title, body: body.body, assignees: body.assignees, ...(labels ? { labels } : {}) });
-  return { status: 201, body: issueJson(req.ctx, issue), headers: { location: req.ctx.urls.issueApi(issue.number) } };
+  const issue = createIssue(req.ctx, req.actor, {
+    title: body.title,
+    body: body.body,
+    assignees: body.assignees,
+    ...(labels ? { labels } : {}),
+  });
+  return {
+    status: 201,
+    body: issueJson(req.ctx, issue),
+    headers: { location: req.ctx.urls.issueApi(issue.number) },
+  };
 }
 
 function patchIssue(req: RestRequest): RestResponse {
   const body = bodyObject(req.body);
-  const changes: IssueChanges = { title: body.title, body: body.body, state: body.state, state_reason: body.state_reason, assignees: body.assignees };
+  const changes: IssueChanges = {
+    title: body.title,
+    body: body.body,
+    state: body.state,
+    state_reason: body.state_reason,
+    assignees: body.assignees,
+  };
   const labels = labelNames(body.labels);
   if (labels) changes.labels = labels;
   if (typeof body.assignee === "string") changes.assignees = [body.assignee];
@@ -72,7 +103,7 @@ function patchIssue(req: RestRequest): RestResponse {
 
 /** Body of POST/PUT …/labels: {labels: [...]} or a bare array. */
 function labelsFromBody(body: unknown): string[] {
-  return parseLabelNames(Array.isArray(body) ? body : bodyObject(body).labels ?? []);
+  return parseLabelNames(Array.isArray(body) ? body : (bodyObject(body).labels ?? []));
 }
 
 function issueLabels(req: RestRequest, issue: IssueRecord): RestResponse {
@@ -83,7 +114,15 @@ function issueLabels(req: RestRequest, issue: IssueRecord): RestResponse {
 export const issueRoutes: Route[] = [
   { method: "GET", template: ISSUES, auth: "installation", handle: listIssues },
   { method: "POST", template: ISSUES, auth: "installation", handle: postIssue },
-  { method: "GET", template: ISSUE, auth: "installation", handle: (req) => ({ status: 200, body: issueJson(req.ctx, getIssue(req.ctx, issueNumber(req))) }) },
+  {
+    method: "GET",
+    template: ISSUE,
+    auth: "installation",
+    handle: (req) => ({
+      status: 200,
+      body: issueJson(req.ctx, getIssue(req.ctx, issueNumber(req))),
+    }),
+  },
   { method: "PATCH", template: ISSUE, auth: "installation", handle: patchIssue },
   {
     method: "GET",
@@ -93,20 +132,32 @@ export const issueRoutes: Route[] = [
       const issue = getIssue(req.ctx, issueNumber(req));
       const all = issue.labelIds.flatMap((id) => req.ctx.state.labels.get(id) ?? []);
       const page = paginate(all, req.query, req.url);
-      return { status: 200, body: page.items.map((l) => labelJson(req.ctx, l)), headers: page.headers };
+      return {
+        status: 200,
+        body: page.items.map((l) => labelJson(req.ctx, l)),
+        headers: page.headers,
+      };
     },
   },
   {
     method: "POST",
     template: `${ISSUE}/labels`,
     auth: "installation",
-    handle: (req) => issueLabels(req, changeIssueLabels(req.ctx, req.actor, issueNumber(req), "add", labelsFromBody(req.body))),
+    handle: (req) =>
+      issueLabels(
+        req,
+        changeIssueLabels(req.ctx, req.actor, issueNumber(req), "add", labelsFromBody(req.body)),
+      ),
   },
   {
     method: "PUT",
     template: `${ISSUE}/labels`,
     auth: "installation",
-    handle: (req) => issueLabels(req, changeIssueLabels(req.ctx, req.actor, issueNumber(req), "set", labelsFromBody(req.body))),
+    handle: (req) =>
+      issueLabels(
+        req,
+        changeIssueLabels(req.ctx, req.actor, issueNumber(req), "set", labelsFromBody(req.body)),
+      ),
   },
   {
     method: "DELETE",
@@ -124,8 +175,12 @@ export const issueRoutes: Route[] = [
     handle: (req) => {
       const issue = getIssue(req.ctx, issueNumber(req));
       const label = req.ctx.state.findLabel(req.params.name ?? "");
-      if (!label || !issue.labelIds.includes(label.id)) throw new DoubleError(404, "Label does not exist");
-      return issueLabels(req, changeIssueLabels(req.ctx, req.actor, issue.number, "remove", [label.name]));
+      if (!label || !issue.labelIds.includes(label.id))
+        throw new DoubleError(404, "Label does not exist");
+      return issueLabels(
+        req,
+        changeIssueLabels(req.ctx, req.actor, issue.number, "remove", [label.name]),
+      );
     },
   },
 ];

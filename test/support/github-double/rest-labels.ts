@@ -14,7 +14,11 @@ export const labelRoutes: Route[] = [
     auth: "installation",
     handle: (req) => {
       const page = paginate([...req.ctx.state.labels.values()], req.query, req.url);
-      return { status: 200, body: page.items.map((l) => labelJson(req.ctx, l)), headers: page.headers };
+      return {
+        status: 200,
+        body: page.items.map((l) => labelJson(req.ctx, l)),
+        headers: page.headers,
+      };
     },
   },
   {
@@ -23,15 +27,33 @@ export const labelRoutes: Route[] = [
     auth: "installation",
     handle: (req) => {
       const label = createLabel(req.ctx, req.actor, bodyObject(req.body));
-      return { status: 201, body: labelJson(req.ctx, label), headers: { location: req.ctx.urls.labelApi(label.name) } };
+      return {
+        status: 201,
+        body: labelJson(req.ctx, label),
+        headers: { location: req.ctx.urls.labelApi(label.name) },
+      };
     },
   },
-  { method: "GET", template: LABEL, auth: "installation", handle: (req) => ({ status: 200, body: labelJson(req.ctx, getLabel(req.ctx, req.params.name ?? "")) }) },
+  {
+    method: "GET",
+    template: LABEL,
+    auth: "installation",
+    handle: (req) => ({
+      status: 200,
+      body: labelJson(req.ctx, getLabel(req.ctx, req.params.name ?? "")),
+    }),
+  },
   {
     method: "PATCH",
     template: LABEL,
     auth: "installation",
-    handle: (req) => ({ status: 200, body: labelJson(req.ctx, updateLabel(req.ctx, req.actor, req.params.name ?? "", bodyObject(req.body))) }),
+    handle: (req) => ({
+      status: 200,
+      body: labelJson(
+        req.ctx,
+        updateLabel(req.ctx, req.actor, req.params.name ?? "", bodyObject(req.body)),
+      ),
+    }),
   },
   {
     method: "DELETE",

@@ -25,7 +25,10 @@ export class RestRouter {
   }
 
   /** The route for a path, or which methods exist there (for 404 vs. a route template in logs). */
-  match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+  match(
+    method: string,
+    path: string,
+  ): { route: Route; params: Record<string, string> } | undefined {
     for (const { route, regex, names } of this.compiled) {
       if (route.method !== method) continue;
       const m = regex.exec(path);

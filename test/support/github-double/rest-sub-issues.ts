@@ -1,7 +1,12 @@
 // REST: sub-issues. Note sub_issue_id is the issue's `id`, not its number.
 import { notFound } from "./errors.ts";
 import { getIssue } from "./ops-issues.ts";
-import { addSubIssue, issueByDatabaseId, removeSubIssue, reprioritizeSubIssue } from "./ops-sub-issues.ts";
+import {
+  addSubIssue,
+  issueByDatabaseId,
+  removeSubIssue,
+  reprioritizeSubIssue,
+} from "./ops-sub-issues.ts";
 import { paginate } from "./pagination.ts";
 import { bodyObject, type Route } from "./rest-types.ts";
 import { issueJson } from "./serialize.ts";
@@ -17,7 +22,11 @@ export const subIssueRoutes: Route[] = [
       const parent = getIssue(req.ctx, Number(req.params.issue_number));
       const children = parent.subIssues.flatMap((n) => req.ctx.state.issues.get(n) ?? []);
       const page = paginate(children, req.query, req.url);
-      return { status: 200, body: page.items.map((i) => issueJson(req.ctx, i)), headers: page.headers };
+      return {
+        status: 200,
+        body: page.items.map((i) => issueJson(req.ctx, i)),
+        headers: page.headers,
+      };
     },
   },
   {
@@ -29,8 +38,18 @@ export const subIssueRoutes: Route[] = [
       const parentNumber = Number(req.params.issue_number);
       getIssue(req.ctx, parentNumber);
       const child = issueByDatabaseId(req.ctx, body.sub_issue_id);
-      const linked = addSubIssue(req.ctx, req.actor, parentNumber, child, body.replace_parent === true);
-      return { status: 201, body: issueJson(req.ctx, linked), headers: { location: req.ctx.urls.issueApi(linked.number) } };
+      const linked = addSubIssue(
+        req.ctx,
+        req.actor,
+        parentNumber,
+        child,
+        body.replace_parent === true,
+      );
+      return {
+        status: 201,
+        body: issueJson(req.ctx, linked),
+        headers: { location: req.ctx.urls.issueApi(linked.number) },
+      };
     },
   },
   {
@@ -41,7 +60,10 @@ export const subIssueRoutes: Route[] = [
       const parentNumber = Number(req.params.issue_number);
       getIssue(req.ctx, parentNumber);
       const child = issueByDatabaseId(req.ctx, bodyObject(req.body).sub_issue_id);
-      return { status: 200, body: issueJson(req.ctx, removeSubIssue(req.ctx, req.actor, parentNumber, child)) };
+      return {
+        status: 200,
+        body: issueJson(req.ctx, removeSubIssue(req.ctx, req.actor, parentNumber, child)),
+      };
     },
   },
   {
@@ -51,7 +73,10 @@ export const subIssueRoutes: Route[] = [
     handle: (req) => {
       const body = bodyObject(req.body);
       const child = issueByDatabaseId(req.ctx, body.sub_issue_id);
-      const parent = reprioritizeSubIssue(req.ctx, Number(req.params.issue_number), child, { afterId: body.after_id, beforeId: body.before_id });
+      const parent = reprioritizeSubIssue(req.ctx, Number(req.params.issue_number), child, {
+        afterId: body.after_id,
+        beforeId: body.before_id,
+      });
       return { status: 200, body: issueJson(req.ctx, parent) };
     },
   },

@@ -30,5 +30,7 @@ export interface Route {
 
 /** Request body as an object ({} when absent), for handlers that read named fields. */
 export function bodyObject(body: unknown): Record<string, unknown> {
-  return body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  return body !== null && typeof body === "object" && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : {};
 }

@@ -4,7 +4,18 @@ import { encodeNodeId } from "./node-id.ts";
 import type { CommentRecord, IssueRecord, LabelRecord } from "./state.ts";
 
 export function reactionsJson(url: string): Record<string, unknown> {
-  return { url, total_count: 0, "+1": 0, "-1": 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 };
+  return {
+    url,
+    total_count: 0,
+    "+1": 0,
+    "-1": 0,
+    laugh: 0,
+    hooray: 0,
+    confused: 0,
+    heart: 0,
+    rocket: 0,
+    eyes: 0,
+  };
 }
 
 export function labelJson(ctx: DoubleContext, label: LabelRecord): Record<string, unknown> {
@@ -38,11 +49,20 @@ export function appJson(ctx: DoubleContext): Record<string, unknown> {
   };
 }
 
-export function subIssuesSummary(ctx: DoubleContext, issue: IssueRecord): { total: number; completed: number; percent_completed: number } {
-  const children = issue.subIssues.map((n) => ctx.state.issues.get(n)).filter((c) => c !== undefined);
+export function subIssuesSummary(
+  ctx: DoubleContext,
+  issue: IssueRecord,
+): { total: number; completed: number; percent_completed: number } {
+  const children = issue.subIssues
+    .map((n) => ctx.state.issues.get(n))
+    .filter((c) => c !== undefined);
   const total = children.length;
   const completed = children.filter((c) => c.state === "closed").length;
-  return { total, completed, percent_completed: total === 0 ? 0 : Math.floor((completed * 100) / total) };
+  return {
+    total,
+    completed,
+    percent_completed: total === 0 ? 0 : Math.floor((completed * 100) / total),
+  };
 }
 
 export function issueJson(ctx: DoubleContext, issue: IssueRecord): Record<string, unknown> {

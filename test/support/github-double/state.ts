@@ -95,7 +95,8 @@ export class DoubleState {
   /** Parent → child links, for assertions. */
   subIssueLinks(): { parent: number; child: number }[] {
     const links: { parent: number; child: number }[] = [];
-    for (const issue of this.issues.values()) for (const child of issue.subIssues) links.push({ parent: issue.number, child });
+    for (const issue of this.issues.values())
+      for (const child of issue.subIssues) links.push({ parent: issue.number, child });
     return links;
   }
 

@@ -35,7 +35,12 @@ export class WebhookQueue {
   enqueue(webhook: OutgoingWebhook): void {
     // No URL means the App has no webhook configured: nothing is sent or recorded.
     if (!this.url) return;
-    const delivery: WebhookDelivery = { id: randomUUID(), event: webhook.event, status: "error", payload: webhook.payload };
+    const delivery: WebhookDelivery = {
+      id: randomUUID(),
+      event: webhook.event,
+      status: "error",
+      payload: webhook.payload,
+    };
     if (webhook.action !== undefined) delivery.action = webhook.action;
     this.pending.push({ delivery, url: this.url });
     if (!this.running) void this.drain();
@@ -69,7 +74,8 @@ export class WebhookQueue {
       "x-github-hook-installation-target-type": "integration",
       "x-github-hook-installation-target-id": String(this.options.appId),
     };
-    if (this.options.secret !== undefined) headers["x-hub-signature-256"] = signPayload(this.options.secret, body);
+    if (this.options.secret !== undefined)
+      headers["x-hub-signature-256"] = signPayload(this.options.secret, body);
     try {
       const response = await fetch(url, {
         method: "POST",

@@ -1,0 +1,149 @@
+// The double's REST answers must satisfy GitHub's own OpenAPI response schemas.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormatsModule, { type FormatsPlugin } from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGitHubDouble, type GitHubDouble } from "../support/github-double/index.ts";
+import { toJsonSchema } from "../support/github-double/openapi-schema.ts";
+import { clientFor, personFor, type TestOctokit } from "../support/github-double/test-client.ts";
+
+interface OpenApiOperation {
+  responses: Record<string, { content?: Record<string, { schema?: object }> }>;
+}
+interface OpenApi {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+}
+
+const require = createRequire(import.meta.url);
+const spec = JSON.parse(
+  readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.deref.json"), "utf8"),
+) as OpenApi;
+const ajv = new Ajv({ strict: false, allErrors: true });
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+const formatsModule = addFormatsModule as unknown as FormatsPlugin & { default?: FormatsPlugin };
+const addFormats: FormatsPlugin = formatsModule.default ?? formatsModule;
+addFormats(ajv);
+
+function validatorFor(method: string, path: string, status: number): ValidateFunction {
+  const schema =
+    spec.paths[path]?.[method.toLowerCase()]?.responses[String(status)]?.content?.[
+      "application/json"
+    ]?.schema;
+  if (!schema) throw new Error(`no ${status} schema for ${method} ${path}`);
+  return ajv.compile(toJsonSchema(schema) as object);
+}
+
+function expectValid(method: string, path: string, status: number, data: unknown): void {
+  const validate = validatorFor(method, path, status);
+  const ok = validate(data);
+  expect(ok ? [] : validate.errors).toEqual([]);
+}
+
+const repo = { owner: "acme", repo: "tasks" };
+let double: GitHubDouble;
+let app: TestOctokit;
+
+beforeAll(async () => {
+  double = await startGitHubDouble({ repo: "acme/tasks", collaborators: ["bob"] });
+  app = clientFor(double);
+});
+
+afterAll(async () => {
+  await double.close();
+});
+
+describe("responses match @octokit/openapi", () => {
+  it("the validator rejects a wrong shape", () => {
+    const validate = validatorFor("GET", "/repos/{owner}/{repo}/issues/{issue_number}", 200);
+    expect(validate({ id: 1, number: 1 })).toBe(false);
+  });
+
+  it("issues: create, get, list, update", async () => {
+    const created = await app.rest.issues.create({
+      ...repo,
+      title: "schema",
+      body: "b",
+      labels: ["x:y"],
+    });
+    expectValid("POST", "/repos/{owner}/{repo}/issues", 201, created.data);
+    const byPerson = await personFor(double, "bob").rest.issues.create({
+      ...repo,
+      title: "by bob",
+    });
+    expectValid("POST", "/repos/{owner}/{repo}/issues", 201, byPerson.data);
+    const got = await app.rest.issues.get({ ...repo, issue_number: created.data.number });
+    expectValid("GET", "/repos/{owner}/{repo}/issues/{issue_number}", 200, got.data);
+    const updated = await app.rest.issues.update({
+      ...repo,
+      issue_number: created.data.number,
+      state: "closed",
+      labels: ["z"],
+    });
+    expectValid("PATCH", "/repos/{owner}/{repo}/issues/{issue_number}", 200, updated.data);
+    const list = await app.rest.issues.listForRepo({ ...repo, state: "all" });
+    expectValid("GET", "/repos/{owner}/{repo}/issues", 200, list.data);
+  });
+
+  it("comments: create, list", async () => {
+    const { data: issue } = await app.rest.issues.create({ ...repo, title: "comments" });
+    const created = await app.rest.issues.createComment({
+      ...repo,
+      issue_number: issue.number,
+      body: "hi",
+    });
+    expectValid("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", 201, created.data);
+    const list = await app.rest.issues.listComments({ ...repo, issue_number: issue.number });
+    expectValid("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments", 200, list.data);
+  });
+
+  it("labels: create, list", async () => {
+    const created = await app.rest.issues.createLabel({
+      ...repo,
+      name: "schema:label",
+      color: "abcdef",
+      description: "d",
+    });
+    expectValid("POST", "/repos/{owner}/{repo}/labels", 201, created.data);
+    const list = await app.rest.issues.listLabelsForRepo({ ...repo });
+    expectValid("GET", "/repos/{owner}/{repo}/labels", 200, list.data);
+  });
+
+  it("sub-issues: add, list, parent", async () => {
+    const { data: parent } = await app.rest.issues.create({ ...repo, title: "parent" });
+    const { data: child } = await app.rest.issues.create({ ...repo, title: "child" });
+    const added = await app.request("POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
+      ...repo,
+      issue_number: parent.number,
+      sub_issue_id: child.id,
+    });
+    expectValid("POST", "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues", 201, added.data);
+    const list = await app.request("GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
+      ...repo,
+      issue_number: parent.number,
+    });
+    expectValid("GET", "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues", 200, list.data);
+    const up = await app.request("GET /repos/{owner}/{repo}/issues/{issue_number}/parent", {
+      ...repo,
+      issue_number: child.number,
+    });
+    expectValid("GET", "/repos/{owner}/{repo}/issues/{issue_number}/parent", 200, up.data);
+  });
+
+  it("app: installation and access token", async () => {
+    const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const jwt = clientFor(double, `${part({ alg: "RS256" })}.${part({ iss: 1 })}.c2ln`);
+    expectValid(
+      "GET",
+      "/repos/{owner}/{repo}/installation",
+      200,
+      (await jwt.rest.apps.getRepoInstallation({ ...repo })).data,
+    );
+    expectValid(
+      "POST",
+      "/app/installations/{installation_id}/access_tokens",
+      201,
+      (await jwt.rest.apps.createInstallationAccessToken({ installation_id: 1 })).data,
+    );
+  });
+});
