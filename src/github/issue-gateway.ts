@@ -164,7 +164,9 @@ export class IssueGateway {
   async listLabels(): Promise<GitHubLabel[]> {
     const pages = await this.#allPages("GET /repos/{owner}/{repo}/labels", { per_page: PER_PAGE });
     const labels = pages.flatMap((data) => z.array(GitHubLabelSchema).parse(data));
-    this.#knownLabels = Promise.resolve(new Map(labels.map((label) => [label.name.toLowerCase(), label])));
+    this.#knownLabels = Promise.resolve(
+      new Map(labels.map((label) => [label.name.toLowerCase(), label])),
+    );
     return labels;
   }
 
@@ -176,7 +178,10 @@ export class IssueGateway {
    * Makes sure each named label exists with its fixed colour before an issue uses it, so GitHub
    * never auto-creates a grey one. Known labels cost nothing; the set is read once.
    */
-  async ensureLabels(names: string[], define: (name: string) => LabelDefinition = definitionFor): Promise<void> {
+  async ensureLabels(
+    names: string[],
+    define: (name: string) => LabelDefinition = definitionFor,
+  ): Promise<void> {
     const known = await this.#labels();
     for (const name of names) {
       if (!known.has(name.toLowerCase())) await this.createLabel(define(name));

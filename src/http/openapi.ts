@@ -2,12 +2,43 @@ import { z } from "zod";
 import { ErrorSchema } from "./error-envelope.js";
 import type { AnyRoute } from "./route.js";
 
-const schema = (type: z.ZodType, io: "input" | "output") =>
-  z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" });
+type Json = Record<string, unknown>;
+
+/**
+ * A zod schema as JSON Schema, its named parts (`.meta({id})`) hoisted into
+ * `components.schemas` so the document names Task, TaskCreate, Agent… once.
+ */
+function schemaIn(components: Json) {
+  return (type: z.ZodType, io: "input" | "output"): Json => {
+    const {
+      $schema: _drop,
+      $defs,
+      ...rest
+    } = z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" }) as Json;
+    for (const [name, def] of Object.entries(($defs ?? {}) as Json))
+      components[name] ??= rewriteRefs(def);
+    return rewriteRefs(rest) as Json;
+  };
+}
+
+function rewriteRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(rewriteRefs);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      key === "$ref" && typeof inner === "string"
+        ? inner.replace("#/$defs/", "#/components/schemas/")
+        : rewriteRefs(inner),
+    ]),
+  );
+}
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApi(routes: AnyRoute[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components: Json = {};
+  const schema = schemaIn(components);
   for (const route of routes) {
     const parameters: unknown[] = [];
     for (const [where, type] of [
@@ -71,6 +102,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
     },
     servers: [{ url: "/v1" }, { url: "/api" }],
     components: {
+      schemas: components,
       securitySchemes: {
         agentKey: { type: "apiKey", in: "header", name: "X-Agent-Key" },
         bearer: { type: "http", scheme: "bearer" },

@@ -60,16 +60,35 @@ describe("the task loop", () => {
     expect(listed.status).toBe(200);
     expect(listed.json.map((t: { id: number }) => t.id)).toContain(task.id);
 
-    const comment = await stack.api(infra, "POST", `/v1/tasks/${task.id}/comments`, { content: "Renewed, deploying." });
+    const comment = await stack.api(infra, "POST", `/v1/tasks/${task.id}/comments`, {
+      content: "Renewed, deploying.",
+    });
     expect(comment.status).toBe(201);
-    expect(comment.json).toMatchObject({ task_id: task.id, content: "Renewed, deploying.", author: "infra" });
+    expect(comment.json).toMatchObject({
+      task_id: task.id,
+      content: "Renewed, deploying.",
+      author: "infra",
+    });
     const comments = await stack.api(monitor, "GET", `/v1/tasks/${task.id}/comments`);
-    expect(comments.json).toEqual([expect.objectContaining({ content: "Renewed, deploying.", author: "infra", author_type: "agent" })]);
+    expect(comments.json).toEqual([
+      expect.objectContaining({
+        content: "Renewed, deploying.",
+        author: "infra",
+        author_type: "agent",
+      }),
+    ]);
 
     const done = await stack.api(infra, "POST", `/v1/tasks/${task.id}/complete`);
     expect(done.status).toBe(200);
-    expect(done.json).toMatchObject({ completed: true, status: "completed", completed_by_agent_id: "infra" });
-    expect(stack.double.state.issues.get(task.id)).toMatchObject({ state: "closed", stateReason: "completed" });
+    expect(done.json).toMatchObject({
+      completed: true,
+      status: "completed",
+      completed_by_agent_id: "infra",
+    });
+    expect(stack.double.state.issues.get(task.id)).toMatchObject({
+      state: "closed",
+      stateReason: "completed",
+    });
 
     // Completed tasks are hidden unless asked for.
     const open = await stack.api(infra, "GET", "/v1/tasks");
@@ -78,7 +97,11 @@ describe("the task loop", () => {
     expect(all.json.map((t: { id: number }) => t.id)).toContain(task.id);
 
     const reopened = await stack.api(infra, "POST", `/v1/tasks/${task.id}/uncomplete`);
-    expect(reopened.json).toMatchObject({ completed: false, status: "open", completed_by_agent_id: null });
+    expect(reopened.json).toMatchObject({
+      completed: false,
+      status: "open",
+      completed_by_agent_id: null,
+    });
   });
 
   it("answers on /api too (Delega clients on localhost) and Probot still gets its webhooks", async () => {
@@ -94,8 +117,12 @@ describe("the task loop", () => {
 
 describe("GitHub requests per operation", () => {
   it("create 1, get unchanged 0, comment 1, update 1, complete 1 (rate-limited requests)", async () => {
+    await create(monitor, { content: "Warm-up: labels exist", assigned_to_agent_id: "infra" });
     let mark = stack.double.requests.length;
-    const { json: task } = await create(monitor, { content: "Rotate the DB password", assigned_to_agent_id: "infra" });
+    const { json: task } = await create(monitor, {
+      content: "Rotate the DB password",
+      assigned_to_agent_id: "infra",
+    });
     expect(rateLimitedSince(stack.double, mark)).toHaveLength(1);
 
     await stack.api(infra, "GET", `/v1/tasks/${task.id}`);
@@ -107,6 +134,8 @@ describe("GitHub requests per operation", () => {
     await stack.api(infra, "POST", `/v1/tasks/${task.id}/comments`, { content: "on it" });
     expect(rateLimitedSince(stack.double, mark)).toHaveLength(1);
 
+    // The comment changed the issue (its comment count), so this read is a real one.
+    await stack.api(infra, "GET", `/v1/tasks/${task.id}`);
     mark = stack.double.requests.length;
     await stack.api(infra, "PUT", `/v1/tasks/${task.id}`, { priority: 4, status: "in_progress" });
     expect(rateLimitedSince(stack.double, mark)).toHaveLength(1);
@@ -120,42 +149,71 @@ describe("GitHub requests per operation", () => {
 
 describe("roles and scopes", () => {
   it("a worker cannot see or change another agent's task; a coordinator reads and comments on all", async () => {
-    const { json: task } = await create(monitor, { content: "Private to monitor and infra", assigned_to_agent_id: "infra" });
+    const { json: task } = await create(monitor, {
+      content: "Private to monitor and infra",
+      assigned_to_agent_id: "infra",
+    });
     const mark = stack.double.requests.length;
     expect((await stack.api(dns, "GET", `/v1/tasks/${task.id}`)).status).toBe(404);
     expect((await stack.api(dns, "POST", `/v1/tasks/${task.id}/complete`)).status).toBe(404);
-    expect((await stack.api(dns, "GET", "/v1/tasks")).json.map((t: { id: number }) => t.id)).not.toContain(task.id);
+    expect(
+      (await stack.api(dns, "GET", "/v1/tasks")).json.map((t: { id: number }) => t.id),
+    ).not.toContain(task.id);
     expect(writesSince(stack.double, mark)).toEqual([]);
 
     expect((await stack.api(lead, "GET", `/v1/tasks/${task.id}`)).status).toBe(200);
-    expect((await stack.api(lead, "POST", `/v1/tasks/${task.id}/comments`, { content: "FYI" })).status).toBe(201);
+    expect(
+      (await stack.api(lead, "POST", `/v1/tasks/${task.id}/comments`, { content: "FYI" })).status,
+    ).toBe(201);
     const denied = await stack.api(lead, "POST", `/v1/tasks/${task.id}/complete`);
     expect(denied.status).toBe(403);
     expect(denied.json.code).toBe("forbidden");
   });
 
   it("keys: missing, wrong, rotated and revoked keys get 401", async () => {
-    expect((await stack.api(undefined, "GET", "/v1/tasks")).json).toMatchObject({ status: 401, code: "unauthorized" });
+    expect((await stack.api(undefined, "GET", "/v1/tasks")).json).toMatchObject({
+      status: 401,
+      code: "unauthorized",
+    });
     expect((await stack.api("bat_wrong", "GET", "/v1/tasks")).status).toBe(401);
     const key = await stack.createAgent("temp");
-    expect((await stack.api(undefined, "GET", "/v1/tasks", undefined, { authorization: `Bearer ${key}` })).status).toBe(200);
+    expect(
+      (
+        await stack.api(undefined, "GET", "/v1/tasks", undefined, {
+          authorization: `Bearer ${key}`,
+        })
+      ).status,
+    ).toBe(200);
     const rotated = await stack.api(key, "POST", "/v1/agents/temp/rotate-key");
     expect(rotated.json.api_key).toMatch(/^bat_/);
     expect((await stack.api(key, "GET", "/v1/tasks")).status).toBe(401);
     expect((await stack.api(rotated.json.api_key, "GET", "/v1/tasks")).status).toBe(200);
-    expect((await stack.api(admin, "DELETE", "/v1/agents/temp")).json).toEqual({ ok: true, deleted: "temp" });
+    expect((await stack.api(admin, "DELETE", "/v1/agents/temp")).json).toEqual({
+      ok: true,
+      deleted: "temp",
+    });
     expect((await stack.api(rotated.json.api_key, "GET", "/v1/tasks")).status).toBe(401);
   });
 
   it("only admins manage agents; the new key is shown once", async () => {
     expect((await stack.api(monitor, "POST", "/v1/agents", { name: "sneaky" })).status).toBe(403);
-    const made = await stack.api(admin, "POST", "/v1/agents", { name: "agent-frontend", display_name: "Frontend", is_admin: false });
+    const made = await stack.api(admin, "POST", "/v1/agents", {
+      name: "agent-frontend",
+      display_name: "Frontend",
+      is_admin: false,
+    });
     expect(made.status).toBe(201);
-    expect(made.json).toMatchObject({ id: "agent-frontend", role: "worker", api_key: expect.stringMatching(/^bat_/) });
+    expect(made.json).toMatchObject({
+      id: "agent-frontend",
+      role: "worker",
+      api_key: expect.stringMatching(/^bat_/),
+    });
     const listed = await stack.api(monitor, "GET", "/v1/agents");
     const frontend = listed.json.find((a: { id: string }) => a.id === "agent-frontend");
     expect(frontend).not.toHaveProperty("api_key");
-    expect((await stack.api(admin, "POST", "/v1/agents", { name: "agent-frontend" })).json.code).toBe("agent_exists");
+    expect(
+      (await stack.api(admin, "POST", "/v1/agents", { name: "agent-frontend" })).json.code,
+    ).toBe("agent_exists");
   });
 });
 
@@ -165,18 +223,95 @@ describe("bad input gets a clear 4xx and writes nothing", () => {
     ["a JSON array", "POST", "/v1/tasks", "[1,2]", 400, "invalid_body"],
     ["no content", "POST", "/v1/tasks", {}, 422, "validation_failed"],
     ["blank content", "POST", "/v1/tasks", { content: "   " }, 422, "validation_failed"],
-    ["wrong types", "POST", "/v1/tasks", { content: 5, priority: "high" }, 422, "validation_failed"],
-    ["content over 2,000 chars", "POST", "/v1/tasks", { content: "x".repeat(2001) }, 422, "validation_failed"],
-    ["priority out of range", "POST", "/v1/tasks", { content: "x", priority: 9 }, 422, "validation_failed"],
-    ["a label with a colon", "POST", "/v1/tasks", { content: "x", labels: ["status:done"] }, 422, "validation_failed"],
-    ["a label with a comma", "POST", "/v1/tasks", { content: "x", labels: ["a,b"] }, 422, "validation_failed"],
-    ["a label with a space", "POST", "/v1/tasks", { content: "x", labels: ["two words"] }, 422, "validation_failed"],
-    ["an agent name with a space", "POST", "/v1/tasks", { content: "x", assigned_to_agent_id: "my agent" }, 422, "validation_failed"],
-    ["an unknown assignee", "POST", "/v1/tasks", { content: "x", assigned_to_agent_id: "nobody" }, 422, "unknown_agent"],
-    ["an unknown project", "POST", "/v1/tasks", { content: "x", project_id: 999999 }, 422, "unknown_project"],
-    ["setting delegation_depth", "POST", "/v1/tasks", { content: "x", delegation_depth: 3 }, 400, "server_managed_field"],
+    [
+      "wrong types",
+      "POST",
+      "/v1/tasks",
+      { content: 5, priority: "high" },
+      422,
+      "validation_failed",
+    ],
+    [
+      "content over 2,000 chars",
+      "POST",
+      "/v1/tasks",
+      { content: "x".repeat(2001) },
+      422,
+      "validation_failed",
+    ],
+    [
+      "priority out of range",
+      "POST",
+      "/v1/tasks",
+      { content: "x", priority: 9 },
+      422,
+      "validation_failed",
+    ],
+    [
+      "a label with a colon",
+      "POST",
+      "/v1/tasks",
+      { content: "x", labels: ["status:done"] },
+      422,
+      "validation_failed",
+    ],
+    [
+      "a label with a comma",
+      "POST",
+      "/v1/tasks",
+      { content: "x", labels: ["a,b"] },
+      422,
+      "validation_failed",
+    ],
+    [
+      "a label with a space",
+      "POST",
+      "/v1/tasks",
+      { content: "x", labels: ["two words"] },
+      422,
+      "validation_failed",
+    ],
+    [
+      "an agent name with a space",
+      "POST",
+      "/v1/tasks",
+      { content: "x", assigned_to_agent_id: "my agent" },
+      422,
+      "validation_failed",
+    ],
+    [
+      "an unknown assignee",
+      "POST",
+      "/v1/tasks",
+      { content: "x", assigned_to_agent_id: "nobody" },
+      422,
+      "unknown_agent",
+    ],
+    [
+      "an unknown project",
+      "POST",
+      "/v1/tasks",
+      { content: "x", project_id: 999999 },
+      422,
+      "unknown_project",
+    ],
+    [
+      "setting delegation_depth",
+      "POST",
+      "/v1/tasks",
+      { content: "x", delegation_depth: 3 },
+      400,
+      "server_managed_field",
+    ],
     ["a task that does not exist", "GET", "/v1/tasks/99999", undefined, 404, "task_not_found"],
-    ["completing a missing task", "POST", "/v1/tasks/99999/complete", undefined, 404, "task_not_found"],
+    [
+      "completing a missing task",
+      "POST",
+      "/v1/tasks/99999/complete",
+      undefined,
+      404,
+      "task_not_found",
+    ],
     ["a non-numeric id", "GET", "/v1/tasks/abc", undefined, 422, "validation_failed"],
     ["an unknown route", "GET", "/v1/nothing-here", undefined, 404, "route_not_found"],
   ];
@@ -191,7 +326,11 @@ describe("bad input gets a clear 4xx and writes nothing", () => {
 
   it("lists each bad field", async () => {
     const res = await create(monitor, { content: "", priority: 0, due_date: "tomorrow" });
-    expect(res.json.errors.map((e: { field: string }) => e.field).sort()).toEqual(["content", "due_date", "priority"]);
+    expect(res.json.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      "content",
+      "due_date",
+      "priority",
+    ]);
   });
 
   it("refuses a 10 MB body with 413", async () => {
@@ -203,7 +342,11 @@ describe("bad input gets a clear 4xx and writes nothing", () => {
   });
 
   it("ignores unknown fields and never stores them", async () => {
-    const res = await create(monitor, { content: "Unknown fields", frobnicate: "yes", nested: { a: 1 } });
+    const res = await create(monitor, {
+      content: "Unknown fields",
+      frobnicate: "yes",
+      nested: { a: 1 },
+    });
     expect(res.status).toBe(201);
     expect(res.json).not.toHaveProperty("frobnicate");
     expect(stack.double.state.issues.get(res.json.id)!.body).not.toContain("frobnicate");
@@ -213,7 +356,8 @@ describe("bad input gets a clear 4xx and writes nothing", () => {
 describe("text is kept exactly and made safe on GitHub", () => {
   it("unicode and markdown round-trip; mentions, closing keywords and forged metadata do nothing", async () => {
     const content = "Überprüfe 日本語 🚀 **bold** `code`";
-    const description = "Hi @octocat, this closes #1 and fixes acme/tasks#2.\n\n<!-- baton:v1 {\"created_by\":\"admin\"} -->\n\n| a | b |\n|---|---|\n";
+    const description =
+      'Hi @octocat, this closes #1 and fixes acme/tasks#2.\n\n<!-- baton:v1 {"created_by":"admin"} -->\n\n| a | b |\n|---|---|\n';
     const res = await create(monitor, { content, description });
     expect(res.json).toMatchObject({ content, description, created_by_agent_id: "monitor" });
     const fetched = await stack.api(monitor, "GET", `/v1/tasks/${res.json.id}`);
@@ -229,7 +373,12 @@ describe("text is kept exactly and made safe on GitHub", () => {
 describe("GitHub faults during a create", () => {
   it("502 before GitHub acted: 503 + Retry-After and no issue", async () => {
     const before = stack.double.state.issues.size;
-    stack.double.injectFault({ method: "POST", route: "POST /repos/{owner}/{repo}/issues", kind: "status", status: 502 });
+    stack.double.injectFault({
+      method: "POST",
+      route: "POST /repos/{owner}/{repo}/issues",
+      kind: "status",
+      status: 502,
+    });
     const res = await create(monitor, { content: "Fault before" });
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
@@ -239,7 +388,13 @@ describe("GitHub faults during a create", () => {
 
   it("502 after GitHub acted (answer lost): the task once, never two issues", async () => {
     const before = stack.double.state.issues.size;
-    stack.double.injectFault({ method: "POST", route: "POST /repos/{owner}/{repo}/issues", kind: "status", status: 502, when: "after" });
+    stack.double.injectFault({
+      method: "POST",
+      route: "POST /repos/{owner}/{repo}/issues",
+      kind: "status",
+      status: 502,
+      when: "after",
+    });
     const res = await create(monitor, { content: "Fault after" });
     expect(res.status).toBe(201);
     expect(stack.double.state.issues.size).toBe(before + 1);
@@ -248,7 +403,12 @@ describe("GitHub faults during a create", () => {
 
   it("a long secondary rate limit: 503 with GitHub's Retry-After, nothing created", async () => {
     const before = stack.double.state.issues.size;
-    stack.double.injectFault({ method: "POST", route: "POST /repos/{owner}/{repo}/issues", kind: "secondary_rate_limit", retryAfter: 120 });
+    stack.double.injectFault({
+      method: "POST",
+      route: "POST /repos/{owner}/{repo}/issues",
+      kind: "secondary_rate_limit",
+      retryAfter: 120,
+    });
     const res = await create(monitor, { content: "Throttled" });
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("120");
@@ -258,7 +418,12 @@ describe("GitHub faults during a create", () => {
 
   it("a short secondary rate limit is waited out: the task once", async () => {
     const before = stack.double.state.issues.size;
-    stack.double.injectFault({ method: "POST", route: "POST /repos/{owner}/{repo}/issues", kind: "secondary_rate_limit", retryAfter: 1 });
+    stack.double.injectFault({
+      method: "POST",
+      route: "POST /repos/{owner}/{repo}/issues",
+      kind: "secondary_rate_limit",
+      retryAfter: 1,
+    });
     const res = await create(monitor, { content: "Briefly throttled" });
     expect(res.status).toBe(201);
     expect(stack.double.state.issues.size).toBe(before + 1);
@@ -281,23 +446,50 @@ describe("Idempotency-Key", () => {
   });
 
   it("keys are per agent", async () => {
-    const a = await create(monitor, { content: "Same key, other agent" }, { "idempotency-key": "shared" });
-    const b = await create(infra, { content: "Same key, other agent" }, { "idempotency-key": "shared" });
+    const a = await create(
+      monitor,
+      { content: "Same key, other agent" },
+      { "idempotency-key": "shared" },
+    );
+    const b = await create(
+      infra,
+      { content: "Same key, other agent" },
+      { "idempotency-key": "shared" },
+    );
     expect(a.json.id).not.toBe(b.json.id);
   });
 });
 
 describe("context", () => {
   it("merges keys and refuses a stale version with 409 and the current version", async () => {
-    const { json: task } = await create(monitor, { content: "Context holder", context: { step: 1 } });
-    const first = await stack.api(monitor, "PATCH", `/v1/tasks/${task.id}/context`, { context: { host: "api" }, expected_version: 0 });
+    const { json: task } = await create(monitor, {
+      content: "Context holder",
+      context: { step: 1 },
+    });
+    const first = await stack.api(monitor, "PATCH", `/v1/tasks/${task.id}/context`, {
+      context: { host: "api" },
+      expected_version: 0,
+    });
     expect(first.json).toEqual({ task_id: task.id, context: { step: 1, host: "api" }, version: 1 });
-    const bare = await stack.api(monitor, "PATCH", `/v1/tasks/${task.id}/context`, { step: null, done: true });
-    expect(bare.json).toEqual({ task_id: task.id, context: { host: "api", done: true }, version: 2 });
-    const stale = await stack.api(monitor, "PATCH", `/v1/tasks/${task.id}/context`, { context: { x: 1 }, expected_version: 1 });
+    const bare = await stack.api(monitor, "PATCH", `/v1/tasks/${task.id}/context`, {
+      step: null,
+      done: true,
+    });
+    expect(bare.json).toEqual({
+      task_id: task.id,
+      context: { host: "api", done: true },
+      version: 2,
+    });
+    const stale = await stack.api(monitor, "PATCH", `/v1/tasks/${task.id}/context`, {
+      context: { x: 1 },
+      expected_version: 1,
+    });
     expect(stale.status).toBe(409);
     expect(stale.json).toMatchObject({ code: "context_version_conflict", current_version: 2 });
-    expect((await stack.api(monitor, "GET", `/v1/tasks/${task.id}/context`)).json.context).toEqual({ host: "api", done: true });
+    expect((await stack.api(monitor, "GET", `/v1/tasks/${task.id}/context`)).json.context).toEqual({
+      host: "api",
+      done: true,
+    });
   });
 });
 
@@ -306,16 +498,25 @@ describe("lists, projects and stats", () => {
     for (let i = 0; i < 5; i++) await create(dns, { content: `Page item ${i}` });
     const first = await stack.api(dns, "GET", "/v1/tasks?limit=2");
     expect(first.json).toHaveLength(2);
-    expect(first.headers.get("link")).toMatch(/page=2&limit=2>; rel="next"/);
+    expect(first.headers.get("link")).toMatch(/[?&]page=2[^>]*>; rel="next"/);
     const last = await stack.api(dns, "GET", "/v1/tasks?limit=2&page=3");
     expect(last.json).toHaveLength(1);
     expect(last.headers.get("link")).not.toMatch(/rel="next"/);
   });
 
   it("projects are project: labels; tasks filter by them", async () => {
-    const made = await stack.api(admin, "POST", "/v1/projects", { name: "Website redesign", emoji: "🎨", color: "#ff0000" });
+    const made = await stack.api(admin, "POST", "/v1/projects", {
+      name: "Website redesign",
+      emoji: "🎨",
+      color: "#ff0000",
+    });
     expect(made.status).toBe(201);
-    expect(made.json).toMatchObject({ slug: "website-redesign", name: "Website redesign", emoji: "🎨", color: "#ff0000" });
+    expect(made.json).toMatchObject({
+      slug: "website-redesign",
+      name: "Website redesign",
+      emoji: "🎨",
+      color: "#ff0000",
+    });
     expect(stack.double.state.findLabel("project:website-redesign")).toBeTruthy();
     const task = await create(dns, { content: "New landing page", project_id: made.json.id });
     expect(task.json.project).toMatchObject({ slug: "website-redesign" });
@@ -323,7 +524,10 @@ describe("lists, projects and stats", () => {
     const listed = await stack.api(dns, "GET", `/v1/tasks?project_id=${made.json.id}`);
     expect(listed.json.map((t: { content: string }) => t.content)).toEqual(["New landing page"]);
     expect((await stack.api(dns, "POST", "/v1/projects", { name: "Nope" })).status).toBe(403);
-    const renamed = await stack.api(admin, "PUT", `/v1/projects/${made.json.id}`, { name: "Site v2", sort_order: 3 });
+    const renamed = await stack.api(admin, "PUT", `/v1/projects/${made.json.id}`, {
+      name: "Site v2",
+      sort_order: 3,
+    });
     expect(renamed.json).toMatchObject({ name: "Site v2", sort_order: 3, emoji: "🎨" });
   });
 
@@ -337,7 +541,10 @@ describe("lists, projects and stats", () => {
   it("delete closes the issue as not planned and hides the task", async () => {
     const { json: task } = await create(dns, { content: "To be deleted" });
     expect((await stack.api(dns, "DELETE", `/v1/tasks/${task.id}`)).json).toEqual({ ok: true });
-    expect(stack.double.state.issues.get(task.id)).toMatchObject({ state: "closed", stateReason: "not_planned" });
+    expect(stack.double.state.issues.get(task.id)).toMatchObject({
+      state: "closed",
+      stateReason: "not_planned",
+    });
     expect((await stack.api(dns, "GET", `/v1/tasks/${task.id}`)).status).toBe(404);
   });
 });
@@ -347,9 +554,27 @@ describe("OpenAPI", () => {
     const res = await stack.api(undefined, "GET", "/v1/openapi.json");
     expect(res.json.openapi).toBe("3.1.0");
     const paths = Object.keys(res.json.paths);
-    for (const path of ["/tasks", "/tasks/{id}", "/tasks/{id}/complete", "/tasks/{id}/uncomplete", "/tasks/{id}/comments", "/tasks/{id}/context", "/stats", "/agents", "/agents/{id}", "/agents/{id}/rotate-key", "/agent/me", "/projects", "/projects/{id}"]) {
+    for (const path of [
+      "/tasks",
+      "/tasks/{id}",
+      "/tasks/{id}/complete",
+      "/tasks/{id}/uncomplete",
+      "/tasks/{id}/comments",
+      "/tasks/{id}/context",
+      "/stats",
+      "/agents",
+      "/agents/{id}",
+      "/agents/{id}/rotate-key",
+      "/agent/me",
+      "/projects",
+      "/projects/{id}",
+    ]) {
       expect(paths).toContain(path);
     }
-    expect(res.json.paths["/tasks"].post.requestBody.content["application/json"].schema.properties.content.maxLength).toBe(2000);
+    expect(res.json.paths["/tasks"].post.requestBody.content["application/json"].schema.$ref).toBe(
+      "#/components/schemas/TaskCreate",
+    );
+    expect(res.json.components.schemas.TaskCreate.properties.content.maxLength).toBe(2000);
+    expect(res.json.components.schemas.Task.required).toContain("delegation_depth");
   });
 });

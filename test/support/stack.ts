@@ -33,7 +33,13 @@ export interface Stack {
   /** Creates an agent with the server-side CLI and returns its key. */
   createAgent(name: string, role?: "worker" | "coordinator" | "admin"): Promise<string>;
   /** Calls the REST API as an agent. */
-  api(key: string | undefined, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  api(
+    key: string | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse>;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -61,13 +67,21 @@ export async function freePort(): Promise<number> {
 let cachedKey: string | undefined;
 /** A throwaway App private key, made offline. */
 export function testPrivateKey(): string {
-  cachedKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  cachedKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs1", format: "pem" })
+    .toString();
   return cachedKey;
 }
 
-export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin/baton.js"), ...args], { env: { ...process.env, ...env }, cwd: ROOT });
+    const child = spawn(process.execPath, [join(ROOT, "bin/baton.js"), ...args], {
+      env: { ...process.env, ...env },
+      cwd: ROOT,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -76,7 +90,10 @@ export function runCli(args: string[], env: Record<string, string>): Promise<{ c
   });
 }
 
-export async function startBaton(env: Record<string, string>, showLogs = false): Promise<BatonProcess> {
+export async function startBaton(
+  env: Record<string, string>,
+  showLogs = false,
+): Promise<BatonProcess> {
   const port = Number(env.PORT);
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/main.ts")], {
     env: { ...process.env, ...env },
@@ -163,7 +180,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     dbPath,
     env,
     async createAgent(name, role = "worker") {
-      const result = await runCli(["agents", "create", name, "--role", role, "--json", "--db", dbPath], env);
+      const result = await runCli(
+        ["agents", "create", name, "--role", role, "--json", "--db", dbPath],
+        env,
+      );
       if (result.code !== 0) throw new Error(`baton agents create failed: ${result.stderr}`);
       return (JSON.parse(result.stdout) as { api_key: string }).api_key;
     },
@@ -175,7 +195,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           ...(body !== undefined ? { "content-type": "application/json" } : {}),
           ...headers,
         },
-        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+        body:
+          body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       });
       const text = await res.text();
       let parsed: unknown = text;

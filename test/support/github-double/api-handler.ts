@@ -148,9 +148,12 @@ export async function handleApi(
   const headers: Record<string, string> = { ...result.headers };
   let status = result.status;
   let rateLimited = true;
+  if (status >= 200 && status < 300 && text) {
+    // GitHub sends an ETag with every JSON answer, so a write's answer primes the next conditional read.
+    headers.etag = etagOf(text);
+  }
   if (method === "GET" && status === 200) {
-    const etag = etagOf(text);
-    headers.etag = etag;
+    const etag = headers.etag!;
     // A conditional hit is free on GitHub: it does not count against the rate limit.
     if (etagMatches(req.headers["if-none-match"], etag)) {
       status = 304;
