@@ -76,6 +76,18 @@ export interface EncodedIssue {
 
 const hash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
 
+const META_DEFAULTS = TaskMetaSchema.parse({});
+
+/** Only what differs from the defaults, so the hidden block stays short. */
+function compact(meta: TaskMeta): Partial<TaskMeta> {
+  return Object.fromEntries(
+    Object.entries(meta).filter(
+      ([key, value]) =>
+        JSON.stringify(value) !== JSON.stringify(META_DEFAULTS[key as keyof TaskMeta]),
+    ),
+  );
+}
+
 export function titleFor(content: string): string {
   const flat = content.replace(/\s+/g, " ").trim();
   return flat.length <= TITLE_MAX ? flat : `${flat.slice(0, TITLE_MAX - 1)}…`;
@@ -102,7 +114,7 @@ export function encodeTask(task: TaskFields): EncodedIssue {
   const body = [
     headerLine(meta, task.assignee),
     shown,
-    `<!-- baton:v1 ${jsonForComment(meta)} -->`,
+    `<!-- baton:v1 ${jsonForComment(compact(meta))} -->`,
   ].join("\n\n");
   return { title, body, labels: encodeLabels(task) };
 }
