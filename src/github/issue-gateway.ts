@@ -11,7 +11,6 @@ import {
   type GitHubLabel,
 } from "./github-types.js";
 import { isAmbiguous, mapGitHubError } from "./map-github-error.js";
-import type { Octokit } from "./octokit.js";
 
 export interface IssueWrite {
   title?: string;
@@ -26,10 +25,21 @@ export interface IssueListQuery {
   labels?: string[];
 }
 
+/**
+ * The one Octokit method the gateway uses. Probot's Octokit and @actions/github's both satisfy it,
+ * so the companion Action reuses this gateway with the workflow's token.
+ */
+export interface GitHubRequester {
+  request(
+    route: string,
+    parameters?: Record<string, unknown>,
+  ): Promise<{ data: unknown; headers: Record<string, string | number | undefined> }>;
+}
+
 export interface GatewayOptions {
   owner: string;
   repo: string;
-  octokit: () => Promise<Octokit>;
+  octokit: () => Promise<GitHubRequester>;
 }
 
 interface Page {
@@ -46,7 +56,7 @@ const PER_PAGE = 100;
 export class IssueGateway {
   readonly owner: string;
   readonly repo: string;
-  readonly #octokit: () => Promise<Octokit>;
+  readonly #octokit: () => Promise<GitHubRequester>;
   readonly #cache = new EtagCache<{ data: unknown; link: string | undefined }>();
   #knownLabels: Promise<Map<string, GitHubLabel>> | undefined;
 
@@ -156,6 +166,21 @@ export class IssueGateway {
         },
       );
       return GitHubCommentSchema.parse(res.data);
+    } catch (error) {
+      throw mapGitHubError(error);
+    }
+  }
+
+  /** Links an existing issue (by its `id`, not its number) as a sub-issue of `parent`. */
+  async addSubIssue(parent: number, childId: number): Promise<void> {
+    const octokit = await this.#octokit();
+    try {
+      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: parent,
+        sub_issue_id: childId,
+      });
     } catch (error) {
       throw mapGitHubError(error);
     }

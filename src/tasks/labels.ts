@@ -75,7 +75,13 @@ export const freeLabelDefinition = (name: string): LabelDefinition => ({
   description: "Baton task label",
 });
 
+let fixed: Map<string, LabelDefinition> | undefined;
+
 export function definitionFor(name: string): LabelDefinition {
+  // Priority and status labels have fixed colours; without this they would get the free-label one.
+  fixed ??= new Map(baseLabels(0).map((label) => [label.name, label]));
+  const known = fixed.get(name);
+  if (known) return known;
   if (name.startsWith("agent:")) return agentDefinition(name.slice("agent:".length));
   if (name.startsWith("depth:")) return depthDefinition(Number(name.slice("depth:".length)));
   return freeLabelDefinition(name);

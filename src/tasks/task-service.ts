@@ -385,7 +385,7 @@ export class TaskService {
 }
 
 /** Only the parts of the issue that differ, so an update sends what changed and nothing else. */
-function changedParts(issue: GitHubIssue, fields: TaskFields): IssueWrite {
+export function changedParts(issue: GitHubIssue, fields: TaskFields): IssueWrite {
   const encoded = encodeTask(fields);
   const write: IssueWrite = {};
   if (encoded.title !== issue.title) write.title = encoded.title;

@@ -1,0 +1,66 @@
+import type { ActionInputs, Operation } from "./inputs.js";
+import type { ActionTask, TaskApi } from "./task-api.js";
+
+export interface OperationResult {
+  operation: Operation;
+  /** The task the step acted on: the new one, or on a duplicate the open one it matched. */
+  task: ActionTask;
+  duplicateOf: ActionTask | null;
+  commentUrl: string | null;
+}
+
+/** Runs one operation against either mode's TaskApi. */
+export async function performOperation(
+  inputs: Omit<ActionInputs, "connection">,
+  api: TaskApi,
+): Promise<OperationResult> {
+  const { operation, fields, comment } = inputs;
+  const result = (task: ActionTask, commentUrl: string | null = null): OperationResult => ({
+    operation,
+    task,
+    duplicateOf: null,
+    commentUrl,
+  });
+  // checkOperation guarantees these for the operations that use them.
+  const id = inputs.taskId ?? 0;
+  const content = fields.content ?? "";
+
+  switch (operation) {
+    case "create": {
+      const outcome = await api.create(
+        { ...fields, content },
+        { allowDuplicate: inputs.allowDuplicate },
+      );
+      if (outcome.task) return result(outcome.task);
+      return {
+        operation,
+        task: outcome.duplicateOf,
+        duplicateOf: outcome.duplicateOf,
+        commentUrl: null,
+      };
+    }
+    case "get":
+      return result(await api.get(id));
+    case "update": {
+      const task = await api.update(id, fields);
+      return result(task, comment ? (await api.comment(id, comment)).url : null);
+    }
+    case "complete": {
+      // The note first, so it sits above the close event on the issue.
+      const commentUrl = comment ? (await api.comment(id, comment)).url : null;
+      return result(await api.complete(id), commentUrl);
+    }
+    case "reopen": {
+      const task = await api.reopen(id);
+      return result(task, comment ? (await api.comment(id, comment)).url : null);
+    }
+    case "comment": {
+      const { url } = await api.comment(id, comment ?? "");
+      return result(await api.get(id), url);
+    }
+    case "delegate": {
+      const child = await api.delegate(id, { ...fields, content });
+      return result(child, comment ? (await api.comment(child.id, comment)).url : null);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { isBatonError } from "../../src/errors.js";
+import type { Comment, Task, TaskCreate, TaskUpdate } from "../../src/tasks/task-schema.js";
+import type { TaskFieldsInput } from "./inputs.js";
+import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
+
+/** The SDK's task methods the Action uses (`BatonClient#tasks`); errors are BatonErrors. */
+export interface BatonTasks {
+  get(taskId: number): Promise<Task>;
+  create(task: TaskCreate): Promise<Task>;
+  update(taskId: number, changes: TaskUpdate): Promise<Task>;
+  complete(taskId: number): Promise<Task>;
+  uncomplete(taskId: number): Promise<Task>;
+  comment(taskId: number, content: string): Promise<Comment>;
+  delegate(taskId: number, child: TaskCreate): Promise<Task>;
+}
+
+/**
+ * REST mode: the workflow is an agent of the Baton server, with its identity, the server's dedup,
+ * delegation and events.
+ */
+export class RestTaskApi implements TaskApi {
+  constructor(private readonly tasks: BatonTasks) {}
+
+  async create(input: NewTask, options: { allowDuplicate: boolean }): Promise<CreateOutcome> {
+    try {
+      const body = {
+        ...toCreate(input),
+        ...(options.allowDuplicate ? { allow_duplicate: true } : {}),
+      };
+      return { task: toActionTask(await this.tasks.create(body)), duplicateOf: null };
+    } catch (error) {
+      const match = duplicateMatch(error);
+      if (!match) throw error;
+      return { task: null, duplicateOf: match };
+    }
+  }
+
+  async get(id: number): Promise<ActionTask> {
+    return toActionTask(await this.tasks.get(id));
+  }
+
+  async update(id: number, changes: TaskFieldsInput): Promise<ActionTask> {
+    const body: TaskUpdate = {
+      content: changes.content,
+      description: changes.description,
+      priority: changes.priority,
+      labels: changes.labels,
+      assigned_to_agent_id: changes.assignee,
+      project_id: changes.project,
+      status: changes.status,
+    };
+    return toActionTask(await this.tasks.update(id, withoutUndefined(body)));
+  }
+
+  async complete(id: number): Promise<ActionTask> {
+    return toActionTask(await this.tasks.complete(id));
+  }
+
+  async reopen(id: number): Promise<ActionTask> {
+    return toActionTask(await this.tasks.uncomplete(id));
+  }
+
+  async comment(id: number, content: string): Promise<{ url: string }> {
+    return { url: (await this.tasks.comment(id, content)).url };
+  }
+
+  async delegate(parentId: number, input: NewTask): Promise<ActionTask> {
+    return toActionTask(await this.tasks.delegate(parentId, toCreate(input)));
+  }
+}
+
+function toCreate(input: NewTask): TaskCreate {
+  const status = input.status;
+  return withoutUndefined({
+    content: input.content,
+    description: input.description,
+    priority: input.priority,
+    labels: input.labels,
+    assigned_to_agent_id: input.assignee,
+    project_id: input.project,
+    status:
+      status === "in_progress" || status === "blocked" || status === "open" ? status : undefined,
+  });
+}
+
+const withoutUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
+export const toActionTask = (task: Task): ActionTask => ({
+  id: task.id,
+  url: task.url,
+  status: task.status,
+  content: task.content,
+});
+
+/** A 409 `duplicate_task`: the server's best match, an open task the caller may see. */
+function duplicateMatch(error: unknown): ActionTask | null {
+  if (!isBatonError(error) || error.code !== "duplicate_task") return null;
+  const matches = error.details.matches;
+  const first = Array.isArray(matches)
+    ? (matches[0] as Record<string, unknown> | undefined)
+    : undefined;
+  if (!first || typeof first.task_id !== "number") return null;
+  return {
+    id: first.task_id,
+    url: typeof first.url === "string" ? first.url : "",
+    status: "open",
+    content: typeof first.content === "string" ? first.content : "",
+  };
+}
+
+export interface RestOptions {
+  baseUrl: string;
+  apiKey: string;
+  fetch: typeof globalThis.fetch;
+}
+
+/** Wired to the SDK's BatonClient once it lands (branch `surfaces`). */
+export function createRestTaskApi(_options: RestOptions): TaskApi {
+  throw new Error("REST mode is not available in this build yet");
+}

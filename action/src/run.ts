@@ -1,0 +1,79 @@
+import * as core from "@actions/core";
+import { getOctokit } from "@actions/github";
+import { isBatonError } from "../../src/errors.js";
+import { IssueGateway } from "../../src/github/issue-gateway.js";
+import { parseInputs, type Connection, type InputName } from "./inputs.js";
+import { performOperation } from "./operations.js";
+import { outputsFor, summaryFor } from "./report.js";
+import { createRestTaskApi } from "./rest-task-api.js";
+import type { TaskApi } from "./task-api.js";
+import { TokenTaskApi } from "./token-task-api.js";
+
+export interface RunOptions {
+  /** The HTTP client for both modes; tests pass one nock intercepts. Default: global fetch. */
+  fetch?: typeof globalThis.fetch;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The Action: read inputs, perform one task operation, set outputs and the job summary. */
+export async function run(options: RunOptions = {}): Promise<void> {
+  const env = options.env ?? process.env;
+  try {
+    // Masked before anything else runs, so no later log line can reveal them.
+    for (const secret of ["agent-key", "github-token"] as const) {
+      const value = core.getInput(secret);
+      if (value) core.setSecret(value);
+    }
+    const inputs = parseInputs((name: InputName) => core.getInput(name), env);
+    const api = createTaskApi(inputs.connection, env, options.fetch);
+    const result = await performOperation(inputs, api);
+
+    for (const [name, value] of Object.entries(outputsFor(result))) core.setOutput(name, value);
+    if (result.duplicateOf) {
+      core.notice(
+        `Open duplicate found: task #${result.duplicateOf.id} (${result.duplicateOf.url}); nothing created`,
+      );
+    } else {
+      core.info(
+        `${result.operation}: task #${result.task.id} is ${result.task.status} (${result.task.url})`,
+      );
+    }
+    if (env.GITHUB_STEP_SUMMARY) {
+      await core.summary.addRaw(summaryFor(result, inputs.connection.mode)).write();
+    }
+  } catch (error) {
+    core.setFailed(failureLine(error));
+  }
+}
+
+function createTaskApi(
+  connection: Connection,
+  env: NodeJS.ProcessEnv,
+  fetch = globalThis.fetch,
+): TaskApi {
+  if (connection.mode === "rest") {
+    return createRestTaskApi({ baseUrl: connection.batonUrl, apiKey: connection.agentKey, fetch });
+  }
+  const octokit = getOctokit(connection.token, {
+    baseUrl: env.GITHUB_API_URL || "https://api.github.com",
+    // @actions/github's own fetch goes through a proxy agent; without a proxy, plain fetch (which
+    // tests can intercept) is the same thing.
+    ...(usesProxy(env) ? {} : { request: { fetch } }),
+  });
+  const gateway = new IssueGateway({
+    owner: connection.owner,
+    repo: connection.repo,
+    octokit: async () => octokit,
+  });
+  return new TokenTaskApi({ gateway, agentId: connection.agentId });
+}
+
+const usesProxy = (env: NodeJS.ProcessEnv) =>
+  Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
+
+/** One line for the step's error annotation: what failed, never a stack. */
+export function failureLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = isBatonError(error) ? ` [${error.code}]` : "";
+  return `${message}${code}`.replace(/\s*\n\s*/g, " ");
+}

@@ -1,0 +1,29 @@
+import type { TaskStatus } from "../../src/tasks/task-schema.js";
+import type { TaskFieldsInput } from "./inputs.js";
+
+/** What the Action reports about a task. Both modes produce it. */
+export interface ActionTask {
+  id: number;
+  url: string;
+  status: TaskStatus;
+  content: string;
+}
+
+export type NewTask = TaskFieldsInput & { content: string };
+
+export type CreateOutcome =
+  { task: ActionTask; duplicateOf: null } | { task: null; duplicateOf: ActionTask };
+
+/**
+ * The task operations the Action needs. REST mode satisfies it with the Baton API (as any agent);
+ * token mode with the issues themselves, through the same codec the server uses.
+ */
+export interface TaskApi {
+  create(input: NewTask, options: { allowDuplicate: boolean }): Promise<CreateOutcome>;
+  get(id: number): Promise<ActionTask>;
+  update(id: number, changes: TaskFieldsInput): Promise<ActionTask>;
+  complete(id: number): Promise<ActionTask>;
+  reopen(id: number): Promise<ActionTask>;
+  comment(id: number, content: string): Promise<{ url: string }>;
+  delegate(parentId: number, input: NewTask): Promise<ActionTask>;
+}

@@ -1,0 +1,209 @@
+import { randomUUID } from "node:crypto";
+import { errors } from "../../src/errors.js";
+import type { GitHubIssue } from "../../src/github/github-types.js";
+import type { IssueGateway, IssueWrite } from "../../src/github/issue-gateway.js";
+import { encodeAgentComment } from "../../src/tasks/comment-codec.js";
+import {
+  decodeIssue,
+  encodeTask,
+  TaskMetaSchema,
+  type DecodedIssue,
+  type TaskFields,
+} from "../../src/tasks/issue-codec.js";
+import { projectLabel } from "../../src/tasks/labels.js";
+import { changedParts } from "../../src/tasks/task-service.js";
+import type { TaskFieldsInput } from "./inputs.js";
+import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
+import { findSameTitle } from "./title-match.js";
+
+export interface TokenTaskApiOptions {
+  gateway: IssueGateway;
+  /** Who the workflow acts as: `created_by`, `completed_by` and comment headers carry it. */
+  agentId: string;
+  /** Deepest delegation allowed (the server's BATON_MAX_DEPTH default; GitHub nests 8 levels). */
+  maxDepth?: number;
+}
+
+/**
+ * Token mode: the task operations on the issues themselves, with the workflow's token and the
+ * server's codec, so the issues look exactly as if the Baton API had written them.
+ */
+export class TokenTaskApi implements TaskApi {
+  readonly #gateway: IssueGateway;
+  readonly #agentId: string;
+  readonly #maxDepth: number;
+
+  constructor(options: TokenTaskApiOptions) {
+    this.#gateway = options.gateway;
+    this.#agentId = options.agentId;
+    this.#maxDepth = options.maxDepth ?? 5;
+  }
+
+  async create(input: NewTask, options: { allowDuplicate: boolean }): Promise<CreateOutcome> {
+    if (!options.allowDuplicate) {
+      const open = await this.#gateway.listIssues({ state: "open" });
+      const same = findSameTitle(input.content, open);
+      if (same) return { task: null, duplicateOf: toActionTask(same) };
+    }
+    return { task: (await this.#createIssue(input, {})).task, duplicateOf: null };
+  }
+
+  async get(id: number): Promise<ActionTask> {
+    return toActionTask((await this.#load(id)).issue);
+  }
+
+  async update(id: number, changes: TaskFieldsInput): Promise<ActionTask> {
+    const { issue, decoded } = await this.#load(id);
+    const wantsCompleted =
+      changes.status === undefined ? undefined : changes.status === "completed";
+    const status =
+      changes.status && changes.status !== "completed" && changes.status !== "open"
+        ? changes.status
+        : changes.status === "open"
+          ? "open"
+          : decoded.status;
+    const fields: TaskFields = {
+      ...decoded,
+      content: changes.content ?? decoded.content,
+      description: changes.description ?? decoded.description,
+      priority: changes.priority ?? decoded.priority,
+      labels: changes.labels ?? decoded.labels,
+      assignee: changes.assignee ?? decoded.assignee,
+      projectSlug: changes.project ? await this.#projectSlug(changes.project) : decoded.projectSlug,
+      status: wantsCompleted ? "open" : status,
+    };
+    if (wantsCompleted && !decoded.completed)
+      return this.#write(issue, completion(issue, fields, this.#agentId));
+    if (wantsCompleted === false && decoded.closed)
+      return this.#write(issue, reopening(issue, fields));
+    return this.#write(issue, changedParts(issue, fields));
+  }
+
+  async complete(id: number): Promise<ActionTask> {
+    const { issue, decoded } = await this.#load(id);
+    if (decoded.completed) return toActionTask(issue);
+    return this.#write(issue, completion(issue, decoded, this.#agentId));
+  }
+
+  async reopen(id: number): Promise<ActionTask> {
+    const { issue, decoded } = await this.#load(id);
+    if (!decoded.closed) return toActionTask(issue);
+    return this.#write(issue, reopening(issue, decoded));
+  }
+
+  async comment(id: number, content: string): Promise<{ url: string }> {
+    await this.#load(id);
+    const comment = await this.#gateway.createComment(
+      id,
+      encodeAgentComment({ id: this.#agentId, display_name: null }, content),
+    );
+    return { url: comment.html_url };
+  }
+
+  /** A child task as a sub-issue of the parent (create, link), and the parent marked delegated. */
+  async delegate(parentId: number, input: NewTask): Promise<ActionTask> {
+    const { issue: parent, decoded } = await this.#load(parentId);
+    if (decoded.closed) {
+      throw errors.conflict("parent_closed", `Task #${parentId} is closed: reopen it to delegate`);
+    }
+    const depth = decoded.meta.depth + 1;
+    if (depth > this.#maxDepth) {
+      throw errors.conflict(
+        "max_depth_exceeded",
+        `Task #${parentId} is at delegation depth ${decoded.meta.depth}; the maximum is ${this.#maxDepth}`,
+      );
+    }
+    const child = await this.#createIssue(input, {
+      parent: parentId,
+      root: decoded.meta.root ?? parentId,
+      depth,
+    });
+    try {
+      await this.#gateway.addSubIssue(parentId, child.databaseId);
+    } catch (error) {
+      // Never leave a child that claims a parent it is not linked to: close it as not planned.
+      await this.#gateway
+        .updateIssue(child.task.id, { state: "closed", state_reason: "not_planned" })
+        .catch(() => undefined);
+      throw error;
+    }
+    if (decoded.status !== "delegated") {
+      await this.#write(parent, changedParts(parent, { ...decoded, status: "delegated" }));
+    }
+    return child.task;
+  }
+
+  async #createIssue(
+    input: NewTask,
+    chain: { parent?: number; root?: number; depth?: number },
+  ): Promise<{ task: ActionTask; databaseId: number }> {
+    const nonce = randomUUID();
+    const fields: TaskFields = {
+      content: input.content,
+      description: input.description ?? null,
+      priority: input.priority ?? 2,
+      labels: input.labels ?? [],
+      projectSlug: input.project ? await this.#projectSlug(input.project) : null,
+      assignee: input.assignee ?? null,
+      status: input.status === "completed" || !input.status ? "open" : input.status,
+      meta: TaskMetaSchema.parse({ created_by: this.#agentId, nonce, ...chain }),
+    };
+    const issue = await this.#gateway.createIssue(encodeTask(fields), nonce);
+    return { task: toActionTask(issue), databaseId: issue.id };
+  }
+
+  /** Projects are labels the server created; token mode uses them but cannot name new ones. */
+  async #projectSlug(ref: string): Promise<string> {
+    const byId = /^\d+$/.test(ref)
+      ? (await this.#gateway.listLabels()).find((label) => label.id === Number(ref))
+      : undefined;
+    const label = byId ?? (await this.#gateway.findLabel(projectLabel(ref)));
+    if (!label?.name.startsWith("project:")) {
+      throw errors.unprocessable(
+        "unknown_project",
+        `No project "${ref}" (no label project:${ref})`,
+        {
+          field: "project",
+        },
+      );
+    }
+    return label.name.slice("project:".length);
+  }
+
+  async #load(id: number): Promise<{ issue: GitHubIssue; decoded: DecodedIssue }> {
+    const issue = await this.#gateway.getIssue(id);
+    const decoded = issue ? decodeIssue(issue) : null;
+    if (!issue || !decoded || decoded.deleted)
+      throw errors.notFound("task_not_found", `No task #${id}`);
+    return { issue, decoded };
+  }
+
+  async #write(issue: GitHubIssue, write: IssueWrite): Promise<ActionTask> {
+    if (Object.keys(write).length === 0) return toActionTask(issue);
+    return toActionTask(await this.#gateway.updateIssue(issue.number, write));
+  }
+}
+
+function completion(issue: GitHubIssue, fields: TaskFields, agentId: string): IssueWrite {
+  const done = {
+    ...fields,
+    status: "open" as const,
+    meta: { ...fields.meta, completed_by: agentId },
+  };
+  return { ...changedParts(issue, done), state: "closed", state_reason: "completed" };
+}
+
+function reopening(issue: GitHubIssue, fields: TaskFields): IssueWrite {
+  const open = { ...fields, meta: { ...fields.meta, completed_by: null } };
+  return { ...changedParts(issue, open), state: "open", state_reason: "reopened" };
+}
+
+export function toActionTask(issue: GitHubIssue): ActionTask {
+  const decoded = decodeIssue(issue);
+  return {
+    id: issue.number,
+    url: issue.html_url,
+    status: decoded.completed ? "completed" : decoded.status,
+    content: decoded.content,
+  };
+}

@@ -1,0 +1,247 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labelNames } from "../../test/support/assertions.js";
+import { startGitHubDouble, type GitHubDouble } from "../../test/support/github-double/index.js";
+import { decodeComment } from "../../src/tasks/comment-codec.js";
+import { decodeIssue } from "../../src/tasks/issue-codec.js";
+import { errorLines, runAction, runnerEnv, type ActionRun } from "./support/run-action.js";
+
+let double: GitHubDouble;
+
+beforeAll(async () => {
+  double = await startGitHubDouble({ repo: "acme/tasks" });
+});
+afterAll(async () => {
+  await double?.close();
+});
+
+const step = (inputs: Record<string, string>): Promise<ActionRun> =>
+  runAction(
+    runnerEnv(inputs, {
+      token: "ghs_test",
+      repository: "acme/tasks",
+      apiUrl: `${double.url}/api/v3`,
+    }),
+  );
+
+const issue = (n: number) => {
+  const record = double.state.issues.get(n);
+  if (!record) throw new Error(`no issue #${n}`);
+  return record;
+};
+
+const decoded = (n: number) => {
+  const record = issue(n);
+  return decodeIssue({
+    ...record,
+    state_reason: record.stateReason,
+    labels: labelNames(double, n).map((name) => ({ name })),
+  });
+};
+
+const ok = (run: ActionRun) => {
+  expect(errorLines(run), run.stdout + run.stderr).toEqual([]);
+  expect(run.code).toBe(0);
+  return run;
+};
+
+describe("token mode: the task issues, written with the workflow's token", () => {
+  it("creates a correctly labelled task the server can read back", async () => {
+    const run = ok(
+      await step({
+        operation: "create",
+        content: "Nightly link check failed on docs",
+        description: "3 broken links; see @alice's run #12.",
+        priority: "high",
+        labels: "docs, ci",
+      }),
+    );
+    const id = Number(run.outputs["task-id"]);
+    expect(run.outputs).toEqual({
+      "task-id": String(id),
+      "task-url": expect.stringMatching(new RegExp(`/acme/tasks/issues/${id}$`)),
+      status: "open",
+      "duplicate-of": "",
+    });
+    expect(labelNames(double, id)).toEqual(["ci", "docs", "priority:high"]);
+    // Baton's labels get their fixed colours: GitHub never auto-creates grey ones.
+    expect(double.state.autoCreatedLabels).toEqual([]);
+    const colours = new Map([...double.state.labels.values()].map((l) => [l.name, l.color]));
+    expect(colours.get("priority:high")).toBe("f9a03f");
+    expect(issue(id).body).toContain("> Baton task · created by **github-actions**");
+    expect(decoded(id)).toMatchObject({
+      content: "Nightly link check failed on docs",
+      description: "3 broken links; see @alice's run #12.",
+      priority: 3,
+      labels: ["ci", "docs"],
+      meta: { created_by: "github-actions", depth: 0 },
+    });
+    expect(run.summary).toContain(`[#${id} Nightly link check failed on docs](`);
+    expect(run.summary).toContain("Created task");
+    // The token is masked before anything is logged.
+    expect(run.stdout).toContain("::add-mask::ghs_test");
+  });
+
+  it("a nightly re-run finds the open task instead of creating a duplicate", async () => {
+    const first = ok(await step({ operation: "create", content: "Nightly build is red" }));
+    const before = double.state.issues.size;
+    const again = ok(await step({ operation: "create", content: "nightly build is RED!" }));
+    expect(double.state.issues.size).toBe(before);
+    expect(again.outputs).toMatchObject({
+      "duplicate-of": first.outputs["task-id"],
+      "task-id": first.outputs["task-id"],
+      status: "open",
+    });
+    expect(again.stdout).toContain("::notice::Open duplicate found");
+    expect(again.summary).toContain("duplicate found, nothing created");
+
+    // Once it is closed, the next failure opens a new task.
+    ok(await step({ operation: "complete", "task-id": first.outputs["task-id"]! }));
+    const third = ok(await step({ operation: "create", content: "Nightly build is red" }));
+    expect(third.outputs["duplicate-of"]).toBe("");
+    expect(third.outputs["task-id"]).not.toBe(first.outputs["task-id"]);
+
+    const forced = ok(
+      await step({
+        operation: "create",
+        content: "Nightly build is red",
+        "allow-duplicate": "true",
+      }),
+    );
+    expect(forced.outputs["duplicate-of"]).toBe("");
+    expect(Number(forced.outputs["task-id"])).toBeGreaterThan(Number(third.outputs["task-id"]));
+  });
+
+  it("comments as the workflow's identity, with the agents' header and marker", async () => {
+    const created = ok(await step({ operation: "create", content: "Deploy v1.2.3" }));
+    const id = created.outputs["task-id"]!;
+    const run = ok(
+      await step({
+        operation: "comment",
+        "task-id": id,
+        comment: "Deploy failed: see the run. Fixes #1?",
+        "agent-id": "deploy-bot",
+      }),
+    );
+    expect(run.outputs).toMatchObject({ "task-id": id, status: "open" });
+    const comments = [...double.state.comments.values()].filter(
+      (c) => c.issueNumber === Number(id),
+    );
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toMatch(/^> Baton agent \*\*deploy-bot\*\* commented\n\n/);
+    expect(decodeComment({ body: comments[0]!.body, user: null, fromApp: true })).toEqual({
+      author: "deploy-bot",
+      author_type: "agent",
+      content: "Deploy failed: see the run. Fixes #1?",
+    });
+    expect(run.summary).toContain("[Comment](");
+  });
+
+  it("deploy completes its task (with a note), then reopen and update it", async () => {
+    const created = ok(await step({ operation: "create", content: "Ship the search page" }));
+    const id = created.outputs["task-id"]!;
+    const done = ok(
+      await step({ operation: "complete", "task-id": `#${id}`, comment: "Deployed in run 4242." }),
+    );
+    expect(done.outputs).toMatchObject({ "task-id": id, status: "completed" });
+    expect(issue(Number(id))).toMatchObject({ state: "closed", stateReason: "completed" });
+    expect(decoded(Number(id)).meta.completed_by).toBe("github-actions");
+
+    const reopened = ok(await step({ operation: "reopen", "task-id": id }));
+    expect(reopened.outputs.status).toBe("open");
+    expect(issue(Number(id)).state).toBe("open");
+    expect(decoded(Number(id)).meta.completed_by).toBeNull();
+
+    const updated = ok(
+      await step({
+        operation: "update",
+        "task-id": id,
+        priority: "4",
+        status: "in_progress",
+        assignee: "infra",
+      }),
+    );
+    expect(updated.outputs.status).toBe("in_progress");
+    expect(labelNames(double, Number(id))).toEqual([
+      "agent:infra",
+      "priority:urgent",
+      "status:in-progress",
+    ]);
+    expect(issue(Number(id)).body).toContain("held by **infra**");
+  });
+
+  it("delegates: the child is a sub-issue one level deeper, the parent is marked delegated", async () => {
+    const parent = ok(await step({ operation: "create", content: "Release 2.0" }));
+    const parentId = Number(parent.outputs["task-id"]);
+    const child = ok(
+      await step({
+        operation: "delegate",
+        "task-id": String(parentId),
+        content: "Write the 2.0 changelog",
+        assignee: "docs",
+      }),
+    );
+    const childId = Number(child.outputs["task-id"]);
+    expect(childId).not.toBe(parentId);
+    expect(issue(childId).parent).toBe(parentId);
+    expect(issue(parentId).subIssues).toEqual([childId]);
+    expect(labelNames(double, childId)).toEqual(["agent:docs", "depth:1", "priority:medium"]);
+    expect(decoded(childId).meta).toMatchObject({ parent: parentId, root: parentId, depth: 1 });
+    expect(issue(childId).body).toContain(`delegated from #${parentId}`);
+    expect(labelNames(double, parentId)).toContain("status:delegated");
+    expect(child.summary).toContain("Delegated task");
+  });
+
+  it("get reports a task's status; an unknown task fails with one line", async () => {
+    const created = ok(await step({ operation: "create", content: "Check the backups" }));
+    const got = ok(await step({ operation: "get", "task-id": created.outputs["task-id"]! }));
+    expect(got.outputs).toMatchObject({
+      "task-id": created.outputs["task-id"],
+      status: "open",
+    });
+    const missing = await step({ operation: "get", "task-id": "9999" });
+    expect(missing.code).toBe(1);
+    expect(errorLines(missing)).toEqual(["::error::No task #9999 [task_not_found]"]);
+  });
+});
+
+describe("bad inputs fail the step with one clear line, before any GitHub call", () => {
+  it.each([
+    [
+      { operation: "finish", "task-id": "1" },
+      'Input "operation" must be one of create, update, complete, reopen, comment, delegate, get (got "finish")',
+    ],
+    [{ operation: "complete" }, 'Input "task-id" is required for operation "complete"'],
+    [
+      { operation: "complete", "task-id": "abc" },
+      'Input "task-id" must be a task number such as 42 (got "abc")',
+    ],
+    [
+      { operation: "create", content: "x", priority: "9" },
+      'Input "priority" must be 1–4 or low, medium, high, urgent (got "9")',
+    ],
+    [
+      { operation: "create" },
+      'Input "content" is required for operation "create" (the task\'s title)',
+    ],
+    [
+      { operation: "comment", "task-id": "3" },
+      'Input "comment" is required for operation "comment"',
+    ],
+    [
+      { operation: "create", content: "x", labels: "ok, has space" },
+      'Input "labels" labels are 1–50 letters, digits, . _ / + -, no spaces, colons or commas (got "ok, has space")',
+    ],
+    [
+      { operation: "get", "task-id": "1", "agent-key": "bat_x" },
+      'Input "baton-url" is required when "agent-key" is set',
+    ],
+  ])("%o", async (inputs, message) => {
+    const before = double.requests.length;
+    const run = await step(inputs);
+    expect(run.code).toBe(1);
+    expect(errorLines(run)).toEqual([`::error::${message}`]);
+    expect(run.stderr).toBe("");
+    expect(double.requests.length).toBe(before);
+    expect(run.outputs).toEqual({});
+  });
+});
