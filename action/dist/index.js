@@ -7033,8 +7033,8 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
-      if (id === 0) {
+    function onHttp2FrameError(type, code, id2) {
+      if (id2 === 0) {
         const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
@@ -28236,15 +28236,15 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     const syms = normalized.symbolKeys;
     const doc = new Doc(["payload", "ctx"], { shape, inst, memo: memo2, syms });
     const parseStr = (k) => `shape[${k}]._zod.run({ value: input[${k}], issues: [] }, ctx)`;
-    const prefixStr = (id, k) => `
-          let ${id}_ab = false;
-          for (let i = 0; i < ${id}.issues.length; i++) {
-            const iss = ${id}.issues[i];
+    const prefixStr = (id2, k) => `
+          let ${id2}_ab = false;
+          for (let i = 0; i < ${id2}.issues.length; i++) {
+            const iss = ${id2}.issues[i];
             iss.path = iss.path ? [${k}, ...iss.path] : [${k}];
             payload.issues.push(iss);
-            if (iss.continue !== true) ${id}_ab = true;
+            if (iss.continue !== true) ${id2}_ab = true;
           }
-          if (${id}_ab && ctx && ctx.abortEarly) {
+          if (${id2}_ab && ctx && ctx.abortEarly) {
             payload.value = newResult;
             return payload;
           }`;
@@ -28258,34 +28258,34 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     for (const key of normalized.allKeys) {
       if (key === "__proto__")
         continue;
-      const id = ids[key];
+      const id2 = ids[key];
       const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
       const isPresent = `${k} in input`;
       const schema = shape[key];
       const optin = schema?._zod?.optin;
       const isOptionalIn = optin !== void 0;
       const isOptionalOut = schema?._zod?.optout === "optional";
-      doc.write(`const ${id} = ${parseStr(k)};`);
+      doc.write(`const ${id2} = ${parseStr(k)};`);
       if (isOptionalIn && isOptionalOut) {
-        const assign = optin === "optional" ? `${id}_present` : `${id}.value !== undefined || ${id}_present`;
+        const assign = optin === "optional" ? `${id2}_present` : `${id2}.value !== undefined || ${id2}_present`;
         doc.write(`
-        const ${id}_present = ${isPresent};
-        if (!${id}.issues.length || ${id}_present) {
-          if (${id}.issues.length) {${prefixStr(id, k)}
+        const ${id2}_present = ${isPresent};
+        if (!${id2}.issues.length || ${id2}_present) {
+          if (${id2}.issues.length) {${prefixStr(id2, k)}
           }
 
           if (${assign}) {
-            newResult[${k}] = ${id}.value;
+            newResult[${k}] = ${id2}.value;
           }
         }
 
       `);
       } else if (!isOptionalIn) {
         doc.write(`
-        const ${id}_present = ${isPresent};
-        if (${id}.issues.length) {${prefixStr(id, k)}
+        const ${id2}_present = ${isPresent};
+        if (${id2}.issues.length) {${prefixStr(id2, k)}
         }
-        if (!${id}_present && !${id}.issues.length) {
+        if (!${id2}_present && !${id2}.issues.length) {
           payload.issues.push({
             code: "invalid_type",
             expected: "nonoptional",
@@ -28298,22 +28298,22 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
           }
         }
 
-        if (${id}_present) {
-          newResult[${k}] = ${id}.value;
+        if (${id2}_present) {
+          newResult[${k}] = ${id2}.value;
         }
 
       `);
       } else {
         doc.write(`
-        if (${id}.issues.length) {${prefixStr(id, k)}
+        if (${id2}.issues.length) {${prefixStr(id2, k)}
         }
       `);
         if (optin === "defaulted") {
-          doc.write(`newResult[${k}] = ${id}.value;`);
+          doc.write(`newResult[${k}] = ${id2}.value;`);
         } else {
           doc.write(`
-        if (${id}.value !== undefined || ${isPresent}) {
-          newResult[${k}] = ${id}.value;
+        if (${id2}.value !== undefined || ${isPresent}) {
+          newResult[${k}] = ${id2}.value;
         }
       `);
         }
@@ -40341,26 +40341,26 @@ function extractDefs(ctx, schema) {
     return;
   const idToSchema = /* @__PURE__ */ new Map();
   for (const entry of ctx.seen.entries()) {
-    const id = ctx.metadataRegistry.get(entry[0])?.id;
-    if (id) {
-      const existing = idToSchema.get(id);
+    const id2 = ctx.metadataRegistry.get(entry[0])?.id;
+    if (id2) {
+      const existing = idToSchema.get(id2);
       if (existing && existing !== entry[0]) {
-        throw new Error(`Duplicate schema id "${id}" detected during JSON Schema conversion. Two different schemas cannot share the same id when converted together.`);
+        throw new Error(`Duplicate schema id "${id2}" detected during JSON Schema conversion. Two different schemas cannot share the same id when converted together.`);
       }
-      idToSchema.set(id, entry[0]);
+      idToSchema.set(id2, entry[0]);
     }
   }
   const makeURI = (entry) => {
     const defsSegment = ctx.target === "draft-2020-12" ? "$defs" : "definitions";
     if (ctx.external) {
       const externalId = ctx.external.registry.get(entry[0])?.id;
-      const uriGenerator = ctx.external.uri ?? ((id2) => id2);
+      const uriGenerator = ctx.external.uri ?? ((id3) => id3);
       if (externalId) {
         return { ref: uriGenerator(externalId) };
       }
-      const id = entry[1].defId ?? entry[1].schema.id ?? `schema${ctx.counter++}`;
-      entry[1].defId = id;
-      return { defId: id, ref: `${uriGenerator("__shared")}#/${defsSegment}/${encodeJSONPointerSegment(id)}` };
+      const id2 = entry[1].defId ?? entry[1].schema.id ?? `schema${ctx.counter++}`;
+      entry[1].defId = id2;
+      return { defId: id2, ref: `${uriGenerator("__shared")}#/${defsSegment}/${encodeJSONPointerSegment(id2)}` };
     }
     const uriPrefix = `#`;
     const defUriPrefix = `${uriPrefix}/${defsSegment}/`;
@@ -40408,8 +40408,8 @@ Set the \`cycles\` parameter to \`"ref"\` to resolve cyclical schemas with defs.
         continue;
       }
     }
-    const id = ctx.metadataRegistry.get(entry[0])?.id;
-    if (id) {
+    const id2 = ctx.metadataRegistry.get(entry[0])?.id;
+    if (id2) {
       extractToDef(entry);
       continue;
     }
@@ -40642,10 +40642,10 @@ function finalize(ctx, schema) {
   } else {
   }
   if (ctx.external?.uri) {
-    const id = ctx.external.registry.get(schema)?.id;
-    if (!id)
+    const id2 = ctx.external.registry.get(schema)?.id;
+    if (!id2)
       throw new Error("Schema is missing an `id` property");
-    result.$id = ctx.external.uri(id);
+    result.$id = ctx.external.uri(id2);
   }
   assignProps(result, root.defId ? root.schema : root.def ?? root.schema);
   const rootMetaId = ctx.metadataRegistry.get(schema)?.id;
@@ -41251,7 +41251,7 @@ function stringifyKeyNames(bySchema, json2, visited) {
   const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
   if (!numericType && !values?.some((v) => typeof v === "number"))
     return json2;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json2;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id: id2, ...rest } = json2;
   if (rest.enum)
     rest.enum = rest.enum.map((v) => typeof v === "number" ? String(v) : v);
   else if (typeof rest.const === "number")
@@ -45060,7 +45060,7 @@ async function performOperation(inputs, api) {
     duplicateOf: null,
     commentUrl
   });
-  const id = inputs.taskId ?? 0;
+  const id2 = inputs.taskId ?? 0;
   const content = fields.content ?? "";
   switch (operation) {
     case "create": {
@@ -45077,25 +45077,25 @@ async function performOperation(inputs, api) {
       };
     }
     case "get":
-      return result(await api.get(id));
+      return result(await api.get(id2));
     case "update": {
-      const task = await api.update(id, fields);
-      return result(task, comment ? (await api.comment(id, comment)).url : null);
+      const task = await api.update(id2, fields);
+      return result(task, comment ? (await api.comment(id2, comment)).url : null);
     }
     case "complete": {
-      const commentUrl = comment ? (await api.comment(id, comment)).url : null;
-      return result(await api.complete(id), commentUrl);
+      const commentUrl = comment ? (await api.comment(id2, comment)).url : null;
+      return result(await api.complete(id2), commentUrl);
     }
     case "reopen": {
-      const task = await api.reopen(id);
-      return result(task, comment ? (await api.comment(id, comment)).url : null);
+      const task = await api.reopen(id2);
+      return result(task, comment ? (await api.comment(id2, comment)).url : null);
     }
     case "comment": {
-      const { url: url2 } = await api.comment(id, comment ?? "");
-      return result(await api.get(id), url2);
+      const { url: url2 } = await api.comment(id2, comment ?? "");
+      return result(await api.get(id2), url2);
     }
     case "delegate": {
-      const child = await api.delegate(id, { ...fields, content });
+      const child = await api.delegate(id2, { ...fields, content });
       return result(child, comment ? (await api.comment(child.id, comment)).url : null);
     }
   }
@@ -45137,16 +45137,36 @@ function summaryFor(result, mode) {
 `;
 }
 
-// action/src/rest-task-api.ts
-function createRestTaskApi(_options) {
-  throw new Error("REST mode is not available in this build yet");
-}
-
-// action/src/token-task-api.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
-
-// src/tasks/comment-codec.ts
-import { createHash } from "node:crypto";
+// src/agents/agent-schema.ts
+var RoleSchema = external_exports.enum(["worker", "coordinator", "admin"]);
+var AgentCreateSchema = external_exports.object({
+  name: AgentIdSchema,
+  display_name: external_exports.string().trim().min(1).max(100).nullish(),
+  description: external_exports.string().max(1e3).nullish(),
+  role: RoleSchema.optional(),
+  is_admin: external_exports.boolean().optional()
+}).meta({ id: "AgentCreate" });
+var AgentUpdateSchema = external_exports.object({
+  display_name: external_exports.string().trim().min(1).max(100).nullish(),
+  description: external_exports.string().max(1e3).nullish(),
+  role: RoleSchema.optional(),
+  is_admin: external_exports.boolean().optional(),
+  active: external_exports.boolean().optional()
+}).meta({ id: "AgentUpdate" });
+var AgentSchema = external_exports.object({
+  id: external_exports.string(),
+  name: external_exports.string(),
+  display_name: external_exports.string().nullable(),
+  description: external_exports.string().nullable(),
+  role: RoleSchema,
+  is_admin: external_exports.boolean(),
+  permissions: external_exports.array(external_exports.string()),
+  active: external_exports.boolean(),
+  key_prefix: external_exports.string(),
+  created_at: external_exports.string(),
+  last_seen_at: external_exports.string().nullable(),
+  api_key: external_exports.string().optional().describe("Only in the answers to create and rotate-key.")
+}).meta({ id: "Agent" });
 
 // src/tasks/untrusted-text.ts
 var ZWSP = "\u200B";
@@ -45163,7 +45183,576 @@ function jsonForComment(value) {
   );
 }
 
+// src/tasks/project-service.ts
+var ProjectCreateSchema = external_exports.object({
+  name: external_exports.string().trim().min(1).max(80),
+  slug: external_exports.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/).optional(),
+  emoji: external_exports.string().max(8).nullish(),
+  color: external_exports.string().regex(/^#?[0-9a-fA-F]{6}$/, "must be a hex colour like #1d76db").nullish(),
+  sort_order: external_exports.number().int().optional()
+}).meta({ id: "ProjectCreate" });
+var ProjectUpdateSchema = ProjectCreateSchema.omit({ slug: true }).partial().meta({ id: "ProjectUpdate" });
+var ProjectSchema = external_exports.object({
+  id: external_exports.number().int(),
+  slug: external_exports.string(),
+  name: external_exports.string(),
+  emoji: external_exports.string().nullable(),
+  color: external_exports.string(),
+  sort_order: external_exports.number().int()
+}).meta({ id: "Project" });
+var EMOJI_RE = new RegExp("^(\\p{Extended_Pictographic}[\\u{FE0F}\\u{200D}\\p{Extended_Pictographic}]*)\\s+", "u");
+
+// src/tasks/task-filters.ts
+var queryBoolean = external_exports.union([external_exports.boolean(), external_exports.enum(["true", "false", "1", "0"])]).transform((value) => value === true || value === "true" || value === "1");
+var TaskListQuerySchema = external_exports.object({
+  assigned_to: AgentIdSchema.optional(),
+  created_by: AgentIdSchema.optional(),
+  status: TaskStatusSchema.optional(),
+  priority: PrioritySchema.optional(),
+  project_id: external_exports.union([external_exports.coerce.number().int().positive(), ProjectRefSchema]).optional(),
+  label: TaskLabelSchema.optional(),
+  completed: queryBoolean.optional(),
+  include_completed: queryBoolean.optional(),
+  due: external_exports.enum(["today", "upcoming", "overdue"]).optional(),
+  search: external_exports.string().max(200).optional(),
+  limit: external_exports.coerce.number().int().min(1).max(100).default(50),
+  page: external_exports.coerce.number().int().min(1).default(1)
+}).meta({ id: "TaskListQuery" });
+
+// src/tasks/task-stats.ts
+var StatsSchema = external_exports.object({
+  total_tasks: external_exports.number().int(),
+  open_tasks: external_exports.number().int(),
+  total_completed: external_exports.number().int(),
+  completed_today: external_exports.number().int(),
+  due_today: external_exports.number().int(),
+  overdue: external_exports.number().int(),
+  upcoming: external_exports.number().int(),
+  by_status: external_exports.record(external_exports.string(), external_exports.number().int()),
+  by_project: external_exports.array(
+    external_exports.object({
+      project_id: external_exports.number().int().nullable(),
+      name: external_exports.string(),
+      total: external_exports.number().int(),
+      completed: external_exports.number().int()
+    })
+  )
+}).meta({ id: "Stats" });
+
+// src/sdk/errors.ts
+var BatonApiError = class extends BatonError {
+  constructor(options) {
+    super(options);
+    this.name = "BatonApiError";
+  }
+};
+var BatonConfigError = class extends Error {
+  name = "BatonConfigError";
+};
+var CODES = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  413: "payload_too_large",
+  422: "validation_failed",
+  429: "rate_limited",
+  500: "internal_error",
+  502: "bad_gateway",
+  503: "unavailable",
+  504: "gateway_timeout"
+};
+function parseRetryAfter(value, now = Date.now()) {
+  if (!value) return void 0;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? void 0 : Math.max(0, Math.ceil((at - now) / 1e3));
+}
+function errorFromResponse(status, statusText, body, retryAfterHeader) {
+  const record2 = body && typeof body === "object" && !Array.isArray(body) ? body : {};
+  const {
+    error: error63,
+    message,
+    detail,
+    code,
+    status: _status,
+    ...details
+  } = record2;
+  const text = firstString(error63, message, detail) ?? (typeof body === "string" && body.trim() ? body.trim().slice(0, 200) : void 0) ?? (statusText || `HTTP ${status}`);
+  return new BatonApiError({
+    status,
+    code: typeof code === "string" ? code : CODES[status] ?? `http_${status}`,
+    message: text,
+    details,
+    retryAfter: parseRetryAfter(retryAfterHeader)
+  });
+}
+function firstString(...values) {
+  for (const value of values) {
+    if (typeof value === "string" && value) return value;
+    if (Array.isArray(value) && value.length) {
+      return value.map(
+        (item) => item && typeof item === "object" && "msg" in item ? String(item.msg) : String(item)
+      ).join("; ");
+    }
+  }
+  return void 0;
+}
+function networkError(url2, cause) {
+  const timedOut = cause.name === "TimeoutError";
+  const reason = describeCause(cause);
+  return new BatonApiError({
+    status: 0,
+    code: timedOut ? "timeout" : "network_error",
+    message: timedOut ? `No answer from ${url2.origin} in time` : `Cannot reach ${url2.origin}${reason ? ` (${reason})` : ""}: is the server running and the URL right?`,
+    cause
+  });
+}
+function describeCause(cause) {
+  const inner = cause.cause;
+  return inner?.code ?? inner?.message ?? cause.message;
+}
+
+// src/sdk/config.ts
+var LOOPBACK = /* @__PURE__ */ new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+var isLoopback = (hostname3) => LOOPBACK.has(hostname3.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(hostname3);
+var pick2 = (...values) => values.map((v) => v?.trim()).find((v) => Boolean(v));
+function resolveConfig(options = {}) {
+  const env = options.env ?? process.env;
+  const url2 = pick2(options.url, env.BATON_URL, env.DELEGA_API_URL, options.fallback?.url);
+  if (!url2) {
+    throw new BatonConfigError(
+      "No Baton URL: set BATON_URL (or DELEGA_API_URL), pass --url, or run `baton login`"
+    );
+  }
+  return {
+    baseUrl: resolveBaseUrl(url2, { insecure: options.insecure }),
+    agentKey: pick2(
+      options.agentKey,
+      env.BATON_AGENT_KEY,
+      env.DELEGA_AGENT_KEY,
+      env.DELEGA_API_KEY,
+      options.fallback?.agentKey
+    )
+  };
+}
+function resolveBaseUrl(input2, options = {}) {
+  let url2;
+  try {
+    url2 = new URL(input2.includes("://") ? input2 : `https://${input2}`);
+  } catch {
+    throw new BatonConfigError(`Invalid Baton URL "${input2}": expected https://host[/v1]`);
+  }
+  if (url2.protocol !== "http:" && url2.protocol !== "https:") {
+    throw new BatonConfigError(`Invalid Baton URL "${input2}": use http:// or https://`);
+  }
+  const loopback = isLoopback(url2.hostname);
+  if (url2.protocol === "http:" && !loopback && !options.insecure) {
+    throw new BatonConfigError(
+      `Refusing plain http:// to ${url2.hostname}: agent keys would travel unencrypted. Use https://, or --insecure if you must`
+    );
+  }
+  const path = url2.pathname.replace(/\/+$/, "");
+  const prefix = path || (loopback ? "/api" : "/v1");
+  return `${url2.origin}${prefix}`;
+}
+function serverRoot(baseUrl2) {
+  return baseUrl2.replace(/\/(v1|api)$/, "");
+}
+
+// src/sdk/pending-schemas.ts
+var TaskChainSchema = external_exports.object({
+  root: TaskSchema,
+  chain: external_exports.array(TaskSchema),
+  depth: external_exports.number().int(),
+  completed_count: external_exports.number().int(),
+  total_count: external_exports.number().int()
+});
+var DedupMatchSchema = external_exports.looseObject({
+  task_id: external_exports.number().int(),
+  url: external_exports.string().optional(),
+  content: external_exports.string(),
+  score: external_exports.number()
+});
+var DedupResultSchema = external_exports.looseObject({
+  has_duplicates: external_exports.boolean(),
+  matches: external_exports.array(DedupMatchSchema)
+});
+var DedupRequestSchema = external_exports.object({
+  content: external_exports.string().min(1),
+  description: external_exports.string().optional(),
+  threshold: external_exports.number().min(0).max(1).optional()
+});
+var WebhookId = external_exports.union([external_exports.number().int(), external_exports.string()]);
+var WebhookSchema = external_exports.looseObject({
+  id: WebhookId,
+  url: external_exports.string(),
+  events: external_exports.array(external_exports.string()),
+  filters: external_exports.record(external_exports.string(), external_exports.unknown()).nullish(),
+  active: external_exports.boolean().optional(),
+  /** Only in the answers to create and rotate-secret. */
+  secret: external_exports.string().optional(),
+  created_at: external_exports.string().optional()
+});
+var WebhookCreateSchema = external_exports.object({
+  url: external_exports.url(),
+  events: external_exports.array(external_exports.string()).min(1),
+  filters: external_exports.record(external_exports.string(), external_exports.unknown()).optional(),
+  active: external_exports.boolean().optional()
+});
+var DeliverySchema = external_exports.looseObject({
+  id: WebhookId,
+  event: external_exports.string().optional(),
+  status: external_exports.string().optional(),
+  attempts: external_exports.number().int().optional(),
+  response_status: external_exports.number().int().nullish(),
+  created_at: external_exports.string().optional()
+});
+var AnyObjectSchema = external_exports.looseObject({});
+
+// src/sdk/transport.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
+// src/sdk/retry-policy.ts
+var DEFAULT_RETRY = { retries: 3, baseDelayMs: 250, maxDelayMs: 1e4 };
+var READ_RETRY_STATUSES = /* @__PURE__ */ new Set([0, 429, 502, 503, 504]);
+var WRITE_RETRY_STATUSES = /* @__PURE__ */ new Set([0, 429, 503]);
+function shouldRetry(method, status, code) {
+  if (method === "GET" || method === "HEAD") return READ_RETRY_STATUSES.has(status);
+  if (status === 409 && code === "idempotency_in_progress") return true;
+  return WRITE_RETRY_STATUSES.has(status) && code !== "timeout";
+}
+function retryDelay(attempt, retryAfterSeconds, options, random = Math.random) {
+  if (attempt > options.retries) return void 0;
+  if (retryAfterSeconds !== void 0) {
+    const ms = retryAfterSeconds * 1e3;
+    return ms > options.maxDelayMs ? void 0 : ms;
+  }
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+// src/sdk/transport.ts
+var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+var Transport = class {
+  baseUrl;
+  #key;
+  #fetch;
+  #retry;
+  #timeoutMs;
+  #headers;
+  constructor(options) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.#key = options.agentKey;
+    this.#fetch = options.fetch ?? ((input2, init) => globalThis.fetch(input2, init));
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#timeoutMs = options.timeoutMs ?? 3e4;
+    this.#headers = {
+      accept: "application/json",
+      ...options.userAgent ? { "user-agent": options.userAgent } : {},
+      ...options.headers
+    };
+  }
+  async request(method, path, options) {
+    return (await this.exchange(method, path, options)).data;
+  }
+  async exchange(method, path, options) {
+    const url2 = this.url(path, options);
+    const write = method !== "GET" && method !== "HEAD";
+    const headers = { ...this.#headers, ...options.headers };
+    if (this.#key) headers["x-agent-key"] = this.#key;
+    if (options.body !== void 0) headers["content-type"] = "application/json";
+    if (write) headers["idempotency-key"] = options.idempotencyKey ?? randomUUID2();
+    const body = options.body === void 0 ? void 0 : JSON.stringify(options.body);
+    for (let attempt = 1; ; attempt++) {
+      let error63;
+      try {
+        const response = await this.#fetch(url2, {
+          method,
+          headers,
+          body,
+          signal: AbortSignal.timeout(this.#timeoutMs)
+        });
+        const parsed = await readBody(response);
+        if (response.ok)
+          return {
+            data: validate2(options.schema, parsed, response.status, method, path),
+            status: response.status,
+            headers: response.headers
+          };
+        error63 = errorFromResponse(
+          response.status,
+          response.statusText,
+          parsed,
+          response.headers.get("retry-after")
+        );
+      } catch (cause) {
+        if (cause instanceof BatonApiError) throw cause;
+        error63 = networkError(url2, cause);
+      }
+      const wait = shouldRetry(method, error63.status, error63.code) ? retryDelay(attempt, error63.retryAfter, this.#retry) : void 0;
+      if (wait === void 0) throw error63;
+      await sleep(wait);
+    }
+  }
+  url(path, options) {
+    const url2 = new URL(options.absolute ? path : `${this.baseUrl}${path}`);
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (value !== void 0 && value !== null) url2.searchParams.set(name, String(value));
+    }
+    return url2;
+  }
+};
+async function readBody(response) {
+  const text = await response.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+function validate2(schema, value, status, method, path) {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue3 = parsed.error.issues[0];
+  throw new BatonApiError({
+    status,
+    code: "invalid_response",
+    message: `Unexpected answer to ${method} ${path}: ${issue3 ? `${issue3.path.join(".") || "body"}: ${issue3.message}` : "invalid"}. Is the URL a Baton server of a matching version?`
+  });
+}
+
+// src/sdk/client.ts
+var OkSchema = external_exports.looseObject({ ok: external_exports.literal(true) });
+var HealthSchema = external_exports.looseObject({ status: external_exports.string(), version: external_exports.string().optional() });
+var id = (value) => encodeURIComponent(String(value));
+var BatonClient = class _BatonClient {
+  #http;
+  constructor(options) {
+    this.#http = new Transport(options);
+  }
+  /** Reads BATON_URL / BATON_AGENT_KEY (or Delega's variables); see resolveConfig. */
+  static fromEnv(options = {}) {
+    const config2 = resolveConfig(options);
+    return new _BatonClient({ ...options, ...config2 });
+  }
+  get baseUrl() {
+    return this.#http.baseUrl;
+  }
+  /** `GET /health` at the server root (no key needed). */
+  health() {
+    return this.#http.request("GET", `${serverRoot(this.baseUrl)}/health`, {
+      schema: HealthSchema,
+      absolute: true
+    });
+  }
+  /** The calling agent. */
+  me() {
+    return this.#http.request("GET", "/agent/me", { schema: AgentSchema });
+  }
+  /** Counts over the tasks the caller may see. */
+  stats() {
+    return this.#http.request("GET", "/stats", { schema: StatsSchema });
+  }
+  tasks = {
+    list: (filters = {}) => this.#http.request("GET", "/tasks", { query: filters, schema: external_exports.array(TaskSchema) }),
+    /** Every matching task, following the pages. */
+    listAll: async (filters = {}) => {
+      const limit = filters.limit ?? 100;
+      const all = [];
+      for (let page = 1; ; page++) {
+        const { data, headers } = await this.#http.exchange("GET", "/tasks", {
+          query: { ...filters, limit, page },
+          schema: external_exports.array(TaskSchema)
+        });
+        all.push(...data);
+        if (data.length < limit || !/rel="next"/.test(headers.get("link") ?? "")) return all;
+      }
+    },
+    get: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}`, { schema: TaskSchema }),
+    /**
+     * Creates a task. A likely duplicate answers 409 `duplicate_task` with `details.matches`;
+     * pass `allow_duplicate: true` to create it anyway.
+     */
+    create: (task, options = {}) => this.#http.request("POST", "/tasks", { body: task, schema: TaskSchema, ...options }),
+    update: (taskId, changes) => this.#http.request("PATCH", `/tasks/${id(taskId)}`, { body: changes, schema: TaskSchema }),
+    /** Hands the task to another agent, or takes it back from everyone with `null`. */
+    assign: (taskId, agentId) => this.#http.request("PATCH", `/tasks/${id(taskId)}`, {
+      body: { assigned_to_agent_id: agentId },
+      schema: TaskSchema
+    }),
+    delete: (taskId) => this.#http.request("DELETE", `/tasks/${id(taskId)}`, { schema: OkSchema }),
+    complete: (taskId) => this.#http.request("POST", `/tasks/${id(taskId)}/complete`, { schema: TaskSchema }),
+    uncomplete: (taskId) => this.#http.request("POST", `/tasks/${id(taskId)}/uncomplete`, { schema: TaskSchema }),
+    comments: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/comments`, {
+      schema: external_exports.array(CommentSchema)
+    }),
+    comment: (taskId, content) => this.#http.request("POST", `/tasks/${id(taskId)}/comments`, {
+      body: { content },
+      schema: CommentSchema
+    }),
+    context: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/context`, { schema: ContextResponseSchema }),
+    /** Merges keys into the context (null deletes a key); with expectedVersion, 409 if stale. */
+    updateContext: (taskId, patch, options = {}) => this.#http.request("PATCH", `/tasks/${id(taskId)}/context`, {
+      body: options.expectedVersion === void 0 ? { context: patch } : { context: patch, expected_version: options.expectedVersion },
+      schema: ContextResponseSchema
+    }),
+    /** Creates a child task (a sub-issue) under `taskId`; returns the child. */
+    delegate: (taskId, child) => this.#http.request("POST", `/tasks/${id(taskId)}/delegate`, {
+      body: child,
+      schema: TaskSchema
+    }),
+    /** The root and every descendant the caller may see, with counts. */
+    chain: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/chain`, { schema: TaskChainSchema }),
+    children: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/children`, {
+      schema: external_exports.array(TaskSchema)
+    }),
+    /** Asks whether a task like this exists, without creating one. */
+    dedup: (request2) => this.#http.request("POST", "/tasks/dedup", { body: request2, schema: DedupResultSchema })
+  };
+  agents = {
+    list: () => this.#http.request("GET", "/agents", { schema: external_exports.array(AgentSchema) }),
+    get: (agentId) => this.#http.request("GET", `/agents/${id(agentId)}`, { schema: AgentSchema }),
+    /** Admin only. The answer's `api_key` is shown this once. */
+    create: (agent) => this.#http.request("POST", "/agents", { body: agent, schema: AgentSchema }),
+    update: (agentId, changes) => this.#http.request("PATCH", `/agents/${id(agentId)}`, { body: changes, schema: AgentSchema }),
+    /** Deactivates the agent: its key stops working at once. */
+    delete: (agentId) => this.#http.request("DELETE", `/agents/${id(agentId)}`, { schema: OkSchema }),
+    /** A new key (in `api_key`, shown once); the old one fails at once. */
+    rotateKey: (agentId) => this.#http.request("POST", `/agents/${id(agentId)}/rotate-key`, { schema: AgentSchema })
+  };
+  projects = {
+    list: () => this.#http.request("GET", "/projects", { schema: external_exports.array(ProjectSchema) }),
+    get: (ref) => this.#http.request("GET", `/projects/${id(ref)}`, { schema: ProjectSchema }),
+    create: (project) => this.#http.request("POST", "/projects", { body: project, schema: ProjectSchema }),
+    update: (ref, changes) => this.#http.request("PATCH", `/projects/${id(ref)}`, { body: changes, schema: ProjectSchema }),
+    delete: (ref) => this.#http.request("DELETE", `/projects/${id(ref)}`, { schema: OkSchema })
+  };
+  webhooks = {
+    list: () => this.#http.request("GET", "/webhooks", { schema: external_exports.array(WebhookSchema) }),
+    get: (webhookId) => this.#http.request("GET", `/webhooks/${id(webhookId)}`, { schema: WebhookSchema }),
+    /** The answer's `secret` (whsec_…) is shown this once. */
+    create: (webhook) => this.#http.request("POST", "/webhooks", { body: webhook, schema: WebhookSchema }),
+    update: (webhookId, changes) => this.#http.request("PUT", `/webhooks/${id(webhookId)}`, {
+      body: changes,
+      schema: WebhookSchema
+    }),
+    delete: (webhookId) => this.#http.request("DELETE", `/webhooks/${id(webhookId)}`, { schema: OkSchema }),
+    deliveries: (webhookId, options = {}) => this.#http.request("GET", `/webhooks/${id(webhookId)}/deliveries`, {
+      query: options,
+      schema: external_exports.array(DeliverySchema)
+    }),
+    redeliver: (webhookId, deliveryId) => this.#http.request(
+      "POST",
+      `/webhooks/${id(webhookId)}/deliveries/${id(deliveryId)}/redeliver`,
+      {
+        schema: AnyObjectSchema
+      }
+    ),
+    /** Sends a signed test event to the subscription now. */
+    test: (webhookId) => this.#http.request("POST", `/webhooks/${id(webhookId)}/test`, { schema: AnyObjectSchema }),
+    /** A new secret (shown once); the old one keeps signing for an overlap period. */
+    rotateSecret: (webhookId) => this.#http.request("POST", `/webhooks/${id(webhookId)}/rotate-secret`, {
+      schema: WebhookSchema
+    })
+  };
+};
+
+// action/src/rest-task-api.ts
+var RestTaskApi = class {
+  constructor(tasks) {
+    this.tasks = tasks;
+  }
+  tasks;
+  async create(input2, options) {
+    try {
+      const body = {
+        ...toCreate(input2),
+        ...options.allowDuplicate ? { allow_duplicate: true } : {}
+      };
+      return { task: toActionTask(await this.tasks.create(body)), duplicateOf: null };
+    } catch (error63) {
+      const match = duplicateMatch(error63);
+      if (!match) throw error63;
+      return { task: null, duplicateOf: match };
+    }
+  }
+  async get(id2) {
+    return toActionTask(await this.tasks.get(id2));
+  }
+  async update(id2, changes) {
+    const body = {
+      content: changes.content,
+      description: changes.description,
+      priority: changes.priority,
+      labels: changes.labels,
+      assigned_to_agent_id: changes.assignee,
+      project_id: changes.project,
+      status: changes.status
+    };
+    return toActionTask(await this.tasks.update(id2, withoutUndefined(body)));
+  }
+  async complete(id2) {
+    return toActionTask(await this.tasks.complete(id2));
+  }
+  async reopen(id2) {
+    return toActionTask(await this.tasks.uncomplete(id2));
+  }
+  async comment(id2, content) {
+    return { url: (await this.tasks.comment(id2, content)).url };
+  }
+  async delegate(parentId, input2) {
+    return toActionTask(await this.tasks.delegate(parentId, toCreate(input2)));
+  }
+};
+function toCreate(input2) {
+  const status = input2.status;
+  return withoutUndefined({
+    content: input2.content,
+    description: input2.description,
+    priority: input2.priority,
+    labels: input2.labels,
+    assigned_to_agent_id: input2.assignee,
+    project_id: input2.project,
+    status: status === "in_progress" || status === "blocked" || status === "open" ? status : void 0
+  });
+}
+var withoutUndefined = (value) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== void 0));
+var toActionTask = (task) => ({
+  id: task.id,
+  url: task.url,
+  status: task.status,
+  content: task.content
+});
+function duplicateMatch(error63) {
+  if (!isBatonError(error63) || error63.code !== "duplicate_task") return null;
+  const matches = error63.details.matches;
+  const first = Array.isArray(matches) ? matches[0] : void 0;
+  if (!first || typeof first.task_id !== "number") return null;
+  return {
+    id: first.task_id,
+    url: typeof first.url === "string" ? first.url : "",
+    status: "open",
+    content: typeof first.content === "string" ? first.content : ""
+  };
+}
+function createRestTaskApi(options) {
+  const client = new BatonClient({
+    baseUrl: resolveBaseUrl(options.baseUrl),
+    agentKey: options.apiKey,
+    fetch: options.fetch,
+    userAgent: "baton-action"
+  });
+  return new RestTaskApi(client.tasks);
+}
+
+// action/src/token-task-api.ts
+import { randomUUID as randomUUID3 } from "node:crypto";
+
 // src/tasks/comment-codec.ts
+import { createHash } from "node:crypto";
 var MarkerSchema = external_exports.object({
   agent: external_exports.string(),
   content: external_exports.string().nullable().default(null),
@@ -45306,43 +45895,6 @@ function visibleDescription(body, metaStart) {
   return text.endsWith("\n\n") ? text.slice(0, -2) : text;
 }
 
-// src/tasks/task-filters.ts
-var queryBoolean = external_exports.union([external_exports.boolean(), external_exports.enum(["true", "false", "1", "0"])]).transform((value) => value === true || value === "true" || value === "1");
-var TaskListQuerySchema = external_exports.object({
-  assigned_to: AgentIdSchema.optional(),
-  created_by: AgentIdSchema.optional(),
-  status: TaskStatusSchema.optional(),
-  priority: PrioritySchema.optional(),
-  project_id: external_exports.union([external_exports.coerce.number().int().positive(), ProjectRefSchema]).optional(),
-  label: TaskLabelSchema.optional(),
-  completed: queryBoolean.optional(),
-  include_completed: queryBoolean.optional(),
-  due: external_exports.enum(["today", "upcoming", "overdue"]).optional(),
-  search: external_exports.string().max(200).optional(),
-  limit: external_exports.coerce.number().int().min(1).max(100).default(50),
-  page: external_exports.coerce.number().int().min(1).default(1)
-}).meta({ id: "TaskListQuery" });
-
-// src/tasks/task-stats.ts
-var StatsSchema = external_exports.object({
-  total_tasks: external_exports.number().int(),
-  open_tasks: external_exports.number().int(),
-  total_completed: external_exports.number().int(),
-  completed_today: external_exports.number().int(),
-  due_today: external_exports.number().int(),
-  overdue: external_exports.number().int(),
-  upcoming: external_exports.number().int(),
-  by_status: external_exports.record(external_exports.string(), external_exports.number().int()),
-  by_project: external_exports.array(
-    external_exports.object({
-      project_id: external_exports.number().int().nullable(),
-      name: external_exports.string(),
-      total: external_exports.number().int(),
-      completed: external_exports.number().int()
-    })
-  )
-}).meta({ id: "Stats" });
-
 // src/tasks/task-service.ts
 function changedParts(issue3, fields) {
   const encoded = encodeTask(fields);
@@ -45378,15 +45930,15 @@ var TokenTaskApi = class {
     if (!options.allowDuplicate) {
       const open3 = await this.#gateway.listIssues({ state: "open" });
       const same = findSameTitle(input2.content, open3);
-      if (same) return { task: null, duplicateOf: toActionTask(same) };
+      if (same) return { task: null, duplicateOf: toActionTask2(same) };
     }
     return { task: (await this.#createIssue(input2, {})).task, duplicateOf: null };
   }
-  async get(id) {
-    return toActionTask((await this.#load(id)).issue);
+  async get(id2) {
+    return toActionTask2((await this.#load(id2)).issue);
   }
-  async update(id, changes) {
-    const { issue: issue3, decoded } = await this.#load(id);
+  async update(id2, changes) {
+    const { issue: issue3, decoded } = await this.#load(id2);
     const wantsCompleted = changes.status === void 0 ? void 0 : changes.status === "completed";
     const status = changes.status && changes.status !== "completed" && changes.status !== "open" ? changes.status : changes.status === "open" ? "open" : decoded.status;
     const fields = {
@@ -45405,20 +45957,20 @@ var TokenTaskApi = class {
       return this.#write(issue3, reopening(issue3, fields));
     return this.#write(issue3, changedParts(issue3, fields));
   }
-  async complete(id) {
-    const { issue: issue3, decoded } = await this.#load(id);
-    if (decoded.completed) return toActionTask(issue3);
+  async complete(id2) {
+    const { issue: issue3, decoded } = await this.#load(id2);
+    if (decoded.completed) return toActionTask2(issue3);
     return this.#write(issue3, completion(issue3, decoded, this.#agentId));
   }
-  async reopen(id) {
-    const { issue: issue3, decoded } = await this.#load(id);
-    if (!decoded.closed) return toActionTask(issue3);
+  async reopen(id2) {
+    const { issue: issue3, decoded } = await this.#load(id2);
+    if (!decoded.closed) return toActionTask2(issue3);
     return this.#write(issue3, reopening(issue3, decoded));
   }
-  async comment(id, content) {
-    await this.#load(id);
+  async comment(id2, content) {
+    await this.#load(id2);
     const comment = await this.#gateway.createComment(
-      id,
+      id2,
       encodeAgentComment({ id: this.#agentId, display_name: null }, content)
     );
     return { url: comment.html_url };
@@ -45453,7 +46005,7 @@ var TokenTaskApi = class {
     return child.task;
   }
   async #createIssue(input2, chain) {
-    const nonce = randomUUID2();
+    const nonce = randomUUID3();
     const fields = {
       content: input2.content,
       description: input2.description ?? null,
@@ -45465,7 +46017,7 @@ var TokenTaskApi = class {
       meta: TaskMetaSchema.parse({ created_by: this.#agentId, nonce, ...chain })
     };
     const issue3 = await this.#gateway.createIssue(encodeTask(fields), nonce);
-    return { task: toActionTask(issue3), databaseId: issue3.id };
+    return { task: toActionTask2(issue3), databaseId: issue3.id };
   }
   /** Projects are labels the server created; token mode uses them but cannot name new ones. */
   async #projectSlug(ref) {
@@ -45482,16 +46034,16 @@ var TokenTaskApi = class {
     }
     return label.name.slice("project:".length);
   }
-  async #load(id) {
-    const issue3 = await this.#gateway.getIssue(id);
+  async #load(id2) {
+    const issue3 = await this.#gateway.getIssue(id2);
     const decoded = issue3 ? decodeIssue(issue3) : null;
     if (!issue3 || !decoded || decoded.deleted)
-      throw errors.notFound("task_not_found", `No task #${id}`);
+      throw errors.notFound("task_not_found", `No task #${id2}`);
     return { issue: issue3, decoded };
   }
   async #write(issue3, write) {
-    if (Object.keys(write).length === 0) return toActionTask(issue3);
-    return toActionTask(await this.#gateway.updateIssue(issue3.number, write));
+    if (Object.keys(write).length === 0) return toActionTask2(issue3);
+    return toActionTask2(await this.#gateway.updateIssue(issue3.number, write));
   }
 };
 function completion(issue3, fields, agentId) {
@@ -45506,7 +46058,7 @@ function reopening(issue3, fields) {
   const open3 = { ...fields, meta: { ...fields.meta, completed_by: null } };
   return { ...changedParts(issue3, open3), state: "open", state_reason: "reopened" };
 }
-function toActionTask(issue3) {
+function toActionTask2(issue3) {
   const decoded = decodeIssue(issue3);
   return {
     id: issue3.number,

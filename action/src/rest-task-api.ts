@@ -1,18 +1,19 @@
 import { isBatonError } from "../../src/errors.js";
-import type { Comment, Task, TaskCreate, TaskUpdate } from "../../src/tasks/task-schema.js";
+import {
+  BatonClient,
+  resolveBaseUrl,
+  type Task,
+  type TaskCreateInput,
+  type TaskUpdateInput,
+} from "../../src/sdk/index.js";
 import type { TaskFieldsInput } from "./inputs.js";
 import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
 
-/** The SDK's task methods the Action uses (`BatonClient#tasks`); errors are BatonErrors. */
-export interface BatonTasks {
-  get(taskId: number): Promise<Task>;
-  create(task: TaskCreate): Promise<Task>;
-  update(taskId: number, changes: TaskUpdate): Promise<Task>;
-  complete(taskId: number): Promise<Task>;
-  uncomplete(taskId: number): Promise<Task>;
-  comment(taskId: number, content: string): Promise<Comment>;
-  delegate(taskId: number, child: TaskCreate): Promise<Task>;
-}
+/** The SDK's task methods the Action uses; its errors are BatonErrors (BatonApiError). */
+export type BatonTasks = Pick<
+  BatonClient["tasks"],
+  "get" | "create" | "update" | "complete" | "uncomplete" | "comment" | "delegate"
+>;
 
 /**
  * REST mode: the workflow is an agent of the Baton server, with its identity, the server's dedup,
@@ -40,7 +41,7 @@ export class RestTaskApi implements TaskApi {
   }
 
   async update(id: number, changes: TaskFieldsInput): Promise<ActionTask> {
-    const body: TaskUpdate = {
+    const body: TaskUpdateInput = {
       content: changes.content,
       description: changes.description,
       priority: changes.priority,
@@ -69,7 +70,7 @@ export class RestTaskApi implements TaskApi {
   }
 }
 
-function toCreate(input: NewTask): TaskCreate {
+function toCreate(input: NewTask): TaskCreateInput {
   const status = input.status;
   return withoutUndefined({
     content: input.content,
@@ -115,7 +116,13 @@ export interface RestOptions {
   fetch: typeof globalThis.fetch;
 }
 
-/** Wired to the SDK's BatonClient once it lands (branch `surfaces`). */
-export function createRestTaskApi(_options: RestOptions): TaskApi {
-  throw new Error("REST mode is not available in this build yet");
+/** REST mode over the SDK (Delega's base-URL rules: a bare server URL gets `/v1`). */
+export function createRestTaskApi(options: RestOptions): TaskApi {
+  const client = new BatonClient({
+    baseUrl: resolveBaseUrl(options.baseUrl),
+    agentKey: options.apiKey,
+    fetch: options.fetch,
+    userAgent: "baton-action",
+  });
+  return new RestTaskApi(client.tasks);
 }

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { INPUT_NAMES, parseInputs, type InputName } from "../src/inputs.js";
+import { actionYml } from "./support/run-action.js";
+
+const parse = (
+  inputs: Partial<Record<InputName, string>>,
+  env = { GITHUB_REPOSITORY: "acme/app" },
+) => parseInputs((name) => inputs[name] ?? (name === "github-token" ? "ghs_x" : ""), env);
+
+describe("inputs", () => {
+  it("action.yml declares exactly the inputs the Action reads, and the outputs it sets", () => {
+    expect(Object.keys(actionYml.inputs).sort()).toEqual([...INPUT_NAMES].sort());
+    expect(Object.keys(actionYml.outputs).sort()).toEqual([
+      "duplicate-of",
+      "status",
+      "task-id",
+      "task-url",
+    ]);
+    expect(actionYml.runs).toEqual({ using: "node24", main: "dist/index.js" });
+  });
+
+  it("reads priorities by number or name, labels by comma or line, ids with or without #", () => {
+    const inputs = parse({
+      operation: "update",
+      "task-id": "#42",
+      priority: "Urgent",
+      labels: "ci,\ndeploy\n",
+    });
+    expect(inputs).toMatchObject({
+      taskId: 42,
+      fields: { priority: 4, labels: ["ci", "deploy"] },
+      connection: { mode: "token", owner: "acme", repo: "app", agentId: "github-actions" },
+    });
+  });
+
+  it("picks REST mode with baton-url + agent-key, whatever the token", () => {
+    const inputs = parse({
+      operation: "get",
+      "task-id": "1",
+      "baton-url": "https://baton.example.com/",
+      "agent-key": "bat_k",
+    });
+    expect(inputs.connection).toEqual({
+      mode: "rest",
+      batonUrl: "https://baton.example.com",
+      agentKey: "bat_k",
+    });
+  });
+
+  it.each([
+    [{ operation: "update", "task-id": "1" }, /needs at least one of/],
+    [
+      { operation: "create", content: "x", status: "failed" },
+      /"status" must be one of open, in_progress, blocked/,
+    ],
+    [{ operation: "get", "task-id": "0" }, /"task-id" must be a positive task number/],
+    [
+      { operation: "get", "task-id": "1", "baton-url": "ftp://x" },
+      /"baton-url" must be an http\(s\) URL/,
+    ],
+    [{ operation: "get", "task-id": "1", "baton-url": "https://x" }, /"agent-key" is required/],
+    [{ operation: "get", "task-id": "1", "agent-id": "Not A Slug" }, /"agent-id" must be a slug/],
+    [
+      { operation: "create", content: "x", "allow-duplicate": "yes" },
+      /"allow-duplicate" must be true or false/,
+    ],
+  ])("rejects %o", (inputs, message) => {
+    expect(() => parse(inputs as Partial<Record<InputName, string>>)).toThrow(message);
+  });
+
+  it("needs a repository outside Actions", () => {
+    expect(() => parse({ operation: "get", "task-id": "1" }, { GITHUB_REPOSITORY: "" })).toThrow(
+      /"repository" is required/,
+    );
+  });
+});

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labelNames } from "../../test/support/assertions.js";
+import { startStack, type Stack } from "../../test/support/stack.js";
+import { errorLines, runAction, runnerEnv, type ActionRun } from "./support/run-action.js";
+
+let stack: Stack;
+let deployer: string;
+let monitor: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  [deployer, monitor] = await Promise.all([
+    stack.createAgent("deployer"),
+    stack.createAgent("monitor"),
+  ]);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** A step with `baton-url` + `agent-key`: the workflow is an agent of the server. */
+const step = (key: string, inputs: Record<string, string>): Promise<ActionRun> =>
+  runAction(
+    runnerEnv(
+      { "baton-url": stack.baton.url, "agent-key": key, ...inputs },
+      {
+        token: "ghs_unused",
+        repository: "someone/app",
+        apiUrl: "http://127.0.0.1:9/api/v3",
+      },
+    ),
+  );
+
+const ok = (run: ActionRun) => {
+  expect(errorLines(run), run.stdout + run.stderr).toEqual([]);
+  expect(run.code).toBe(0);
+  return run;
+};
+
+describe("REST mode: the Action as an agent of the Baton server", () => {
+  it("creates a task under the agent's identity", async () => {
+    const run = ok(
+      await step(deployer, {
+        operation: "create",
+        content: "Deploy api v2.4.0 to production",
+        priority: "3",
+        labels: "deploy",
+        assignee: "deployer",
+      }),
+    );
+    const id = Number(run.outputs["task-id"]);
+    expect(run.outputs).toEqual({
+      "task-id": String(id),
+      "task-url": expect.stringMatching(new RegExp(`/acme/tasks/issues/${id}$`)),
+      status: "open",
+      "duplicate-of": "",
+    });
+    const task = await stack.api(deployer, "GET", `/v1/tasks/${id}`);
+    expect(task.json).toMatchObject({
+      created_by_agent_id: "deployer",
+      assigned_to_agent_id: "deployer",
+      priority: 3,
+      labels: ["deploy"],
+    });
+    expect(labelNames(stack.double, id)).toEqual(["agent:deployer", "deploy", "priority:high"]);
+    expect(run.summary).toContain(`[#${id} Deploy api v2.4.0 to production](`);
+    expect(run.summary).toContain("Through the Baton API");
+    // The key is registered as a secret first and printed nowhere else.
+    const mentions = run.stdout.split("\n").filter((line) => line.includes(deployer));
+    expect(mentions).toEqual([`::add-mask::${deployer}`]);
+  });
+
+  it("deploy completes its task with a note; the comment is the agent's", async () => {
+    const created = await stack.api(deployer, "POST", "/v1/tasks", {
+      content: "Roll out the cache fix",
+    });
+    const id = String(created.json.id);
+    const run = ok(
+      await step(deployer, {
+        operation: "complete",
+        "task-id": id,
+        comment: "Deployed in run 4242.",
+      }),
+    );
+    expect(run.outputs).toMatchObject({ "task-id": id, status: "completed" });
+    const task = await stack.api(deployer, "GET", `/v1/tasks/${id}`);
+    expect(task.json).toMatchObject({ completed: true, completed_by_agent_id: "deployer" });
+    const comments = await stack.api(deployer, "GET", `/v1/tasks/${id}/comments`);
+    expect(comments.json).toEqual([
+      expect.objectContaining({
+        content: "Deployed in run 4242.",
+        author: "deployer",
+        author_type: "agent",
+      }),
+    ]);
+
+    const reopened = ok(await step(deployer, { operation: "reopen", "task-id": id }));
+    expect(reopened.outputs.status).toBe("open");
+    const updated = ok(
+      await step(deployer, {
+        operation: "update",
+        "task-id": id,
+        status: "blocked",
+        priority: "low",
+      }),
+    );
+    expect(updated.outputs.status).toBe("blocked");
+    expect(labelNames(stack.double, Number(id))).toEqual(["priority:low", "status:blocked"]);
+    const got = ok(await step(deployer, { operation: "get", "task-id": id }));
+    expect(got.outputs).toMatchObject({ "task-id": id, status: "blocked" });
+  });
+
+  it("the server's access rules apply: another worker's task is not found", async () => {
+    const created = await stack.api(monitor, "POST", "/v1/tasks", {
+      content: "Private to monitor",
+    });
+    const run = await step(deployer, { operation: "complete", "task-id": String(created.json.id) });
+    expect(run.code).toBe(1);
+    expect(errorLines(run)).toEqual([`::error::No task #${created.json.id} [task_not_found]`]);
+    expect(stack.double.state.issues.get(created.json.id)!.state).toBe("open");
+  });
+
+  it("a wrong key fails the step with one line, and the key stays masked", async () => {
+    const run = await step("bat_wrong_key_000000000000", { operation: "get", "task-id": "1" });
+    expect(run.code).toBe(1);
+    expect(errorLines(run)).toHaveLength(1);
+    expect(errorLines(run)[0]).toMatch(/^::error::.*\[unauthorized\]$/);
+    expect(run.stdout).toContain("::add-mask::bat_wrong_key_000000000000");
+  });
+});

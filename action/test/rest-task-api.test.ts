@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { BatonApiError } from "../../src/sdk/index.js";
+import type { Task } from "../../src/tasks/task-schema.js";
+import { RestTaskApi, type BatonTasks } from "../src/rest-task-api.js";
+
+const task = (id: number, extra: Partial<Task> = {}) =>
+  ({
+    id,
+    url: `https://github.com/acme/tasks/issues/${id}`,
+    status: "open",
+    content: "T",
+    ...extra,
+  }) as Task;
+
+/** The SDK's task methods, recording what the Action sent. */
+function fakeTasks(overrides: Partial<BatonTasks> = {}) {
+  const calls: unknown[][] = [];
+  const record =
+    (name: string, answer: (...args: never[]) => Promise<unknown>) =>
+    (...args: unknown[]) => {
+      calls.push([name, ...args]);
+      return answer(...(args as never[]));
+    };
+  const tasks = {
+    get: record("get", async () => task(1)),
+    create: record("create", async () => task(2)),
+    update: record("update", async () => task(1)),
+    complete: record("complete", async () => task(1, { status: "completed" })),
+    uncomplete: record("uncomplete", async () => task(1)),
+    comment: record("comment", async () => ({ url: "https://github.com/c/1" })),
+    delegate: record("delegate", async () => task(9)),
+    ...overrides,
+  } as BatonTasks;
+  return { tasks, calls };
+}
+
+describe("REST mode's mapping onto the SDK", () => {
+  it("a 409 duplicate_task becomes duplicate-of: the server's best open match", async () => {
+    const { tasks } = fakeTasks({
+      create: async () => {
+        throw new BatonApiError({
+          status: 409,
+          code: "duplicate_task",
+          message: "Looks like a duplicate",
+          details: {
+            matches: [
+              {
+                task_id: 5,
+                url: "https://github.com/acme/tasks/issues/5",
+                content: "Build red",
+                score: 0.93,
+              },
+            ],
+          },
+        });
+      },
+    });
+    const outcome = await new RestTaskApi(tasks).create(
+      { content: "Build is red" },
+      { allowDuplicate: false },
+    );
+    expect(outcome).toEqual({
+      task: null,
+      duplicateOf: {
+        id: 5,
+        url: "https://github.com/acme/tasks/issues/5",
+        status: "open",
+        content: "Build red",
+      },
+    });
+  });
+
+  it("other errors pass through; allow-duplicate is sent as allow_duplicate", async () => {
+    const { tasks, calls } = fakeTasks();
+    await new RestTaskApi(tasks).create(
+      { content: "Build is red", priority: 4, labels: ["ci"], assignee: "infra", project: "web" },
+      { allowDuplicate: true },
+    );
+    expect(calls).toEqual([
+      [
+        "create",
+        {
+          content: "Build is red",
+          priority: 4,
+          labels: ["ci"],
+          assigned_to_agent_id: "infra",
+          project_id: "web",
+          allow_duplicate: true,
+        },
+      ],
+    ]);
+    const failing = fakeTasks({
+      create: async () => {
+        throw new BatonApiError({ status: 403, code: "forbidden", message: "No" });
+      },
+    });
+    await expect(
+      new RestTaskApi(failing.tasks).create({ content: "x" }, { allowDuplicate: false }),
+    ).rejects.toThrow("No");
+  });
+
+  it("delegate posts the child to /tasks/{parent}/delegate and reports the child", async () => {
+    const { tasks, calls } = fakeTasks();
+    const child = await new RestTaskApi(tasks).delegate(3, {
+      content: "Sub-step",
+      assignee: "dns",
+    });
+    expect(child.id).toBe(9);
+    expect(calls).toEqual([["delegate", 3, { content: "Sub-step", assigned_to_agent_id: "dns" }]]);
+  });
+});
