@@ -44537,10 +44537,12 @@ function mapGitHubError(error63) {
 
 // src/github/issue-gateway.ts
 var PER_PAGE = 100;
+var IssuePage = external_exports.array(GitHubIssueSchema);
 var IssueGateway = class {
   owner;
   repo;
   #octokit;
+  /** Parsed (zod-trimmed) bodies, not GitHub's full JSON: a fraction of the memory. */
   #cache = new EtagCache();
   #knownLabels;
   constructor(options) {
@@ -44583,12 +44585,13 @@ var IssueGateway = class {
     return issues.find((issue3) => issue3.body?.includes(needle)) ?? null;
   }
   async getIssue(number4) {
-    const page = await this.#conditionalGet(`GET /repos/{owner}/{repo}/issues/{issue_number}`, {
-      issue_number: number4
-    });
+    const page = await this.#conditionalGet(
+      `GET /repos/{owner}/{repo}/issues/{issue_number}`,
+      { issue_number: number4 },
+      (data) => GitHubIssueSchema.parse(data)
+    );
     if (!page) return null;
-    const issue3 = GitHubIssueSchema.parse(page.data);
-    return issue3.pull_request ? null : issue3;
+    return page.data.pull_request ? null : page.data;
   }
   async updateIssue(number4, write) {
     if (write.labels) await this.ensureLabels(write.labels);
@@ -44614,15 +44617,16 @@ var IssueGateway = class {
       direction: "desc"
     };
     if (query.labels?.length) params.labels = query.labels.join(",");
-    const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues", params);
-    return pages.flatMap((data) => external_exports.array(GitHubIssueSchema).parse(data)).filter((issue3) => !issue3.pull_request);
+    const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues", params, IssuePage);
+    return pages.flat().filter((issue3) => !issue3.pull_request);
   }
   async listComments(number4) {
-    const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      issue_number: number4,
-      per_page: PER_PAGE
-    });
-    return pages.flatMap((data) => external_exports.array(GitHubCommentSchema).parse(data));
+    const pages = await this.#allPages(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      { issue_number: number4, per_page: PER_PAGE },
+      external_exports.array(GitHubCommentSchema)
+    );
+    return pages.flat();
   }
   async createComment(number4, body) {
     const octokit = await this.#octokit();
@@ -44656,8 +44660,12 @@ var IssueGateway = class {
     }
   }
   async listLabels() {
-    const pages = await this.#allPages("GET /repos/{owner}/{repo}/labels", { per_page: PER_PAGE });
-    const labels = pages.flatMap((data) => external_exports.array(GitHubLabelSchema).parse(data));
+    const pages = await this.#allPages(
+      "GET /repos/{owner}/{repo}/labels",
+      { per_page: PER_PAGE },
+      external_exports.array(GitHubLabelSchema)
+    );
+    const labels = pages.flat();
     this.#knownLabels = Promise.resolve(
       new Map(labels.map((label) => [label.name.toLowerCase(), label]))
     );
@@ -44743,12 +44751,12 @@ var IssueGateway = class {
   #remember(res, issue3, number4 = issue3.number) {
     const etag = res.headers.etag;
     this.#cache.set(`issue:${number4}`, typeof etag === "string" ? etag : void 0, {
-      data: res.data,
+      data: issue3,
       link: void 0
     });
     return issue3;
   }
-  async #conditionalGet(route, params) {
+  async #conditionalGet(route, params, parse5) {
     const key = route.startsWith("GET /repos/{owner}/{repo}/issues/{issue_number}") && Object.keys(params).length === 1 ? `issue:${params.issue_number}` : `${route} ${JSON.stringify(params)}`;
     const cached2 = this.#cache.get(key);
     const octokit = await this.#octokit();
@@ -44760,13 +44768,14 @@ var IssueGateway = class {
         headers: cached2 ? { "if-none-match": cached2.etag } : {}
       });
       const etag = res.headers.etag;
-      const link = typeof res.headers.link === "string" ? res.headers.link : void 0;
-      this.#cache.set(key, typeof etag === "string" ? etag : void 0, { data: res.data, link });
-      return { data: res.data, headers: res.headers };
+      const link = typeof res.headers.link === "string" ? res.headers.link : "";
+      const data = parse5(res.data);
+      this.#cache.set(key, typeof etag === "string" ? etag : void 0, { data, link });
+      return { data, link };
     } catch (error63) {
       const status = error63.status;
       if (status === 304 && cached2)
-        return { data: cached2.value.data, headers: { link: cached2.value.link ?? "" } };
+        return { data: cached2.value.data, link: cached2.value.link ?? "" };
       if (status === 404 || status === 410) {
         this.#cache.delete(key);
         return null;
@@ -44774,13 +44783,17 @@ var IssueGateway = class {
       throw mapGitHubError(error63);
     }
   }
-  async #allPages(route, params) {
+  async #allPages(route, params, schema) {
     const pages = [];
     for (let page = 1; ; page++) {
-      const res = await this.#conditionalGet(route, { ...params, page });
+      const res = await this.#conditionalGet(
+        route,
+        { ...params, page },
+        (data) => schema.parse(data)
+      );
       if (!res) throw errors.notFound("github_not_found", "Not found on GitHub");
       pages.push(res.data);
-      if (!/rel="next"/.test(String(res.headers.link ?? ""))) break;
+      if (!/rel="next"/.test(res.link)) break;
     }
     return pages;
   }

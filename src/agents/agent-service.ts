@@ -44,6 +44,7 @@ export class AgentService {
   readonly #store: AgentStore;
   readonly #pepper: string;
   readonly #now: () => Date;
+  readonly #cache = new Map<string, AgentRecord>();
 
   constructor(options: AgentServiceOptions) {
     this.#store = options.store;
@@ -93,8 +94,13 @@ export class AgentService {
     return record;
   }
 
+  /** Cached: every task in a list names its agents. Misses go to the store (the CLI adds agents). */
   find(id: string): AgentRecord | undefined {
-    return this.#store.get(id);
+    const cached = this.#cache.get(id);
+    if (cached) return cached;
+    const record = this.#store.get(id);
+    if (record) this.#cache.set(id, record);
+    return record;
   }
 
   /** The agent a task may be given to: it must exist and be active. */
@@ -118,6 +124,7 @@ export class AgentService {
   update(id: string, input: AgentUpdate): AgentRecord {
     this.get(id);
     const role = roleOf(input);
+    this.#cache.delete(id);
     return this.#store.update(id, {
       display_name: input.display_name === undefined ? undefined : input.display_name,
       description: input.description === undefined ? undefined : input.description,
@@ -130,6 +137,7 @@ export class AgentService {
   /** Deactivates: the key fails at once; the id stays reserved so history keeps its meaning. */
   deactivate(id: string): void {
     this.get(id);
+    this.#cache.delete(id);
     this.#store.update(id, { active: false, updated_at: this.#now().toISOString() });
   }
 
@@ -137,6 +145,7 @@ export class AgentService {
     const record = this.get(id);
     if (!record.active) throw errors.conflict("agent_inactive", `Agent "${id}" is deactivated`);
     const apiKey = generateApiKey();
+    this.#cache.delete(id);
     const updated = this.#store.update(id, {
       key_hash: hashApiKey(apiKey, this.#pepper),
       key_prefix: visiblePrefix(apiKey),

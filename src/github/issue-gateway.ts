@@ -48,6 +48,7 @@ interface Page {
 }
 
 const PER_PAGE = 100;
+const IssuePage = z.array(GitHubIssueSchema);
 
 /**
  * All of Baton's GitHub I/O for the task repository. Reads are conditional (a `304` costs no rate
@@ -57,6 +58,7 @@ export class IssueGateway {
   readonly owner: string;
   readonly repo: string;
   readonly #octokit: () => Promise<GitHubRequester>;
+  /** Parsed (zod-trimmed) bodies, not GitHub's full JSON: a fraction of the memory. */
   readonly #cache = new EtagCache<{ data: unknown; link: string | undefined }>();
   #knownLabels: Promise<Map<string, GitHubLabel>> | undefined;
 
@@ -106,12 +108,13 @@ export class IssueGateway {
   }
 
   async getIssue(number: number): Promise<GitHubIssue | null> {
-    const page = await this.#conditionalGet(`GET /repos/{owner}/{repo}/issues/{issue_number}`, {
-      issue_number: number,
-    });
+    const page = await this.#conditionalGet(
+      `GET /repos/{owner}/{repo}/issues/{issue_number}`,
+      { issue_number: number },
+      (data) => GitHubIssueSchema.parse(data),
+    );
     if (!page) return null;
-    const issue = GitHubIssueSchema.parse(page.data);
-    return issue.pull_request ? null : issue;
+    return page.data.pull_request ? null : page.data;
   }
 
   async updateIssue(number: number, write: IssueWrite): Promise<GitHubIssue> {
@@ -139,18 +142,17 @@ export class IssueGateway {
       direction: "desc",
     };
     if (query.labels?.length) params.labels = query.labels.join(",");
-    const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues", params);
-    return pages
-      .flatMap((data) => z.array(GitHubIssueSchema).parse(data))
-      .filter((issue) => !issue.pull_request);
+    const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues", params, IssuePage);
+    return pages.flat().filter((issue) => !issue.pull_request);
   }
 
   async listComments(number: number): Promise<GitHubComment[]> {
-    const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      issue_number: number,
-      per_page: PER_PAGE,
-    });
-    return pages.flatMap((data) => z.array(GitHubCommentSchema).parse(data));
+    const pages = await this.#allPages(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      { issue_number: number, per_page: PER_PAGE },
+      z.array(GitHubCommentSchema),
+    );
+    return pages.flat();
   }
 
   async createComment(number: number, body: string): Promise<GitHubComment> {
@@ -187,8 +189,12 @@ export class IssueGateway {
   }
 
   async listLabels(): Promise<GitHubLabel[]> {
-    const pages = await this.#allPages("GET /repos/{owner}/{repo}/labels", { per_page: PER_PAGE });
-    const labels = pages.flatMap((data) => z.array(GitHubLabelSchema).parse(data));
+    const pages = await this.#allPages(
+      "GET /repos/{owner}/{repo}/labels",
+      { per_page: PER_PAGE },
+      z.array(GitHubLabelSchema),
+    );
+    const labels = pages.flat();
     this.#knownLabels = Promise.resolve(
       new Map(labels.map((label) => [label.name.toLowerCase(), label])),
     );
@@ -288,16 +294,17 @@ export class IssueGateway {
   #remember(res: Page, issue: GitHubIssue, number = issue.number): GitHubIssue {
     const etag = res.headers.etag;
     this.#cache.set(`issue:${number}`, typeof etag === "string" ? etag : undefined, {
-      data: res.data,
+      data: issue,
       link: undefined,
     });
     return issue;
   }
 
-  async #conditionalGet(
+  async #conditionalGet<T>(
     route: string,
     params: Record<string, string | number>,
-  ): Promise<Page | null> {
+    parse: (data: unknown) => T,
+  ): Promise<{ data: T; link: string } | null> {
     const key =
       route.startsWith("GET /repos/{owner}/{repo}/issues/{issue_number}") &&
       Object.keys(params).length === 1
@@ -313,13 +320,15 @@ export class IssueGateway {
         headers: cached ? { "if-none-match": cached.etag } : {},
       });
       const etag = res.headers.etag;
-      const link = typeof res.headers.link === "string" ? res.headers.link : undefined;
-      this.#cache.set(key, typeof etag === "string" ? etag : undefined, { data: res.data, link });
-      return { data: res.data, headers: res.headers };
+      const link = typeof res.headers.link === "string" ? res.headers.link : "";
+      const data = parse(res.data);
+      this.#cache.set(key, typeof etag === "string" ? etag : undefined, { data, link });
+      return { data, link };
     } catch (error) {
       const status = (error as { status?: number }).status;
+      // Only our own cache entries are ever served on a 304, so the cast is to what we stored.
       if (status === 304 && cached)
-        return { data: cached.value.data, headers: { link: cached.value.link ?? "" } };
+        return { data: cached.value.data as T, link: cached.value.link ?? "" };
       if (status === 404 || status === 410) {
         this.#cache.delete(key);
         return null;
@@ -328,13 +337,19 @@ export class IssueGateway {
     }
   }
 
-  async #allPages(route: string, params: Record<string, string | number>): Promise<unknown[]> {
-    const pages: unknown[] = [];
+  async #allPages<T>(
+    route: string,
+    params: Record<string, string | number>,
+    schema: z.ZodType<T>,
+  ): Promise<T[]> {
+    const pages: T[] = [];
     for (let page = 1; ; page++) {
-      const res = await this.#conditionalGet(route, { ...params, page });
+      const res = await this.#conditionalGet(route, { ...params, page }, (data) =>
+        schema.parse(data),
+      );
       if (!res) throw errors.notFound("github_not_found", "Not found on GitHub");
       pages.push(res.data);
-      if (!/rel="next"/.test(String(res.headers.link ?? ""))) break;
+      if (!/rel="next"/.test(res.link)) break;
     }
     return pages;
   }

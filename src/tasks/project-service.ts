@@ -54,10 +54,19 @@ export function slugify(name: string): string {
 
 /** Projects are `project:<slug>` labels: name and emoji in the description, colour as the label's. */
 export class ProjectService {
+  /** Sort orders (the one thing a label cannot hold), read once. */
+  readonly #orders: Map<string, number>;
+
   constructor(
     private readonly gateway: IssueGateway,
     private readonly db: Db,
-  ) {}
+  ) {
+    const rows = db.prepare("SELECT slug, sort_order FROM projects").all() as {
+      slug: string;
+      sort_order: number;
+    }[];
+    this.#orders = new Map(rows.map((row) => [row.slug, row.sort_order]));
+  }
 
   toProject(label: GitHubLabel): Project {
     const description = label.description ?? "";
@@ -66,10 +75,7 @@ export class ProjectService {
       emoji ? description.slice(EMOJI_RE.exec(description)![0].length) : description
     ).trim();
     const slug = label.name.slice(PREFIX.length);
-    const order = this.db
-      .prepare("SELECT sort_order FROM projects WHERE slug = ?")
-      .pluck()
-      .get(slug) as number | undefined;
+    const order = this.#orders.get(slug);
     return {
       id: label.id,
       slug,
@@ -143,6 +149,7 @@ export class ProjectService {
     const current = await this.get(ref);
     await this.gateway.deleteLabel(projectLabel(current.slug));
     this.db.prepare("DELETE FROM projects WHERE slug = ?").run(current.slug);
+    this.#orders.delete(current.slug);
   }
 
   #setOrder(slug: string, order: number): void {
@@ -151,6 +158,7 @@ export class ProjectService {
         "INSERT INTO projects (slug, sort_order) VALUES (?, ?) ON CONFLICT(slug) DO UPDATE SET sort_order = excluded.sort_order",
       )
       .run(slug, order);
+    this.#orders.set(slug, order);
   }
 }
 

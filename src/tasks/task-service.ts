@@ -48,6 +48,19 @@ export class TaskService {
   readonly #appId: () => number | undefined;
   readonly #now: () => Date;
   readonly #locks = new KeyedMutex();
+  /** Decoding is pure; an issue is unchanged while its updated_at is (lists re-read many). */
+  readonly #decoded = new Map<string, DecodedIssue>();
+
+  #decode(issue: GitHubIssue): DecodedIssue {
+    const key = `${issue.number}@${issue.updated_at}@${issue.state}`;
+    let decoded = this.#decoded.get(key);
+    if (!decoded) {
+      decoded = decodeIssue(issue);
+      if (this.#decoded.size >= 5000) this.#decoded.delete(this.#decoded.keys().next().value!);
+      this.#decoded.set(key, decoded);
+    }
+    return decoded;
+  }
 
   constructor(options: TaskServiceOptions) {
     this.#gateway = options.gateway;
@@ -124,7 +137,7 @@ export class TaskService {
     const issues = await this.#gateway.listIssues({ state, labels: githubLabels });
     const tasks: Task[] = [];
     for (const issue of issues) {
-      const decoded = decodeIssue(issue);
+      const decoded = this.#decode(issue);
       if (decoded.deleted) continue;
       const task = await this.toTask(issue, decoded);
       if (canRead(caller, task) && matchesFilters(task, filters, this.#now())) tasks.push(task);
@@ -296,7 +309,7 @@ export class TaskService {
     const issues = await this.#gateway.listIssues({ state: "all" });
     const tasks: Task[] = [];
     for (const issue of issues) {
-      const decoded = decodeIssue(issue);
+      const decoded = this.#decode(issue);
       if (decoded.deleted) continue;
       const task = await this.toTask(issue, decoded);
       if (canRead(caller, task)) tasks.push(task);
@@ -305,7 +318,7 @@ export class TaskService {
   }
 
   /** An issue as the API's task (agents and project resolved from Baton's own records). */
-  async toTask(issue: GitHubIssue, decoded: DecodedIssue = decodeIssue(issue)): Promise<Task> {
+  async toTask(issue: GitHubIssue, decoded: DecodedIssue = this.#decode(issue)): Promise<Task> {
     const agentRef = (id: string | null) => {
       if (!id) return null;
       const agent = this.#agents.find(id);
@@ -345,7 +358,7 @@ export class TaskService {
 
   async #load(caller: Caller, id: number, need: "read" | "write" | "comment") {
     const issue = await this.#gateway.getIssue(id);
-    const decoded = issue ? decodeIssue(issue) : null;
+    const decoded = issue ? this.#decode(issue) : null;
     if (!issue || !decoded || decoded.deleted)
       throw errors.notFound("task_not_found", `No task #${id}`);
     const task = await this.toTask(issue, decoded);

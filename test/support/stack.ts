@@ -95,7 +95,13 @@ export async function startBaton(
   showLogs = false,
 ): Promise<BatonProcess> {
   const port = Number(env.PORT);
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/main.ts")], {
+  // BATON_USE_BUILD=1 runs the bundle `npm start` runs (dist/main.mjs, after `npm run build`), with
+  // its heap flag; otherwise the TypeScript sources through tsx.
+  const entry =
+    process.env.BATON_USE_BUILD === "1"
+      ? [`--max-old-space-size=${process.env.BATON_HEAP_MB ?? 80}`, join(ROOT, "dist/main.mjs")]
+      : ["--import", "tsx", join(ROOT, "src/main.ts")];
+  const child = spawn(process.execPath, entry, {
     env: { ...process.env, ...env },
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],

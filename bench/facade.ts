@@ -1,0 +1,190 @@
+/**
+ * `npm run bench:facade`: the REST facade against the GitHub double at zero latency.
+ * Prints progress to stderr and, as its last stdout line, one JSON object:
+ * github_requests per operation (rate-limited requests; a 304 costs none), the server's own added
+ * latency (API time minus the same GitHub calls made directly), GET /v1/tasks/{id} requests/s and
+ * the server's RSS after 1,000 tasks.
+ */
+import { rateLimitedSince } from "../test/support/assertions.js";
+import { startStack, type Stack } from "../test/support/stack.js";
+import { round, rssMb, summary, timed } from "./stats.js";
+
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
+const TASKS = 1000;
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+async function main() {
+  const stack = await startStack({
+    env: { BATON_RATE_LIMIT_PER_MINUTE: "1000000", LOG_LEVEL: "error" },
+  });
+  try {
+    const worker = await stack.createAgent("bench-worker", "admin");
+    await stack.createAgent("bench-other");
+    const direct = directGitHub(stack);
+
+    log("warming up…");
+    const warm = await stack.api(worker, "POST", "/v1/tasks", {
+      content: "warm-up",
+      assigned_to_agent_id: "bench-other",
+      labels: ["bench"],
+    });
+    await stack.api(worker, "GET", `/v1/tasks/${warm.json.id}`);
+
+    log("requests per operation…");
+    const counts = await requestCounts(stack, worker);
+
+    log(`added latency (${SAMPLES} samples each)…`);
+    const added = { create: [] as number[], get: [] as number[], list: [] as number[] };
+    const ids: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const body = {
+        content: `Latency sample ${i}`,
+        priority: 2,
+        assigned_to_agent_id: "bench-other",
+        labels: ["bench"],
+      };
+      const [api, res] = await timed(() => stack.api(worker, "POST", "/v1/tasks", body));
+      ids.push(res.json.id);
+      const [raw] = await timed(() => direct.createIssue(res.json.id));
+      added.create.push(api - raw);
+    }
+    for (const id of ids) {
+      await stack.api(worker, "GET", `/v1/tasks/${id}`);
+      const [api] = await timed(() => stack.api(worker, "GET", `/v1/tasks/${id}`));
+      const [raw] = await timed(() =>
+        direct.conditionalGet(`/repos/${stack.env.BATON_REPO}/issues/${id}`),
+      );
+      added.get.push(api - raw);
+    }
+    for (let i = 0; i < Math.min(SAMPLES, 50); i++) {
+      const [api] = await timed(() => stack.api(worker, "GET", "/v1/tasks?limit=100&label=bench"));
+      const [raw] = await timed(() => direct.conditionalList());
+      added.list.push(api - raw);
+    }
+
+    log("GET /v1/tasks/{id} throughput…");
+    const getRps = await throughput(stack, worker, ids);
+
+    log(`filling to ${TASKS} tasks for RSS…`);
+    const have = stack.double.state.issues.size;
+    for (let i = have; i < TASKS; i++)
+      await stack.api(worker, "POST", "/v1/tasks", { content: `Filler ${i}` });
+    const listMark = stack.double.requests.length;
+    const all = await stack.api(worker, "GET", "/v1/tasks?limit=100");
+    const listRequests = rateLimitedSince(stack.double, listMark).length;
+    const rss = rssMb(stack.baton.child.pid!);
+
+    const result = {
+      github_requests: {
+        ...counts,
+        list_per_100: round(listRequests / (Number(all.headers.get("x-total-count")) / 100), 2),
+      },
+      list_1000_cold_requests: listRequests,
+      added_latency_ms: {
+        create: summary(added.create),
+        get: summary(added.get),
+        list: summary(added.list),
+      },
+      get_rps: getRps,
+      rss_mb_after_1000: rss,
+      samples: SAMPLES,
+      targets: { added_p50_ms: 5, rss_mb: 150 },
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function requestCounts(stack: Stack, key: string) {
+  const measure = async (fn: () => Promise<unknown>) => {
+    const mark = stack.double.requests.length;
+    await fn();
+    return rateLimitedSince(stack.double, mark).length;
+  };
+  let id = 0;
+  const create = await measure(async () => {
+    id = (
+      await stack.api(key, "POST", "/v1/tasks", {
+        content: "Count me",
+        assigned_to_agent_id: "bench-other",
+        labels: ["bench"],
+      })
+    ).json.id;
+  });
+  await stack.api(key, "GET", `/v1/tasks/${id}`);
+  const get_unchanged = await measure(() => stack.api(key, "GET", `/v1/tasks/${id}`));
+  const update = await measure(() => stack.api(key, "PATCH", `/v1/tasks/${id}`, { priority: 4 }));
+  const comment = await measure(() =>
+    stack.api(key, "POST", `/v1/tasks/${id}/comments`, { content: "A comment" }),
+  );
+  await stack.api(key, "GET", `/v1/tasks/${id}`); // the comment changed the issue: read it once
+  const complete = await measure(() => stack.api(key, "POST", `/v1/tasks/${id}/complete`));
+  return { create, complete, comment, update, get_unchanged };
+}
+
+async function throughput(stack: Stack, key: string, ids: number[]) {
+  const concurrency = 16;
+  const durationMs = 3000;
+  let done = 0;
+  const until = performance.now() + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = worker; performance.now() < until; i += concurrency) {
+        const res = await stack.api(key, "GET", `/v1/tasks/${ids[i % ids.length]}`);
+        if (res.status === 200) done++;
+      }
+    }),
+  );
+  return Math.round(done / (durationMs / 1000));
+}
+
+/** The same GitHub calls the server makes, made directly, to subtract GitHub's own time. */
+function directGitHub(stack: Stack) {
+  const base = `${stack.double.url}/api/v3`;
+  const headers = {
+    authorization: "token ghs_bench",
+    accept: "application/vnd.github+json",
+    "content-type": "application/json",
+  };
+  const etags = new Map<string, string>();
+  const links = new Map<string, string>();
+  const get = async (path: string) => {
+    const res = await fetch(`${base}${path}`, {
+      headers: { ...headers, ...(etags.has(path) ? { "if-none-match": etags.get(path)! } : {}) },
+    });
+    const etag = res.headers.get("etag");
+    if (etag) etags.set(path, etag);
+    await res.arrayBuffer();
+  };
+  return {
+    createIssue: async (n: number) => {
+      const res = await fetch(`${base}/repos/${stack.env.BATON_REPO}/issues`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ title: `Direct ${n}`, body: "x".repeat(400), labels: ["bench"] }),
+      });
+      await res.arrayBuffer();
+    },
+    conditionalGet: async (path: string) => {
+      await get(path);
+    },
+    /** Every page of the query, as the server reads them (it filters per caller, so it reads all). */
+    conditionalList: async () => {
+      let url: string | undefined =
+        `${base}/repos/${stack.env.BATON_REPO}/issues?state=open&per_page=100&sort=created&direction=desc&labels=bench&page=1`;
+      while (url) {
+        const res: Response = await fetch(url, {
+          headers: { ...headers, ...(etags.has(url) ? { "if-none-match": etags.get(url)! } : {}) },
+        });
+        const etag = res.headers.get("etag");
+        if (etag) etags.set(url, etag);
+        if (res.status === 200) links.set(url, res.headers.get("link") ?? "");
+        await res.arrayBuffer();
+        url = /<([^>]+)>; rel="next"/.exec(links.get(url) ?? "")?.[1];
+      }
+    },
+  };
+}
+
+await main();

@@ -1,0 +1,108 @@
+import type { Octokit as CoreOctokit } from "@octokit/core";
+import type { EndpointDefaults, OctokitResponse } from "@octokit/types";
+
+export interface RequestPolicyOptions {
+  /** Minimum spacing between two writes (GitHub's secondary limits); content creation gets 3×. */
+  writeSpacingMs: number;
+  /** Rate-limit waits longer than this are not retried: the API answers 503 instead. */
+  retryBudgetSeconds: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+type Requested = Required<EndpointDefaults>;
+type Send = (options: Requested) => OctokitResponse<unknown> | Promise<OctokitResponse<unknown>>;
+
+const CONTENT_ROUTES = /\/(issues|comments|sub_issues)(\/|$)|^\/graphql$/;
+const READ_RETRIES = [100, 400];
+
+/**
+ * Baton's write queue and retry rules as an Octokit request hook. plugin-throttling and
+ * plugin-retry do the same through Bottleneck, which costs ~5 ms per scheduled job (three jobs per
+ * request: ~15 ms, measured) — more than the whole latency budget of a task read.
+ *
+ * - Writes run one at a time with spacing; reads run freely.
+ * - A rate-limited answer (403/429 with retry-after, or a secondary limit) is retried only when the
+ *   wait fits the budget: GitHub did not act on it, so a retry is safe for writes too.
+ * - Reads are retried on 5xx and network errors; writes never are (GitHub may have acted).
+ */
+export function requestPolicy(options: RequestPolicyOptions) {
+  const sleep =
+    options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let writeTail: Promise<unknown> = Promise.resolve();
+  let nextWriteAt = 0;
+
+  const spaced = <T>(route: string, run: () => Promise<T>): Promise<T> => {
+    const job = writeTail.then(async () => {
+      const wait = nextWriteAt - Date.now();
+      if (wait > 0) await sleep(wait);
+      try {
+        return await run();
+      } finally {
+        const spacing = CONTENT_ROUTES.test(route)
+          ? options.writeSpacingMs * 3
+          : options.writeSpacingMs;
+        nextWriteAt = Date.now() + spacing;
+      }
+    });
+    writeTail = job.catch(() => undefined);
+    return job;
+  };
+
+  return (octokit: CoreOctokit) => {
+    octokit.hook.wrap("request", async (request: Send, requestOptions: Requested) => {
+      const path = new URL(requestOptions.url, "http://github.invalid").pathname
+        .replace(/^\/api\/v3/, "")
+        .replace(/^\/api(?=\/graphql)/, "");
+      const isWrite =
+        requestOptions.method !== "GET" &&
+        requestOptions.method !== "HEAD" &&
+        !isGraphQLQuery(path, (requestOptions as { body?: unknown }).body);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return isWrite
+            ? await spaced(path, async () => request(requestOptions))
+            : await request(requestOptions);
+        } catch (error) {
+          const wait = rateLimitWait(error);
+          if (wait !== undefined) {
+            if (attempt >= 2 || wait > options.retryBudgetSeconds) throw error;
+            await sleep(wait * 1000);
+            continue;
+          }
+          const status = (error as { status?: number }).status ?? 0;
+          const transient = status >= 500 || status === 0;
+          if (isWrite || !transient || attempt >= READ_RETRIES.length) throw error;
+          await sleep(READ_RETRIES[attempt]!);
+        }
+      }
+    });
+    return {};
+  };
+}
+
+function isGraphQLQuery(path: string, body: unknown): boolean {
+  if (path !== "/graphql") return false;
+  const query = typeof body === "string" ? body : JSON.stringify(body ?? "");
+  return (
+    !/"?query"?\s*:\s*"\s*mutation\b/.test(query) &&
+    !/^\s*mutation\b/.test(String((body as { query?: unknown })?.query ?? ""))
+  );
+}
+
+/** Seconds GitHub asks us to wait, when the error is a rate limit; undefined otherwise. */
+export function rateLimitWait(error: unknown): number | undefined {
+  const e = error as {
+    status?: number;
+    message?: string;
+    response?: { headers?: Record<string, string | undefined> };
+  };
+  if (e.status !== 403 && e.status !== 429) return undefined;
+  const headers = e.response?.headers ?? {};
+  const retryAfter = Number(headers["retry-after"]);
+  if (retryAfter > 0) return retryAfter;
+  if (headers["x-ratelimit-remaining"] === "0") {
+    return Math.max(1, Number(headers["x-ratelimit-reset"] ?? 0) - Math.floor(Date.now() / 1000));
+  }
+  if (/secondary rate limit/i.test(e.message ?? "")) return 60;
+  return e.status === 429 ? 60 : undefined;
+}
