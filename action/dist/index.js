@@ -45104,8 +45104,8 @@ async function performOperation(inputs, api) {
       return result(task, comment ? (await api.comment(id2, comment)).url : null);
     }
     case "comment": {
-      const { url: url2 } = await api.comment(id2, comment ?? "");
-      return result(await api.get(id2), url2);
+      const { url: url2, task } = await api.comment(id2, comment ?? "");
+      return result(task ?? await api.get(id2), url2);
     }
     case "delegate": {
       const child = await api.delegate(id2, { ...fields, content });
@@ -45714,7 +45714,7 @@ var RestTaskApi = class {
     return toActionTask(await this.tasks.uncomplete(id2));
   }
   async comment(id2, content) {
-    return { url: (await this.tasks.comment(id2, content)).url };
+    return { url: (await this.tasks.comment(id2, content)).url, task: null };
   }
   async delegate(parentId, input2) {
     return toActionTask(await this.tasks.delegate(parentId, toCreate(input2)));
@@ -45981,12 +45981,12 @@ var TokenTaskApi = class {
     return this.#write(issue3, reopening(issue3, decoded));
   }
   async comment(id2, content) {
-    await this.#load(id2);
+    const { issue: issue3 } = await this.#load(id2);
     const comment = await this.#gateway.createComment(
       id2,
       encodeAgentComment({ id: this.#agentId, display_name: null }, content)
     );
-    return { url: comment.html_url };
+    return { url: comment.html_url, task: toActionTask2(issue3) };
   }
   /** A child task as a sub-issue of the parent (create, link), and the parent marked delegated. */
   async delegate(parentId, input2) {

@@ -55,8 +55,8 @@ export async function performOperation(
       return result(task, comment ? (await api.comment(id, comment)).url : null);
     }
     case "comment": {
-      const { url } = await api.comment(id, comment ?? "");
-      return result(await api.get(id), url);
+      const { url, task } = await api.comment(id, comment ?? "");
+      return result(task ?? (await api.get(id)), url);
     }
     case "delegate": {
       const child = await api.delegate(id, { ...fields, content });

@@ -61,8 +61,8 @@ export class RestTaskApi implements TaskApi {
     return toActionTask(await this.tasks.uncomplete(id));
   }
 
-  async comment(id: number, content: string): Promise<{ url: string }> {
-    return { url: (await this.tasks.comment(id, content)).url };
+  async comment(id: number, content: string): Promise<{ url: string; task: null }> {
+    return { url: (await this.tasks.comment(id, content)).url, task: null };
   }
 
   async delegate(parentId: number, input: NewTask): Promise<ActionTask> {

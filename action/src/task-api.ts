@@ -24,6 +24,7 @@ export interface TaskApi {
   update(id: number, changes: TaskFieldsInput): Promise<ActionTask>;
   complete(id: number): Promise<ActionTask>;
   reopen(id: number): Promise<ActionTask>;
-  comment(id: number, content: string): Promise<{ url: string }>;
+  /** Also returns the task when the mode read it anyway (token mode), so no second read is needed. */
+  comment(id: number, content: string): Promise<{ url: string; task: ActionTask | null }>;
   delegate(parentId: number, input: NewTask): Promise<ActionTask>;
 }

@@ -91,13 +91,13 @@ export class TokenTaskApi implements TaskApi {
     return this.#write(issue, reopening(issue, decoded));
   }
 
-  async comment(id: number, content: string): Promise<{ url: string }> {
-    await this.#load(id);
+  async comment(id: number, content: string): Promise<{ url: string; task: ActionTask }> {
+    const { issue } = await this.#load(id);
     const comment = await this.#gateway.createComment(
       id,
       encodeAgentComment({ id: this.#agentId, display_name: null }, content),
     );
-    return { url: comment.html_url };
+    return { url: comment.html_url, task: toActionTask(issue) };
   }
 
   /** A child task as a sub-issue of the parent (create, link), and the parent marked delegated. */
