@@ -15,10 +15,14 @@ import {
   type ApiResponse,
 } from "../test/support/stack.js";
 import type { DemoChapter, DemoContext } from "./demo/context.js";
+import { companionAction } from "./demo/action.js";
 import { coreLoop } from "./demo/core-loop.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const chapters: [string, DemoChapter][] = [["The task loop", coreLoop]];
+const chapters: [string, DemoChapter][] = [
+  ["The task loop", coreLoop],
+  ["The companion GitHub Action", companionAction],
+];
 
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
