@@ -78,9 +78,14 @@ export class Scorer {
     return this.embedder.embed(texts.map(fullText));
   }
 
+  /** The new task's lexical weights under the current statistics (sync, no model). */
+  prepareLexical(text: DedupText): LexicalQuery | undefined {
+    return this.lexical?.prepare(text);
+  }
+
   /** The new task's own "embedding": lexical weights (sync, cheap) and/or one embedder call. */
   async prepare(text: DedupText): Promise<PreparedQuery> {
-    const lexical = this.lexical?.prepare(text);
+    const lexical = this.prepareLexical(text);
     const vector = this.embedder ? (await this.embed([text]))[0] : undefined;
     return { text, lexical, vector };
   }

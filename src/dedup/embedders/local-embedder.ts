@@ -2,7 +2,7 @@ import type { Embedder } from "./embedder.js";
 import { normaliseVector } from "./embedder.js";
 
 // USE lite is quadratic-ish in input length and dedup needs the gist, not the stack trace.
-const MAX_CHARS = 1000;
+const MAX_CHARS = 512;
 const BATCH = 16;
 
 /**
