@@ -13,6 +13,14 @@ export interface LexicalFeatures {
   conflict: boolean;
 }
 
+/** One candidate from a search: the weighted cosine sum, exact-match and conflict flags. */
+export interface LexicalHit {
+  id: number;
+  sum: number;
+  exact: boolean;
+  conflict: boolean;
+}
+
 export interface LexicalQuery {
   vectors: Record<Space, SparseVector>;
   specifics: Specifics;
@@ -31,6 +39,10 @@ export class LexicalIndex {
   private readonly slots = new Map<number, number>();
   private readonly entries: (Entry | undefined)[] = [];
   private readonly free: number[] = [];
+  private readonly byNormalised = new Map<string, Set<number>>();
+  // Scratch accumulators reused by every search (always left zeroed).
+  private sums = new Float64Array(0);
+  private touched = new Int32Array(0);
 
   constructor(private readonly termOptions: TermOptions = DEFAULT_TERM_OPTIONS) {}
 
@@ -47,14 +59,20 @@ export class LexicalIndex {
     const slot = this.free.pop() ?? this.entries.length;
     const terms = extractTerms(text, this.termOptions);
     for (const space of SPACES) this.spaces[space].add(slot, terms[space]);
-    this.entries[slot] = { id, specifics: extractSpecifics(text.content), normalised: normalise(fullText(text)) };
+    const normalised = normalise(fullText(text));
+    this.entries[slot] = { id, specifics: extractSpecifics(text.content), normalised };
     this.slots.set(id, slot);
+    const same = this.byNormalised.get(normalised) ?? new Set<number>();
+    this.byNormalised.set(normalised, same.add(slot));
   }
 
   remove(id: number): void {
     const slot = this.slots.get(id);
     if (slot === undefined) return;
     for (const space of SPACES) this.spaces[space].remove(slot);
+    const normalised = this.entries[slot]?.normalised ?? "";
+    this.byNormalised.get(normalised)?.delete(slot);
+    if (this.byNormalised.get(normalised)?.size === 0) this.byNormalised.delete(normalised);
     this.entries[slot] = undefined;
     this.slots.delete(id);
     this.free.push(slot);
@@ -68,24 +86,38 @@ export class LexicalIndex {
   }
 
   /**
-   * Features against every open task sharing at least one term with the query (the others score
-   * zero in every space), through the inverted indexes: cost grows with the query's postings, not
-   * with a re-fit over all tasks.
+   * Open tasks whose weighted cosine sum `Σ weights[space] × cosine` reaches `minSum` (or that
+   * match exactly), through the inverted indexes: the cost grows with the query's postings, never
+   * with a re-fit over all tasks. Conflicts are only computed for those candidates.
    */
-  search(query: LexicalQuery, accept: (id: number) => boolean = () => true): Map<number, LexicalFeatures> {
+  search(query: LexicalQuery, weights: Record<Space, number>, minSum: number, accept: (id: number) => boolean = () => true): LexicalHit[] {
     const capacity = this.entries.length;
-    const sums = Object.fromEntries(SPACES.map((space) => [space, new Float64Array(capacity)])) as Record<Space, Float64Array>;
-    for (const space of SPACES) this.spaces[space].accumulate(query.vectors[space], sums[space]);
-    const out = new Map<number, LexicalFeatures>();
-    for (let slot = 0; slot < capacity; slot++) {
-      const entry = this.entries[slot];
-      if (!entry) continue;
-      let any = entry.normalised === query.normalised;
-      for (const space of SPACES) if (sums[space][slot]! > 0) any = true;
-      if (!any || !accept(entry.id)) continue;
-      out.set(entry.id, this.toFeatures(entry, query, (space) => sums[space][slot]!));
+    if (this.sums.length < capacity) {
+      this.sums = new Float64Array(capacity * 2);
+      this.touched = new Int32Array(capacity * 2);
     }
-    return out;
+    const sums = this.sums;
+    let touchedCount = 0;
+    for (const space of SPACES) {
+      if (weights[space] === 0) continue;
+      touchedCount = this.spaces[space].accumulate(query.vectors[space], weights[space], sums, this.touched, touchedCount);
+    }
+    const hits: LexicalHit[] = [];
+    const exact = this.byNormalised.get(query.normalised);
+    for (const slot of exact ?? []) {
+      const entry = this.entries[slot]!;
+      if (accept(entry.id)) hits.push({ id: entry.id, sum: sums[slot]!, exact: true, conflict: false });
+    }
+    for (let i = 0; i < touchedCount; i++) {
+      const slot = this.touched[i]!;
+      const sum = sums[slot]!;
+      sums[slot] = 0;
+      if (sum < minSum || sum === 0) continue;
+      const entry = this.entries[slot];
+      if (!entry || entry.normalised === query.normalised || !accept(entry.id)) continue;
+      hits.push({ id: entry.id, sum, exact: false, conflict: specificsConflict(query.specifics, entry.specifics) });
+    }
+    return hits;
   }
 
   /** Features against one open task (for evaluation on labelled pairs). */

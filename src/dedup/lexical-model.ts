@@ -1,5 +1,5 @@
 import { SPACES, type Space } from "./lexical-terms.js";
-import type { LexicalFeatures } from "./lexical-index.js";
+import type { LexicalFeatures, LexicalHit } from "./lexical-index.js";
 
 /** A logistic combination of the per-space cosines, learned on the dev split (bench/dedup.ts). */
 export interface LexicalModel {
@@ -9,6 +9,22 @@ export interface LexicalModel {
   bias: number;
   /** Factor applied when the titles' versions/hosts/dates/numbers conflict. */
   conflictPenalty: number;
+}
+
+/** Score from a search hit (weighted cosine sum already computed by the index). */
+export function scoreHit(model: LexicalModel, hit: LexicalHit): number {
+  if (hit.exact) return 1;
+  const z = model.bias + hit.sum;
+  const probability = model.kind === "logistic" ? 1 / (1 + Math.exp(-z)) : z;
+  return hit.conflict ? probability * model.conflictPenalty : probability;
+}
+
+/** The smallest weighted cosine sum that can reach `minScore` (before any conflict penalty). */
+export function minSumFor(model: LexicalModel, minScore: number): number {
+  if (minScore <= 0) return Number.NEGATIVE_INFINITY;
+  if (model.kind === "linear") return minScore - model.bias;
+  if (minScore >= 1) return Number.POSITIVE_INFINITY;
+  return Math.log(minScore / (1 - minScore)) - model.bias;
 }
 
 export function featureVector(features: LexicalFeatures): number[] {

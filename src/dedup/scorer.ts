@@ -1,7 +1,7 @@
 import { DenseIndex } from "./dense-index.js";
 import type { Embedder } from "./embedders/embedder.js";
 import { LexicalIndex, type LexicalQuery } from "./lexical-index.js";
-import { scoreLexical } from "./lexical-model.js";
+import { minSumFor, scoreHit } from "./lexical-model.js";
 import type { MethodSpec } from "./methods.js";
 import { baselineScores } from "./tfidf-baseline.js";
 import { fullText, type DedupText } from "./text.js";
@@ -90,25 +90,31 @@ export class Scorer {
     return { text, lexical, vector };
   }
 
-  /** Every accepted open task with a positive score, best first. */
-  search(query: PreparedQuery, accept: (id: number) => boolean = () => true): Scored[] {
-    const sparse = this.sparseScores(query, accept);
+  /**
+   * Accepted open tasks, best first: every one with a positive score, or (faster) only those that
+   * can reach `minScore`.
+   */
+  search(query: PreparedQuery, accept: (id: number) => boolean = () => true, minScore = 0): Scored[] {
+    const sparse = this.sparseScores(query, accept, this.dense ? 0 : minScore);
     const dense = this.dense && query.vector ? this.dense.search(query.vector, accept) : new Map<number, number>();
     const denseWeight = this.spec.denseWeight;
     const ids = new Set<number>([...sparse.keys(), ...dense.keys()]);
     const out: Scored[] = [];
     for (const id of ids) {
       const score = (1 - denseWeight) * (sparse.get(id) ?? 0) + denseWeight * (dense.get(id) ?? 0);
-      if (score > 0) out.push({ id, score });
+      if (score > 0 && score >= minScore) out.push({ id, score });
     }
     return out.sort((a, b) => b.score - a.score || a.id - b.id);
   }
 
-  private sparseScores(query: PreparedQuery, accept: (id: number) => boolean): Map<number, number> {
+  private sparseScores(query: PreparedQuery, accept: (id: number) => boolean, minScore: number): Map<number, number> {
     const out = new Map<number, number>();
     const sparse = this.spec.sparse;
     if (sparse?.kind === "lexical" && this.lexical && query.lexical) {
-      for (const [id, features] of this.lexical.search(query.lexical, accept)) out.set(id, scoreLexical(sparse.model, features));
+      const model = sparse.model;
+      // Linear ablations rank by any overlap; the logistic model needs a positive-evidence floor.
+      const floor = model.kind === "linear" ? Number.MIN_VALUE : minSumFor(model, minScore);
+      for (const hit of this.lexical.search(query.lexical, model.weights, floor, accept)) out.set(hit.id, scoreHit(model, hit));
     } else if (sparse?.kind === "tfidf") {
       // Delega's method: re-fit on the candidates plus the new text at every check.
       const ids = [...this.texts.keys()].filter(accept);

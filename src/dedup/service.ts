@@ -107,7 +107,7 @@ export class DedupService {
       return options.visible ? options.visible(id) : true;
     };
     const matches: DedupMatch[] = [];
-    for (const { id, score } of this.scorer.search(prepared, accept)) {
+    for (const { id, score } of this.scorer.search(prepared, accept, threshold)) {
       if (score < threshold || matches.length === MAX_MATCHES) break;
       const document = this.documents.get(id)!;
       matches.push({ task_id: id, url: document.url, content: document.content, score: Math.round(score * 1000) / 1000 });

@@ -12,6 +12,8 @@ export type SparseVector = Map<string, number>;
 export class SparseSpace {
   private readonly df = new Map<string, number>();
   private readonly postings = new Map<string, Map<number, number>>();
+  // Read-optimised copies of postings, rebuilt lazily for terms changed since the last search.
+  private readonly frozen = new Map<string, { slots: Int32Array; weights: Float64Array }>();
   private readonly counts = new Map<number, TermCounts>();
   private fittedSize = 0;
 
@@ -57,17 +59,39 @@ export class SparseSpace {
       const posting = this.postings.get(term);
       posting?.delete(slot);
       if (posting?.size === 0) this.postings.delete(term);
+      this.frozen.delete(term);
     }
     if (this.drifted()) this.refit();
   }
 
-  /** Adds `query · document` for every document sharing a term with the query into `scores[slot]`. */
-  accumulate(query: SparseVector, scores: Float64Array): void {
+  /**
+   * Adds `factor × (query · document)` into `scores[slot]` for every document sharing a term with
+   * the query, and records first-touched slots in `touched` (returns the new touched count).
+   */
+  accumulate(query: SparseVector, factor: number, scores: Float64Array, touched: Int32Array, touchedCount: number): number {
+    let count = touchedCount;
     for (const [term, weight] of query) {
-      const posting = this.postings.get(term);
+      const posting = this.frozenPosting(term);
       if (!posting) continue;
-      for (const [slot, documentWeight] of posting) scores[slot] = (scores[slot] ?? 0) + weight * documentWeight;
+      const w = weight * factor;
+      const { slots, weights } = posting;
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i]!;
+        if (scores[slot] === 0) touched[count++] = slot;
+        scores[slot]! += w * weights[i]!;
+      }
     }
+    return count;
+  }
+
+  private frozenPosting(term: string): { slots: Int32Array; weights: Float64Array } | undefined {
+    let frozen = this.frozen.get(term);
+    if (frozen) return frozen;
+    const posting = this.postings.get(term);
+    if (!posting) return undefined;
+    frozen = { slots: Int32Array.from(posting.keys()), weights: Float64Array.from(posting.values()) };
+    this.frozen.set(term, frozen);
+    return frozen;
   }
 
   /** The stored vector of one document, weighted with the current statistics. */
@@ -83,6 +107,7 @@ export class SparseSpace {
 
   private refit(): void {
     this.postings.clear();
+    this.frozen.clear();
     for (const [slot, counts] of this.counts) this.post(slot, counts);
     this.fittedSize = this.counts.size;
   }
@@ -92,6 +117,7 @@ export class SparseSpace {
       let posting = this.postings.get(term);
       if (!posting) this.postings.set(term, (posting = new Map()));
       posting.set(slot, weight);
+      this.frozen.delete(term);
     }
   }
 }
