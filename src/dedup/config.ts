@@ -36,7 +36,9 @@ const DedupEnvSchema = z.object({
 
 /** Reads the dedup settings. Throws a ConfigError whose message is one line naming the variable. */
 export function dedupConfigFromEnv(env: NodeJS.ProcessEnv): DedupConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
   const parsed = DedupEnvSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -45,13 +47,17 @@ export function dedupConfigFromEnv(env: NodeJS.ProcessEnv): DedupConfig {
   const e = parsed.data;
   const usesOpenAI = e.BATON_EMBEDDINGS.includes("openai");
   if (usesOpenAI && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
-    throw new ConfigError(`Missing OPENAI_API_KEY: BATON_EMBEDDINGS=${e.BATON_EMBEDDINGS} needs OPENAI_API_KEY or OPENAI_BASE_URL (an OpenAI-compatible server)`);
+    throw new ConfigError(
+      `Missing OPENAI_API_KEY: BATON_EMBEDDINGS=${e.BATON_EMBEDDINGS} needs OPENAI_API_KEY or OPENAI_BASE_URL (an OpenAI-compatible server)`,
+    );
   }
   return {
     method: e.BATON_EMBEDDINGS,
     threshold: e.BATON_DEDUP_THRESHOLD,
     scope: e.BATON_DEDUP_SCOPE,
     onError: e.BATON_DEDUP_ON_ERROR,
-    openai: usesOpenAI ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.BATON_EMBEDDING_MODEL } : undefined,
+    openai: usesOpenAI
+      ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.BATON_EMBEDDING_MODEL }
+      : undefined,
   };
 }

@@ -1,5 +1,12 @@
 export { DedupService } from "./service.js";
-export type { DedupDocument, DedupMatch, DedupResult, DedupQuery, CheckOptions, DedupServiceOptions } from "./service.js";
+export type {
+  DedupDocument,
+  DedupMatch,
+  DedupResult,
+  DedupQuery,
+  CheckOptions,
+  DedupServiceOptions,
+} from "./service.js";
 export { dedupConfigFromEnv, DEFAULT_METHOD } from "./config.js";
 export type { DedupOptions, DedupConfig, OpenAISettings } from "./config.js";
 export { METHOD_NAMES, resolveMethod } from "./methods.js";

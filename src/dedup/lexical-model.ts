@@ -44,13 +44,20 @@ export function scoreLexical(model: LexicalModel, features: LexicalFeatures): nu
  * Fits logistic-regression weights by full-batch gradient descent with a small L2 penalty.
  * Deterministic (zero start, fixed steps), so the shipped calibration is reproducible.
  */
-export function fitLogistic(rows: readonly number[][], labels: readonly boolean[], l2 = 1e-3, steps = 4000, rate = 0.5): { weights: number[]; bias: number } {
+export function fitLogistic(
+  rows: readonly number[][],
+  labels: readonly boolean[],
+  l2 = 1e-3,
+  steps = 4000,
+  rate = 0.5,
+): { weights: number[]; bias: number } {
   const width = rows[0]?.length ?? 0;
   const weights = new Array<number>(width).fill(0);
   let bias = 0;
   const positives = labels.filter(Boolean).length;
   // Balance the classes so the weights do not just learn the dev split's 1:4 ratio.
-  const classWeight = (label: boolean): number => (label ? rows.length / (2 * positives) : rows.length / (2 * (rows.length - positives)));
+  const classWeight = (label: boolean): number =>
+    label ? rows.length / (2 * positives) : rows.length / (2 * (rows.length - positives));
   for (let step = 0; step < steps; step++) {
     const gradient = new Array<number>(width).fill(0);
     let gradientBias = 0;
@@ -62,7 +69,8 @@ export function fitLogistic(rows: readonly number[][], labels: readonly boolean[
       for (let j = 0; j < width; j++) gradient[j]! += error * row[j]!;
       gradientBias += error;
     });
-    for (let j = 0; j < width; j++) weights[j]! -= rate * (gradient[j]! / rows.length + l2 * weights[j]!);
+    for (let j = 0; j < width; j++)
+      weights[j]! -= rate * (gradient[j]! / rows.length + l2 * weights[j]!);
     bias -= rate * (gradientBias / rows.length);
   }
   return { weights, bias };

@@ -1,7 +1,13 @@
 import { stemmer } from "stemmer";
 import { ENGLISH_STOP_WORDS } from "./stop-words.js";
 import { CANONICAL_WORDS } from "./synonyms.js";
-import { countTerms, normalise, sklearnTokens, unigramsAndBigrams, type DedupText } from "./text.js";
+import {
+  countTerms,
+  normalise,
+  sklearnTokens,
+  unigramsAndBigrams,
+  type DedupText,
+} from "./text.js";
 
 /** The sparse spaces the lexical scorer compares texts in; each has its own document frequencies. */
 export const SPACES = ["word", "title", "char", "ident"] as const;
@@ -23,15 +29,16 @@ function words(text: string, options: TermOptions): string[] {
   for (const token of sklearnTokens(normalise(text))) {
     if (ENGLISH_STOP_WORDS.has(token)) continue;
     const canonical = options.synonyms ? (CANONICAL_WORDS.get(token) ?? token) : token;
-    // Pure numbers carry no topic; they are handled as specifics instead.
-    if (/^\d+$/.test(canonical)) continue;
+    // Numbers and "v2"-style versions carry no topic; they are compared as specifics instead.
+    if (/^v?\d+$/.test(canonical)) continue;
     out.push(options.stem ? stemmer(canonical) : canonical);
   }
   return out;
 }
 
 // Identifiers: code-like tokens (dotted/slashed paths, snake_case, camelCase, names with digits).
-const IDENTIFIER = /[A-Za-z_$][\w$]*(?:[./:#-][\w$]+)+|[a-z]+[A-Z][\w]*|[A-Za-z]+_[\w]+|[A-Za-z]+\d[\w]*/g;
+const IDENTIFIER =
+  /[A-Za-z_$][\w$]*(?:[./:#-][\w$]+)+|[a-z]+[A-Z][\w]*|[A-Za-z]+_[\w]+|[A-Za-z]+\d[\w]*/g;
 
 function identifiers(text: string): string[] {
   const out: string[] = [];
@@ -58,7 +65,10 @@ function charGrams(text: string): string[] {
 }
 
 /** The raw term counts of one task in every space. Pure; cheap enough to recompute at start. */
-export function extractTerms(text: DedupText, options: TermOptions = DEFAULT_TERM_OPTIONS): SpaceTerms {
+export function extractTerms(
+  text: DedupText,
+  options: TermOptions = DEFAULT_TERM_OPTIONS,
+): SpaceTerms {
   const body = text.description ?? "";
   const titleWords = words(text.content, options);
   const allWords = [...titleWords, ...words(body, options)];

@@ -25,6 +25,7 @@ const OPENAI_PRIOR = { threshold: 0.8, denseWeight: 0.5, comboThreshold: 0.6 };
 export const METHOD_NAMES = [
   "tfidf",
   "lexical",
+  "lexical-combo",
   "lexical-word",
   "lexical-title",
   "lexical-char",
@@ -39,16 +40,38 @@ export const METHOD_NAMES = [
 export function resolveMethod(name: string): MethodSpec {
   const calibration = CALIBRATION[name];
   if (name === "tfidf") {
-    return { name, sparse: { kind: "tfidf" }, dense: null, denseWeight: 0, threshold: calibration?.threshold ?? BASELINE_THRESHOLD, calibrated: calibration !== undefined };
+    return {
+      name,
+      sparse: { kind: "tfidf" },
+      dense: null,
+      denseWeight: 0,
+      threshold: calibration?.threshold ?? BASELINE_THRESHOLD,
+      calibrated: calibration !== undefined,
+    };
   }
   if (name === "openai" && !calibration) {
-    return { name, sparse: null, dense: "openai", denseWeight: 1, threshold: OPENAI_PRIOR.threshold, calibrated: false };
+    return {
+      name,
+      sparse: null,
+      dense: "openai",
+      denseWeight: 1,
+      threshold: OPENAI_PRIOR.threshold,
+      calibrated: false,
+    };
   }
   if (name === "lexical+openai" && !calibration) {
     const lexical = CALIBRATION.lexical!;
-    return { name, sparse: { kind: "lexical", model: lexical.model! }, dense: "openai", denseWeight: OPENAI_PRIOR.denseWeight, threshold: OPENAI_PRIOR.comboThreshold, calibrated: false };
+    return {
+      name,
+      sparse: { kind: "lexical", model: lexical.model! },
+      dense: "openai",
+      denseWeight: OPENAI_PRIOR.denseWeight,
+      threshold: OPENAI_PRIOR.comboThreshold,
+      calibrated: false,
+    };
   }
-  if (!calibration) throw new Error(`unknown dedup method "${name}" (known: ${METHOD_NAMES.join(", ")})`);
+  if (!calibration)
+    throw new Error(`unknown dedup method "${name}" (known: ${METHOD_NAMES.join(", ")})`);
   const dense = name.endsWith("local") ? "local" : name.endsWith("openai") ? "openai" : null;
   return {
     name,

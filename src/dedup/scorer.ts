@@ -1,6 +1,7 @@
 import { DenseIndex } from "./dense-index.js";
 import type { Embedder } from "./embedders/embedder.js";
 import { LexicalIndex, type LexicalQuery } from "./lexical-index.js";
+import { SPACES } from "./lexical-terms.js";
 import { minSumFor, scoreHit } from "./lexical-model.js";
 import type { MethodSpec } from "./methods.js";
 import { baselineScores } from "./tfidf-baseline.js";
@@ -32,7 +33,14 @@ export class Scorer {
     readonly embedder?: Embedder,
   ) {
     if (spec.dense && !embedder) throw new Error(`method ${spec.name} needs an embedder`);
-    this.lexical = spec.sparse?.kind === "lexical" ? new LexicalIndex(spec.sparse.terms) : undefined;
+    const sparse = spec.sparse;
+    this.lexical =
+      sparse?.kind === "lexical"
+        ? new LexicalIndex(
+            sparse.terms,
+            SPACES.filter((space) => sparse.model.weights[space] !== 0),
+          )
+        : undefined;
     this.dense = spec.dense ? new DenseIndex() : undefined;
   }
 
@@ -60,6 +68,16 @@ export class Scorer {
       if (vector) this.dense.add(id, vector);
       else this.dense.remove(id);
     }
+  }
+
+  /** Adds many open tasks at once (start-up): one index rebuild instead of many. */
+  addMany(items: readonly { id: number; text: DedupText; vector?: Float32Array }[]): void {
+    for (const { id, text, vector } of items) {
+      this.texts.set(id, text);
+      if (this.dense && vector) this.dense.add(id, vector);
+      else this.dense?.remove(id);
+    }
+    this.lexical?.addMany(items);
   }
 
   setVector(id: number, vector: Float32Array): void {
@@ -94,9 +112,16 @@ export class Scorer {
    * Accepted open tasks, best first: every one with a positive score, or (faster) only those that
    * can reach `minScore`.
    */
-  search(query: PreparedQuery, accept: (id: number) => boolean = () => true, minScore = 0): Scored[] {
+  search(
+    query: PreparedQuery,
+    accept: (id: number) => boolean = () => true,
+    minScore = 0,
+  ): Scored[] {
     const sparse = this.sparseScores(query, accept, this.dense ? 0 : minScore);
-    const dense = this.dense && query.vector ? this.dense.search(query.vector, accept) : new Map<number, number>();
+    const dense =
+      this.dense && query.vector
+        ? this.dense.search(query.vector, accept)
+        : new Map<number, number>();
     const denseWeight = this.spec.denseWeight;
     const ids = new Set<number>([...sparse.keys(), ...dense.keys()]);
     const out: Scored[] = [];
@@ -107,18 +132,32 @@ export class Scorer {
     return out.sort((a, b) => b.score - a.score || a.id - b.id);
   }
 
-  private sparseScores(query: PreparedQuery, accept: (id: number) => boolean, minScore: number): Map<number, number> {
+  private sparseScores(
+    query: PreparedQuery,
+    accept: (id: number) => boolean,
+    minScore: number,
+  ): Map<number, number> {
     const out = new Map<number, number>();
     const sparse = this.spec.sparse;
     if (sparse?.kind === "lexical" && this.lexical && query.lexical) {
       const model = sparse.model;
-      // Linear ablations rank by any overlap; the logistic model needs a positive-evidence floor.
-      const floor = model.kind === "linear" ? Number.MIN_VALUE : minSumFor(model, minScore);
-      for (const hit of this.lexical.search(query.lexical, model.weights, floor, accept)) out.set(hit.id, scoreHit(model, hit));
+      // Only tasks that can reach minScore are scored (a veto only lowers a score); with no floor,
+      // linear models keep every task with some overlap and logistic ones every touched task.
+      const floor =
+        minScore > 0
+          ? minSumFor(model, minScore)
+          : model.kind === "linear"
+            ? Number.MIN_VALUE
+            : Number.NEGATIVE_INFINITY;
+      for (const hit of this.lexical.search(query.lexical, model.weights, floor, accept))
+        out.set(hit.id, scoreHit(model, hit));
     } else if (sparse?.kind === "tfidf") {
       // Delega's method: re-fit on the candidates plus the new text at every check.
       const ids = [...this.texts.keys()].filter(accept);
-      const scores = baselineScores(fullText(query.text), ids.map((id) => fullText(this.texts.get(id)!)));
+      const scores = baselineScores(
+        fullText(query.text),
+        ids.map((id) => fullText(this.texts.get(id)!)),
+      );
       ids.forEach((id, index) => out.set(id, scores[index]!));
     }
     return out;

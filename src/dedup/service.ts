@@ -76,7 +76,11 @@ export class DedupService {
       const { createOpenAIEmbedder } = await import("./embedders/openai-embedder.js");
       embedder = createOpenAIEmbedder(options.openai ?? {});
     }
-    const service = new DedupService(new Scorer(spec, spec.dense ? embedder : undefined), new DedupStore(options.db), options);
+    const service = new DedupService(
+      new Scorer(spec, spec.dense ? embedder : undefined),
+      new DedupStore(options.db),
+      options,
+    );
     service.load();
     return service;
   }
@@ -110,7 +114,12 @@ export class DedupService {
     for (const { id, score } of this.scorer.search(prepared, accept, threshold)) {
       if (score < threshold || matches.length === MAX_MATCHES) break;
       const document = this.documents.get(id)!;
-      matches.push({ task_id: id, url: document.url, content: document.content, score: Math.round(score * 1000) / 1000 });
+      matches.push({
+        task_id: id,
+        url: document.url,
+        content: document.content,
+        score: Math.round(score * 1000) / 1000,
+      });
     }
     return { has_duplicates: matches.length > 0, matches };
   }
@@ -138,14 +147,22 @@ export class DedupService {
   async syncOpenTasks(docs: DedupDocument[]): Promise<void> {
     const wanted = new Set(docs.map((doc) => doc.taskId));
     for (const id of [...this.documents.keys()]) if (!wanted.has(id)) this.remove(id);
+    const changed: { id: number; text: DedupDocument }[] = [];
     for (const doc of docs) {
       const hash = contentHash(doc.content, doc.description);
       const known = this.documents.get(doc.taskId);
-      if (known && known.hash === hash && known.url === doc.url && known.projectId === doc.projectId) continue;
+      if (
+        known &&
+        known.hash === hash &&
+        known.url === doc.url &&
+        known.projectId === doc.projectId
+      )
+        continue;
       this.documents.set(doc.taskId, { ...doc, hash });
       this.store.putTask({ ...doc, contentHash: hash });
-      if (known?.hash !== hash) this.scorer.add(doc.taskId, doc);
+      if (known?.hash !== hash) changed.push({ id: doc.taskId, text: doc });
     }
+    this.scorer.addMany(changed);
     await this.embedMissing().catch(() => undefined);
   }
 
@@ -165,18 +182,29 @@ export class DedupService {
   }
 
   private load(): void {
-    const vectors = this.scorer.embedder ? this.store.listVectors(this.scorer.embedder.model) : new Map<number, Float32Array>();
-    for (const row of this.store.listTasks()) {
-      const doc = { taskId: row.taskId, url: row.url, content: row.content, description: row.description, projectId: row.projectId };
+    const vectors = this.scorer.embedder
+      ? this.store.listVectors(this.scorer.embedder.model)
+      : new Map<number, Float32Array>();
+    const items = this.store.listTasks().map((row) => {
+      const doc = {
+        taskId: row.taskId,
+        url: row.url,
+        content: row.content,
+        description: row.description,
+        projectId: row.projectId,
+      };
       this.documents.set(row.taskId, { ...doc, hash: row.contentHash });
-      this.scorer.add(row.taskId, doc, vectors.get(row.taskId));
-    }
+      return { id: row.taskId, text: doc, vector: vectors.get(row.taskId) };
+    });
+    this.scorer.addMany(items);
   }
 
   private async embedMissing(): Promise<void> {
     const embedder = this.scorer.embedder;
     if (!embedder || !this.scorer.needsVectors) return;
-    const missing = [...this.documents.values()].filter((doc) => !this.scorer.hasVector(doc.taskId));
+    const missing = [...this.documents.values()].filter(
+      (doc) => !this.scorer.hasVector(doc.taskId),
+    );
     if (missing.length === 0) return;
     const vectors = await this.scorer.embed(missing);
     missing.forEach((doc, index) => {

@@ -12,7 +12,13 @@ const MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec";
 const PATTERNS: ReadonlyArray<[SpecificKind, RegExp]> = [
   // ISO dates, d/m/y style dates, and "March 3"/"3 March" style dates.
   ["date", /\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/g],
-  ["date", new RegExp(`\\b(?:${MONTHS})[a-z]*\\.? \\d{1,2}(?:st|nd|rd|th)?\\b|\\b\\d{1,2}(?:st|nd|rd|th)? (?:${MONTHS})[a-z]*\\b`, "g")],
+  [
+    "date",
+    new RegExp(
+      `\\b(?:${MONTHS})[a-z]*\\.? \\d{1,2}(?:st|nd|rd|th)?\\b|\\b\\d{1,2}(?:st|nd|rd|th)? (?:${MONTHS})[a-z]*\\b`,
+      "g",
+    ),
+  ],
   // IPv4 addresses and dotted host names with a letter-only last label (api.example.com).
   ["host", /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\b(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?\b/g],
   // Dotted versions with an optional v prefix and suffix (v1.2, 4.13.2, 3.0.0-M7).
@@ -20,7 +26,8 @@ const PATTERNS: ReadonlyArray<[SpecificKind, RegExp]> = [
 ];
 const NUMBER = /\b\d+(?:[.,]\d+)?(?:%|[a-z]{1,3}\b)?/g;
 // Host-looking tokens that are really code (file names, Java packages) are not hosts.
-const NOT_A_HOST = /\.(?:java|js|ts|py|xml|json|yaml|yml|md|txt|html|sh|jar|class|log|conf|properties|cfg|ini|so|dll|exe)$|^(?:org|com|java|javax|net)\.[a-z0-9]+\.[a-z0-9.]*[a-z]$/;
+const NOT_A_HOST =
+  /\.(?:java|js|ts|py|xml|json|yaml|yml|md|txt|html|sh|jar|class|log|conf|properties|cfg|ini|so|dll|exe)$|^(?:org|com|java|javax|net)\.[a-z0-9]+\.[a-z0-9.]*[a-z]$/;
 
 /** Extracts the specifics of a title. Each match is removed before the next kind is looked for. */
 export function extractSpecifics(title: string): Specifics {

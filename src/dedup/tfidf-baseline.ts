@@ -21,13 +21,17 @@ export function baselineScores(newText: string, candidates: readonly string[]): 
 
 /** Fits the baseline's vectoriser on `texts` and returns their L2-normalised TF-IDF vectors. */
 export function fitBaseline(texts: readonly string[]): Map<string, number>[] {
-  const documents = texts.map((text) => countTerms(unigramsAndBigrams(contentTokens(normalise(text)))));
+  const documents = texts.map((text) =>
+    countTerms(unigramsAndBigrams(contentTokens(normalise(text)))),
+  );
   const documentFrequency = new Map<string, number>();
   for (const counts of documents) {
-    for (const term of counts.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    for (const term of counts.keys())
+      documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   }
   const n = documents.length;
-  const idf = (term: string): number => Math.log((1 + n) / (1 + (documentFrequency.get(term) ?? 0))) + 1;
+  const idf = (term: string): number =>
+    Math.log((1 + n) / (1 + (documentFrequency.get(term) ?? 0))) + 1;
   return documents.map((counts) => {
     const weights = new Map<string, number>();
     let norm = 0;

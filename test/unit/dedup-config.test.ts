@@ -3,7 +3,13 @@ import { dedupConfigFromEnv, DEFAULT_METHOD } from "../../src/dedup/index.js";
 
 describe("dedupConfigFromEnv", () => {
   it("defaults to the best offline method, repo scope and fail-closed", () => {
-    expect(dedupConfigFromEnv({})).toEqual({ method: DEFAULT_METHOD, threshold: undefined, scope: "repo", onError: "fail", openai: undefined });
+    expect(dedupConfigFromEnv({})).toEqual({
+      method: DEFAULT_METHOD,
+      threshold: undefined,
+      scope: "repo",
+      onError: "fail",
+      openai: undefined,
+    });
   });
 
   it("reads every variable", () => {

@@ -31,7 +31,14 @@ beforeAll(async () => {
         return { object: "embedding", index, embedding: vector };
       });
       response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ object: "list", data, model: body.model, usage: { prompt_tokens: 1, total_tokens: 1 } }));
+      response.end(
+        JSON.stringify({
+          object: "list",
+          data,
+          model: body.model,
+          usage: { prompt_tokens: 1, total_tokens: 1 },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -59,15 +66,27 @@ describe("openai scorer", () => {
   it("sends encoding_format: float and the configured model, and normalises vectors", async () => {
     const embedder = createOpenAIEmbedder({ baseUrl, model: "local-embed" });
     const [vector] = await embedder.embed(["check disk usage"]);
-    expect(requests[0]).toMatchObject({ model: "local-embed", input: ["check disk usage"], encoding_format: "float" });
+    expect(requests[0]).toMatchObject({
+      model: "local-embed",
+      input: ["check disk usage"],
+      encoding_format: "float",
+    });
     expect(Math.hypot(...vector!)).toBeCloseTo(1, 5);
   });
 
   it("finds a duplicate through an OpenAI-compatible server, embedding only the new task per check", async () => {
     const db = new Database(":memory:");
     migrate(db);
-    const dedup = await DedupService.create({ method: "openai", scope: "repo", onError: "fail", db, openai: { baseUrl, model: "m" } });
-    await dedup.syncOpenTasks([{ taskId: 7, url: "u7", content: "check disk usage", description: "", projectId: null }]);
+    const dedup = await DedupService.create({
+      method: "openai",
+      scope: "repo",
+      onError: "fail",
+      db,
+      openai: { baseUrl, model: "m" },
+    });
+    await dedup.syncOpenTasks([
+      { taskId: 7, url: "u7", content: "check disk usage", description: "", projectId: null },
+    ]);
     requests.length = 0;
     const result = await dedup.check({ content: "check disk usage" });
     expect(result.matches[0]).toMatchObject({ task_id: 7 });
@@ -80,9 +99,18 @@ describe("openai scorer", () => {
     for (const onError of ["fail", "allow"] as const) {
       const db = new Database(":memory:");
       migrate(db);
-      const dedup = await DedupService.create({ method: "openai", scope: "repo", onError, db, openai: { baseUrl: `http://127.0.0.1:${port}/v1` } });
-      const outcome = await dedup.check({ content: "check disk usage" }).catch((error: unknown) => error);
-      if (onError === "fail") expect(outcome).toMatchObject({ status: 503, code: "dedup_unavailable", retryAfter: 30 });
+      const dedup = await DedupService.create({
+        method: "openai",
+        scope: "repo",
+        onError,
+        db,
+        openai: { baseUrl: `http://127.0.0.1:${port}/v1` },
+      });
+      const outcome = await dedup
+        .check({ content: "check disk usage" })
+        .catch((error: unknown) => error);
+      if (onError === "fail")
+        expect(outcome).toMatchObject({ status: 503, code: "dedup_unavailable", retryAfter: 30 });
       else expect(outcome).toEqual({ has_duplicates: false, matches: [] });
       db.close();
     }

@@ -30,7 +30,12 @@ function countingEmbedder(): Embedder & { calls: number; texts: number; down: bo
   return state;
 }
 
-const doc = (taskId: number, content: string, projectId: string | null = null, description = ""): DedupDocument => ({
+const doc = (
+  taskId: number,
+  content: string,
+  projectId: string | null = null,
+  description = "",
+): DedupDocument => ({
   taskId,
   url: `https://github.com/o/r/issues/${taskId}`,
   content,
@@ -48,7 +53,12 @@ const OPEN = [
 let db: Database.Database;
 afterEach(() => db?.close());
 
-async function service(method = "lexical", embedder?: Embedder, onError: "fail" | "allow" = "fail", scope: "repo" | "project" = "repo") {
+async function service(
+  method = "lexical",
+  embedder?: Embedder,
+  onError: "fail" | "allow" = "fail",
+  scope: "repo" | "project" = "repo",
+) {
   db = new Database(":memory:");
   migrate(db);
   return DedupService.create({ method, scope, onError, db, embedder });
@@ -60,15 +70,26 @@ describe("DedupService (default lexical method)", () => {
     await dedup.syncOpenTasks(OPEN);
     const result = await dedup.check({ content: "check the disk usage of the build server" });
     expect(result.has_duplicates).toBe(true);
-    expect(result.matches[0]).toMatchObject({ task_id: 1, url: "https://github.com/o/r/issues/1", content: "Check disk usage on the build server" });
+    expect(result.matches[0]).toMatchObject({
+      task_id: 1,
+      url: "https://github.com/o/r/issues/1",
+      content: "Check disk usage on the build server",
+    });
     expect(result.matches[0]!.score).toBeGreaterThanOrEqual(dedup.threshold);
-    expect((await dedup.check({ content: "Order pizza for the team lunch" })).has_duplicates).toBe(false);
+    expect((await dedup.check({ content: "Order pizza for the team lunch" })).has_duplicates).toBe(
+      false,
+    );
   });
 
   it("returns at most five matches, best first, all at or above the threshold", async () => {
     const dedup = await service();
-    await dedup.syncOpenTasks(Array.from({ length: 8 }, (_, i) => doc(i + 1, "Check disk usage on the build server")));
-    const result = await dedup.check({ content: "Check disk usage on the build server" }, { threshold: 0.1 });
+    await dedup.syncOpenTasks(
+      Array.from({ length: 8 }, (_, i) => doc(i + 1, "Check disk usage on the build server")),
+    );
+    const result = await dedup.check(
+      { content: "Check disk usage on the build server" },
+      { threshold: 0.1 },
+    );
     expect(result.matches).toHaveLength(5);
     const scores = result.matches.map((match) => match.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
@@ -78,23 +99,34 @@ describe("DedupService (default lexical method)", () => {
     const dedup = await service();
     await dedup.syncOpenTasks(OPEN);
     dedup.remove(1);
-    expect((await dedup.check({ content: "Check disk usage on the build server" })).has_duplicates).toBe(false);
+    expect(
+      (await dedup.check({ content: "Check disk usage on the build server" })).has_duplicates,
+    ).toBe(false);
     await dedup.upsert(OPEN[0]!);
-    expect((await dedup.check({ content: "Check disk usage on the build server" })).matches[0]?.task_id).toBe(1);
+    expect(
+      (await dedup.check({ content: "Check disk usage on the build server" })).matches[0]?.task_id,
+    ).toBe(1);
   });
 
   it("an edit is seen by the next check", async () => {
     const dedup = await service();
     await dedup.syncOpenTasks(OPEN);
     await dedup.upsert(doc(1, "Renew the domain name before it expires"));
-    expect((await dedup.check({ content: "Check disk usage on the build server" })).has_duplicates).toBe(false);
-    expect((await dedup.check({ content: "renew the domain name before expiry" })).matches[0]?.task_id).toBe(1);
+    expect(
+      (await dedup.check({ content: "Check disk usage on the build server" })).has_duplicates,
+    ).toBe(false);
+    expect(
+      (await dedup.check({ content: "renew the domain name before expiry" })).matches[0]?.task_id,
+    ).toBe(1);
   });
 
   it("honours the visible filter", async () => {
     const dedup = await service();
     await dedup.syncOpenTasks(OPEN);
-    const result = await dedup.check({ content: "Check disk usage on the build server" }, { visible: (id) => id !== 1 });
+    const result = await dedup.check(
+      { content: "Check disk usage on the build server" },
+      { visible: (id) => id !== 1 },
+    );
     expect(result.has_duplicates).toBe(false);
   });
 
@@ -103,15 +135,25 @@ describe("DedupService (default lexical method)", () => {
     await dedup.syncOpenTasks(OPEN);
     const text = "Investigate flaky integration tests in the payments service";
     expect((await dedup.check({ content: text, projectId: "docs" })).has_duplicates).toBe(false);
-    expect((await dedup.check({ content: text, projectId: "payments" })).matches[0]?.task_id).toBe(4);
+    expect((await dedup.check({ content: text, projectId: "payments" })).matches[0]?.task_id).toBe(
+      4,
+    );
   });
 
   it("reloads the index from the store at start, without the caller re-sending tasks", async () => {
     const first = await service();
     await first.syncOpenTasks(OPEN);
-    const again = await DedupService.create({ method: "lexical", scope: "repo", onError: "fail", db });
+    const again = await DedupService.create({
+      method: "lexical",
+      scope: "repo",
+      onError: "fail",
+      db,
+    });
     expect(again.size).toBe(4);
-    expect((await again.check({ content: "Rotate TLS certificates for the public API" })).matches[0]?.task_id).toBe(2);
+    expect(
+      (await again.check({ content: "Rotate TLS certificates for the public API" })).matches[0]
+        ?.task_id,
+    ).toBe(2);
   });
 
   it("syncOpenTasks drops tasks that are no longer open", async () => {
@@ -119,7 +161,9 @@ describe("DedupService (default lexical method)", () => {
     await dedup.syncOpenTasks(OPEN);
     await dedup.syncOpenTasks(OPEN.slice(1));
     expect(dedup.size).toBe(3);
-    expect((await dedup.check({ content: "Check disk usage on the build server" })).has_duplicates).toBe(false);
+    expect(
+      (await dedup.check({ content: "Check disk usage on the build server" })).has_duplicates,
+    ).toBe(false);
   });
 
   it("runExclusive serialises check-then-create so two concurrent creates of one text make one task", async () => {
@@ -163,7 +207,13 @@ describe("DedupService vector cache (dense method)", () => {
     const first = await service("local", embedder);
     await first.syncOpenTasks(OPEN.slice(0, 3));
     expect(embedder.texts).toBe(3);
-    const restarted = await DedupService.create({ method: "local", scope: "repo", onError: "fail", db, embedder });
+    const restarted = await DedupService.create({
+      method: "local",
+      scope: "repo",
+      onError: "fail",
+      db,
+      embedder,
+    });
     await restarted.syncOpenTasks(OPEN);
     expect(embedder.texts).toBe(4);
   });
@@ -172,9 +222,15 @@ describe("DedupService vector cache (dense method)", () => {
     const embedder = countingEmbedder();
     const dedup = await service("local", embedder);
     await dedup.syncOpenTasks(OPEN);
-    expect((await dedup.check({ content: "Check disk usage on the build server" })).matches[0]?.task_id).toBe(1);
+    expect(
+      (await dedup.check({ content: "Check disk usage on the build server" })).matches[0]?.task_id,
+    ).toBe(1);
     dedup.remove(1);
-    expect((await dedup.check({ content: "Check disk usage on the build server" })).matches.map((m) => m.task_id)).not.toContain(1);
+    expect(
+      (await dedup.check({ content: "Check disk usage on the build server" })).matches.map(
+        (m) => m.task_id,
+      ),
+    ).not.toContain(1);
   });
 
   it("when the embedder is down: 503 dedup_unavailable with Retry-After under 'fail', no matches under 'allow'", async () => {
@@ -182,12 +238,17 @@ describe("DedupService vector cache (dense method)", () => {
     const failing = await service("local", embedder, "fail");
     await failing.syncOpenTasks(OPEN);
     embedder.down = true;
-    const error = await failing.check({ content: "Check disk usage" }).catch((caught: unknown) => caught);
+    const error = await failing
+      .check({ content: "Check disk usage" })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BatonError);
     expect(error).toMatchObject({ status: 503, code: "dedup_unavailable", retryAfter: 30 });
 
     db.close();
     const allowing = await service("local", embedder, "allow");
-    expect(await allowing.check({ content: "Check disk usage" })).toEqual({ has_duplicates: false, matches: [] });
+    expect(await allowing.check({ content: "Check disk usage" })).toEqual({
+      has_duplicates: false,
+      matches: [],
+    });
   });
 });

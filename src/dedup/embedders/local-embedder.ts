@@ -22,7 +22,9 @@ export async function createLocalEmbedder(): Promise<Embedder> {
     async embed(texts) {
       const out: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += BATCH) {
-        const batch = texts.slice(start, start + BATCH).map((text) => text.slice(0, MAX_CHARS) || " ");
+        const batch = texts
+          .slice(start, start + BATCH)
+          .map((text) => text.slice(0, MAX_CHARS) || " ");
         const vectors = await model.embed(batch);
         for (const vector of vectors) out.push(normaliseVector(Float32Array.from(vector)));
       }

@@ -31,10 +31,15 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
     async embed(texts) {
       const out: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += BATCH) {
-        const input = texts.slice(start, start + BATCH).map((text) => text.slice(0, MAX_CHARS) || " ");
+        const input = texts
+          .slice(start, start + BATCH)
+          .map((text) => text.slice(0, MAX_CHARS) || " ");
         const response = await client.embeddings.create({ model, input, encoding_format: "float" });
         const ordered = [...response.data].sort((a, b) => a.index - b.index);
-        if (ordered.length !== input.length) throw new Error(`embedding server returned ${ordered.length} vectors for ${input.length} inputs`);
+        if (ordered.length !== input.length)
+          throw new Error(
+            `embedding server returned ${ordered.length} vectors for ${input.length} inputs`,
+          );
         for (const item of ordered) out.push(normaliseVector(Float32Array.from(item.embedding)));
       }
       return out;

@@ -6,7 +6,11 @@ export interface Classification {
   f1: number;
 }
 
-export function classify(scores: readonly number[], labels: readonly boolean[], threshold: number): Classification {
+export function classify(
+  scores: readonly number[],
+  labels: readonly boolean[],
+  threshold: number,
+): Classification {
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -48,7 +52,11 @@ export function calibrateThreshold(scores: readonly number[], labels: readonly b
 }
 
 /** Fraction of queries with a relevant document among the first k results. */
-export function recallAtK(rankings: readonly (readonly string[])[], relevant: readonly ReadonlySet<string>[], k: number): number {
+export function recallAtK(
+  rankings: readonly (readonly string[])[],
+  relevant: readonly ReadonlySet<string>[],
+  k: number,
+): number {
   if (rankings.length === 0) return Number.NaN;
   let hits = 0;
   rankings.forEach((ranking, index) => {
@@ -61,5 +69,7 @@ export function recallAtK(rankings: readonly (readonly string[])[], relevant: re
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  ]!;
 }
