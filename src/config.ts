@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { dedupConfigFromEnv, type DedupConfig } from "./dedup/config.js";
 
 const repoSlug = z
   .string()
@@ -49,6 +50,7 @@ export interface Config {
   tasks: { maxDepth: number };
   keyPepper: string | undefined;
   logLevel: Env["LOG_LEVEL"];
+  dedup: DedupConfig;
 }
 
 export class ConfigError extends Error {
@@ -110,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tasks: { maxDepth: e.BATON_MAX_DEPTH },
     keyPepper: e.BATON_KEY_PEPPER,
     logLevel: e.LOG_LEVEL,
+    dedup: dedupConfigFromEnv(env),
   };
 }

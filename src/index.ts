@@ -11,6 +11,7 @@ import type { Db } from "./store/database.js";
 import { createServices } from "./services.js";
 import { baseLabels } from "./tasks/labels.js";
 import { VERSION } from "./version.js";
+import { GitHubIssueSchema } from "./github/github-types.js";
 
 /** The Probot app: the REST facade plus the webhook handlers. Wiring only. */
 export function createBatonApp(config: Config, db: Db): ApplicationFunction {
@@ -20,7 +21,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       config.github.owner,
       config.github.repo,
     );
-    const services = createServices(config, db, octokit);
+    const services = await createServices(config, db, octokit);
     const routes = [
       ...taskRoutes(services.tasks),
       ...agentRoutes(services.agents),
@@ -39,11 +40,30 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       }),
     );
 
+    // The dedup index follows every change to an issue, whoever made it (DESIGN §5).
+    app.on(
+      [
+        "issues.opened",
+        "issues.edited",
+        "issues.reopened",
+        "issues.closed",
+        "issues.labeled",
+        "issues.unlabeled",
+      ],
+      async (context) => {
+        await services.tasks.reindex(GitHubIssueSchema.parse(context.payload.issue));
+      },
+    );
+    app.on(["issues.deleted", "issues.transferred"], async (context) => {
+      services.guard.remove(context.payload.issue.number);
+    });
+
     // A label edited or deleted on github.com: re-read the label set on next use.
     app.on("label", async (context) => {
       if (context.payload.sender?.type !== "Bot") services.gateway.forgetLabels();
     });
 
+    services.guard.startSync(() => services.tasks.openIssuesForIndex());
     services.idempotency.purgeOlderThan(new Date(Date.now() - 24 * 3600_000).toISOString());
     // Labels exist before any task uses them, with fixed colours (GitHub would make grey ones).
     services.gateway

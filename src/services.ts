@@ -9,6 +9,8 @@ import { SqliteJournal } from "./store/journal-store.js";
 import { keyPepper } from "./store/settings-store.js";
 import { ProjectService } from "./tasks/project-service.js";
 import { TaskService } from "./tasks/task-service.js";
+import { DedupService } from "./dedup/index.js";
+import { DuplicateGuard } from "./tasks/duplicate-guard.js";
 
 export interface Services {
   db: Db;
@@ -18,10 +20,15 @@ export interface Services {
   tasks: TaskService;
   idempotency: SqliteIdempotencyStore;
   journal: SqliteJournal;
+  guard: DuplicateGuard;
 }
 
 /** Wires the services together; the only place that knows every concrete class. */
-export function createServices(config: Config, db: Db, octokit: () => Promise<Octokit>): Services {
+export async function createServices(
+  config: Config,
+  db: Db,
+  octokit: () => Promise<Octokit>,
+): Promise<Services> {
   const gateway = new IssueGateway({
     owner: config.github.owner,
     repo: config.github.repo,
@@ -33,7 +40,9 @@ export function createServices(config: Config, db: Db, octokit: () => Promise<Oc
   });
   const projects = new ProjectService(gateway, db);
   const journal = new SqliteJournal(db);
+  const guard = new DuplicateGuard(await DedupService.create({ ...config.dedup, db }));
   const tasks = new TaskService({
+    guard,
     gateway,
     agents,
     projects,
@@ -48,5 +57,6 @@ export function createServices(config: Config, db: Db, octokit: () => Promise<Oc
     tasks,
     idempotency: new SqliteIdempotencyStore(db),
     journal,
+    guard,
   };
 }

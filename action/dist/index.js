@@ -44886,6 +44886,14 @@ var TaskSchema = external_exports.object({
   context_version: external_exports.number().int(),
   url: external_exports.string()
 }).meta({ id: "Task" });
+var DedupQuerySchema = external_exports.object({
+  content: notBlank(2e3),
+  description: external_exports.string().max(1e4).nullish(),
+  project_id: ProjectRefSchema.nullish(),
+  threshold: external_exports.number().min(0).max(1).optional()
+}).meta({ id: "DedupQuery" });
+var DedupMatchSchema = external_exports.object({ task_id: external_exports.number().int(), url: external_exports.string(), content: external_exports.string(), score: external_exports.number() }).meta({ id: "DedupMatch" });
+var DedupResultSchema = external_exports.object({ has_duplicates: external_exports.boolean(), matches: external_exports.array(DedupMatchSchema) }).meta({ id: "DedupResult" });
 var CommentCreateSchema = external_exports.object({ content: notBlank(1e4), author: external_exports.string().max(100).optional() }).meta({ id: "CommentCreate" });
 var CommentSchema = external_exports.object({
   id: external_exports.number().int(),
@@ -45382,15 +45390,15 @@ var TaskChainSchema = external_exports.object({
   completed_count: external_exports.number().int(),
   total_count: external_exports.number().int()
 });
-var DedupMatchSchema = external_exports.looseObject({
+var DedupMatchSchema2 = external_exports.looseObject({
   task_id: external_exports.number().int(),
   url: external_exports.string().optional(),
   content: external_exports.string(),
   score: external_exports.number()
 });
-var DedupResultSchema = external_exports.looseObject({
+var DedupResultSchema2 = external_exports.looseObject({
   has_duplicates: external_exports.boolean(),
-  matches: external_exports.array(DedupMatchSchema)
+  matches: external_exports.array(DedupMatchSchema2)
 });
 var DedupRequestSchema = external_exports.object({
   content: external_exports.string().min(1),
@@ -45623,7 +45631,7 @@ var BatonClient = class _BatonClient {
       schema: external_exports.array(TaskSchema)
     }),
     /** Asks whether a task like this exists, without creating one. */
-    dedup: (request2) => this.#http.request("POST", "/tasks/dedup", { body: request2, schema: DedupResultSchema })
+    dedup: (request2) => this.#http.request("POST", "/tasks/dedup", { body: request2, schema: DedupResultSchema2 })
   };
   agents = {
     list: () => this.#http.request("GET", "/agents", { schema: external_exports.array(AgentSchema) }),

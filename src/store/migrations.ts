@@ -51,4 +51,28 @@ export const migrations: Migration[] = [
       CREATE INDEX journal_issue ON journal (issue_number, id);
     `,
   },
+  // Dedup (src/dedup, src/store/dedup-store.ts): the open tasks in the dedup index and their cached
+  // embeddings, keyed by (task, model) and valid only for the content hash they were computed from.
+  {
+    version: 10,
+    name: "dedup",
+    sql: `
+      CREATE TABLE dedup_tasks (
+        task_id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        content TEXT NOT NULL,
+        description TEXT NOT NULL,
+        project_id TEXT,
+        content_hash TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE dedup_vectors (
+        task_id INTEGER NOT NULL REFERENCES dedup_tasks (task_id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (task_id, model)
+      );
+    `,
+  },
 ];

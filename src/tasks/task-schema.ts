@@ -125,6 +125,23 @@ export const TaskSchema = z
   .meta({ id: "Task" });
 export type Task = z.infer<typeof TaskSchema>;
 
+export const DedupQuerySchema = z
+  .object({
+    content: notBlank(2000),
+    description: z.string().max(10_000).nullish(),
+    project_id: ProjectRefSchema.nullish(),
+    threshold: z.number().min(0).max(1).optional(),
+  })
+  .meta({ id: "DedupQuery" });
+
+export const DedupMatchSchema = z
+  .object({ task_id: z.number().int(), url: z.string(), content: z.string(), score: z.number() })
+  .meta({ id: "DedupMatch" });
+
+export const DedupResultSchema = z
+  .object({ has_duplicates: z.boolean(), matches: z.array(DedupMatchSchema) })
+  .meta({ id: "DedupResult" });
+
 export const CommentCreateSchema = z
   .object({ content: notBlank(10_000), author: z.string().max(100).optional() })
   .meta({ id: "CommentCreate" });

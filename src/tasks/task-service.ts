@@ -17,6 +17,7 @@ import {
 } from "./issue-codec.js";
 import { agentLabel, priorityLabel, projectLabel } from "./labels.js";
 import type { ProjectService } from "./project-service.js";
+import type { DuplicateGuard } from "./duplicate-guard.js";
 import type { Comment, Task, TaskCreate, TaskUpdate } from "./task-schema.js";
 import { matchesFilters, type TaskFilters } from "./task-filters.js";
 import { computeStats, type Stats } from "./task-stats.js";
@@ -28,6 +29,8 @@ export interface TaskServiceOptions {
   journal: Journal;
   /** The App's id: comments it wrote are agents' comments. */
   appId: () => number | undefined;
+  /** Dedup before create; absent = no check. */
+  guard?: DuplicateGuard;
   now?: () => Date;
 }
 
@@ -46,6 +49,7 @@ export class TaskService {
   readonly #projects: ProjectService;
   readonly #journal: Journal;
   readonly #appId: () => number | undefined;
+  readonly #guard: DuplicateGuard | undefined;
   readonly #now: () => Date;
   readonly #locks = new KeyedMutex();
   /** Decoding is pure; an issue is unchanged while its updated_at is (lists re-read many). */
@@ -68,10 +72,15 @@ export class TaskService {
     this.#projects = options.projects;
     this.#journal = options.journal;
     this.#appId = options.appId;
+    this.#guard = options.guard;
     this.#now = options.now ?? (() => new Date());
   }
 
-  async create(caller: Caller, input: TaskCreate, options: { nonce?: string } = {}): Promise<Task> {
+  async create(
+    caller: Caller,
+    input: TaskCreate,
+    options: { nonce?: string; skipDedup?: boolean } = {},
+  ): Promise<Task> {
     rejectServerOnly(input);
     if (input.parent_task_id != null) {
       throw errors.badRequest(
@@ -105,9 +114,62 @@ export class TaskService {
       }),
     };
     checkContextSize(fields.meta.context);
-    const issue = await this.#gateway.createIssue(encodeTask(fields), nonce);
-    this.#journal.record(issue.number, "created", caller.id);
-    return this.toTask(issue);
+    const run = async () => {
+      const issue = await this.#gateway.createIssue(encodeTask(fields), nonce);
+      this.#journal.record(issue.number, "created", caller.id);
+      return { result: await this.toTask(issue), issue: this.#forIndex(issue) };
+    };
+    if (!this.#guard) return (await run()).result;
+    const text = {
+      content: fields.content,
+      description: fields.description,
+      projectSlug: fields.projectSlug,
+    };
+    return this.#guard.guard(
+      caller,
+      text,
+      { skip: input.allow_duplicate === true || options.skipDedup === true },
+      run,
+    );
+  }
+
+  /** `POST /tasks/dedup`: the same question a create asks, without creating. */
+  async findDuplicates(
+    caller: Caller,
+    query: {
+      content: string;
+      description?: string | null;
+      project_id?: number | string | null;
+      threshold?: number;
+    },
+  ) {
+    if (!this.#guard) return { has_duplicates: false, matches: [] };
+    const project =
+      query.project_id != null ? await this.#projects.resolve(query.project_id) : null;
+    return this.#guard.check(
+      caller,
+      {
+        content: query.content,
+        description: query.description,
+        projectSlug: project?.slug ?? null,
+      },
+      query.threshold,
+    );
+  }
+
+  /** Keeps the dedup index in step with an issue's state (after a write, or from a webhook). */
+  async reindex(issue: GitHubIssue): Promise<void> {
+    await this.#guard?.index(this.#forIndex(issue));
+  }
+
+  #forIndex(issue: GitHubIssue) {
+    return { number: issue.number, url: issue.html_url, decoded: this.#decode(issue) };
+  }
+
+  /** The open issues, for the dedup index at start. */
+  async openIssuesForIndex() {
+    const issues = await this.#gateway.listIssues({ state: "open" });
+    return issues.map((issue) => this.#forIndex(issue));
   }
 
   /** Finds the issue an earlier, interrupted create made (same nonce), if it exists. */
@@ -379,6 +441,7 @@ export class TaskService {
     if (Object.keys(write).length === 0) return this.toTask(issue);
     this.#journal.record(issue.number, kind, caller.id);
     const updated = await this.#gateway.updateIssue(issue.number, write);
+    await this.reindex(updated);
     return this.toTask(updated);
   }
 

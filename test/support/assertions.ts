@@ -1,8 +1,10 @@
 import type { GitHubDouble } from "./github-double/index.js";
 
-/** GitHub requests since `from` that change something (anything but GET/HEAD). */
+/** GitHub requests since `from` that change the repository (not reads, not App token requests). */
 export function writesSince(double: GitHubDouble, from: number) {
-  return double.requests.slice(from).filter((r) => r.method !== "GET" && r.method !== "HEAD");
+  return double.requests
+    .slice(from)
+    .filter((r) => r.method !== "GET" && r.method !== "HEAD" && !r.route.startsWith("POST /app/"));
 }
 
 /** GitHub requests since `from` that count against the rate limit (a 304 does not). */

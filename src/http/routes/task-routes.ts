@@ -13,6 +13,7 @@ import {
 } from "../../tasks/task-schema.js";
 import type { TaskService } from "../../tasks/task-service.js";
 import { StatsSchema } from "../../tasks/task-stats.js";
+import { DedupQuerySchema, DedupResultSchema } from "../../tasks/task-schema.js";
 import { nonceFor } from "../idempotency-nonce.js";
 import { paginate } from "../pagination.js";
 import { defineRoute, type AnyRoute } from "../route.js";
@@ -60,15 +61,25 @@ export function taskRoutes(tasks: TaskService): AnyRoute[] {
       body: TaskCreateSchema,
       response: TaskSchema,
       status: 201,
-      handler: async ({ caller, body, idempotency }) => {
+      handler: async ({ caller, body, idempotency, headers }) => {
         const nonce = idempotency ? nonceFor(caller.id, idempotency.key) : undefined;
         if (idempotency?.interrupted && nonce) {
           // An earlier attempt with this key died mid-way: it may have created the issue.
           const existing = await tasks.findCreated(nonce);
           if (existing) return { status: 201, body: existing };
         }
-        return { status: 201, body: await tasks.create(caller, body, { nonce }) };
+        const skipDedup = String(headers["x-dedup-check"] ?? "").toLowerCase() === "false";
+        return { status: 201, body: await tasks.create(caller, body, { nonce, skipDedup }) };
       },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/tasks/dedup",
+      tag: "tasks",
+      summary: "Would this task be a duplicate? The same check a create runs, without creating",
+      body: DedupQuerySchema,
+      response: DedupResultSchema,
+      handler: async ({ caller, body }) => ({ body: await tasks.findDuplicates(caller, body) }),
     }),
     defineRoute({
       method: "get",

@@ -1,0 +1,589 @@
+/**
+ * Duplicate-task detector benchmark: `npm run bench:dedup`. Offline; a few minutes on 2 cores.
+ *
+ * Data: bench/data/dedup (GitBugs, CC BY 4.0; see its README). Every threshold, weight and
+ * combination is calibrated on the dev split only; figures are reported on the test split.
+ * `--write-calibration` regenerates src/dedup/calibration.ts from the dev split.
+ * Progress goes to stderr; the LAST stdout line is one JSON object.
+ */
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createHash } from "node:crypto";
+import Database from "better-sqlite3";
+import { migrate } from "../src/store/database.js";
+import { DedupService } from "../src/dedup/service.js";
+import { Scorer } from "../src/dedup/scorer.js";
+import { LexicalIndex, type LexicalFeatures } from "../src/dedup/lexical-index.js";
+import {
+  featureVector,
+  fitLogistic,
+  scoreLexical,
+  type LexicalModel,
+} from "../src/dedup/lexical-model.js";
+import { SPACES, type Space, type TermOptions } from "../src/dedup/lexical-terms.js";
+import { baselineScores, fitBaseline, BASELINE_THRESHOLD } from "../src/dedup/tfidf-baseline.js";
+import { enoughEvidence } from "../src/dedup/evidence.js";
+import { fullText, normalise, type DedupText } from "../src/dedup/text.js";
+import {
+  calibrateThreshold,
+  classify,
+  percentile,
+  recallAtK,
+  rocAuc,
+} from "../src/dedup/eval/metrics.js";
+import { resolveMethod, type MethodSpec } from "../src/dedup/methods.js";
+import { CALIBRATION } from "../src/dedup/calibration.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DATA = join(here, "data", "dedup");
+const CACHE = join(here, ".cache");
+const log = (message: string): void => void process.stderr.write(`[bench:dedup] ${message}\n`);
+const round = (value: number, digits = 3): number =>
+  Math.round(value * 10 ** digits) / 10 ** digits;
+
+type Split = "dev" | "test";
+interface Issue {
+  id: string;
+  project: string;
+  split: Split;
+  title: string;
+  body: string;
+}
+interface Pair {
+  a: { title: string; body: string };
+  b: { title: string; body: string };
+  duplicate: boolean;
+  split: Split;
+  a_id: string;
+  b_id: string;
+}
+interface Query {
+  query_id: string;
+  relevant_ids: string[];
+  split: Split;
+}
+
+const readJsonl = <T>(name: string): T[] =>
+  readFileSync(join(DATA, name), "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as T);
+const corpus = readJsonl<Issue>("corpus.jsonl");
+const pairs = readJsonl<Pair>("pairs.jsonl");
+const queries = readJsonl<Query>("queries.jsonl");
+const numericId = new Map(corpus.map((issue, index) => [issue.id, index]));
+const stringId = (id: number): string => corpus[id]!.id;
+const asText = (issue: { title: string; body: string }): DedupText => ({
+  content: issue.title,
+  description: issue.body,
+});
+const SPLITS: Split[] = ["dev", "test"];
+const bySplit = (split: Split) => ({
+  corpus: corpus.filter((issue) => issue.split === split),
+  pairs: pairs.filter((pair) => pair.split === split),
+  queries: queries.filter((query) => query.split === split),
+});
+
+interface Figures {
+  f1: number;
+  precision: number;
+  recall: number;
+  auc: number;
+  recall_at_1: number;
+  recall_at_5: number;
+  threshold: number;
+}
+
+/** Pair scores per split plus retrieval rankings on the test split, for one method. */
+interface Evaluated {
+  scores: Record<Split, number[]>;
+  rankings: string[][];
+  threshold?: number;
+}
+
+function figures(evaluated: Evaluated, threshold: number): Figures {
+  const labels = bySplit("test").pairs.map((pair) => pair.duplicate);
+  const testQueries = bySplit("test").queries;
+  const relevant = testQueries.map((query) => new Set(query.relevant_ids));
+  const c = classify(evaluated.scores.test, labels, threshold);
+  return {
+    f1: round(c.f1),
+    precision: round(c.precision),
+    recall: round(c.recall),
+    auc: round(rocAuc(evaluated.scores.test, labels)),
+    recall_at_1: round(recallAtK(evaluated.rankings, relevant, 1)),
+    recall_at_5: round(recallAtK(evaluated.rankings, relevant, 5)),
+    threshold: round(threshold, 4),
+  };
+}
+const devLabels = bySplit("dev").pairs.map((pair) => pair.duplicate);
+
+// ---------- Baseline: Delega's TF-IDF, re-fitted per comparison ----------
+function evaluateBaseline(): Evaluated {
+  const scores = Object.fromEntries(
+    SPLITS.map((split) => [
+      split,
+      bySplit(split).pairs.map(
+        (pair) => baselineScores(fullText(asText(pair.b)), [fullText(asText(pair.a))])[0]!,
+      ),
+    ]),
+  ) as Record<Split, number[]>;
+  // Retrieval: the candidates plus the query are the whole split, so one fit serves every query.
+  const test = bySplit("test");
+  const texts = test.corpus.map((issue) => fullText(asText(issue)));
+  const normalised = texts.map(normalise);
+  const vectors = fitBaseline(texts);
+  const position = new Map(test.corpus.map((issue, index) => [issue.id, index]));
+  const rankings = test.queries.map((query) => {
+    const q = position.get(query.query_id)!;
+    const scored = test.corpus.map((issue, index) => {
+      if (index === q) return { id: issue.id, score: -1 };
+      if (normalised[index] === normalised[q]) return { id: issue.id, score: 1 };
+      let dot = 0;
+      for (const [term, weight] of vectors[q]!) dot += weight * (vectors[index]!.get(term) ?? 0);
+      return { id: issue.id, score: dot };
+    });
+    return scored.sort((a, b) => b.score - a.score).map((entry) => entry.id);
+  });
+  return { scores, rankings };
+}
+
+// ---------- Lexical features on the pairs, with IDF from the split's open-task corpus ----------
+function lexicalPairFeatures(terms?: TermOptions): Record<Split, LexicalFeatures[]> {
+  return Object.fromEntries(
+    SPLITS.map((split) => {
+      const { corpus: docs, pairs: splitPairs } = bySplit(split);
+      const index = new LexicalIndex(terms);
+      for (const issue of docs) index.add(numericId.get(issue.id)!, asText(issue));
+      return [
+        split,
+        splitPairs.map((pair) =>
+          index.pair(index.prepare(asText(pair.b)), numericId.get(pair.a_id)!),
+        ),
+      ];
+    }),
+  ) as Record<Split, LexicalFeatures[]>;
+}
+
+function fitLexicalModel(features: LexicalFeatures[], conflictPenalty: number): LexicalModel {
+  const { weights, bias } = fitLogistic(features.map(featureVector), devLabels);
+  const named = Object.fromEntries(
+    SPACES.map((space, index) => [space, round(weights[index]!, 4)]),
+  ) as Record<Space, number>;
+  return { kind: "logistic", weights: named, bias: round(bias, 4), conflictPenalty };
+}
+
+const singleSpace = (space: Space): LexicalModel => ({
+  kind: "linear",
+  weights: Object.fromEntries(SPACES.map((s) => [s, s === space ? 1 : 0])) as Record<Space, number>,
+  bias: 0,
+  conflictPenalty: 1,
+});
+
+/** Test-split retrieval through the production Scorer: each query is taken out of the open set. */
+function rankWithScorer(
+  scorer: Scorer,
+  queryVector?: (id: number) => Float32Array | undefined,
+): string[][] {
+  return bySplit("test").queries.map((query) => {
+    const id = numericId.get(query.query_id)!;
+    const issue = corpus[id]!;
+    const vector = queryVector?.(id);
+    const text = asText(issue);
+    scorer.remove(id);
+    // Cached vectors stand in for the embedder; lexical weights come from the scorer's own index.
+    const ranking = scorer
+      .search({ text, lexical: scorer.prepareLexical(text), vector })
+      .map((entry) => stringId(entry.id));
+    scorer.add(id, text, vector);
+    return ranking;
+  });
+}
+
+function testScorer(spec: MethodSpec, vectors?: Map<number, Float32Array>): Scorer {
+  const scorer = new Scorer(
+    spec,
+    vectors
+      ? { model: "cached", embed: () => Promise.reject(new Error("bench uses cached vectors")) }
+      : undefined,
+  );
+  for (const issue of bySplit("test").corpus) {
+    const id = numericId.get(issue.id)!;
+    scorer.add(id, asText(issue), vectors?.get(id));
+  }
+  return scorer;
+}
+
+function evaluateLexical(
+  name: string,
+  model: LexicalModel,
+  features: Record<Split, LexicalFeatures[]>,
+  terms?: TermOptions,
+): Evaluated & { spec: MethodSpec } {
+  // The service drops weak matches without two shared content words (src/dedup/evidence.ts):
+  // score them as the service treats them, so the figures are the shipped behaviour.
+  const scores = Object.fromEntries(
+    SPLITS.map((split) => {
+      const splitPairs = bySplit(split).pairs;
+      return [
+        split,
+        features[split].map((f, i) => {
+          const score = scoreLexical(model, f);
+          const pair = splitPairs[i]!;
+          return enoughEvidence(asText(pair.b), asText(corpus[numericId.get(pair.a_id)!]!), score)
+            ? score
+            : 0;
+        }),
+      ];
+    }),
+  ) as Record<Split, number[]>;
+  const threshold = calibrateThreshold(scores.dev, devLabels);
+  const spec: MethodSpec = {
+    name,
+    sparse: { kind: "lexical", model, terms },
+    dense: null,
+    denseWeight: 0,
+    threshold,
+    calibrated: true,
+  };
+  return { scores, rankings: rankWithScorer(testScorer(spec)), threshold, spec };
+}
+
+// ---------- Local sentence encoder (USE lite), vectors cached on disk between runs ----------
+async function localVectors(): Promise<Map<number, Float32Array>> {
+  const needed = new Set<number>();
+  for (const pair of pairs) {
+    needed.add(numericId.get(pair.a_id)!);
+    needed.add(numericId.get(pair.b_id)!);
+  }
+  for (const issue of bySplit("test").corpus) needed.add(numericId.get(issue.id)!);
+  const ids = [...needed].sort((a, b) => a - b);
+  const texts = ids.map((id) => fullText(asText(corpus[id]!)));
+  const key = createHash("sha256").update(texts.join("\u0000")).digest("hex").slice(0, 16);
+  const file = join(CACHE, `use-lite-${key}.bin`);
+  const out = new Map<number, Float32Array>();
+  if (existsSync(file)) {
+    const all = new Float32Array(readFileSync(file).buffer.slice(0));
+    ids.forEach((id, index) => out.set(id, all.subarray(index * 512, (index + 1) * 512)));
+    log(`local: ${ids.length} cached vectors`);
+    return out;
+  }
+  const { createLocalEmbedder } = await import("../src/dedup/embedders/local-embedder.js");
+  const embedder = await createLocalEmbedder();
+  log(`local: embedding ${ids.length} issues (first run only; cached in bench/.cache)`);
+  const all = new Float32Array(ids.length * 512);
+  for (let start = 0; start < ids.length; start += 128) {
+    const vectors = await embedder.embed(texts.slice(start, start + 128));
+    vectors.forEach((vector, offset) => all.set(vector, (start + offset) * 512));
+    log(`local: ${Math.min(ids.length, start + 128)}/${ids.length}`);
+  }
+  mkdirSync(CACHE, { recursive: true });
+  writeFileSync(file, Buffer.from(all.buffer));
+  ids.forEach((id, index) => out.set(id, all.subarray(index * 512, (index + 1) * 512)));
+  return out;
+}
+
+const dot = (a: Float32Array, b: Float32Array): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+};
+
+// ---------- Synthetic open-task sets for latency ----------
+function syntheticTasks(count: number): DedupText[] {
+  // The real issues first, then recombinations (title of one + words of another, body of a third),
+  // so term statistics stay realistic. Seeded LCG: the same set on every run.
+  let seed = 42;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = (): Issue => corpus[Math.floor(random() * corpus.length)]!;
+  const out: DedupText[] = corpus.slice(0, count).map(asText);
+  while (out.length < count) {
+    const extra = pick().title.split(" ").slice(0, 3).join(" ");
+    out.push({ content: `${pick().title} ${extra}`, description: pick().body });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const writeCalibration = process.argv.includes("--write-calibration");
+  const started = performance.now();
+  const embedders: Record<string, Figures> = {};
+  const calibration: Record<
+    string,
+    { threshold: number; model?: LexicalModel; denseWeight?: number }
+  > = {};
+
+  log("baseline");
+  const baseline = evaluateBaseline();
+  const baselineFixed = figures(baseline, BASELINE_THRESHOLD);
+  const baselineTuned = figures(baseline, calibrateThreshold(baseline.scores.dev, devLabels));
+  embedders.tfidf = baselineTuned;
+  calibration.tfidf = { threshold: baselineTuned.threshold };
+
+  log("lexical features");
+  const features = lexicalPairFeatures();
+  for (const space of SPACES) {
+    const evaluated = evaluateLexical(`lexical-${space}`, singleSpace(space), features);
+    embedders[`lexical-${space}`] = figures(evaluated, evaluated.threshold!);
+    calibration[`lexical-${space}`] = {
+      threshold: round(evaluated.threshold!, 4),
+      model: singleSpace(space),
+    };
+  }
+  // A hard veto: tasks that differ only in a version, host, date or number are different work.
+  const CONFLICT_PENALTY = 0;
+  // "lexical" (the default): the word space alone (corpus IDF, stems, synonyms, sublinear TF) plus
+  // the specifics veto. "lexical-combo": a logistic combination of all four spaces learned on dev.
+  const lexicalModel: LexicalModel = { ...singleSpace("word"), conflictPenalty: CONFLICT_PENALTY };
+  const lexical = evaluateLexical("lexical", lexicalModel, features);
+  embedders.lexical = figures(lexical, lexical.threshold!);
+  calibration.lexical = { threshold: round(lexical.threshold!, 4), model: lexicalModel };
+  const comboModel = fitLexicalModel(features.dev, CONFLICT_PENALTY);
+  const combo = evaluateLexical("lexical-combo", comboModel, features);
+  embedders["lexical-combo"] = figures(combo, combo.threshold!);
+  calibration["lexical-combo"] = { threshold: round(combo.threshold!, 4), model: comboModel };
+
+  // Ablations of the default: each ingredient taken out (dev-calibrated, test-reported).
+  const ablations: Record<string, Figures> = {};
+  {
+    const noConflict = evaluateLexical(
+      "lexical-no-conflict",
+      { ...lexicalModel, conflictPenalty: 1 },
+      features,
+    );
+    ablations["no-conflict-veto"] = figures(noConflict, noConflict.threshold!);
+    for (const [label, terms] of [
+      ["no-synonyms", { synonyms: false, stem: true }],
+      ["no-stemming", { synonyms: true, stem: false }],
+    ] as const) {
+      const evaluated = evaluateLexical(
+        `lexical-${label}`,
+        lexicalModel,
+        lexicalPairFeatures(terms),
+        terms,
+      );
+      ablations[label] = figures(evaluated, evaluated.threshold!);
+    }
+    const noConflictCombo = evaluateLexical(
+      "lexical-combo-no-conflict",
+      { ...comboModel, conflictPenalty: 1 },
+      features,
+    );
+    ablations["combo-no-conflict-veto"] = figures(noConflictCombo, noConflictCombo.threshold!);
+  }
+
+  // ---------- Latency, RSS and GitHub requests for the default (lexical) method ----------
+  const DEFAULT = "lexical";
+  const defaultSpec: MethodSpec = lexical.spec;
+  const checkMs: Record<string, { p50: number; p99: number }> = {};
+  const embedSamples: number[] = [];
+  const probeTexts = pairs.slice(0, 300).map((pair) => asText(pair.b));
+  let rss = { total: 0, index: 0 };
+  for (const size of [1000, 10000]) {
+    const scorer = new Scorer(defaultSpec);
+    scorer.addMany(syntheticTasks(size).map((text, id) => ({ id, text })));
+    const samples: number[] = [];
+    for (const [index, text] of probeTexts.entries()) {
+      const t0 = performance.now();
+      const lexicalQuery = scorer.prepareLexical(text);
+      const t1 = performance.now();
+      const top = scorer
+        .search({ text, lexical: lexicalQuery }, () => true, defaultSpec.threshold)
+        .slice(0, 5);
+      const t2 = performance.now();
+      if (index >= 20) {
+        samples.push(t2 - t1);
+        if (size === 10000) embedSamples.push(t1 - t0);
+      }
+      if (top.length > 5) throw new Error("unreachable");
+    }
+    checkMs[String(size)] = {
+      p50: round(percentile(samples, 50)),
+      p99: round(percentile(samples, 99)),
+    };
+    log(`check at ${size}: p50 ${checkMs[String(size)]!.p50} ms`);
+  }
+
+  rss = await freshProcessRss();
+
+  // GitHub requests: the service answers from its store; count any HTTP the process makes.
+  const requests = await countRequestsDuringChecks(DEFAULT, probeTexts.slice(0, 50));
+
+  // ---------- Local sentence encoder and its combination with the lexical model ----------
+  log("local sentence encoder");
+  const vectors = await localVectors();
+  const denseScores = Object.fromEntries(
+    SPLITS.map((split) => [
+      split,
+      bySplit(split).pairs.map((pair) =>
+        dot(vectors.get(numericId.get(pair.b_id)!)!, vectors.get(numericId.get(pair.a_id)!)!),
+      ),
+    ]),
+  ) as Record<Split, number[]>;
+  {
+    const threshold = calibrateThreshold(denseScores.dev, devLabels);
+    const spec: MethodSpec = {
+      name: "local",
+      sparse: null,
+      dense: "local",
+      denseWeight: 1,
+      threshold,
+      calibrated: true,
+    };
+    embedders.local = figures(
+      {
+        scores: denseScores,
+        rankings: rankWithScorer(testScorer(spec, vectors), (id) => vectors.get(id)),
+      },
+      threshold,
+    );
+    calibration.local = { threshold: round(threshold, 4) };
+  }
+  {
+    // The weight of the dense cosine is chosen on dev (best F1 at its own best threshold).
+    let best = { f1: -1, weight: 0, threshold: 0 };
+    for (let weight = 0; weight <= 1.0001; weight += 0.05) {
+      const combined = lexical.scores.dev.map(
+        (score, index) => (1 - weight) * score + weight * denseScores.dev[index]!,
+      );
+      const threshold = calibrateThreshold(combined, devLabels);
+      const { f1 } = classify(combined, devLabels, threshold);
+      if (f1 > best.f1 + 1e-9) best = { f1, weight: round(weight, 2), threshold };
+    }
+    const scores = Object.fromEntries(
+      SPLITS.map((split) => [
+        split,
+        lexical.scores[split].map(
+          (score, index) => (1 - best.weight) * score + best.weight * denseScores[split][index]!,
+        ),
+      ]),
+    ) as Record<Split, number[]>;
+    const spec: MethodSpec = {
+      name: "lexical+local",
+      sparse: { kind: "lexical", model: lexicalModel },
+      dense: "local",
+      denseWeight: best.weight,
+      threshold: best.threshold,
+      calibrated: true,
+    };
+    embedders["lexical+local"] = figures(
+      { scores, rankings: rankWithScorer(testScorer(spec, vectors), (id) => vectors.get(id)) },
+      best.threshold,
+    );
+    calibration["lexical+local"] = {
+      threshold: round(best.threshold, 4),
+      model: lexicalModel,
+      denseWeight: best.weight,
+    };
+  }
+
+  const shipped = Object.entries(calibration).every(
+    ([name, value]) => JSON.stringify(CALIBRATION[name]) === JSON.stringify(value),
+  );
+  if (writeCalibration) writeCalibrationFile(calibration);
+  else if (!shipped)
+    log(
+      "WARNING: src/dedup/calibration.ts differs from this run's dev calibration; run with --write-calibration",
+    );
+
+  const result = {
+    default: DEFAULT,
+    data: "GitBugs hadoop+seamonkey (CC BY 4.0); test split: 370 pairs (74 positive), 57 retrieval queries over 1,789 issues",
+    embedders,
+    baseline: baselineFixed,
+    baseline_tuned: baselineTuned,
+    ablations,
+    check_ms: checkMs,
+    embed_ms: {
+      p50: round(percentile(embedSamples, 50)),
+      p99: round(percentile(embedSamples, 99)),
+    },
+    github_requests_per_check: requests,
+    rss_mb: rss.total,
+    // The 10,000-task index alone (fresh process; the rest is Node, tsx and the evaluation data).
+    rss_index_mb: rss.index,
+    calibration_matches_shipped: shipped,
+    seconds: round((performance.now() - started) / 1000, 1),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/**
+ * RSS of a fresh process holding the default method's index of 10,000 open tasks (this process
+ * also holds every ablation, the evaluation data and, later, TensorFlow.js).
+ */
+async function freshProcessRss(): Promise<{ total: number; index: number }> {
+  const { execFileSync } = await import("node:child_process");
+  const output = execFileSync(
+    process.execPath,
+    [...process.execArgv, "--expose-gc", fileURLToPath(import.meta.url), "--rss-probe"],
+    { encoding: "utf8" },
+  );
+  return JSON.parse(output.trim().split("\n").pop()!) as { total: number; index: number };
+}
+
+async function rssProbe(): Promise<void> {
+  const tasks = syntheticTasks(10000);
+  globalThis.gc?.();
+  const before = process.memoryUsage().rss;
+  const scorer = new Scorer(resolveMethod("lexical"));
+  scorer.addMany(tasks.map((text, id) => ({ id, text })));
+  for (const pair of pairs.slice(0, 50))
+    scorer.search({ text: asText(pair.b), lexical: scorer.prepareLexical(asText(pair.b)) });
+  globalThis.gc?.();
+  const after = process.memoryUsage().rss;
+  process.stdout.write(
+    `${JSON.stringify({ total: Math.round(after / 2 ** 20), index: Math.round((after - before) / 2 ** 20) })}\n`,
+  );
+}
+
+async function countRequestsDuringChecks(method: string, texts: DedupText[]): Promise<number> {
+  const db = new Database(":memory:");
+  migrate(db);
+  const service = await DedupService.create({ method, scope: "repo", onError: "fail", db });
+  await service.syncOpenTasks(
+    syntheticTasks(1000).map((text, id) => ({
+      taskId: id + 1,
+      url: `https://github.com/o/r/issues/${id + 1}`,
+      content: text.content,
+      description: text.description ?? "",
+      projectId: null,
+    })),
+  );
+  let requests = 0;
+  const originalFetch = globalThis.fetch;
+  globalThis.fetch = (...args: Parameters<typeof fetch>) => {
+    requests++;
+    return originalFetch(...args);
+  };
+  try {
+    for (const text of texts)
+      await service.check({ content: text.content, description: text.description });
+  } finally {
+    globalThis.fetch = originalFetch;
+    db.close();
+  }
+  return requests / texts.length;
+}
+
+function writeCalibrationFile(calibration: Record<string, unknown>): void {
+  const file = join(here, "..", "src", "dedup", "calibration.ts");
+  const body = `// Generated by \`npm run bench:dedup -- --write-calibration\` from the dev split of bench/data/dedup.
+// Do not edit by hand: thresholds and weights are measured, not chosen.
+import type { LexicalModel } from "./lexical-model.js";
+
+export interface Calibration {
+  threshold: number;
+  model?: LexicalModel;
+  denseWeight?: number;
+}
+
+export const CALIBRATION: Record<string, Calibration | undefined> = ${JSON.stringify(calibration, null, 2)};
+`;
+  writeFileSync(file, body);
+  log(`wrote ${file}`);
+}
+
+if (process.argv.includes("--rss-probe")) await rssProbe();
+else await main();

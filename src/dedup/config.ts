@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { ConfigError } from "../config.js";
+import { METHOD_NAMES } from "./methods.js";
+
+export interface DedupOptions {
+  /** A method name from METHOD_NAMES ("lexical", "local", "openai", "tfidf", "lexical+local", …). */
+  method: string;
+  /** Overrides the method's calibrated threshold. */
+  threshold?: number;
+  /** "project": only open tasks of the new task's project are compared. */
+  scope: "repo" | "project";
+  /** When the embedder fails: "fail" = 503 with Retry-After, "allow" = no matches (create goes on). */
+  onError: "fail" | "allow";
+}
+
+export interface OpenAISettings {
+  apiKey?: string;
+  baseUrl?: string;
+  model?: string;
+}
+
+export type DedupConfig = DedupOptions & { openai?: OpenAISettings };
+
+/** The offline method that measured best on the evaluation set (bench/dedup.ts). */
+export const DEFAULT_METHOD = "lexical";
+
+const DedupEnvSchema = z.object({
+  BATON_EMBEDDINGS: z.enum(METHOD_NAMES).default(DEFAULT_METHOD),
+  BATON_DEDUP_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
+  BATON_DEDUP_SCOPE: z.enum(["repo", "project"]).default("repo"),
+  BATON_DEDUP_ON_ERROR: z.enum(["fail", "allow"]).default("fail"),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  BATON_EMBEDDING_MODEL: z.string().min(1).optional(),
+});
+
+/** Reads the dedup settings. Throws a ConfigError whose message is one line naming the variable. */
+export function dedupConfigFromEnv(env: NodeJS.ProcessEnv): DedupConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = DedupEnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid ${String(issue.path[0] ?? "environment")}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const usesOpenAI = e.BATON_EMBEDDINGS.includes("openai");
+  if (usesOpenAI && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
+    throw new ConfigError(
+      `Missing OPENAI_API_KEY: BATON_EMBEDDINGS=${e.BATON_EMBEDDINGS} needs OPENAI_API_KEY or OPENAI_BASE_URL (an OpenAI-compatible server)`,
+    );
+  }
+  return {
+    method: e.BATON_EMBEDDINGS,
+    threshold: e.BATON_DEDUP_THRESHOLD,
+    scope: e.BATON_DEDUP_SCOPE,
+    onError: e.BATON_DEDUP_ON_ERROR,
+    openai: usesOpenAI
+      ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.BATON_EMBEDDING_MODEL }
+      : undefined,
+  };
+}

@@ -1,0 +1,38 @@
+import { ENGLISH_STOP_WORDS } from "./stop-words.js";
+import { fullText, normalise, sklearnTokens, type DedupText } from "./text.js";
+
+/** A score at least this high stands on its own, whatever the texts' length. */
+const STRONG_SCORE = 0.5;
+
+/**
+ * The calibrated thresholds come from long bug reports, where a low cosine already means a lot.
+ * Agents' tasks are often a short title: there one shared word ("page") or one shared host name
+ * can pass the threshold. So a match must also share two distinct words (a host, path or version
+ * counts as one word), or be an exact or strong match. Pure.
+ */
+export function enoughEvidence(query: DedupText, candidate: DedupText, score: number): boolean {
+  if (score >= STRONG_SCORE) return true;
+  const a = fullText(query);
+  const b = fullText(candidate);
+  if (normalise(a) === normalise(b)) return true;
+  const words = evidenceWords(a);
+  let shared = 0;
+  for (const word of evidenceWords(b)) {
+    if (words.has(word) && ++shared >= 2) return true;
+  }
+  return false;
+}
+
+function evidenceWords(text: string): Set<string> {
+  const words = new Set<string>();
+  for (const raw of text.toLowerCase().split(/\s+/)) {
+    const chunk = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+    // A host, path or version (api.example.com, /var/log, 1.25.3) is one word, not three.
+    const parts = /^[\p{L}\p{N}_-]+(?:[./:][\p{L}\p{N}_-]+)+$/u.test(chunk)
+      ? [chunk]
+      : sklearnTokens(chunk);
+    for (const word of parts)
+      if (word.length >= 2 && !ENGLISH_STOP_WORDS.has(word)) words.add(word);
+  }
+  return words;
+}

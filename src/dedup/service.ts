@@ -1,0 +1,220 @@
+import type Database from "better-sqlite3";
+import { BatonError } from "../errors.js";
+import { DedupStore } from "../store/dedup-store.js";
+import type { DedupOptions, OpenAISettings } from "./config.js";
+import { contentHash } from "./content-hash.js";
+import { enoughEvidence } from "./evidence.js";
+import type { Embedder } from "./embedders/embedder.js";
+import { resolveMethod } from "./methods.js";
+import { Scorer } from "./scorer.js";
+
+export interface DedupDocument {
+  taskId: number;
+  url: string;
+  content: string;
+  description: string;
+  projectId: string | null;
+}
+export interface DedupMatch {
+  task_id: number;
+  url: string;
+  content: string;
+  score: number;
+}
+/** Best first, at most 5, only scores ≥ threshold. */
+export interface DedupResult {
+  has_duplicates: boolean;
+  matches: DedupMatch[];
+}
+export interface DedupQuery {
+  content: string;
+  description?: string;
+  /** With scope "project", only open tasks of this project (null = tasks without one) are compared. */
+  projectId?: string | null;
+}
+export interface CheckOptions {
+  threshold?: number;
+  /** Only tasks the caller may see can match. */
+  visible?: (taskId: number) => boolean;
+}
+export type DedupServiceOptions = DedupOptions & {
+  db: Database.Database;
+  openai?: OpenAISettings;
+  /** Replaces the method's embedder (tests, or a pre-loaded model). */
+  embedder?: Embedder;
+};
+
+const MAX_MATCHES = 5;
+const RETRY_AFTER_SECONDS = 30;
+
+/**
+ * The duplicate-task check over the open tasks. The index lives in memory, mirrored in the store
+ * (tasks and per-model vectors keyed by content hash), so a check never lists the repository nor
+ * re-embeds old tasks: only the new task is embedded (and nothing is, for lexical methods).
+ */
+export class DedupService {
+  readonly method: string;
+  readonly threshold: number;
+  private readonly documents = new Map<number, DedupDocument & { hash: string }>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly scorer: Scorer,
+    private readonly store: DedupStore,
+    private readonly options: DedupOptions,
+  ) {
+    this.method = scorer.spec.name;
+    this.threshold = options.threshold ?? scorer.spec.threshold;
+  }
+
+  static async create(options: DedupServiceOptions): Promise<DedupService> {
+    const spec = resolveMethod(options.method);
+    let embedder = options.embedder;
+    if (!embedder && spec.dense === "local") {
+      const { createLocalEmbedder } = await import("./embedders/local-embedder.js");
+      embedder = await createLocalEmbedder();
+    } else if (!embedder && spec.dense === "openai") {
+      const { createOpenAIEmbedder } = await import("./embedders/openai-embedder.js");
+      embedder = createOpenAIEmbedder(options.openai ?? {});
+    }
+    const service = new DedupService(
+      new Scorer(spec, spec.dense ? embedder : undefined),
+      new DedupStore(options.db),
+      options,
+    );
+    service.load();
+    return service;
+  }
+
+  /** Open tasks similar to `query`, best first. Throws 503 `dedup_unavailable` if the embedder fails under "fail". */
+  async check(query: DedupQuery, options: CheckOptions = {}): Promise<DedupResult> {
+    const threshold = options.threshold ?? this.threshold;
+    const text = { content: query.content, description: query.description ?? "" };
+    let prepared;
+    try {
+      await this.embedMissing();
+      prepared = await this.scorer.prepare(text);
+    } catch (error) {
+      if (this.options.onError === "allow") return { has_duplicates: false, matches: [] };
+      throw new BatonError({
+        status: 503,
+        code: "dedup_unavailable",
+        message: `The duplicate check is unavailable (${this.method} embedder: ${error instanceof Error ? error.message : String(error)}); retry later or send X-Dedup-Check: false`,
+        retryAfter: RETRY_AFTER_SECONDS,
+        cause: error,
+      });
+    }
+    const sameProject = this.options.scope === "project" && query.projectId !== undefined;
+    const accept = (id: number): boolean => {
+      const document = this.documents.get(id);
+      if (!document) return false;
+      if (sameProject && document.projectId !== query.projectId) return false;
+      return options.visible ? options.visible(id) : true;
+    };
+    const matches: DedupMatch[] = [];
+    for (const { id, score } of this.scorer.search(prepared, accept, threshold)) {
+      if (score < threshold || matches.length === MAX_MATCHES) break;
+      const document = this.documents.get(id)!;
+      if (!enoughEvidence(text, document, score)) continue;
+      matches.push({
+        task_id: id,
+        url: document.url,
+        content: document.content,
+        score: Math.round(score * 1000) / 1000,
+      });
+    }
+    return { has_duplicates: matches.length > 0, matches };
+  }
+
+  /** An open task was created, edited or reopened. Re-embeds only when its content hash changed. */
+  async upsert(doc: DedupDocument): Promise<void> {
+    const hash = contentHash(doc.content, doc.description);
+    const known = this.documents.get(doc.taskId);
+    this.documents.set(doc.taskId, { ...doc, hash });
+    this.store.putTask({ ...doc, contentHash: hash });
+    if (known?.hash === hash && this.scorer.has(doc.taskId)) return;
+    this.scorer.add(doc.taskId, doc);
+    // A failed embedding is retried by the next check, which applies the error policy.
+    await this.embedMissing().catch(() => undefined);
+  }
+
+  /** The task was closed or deleted: it can no longer match. */
+  remove(taskId: number): void {
+    this.documents.delete(taskId);
+    this.scorer.remove(taskId);
+    this.store.deleteTask(taskId);
+  }
+
+  /** At start: makes the index equal to `docs`, embedding only tasks whose vectors are missing. */
+  async syncOpenTasks(docs: DedupDocument[]): Promise<void> {
+    const wanted = new Set(docs.map((doc) => doc.taskId));
+    for (const id of [...this.documents.keys()]) if (!wanted.has(id)) this.remove(id);
+    const changed: { id: number; text: DedupDocument }[] = [];
+    for (const doc of docs) {
+      const hash = contentHash(doc.content, doc.description);
+      const known = this.documents.get(doc.taskId);
+      if (
+        known &&
+        known.hash === hash &&
+        known.url === doc.url &&
+        known.projectId === doc.projectId
+      )
+        continue;
+      this.documents.set(doc.taskId, { ...doc, hash });
+      this.store.putTask({ ...doc, contentHash: hash });
+      if (known?.hash !== hash) changed.push({ id: doc.taskId, text: doc });
+    }
+    this.scorer.addMany(changed);
+    await this.embedMissing().catch(() => undefined);
+  }
+
+  /**
+   * Runs `fn` after every earlier `runExclusive` call has finished. The server wraps
+   * check → create issue → upsert in it, so two concurrent creates of the same text cannot both pass.
+   */
+  runExclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Number of open tasks in the index. */
+  get size(): number {
+    return this.documents.size;
+  }
+
+  private load(): void {
+    const vectors = this.scorer.embedder
+      ? this.store.listVectors(this.scorer.embedder.model)
+      : new Map<number, Float32Array>();
+    const items = this.store.listTasks().map((row) => {
+      const doc = {
+        taskId: row.taskId,
+        url: row.url,
+        content: row.content,
+        description: row.description,
+        projectId: row.projectId,
+      };
+      this.documents.set(row.taskId, { ...doc, hash: row.contentHash });
+      return { id: row.taskId, text: doc, vector: vectors.get(row.taskId) };
+    });
+    this.scorer.addMany(items);
+  }
+
+  private async embedMissing(): Promise<void> {
+    const embedder = this.scorer.embedder;
+    if (!embedder || !this.scorer.needsVectors) return;
+    const missing = [...this.documents.values()].filter(
+      (doc) => !this.scorer.hasVector(doc.taskId),
+    );
+    if (missing.length === 0) return;
+    const vectors = await this.scorer.embed(missing);
+    missing.forEach((doc, index) => {
+      const vector = vectors[index]!;
+      // The task may have changed or gone while the embedder worked.
+      if (this.documents.get(doc.taskId)?.hash !== doc.hash) return;
+      this.scorer.setVector(doc.taskId, vector);
+      this.store.putVector(doc.taskId, embedder.model, doc.hash, vector);
+    });
+  }
+}

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writesSince } from "../support/assertions.js";
+import { startStack, type Stack } from "../support/stack.js";
+
+let stack: Stack;
+let monitor: string;
+let other: string;
+let admin: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  [monitor, other, admin] = await Promise.all([
+    stack.createAgent("monitor"),
+    stack.createAgent("other"),
+    stack.createAgent("admin", "admin"),
+  ]);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const create = (key: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
+  stack.api(key, "POST", "/v1/tasks", body, headers);
+
+describe("dedup before create", () => {
+  it("answers 409 duplicate_task with the matches and creates nothing", async () => {
+    const first = await create(monitor, {
+      content: "Check disk usage on web-1",
+      description: "Disk is above 90% on /var",
+    });
+    expect(first.status).toBe(201);
+    const before = stack.double.state.issues.size;
+    const again = await create(monitor, {
+      content: "check disk usage on web-1 host",
+      description: "/var disk usage is above 90%",
+    });
+    expect(again.status).toBe(409);
+    expect(again.json).toMatchObject({ code: "duplicate_task", status: 409 });
+    expect(again.json.matches[0]).toMatchObject({
+      task_id: first.json.id,
+      url: first.json.url,
+      content: "Check disk usage on web-1",
+    });
+    expect(again.json.matches[0].score).toBeGreaterThan(0);
+    expect(again.json.matches.length).toBeLessThanOrEqual(5);
+    expect(stack.double.state.issues.size).toBe(before);
+  });
+
+  it("creates anyway with allow_duplicate or X-Dedup-Check: false", async () => {
+    const body = { content: "Check disk usage on web-1" };
+    expect((await create(monitor, { ...body, allow_duplicate: true })).status).toBe(201);
+    expect((await create(monitor, body, { "x-dedup-check": "false" })).status).toBe(201);
+  });
+
+  it("POST /tasks/dedup answers the same question without creating or calling GitHub", async () => {
+    const mark = stack.double.requests.length;
+    const res = await stack.api(monitor, "POST", "/v1/tasks/dedup", {
+      content: "Check the disk usage on web-1",
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.has_duplicates).toBe(true);
+    expect(res.json.matches[0].content).toBe("Check disk usage on web-1");
+    expect(stack.double.requests.length).toBe(mark);
+    const none = await stack.api(monitor, "POST", "/v1/tasks/dedup", {
+      content: "Order more coffee beans",
+    });
+    expect(none.json).toEqual({ has_duplicates: false, matches: [] });
+  });
+
+  it("does not flag tasks that differ only in a version, host or number", async () => {
+    expect(
+      (await create(monitor, { content: "Upgrade nginx to 1.25.3 on api.example.com" })).status,
+    ).toBe(201);
+    expect(
+      (await create(monitor, { content: "Upgrade nginx to 1.25.4 on api.example.com" })).status,
+    ).toBe(201);
+    expect((await create(monitor, { content: "Renew TLS cert for api.example.com" })).status).toBe(
+      201,
+    );
+    expect((await create(monitor, { content: "Renew TLS cert for db.example.com" })).status).toBe(
+      201,
+    );
+  });
+
+  it("does not flag short tasks that share one word", async () => {
+    expect((await create(monitor, { content: "New landing page" })).status).toBe(201);
+    expect((await create(monitor, { content: "Page the on-call engineer" })).status).toBe(201);
+  });
+
+  it("only matches open tasks the caller may see", async () => {
+    const mine = await create(monitor, { content: "Rotate the staging database password" });
+    expect((await create(other, { content: "Rotate the staging database password" })).status).toBe(
+      201,
+    );
+    await stack.api(monitor, "POST", `/v1/tasks/${mine.json.id}/complete`);
+    const afterClose = await stack.api(admin, "POST", "/v1/tasks/dedup", {
+      content: "Rotate the staging database password",
+    });
+    expect(afterClose.json.matches.map((m: { task_id: number }) => m.task_id)).not.toContain(
+      mine.json.id,
+    );
+  });
+
+  it("two concurrent creates of the same text make exactly one issue", async () => {
+    const body = { content: "Investigate the 502 errors from the payments gateway" };
+    const [a, b] = await Promise.all([create(monitor, body), create(monitor, body)]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+  });
+
+  it("a task a person opens on github.com is caught too (index fed by webhooks)", async () => {
+    const res = await fetch(`${stack.double.url}/api/v3/repos/acme/tasks/issues`, {
+      method: "POST",
+      headers: { authorization: "token user:alice", "content-type": "application/json" },
+      body: JSON.stringify({ title: "Migrate the build cache to the new bucket" }),
+    });
+    expect(res.status).toBe(201);
+    await stack.double.waitForWebhooksIdle();
+    const dup = await create(admin, { content: "Migrate build cache to the new bucket" });
+    expect(dup.status).toBe(409);
+  });
+
+  it("survives a restart: the index is rebuilt from the store and the repository", async () => {
+    expect(
+      (await create(monitor, { content: "Archive the 2025 audit logs to cold storage" })).status,
+    ).toBe(201);
+    await stack.restart();
+    const mark = stack.double.requests.length;
+    const dup = await create(monitor, { content: "Archive 2025 audit logs to cold storage" });
+    expect(dup.status).toBe(409);
+    expect(writesSince(stack.double, mark).map((r) => r.route)).toEqual([]);
+  });
+});

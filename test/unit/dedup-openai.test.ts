@@ -1,0 +1,124 @@
+import Database from "better-sqlite3";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { migrate } from "../../src/store/database.js";
+import { DedupService } from "../../src/dedup/index.js";
+import { createOpenAIEmbedder } from "../../src/dedup/embedders/openai-embedder.js";
+
+/** A fake OpenAI-compatible embeddings server on loopback, recording request bodies. */
+const requests: { model: string; input: string[]; encoding_format?: string }[] = [];
+let mode: "ok" | "hang" = "ok";
+let server: Server;
+let baseUrl: string;
+
+const readBody = async (request: IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+};
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    void readBody(request).then((raw) => {
+      if (mode === "hang") return; // never answers
+      const body = JSON.parse(raw) as { model: string; input: string[]; encoding_format?: string };
+      requests.push(body);
+      const data = body.input.map((text, index) => {
+        // Deterministic 8-d vector from the words, so equal texts get equal vectors.
+        const vector = new Array<number>(8).fill(0);
+        for (const word of text.toLowerCase().match(/\w+/g) ?? []) vector[word.length % 8]! += 1;
+        return { object: "embedding", index, embedding: vector };
+      });
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(
+        JSON.stringify({
+          object: "list",
+          data,
+          model: body.model,
+          usage: { prompt_tokens: 1, total_tokens: 1 },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+afterEach(() => {
+  mode = "ok";
+  requests.length = 0;
+});
+
+/** A loopback port with nothing listening. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+describe("openai scorer", () => {
+  it("sends encoding_format: float and the configured model, and normalises vectors", async () => {
+    const embedder = createOpenAIEmbedder({ baseUrl, model: "local-embed" });
+    const [vector] = await embedder.embed(["check disk usage"]);
+    expect(requests[0]).toMatchObject({
+      model: "local-embed",
+      input: ["check disk usage"],
+      encoding_format: "float",
+    });
+    expect(Math.hypot(...vector!)).toBeCloseTo(1, 5);
+  });
+
+  it("finds a duplicate through an OpenAI-compatible server, embedding only the new task per check", async () => {
+    const db = new Database(":memory:");
+    migrate(db);
+    const dedup = await DedupService.create({
+      method: "openai",
+      scope: "repo",
+      onError: "fail",
+      db,
+      openai: { baseUrl, model: "m" },
+    });
+    await dedup.syncOpenTasks([
+      { taskId: 7, url: "u7", content: "check disk usage", description: "", projectId: null },
+    ]);
+    requests.length = 0;
+    const result = await dedup.check({ content: "check disk usage" });
+    expect(result.matches[0]).toMatchObject({ task_id: 7 });
+    expect(requests.map((request) => request.input)).toEqual([["check disk usage"]]);
+    db.close();
+  });
+
+  it("an unreachable server fails the check with 503 under 'fail' and lets it through under 'allow'", async () => {
+    const port = await closedPort();
+    for (const onError of ["fail", "allow"] as const) {
+      const db = new Database(":memory:");
+      migrate(db);
+      const dedup = await DedupService.create({
+        method: "openai",
+        scope: "repo",
+        onError,
+        db,
+        openai: { baseUrl: `http://127.0.0.1:${port}/v1` },
+      });
+      const outcome = await dedup
+        .check({ content: "check disk usage" })
+        .catch((error: unknown) => error);
+      if (onError === "fail")
+        expect(outcome).toMatchObject({ status: 503, code: "dedup_unavailable", retryAfter: 30 });
+      else expect(outcome).toEqual({ has_duplicates: false, matches: [] });
+      db.close();
+    }
+  });
+
+  it("a server that never answers times out instead of hanging the create", async () => {
+    mode = "hang";
+    const embedder = createOpenAIEmbedder({ baseUrl, timeoutMs: 200 });
+    await expect(embedder.embed(["check disk usage"])).rejects.toThrow(/timed out|timeout/i);
+  });
+});

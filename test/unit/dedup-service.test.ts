@@ -1,0 +1,254 @@
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { migrate } from "../../src/store/database.js";
+import { DedupService, type DedupDocument, type Embedder } from "../../src/dedup/index.js";
+import { BatonError } from "../../src/errors.js";
+
+/** A deterministic bag-of-words embedder that counts how many texts it embedded. */
+function countingEmbedder(): Embedder & { calls: number; texts: number; down: boolean } {
+  const vocabulary = new Map<string, number>();
+  const state = {
+    model: "test-bow",
+    calls: 0,
+    texts: 0,
+    down: false,
+    async embed(texts: readonly string[]): Promise<Float32Array[]> {
+      if (state.down) throw new Error("connect ECONNREFUSED");
+      state.calls++;
+      state.texts += texts.length;
+      return texts.map((text) => {
+        const vector = new Float32Array(64);
+        for (const word of text.toLowerCase().match(/\w+/g) ?? []) {
+          if (!vocabulary.has(word)) vocabulary.set(word, vocabulary.size % 64);
+          vector[vocabulary.get(word)!]! += 1;
+        }
+        const norm = Math.hypot(...vector) || 1;
+        return vector.map((value) => value / norm);
+      });
+    },
+  };
+  return state;
+}
+
+const doc = (
+  taskId: number,
+  content: string,
+  projectId: string | null = null,
+  description = "",
+): DedupDocument => ({
+  taskId,
+  url: `https://github.com/o/r/issues/${taskId}`,
+  content,
+  description,
+  projectId,
+});
+
+const OPEN = [
+  doc(1, "Check disk usage on the build server"),
+  doc(2, "Rotate the TLS certificates for the public API"),
+  doc(3, "Write the onboarding guide for new agents", "docs"),
+  doc(4, "Investigate flaky integration tests in the payments service", "payments"),
+];
+
+let db: Database.Database;
+afterEach(() => db?.close());
+
+async function service(
+  method = "lexical",
+  embedder?: Embedder,
+  onError: "fail" | "allow" = "fail",
+  scope: "repo" | "project" = "repo",
+) {
+  db = new Database(":memory:");
+  migrate(db);
+  return DedupService.create({ method, scope, onError, db, embedder });
+}
+
+describe("DedupService (default lexical method)", () => {
+  it("flags a close paraphrase and not an unrelated task, best first and with url/content", async () => {
+    const dedup = await service();
+    await dedup.syncOpenTasks(OPEN);
+    const result = await dedup.check({ content: "check the disk usage of the build server" });
+    expect(result.has_duplicates).toBe(true);
+    expect(result.matches[0]).toMatchObject({
+      task_id: 1,
+      url: "https://github.com/o/r/issues/1",
+      content: "Check disk usage on the build server",
+    });
+    expect(result.matches[0]!.score).toBeGreaterThanOrEqual(dedup.threshold);
+    expect((await dedup.check({ content: "Order pizza for the team lunch" })).has_duplicates).toBe(
+      false,
+    );
+  });
+
+  it("returns at most five matches, best first, all at or above the threshold", async () => {
+    const dedup = await service();
+    await dedup.syncOpenTasks(
+      Array.from({ length: 8 }, (_, i) => doc(i + 1, "Check disk usage on the build server")),
+    );
+    const result = await dedup.check(
+      { content: "Check disk usage on the build server" },
+      { threshold: 0.1 },
+    );
+    expect(result.matches).toHaveLength(5);
+    const scores = result.matches.map((match) => match.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it("closed (removed) tasks never match, reopened (upserted) ones do again", async () => {
+    const dedup = await service();
+    await dedup.syncOpenTasks(OPEN);
+    dedup.remove(1);
+    expect(
+      (await dedup.check({ content: "Check disk usage on the build server" })).has_duplicates,
+    ).toBe(false);
+    await dedup.upsert(OPEN[0]!);
+    expect(
+      (await dedup.check({ content: "Check disk usage on the build server" })).matches[0]?.task_id,
+    ).toBe(1);
+  });
+
+  it("an edit is seen by the next check", async () => {
+    const dedup = await service();
+    await dedup.syncOpenTasks(OPEN);
+    await dedup.upsert(doc(1, "Renew the domain name before it expires"));
+    expect(
+      (await dedup.check({ content: "Check disk usage on the build server" })).has_duplicates,
+    ).toBe(false);
+    expect(
+      (await dedup.check({ content: "renew the domain name before expiry" })).matches[0]?.task_id,
+    ).toBe(1);
+  });
+
+  it("honours the visible filter", async () => {
+    const dedup = await service();
+    await dedup.syncOpenTasks(OPEN);
+    const result = await dedup.check(
+      { content: "Check disk usage on the build server" },
+      { visible: (id) => id !== 1 },
+    );
+    expect(result.has_duplicates).toBe(false);
+  });
+
+  it("with project scope compares only tasks of the same project", async () => {
+    const dedup = await service("lexical", undefined, "fail", "project");
+    await dedup.syncOpenTasks(OPEN);
+    const text = "Investigate flaky integration tests in the payments service";
+    expect((await dedup.check({ content: text, projectId: "docs" })).has_duplicates).toBe(false);
+    expect((await dedup.check({ content: text, projectId: "payments" })).matches[0]?.task_id).toBe(
+      4,
+    );
+  });
+
+  it("reloads the index from the store at start, without the caller re-sending tasks", async () => {
+    const first = await service();
+    await first.syncOpenTasks(OPEN);
+    const again = await DedupService.create({
+      method: "lexical",
+      scope: "repo",
+      onError: "fail",
+      db,
+    });
+    expect(again.size).toBe(4);
+    expect(
+      (await again.check({ content: "Rotate TLS certificates for the public API" })).matches[0]
+        ?.task_id,
+    ).toBe(2);
+  });
+
+  it("syncOpenTasks drops tasks that are no longer open", async () => {
+    const dedup = await service();
+    await dedup.syncOpenTasks(OPEN);
+    await dedup.syncOpenTasks(OPEN.slice(1));
+    expect(dedup.size).toBe(3);
+    expect(
+      (await dedup.check({ content: "Check disk usage on the build server" })).has_duplicates,
+    ).toBe(false);
+  });
+
+  it("runExclusive serialises check-then-create so two concurrent creates of one text make one task", async () => {
+    const dedup = await service();
+    let nextId = 100;
+    const created: number[] = [];
+    const create = () =>
+      dedup.runExclusive(async () => {
+        const result = await dedup.check({ content: "Check disk usage" });
+        if (result.has_duplicates) return "duplicate";
+        const taskId = nextId++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        created.push(taskId);
+        await dedup.upsert(doc(taskId, "Check disk usage"));
+        return "created";
+      });
+    const outcomes = await Promise.all([create(), create()]);
+    expect(outcomes.sort()).toEqual(["created", "duplicate"]);
+    expect(created).toHaveLength(1);
+  });
+});
+
+describe("DedupService vector cache (dense method)", () => {
+  it("embeds each open task once; the same content is not re-embedded, changed content is", async () => {
+    const embedder = countingEmbedder();
+    const dedup = await service("local", embedder);
+    await dedup.syncOpenTasks(OPEN);
+    expect(embedder.texts).toBe(4);
+    await dedup.upsert(OPEN[0]!);
+    await dedup.upsert({ ...OPEN[1]!, url: "https://github.com/o/r/issues/2#moved" });
+    expect(embedder.texts).toBe(4);
+    await dedup.upsert(doc(1, "Check memory usage on the build server"));
+    expect(embedder.texts).toBe(5);
+    // A check embeds only the new task.
+    await dedup.check({ content: "Check disk usage" });
+    expect(embedder.texts).toBe(6);
+  });
+
+  it("syncOpenTasks at start embeds only tasks whose vectors are missing from the store", async () => {
+    const embedder = countingEmbedder();
+    const first = await service("local", embedder);
+    await first.syncOpenTasks(OPEN.slice(0, 3));
+    expect(embedder.texts).toBe(3);
+    const restarted = await DedupService.create({
+      method: "local",
+      scope: "repo",
+      onError: "fail",
+      db,
+      embedder,
+    });
+    await restarted.syncOpenTasks(OPEN);
+    expect(embedder.texts).toBe(4);
+  });
+
+  it("removed tasks are excluded", async () => {
+    const embedder = countingEmbedder();
+    const dedup = await service("local", embedder);
+    await dedup.syncOpenTasks(OPEN);
+    expect(
+      (await dedup.check({ content: "Check disk usage on the build server" })).matches[0]?.task_id,
+    ).toBe(1);
+    dedup.remove(1);
+    expect(
+      (await dedup.check({ content: "Check disk usage on the build server" })).matches.map(
+        (m) => m.task_id,
+      ),
+    ).not.toContain(1);
+  });
+
+  it("when the embedder is down: 503 dedup_unavailable with Retry-After under 'fail', no matches under 'allow'", async () => {
+    const embedder = countingEmbedder();
+    const failing = await service("local", embedder, "fail");
+    await failing.syncOpenTasks(OPEN);
+    embedder.down = true;
+    const error = await failing
+      .check({ content: "Check disk usage" })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BatonError);
+    expect(error).toMatchObject({ status: 503, code: "dedup_unavailable", retryAfter: 30 });
+
+    db.close();
+    const allowing = await service("local", embedder, "allow");
+    expect(await allowing.check({ content: "Check disk usage" })).toEqual({
+      has_duplicates: false,
+      matches: [],
+    });
+  });
+});
