@@ -29826,23 +29826,23 @@ function isRecursiveSchema(inst) {
   return isRecursive(inst, /* @__PURE__ */ new Set(), true) !== NONE;
 }
 function bucketFor(state, inst) {
-  let bucket = state.buckets.get(inst);
-  if (!bucket) {
-    bucket = /* @__PURE__ */ new WeakMap();
-    state.buckets.set(inst, bucket);
+  let bucket2 = state.buckets.get(inst);
+  if (!bucket2) {
+    bucket2 = /* @__PURE__ */ new WeakMap();
+    state.buckets.set(inst, bucket2);
   }
-  return bucket;
+  return bucket2;
 }
 var handoff;
 var open2 = [];
 var memo = {
   alloc(_inst, payload, empty) {
-    const bucket = handoff;
-    if (!bucket)
+    const bucket2 = handoff;
+    if (!bucket2)
       return empty;
     handoff = void 0;
     const entry = { value: empty, issues: null };
-    bucket.set(payload.value, entry);
+    bucket2.set(payload.value, entry);
     open2.push(entry);
     return empty;
   },
@@ -29892,15 +29892,15 @@ var memo = {
           state = { buckets: /* @__PURE__ */ new WeakMap(), backEdges: void 0 };
           ctx[STATE] = state;
         }
-        let bucket;
+        let bucket2;
         if (lastCtx === ctx) {
-          bucket = lastBucket;
+          bucket2 = lastBucket;
         } else {
-          bucket = bucketFor(state, inst);
+          bucket2 = bucketFor(state, inst);
           lastCtx = ctx;
-          lastBucket = bucket;
+          lastBucket = bucket2;
         }
-        const hit = bucket.get(input2);
+        const hit = bucket2.get(input2);
         if (hit) {
           payload.value = hit.value;
           if (hit.issues) {
@@ -29913,7 +29913,7 @@ var memo = {
           }
           return payload;
         }
-        handoff = bucket;
+        handoff = bucket2;
         const depth = open2.length;
         const result = base(payload, ctx);
         handoff = void 0;
@@ -32889,9 +32889,9 @@ function getArmenianPlural(count, one, many) {
 function withDefiniteArticle(word) {
   if (!word)
     return "";
-  const vowels = ["\u0561", "\u0565", "\u0568", "\u056B", "\u0578", "\u0578\u0582", "\u0585"];
+  const vowels2 = ["\u0561", "\u0565", "\u0568", "\u056B", "\u0578", "\u0578\u0582", "\u0585"];
   const lastChar = word[word.length - 1];
-  return word + (vowels.includes(lastChar) ? "\u0576" : "\u0568");
+  return word + (vowels2.includes(lastChar) ? "\u0576" : "\u0568");
 }
 var error25 = () => {
   const Sizable = {
@@ -45928,6 +45928,1352 @@ function changedParts(issue3, fields) {
   return write;
 }
 
+// src/dedup/stop-words.ts
+var ENGLISH_STOP_WORDS = /* @__PURE__ */ new Set([
+  "a",
+  "about",
+  "above",
+  "across",
+  "after",
+  "afterwards",
+  "again",
+  "against",
+  "all",
+  "almost",
+  "alone",
+  "along",
+  "already",
+  "also",
+  "although",
+  "always",
+  "am",
+  "among",
+  "amongst",
+  "amoungst",
+  "amount",
+  "an",
+  "and",
+  "another",
+  "any",
+  "anyhow",
+  "anyone",
+  "anything",
+  "anyway",
+  "anywhere",
+  "are",
+  "around",
+  "as",
+  "at",
+  "back",
+  "be",
+  "became",
+  "because",
+  "become",
+  "becomes",
+  "becoming",
+  "been",
+  "before",
+  "beforehand",
+  "behind",
+  "being",
+  "below",
+  "beside",
+  "besides",
+  "between",
+  "beyond",
+  "bill",
+  "both",
+  "bottom",
+  "but",
+  "by",
+  "call",
+  "can",
+  "cannot",
+  "cant",
+  "co",
+  "con",
+  "could",
+  "couldnt",
+  "cry",
+  "de",
+  "describe",
+  "detail",
+  "do",
+  "done",
+  "down",
+  "due",
+  "during",
+  "each",
+  "eg",
+  "eight",
+  "either",
+  "eleven",
+  "else",
+  "elsewhere",
+  "empty",
+  "enough",
+  "etc",
+  "even",
+  "ever",
+  "every",
+  "everyone",
+  "everything",
+  "everywhere",
+  "except",
+  "few",
+  "fifteen",
+  "fifty",
+  "fill",
+  "find",
+  "fire",
+  "first",
+  "five",
+  "for",
+  "former",
+  "formerly",
+  "forty",
+  "found",
+  "four",
+  "from",
+  "front",
+  "full",
+  "further",
+  "get",
+  "give",
+  "go",
+  "had",
+  "has",
+  "hasnt",
+  "have",
+  "he",
+  "hence",
+  "her",
+  "here",
+  "hereafter",
+  "hereby",
+  "herein",
+  "hereupon",
+  "hers",
+  "herself",
+  "him",
+  "himself",
+  "his",
+  "how",
+  "however",
+  "hundred",
+  "i",
+  "ie",
+  "if",
+  "in",
+  "inc",
+  "indeed",
+  "interest",
+  "into",
+  "is",
+  "it",
+  "its",
+  "itself",
+  "keep",
+  "last",
+  "latter",
+  "latterly",
+  "least",
+  "less",
+  "ltd",
+  "made",
+  "many",
+  "may",
+  "me",
+  "meanwhile",
+  "might",
+  "mill",
+  "mine",
+  "more",
+  "moreover",
+  "most",
+  "mostly",
+  "move",
+  "much",
+  "must",
+  "my",
+  "myself",
+  "name",
+  "namely",
+  "neither",
+  "never",
+  "nevertheless",
+  "next",
+  "nine",
+  "no",
+  "nobody",
+  "none",
+  "noone",
+  "nor",
+  "not",
+  "nothing",
+  "now",
+  "nowhere",
+  "of",
+  "off",
+  "often",
+  "on",
+  "once",
+  "one",
+  "only",
+  "onto",
+  "or",
+  "other",
+  "others",
+  "otherwise",
+  "our",
+  "ours",
+  "ourselves",
+  "out",
+  "over",
+  "own",
+  "part",
+  "per",
+  "perhaps",
+  "please",
+  "put",
+  "rather",
+  "re",
+  "same",
+  "see",
+  "seem",
+  "seemed",
+  "seeming",
+  "seems",
+  "serious",
+  "several",
+  "she",
+  "should",
+  "show",
+  "side",
+  "since",
+  "sincere",
+  "six",
+  "sixty",
+  "so",
+  "some",
+  "somehow",
+  "someone",
+  "something",
+  "sometime",
+  "sometimes",
+  "somewhere",
+  "still",
+  "such",
+  "system",
+  "take",
+  "ten",
+  "than",
+  "that",
+  "the",
+  "their",
+  "them",
+  "themselves",
+  "then",
+  "thence",
+  "there",
+  "thereafter",
+  "thereby",
+  "therefore",
+  "therein",
+  "thereupon",
+  "these",
+  "they",
+  "thick",
+  "thin",
+  "third",
+  "this",
+  "those",
+  "though",
+  "three",
+  "through",
+  "throughout",
+  "thru",
+  "thus",
+  "to",
+  "together",
+  "too",
+  "top",
+  "toward",
+  "towards",
+  "twelve",
+  "twenty",
+  "two",
+  "un",
+  "under",
+  "until",
+  "up",
+  "upon",
+  "us",
+  "very",
+  "via",
+  "was",
+  "we",
+  "well",
+  "were",
+  "what",
+  "whatever",
+  "when",
+  "whence",
+  "whenever",
+  "where",
+  "whereafter",
+  "whereas",
+  "whereby",
+  "wherein",
+  "whereupon",
+  "wherever",
+  "whether",
+  "which",
+  "while",
+  "whither",
+  "who",
+  "whoever",
+  "whole",
+  "whom",
+  "whose",
+  "why",
+  "will",
+  "with",
+  "within",
+  "without",
+  "would",
+  "yet",
+  "you",
+  "your",
+  "yours",
+  "yourself",
+  "yourselves"
+]);
+
+// src/dedup/text.ts
+function fullText(text) {
+  const body = text.description?.trim() ?? "";
+  return body ? `${text.content.trim()} ${body}` : text.content.trim();
+}
+var LEADING_TASK_WORD = /^(?:task|todo|action|item)\b:?\s*/;
+function normalise(text) {
+  const collapsed = text.toLowerCase().replace(/\s+/g, " ").trim();
+  return collapsed.replace(LEADING_TASK_WORD, "").trim();
+}
+var WORD_RUN = /[\p{L}\p{N}\p{M}_]{2,}/gu;
+function sklearnTokens(text) {
+  return text.match(WORD_RUN) ?? [];
+}
+function contentTokens(text) {
+  return sklearnTokens(text).filter((token) => !ENGLISH_STOP_WORDS.has(token));
+}
+function unigramsAndBigrams(tokens) {
+  const grams = [...tokens];
+  for (let i = 0; i + 1 < tokens.length; i++) grams.push(`${tokens[i]} ${tokens[i + 1]}`);
+  return grams;
+}
+function countTerms(terms) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
+// src/dedup/evidence.ts
+var STRONG_SCORE = 0.5;
+function enoughEvidence(query, candidate, score) {
+  if (score >= STRONG_SCORE) return true;
+  const a = fullText(query);
+  const b = fullText(candidate);
+  if (normalise(a) === normalise(b)) return true;
+  const words2 = evidenceWords(a);
+  let shared = 0;
+  for (const word of evidenceWords(b)) {
+    if (words2.has(word) && ++shared >= 2) return true;
+  }
+  return false;
+}
+function evidenceWords(text) {
+  const words2 = /* @__PURE__ */ new Set();
+  for (const raw of text.toLowerCase().split(/\s+/)) {
+    const chunk = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+    const parts = /^[\p{L}\p{N}_-]+(?:[./:][\p{L}\p{N}_-]+)+$/u.test(chunk) ? [chunk] : sklearnTokens(chunk);
+    for (const word of parts)
+      if (word.length >= 2 && !ENGLISH_STOP_WORDS.has(word)) words2.add(word);
+  }
+  return words2;
+}
+
+// src/dedup/best-matches.ts
+function bestMatches(scorer, prepared, documentOf, options) {
+  const max = options.max ?? 5;
+  const accept = (id2) => documentOf(id2) !== void 0 && (options.accept ? options.accept(id2) : true);
+  const matches = [];
+  for (const { id: id2, score } of scorer.search(prepared, accept, options.threshold)) {
+    if (score < options.threshold || matches.length === max) break;
+    const document = documentOf(id2);
+    if (!enoughEvidence(prepared.text, document, score)) continue;
+    matches.push({
+      task_id: id2,
+      url: document.url,
+      content: document.content,
+      score: Math.round(score * 1e3) / 1e3
+    });
+  }
+  return matches;
+}
+
+// src/dedup/calibration.ts
+var CALIBRATION = {
+  tfidf: {
+    threshold: 0.1843
+  },
+  "lexical-word": {
+    threshold: 0.1302,
+    model: {
+      kind: "linear",
+      weights: {
+        word: 1,
+        title: 0,
+        char: 0,
+        ident: 0
+      },
+      bias: 0,
+      conflictPenalty: 1
+    }
+  },
+  "lexical-title": {
+    threshold: 0.1828,
+    model: {
+      kind: "linear",
+      weights: {
+        word: 0,
+        title: 1,
+        char: 0,
+        ident: 0
+      },
+      bias: 0,
+      conflictPenalty: 1
+    }
+  },
+  "lexical-char": {
+    threshold: 0.327,
+    model: {
+      kind: "linear",
+      weights: {
+        word: 0,
+        title: 0,
+        char: 1,
+        ident: 0
+      },
+      bias: 0,
+      conflictPenalty: 1
+    }
+  },
+  "lexical-ident": {
+    threshold: 0.221,
+    model: {
+      kind: "linear",
+      weights: {
+        word: 0,
+        title: 0,
+        char: 0,
+        ident: 1
+      },
+      bias: 0,
+      conflictPenalty: 1
+    }
+  },
+  lexical: {
+    threshold: 0.1302,
+    model: {
+      kind: "linear",
+      weights: {
+        word: 1,
+        title: 0,
+        char: 0,
+        ident: 0
+      },
+      bias: 0,
+      conflictPenalty: 0
+    }
+  },
+  "lexical-combo": {
+    threshold: 0.507,
+    model: {
+      kind: "logistic",
+      weights: {
+        word: 6.1114,
+        title: 0.3997,
+        char: 4.7485,
+        ident: 0.9626
+      },
+      bias: -2.1607,
+      conflictPenalty: 0
+    }
+  },
+  local: {
+    threshold: 0.7588
+  },
+  "lexical+local": {
+    threshold: 0.1302,
+    model: {
+      kind: "linear",
+      weights: {
+        word: 1,
+        title: 0,
+        char: 0,
+        ident: 0
+      },
+      bias: 0,
+      conflictPenalty: 0
+    },
+    denseWeight: 0
+  }
+};
+
+// src/dedup/tfidf-baseline.ts
+function baselineScores(newText, candidates) {
+  const normalisedNew = normalise(newText);
+  const normalisedCandidates = candidates.map(normalise);
+  const vectors = fitBaseline([...candidates, newText]);
+  const query = vectors[vectors.length - 1];
+  return normalisedCandidates.map((candidate, index) => {
+    if (candidate === normalisedNew) return 1;
+    let dot = 0;
+    for (const [term, weight] of vectors[index]) dot += weight * (query.get(term) ?? 0);
+    return dot;
+  });
+}
+function fitBaseline(texts) {
+  const documents = texts.map(
+    (text) => countTerms(unigramsAndBigrams(contentTokens(normalise(text))))
+  );
+  const documentFrequency = /* @__PURE__ */ new Map();
+  for (const counts of documents) {
+    for (const term of counts.keys())
+      documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  }
+  const n = documents.length;
+  const idf = (term) => Math.log((1 + n) / (1 + (documentFrequency.get(term) ?? 0))) + 1;
+  return documents.map((counts) => {
+    const weights = /* @__PURE__ */ new Map();
+    let norm = 0;
+    for (const [term, count] of counts) {
+      const weight = count * idf(term);
+      weights.set(term, weight);
+      norm += weight * weight;
+    }
+    norm = Math.sqrt(norm);
+    if (norm > 0) for (const [term, weight] of weights) weights.set(term, weight / norm);
+    return weights;
+  });
+}
+var BASELINE_THRESHOLD = 0.6;
+
+// src/dedup/methods.ts
+var OPENAI_PRIOR = { threshold: 0.8, denseWeight: 0.5, comboThreshold: 0.6 };
+var METHOD_NAMES = [
+  "tfidf",
+  "lexical",
+  "lexical-combo",
+  "lexical-word",
+  "lexical-title",
+  "lexical-char",
+  "lexical-ident",
+  "local",
+  "lexical+local",
+  "openai",
+  "lexical+openai"
+];
+function resolveMethod(name) {
+  const calibration = CALIBRATION[name];
+  if (name === "tfidf") {
+    return {
+      name,
+      sparse: { kind: "tfidf" },
+      dense: null,
+      denseWeight: 0,
+      threshold: calibration?.threshold ?? BASELINE_THRESHOLD,
+      calibrated: calibration !== void 0
+    };
+  }
+  if (name === "openai" && !calibration) {
+    return {
+      name,
+      sparse: null,
+      dense: "openai",
+      denseWeight: 1,
+      threshold: OPENAI_PRIOR.threshold,
+      calibrated: false
+    };
+  }
+  if (name === "lexical+openai" && !calibration) {
+    const lexical = CALIBRATION.lexical;
+    return {
+      name,
+      sparse: { kind: "lexical", model: lexical.model },
+      dense: "openai",
+      denseWeight: OPENAI_PRIOR.denseWeight,
+      threshold: OPENAI_PRIOR.comboThreshold,
+      calibrated: false
+    };
+  }
+  if (!calibration)
+    throw new Error(`unknown dedup method "${name}" (known: ${METHOD_NAMES.join(", ")})`);
+  const dense = name.endsWith("local") ? "local" : name.endsWith("openai") ? "openai" : null;
+  return {
+    name,
+    sparse: calibration.model ? { kind: "lexical", model: calibration.model } : null,
+    dense,
+    denseWeight: calibration.denseWeight ?? (dense ? 1 : 0),
+    threshold: calibration.threshold,
+    calibrated: true
+  };
+}
+
+// src/dedup/dense-index.ts
+var DenseIndex = class {
+  vectors = /* @__PURE__ */ new Map();
+  get size() {
+    return this.vectors.size;
+  }
+  has(id2) {
+    return this.vectors.has(id2);
+  }
+  add(id2, vector) {
+    this.vectors.set(id2, vector);
+  }
+  remove(id2) {
+    this.vectors.delete(id2);
+  }
+  search(query, accept) {
+    const out = /* @__PURE__ */ new Map();
+    for (const [id2, vector] of this.vectors) {
+      if (!accept(id2)) continue;
+      let dot = 0;
+      const length = Math.min(vector.length, query.length);
+      for (let i = 0; i < length; i++) dot += vector[i] * query[i];
+      out.set(id2, dot);
+    }
+    return out;
+  }
+};
+
+// node_modules/stemmer/index.js
+var step2list = {
+  ational: "ate",
+  tional: "tion",
+  enci: "ence",
+  anci: "ance",
+  izer: "ize",
+  bli: "ble",
+  alli: "al",
+  entli: "ent",
+  eli: "e",
+  ousli: "ous",
+  ization: "ize",
+  ation: "ate",
+  ator: "ate",
+  alism: "al",
+  iveness: "ive",
+  fulness: "ful",
+  ousness: "ous",
+  aliti: "al",
+  iviti: "ive",
+  biliti: "ble",
+  logi: "log"
+};
+var step3list = {
+  icate: "ic",
+  ative: "",
+  alize: "al",
+  iciti: "ic",
+  ical: "ic",
+  ful: "",
+  ness: ""
+};
+var consonant = "[^aeiou]";
+var vowel = "[aeiouy]";
+var consonants = "(" + consonant + "[^aeiouy]*)";
+var vowels = "(" + vowel + "[aeiou]*)";
+var gt0 = new RegExp("^" + consonants + "?" + vowels + consonants);
+var eq1 = new RegExp(
+  "^" + consonants + "?" + vowels + consonants + vowels + "?$"
+);
+var gt1 = new RegExp("^" + consonants + "?(" + vowels + consonants + "){2,}");
+var vowelInStem = new RegExp("^" + consonants + "?" + vowel);
+var consonantLike = new RegExp("^" + consonants + vowel + "[^aeiouwxy]$");
+var sfxLl = /ll$/;
+var sfxE = /^(.+?)e$/;
+var sfxY = /^(.+?)y$/;
+var sfxIon = /^(.+?(s|t))(ion)$/;
+var sfxEdOrIng = /^(.+?)(ed|ing)$/;
+var sfxAtOrBlOrIz = /(at|bl|iz)$/;
+var sfxEED = /^(.+?)eed$/;
+var sfxS = /^.+?[^s]s$/;
+var sfxSsesOrIes = /^.+?(ss|i)es$/;
+var sfxMultiConsonantLike = /([^aeiouylsz])\1$/;
+var step2 = /^(.+?)(ational|tional|enci|anci|izer|bli|alli|entli|eli|ousli|ization|ation|ator|alism|iveness|fulness|ousness|aliti|iviti|biliti|logi)$/;
+var step3 = /^(.+?)(icate|ative|alize|iciti|ical|ful|ness)$/;
+var step4 = /^(.+?)(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ou|ism|ate|iti|ous|ive|ize)$/;
+function stemmer(value) {
+  let result = String(value).toLowerCase();
+  if (result.length < 3) {
+    return result;
+  }
+  let firstCharacterWasLowerCaseY = false;
+  if (result.codePointAt(0) === 121) {
+    firstCharacterWasLowerCaseY = true;
+    result = "Y" + result.slice(1);
+  }
+  if (sfxSsesOrIes.test(result)) {
+    result = result.slice(0, -2);
+  } else if (sfxS.test(result)) {
+    result = result.slice(0, -1);
+  }
+  let match;
+  if (match = sfxEED.exec(result)) {
+    if (gt0.test(match[1])) {
+      result = result.slice(0, -1);
+    }
+  } else if ((match = sfxEdOrIng.exec(result)) && vowelInStem.test(match[1])) {
+    result = match[1];
+    if (sfxAtOrBlOrIz.test(result)) {
+      result += "e";
+    } else if (sfxMultiConsonantLike.test(result)) {
+      result = result.slice(0, -1);
+    } else if (consonantLike.test(result)) {
+      result += "e";
+    }
+  }
+  if ((match = sfxY.exec(result)) && vowelInStem.test(match[1])) {
+    result = match[1] + "i";
+  }
+  if ((match = step2.exec(result)) && gt0.test(match[1])) {
+    result = match[1] + step2list[match[2]];
+  }
+  if ((match = step3.exec(result)) && gt0.test(match[1])) {
+    result = match[1] + step3list[match[2]];
+  }
+  if (match = step4.exec(result)) {
+    if (gt1.test(match[1])) {
+      result = match[1];
+    }
+  } else if ((match = sfxIon.exec(result)) && gt1.test(match[1])) {
+    result = match[1];
+  }
+  if ((match = sfxE.exec(result)) && (gt1.test(match[1]) || eq1.test(match[1]) && !consonantLike.test(match[1]))) {
+    result = match[1];
+  }
+  if (sfxLl.test(result) && gt1.test(result)) {
+    result = result.slice(0, -1);
+  }
+  if (firstCharacterWasLowerCaseY) {
+    result = "y" + result.slice(1);
+  }
+  return result;
+}
+
+// src/dedup/synonyms.ts
+var CANONICAL_WORDS = /* @__PURE__ */ new Map([
+  ["prod", "production"],
+  ["prd", "production"],
+  ["stg", "staging"],
+  ["dev", "development"],
+  ["env", "environment"],
+  ["envs", "environment"],
+  ["config", "configuration"],
+  ["configs", "configuration"],
+  ["cfg", "configuration"],
+  ["conf", "configuration"],
+  ["db", "database"],
+  ["dbs", "database"],
+  ["repo", "repository"],
+  ["repos", "repository"],
+  ["auth", "authentication"],
+  ["authn", "authentication"],
+  ["authz", "authorization"],
+  ["login", "signin"],
+  ["logon", "signin"],
+  ["sign-in", "signin"],
+  ["deps", "dependency"],
+  ["dep", "dependency"],
+  ["pkg", "package"],
+  ["pkgs", "package"],
+  ["k8s", "kubernetes"],
+  ["docs", "documentation"],
+  ["doc", "documentation"],
+  ["perf", "performance"],
+  ["msg", "message"],
+  ["msgs", "message"],
+  ["err", "error"],
+  ["errs", "error"],
+  ["dir", "directory"],
+  ["dirs", "directory"],
+  ["folder", "directory"],
+  ["npe", "nullpointerexception"],
+  ["oom", "outofmemoryerror"],
+  ["bump", "upgrade"],
+  ["update", "upgrade"],
+  ["crash", "crash"],
+  ["crashes", "crash"],
+  ["segfault", "crash"],
+  ["tests", "test"],
+  ["ut", "test"],
+  ["ci", "build"],
+  ["upgrade", "upgrade"],
+  ["js", "javascript"],
+  ["ts", "typescript"],
+  ["api", "api"],
+  ["url", "link"],
+  ["urls", "link"],
+  ["tmp", "temporary"],
+  ["temp", "temporary"],
+  ["app", "application"],
+  ["apps", "application"],
+  ["img", "image"],
+  ["imgs", "image"],
+  ["info", "information"],
+  ["pw", "password"],
+  ["pwd", "password"],
+  ["passwd", "password"],
+  ["ui", "interface"]
+]);
+
+// src/dedup/lexical-terms.ts
+var SPACES = ["word", "title", "char", "ident"];
+var DEFAULT_TERM_OPTIONS = { synonyms: true, stem: true };
+function words(text, options) {
+  const out = [];
+  for (const token of sklearnTokens(normalise(text))) {
+    if (ENGLISH_STOP_WORDS.has(token)) continue;
+    const canonical = options.synonyms ? CANONICAL_WORDS.get(token) ?? token : token;
+    if (/^v?\d+$/.test(canonical)) continue;
+    out.push(options.stem ? stemmer(canonical) : canonical);
+  }
+  return out;
+}
+var IDENTIFIER = /[A-Za-z_$][\w$]*(?:[./:#-][\w$]+)+|[a-z]+[A-Z][\w]*|[A-Za-z]+_[\w]+|[A-Za-z]+\d[\w]*/g;
+function identifiers(text) {
+  const out = [];
+  for (const match of text.match(IDENTIFIER) ?? []) {
+    const lower = match.toLowerCase();
+    out.push(lower);
+    for (const part of lower.split(/[./:#-]/)) if (part.length >= 4) out.push(part);
+  }
+  return out;
+}
+function charGrams(text) {
+  const out = [];
+  for (const token of sklearnTokens(normalise(text))) {
+    if (ENGLISH_STOP_WORDS.has(token)) continue;
+    const padded = ` ${token} `;
+    for (let n = 3; n <= 5; n++) {
+      for (let i = 0; i + n <= padded.length; i++) out.push(padded.slice(i, i + n));
+    }
+  }
+  return out;
+}
+function extractTerms(text, options = DEFAULT_TERM_OPTIONS) {
+  const body = text.description ?? "";
+  const titleWords = words(text.content, options);
+  const allWords = [...titleWords, ...words(body, options)];
+  return {
+    word: countTerms(unigramsAndBigrams(allWords)),
+    title: countTerms(unigramsAndBigrams(titleWords)),
+    char: countTerms(charGrams(text.content)),
+    ident: countTerms(identifiers(`${text.content} ${body}`))
+  };
+}
+
+// src/dedup/sparse-space.ts
+var BUCKET_BITS = 20;
+var BUCKETS = 1 << BUCKET_BITS;
+function bucket(term) {
+  let hash4 = 2166136261;
+  for (let i = 0; i < term.length; i++) {
+    hash4 ^= term.charCodeAt(i);
+    hash4 = Math.imul(hash4, 16777619);
+  }
+  return hash4 >>> 0 & BUCKETS - 1;
+}
+var SparseSpace = class {
+  df = new Int32Array(BUCKETS);
+  documents = [];
+  count = 0;
+  // The inverted index as of the last rebuild.
+  offsets = new Int32Array(BUCKETS + 1);
+  postingSlots = new Int32Array(0);
+  postingWeights = new Float32Array(0);
+  inIndex = new Uint8Array(0);
+  indexedCount = 0;
+  changesSinceBuild = 0;
+  // Documents added since the last rebuild, with their weights at insertion.
+  recent = /* @__PURE__ */ new Map();
+  bulk = false;
+  get size() {
+    return this.count;
+  }
+  idf(id2) {
+    return Math.log((2 + this.count) / (1 + this.df[id2])) + 1;
+  }
+  /** Sublinear TF × IDF, L2-normalised, with the current statistics. */
+  vectorise(counts) {
+    return this.weigh(toStored(counts));
+  }
+  add(slot, counts) {
+    this.remove(slot);
+    const stored = toStored(counts);
+    this.documents[slot] = stored;
+    this.count++;
+    for (const id2 of stored.ids) this.df[id2]++;
+    this.changesSinceBuild++;
+    if (this.bulk) return;
+    this.recent.set(slot, this.weigh(stored));
+    if (this.drifted()) this.rebuild();
+  }
+  remove(slot) {
+    const stored = this.documents[slot];
+    if (!stored) return;
+    this.documents[slot] = void 0;
+    this.count--;
+    for (const id2 of stored.ids) this.df[id2]--;
+    this.recent.delete(slot);
+    if (slot < this.inIndex.length && this.inIndex[slot]) {
+      this.inIndex[slot] = 0;
+      this.indexedCount--;
+    }
+    this.changesSinceBuild++;
+    if (!this.bulk && this.drifted()) this.rebuild();
+  }
+  /** Runs many adds/removes with a single index rebuild at the end (start-up loads). */
+  batch(fn) {
+    this.bulk = true;
+    try {
+      fn();
+    } finally {
+      this.bulk = false;
+      this.rebuild();
+    }
+  }
+  /**
+   * Adds `factor × (query · document)` into `scores[slot]` for every document sharing a term with
+   * the query, and records first-touched slots in `touched` (returns the new touched count).
+   */
+  accumulate(query, factor, scores, touched, touchedCount) {
+    let count = touchedCount;
+    const { offsets, postingSlots, postingWeights, inIndex } = this;
+    for (let q = 0; q < query.ids.length; q++) {
+      const id2 = query.ids[q];
+      const weight = query.weights[q] * factor;
+      for (let k = offsets[id2], end = offsets[id2 + 1]; k < end; k++) {
+        const slot = postingSlots[k];
+        if (!inIndex[slot]) continue;
+        if (scores[slot] === 0) touched[count++] = slot;
+        scores[slot] += weight * postingWeights[k];
+      }
+    }
+    for (const [slot, vector] of this.recent) {
+      const dot = sparseCosine(query, vector);
+      if (dot === 0) continue;
+      if (scores[slot] === 0) touched[count++] = slot;
+      scores[slot] += factor * dot;
+    }
+    return count;
+  }
+  /** The stored vector of one document, weighted with the current statistics. */
+  documentVector(slot) {
+    const stored = this.documents[slot];
+    return stored ? this.weigh(stored) : void 0;
+  }
+  weigh(stored) {
+    const weights = new Float32Array(stored.ids.length);
+    let norm = 0;
+    for (let i = 0; i < weights.length; i++) {
+      const weight = (1 + Math.log(stored.counts[i])) * this.idf(stored.ids[i]);
+      weights[i] = weight;
+      norm += weight * weight;
+    }
+    norm = Math.sqrt(norm);
+    if (norm > 0) for (let i = 0; i < weights.length; i++) weights[i] /= norm;
+    return { ids: stored.ids, weights };
+  }
+  drifted() {
+    return this.changesSinceBuild > Math.max(32, 0.1 * this.indexedCount);
+  }
+  rebuild() {
+    const offsets = new Int32Array(BUCKETS + 1);
+    let total = 0;
+    for (const stored of this.documents) {
+      if (!stored) continue;
+      for (const id2 of stored.ids) offsets[id2 + 1]++;
+      total += stored.ids.length;
+    }
+    for (let i = 0; i < BUCKETS; i++) offsets[i + 1] += offsets[i];
+    const cursor = offsets.slice(0, BUCKETS);
+    const slots = new Int32Array(total);
+    const weights = new Float32Array(total);
+    const inIndex = new Uint8Array(Math.max(this.documents.length * 2, 16));
+    this.documents.forEach((stored, slot) => {
+      if (!stored) return;
+      const vector = this.weigh(stored);
+      for (let i = 0; i < vector.ids.length; i++) {
+        const at = cursor[vector.ids[i]]++;
+        slots[at] = slot;
+        weights[at] = vector.weights[i];
+      }
+      inIndex[slot] = 1;
+    });
+    this.offsets = offsets;
+    this.postingSlots = slots;
+    this.postingWeights = weights;
+    this.inIndex = inIndex;
+    this.indexedCount = this.count;
+    this.recent.clear();
+    this.changesSinceBuild = 0;
+  }
+};
+function toStored(counts) {
+  const merged = /* @__PURE__ */ new Map();
+  for (const [term, count] of counts) {
+    const id2 = bucket(term);
+    merged.set(id2, (merged.get(id2) ?? 0) + count);
+  }
+  const ids = Int32Array.from(merged.keys()).sort();
+  const out = new Uint16Array(ids.length);
+  ids.forEach((id2, index) => out[index] = Math.min(65535, merged.get(id2)));
+  return { ids, counts: out };
+}
+function sparseCosine(a, b) {
+  let i = 0;
+  let j = 0;
+  let dot = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    const x = a.ids[i];
+    const y = b.ids[j];
+    if (x === y) dot += a.weights[i++] * b.weights[j++];
+    else if (x < y) i++;
+    else j++;
+  }
+  return dot;
+}
+
+// src/dedup/specifics.ts
+var MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec";
+var PATTERNS = [
+  // ISO dates, d/m/y style dates, and "March 3"/"3 March" style dates.
+  ["date", /\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/g],
+  [
+    "date",
+    new RegExp(
+      `\\b(?:${MONTHS})[a-z]*\\.? \\d{1,2}(?:st|nd|rd|th)?\\b|\\b\\d{1,2}(?:st|nd|rd|th)? (?:${MONTHS})[a-z]*\\b`,
+      "g"
+    )
+  ],
+  // IPv4 addresses and dotted host names with a letter-only last label (api.example.com).
+  ["host", /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\b(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?\b/g],
+  // Dotted versions with an optional v prefix and suffix (v1.2, 4.13.2, 3.0.0-M7).
+  ["version", /\bv?\d+(?:\.\d+)+(?:[-+][0-9a-z.]+)?\b|\bv\d+\b/g]
+];
+var NUMBER = /\b\d+(?:[.,]\d+)?(?:%|[a-z]{1,3}\b)?/g;
+var NOT_A_HOST = /\.(?:java|js|ts|py|xml|json|yaml|yml|md|txt|html|sh|jar|class|log|conf|properties|cfg|ini|so|dll|exe)$|^(?:org|com|java|javax|net)\.[a-z0-9]+\.[a-z0-9.]*[a-z]$/;
+function extractSpecifics(title) {
+  let rest = title.toLowerCase();
+  const found = /* @__PURE__ */ new Map();
+  const add = (kind, value) => {
+    const values = found.get(kind) ?? /* @__PURE__ */ new Set();
+    values.add(value);
+    found.set(kind, values);
+  };
+  for (const [kind, pattern] of PATTERNS) {
+    rest = rest.replace(pattern, (match) => {
+      if (kind === "host" && NOT_A_HOST.test(match)) return match;
+      add(kind, match.replace(/^v(?=\d)/, ""));
+      return " ";
+    });
+  }
+  for (const match of rest.matchAll(NUMBER)) add("number", match[0]);
+  return found;
+}
+function specificsConflict(a, b) {
+  for (const [kind, valuesA] of a) {
+    const valuesB = b.get(kind);
+    if (!valuesB) continue;
+    if (valuesA.size !== valuesB.size) return true;
+    for (const value of valuesA) if (!valuesB.has(value)) return true;
+  }
+  return false;
+}
+
+// src/dedup/lexical-index.ts
+var SAME_TITLE_COSINE = 0.5;
+var EMPTY = { ids: new Int32Array(0), weights: new Float32Array(0) };
+var LexicalIndex = class {
+  /**
+   * `spaces`: the spaces to index (default all). Unused spaces cost memory (character n-grams are
+   * most of it), so a method indexes only those its model weighs, plus titles for the veto.
+   */
+  constructor(termOptions = DEFAULT_TERM_OPTIONS, spaces = SPACES) {
+    this.termOptions = termOptions;
+    this.active = SPACES.filter((space) => space === "title" || spaces.includes(space));
+    this.spaces = Object.fromEntries(this.active.map((space) => [space, new SparseSpace()]));
+  }
+  termOptions;
+  spaces;
+  active;
+  slots = /* @__PURE__ */ new Map();
+  entries = [];
+  free = [];
+  byNormalised = /* @__PURE__ */ new Map();
+  // Scratch accumulators reused by every search (always left zeroed).
+  sums = new Float64Array(0);
+  touched = new Int32Array(0);
+  get size() {
+    return this.slots.size;
+  }
+  has(id2) {
+    return this.slots.has(id2);
+  }
+  add(id2, text) {
+    this.remove(id2);
+    const slot = this.free.pop() ?? this.entries.length;
+    const terms = extractTerms(text, this.termOptions);
+    for (const space of this.active) this.spaces[space].add(slot, terms[space]);
+    const normalised = normalise(fullText(text));
+    this.entries[slot] = { id: id2, specifics: extractSpecifics(text.content), normalised };
+    this.slots.set(id2, slot);
+    const same = this.byNormalised.get(normalised) ?? /* @__PURE__ */ new Set();
+    this.byNormalised.set(normalised, same.add(slot));
+  }
+  remove(id2) {
+    const slot = this.slots.get(id2);
+    if (slot === void 0) return;
+    for (const space of this.active) this.spaces[space].remove(slot);
+    const normalised = this.entries[slot]?.normalised ?? "";
+    this.byNormalised.get(normalised)?.delete(slot);
+    if (this.byNormalised.get(normalised)?.size === 0) this.byNormalised.delete(normalised);
+    this.entries[slot] = void 0;
+    this.slots.delete(id2);
+    this.free.push(slot);
+  }
+  /** Adds many tasks with one index rebuild per space, not one per 10% of growth. */
+  addMany(items) {
+    const run2 = (spaces) => {
+      const [first, ...rest] = spaces;
+      if (!first) {
+        for (const { id: id2, text } of items) this.add(id2, text);
+        return;
+      }
+      this.spaces[first].batch(() => run2(rest));
+    };
+    run2([...this.active]);
+  }
+  /** Weighs a new task's terms with the open tasks' statistics. */
+  prepare(text) {
+    const terms = extractTerms(text, this.termOptions);
+    const vectors = Object.fromEntries(
+      SPACES.map((space) => [space, this.spaces[space]?.vectorise(terms[space]) ?? EMPTY])
+    );
+    return {
+      vectors,
+      specifics: extractSpecifics(text.content),
+      normalised: normalise(fullText(text))
+    };
+  }
+  /**
+   * Open tasks whose weighted cosine sum `Σ weights[space] × cosine` reaches `minSum` (or that
+   * match exactly), through the inverted indexes: the cost grows with the query's postings, never
+   * with a re-fit over all tasks. Conflicts are only computed for those candidates.
+   */
+  search(query, weights, minSum, accept = () => true) {
+    const capacity = this.entries.length;
+    if (this.sums.length < capacity) {
+      this.sums = new Float64Array(capacity * 2);
+      this.touched = new Int32Array(capacity * 2);
+    }
+    const sums = this.sums;
+    let touchedCount = 0;
+    for (const space of this.active) {
+      if (weights[space] === 0) continue;
+      touchedCount = this.spaces[space].accumulate(
+        query.vectors[space],
+        weights[space],
+        sums,
+        this.touched,
+        touchedCount
+      );
+    }
+    const hits = [];
+    const exact = this.byNormalised.get(query.normalised);
+    for (const slot of exact ?? []) {
+      const entry = this.entries[slot];
+      if (accept(entry.id))
+        hits.push({ id: entry.id, sum: sums[slot], exact: true, conflict: false });
+    }
+    for (let i = 0; i < touchedCount; i++) {
+      const slot = this.touched[i];
+      const sum = sums[slot];
+      sums[slot] = 0;
+      if (sum < minSum || sum === 0) continue;
+      const entry = this.entries[slot];
+      if (!entry || entry.normalised === query.normalised || !accept(entry.id)) continue;
+      hits.push({ id: entry.id, sum, exact: false, conflict: this.conflicts(query, slot, entry) });
+    }
+    return hits;
+  }
+  /** Features against one open task (for evaluation on labelled pairs). */
+  pair(query, id2) {
+    const slot = this.slots.get(id2);
+    const entry = slot === void 0 ? void 0 : this.entries[slot];
+    if (slot === void 0 || !entry) throw new Error(`task ${id2} is not indexed`);
+    return this.toFeatures(entry, query, (space) => {
+      const vector = this.spaces[space]?.documentVector(slot);
+      return vector ? sparseCosine(query.vectors[space], vector) : 0;
+    });
+  }
+  toFeatures(entry, query, cosine) {
+    const slot = this.slots.get(entry.id);
+    return {
+      cosine: Object.fromEntries(
+        SPACES.map((space) => [space, Math.min(1, cosine(space))])
+      ),
+      exact: entry.normalised === query.normalised,
+      conflict: this.conflicts(query, slot, entry)
+    };
+  }
+  /**
+   * Tasks that differ only in a version, host, date or number: their titles name conflicting
+   * specifics while the rest of the titles is much the same. Real duplicates that merely mention
+   * different versions word their titles differently, so they are not vetoed.
+   */
+  conflicts(query, slot, entry) {
+    if (!specificsConflict(query.specifics, entry.specifics)) return false;
+    const title = this.spaces.title?.documentVector(slot);
+    return title !== void 0 && sparseCosine(query.vectors.title, title) >= SAME_TITLE_COSINE;
+  }
+};
+
+// src/dedup/lexical-model.ts
+function scoreHit(model, hit) {
+  if (hit.exact) return 1;
+  const z2 = model.bias + hit.sum;
+  const probability = model.kind === "logistic" ? 1 / (1 + Math.exp(-z2)) : z2;
+  return hit.conflict ? probability * model.conflictPenalty : probability;
+}
+function minSumFor(model, minScore) {
+  if (minScore <= 0) return Number.NEGATIVE_INFINITY;
+  if (model.kind === "linear") return minScore - model.bias;
+  if (minScore >= 1) return Number.POSITIVE_INFINITY;
+  return Math.log(minScore / (1 - minScore)) - model.bias;
+}
+
+// src/dedup/scorer.ts
+var Scorer = class {
+  constructor(spec, embedder) {
+    this.spec = spec;
+    this.embedder = embedder;
+    if (spec.dense && !embedder) throw new Error(`method ${spec.name} needs an embedder`);
+    const sparse = spec.sparse;
+    this.lexical = sparse?.kind === "lexical" ? new LexicalIndex(
+      sparse.terms,
+      SPACES.filter((space) => sparse.model.weights[space] !== 0)
+    ) : void 0;
+    this.dense = spec.dense ? new DenseIndex() : void 0;
+  }
+  spec;
+  embedder;
+  lexical;
+  dense;
+  texts = /* @__PURE__ */ new Map();
+  get needsVectors() {
+    return this.dense !== void 0;
+  }
+  get size() {
+    return this.texts.size;
+  }
+  has(id2) {
+    return this.texts.has(id2);
+  }
+  hasVector(id2) {
+    return this.dense?.has(id2) ?? true;
+  }
+  /** Adds or replaces an open task; `vector` is its cached embedding when the method is dense. */
+  add(id2, text, vector) {
+    this.texts.set(id2, text);
+    this.lexical?.add(id2, text);
+    if (this.dense) {
+      if (vector) this.dense.add(id2, vector);
+      else this.dense.remove(id2);
+    }
+  }
+  /** Adds many open tasks at once (start-up): one index rebuild instead of many. */
+  addMany(items) {
+    for (const { id: id2, text, vector } of items) {
+      this.texts.set(id2, text);
+      if (this.dense && vector) this.dense.add(id2, vector);
+      else this.dense?.remove(id2);
+    }
+    this.lexical?.addMany(items);
+  }
+  setVector(id2, vector) {
+    this.dense?.add(id2, vector);
+  }
+  remove(id2) {
+    this.texts.delete(id2);
+    this.lexical?.remove(id2);
+    this.dense?.remove(id2);
+  }
+  /** Embeds texts with the method's embedder (dense methods only). */
+  async embed(texts) {
+    if (!this.embedder) return [];
+    return this.embedder.embed(texts.map(fullText));
+  }
+  /** The new task's lexical weights under the current statistics (sync, no model). */
+  prepareLexical(text) {
+    return this.lexical?.prepare(text);
+  }
+  /** The new task's own "embedding": lexical weights (sync, cheap) and/or one embedder call. */
+  async prepare(text) {
+    const lexical = this.prepareLexical(text);
+    const vector = this.embedder ? (await this.embed([text]))[0] : void 0;
+    return { text, lexical, vector };
+  }
+  /**
+   * Accepted open tasks, best first: every one with a positive score, or (faster) only those that
+   * can reach `minScore`.
+   */
+  search(query, accept = () => true, minScore = 0) {
+    const sparse = this.sparseScores(query, accept, this.dense ? 0 : minScore);
+    const dense = this.dense && query.vector ? this.dense.search(query.vector, accept) : /* @__PURE__ */ new Map();
+    const denseWeight = this.spec.denseWeight;
+    const ids = /* @__PURE__ */ new Set([...sparse.keys(), ...dense.keys()]);
+    const out = [];
+    for (const id2 of ids) {
+      const score = (1 - denseWeight) * (sparse.get(id2) ?? 0) + denseWeight * (dense.get(id2) ?? 0);
+      if (score > 0 && score >= minScore) out.push({ id: id2, score });
+    }
+    return out.sort((a, b) => b.score - a.score || a.id - b.id);
+  }
+  sparseScores(query, accept, minScore) {
+    const out = /* @__PURE__ */ new Map();
+    const sparse = this.spec.sparse;
+    if (sparse?.kind === "lexical" && this.lexical && query.lexical) {
+      const model = sparse.model;
+      const floor = minScore > 0 ? minSumFor(model, minScore) : model.kind === "linear" ? Number.MIN_VALUE : Number.NEGATIVE_INFINITY;
+      for (const hit of this.lexical.search(query.lexical, model.weights, floor, accept))
+        out.set(hit.id, scoreHit(model, hit));
+    } else if (sparse?.kind === "tfidf") {
+      const ids = [...this.texts.keys()].filter(accept);
+      const scores = baselineScores(
+        fullText(query.text),
+        ids.map((id2) => fullText(this.texts.get(id2)))
+      );
+      ids.forEach((id2, index) => out.set(id2, scores[index]));
+    }
+    return out;
+  }
+};
+
 // action/src/title-match.ts
 function normaliseTitle(text) {
   return titleFor(text).normalize("NFKD").replace(new RegExp("\\p{M}", "gu"), "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
@@ -45935,6 +47281,33 @@ function normaliseTitle(text) {
 function findSameTitle(content, issues) {
   const wanted = normaliseTitle(content);
   return issues.find((issue3) => normaliseTitle(issue3.title) === wanted) ?? null;
+}
+
+// action/src/token-dedup.ts
+async function findDuplicate(task, open3) {
+  const same = findSameTitle(task.content, open3);
+  if (same) return same;
+  const spec = resolveMethod("lexical");
+  const scorer = new Scorer(spec);
+  const documents = /* @__PURE__ */ new Map();
+  for (const issue3 of open3) {
+    const decoded = decodeIssue(issue3);
+    documents.set(issue3.number, {
+      content: decoded.content,
+      description: decoded.description ?? "",
+      url: issue3.html_url
+    });
+  }
+  scorer.addMany([...documents].map(([id2, text]) => ({ id: id2, text })));
+  const prepared = await scorer.prepare({
+    content: task.content,
+    description: task.description ?? ""
+  });
+  const [best] = bestMatches(scorer, prepared, (id2) => documents.get(id2), {
+    threshold: spec.threshold,
+    max: 1
+  });
+  return best ? open3.find((issue3) => issue3.number === best.task_id) ?? null : null;
 }
 
 // action/src/token-task-api.ts
@@ -45950,7 +47323,7 @@ var TokenTaskApi = class {
   async create(input2, options) {
     if (!options.allowDuplicate) {
       const open3 = await this.#gateway.listIssues({ state: "open" });
-      const same = findSameTitle(input2.content, open3);
+      const same = await findDuplicate(input2, open3);
       if (same) return { task: null, duplicateOf: toActionTask2(same) };
     }
     return { task: (await this.#createIssue(input2, {})).task, duplicateOf: null };

@@ -14,7 +14,7 @@ import { projectLabel } from "../../src/tasks/labels.js";
 import { changedParts } from "../../src/tasks/task-service.js";
 import type { TaskFieldsInput } from "./inputs.js";
 import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
-import { findSameTitle } from "./title-match.js";
+import { findDuplicate } from "./token-dedup.js";
 
 export interface TokenTaskApiOptions {
   gateway: IssueGateway;
@@ -42,7 +42,7 @@ export class TokenTaskApi implements TaskApi {
   async create(input: NewTask, options: { allowDuplicate: boolean }): Promise<CreateOutcome> {
     if (!options.allowDuplicate) {
       const open = await this.#gateway.listIssues({ state: "open" });
-      const same = findSameTitle(input.content, open);
+      const same = await findDuplicate(input, open);
       if (same) return { task: null, duplicateOf: toActionTask(same) };
     }
     return { task: (await this.#createIssue(input, {})).task, duplicateOf: null };

@@ -110,6 +110,34 @@ describe("REST mode: the Action as an agent of the Baton server", () => {
     expect(got.outputs).toMatchObject({ "task-id": id, status: "blocked" });
   });
 
+  it("a nightly create that hits the server's dedup answers duplicate-of and creates nothing", async () => {
+    const first = ok(
+      await step(deployer, { operation: "create", content: "Nightly backup job failed on db-1" }),
+    );
+    const before = stack.double.state.issues.size;
+    const again = ok(
+      await step(deployer, { operation: "create", content: "nightly backup job FAILED on db-1" }),
+    );
+    expect(stack.double.state.issues.size).toBe(before);
+    expect(again.outputs).toMatchObject({
+      "task-id": first.outputs["task-id"],
+      "duplicate-of": first.outputs["task-id"],
+      "task-url": first.outputs["task-url"],
+      status: "open",
+    });
+    expect(again.summary).toContain("duplicate found, nothing created");
+
+    const forced = ok(
+      await step(deployer, {
+        operation: "create",
+        content: "nightly backup job FAILED on db-1",
+        "allow-duplicate": "true",
+      }),
+    );
+    expect(forced.outputs["duplicate-of"]).toBe("");
+    expect(stack.double.state.issues.size).toBe(before + 1);
+  });
+
   it("the server's access rules apply: another worker's task is not found", async () => {
     const created = await stack.api(monitor, "POST", "/v1/tasks", {
       content: "Private to monitor",

@@ -3,7 +3,7 @@ import { BatonError } from "../errors.js";
 import { DedupStore } from "../store/dedup-store.js";
 import type { DedupOptions, OpenAISettings } from "./config.js";
 import { contentHash } from "./content-hash.js";
-import { enoughEvidence } from "./evidence.js";
+import { bestMatches } from "./best-matches.js";
 import type { Embedder } from "./embedders/embedder.js";
 import { resolveMethod } from "./methods.js";
 import { Scorer } from "./scorer.js";
@@ -105,24 +105,14 @@ export class DedupService {
       });
     }
     const sameProject = this.options.scope === "project" && query.projectId !== undefined;
-    const accept = (id: number): boolean => {
-      const document = this.documents.get(id);
-      if (!document) return false;
-      if (sameProject && document.projectId !== query.projectId) return false;
-      return options.visible ? options.visible(id) : true;
-    };
-    const matches: DedupMatch[] = [];
-    for (const { id, score } of this.scorer.search(prepared, accept, threshold)) {
-      if (score < threshold || matches.length === MAX_MATCHES) break;
-      const document = this.documents.get(id)!;
-      if (!enoughEvidence(text, document, score)) continue;
-      matches.push({
-        task_id: id,
-        url: document.url,
-        content: document.content,
-        score: Math.round(score * 1000) / 1000,
-      });
-    }
+    const matches = bestMatches(this.scorer, prepared, (id) => this.documents.get(id), {
+      threshold,
+      max: MAX_MATCHES,
+      accept: (id) => {
+        if (sameProject && this.documents.get(id)?.projectId !== query.projectId) return false;
+        return options.visible ? options.visible(id) : true;
+      },
+    });
     return { has_duplicates: matches.length > 0, matches };
   }
 

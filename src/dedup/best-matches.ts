@@ -1,0 +1,43 @@
+import { enoughEvidence } from "./evidence.js";
+import type { PreparedQuery, Scorer } from "./scorer.js";
+import type { DedupText } from "./text.js";
+
+export interface MatchDocument extends DedupText {
+  url: string;
+}
+
+export interface ScoredMatch {
+  task_id: number;
+  url: string;
+  content: string;
+  score: number;
+}
+
+/**
+ * The open tasks that count as duplicates of `text`: over the threshold and with enough evidence,
+ * best first, at most `max`. Pure over an already-filled Scorer; shared by the server's
+ * DedupService and the companion Action's token mode.
+ */
+export function bestMatches(
+  scorer: Scorer,
+  prepared: PreparedQuery,
+  documentOf: (id: number) => MatchDocument | undefined,
+  options: { threshold: number; accept?: (id: number) => boolean; max?: number },
+): ScoredMatch[] {
+  const max = options.max ?? 5;
+  const accept = (id: number) =>
+    documentOf(id) !== undefined && (options.accept ? options.accept(id) : true);
+  const matches: ScoredMatch[] = [];
+  for (const { id, score } of scorer.search(prepared, accept, options.threshold)) {
+    if (score < options.threshold || matches.length === max) break;
+    const document = documentOf(id)!;
+    if (!enoughEvidence(prepared.text, document, score)) continue;
+    matches.push({
+      task_id: id,
+      url: document.url,
+      content: document.content,
+      score: Math.round(score * 1000) / 1000,
+    });
+  }
+  return matches;
+}
