@@ -20417,6 +20417,9 @@ function setFailed(message) {
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function notice(message, properties = {}) {
   issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
@@ -45760,8 +45763,17 @@ function duplicateMatch(error63) {
   };
 }
 function createRestTaskApi(options) {
+  let baseUrl2;
+  try {
+    baseUrl2 = resolveBaseUrl(options.baseUrl);
+  } catch (error63) {
+    if (!(error63 instanceof BatonConfigError)) throw error63;
+    throw new InputError(
+      `Input "baton-url" must use https:// (plain http:// only to localhost): the agent key would travel unencrypted`
+    );
+  }
   const client = new BatonClient({
-    baseUrl: resolveBaseUrl(options.baseUrl),
+    baseUrl: baseUrl2,
     agentKey: options.apiKey,
     fetch: options.fetch,
     userAgent: "baton-action"
@@ -47484,7 +47496,7 @@ async function run(options = {}) {
       );
     }
     if (env.GITHUB_STEP_SUMMARY) {
-      await summary.addRaw(summaryFor(result, inputs.connection.mode)).write();
+      await summary.addRaw(summaryFor(result, inputs.connection.mode)).write().catch((error63) => warning(`Job summary not written: ${failureLine(error63)}`));
     }
   } catch (error63) {
     setFailed(failureLine(error63));

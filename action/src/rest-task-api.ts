@@ -1,12 +1,13 @@
 import { isBatonError } from "../../src/errors.js";
 import {
   BatonClient,
+  BatonConfigError,
   resolveBaseUrl,
   type Task,
   type TaskCreateInput,
   type TaskUpdateInput,
 } from "../../src/sdk/index.js";
-import type { TaskFieldsInput } from "./inputs.js";
+import { InputError, type TaskFieldsInput } from "./inputs.js";
 import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
 
 /** The SDK's task methods the Action uses; its errors are BatonErrors (BatonApiError). */
@@ -118,8 +119,17 @@ export interface RestOptions {
 
 /** REST mode over the SDK (Delega's base-URL rules: a bare server URL gets `/v1`). */
 export function createRestTaskApi(options: RestOptions): TaskApi {
+  let baseUrl: string;
+  try {
+    baseUrl = resolveBaseUrl(options.baseUrl);
+  } catch (error) {
+    if (!(error instanceof BatonConfigError)) throw error;
+    throw new InputError(
+      `Input "baton-url" must use https:// (plain http:// only to localhost): the agent key would travel unencrypted`,
+    );
+  }
   const client = new BatonClient({
-    baseUrl: resolveBaseUrl(options.baseUrl),
+    baseUrl,
     agentKey: options.apiKey,
     fetch: options.fetch,
     userAgent: "baton-action",

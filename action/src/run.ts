@@ -39,7 +39,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
       );
     }
     if (env.GITHUB_STEP_SUMMARY) {
-      await core.summary.addRaw(summaryFor(result, inputs.connection.mode)).write();
+      // The task operation is done: a summary that cannot be written is worth a warning, not a failure.
+      await core.summary
+        .addRaw(summaryFor(result, inputs.connection.mode))
+        .write()
+        .catch((error: unknown) => core.warning(`Job summary not written: ${failureLine(error)}`));
     }
   } catch (error) {
     core.setFailed(failureLine(error));

@@ -235,6 +235,15 @@ describe("bad inputs fail the step with one clear line, before any GitHub call",
       { operation: "get", "task-id": "1", "agent-key": "bat_x" },
       'Input "baton-url" is required when "agent-key" is set',
     ],
+    [
+      {
+        operation: "get",
+        "task-id": "1",
+        "baton-url": "http://baton.internal:3000",
+        "agent-key": "bat_x",
+      },
+      'Input "baton-url" must use https:// (plain http:// only to localhost): the agent key would travel unencrypted',
+    ],
   ])("%o", async (inputs, message) => {
     const before = double.requests.length;
     const run = await step(inputs);
