@@ -1,5 +1,6 @@
 import type { Config } from "./config.js";
 import { AgentService } from "./agents/agent-service.js";
+import { createEventServices, type EventServices } from "./events/create-events.js";
 import { IssueGateway } from "./github/issue-gateway.js";
 import type { Octokit } from "./github/octokit.js";
 import { SqliteAgentStore } from "./store/agent-store.js";
@@ -18,10 +19,16 @@ export interface Services {
   tasks: TaskService;
   idempotency: SqliteIdempotencyStore;
   journal: SqliteJournal;
+  events: EventServices;
 }
 
 /** Wires the services together; the only place that knows every concrete class. */
-export function createServices(config: Config, db: Db, octokit: () => Promise<Octokit>): Services {
+export function createServices(
+  config: Config,
+  db: Db,
+  octokit: () => Promise<Octokit>,
+  log?: (message: string, details?: Record<string, unknown>) => void,
+): Services {
   const gateway = new IssueGateway({
     owner: config.github.owner,
     repo: config.github.repo,
@@ -40,6 +47,7 @@ export function createServices(config: Config, db: Db, octokit: () => Promise<Oc
     journal,
     appId: () => config.github.appId,
   });
+  const events = createEventServices(config, db, { agents, tasks, projects, journal, log });
   return {
     db,
     gateway,
@@ -48,5 +56,6 @@ export function createServices(config: Config, db: Db, octokit: () => Promise<Oc
     tasks,
     idempotency: new SqliteIdempotencyStore(db),
     journal,
+    events,
   };
 }

@@ -93,7 +93,7 @@ export class TaskService {
     };
     checkContextSize(fields.meta.context);
     const issue = await this.#gateway.createIssue(encodeTask(fields), nonce);
-    this.#journal.record(issue.number, "created", caller.id);
+    this.#journal.stamp(this.#journal.record(issue.number, "created", caller.id), issue.updated_at);
     return this.toTask(issue);
   }
 
@@ -364,8 +364,10 @@ export class TaskService {
 
   async #write(caller: Caller, issue: GitHubIssue, write: IssueWrite, kind: string): Promise<Task> {
     if (Object.keys(write).length === 0) return this.toTask(issue);
-    this.#journal.record(issue.number, kind, caller.id);
+    // Journalled before the write: GitHub's webhook can arrive before its answer does.
+    const entry = this.#journal.record(issue.number, kind, caller.id);
     const updated = await this.#gateway.updateIssue(issue.number, write);
+    this.#journal.stamp(entry, updated.updated_at);
     return this.toTask(updated);
   }
 
@@ -421,7 +423,7 @@ function checkContextSize(context: Record<string, unknown>): void {
   }
 }
 
-function isFromApp(
+export function isFromApp(
   comment: { performed_via_github_app?: { id: number } | null; user: { type?: string } | null },
   appId: number | undefined,
 ): boolean {
