@@ -89,7 +89,9 @@ export class DeliveryWorker {
     const next = this.#o.outbox.nextDueAt();
     if (next !== undefined) {
       const wait = next - this.#now().getTime();
-      if (wait > 0) this.#timer = setTimeout(() => this.wake(), Math.min(wait, 60_000)).unref();
+      // Due now but not started (all slots busy): a finishing delivery wakes us; poll anyway.
+      const delay = wait > 0 ? Math.min(wait, 60_000) : 100;
+      this.#timer = setTimeout(() => this.wake(), delay).unref();
     }
   }
 

@@ -71,7 +71,10 @@ export class SqliteOutboxStore {
       nextDue: db.prepare(
         `SELECT MIN(o.next_attempt_at) FROM outbox o
            JOIN webhook_subscriptions s ON s.id = o.subscription_id AND s.active = 1
-         WHERE o.state = 'pending'`,
+         WHERE o.state = 'pending'
+           AND o.seq = (SELECT MIN(p.seq) FROM outbox p
+                        WHERE p.subscription_id = o.subscription_id AND p.issue_number = o.issue_number
+                          AND p.state = 'pending')`,
       ),
       delivered: db.prepare(
         "UPDATE outbox SET state = 'delivered', attempts = ?, last_status = ?, last_error = NULL, delivered_at = ? WHERE id = ?",
@@ -146,6 +149,7 @@ export class SqliteOutboxStore {
     })[];
   }
 
+  /** When the next head-of-line delivery falls due (one queued behind another waits for it). */
   nextDueAt(): number | undefined {
     return (this.#statements.nextDue.pluck().get() as number | null) ?? undefined;
   }
