@@ -13,8 +13,8 @@ export interface ReceivedEvent {
 export interface EventReceiver {
   url: string;
   received: ReceivedEvent[];
-  /** The status to answer with (default 200); may look at the request. */
-  respond: (event: ReceivedEvent) => number;
+  /** The status to answer with (default 200); may look at the request, or never answer. */
+  respond: (event: ReceivedEvent) => number | Promise<number>;
   /** Resolves once `predicate` holds for the events received so far. */
   waitFor(predicate: (events: ReceivedEvent[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -50,10 +50,10 @@ export async function startEventReceiver(): Promise<EventReceiver> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
       const raw = Buffer.concat(chunks).toString("utf8");
       const event: ReceivedEvent = { headers: req.headers, raw, json: JSON.parse(raw) };
-      const status = receiver.respond(event);
+      const status = await receiver.respond(event);
       if (status >= 200 && status < 300) receiver.received.push(event);
       res.writeHead(status).end();
       for (const waiter of waiters.splice(0)) waiter();
