@@ -73,8 +73,7 @@ export class DeliveryWorker {
     clearTimeout(this.#timer);
     const free = this.#o.concurrency - this.#inFlight.size;
     if (free > 0) {
-      const now = this.#now().getTime();
-      for (const row of this.#o.outbox.due(now, free + this.#inFlight.size)) {
+      for (const row of this.#o.outbox.due(this.#now().getTime(), free + this.#inFlight.size)) {
         if (this.#inFlight.size >= this.#o.concurrency) break;
         const key = `${row.subscription_id}:${row.issue_number}`;
         if (this.#inFlight.has(key)) continue;
@@ -85,14 +84,12 @@ export class DeliveryWorker {
         });
       }
     }
-    // The next retry that falls due while nothing else happens.
-    const next = this.#o.outbox.nextDueAt();
-    if (next !== undefined) {
-      const wait = next - this.#now().getTime();
-      // Due now but not started (all slots busy): a finishing delivery wakes us; poll anyway.
-      const delay = wait > 0 ? Math.min(wait, 60_000) : 100;
-      this.#timer = setTimeout(() => this.wake(), delay).unref();
-    }
+    // A retry falling due later. Deliveries due now but not started (slots busy, or queued behind
+    // one in flight) are started when a delivery finishes, which wakes the worker.
+    const now = this.#now().getTime();
+    const next = this.#o.outbox.nextDueAfter(now);
+    if (next !== undefined)
+      this.#timer = setTimeout(() => this.wake(), Math.min(next - now, 60_000)).unref();
   }
 
   async #deliver(row: DueDelivery): Promise<void> {

@@ -68,13 +68,10 @@ export class SqliteOutboxStore {
                           AND p.state = 'pending')
          ORDER BY o.next_attempt_at, o.seq LIMIT ?`,
       ),
+      // Cheap on purpose (an index range, no per-row subquery): a row queued behind another may
+      // wake the worker early, which costs one empty look.
       nextDue: db.prepare(
-        `SELECT MIN(o.next_attempt_at) FROM outbox o
-           JOIN webhook_subscriptions s ON s.id = o.subscription_id AND s.active = 1
-         WHERE o.state = 'pending'
-           AND o.seq = (SELECT MIN(p.seq) FROM outbox p
-                        WHERE p.subscription_id = o.subscription_id AND p.issue_number = o.issue_number
-                          AND p.state = 'pending')`,
+        "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending' AND next_attempt_at > ?",
       ),
       delivered: db.prepare(
         "UPDATE outbox SET state = 'delivered', attempts = ?, last_status = ?, last_error = NULL, delivered_at = ? WHERE id = ?",
@@ -149,9 +146,9 @@ export class SqliteOutboxStore {
     })[];
   }
 
-  /** When the next head-of-line delivery falls due (one queued behind another waits for it). */
-  nextDueAt(): number | undefined {
-    return (this.#statements.nextDue.pluck().get() as number | null) ?? undefined;
+  /** The earliest retry time still in the future, if any. */
+  nextDueAfter(nowMs: number): number | undefined {
+    return (this.#statements.nextDue.pluck().get(nowMs) as number | null) ?? undefined;
   }
 
   markDelivered(id: string, attempts: number, status: number, at: string): void {

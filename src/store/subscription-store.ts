@@ -48,7 +48,11 @@ export type SubscriptionPatch = Partial<
 >;
 
 export class SqliteSubscriptionStore {
-  constructor(private readonly db: Db) {}
+  readonly #byId;
+
+  constructor(private readonly db: Db) {
+    this.#byId = db.prepare("SELECT * FROM webhook_subscriptions WHERE id = ?");
+  }
 
   insert(input: SubscriptionInsert, at: string): SubscriptionRecord {
     const id = this.db
@@ -72,8 +76,7 @@ export class SqliteSubscriptionStore {
   }
 
   get(id: number): SubscriptionRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM webhook_subscriptions WHERE id = ?").get(id) as
-      Row | undefined;
+    const row = this.#byId.get(id) as Row | undefined;
     return row ? fromRow(row) : undefined;
   }
 
