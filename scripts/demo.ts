@@ -17,10 +17,12 @@ import {
 import type { DemoChapter, DemoContext } from "./demo/context.js";
 import { companionAction } from "./demo/action.js";
 import { coreLoop } from "./demo/core-loop.js";
+import { events } from "./demo/events.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const chapters: [string, DemoChapter][] = [
   ["The task loop", coreLoop],
+  ["Signed task events", events],
   ["The companion GitHub Action", companionAction],
 ];
 

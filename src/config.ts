@@ -28,6 +28,11 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\d+(kb|mb)$/i)
     .default("1mb"),
+  BATON_ALLOW_PRIVATE_WEBHOOKS: z.enum(["true", "false", "1", "0"]).default("false"),
+  BATON_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(14),
+  BATON_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(2000),
+  BATON_WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
+  BATON_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -48,6 +53,15 @@ export interface Config {
   server: { port: number; host: string; maxBody: string; rateLimitPerMinute: number };
   store: { path: string };
   tasks: { maxDepth: number };
+  webhooks: {
+    /** Loopback/private targets allowed (tests, demos); metadata addresses never are. */
+    allowPrivate: boolean;
+    maxAttempts: number;
+    retryBaseMs: number;
+    /** Consecutive failed deliveries (retries spent) that disable a subscription. */
+    disableAfter: number;
+    concurrency: number;
+  };
   keyPepper: string | undefined;
   logLevel: Env["LOG_LEVEL"];
   dedup: DedupConfig;
@@ -110,6 +124,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     store: { path: e.BATON_DB },
     tasks: { maxDepth: e.BATON_MAX_DEPTH },
+    webhooks: {
+      allowPrivate:
+        e.BATON_ALLOW_PRIVATE_WEBHOOKS === "true" || e.BATON_ALLOW_PRIVATE_WEBHOOKS === "1",
+      maxAttempts: e.BATON_WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.BATON_WEBHOOK_RETRY_BASE_MS,
+      disableAfter: e.BATON_WEBHOOK_DISABLE_AFTER,
+      concurrency: e.BATON_WEBHOOK_CONCURRENCY,
+    },
     keyPepper: e.BATON_KEY_PEPPER,
     logLevel: e.LOG_LEVEL,
     dedup: dedupConfigFromEnv(env),

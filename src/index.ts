@@ -5,6 +5,7 @@ import { createHttpHandler } from "./http/create-http-handler.js";
 import { agentRoutes } from "./http/routes/agent-routes.js";
 import { projectRoutes } from "./http/routes/project-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
+import { webhookRoutes } from "./http/routes/webhook-routes.js";
 import type { Octokit } from "./github/octokit.js";
 import { installationOctokit } from "./github/installation.js";
 import type { Db } from "./store/database.js";
@@ -21,11 +22,14 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       config.github.owner,
       config.github.repo,
     );
-    const services = await createServices(config, db, octokit);
+    const services = await createServices(config, db, octokit, (message, details) =>
+      app.log.warn(details ?? {}, message),
+    );
     const routes = [
       ...taskRoutes(services.tasks),
       ...agentRoutes(services.agents),
       ...projectRoutes(services.projects),
+      ...webhookRoutes(services.events.subscriptions),
     ];
     addHandler(
       createHttpHandler({
@@ -64,6 +68,17 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     });
 
     services.guard.startSync(() => services.tasks.openIssuesForIndex());
+    // Task events (DESIGN §6): accepted into the outbox before GitHub gets its 2xx.
+    app.on(["issues", "issue_comment", "sub_issues"], async (context) => {
+      await services.events.relay.ingest({
+        id: context.id,
+        name: context.name,
+        payload: context.payload,
+      });
+    });
+    services.events.worker.start();
+    services.events.outbox.purgeOlderThan(new Date(Date.now() - 30 * 86_400_000).toISOString());
+
     services.idempotency.purgeOlderThan(new Date(Date.now() - 24 * 3600_000).toISOString());
     // Labels exist before any task uses them, with fixed colours (GitHub would make grey ones).
     services.gateway

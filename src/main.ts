@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { Probot, Server, run } from "probot";
 import { ConfigError, loadConfig } from "./config.js";
 import { createOctokitClass } from "./github/octokit.js";
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   }
   const db = openDatabase(config.store.path);
   const server = new Server({
+    log: pino({ name: "baton", level: config.logLevel }),
     port: config.server.port,
     host: config.server.host,
     Probot: Probot.defaults({

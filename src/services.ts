@@ -1,5 +1,6 @@
 import type { Config } from "./config.js";
 import { AgentService } from "./agents/agent-service.js";
+import { createEventServices, type EventServices } from "./events/create-events.js";
 import { IssueGateway } from "./github/issue-gateway.js";
 import type { Octokit } from "./github/octokit.js";
 import { SqliteAgentStore } from "./store/agent-store.js";
@@ -21,6 +22,7 @@ export interface Services {
   idempotency: SqliteIdempotencyStore;
   journal: SqliteJournal;
   guard: DuplicateGuard;
+  events: EventServices;
 }
 
 /** Wires the services together; the only place that knows every concrete class. */
@@ -28,6 +30,7 @@ export async function createServices(
   config: Config,
   db: Db,
   octokit: () => Promise<Octokit>,
+  log?: (message: string, details?: Record<string, unknown>) => void,
 ): Promise<Services> {
   const gateway = new IssueGateway({
     owner: config.github.owner,
@@ -49,6 +52,7 @@ export async function createServices(
     journal,
     appId: () => config.github.appId,
   });
+  const events = createEventServices(config, db, { agents, tasks, projects, journal, log });
   return {
     db,
     gateway,
@@ -58,5 +62,6 @@ export async function createServices(
     idempotency: new SqliteIdempotencyStore(db),
     journal,
     guard,
+    events,
   };
 }

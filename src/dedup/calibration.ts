@@ -41,7 +41,7 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
     },
   },
   "lexical-char": {
-    threshold: 0.327,
+    threshold: 0.3004,
     model: {
       kind: "linear",
       weights: {

@@ -2,21 +2,38 @@ import type { Db } from "./database.js";
 
 /**
  * The bot's journal of its own writes: which agent caused a change to which issue. GitHub's
- * webhooks only say "the App did it"; this says which agent.
+ * webhooks only say "the App did it"; this says which agent. Each entry is stamped with the
+ * issue's `updated_at` once GitHub answers, so a webhook is matched to the exact write.
  */
 export interface Journal {
-  record(issueNumber: number, kind: string, agentId: string): void;
+  /** Records a write about to be made; returns the entry's id for `stamp`. */
+  record(issueNumber: number, kind: string, agentId: string): number;
+  /** The issue's `updated_at` after the write. */
+  stamp(entryId: number, updatedAt: string): void;
   /** The newest agent that wrote this issue (within `withinMs`), if any. */
   lastWriter(issueNumber: number, withinMs?: number): string | undefined;
+  /**
+   * The agent whose write produced this `updated_at`; else the agent of a write still in flight
+   * (not stamped yet, within `pendingMs`), since the webhook can beat GitHub's answer.
+   */
+  writerOf(issueNumber: number, updatedAt: string, pendingMs?: number): string | undefined;
 }
 
 export class SqliteJournal implements Journal {
   constructor(private readonly db: Db) {}
 
-  record(issueNumber: number, kind: string, agentId: string): void {
-    this.db
-      .prepare("INSERT INTO journal (issue_number, kind, agent_id, created_at) VALUES (?, ?, ?, ?)")
-      .run(issueNumber, kind, agentId, new Date().toISOString());
+  record(issueNumber: number, kind: string, agentId: string): number {
+    return Number(
+      this.db
+        .prepare(
+          "INSERT INTO journal (issue_number, kind, agent_id, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .run(issueNumber, kind, agentId, new Date().toISOString()).lastInsertRowid,
+    );
+  }
+
+  stamp(entryId: number, updatedAt: string): void {
+    this.db.prepare("UPDATE journal SET updated_at = ? WHERE id = ?").run(updatedAt, entryId);
   }
 
   lastWriter(issueNumber: number, withinMs = 10 * 60_000): string | undefined {
@@ -24,6 +41,23 @@ export class SqliteJournal implements Journal {
     return this.db
       .prepare(
         "SELECT agent_id FROM journal WHERE issue_number = ? AND created_at >= ? ORDER BY id DESC LIMIT 1",
+      )
+      .pluck()
+      .get(issueNumber, since) as string | undefined;
+  }
+
+  writerOf(issueNumber: number, updatedAt: string, pendingMs = 60_000): string | undefined {
+    const exact = this.db
+      .prepare(
+        "SELECT agent_id FROM journal WHERE issue_number = ? AND updated_at = ? ORDER BY id DESC LIMIT 1",
+      )
+      .pluck()
+      .get(issueNumber, updatedAt) as string | undefined;
+    if (exact) return exact;
+    const since = new Date(Date.now() - pendingMs).toISOString();
+    return this.db
+      .prepare(
+        "SELECT agent_id FROM journal WHERE issue_number = ? AND updated_at IS NULL AND created_at >= ? ORDER BY id DESC LIMIT 1",
       )
       .pluck()
       .get(issueNumber, since) as string | undefined;

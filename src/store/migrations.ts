@@ -75,4 +75,72 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 20,
+    name: "events",
+    sql: `
+      ALTER TABLE journal ADD COLUMN updated_at TEXT;
+      CREATE INDEX journal_issue_updated ON journal (issue_number, updated_at);
+      CREATE TABLE webhook_subscriptions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        owner_agent_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        project_id INTEGER,
+        agent_id TEXT,
+        secret TEXT NOT NULL,
+        previous_secret TEXT,
+        previous_secret_expires_at TEXT,
+        active INTEGER NOT NULL DEFAULT 1,
+        disabled_reason TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE inbound_deliveries (
+        delivery_id TEXT PRIMARY KEY,
+        event TEXT NOT NULL,
+        received_at TEXT NOT NULL
+      );
+      CREATE TABLE task_snapshots (
+        issue_number INTEGER PRIMARY KEY,
+        updated_at TEXT NOT NULL,
+        task TEXT NOT NULL
+      );
+      CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        event TEXT NOT NULL,
+        issue_number INTEGER,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        subscription_id INTEGER NOT NULL REFERENCES webhook_subscriptions (id) ON DELETE CASCADE,
+        event_id TEXT NOT NULL REFERENCES events (id),
+        issue_number INTEGER,
+        state TEXT NOT NULL CHECK (state IN ('pending','delivered','failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_status INTEGER,
+        last_error TEXT,
+        redelivery_of TEXT,
+        created_at TEXT NOT NULL,
+        delivered_at TEXT
+      );
+      CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+      CREATE INDEX outbox_order ON outbox (subscription_id, issue_number, state, seq);
+      CREATE TABLE delivery_attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        delivery_id TEXT NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        status INTEGER,
+        error TEXT,
+        duration_ms INTEGER NOT NULL,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, id);
+    `,
+  },
 ];

@@ -116,7 +116,10 @@ export class TaskService {
     checkContextSize(fields.meta.context);
     const run = async () => {
       const issue = await this.#gateway.createIssue(encodeTask(fields), nonce);
-      this.#journal.record(issue.number, "created", caller.id);
+      this.#journal.stamp(
+        this.#journal.record(issue.number, "created", caller.id),
+        issue.updated_at,
+      );
       return { result: await this.toTask(issue), issue: this.#forIndex(issue) };
     };
     if (!this.#guard) return (await run()).result;
@@ -439,8 +442,10 @@ export class TaskService {
 
   async #write(caller: Caller, issue: GitHubIssue, write: IssueWrite, kind: string): Promise<Task> {
     if (Object.keys(write).length === 0) return this.toTask(issue);
-    this.#journal.record(issue.number, kind, caller.id);
+    // Journalled before the write: GitHub's webhook can arrive before its answer does.
+    const entry = this.#journal.record(issue.number, kind, caller.id);
     const updated = await this.#gateway.updateIssue(issue.number, write);
+    this.#journal.stamp(entry, updated.updated_at);
     await this.reindex(updated);
     return this.toTask(updated);
   }
@@ -497,7 +502,7 @@ function checkContextSize(context: Record<string, unknown>): void {
   }
 }
 
-function isFromApp(
+export function isFromApp(
   comment: { performed_via_github_app?: { id: number } | null; user: { type?: string } | null },
   appId: number | undefined,
 ): boolean {

@@ -1,0 +1,254 @@
+import { randomUUID } from "node:crypto";
+import { canRead } from "../agents/access.js";
+import type { AgentService } from "../agents/agent-service.js";
+import type { GitHubIssue } from "../github/github-types.js";
+import type { Journal } from "../store/journal-store.js";
+import type { SqliteOutboxStore } from "../store/outbox-store.js";
+import type { SqliteSubscriptionStore, SubscriptionRecord } from "../store/subscription-store.js";
+import { decodeComment } from "../tasks/comment-codec.js";
+import { decodeIssue } from "../tasks/issue-codec.js";
+import type { Comment, Task } from "../tasks/task-schema.js";
+import type { TaskService } from "../tasks/task-service.js";
+import { isFromApp } from "../tasks/task-service.js";
+import type { Actor, Changes, EventType, TaskEvent } from "./event-schema.js";
+import {
+  actorOf,
+  isBot,
+  readWebhook,
+  trustedIssue,
+  type InboundWebhook,
+  type Sender,
+} from "./github-webhook.js";
+import { classifyAction, classifyChange, type TaskState } from "./task-diff.js";
+
+export interface RelayOptions {
+  outbox: SqliteOutboxStore;
+  subscriptions: SqliteSubscriptionStore;
+  agents: AgentService;
+  tasks: Pick<TaskService, "toTask">;
+  journal: Journal;
+  appId: () => number | undefined;
+  /** Called after events were committed (wakes the delivery worker). */
+  onEnqueued?: () => void;
+  log?: (message: string, details?: Record<string, unknown>) => void;
+  now?: () => Date;
+}
+
+export type IngestResult = "relayed" | "duplicate" | "ignored" | "untrusted" | "unchanged";
+
+export interface RecordInput {
+  event: EventType;
+  task: Task;
+  /** The agent that caused it, if an agent did. */
+  agentId?: string | null;
+  actor?: Actor | null;
+  changes?: Changes;
+  comment?: Comment;
+  /** The task before the change: a subscriber that could see it then hears about the change. */
+  before?: Task;
+}
+
+/**
+ * GitHub webhooks in, task events out (DESIGN §6). Each accepted webhook is turned into at most
+ * one event and its deliveries in ONE SQLite transaction, before GitHub gets its 2xx.
+ *
+ * One change → one event: GitHub describes one edit in several webhooks (`edited`, `labeled`…,
+ * `closed`), each carrying the issue's final state. The relay keeps its last view of every task
+ * and diffs the webhook's issue against it: the first webhook of a change yields the event (the
+ * most significant kind: deleted > completed > reopened > assigned > updated, with `changes`),
+ * the others find nothing new and are dropped. A webhook older than the last view (`updated_at`)
+ * is stale and dropped, which also keeps per-task order. Redeliveries are dropped by their
+ * `X-GitHub-Delivery`.
+ */
+export class EventRelay {
+  readonly #o: RelayOptions;
+  readonly #now: () => Date;
+
+  constructor(options: RelayOptions) {
+    this.#o = options;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async ingest(webhook: InboundWebhook): Promise<IngestResult> {
+    const inbound = readWebhook(webhook);
+    const at = () => this.#now().toISOString();
+    const skip = (result: IngestResult, reason: string): IngestResult => {
+      const fresh = this.#o.outbox.markInbound(webhook.id, webhook.name, at());
+      if (result === "untrusted") this.#o.log?.("dropped an untrusted change", { reason });
+      return fresh ? result : "duplicate";
+    };
+    switch (inbound.kind) {
+      case "ignore":
+        return skip("ignored", inbound.reason);
+      case "issue": {
+        const { issue, sender, action } = inbound;
+        if (!trustedIssue(issue))
+          return skip("untrusted", `issue #${issue.number} by ${issue.user?.login ?? "?"}`);
+        const decoded = decodeIssue(issue);
+        const state: TaskState = {
+          task: await this.#o.tasks.toTask(issue, decoded),
+          // Deleted on GitHub or moved to another repository: gone for Baton too.
+          deleted: decoded.deleted || action === "deleted" || action === "transferred",
+        };
+        const who = this.#attribute(issue, sender, action === "opened");
+        return this.#commit(webhook, () => {
+          const snap = this.#o.outbox.snapshot(issue.number);
+          if (snap && snap.updated_at > issue.updated_at) return undefined; // stale
+          const before = snap ? (JSON.parse(snap.task) as TaskState) : undefined;
+          this.#o.outbox.saveSnapshot(issue.number, issue.updated_at, JSON.stringify(state));
+          if (before) {
+            const change = classifyChange(before, state);
+            return change && { ...change, task: state.task, before: before.task, ...who };
+          }
+          const event =
+            action === "opened" && state.task.parent_task_id !== null
+              ? "task.delegated"
+              : classifyAction(action, state);
+          return event && { event, task: state.task, ...who };
+        });
+      }
+      case "comment": {
+        const { issue, comment, sender } = inbound;
+        if (!trustedIssue(issue)) return skip("untrusted", `issue #${issue.number}`);
+        const decoded = decodeIssue(issue);
+        if (decoded.deleted) return skip("ignored", "a comment on a deleted task");
+        const read = decodeComment({ ...comment, fromApp: isFromApp(comment, this.#o.appId()) });
+        if (!read) return skip("untrusted", `comment by ${comment.user?.login ?? "?"}`);
+        const task = await this.#o.tasks.toTask(issue, decoded);
+        const body: Comment = {
+          id: comment.id,
+          task_id: issue.number,
+          ...read,
+          created_at: comment.created_at,
+          url: comment.html_url,
+        };
+        const who =
+          read.author_type === "agent"
+            ? { agentId: read.author, actor: null }
+            : { agentId: null, actor: actorOf(sender) };
+        return this.#commit(webhook, () => ({
+          event: "task.commented",
+          task,
+          comment: body,
+          ...who,
+        }));
+      }
+      case "link": {
+        const { parent, child, sender } = inbound;
+        if (!trustedIssue(child)) return skip("untrusted", `issue #${child.number}`);
+        const decoded = decodeIssue(child);
+        // Made by delegation: the child's `opened` already said task.delegated.
+        if (decoded.meta.parent === parent.number) return skip("ignored", "announced at creation");
+        const task = {
+          ...(await this.#o.tasks.toTask(child, decoded)),
+          parent_task_id: parent.number,
+        };
+        const who = this.#attribute(child, sender, false);
+        return this.#commit(webhook, () => ({
+          event: "task.delegated",
+          task,
+          changes: { parent_task_id: { from: decoded.meta.parent, to: parent.number } },
+          ...who,
+        }));
+      }
+    }
+  }
+
+  /** Records an event that no webhook carries (e.g. `task.chain_completed`), durably. */
+  record(input: RecordInput): TaskEvent {
+    const event = this.#o.outbox.transaction(() => this.#insert(input));
+    this.#o.onEnqueued?.();
+    return event;
+  }
+
+  /** Who caused a change: the agent whose write the journal matches, else the GitHub user. */
+  #attribute(
+    issue: GitHubIssue,
+    sender: Sender,
+    opened: boolean,
+  ): { agentId: string | null; actor: Actor | null } {
+    if (isBot(sender)) {
+      const agentId =
+        (opened ? decodeIssue(issue).meta.created_by : null) ??
+        this.#o.journal.writerOf(issue.number, issue.updated_at);
+      if (agentId) return { agentId, actor: null };
+    }
+    return { agentId: null, actor: actorOf(sender) };
+  }
+
+  #commit(webhook: InboundWebhook, build: () => RecordInput | undefined): IngestResult {
+    const result = this.#o.outbox.transaction((): IngestResult => {
+      if (!this.#o.outbox.markInbound(webhook.id, webhook.name, this.#now().toISOString()))
+        return "duplicate";
+      const input = build();
+      if (!input) return "unchanged";
+      this.#insert(input);
+      return "relayed";
+    });
+    if (result === "relayed") this.#o.onEnqueued?.();
+    return result;
+  }
+
+  #insert(input: RecordInput): TaskEvent {
+    const now = this.#now();
+    const at = now.toISOString();
+    const agent = input.agentId ? this.#o.agents.find(input.agentId) : undefined;
+    const event: TaskEvent = {
+      id: `evt_${randomUUID()}`,
+      event: input.event,
+      timestamp: at,
+      task: input.task,
+      agent: input.agentId
+        ? {
+            id: input.agentId,
+            name: agent?.name ?? input.agentId,
+            display_name: agent?.display_name ?? null,
+          }
+        : null,
+      actor: input.actor ?? null,
+      ...(input.comment ? { comment: input.comment } : {}),
+      ...(input.changes && Object.keys(input.changes).length > 0 ? { changes: input.changes } : {}),
+    };
+    this.#o.outbox.insertEvent(
+      {
+        id: event.id,
+        event: event.event,
+        issue_number: input.task.id,
+        body: JSON.stringify(event),
+      },
+      at,
+    );
+    for (const sub of this.#o.subscriptions.active()) {
+      if (!this.#wants(sub, input)) continue;
+      this.#o.outbox.enqueue(
+        {
+          id: `dlv_${randomUUID()}`,
+          subscription_id: sub.id,
+          event_id: event.id,
+          issue_number: input.task.id,
+        },
+        now.getTime(),
+        at,
+      );
+    }
+    return event;
+  }
+
+  /** Event, project and agent filters, and the owner may see the task (now or before). */
+  #wants(sub: SubscriptionRecord, input: RecordInput): boolean {
+    if (!sub.events.includes("*") && !sub.events.includes(input.event)) return false;
+    const views = input.before ? [input.task, input.before] : [input.task];
+    if (sub.project_id !== null && !views.some((t) => t.project_id === sub.project_id))
+      return false;
+    if (
+      sub.agent_id !== null &&
+      !views.some(
+        (t) => t.assigned_to_agent_id === sub.agent_id || t.created_by_agent_id === sub.agent_id,
+      )
+    )
+      return false;
+    const owner = this.#o.agents.find(sub.owner_agent_id);
+    if (!owner?.active) return false;
+    return views.some((t) => canRead({ id: owner.id, role: owner.role }, t));
+  }
+}
