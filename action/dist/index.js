@@ -46368,7 +46368,7 @@ var CALIBRATION = {
     }
   },
   "lexical-char": {
-    threshold: 0.327,
+    threshold: 0.3004,
     model: {
       kind: "linear",
       weights: {
