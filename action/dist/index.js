@@ -47346,7 +47346,7 @@ var TokenTaskApi = class {
   async update(id2, changes) {
     const { issue: issue3, decoded } = await this.#load(id2);
     const wantsCompleted = changes.status === void 0 ? void 0 : changes.status === "completed";
-    const status = changes.status && changes.status !== "completed" && changes.status !== "open" ? changes.status : changes.status === "open" ? "open" : decoded.status;
+    const status = !changes.status || changes.status === "completed" ? decoded.status : changes.status;
     const fields = {
       ...decoded,
       content: changes.content ?? decoded.content,

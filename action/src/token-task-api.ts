@@ -57,11 +57,7 @@ export class TokenTaskApi implements TaskApi {
     const wantsCompleted =
       changes.status === undefined ? undefined : changes.status === "completed";
     const status =
-      changes.status && changes.status !== "completed" && changes.status !== "open"
-        ? changes.status
-        : changes.status === "open"
-          ? "open"
-          : decoded.status;
+      !changes.status || changes.status === "completed" ? decoded.status : changes.status;
     const fields: TaskFields = {
       ...decoded,
       content: changes.content ?? decoded.content,

@@ -169,6 +169,17 @@ describe("token mode: the task issues, written with the workflow's token", () =>
     expect(issue(Number(id)).body).toContain("held by **infra**");
   });
 
+  it("update with status completed closes the task; status open reopens it", async () => {
+    const created = ok(await step({ operation: "create", content: "Rotate the deploy keys" }));
+    const id = created.outputs["task-id"]!;
+    const closed = ok(await step({ operation: "update", "task-id": id, status: "completed" }));
+    expect(closed.outputs.status).toBe("completed");
+    expect(issue(Number(id))).toMatchObject({ state: "closed", stateReason: "completed" });
+    const open = ok(await step({ operation: "update", "task-id": id, status: "open" }));
+    expect(open.outputs.status).toBe("open");
+    expect(issue(Number(id)).state).toBe("open");
+  });
+
   it("delegates: the child is a sub-issue one level deeper, the parent is marked delegated", async () => {
     const parent = ok(await step({ operation: "create", content: "Release 2.0" }));
     const parentId = Number(parent.outputs["task-id"]);
