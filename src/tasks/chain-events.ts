@@ -20,6 +20,10 @@ export function loggingChainEvents(
   log: (message: string, data: Record<string, unknown>) => void,
 ): ChainEvents {
   return {
-    chainCompleted: (event) => log("task.chain_completed", { ...event }),
+    chainCompleted: (event) =>
+      log(
+        `task.chain_completed #${event.parentId} (root #${event.rootId})${event.agentId ? ` by ${event.agentId}` : ""}`,
+        { ...event },
+      ),
   };
 }
