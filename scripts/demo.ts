@@ -16,9 +16,13 @@ import {
 } from "../test/support/stack.js";
 import type { DemoChapter, DemoContext } from "./demo/context.js";
 import { coreLoop } from "./demo/core-loop.js";
+import { delegation } from "./demo/delegation.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const chapters: [string, DemoChapter][] = [["The task loop", coreLoop]];
+const chapters: [string, DemoChapter][] = [
+  ["The task loop", coreLoop],
+  ["Delegation chains", delegation],
+];
 
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
