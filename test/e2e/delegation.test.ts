@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labelNames, rateLimitedSince, writesSince } from "../support/assertions.js";
+import { measureDelegation } from "../../bench/delegation-counts.js";
+import { labelNames } from "../support/assertions.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -10,7 +11,7 @@ let dns: string;
 let lead: string;
 
 beforeAll(async () => {
-  stack = await startStack({ env: { BATON_MAX_DEPTH: "3", LOG_LEVEL: "info" } });
+  stack = await startStack({ env: { LOG_LEVEL: "info" } });
   [admin, monitor, infra, dns, lead] = await Promise.all([
     stack.createAgent("admin", "admin"),
     stack.createAgent("monitor"),
@@ -143,8 +144,6 @@ describe("delegating", () => {
     expect(ownWrites.filter((r) => r.graphqlOperation)).toHaveLength(1);
     expect(ownWrites[0]!.graphqlOperation).toBe("BatonCreateSubIssue");
     expect(ownWrites.length).toBeLessThanOrEqual(2);
-    void rateLimitedSince;
-    void writesSince;
   });
 
   it("a worker may delegate what it holds or created to any agent, nothing else", async () => {
@@ -309,15 +308,23 @@ describe("lifecycle", () => {
 });
 
 describe("rules and limits", () => {
-  it("depth over BATON_MAX_DEPTH: 409 delegation_depth_exceeded, nothing created", async () => {
+  it("depth over BATON_MAX_DEPTH (default 5): 409 delegation_depth_exceeded, nothing created", async () => {
     const { leaf } = await threeLevels();
-    const third = await delegate(dns, leaf.id, { content: "Depth 3", assigned_to_agent_id: "dns" });
-    expect(third.status).toBe(201);
-    expect(third.json.delegation_depth).toBe(3);
+    let deepest = leaf;
+    for (const depth of [3, 4, 5]) {
+      const res = await delegate(dns, deepest.id, {
+        content: `Depth ${depth}`,
+        assigned_to_agent_id: "dns",
+      });
+      expect(res.status).toBe(201);
+      expect(res.json.delegation_depth).toBe(depth);
+      deepest = res.json;
+    }
+    expect(labelNames(stack.double, deepest.id)).toContain("depth:5");
     const count = stack.double.state.issues.size;
-    const fourth = await delegate(dns, third.json.id, { content: "Depth 4" });
-    expect(fourth.status).toBe(409);
-    expect(fourth.json).toMatchObject({ code: "delegation_depth_exceeded", max_depth: 3 });
+    const tooDeep = await delegate(dns, deepest.id, { content: "Depth 6" });
+    expect(tooDeep.status).toBe(409);
+    expect(tooDeep.json).toMatchObject({ code: "delegation_depth_exceeded", max_depth: 5 });
     expect(stack.double.state.issues.size).toBe(count);
   });
 
@@ -548,5 +555,24 @@ describe("repair", () => {
     expect(labelNames(stack.double, parent.id)).toContain("status:delegated");
     const again = await delegate(monitor, parent.id, { content: "Exactly once" }, headers);
     expect(again.json.id).toBe(retry.json.id);
+  });
+});
+
+describe("GitHub request budget", () => {
+  it("delegate: 1 GraphQL + ≤ 1 write; a 50-task chain in ≤ 3 GraphQL requests", async () => {
+    const counts = await measureDelegation(stack);
+    expect(counts).toMatchObject({ delegate_graphql: 1, chain_tasks: 50, chain_depth: 5 });
+    expect(counts.delegate_writes).toBeLessThanOrEqual(2);
+    expect(counts.chain_50_graphql_requests).toBeLessThanOrEqual(3);
+    expect(counts.children_requests_repeated_rate_limited).toBe(0);
+  });
+
+  it("the routes are in the OpenAPI document", async () => {
+    const { json } = await stack.api(undefined, "GET", "/v1/openapi.json");
+    for (const path of ["/tasks/{id}/delegate", "/tasks/{id}/chain", "/tasks/{id}/children"])
+      expect(Object.keys(json.paths)).toContain(path);
+    expect(json.components.schemas.Chain.required).toEqual(
+      expect.arrayContaining(["root", "chain", "depth", "completed_count", "total_count"]),
+    );
   });
 });
