@@ -56,7 +56,9 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     const ours = (fullName: string | undefined) =>
       fullName?.toLowerCase() === `${config.github.owner}/${config.github.repo}`.toLowerCase();
     app.on(["issues.opened", "issues.closed", "issues.reopened"], async (context) => {
-      const payload = IssuesPayloadSchema.parse(context.payload);
+      const parsed = IssuesPayloadSchema.safeParse(context.payload);
+      if (!parsed.success) return app.log.warn({ err: parsed.error }, "unreadable issues payload");
+      const payload = parsed.data;
       if (!ours(payload.repository.full_name)) return;
       if (context.payload.action === "opened") await services.chains.issueOpened(payload.issue);
       else if (context.payload.action === "closed")
@@ -64,7 +66,10 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       else await services.chains.issueReopened(payload.issue);
     });
     app.on("sub_issues", async (context) => {
-      const payload = SubIssuesPayloadSchema.parse(context.payload);
+      const parsed = SubIssuesPayloadSchema.safeParse(context.payload);
+      if (!parsed.success)
+        return app.log.warn({ err: parsed.error }, "unreadable sub_issues payload");
+      const payload = parsed.data;
       const repo = payload.sub_issue_repo ?? payload.repository;
       if (!ours(repo?.full_name) || !ours((payload.parent_issue_repo ?? repo)?.full_name)) return;
       await services.chains.linkChanged({
