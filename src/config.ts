@@ -19,7 +19,13 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
   BATON_REPO: repoSlug.optional(),
   BATON_DB: z.string().min(1).default("./data/baton.db"),
-  BATON_MAX_DEPTH: z.coerce.number().int().min(1).max(8).default(5),
+  // GitHub nests sub-issues 8 levels deep with the root as level 1: delegation depth ≤ 7.
+  BATON_MAX_DEPTH: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7, "must be at most 7 (GitHub allows 8 levels of sub-issues; a root is depth 0)")
+    .default(5),
   BATON_WRITE_SPACING_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   BATON_GITHUB_RETRY_BUDGET_S: z.coerce.number().int().min(0).max(600).default(5),
   BATON_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),

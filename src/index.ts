@@ -3,11 +3,13 @@ import type { Config } from "./config.js";
 import { authenticator } from "./http/auth.js";
 import { createHttpHandler } from "./http/create-http-handler.js";
 import { agentRoutes } from "./http/routes/agent-routes.js";
+import { chainRoutes } from "./http/routes/chain-routes.js";
 import { projectRoutes } from "./http/routes/project-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
 import { webhookRoutes } from "./http/routes/webhook-routes.js";
 import type { Octokit } from "./github/octokit.js";
 import { installationOctokit } from "./github/installation.js";
+import { IssuesPayloadSchema, SubIssuesPayloadSchema } from "./github/webhook-payloads.js";
 import type { Db } from "./store/database.js";
 import { createServices } from "./services.js";
 import { baseLabels } from "./tasks/labels.js";
@@ -22,11 +24,12 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       config.github.owner,
       config.github.repo,
     );
-    const services = await createServices(config, db, octokit, (message, details) =>
-      app.log.warn(details ?? {}, message),
-    );
+    const log = (message: string, details?: Record<string, unknown>) =>
+      app.log.info(details ?? {}, message);
+    const services = await createServices(config, db, octokit, log);
     const routes = [
       ...taskRoutes(services.tasks),
+      ...chainRoutes(services.tasks, services.chains),
       ...agentRoutes(services.agents),
       ...projectRoutes(services.projects),
       ...webhookRoutes(services.events.subscriptions),
@@ -79,6 +82,33 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     services.events.worker.start();
     services.events.outbox.purgeOlderThan(new Date(Date.now() - 30 * 86_400_000).toISOString());
 
+    // Delegation lifecycle: driven by GitHub's webhooks so people on github.com take part too.
+    const ours = (fullName: string | undefined) =>
+      fullName?.toLowerCase() === `${config.github.owner}/${config.github.repo}`.toLowerCase();
+    app.on(["issues.opened", "issues.closed", "issues.reopened"], async (context) => {
+      const parsed = IssuesPayloadSchema.safeParse(context.payload);
+      if (!parsed.success) return app.log.warn({ err: parsed.error }, "unreadable issues payload");
+      const payload = parsed.data;
+      if (!ours(payload.repository.full_name)) return;
+      if (context.payload.action === "opened") await services.chains.issueOpened(payload.issue);
+      else if (context.payload.action === "closed")
+        await services.chains.issueClosed(payload.issue);
+      else await services.chains.issueReopened(payload.issue);
+    });
+    app.on("sub_issues", async (context) => {
+      const parsed = SubIssuesPayloadSchema.safeParse(context.payload);
+      if (!parsed.success)
+        return app.log.warn({ err: parsed.error }, "unreadable sub_issues payload");
+      const payload = parsed.data;
+      const repo = payload.sub_issue_repo ?? payload.repository;
+      if (!ours(repo?.full_name) || !ours((payload.parent_issue_repo ?? repo)?.full_name)) return;
+      await services.chains.linkChanged({
+        added: payload.action.endsWith("_added"),
+        parent: payload.parent_issue.number,
+        child: payload.sub_issue.number,
+      });
+    });
+
     services.idempotency.purgeOlderThan(new Date(Date.now() - 24 * 3600_000).toISOString());
     // Labels exist before any task uses them, with fixed colours (GitHub would make grey ones).
     services.gateway
@@ -88,6 +118,16 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
           { err: error },
           "could not create Baton's labels yet; will retry on first use",
         ),
+      );
+    // Delegation needs the repository's node id (read once) and repairs interrupted links.
+    void services.subIssues
+      .repositoryId()
+      .then(() => services.chains.repairLinks())
+      .then((repaired) => {
+        if (repaired.length > 0) log("repaired sub-issue links", { repaired });
+      })
+      .catch((error: unknown) =>
+        app.log.warn({ err: error }, "could not check sub-issue links at start"),
       );
   };
 }

@@ -2,12 +2,16 @@ import type { Config } from "./config.js";
 import { AgentService } from "./agents/agent-service.js";
 import { createEventServices, type EventServices } from "./events/create-events.js";
 import { IssueGateway } from "./github/issue-gateway.js";
+import { SubIssueGateway } from "./github/sub-issue-gateway.js";
 import type { Octokit } from "./github/octokit.js";
 import { SqliteAgentStore } from "./store/agent-store.js";
 import type { Db } from "./store/database.js";
 import { SqliteIdempotencyStore } from "./store/idempotency-store.js";
 import { SqliteJournal } from "./store/journal-store.js";
 import { keyPepper } from "./store/settings-store.js";
+import { relayChainEvents } from "./events/chain-events.js";
+import { bothChainEvents, loggingChainEvents } from "./tasks/chain-events.js";
+import { ChainService } from "./tasks/chain-service.js";
 import { ProjectService } from "./tasks/project-service.js";
 import { TaskService } from "./tasks/task-service.js";
 import { DedupService } from "./dedup/index.js";
@@ -19,6 +23,8 @@ export interface Services {
   agents: AgentService;
   projects: ProjectService;
   tasks: TaskService;
+  subIssues: SubIssueGateway;
+  chains: ChainService;
   idempotency: SqliteIdempotencyStore;
   journal: SqliteJournal;
   guard: DuplicateGuard;
@@ -44,21 +50,44 @@ export async function createServices(
   const projects = new ProjectService(gateway, db);
   const journal = new SqliteJournal(db);
   const guard = new DuplicateGuard(await DedupService.create({ ...config.dedup, db }));
+  const subIssues = new SubIssueGateway({
+    owner: config.github.owner,
+    repo: config.github.repo,
+    octokit,
+    issues: gateway,
+  });
   const tasks = new TaskService({
     guard,
     gateway,
+    subIssues,
+    maxDepth: config.tasks.maxDepth,
     agents,
     projects,
     journal,
     appId: () => config.github.appId,
   });
   const events = createEventServices(config, db, { agents, tasks, projects, journal, log });
+  // task.chain_completed goes out through the relay, like every other task event.
+  const system = { id: "baton", role: "admin" as const };
+  const chains = new ChainService({
+    tasks,
+    gateway,
+    subIssues,
+    journal,
+    events: bothChainEvents(
+      loggingChainEvents((message, data) => log?.(message, data)),
+      relayChainEvents(events.relay, (id) => tasks.get(system, id)),
+    ),
+    log,
+  });
   return {
     db,
     gateway,
     agents,
     projects,
     tasks,
+    subIssues,
+    chains,
     idempotency: new SqliteIdempotencyStore(db),
     journal,
     guard,

@@ -9,6 +9,8 @@ export const GitHubUserSchema = z.object({
 
 export const GitHubLabelSchema = z.object({
   id: z.number(),
+  /** GraphQL global id (createIssue takes label node ids). */
+  node_id: z.string().optional(),
   name: z.string(),
   color: z.string().nullish(),
   description: z.string().nullish(),
@@ -37,6 +39,10 @@ export const GitHubIssueSchema = z.object({
   html_url: z.string(),
   pull_request: z.unknown().optional(),
   performed_via_github_app: z.object({ id: z.number() }).nullish(),
+  /** Sub-issue counts (GitHub counts closed children of either reason as completed). */
+  sub_issues_summary: z.object({ total: z.number(), completed: z.number() }).nullish(),
+  /** REST URL of the sub-issue parent, if any. */
+  parent_issue_url: z.string().nullish(),
 });
 export type GitHubIssue = z.infer<typeof GitHubIssueSchema>;
 
@@ -50,3 +56,9 @@ export const GitHubCommentSchema = z.object({
   performed_via_github_app: z.object({ id: z.number() }).nullish(),
 });
 export type GitHubComment = z.infer<typeof GitHubCommentSchema>;
+
+/** The parent's issue number from `parent_issue_url` (`…/issues/12`), or null for a root. */
+export function parentNumberOf(issue: Pick<GitHubIssue, "parent_issue_url">): number | null {
+  const match = issue.parent_issue_url ? /\/issues\/(\d+)$/.exec(issue.parent_issue_url) : null;
+  return match ? Number(match[1]) : null;
+}

@@ -173,19 +173,32 @@ export class IssueGateway {
     }
   }
 
-  /** Links an existing issue (by its `id`, not its number) as a sub-issue of `parent`. */
-  async addSubIssue(parent: number, childId: number): Promise<void> {
-    const octokit = await this.#octokit();
-    try {
-      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: parent,
-        sub_issue_id: childId,
-      });
-    } catch (error) {
-      throw mapGitHubError(error);
+  /** An issue's direct sub-issues (≤ 100 by GitHub's rule, so one conditional request). */
+  async listSubIssues(number: number): Promise<GitHubIssue[]> {
+    const pages = await this.#allPages(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+      { issue_number: number, per_page: PER_PAGE },
+      IssuePage,
+    );
+    return pages.flat();
+  }
+
+  /** GraphQL node ids of labels, creating missing ones first (with their fixed colours). */
+  async labelNodeIds(names: string[]): Promise<string[]> {
+    await this.ensureLabels(names);
+    const ids: string[] = [];
+    for (const name of names) {
+      let label = await this.findLabel(name);
+      if (label && !label.node_id) {
+        // Cached from an answer without node ids: read the set again once.
+        this.forgetLabels();
+        label = await this.findLabel(name);
+      }
+      if (!label?.node_id)
+        throw errors.unavailable("github_label_missing", `Label "${name}" has no node id yet`, 5);
+      ids.push(label.node_id);
     }
+    return ids;
   }
 
   async listLabels(): Promise<GitHubLabel[]> {

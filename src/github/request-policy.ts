@@ -56,7 +56,7 @@ export function requestPolicy(options: RequestPolicyOptions) {
       const isWrite =
         requestOptions.method !== "GET" &&
         requestOptions.method !== "HEAD" &&
-        !isGraphQLQuery(path, (requestOptions as { body?: unknown }).body);
+        !isGraphQLQuery(path, requestOptions);
       for (let attempt = 0; ; attempt++) {
         try {
           return isWrite
@@ -80,13 +80,23 @@ export function requestPolicy(options: RequestPolicyOptions) {
   };
 }
 
-function isGraphQLQuery(path: string, body: unknown): boolean {
+/** A GraphQL read (not a mutation): safe to retry. The document is `query` (or inside `body`). */
+export function isGraphQLQuery(
+  path: string,
+  options: { query?: unknown; body?: unknown },
+): boolean {
   if (path !== "/graphql") return false;
-  const query = typeof body === "string" ? body : JSON.stringify(body ?? "");
-  return (
-    !/"?query"?\s*:\s*"\s*mutation\b/.test(query) &&
-    !/^\s*mutation\b/.test(String((body as { query?: unknown })?.query ?? ""))
-  );
+  const body = typeof options.body === "string" ? safeParse(options.body) : options.body;
+  const document = options.query ?? (body as { query?: unknown } | undefined)?.query;
+  return typeof document === "string" && !/^\s*mutation\b/.test(document);
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Seconds GitHub asks us to wait, when the error is a rate limit; undefined otherwise. */

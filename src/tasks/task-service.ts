@@ -4,6 +4,7 @@ import type { AgentService } from "../agents/agent-service.js";
 import { errors } from "../errors.js";
 import type { GitHubIssue } from "../github/github-types.js";
 import type { IssueGateway, IssueWrite } from "../github/issue-gateway.js";
+import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
 import type { Journal } from "../store/journal-store.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { isPlainObject, mergePatch } from "../util/merge-patch.js";
@@ -15,6 +16,12 @@ import {
   type DecodedIssue,
   type TaskFields,
 } from "./issue-codec.js";
+import {
+  checkDelegation,
+  childPosition,
+  ROOT_POSITION,
+  type Position,
+} from "./delegation-rules.js";
 import { agentLabel, priorityLabel, projectLabel } from "./labels.js";
 import type { ProjectService } from "./project-service.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
@@ -24,6 +31,9 @@ import { computeStats, type Stats } from "./task-stats.js";
 
 export interface TaskServiceOptions {
   gateway: IssueGateway;
+  subIssues: SubIssueGateway;
+  /** BATON_MAX_DEPTH: the deepest delegation_depth a child may have. */
+  maxDepth: number;
   agents: AgentService;
   projects: ProjectService;
   journal: Journal;
@@ -45,6 +55,8 @@ const SERVER_ONLY = ["root_task_id", "delegation_depth"] as const;
  */
 export class TaskService {
   readonly #gateway: IssueGateway;
+  readonly #subIssues: SubIssueGateway;
+  readonly #maxDepth: number;
   readonly #agents: AgentService;
   readonly #projects: ProjectService;
   readonly #journal: Journal;
@@ -68,6 +80,8 @@ export class TaskService {
 
   constructor(options: TaskServiceOptions) {
     this.#gateway = options.gateway;
+    this.#subIssues = options.subIssues;
+    this.#maxDepth = options.maxDepth;
     this.#agents = options.agents;
     this.#projects = options.projects;
     this.#journal = options.journal;
@@ -76,27 +90,101 @@ export class TaskService {
     this.#now = options.now ?? (() => new Date());
   }
 
+  /**
+   * Creates a task. With `parent_task_id` it is a delegation: the child is created as a sub-issue
+   * of the parent (the same path as `POST /tasks/{id}/delegate`). Either way the dedup check runs
+   * first, unless skipped.
+   */
   async create(
     caller: Caller,
     input: TaskCreate,
     options: { nonce?: string; skipDedup?: boolean } = {},
   ): Promise<Task> {
     rejectServerOnly(input);
-    if (input.parent_task_id != null) {
-      throw errors.badRequest(
-        "delegation_not_supported",
-        "Use POST /tasks/{id}/delegate to create a sub-task",
-        {
-          field: "parent_task_id",
-        },
+    const nonce = options.nonce ?? randomUUID();
+    const parentId = input.parent_task_id;
+    const run = async () => {
+      const { task, issue } =
+        parentId != null
+          ? await this.#delegate(caller, parentId, input, nonce)
+          : await this.#createRoot(caller, input, nonce);
+      return { result: task, issue: this.#forIndex(issue) };
+    };
+    if (!this.#guard) return (await run()).result;
+    const project =
+      input.project_id != null ? await this.#projects.resolve(input.project_id) : null;
+    const text = {
+      content: input.content,
+      description: input.description,
+      projectSlug: project?.slug ?? null,
+    };
+    const skip = input.allow_duplicate === true || options.skipDedup === true;
+    return this.#guard.guard(caller, text, { skip }, run);
+  }
+
+  async #createRoot(caller: Caller, input: TaskCreate, nonce: string) {
+    const fields = await this.#newTask(caller, input, nonce, ROOT_POSITION, false);
+    const issue = await this.#gateway.createIssue(encodeTask(fields), nonce);
+    this.#journal.stamp(this.#journal.record(issue.number, "created", caller.id), issue.updated_at);
+    return { task: await this.toTask(issue), issue };
+  }
+
+  /**
+   * Delegation: checks every limit first (nothing is created when one fails), then one GraphQL
+   * request creates the linked child and at most one more marks the parent `status:delegated`.
+   * Under the parent's lock, so concurrent delegations count children correctly.
+   */
+  async #delegate(caller: Caller, parentId: number, input: TaskCreate, nonce: string) {
+    return this.#locks.run(parentId, async () => {
+      const { issue: parent, decoded } = await this.load(caller, parentId, "write");
+      const position = childPosition({ number: parent.number, meta: decoded.meta });
+      checkDelegation({
+        parentId,
+        parentCompleted: decoded.closed,
+        depth: position.depth,
+        maxDepth: this.#maxDepth,
+        children: parent.sub_issues_summary?.total ?? 0,
+      });
+      const fields = await this.#newTask(
+        caller,
+        input,
+        nonce,
+        position,
+        input.auto_complete_parent ?? false,
       );
-    }
+      const child = await this.#subIssues.createSubIssue(
+        encodeTask(fields),
+        { number: parent.number, nodeId: parent.node_id },
+        nonce,
+      );
+      this.#journal.stamp(
+        this.#journal.record(child.number, "delegated", caller.id),
+        child.updated_at,
+      );
+      await this.#markDelegated(caller.id, parent, decoded);
+      return { task: await this.toTask(child), issue: child };
+    });
+  }
+
+  /** Sets `status:delegated` on an open parent (one label write; nothing when already set). */
+  async #markDelegated(agentId: string | undefined, issue: GitHubIssue, decoded: DecodedIssue) {
+    if (decoded.closed || decoded.status === "delegated") return;
+    const write = changedParts(issue, { ...decoded, status: "delegated" });
+    if (write.labels) await this.writeIssue(agentId, issue, { labels: write.labels }, "delegated");
+  }
+
+  async #newTask(
+    caller: Caller,
+    input: TaskCreate,
+    nonce: string,
+    position: Position,
+    autoCompleteParent: boolean,
+  ): Promise<TaskFields> {
     const assignee = input.assigned_to_agent_id
       ? this.#agents.requireAssignable(input.assigned_to_agent_id).id
       : null;
     const project =
       input.project_id != null ? await this.#projects.resolve(input.project_id) : null;
-    const nonce = options.nonce ?? randomUUID();
     const fields: TaskFields = {
       content: input.content,
       description: input.description ?? null,
@@ -107,6 +195,8 @@ export class TaskService {
       status: input.status ?? "open",
       meta: TaskMetaSchema.parse({
         created_by: caller.id,
+        ...position,
+        auto_complete_parent: autoCompleteParent,
         due_date: input.due_date ?? null,
         due_time: input.due_time ?? null,
         context: input.context ?? {},
@@ -114,26 +204,7 @@ export class TaskService {
       }),
     };
     checkContextSize(fields.meta.context);
-    const run = async () => {
-      const issue = await this.#gateway.createIssue(encodeTask(fields), nonce);
-      this.#journal.stamp(
-        this.#journal.record(issue.number, "created", caller.id),
-        issue.updated_at,
-      );
-      return { result: await this.toTask(issue), issue: this.#forIndex(issue) };
-    };
-    if (!this.#guard) return (await run()).result;
-    const text = {
-      content: fields.content,
-      description: fields.description,
-      projectSlug: fields.projectSlug,
-    };
-    return this.#guard.guard(
-      caller,
-      text,
-      { skip: input.allow_duplicate === true || options.skipDedup === true },
-      run,
-    );
+    return fields;
   }
 
   /** `POST /tasks/dedup`: the same question a create asks, without creating. */
@@ -178,11 +249,26 @@ export class TaskService {
   /** Finds the issue an earlier, interrupted create made (same nonce), if it exists. */
   async findCreated(nonce: string): Promise<Task | null> {
     const issue = await this.#gateway.findRecentByNonce(nonce);
-    return issue ? this.toTask(issue) : null;
+    if (!issue) return null;
+    const task = await this.toTask(issue);
+    // An interrupted delegation: the child exists (linked, one request); finish the parent's label.
+    const parentId = task.parent_task_id;
+    if (parentId !== null) {
+      await this.#locks.run(parentId, async () => {
+        const parent = await this.#gateway.getIssue(parentId);
+        if (parent)
+          await this.#markDelegated(
+            task.created_by_agent_id ?? undefined,
+            parent,
+            decodeIssue(parent),
+          );
+      });
+    }
+    return task;
   }
 
   async get(caller: Caller, id: number): Promise<Task> {
-    const { task } = await this.#load(caller, id, "read");
+    const { task } = await this.load(caller, id, "read");
     return task;
   }
 
@@ -227,7 +313,7 @@ export class TaskService {
       });
     }
     return this.#locks.run(id, async () => {
-      const { issue, decoded, task } = await this.#load(caller, id, "write");
+      const { issue, decoded, task } = await this.load(caller, id, "write");
       const assignee =
         input.assigned_to_agent_id === undefined
           ? decoded.assignee
@@ -269,7 +355,7 @@ export class TaskService {
 
   async complete(caller: Caller, id: number): Promise<Task> {
     return this.#locks.run(id, async () => {
-      const { issue, decoded, task } = await this.#load(caller, id, "write");
+      const { issue, decoded, task } = await this.load(caller, id, "write");
       if (task.completed) return task;
       return this.#write(caller, issue, this.#completion(issue, decoded, caller.id), "completed");
     });
@@ -277,22 +363,66 @@ export class TaskService {
 
   async uncomplete(caller: Caller, id: number): Promise<Task> {
     return this.#locks.run(id, async () => {
-      const { issue, decoded, task } = await this.#load(caller, id, "write");
+      const { issue, decoded, task } = await this.load(caller, id, "write");
       if (!task.completed) return task;
       return this.#write(caller, issue, this.#reopening(issue, decoded), "reopened");
     });
   }
 
-  /** GitHub Apps cannot delete issues: a deleted task is closed as not planned, and then hidden. */
+  /**
+   * GitHub Apps cannot delete issues: a deleted task is closed as not planned, and then hidden.
+   * Its open descendants are closed as not planned too (409 if the caller may not change one of
+   * them), so no open task is left under a deleted parent.
+   */
   async remove(caller: Caller, id: number): Promise<void> {
     await this.#locks.run(id, async () => {
-      const { issue } = await this.#load(caller, id, "write");
+      const { issue } = await this.load(caller, id, "write");
+      const open = await this.#openDescendants(issue);
+      const refused = open.filter((task) => !canWrite(caller, task));
+      if (refused.length > 0) {
+        throw errors.conflict(
+          "children_not_writable",
+          `Task #${id} has open sub-tasks that agent "${caller.id}" may not close`,
+          { task_ids: refused.map((t) => t.id) },
+        );
+      }
       await this.#write(caller, issue, { state: "closed", state_reason: "not_planned" }, "deleted");
+      await this.#closeAll(caller.id, open);
     });
   }
 
+  /**
+   * Closes the open descendants of a deleted task (a person closed it as not planned on
+   * github.com, or an API delete was interrupted). Parents first, so no roll-up sees a parent
+   * whose children all closed and reopens it.
+   */
+  async closeOpenDescendants(issue: GitHubIssue, agentId: string | undefined): Promise<number[]> {
+    const open = await this.#openDescendants(issue);
+    await this.#closeAll(agentId, open);
+    return open.map((t) => t.id);
+  }
+
+  async #openDescendants(issue: GitHubIssue): Promise<Task[]> {
+    const summary = issue.sub_issues_summary;
+    if (summary && summary.total === 0) return [];
+    const tree = await this.#subIssues.readTree(issue.number);
+    const open: Task[] = [];
+    for (const entry of tree) {
+      if (entry.level > 0 && entry.issue.state === "open")
+        open.push(await this.toTask(entry.issue));
+    }
+    return open;
+  }
+
+  async #closeAll(agentId: string | undefined, tasks: Task[]): Promise<void> {
+    for (const task of tasks) {
+      if (agentId) this.#journal.record(task.id, "deleted", agentId);
+      await this.#gateway.updateIssue(task.id, { state: "closed", state_reason: "not_planned" });
+    }
+  }
+
   async listComments(caller: Caller, id: number): Promise<Comment[]> {
-    await this.#load(caller, id, "read");
+    await this.load(caller, id, "read");
     const comments = await this.#gateway.listComments(id);
     const appId = this.#appId();
     return comments.flatMap((comment) => {
@@ -312,7 +442,7 @@ export class TaskService {
   }
 
   async addComment(caller: Caller, id: number, content: string): Promise<Comment> {
-    await this.#load(caller, id, "comment");
+    await this.load(caller, id, "comment");
     const agent = this.#agents.get(caller.id);
     const comment = await this.#gateway.createComment(id, encodeAgentComment(agent, content));
     this.#journal.record(id, "commented", caller.id);
@@ -331,7 +461,7 @@ export class TaskService {
     caller: Caller,
     id: number,
   ): Promise<{ task_id: number; context: Record<string, unknown>; version: number }> {
-    const { task } = await this.#load(caller, id, "read");
+    const { task } = await this.load(caller, id, "read");
     return { task_id: id, context: task.context, version: task.context_version };
   }
 
@@ -346,7 +476,7 @@ export class TaskService {
     expectedVersion: number | undefined,
   ): Promise<{ task_id: number; context: Record<string, unknown>; version: number }> {
     return this.#locks.run(id, async () => {
-      const { issue, decoded } = await this.#load(caller, id, "write");
+      const { issue, decoded } = await this.load(caller, id, "write");
       const current = decoded.meta.context_version;
       if (expectedVersion !== undefined && expectedVersion !== current) {
         throw errors.conflict(
@@ -421,7 +551,8 @@ export class TaskService {
     };
   }
 
-  async #load(caller: Caller, id: number, need: "read" | "write" | "comment") {
+  /** Reads a task for a caller: 404 when it may not see it, 403 when it may not act on it. */
+  async load(caller: Caller, id: number, need: "read" | "write" | "comment") {
     const issue = await this.#gateway.getIssue(id);
     const decoded = issue ? this.#decode(issue) : null;
     if (!issue || !decoded || decoded.deleted)
@@ -441,13 +572,28 @@ export class TaskService {
   }
 
   async #write(caller: Caller, issue: GitHubIssue, write: IssueWrite, kind: string): Promise<Task> {
-    if (Object.keys(write).length === 0) return this.toTask(issue);
+    return this.toTask(await this.writeIssue(caller.id, issue, write, kind));
+  }
+
+  /** One write to an issue, journalled for the agent that caused it (none for a person). */
+  async writeIssue(
+    agentId: string | undefined,
+    issue: GitHubIssue,
+    write: IssueWrite,
+    kind: string,
+  ): Promise<GitHubIssue> {
+    if (Object.keys(write).length === 0) return issue;
     // Journalled before the write: GitHub's webhook can arrive before its answer does.
-    const entry = this.#journal.record(issue.number, kind, caller.id);
+    const entry = agentId ? this.#journal.record(issue.number, kind, agentId) : undefined;
     const updated = await this.#gateway.updateIssue(issue.number, write);
-    this.#journal.stamp(entry, updated.updated_at);
+    if (entry !== undefined) this.#journal.stamp(entry, updated.updated_at);
     await this.reindex(updated);
-    return this.toTask(updated);
+    return updated;
+  }
+
+  /** Runs `task` alone for this issue (the same lock every API write takes). */
+  locked<T>(id: number, task: () => Promise<T>): Promise<T> {
+    return this.#locks.run(id, task);
   }
 
   #completion(issue: GitHubIssue, fields: TaskFields, agentId: string): IssueWrite {

@@ -1,10 +1,13 @@
 import type { GitHubDouble } from "./github-double/index.js";
 
+const GRAPHQL_MUTATION = /create|add|remove|update|close|reopen|delete|link|move/i;
+
 /** GitHub requests since `from` that change the repository (not reads, not App token requests). */
 export function writesSince(double: GitHubDouble, from: number) {
-  return double.requests
-    .slice(from)
-    .filter((r) => r.method !== "GET" && r.method !== "HEAD" && !r.route.startsWith("POST /app/"));
+  return double.requests.slice(from).filter((r) => {
+    if (r.route.startsWith("graphql:")) return GRAPHQL_MUTATION.test(r.graphqlOperation ?? r.route);
+    return r.method !== "GET" && r.method !== "HEAD" && !r.route.startsWith("POST /app/");
+  });
 }
 
 /** GitHub requests since `from` that count against the rate limit (a 304 does not). */

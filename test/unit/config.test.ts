@@ -17,6 +17,7 @@ describe("config", () => {
 
   it.each([
     [{ BATON_MAX_DEPTH: "9" }, /^Invalid BATON_MAX_DEPTH/],
+    [{ BATON_MAX_DEPTH: "8" }, /^Invalid BATON_MAX_DEPTH: must be at most 7/],
     [{ PORT: "abc" }, /^Invalid PORT/],
     [{ BATON_REPO: "not a repo" }, /^Invalid BATON_REPO/],
     [{ APP_ID: "1", WEBHOOK_SECRET: "s", PRIVATE_KEY: "k" }, /^Missing BATON_REPO/],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rateLimitWait } from "../../src/github/request-policy.js";
+import { isGraphQLQuery, rateLimitWait } from "../../src/github/request-policy.js";
 
 const error = (status: number, headers: Record<string, string>, message = "x") => ({
   status,
@@ -22,5 +22,19 @@ describe("rate-limit waits", () => {
     expect(rateLimitWait(error(403, {}, "Resource not accessible by integration"))).toBeUndefined();
     expect(rateLimitWait(error(502, {}))).toBeUndefined();
     expect(rateLimitWait(new Error("boom"))).toBeUndefined();
+  });
+});
+
+describe("GraphQL reads and writes", () => {
+  it("a mutation is a write (never retried), a query a read", () => {
+    expect(isGraphQLQuery("/graphql", { query: "mutation Create { createIssue { id } }" })).toBe(
+      false,
+    );
+    expect(isGraphQLQuery("/graphql", { query: "  query Chain { repository { id } }" })).toBe(true);
+    expect(
+      isGraphQLQuery("/graphql", { body: JSON.stringify({ query: "mutation X { a }" }) }),
+    ).toBe(false);
+    expect(isGraphQLQuery("/graphql", { body: { query: "{ viewer { login } }" } })).toBe(true);
+    expect(isGraphQLQuery("/repos/o/r/issues", { query: "{ x }" })).toBe(false);
   });
 });

@@ -1,0 +1,38 @@
+/**
+ * The hook the event relay implements to publish `task.chain_completed`. Baton calls it once when
+ * the last open child of a delegated parent completes (the parent then leaves `delegated`).
+ */
+export interface ChainEvents {
+  /**
+   * @param parentId the task whose children are now all closed (at least one completed)
+   * @param rootId the root of its chain
+   * @param agentId the agent whose write completed the last child, if an agent did
+   */
+  chainCompleted(event: {
+    parentId: number;
+    rootId: number;
+    agentId?: string;
+  }): void | Promise<void>;
+}
+
+/** Default until the relay is wired: log only. */
+export function loggingChainEvents(
+  log: (message: string, data: Record<string, unknown>) => void,
+): ChainEvents {
+  return {
+    chainCompleted: (event) =>
+      log(
+        `task.chain_completed #${event.parentId} (root #${event.rootId})${event.agentId ? ` by ${event.agentId}` : ""}`,
+        { ...event },
+      ),
+  };
+}
+
+/** Calls each hook in turn (e.g. the log and the event relay). */
+export function bothChainEvents(...hooks: ChainEvents[]): ChainEvents {
+  return {
+    async chainCompleted(event) {
+      for (const hook of hooks) await hook.chainCompleted(event);
+    },
+  };
+}
