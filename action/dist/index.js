@@ -44442,6 +44442,8 @@ var GitHubUserSchema = external_exports.object({
 });
 var GitHubLabelSchema = external_exports.object({
   id: external_exports.number(),
+  /** GraphQL global id (createIssue takes label node ids). */
+  node_id: external_exports.string().optional(),
   name: external_exports.string(),
   color: external_exports.string().nullish(),
   description: external_exports.string().nullish()
@@ -44467,7 +44469,11 @@ var GitHubIssueSchema = external_exports.object({
   closed_at: external_exports.string().nullable(),
   html_url: external_exports.string(),
   pull_request: external_exports.unknown().optional(),
-  performed_via_github_app: external_exports.object({ id: external_exports.number() }).nullish()
+  performed_via_github_app: external_exports.object({ id: external_exports.number() }).nullish(),
+  /** Sub-issue counts (GitHub counts closed children of either reason as completed). */
+  sub_issues_summary: external_exports.object({ total: external_exports.number(), completed: external_exports.number() }).nullish(),
+  /** REST URL of the sub-issue parent, if any. */
+  parent_issue_url: external_exports.string().nullish()
 });
 var GitHubCommentSchema = external_exports.object({
   id: external_exports.number(),
@@ -44648,19 +44654,30 @@ var IssueGateway = class {
       throw mapGitHubError(error63);
     }
   }
-  /** Links an existing issue (by its `id`, not its number) as a sub-issue of `parent`. */
-  async addSubIssue(parent, childId) {
-    const octokit = await this.#octokit();
-    try {
-      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: parent,
-        sub_issue_id: childId
-      });
-    } catch (error63) {
-      throw mapGitHubError(error63);
+  /** An issue's direct sub-issues (≤ 100 by GitHub's rule, so one conditional request). */
+  async listSubIssues(number4) {
+    const pages = await this.#allPages(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+      { issue_number: number4, per_page: PER_PAGE },
+      IssuePage
+    );
+    return pages.flat();
+  }
+  /** GraphQL node ids of labels, creating missing ones first (with their fixed colours). */
+  async labelNodeIds(names) {
+    await this.ensureLabels(names);
+    const ids = [];
+    for (const name of names) {
+      let label = await this.findLabel(name);
+      if (label && !label.node_id) {
+        this.forgetLabels();
+        label = await this.findLabel(name);
+      }
+      if (!label?.node_id)
+        throw errors.unavailable("github_label_missing", `Label "${name}" has no node id yet`, 5);
+      ids.push(label.node_id);
     }
+    return ids;
   }
   async listLabels() {
     const pages = await this.#allPages(
@@ -44801,6 +44818,328 @@ var IssueGateway = class {
     return pages;
   }
 };
+
+// src/github/graphql-issue.ts
+var LABELS_PER_ISSUE = 20;
+var ISSUE_FIELDS = (
+  /* GraphQL */
+  `
+  fragment BatonIssue on Issue {
+    id
+    databaseId
+    number
+    title
+    body
+    state
+    stateReason
+    url
+    createdAt
+    updatedAt
+    closedAt
+    author {
+      __typename
+      login
+    }
+    labels(first: ${LABELS_PER_ISSUE}) {
+      nodes {
+        name
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
+    subIssuesSummary {
+      total
+      completed
+    }
+  }
+`
+);
+var GraphqlIssueSchema = external_exports.object({
+  id: external_exports.string(),
+  databaseId: external_exports.number().nullable(),
+  number: external_exports.number(),
+  title: external_exports.string(),
+  body: external_exports.string(),
+  state: external_exports.enum(["OPEN", "CLOSED"]),
+  stateReason: external_exports.string().nullable(),
+  url: external_exports.string(),
+  createdAt: external_exports.string(),
+  updatedAt: external_exports.string(),
+  closedAt: external_exports.string().nullable(),
+  author: external_exports.object({ __typename: external_exports.string(), login: external_exports.string() }).nullable(),
+  labels: external_exports.object({
+    nodes: external_exports.array(external_exports.object({ name: external_exports.string() }).nullable()).nullable(),
+    pageInfo: external_exports.object({ hasNextPage: external_exports.boolean() })
+  }).nullable(),
+  subIssuesSummary: external_exports.object({ total: external_exports.number(), completed: external_exports.number() })
+});
+function toRestIssue(node2, parent) {
+  const apiBase = node2.url.replace(/\/issues\/\d+$/, "");
+  return {
+    id: node2.databaseId ?? 0,
+    node_id: node2.id,
+    number: node2.number,
+    title: node2.title,
+    body: node2.body === "" ? null : node2.body,
+    state: node2.state === "OPEN" ? "open" : "closed",
+    state_reason: node2.stateReason?.toLowerCase() ?? null,
+    labels: (node2.labels?.nodes ?? []).flatMap((l) => l ? [{ name: l.name, id: 0 }] : []),
+    user: node2.author ? {
+      login: node2.author.__typename === "Bot" ? `${node2.author.login}[bot]` : node2.author.login,
+      type: node2.author.__typename
+    } : null,
+    created_at: node2.createdAt,
+    updated_at: node2.updatedAt,
+    closed_at: node2.closedAt,
+    html_url: node2.url,
+    sub_issues_summary: node2.subIssuesSummary,
+    // Only the number matters to Baton (see parentNumberOf); GraphQL gives no REST URL.
+    parent_issue_url: parent === null ? null : `${apiBase}/issues/${parent}`
+  };
+}
+var labelsTruncated = (node2) => node2.labels?.pageInfo.hasNextPage ?? false;
+
+// src/github/map-graphql-error.ts
+var GraphqlErrorsSchema = external_exports.object({
+  name: external_exports.literal("GraphqlResponseError"),
+  errors: external_exports.array(external_exports.object({ message: external_exports.string(), type: external_exports.string().optional() }))
+});
+function isGraphqlAnswer(error63) {
+  return GraphqlErrorsSchema.safeParse(error63).success;
+}
+function mapGraphqlError(error63) {
+  const parsed = GraphqlErrorsSchema.safeParse(error63);
+  if (!parsed.success) return mapGitHubError(error63);
+  const message = parsed.data.errors.map((e) => e.message).join("; ");
+  const types = parsed.data.errors.map((e) => e.type);
+  if (/sub-?issues?/i.test(message) && /more than \d+ levels|level|depth|nest/i.test(message)) {
+    return errors.conflict("delegation_depth_exceeded", `GitHub refused the link: ${message}`);
+  }
+  if (/more than \d+ sub-?issues/i.test(message)) {
+    return errors.conflict("too_many_children", `GitHub refused the link: ${message}`);
+  }
+  if (types.includes("RATE_LIMITED")) {
+    return errors.unavailable("github_rate_limited", "GitHub is rate limiting Baton's GraphQL", 60);
+  }
+  if (types.includes("NOT_FOUND")) return errors.notFound("github_not_found", message);
+  return errors.unprocessable("github_validation_failed", `GitHub rejected the change: ${message}`);
+}
+
+// src/github/sub-issue-gateway.ts
+var MAX_CHILDREN = 100;
+var CHILDREN_PER_CONTINUATION = 200;
+var TreeNodeSchema = external_exports.lazy(
+  () => GraphqlIssueSchema.extend({
+    subIssues: external_exports.object({ nodes: external_exports.array(TreeNodeSchema.nullable()).nullable() }).nullish()
+  })
+);
+var twoLevels = (first) => `
+  subIssues(first: ${first}) {
+    nodes {
+      ...BatonIssue
+      subIssues(first: ${MAX_CHILDREN}) { nodes { ...BatonIssue } }
+    }
+  }`;
+var TREE_QUERY = (
+  /* GraphQL */
+  `
+  query BatonTree($owner: String!, $name: String!, $number: Int!) {
+    repository(owner: $owner, name: $name) {
+      issue(number: $number) {
+        ...BatonIssue
+        ${twoLevels(MAX_CHILDREN)}
+      }
+    }
+  }
+  ${ISSUE_FIELDS}
+`
+);
+var CREATE_MUTATION = (
+  /* GraphQL */
+  `
+  mutation BatonCreateSubIssue($input: CreateIssueInput!) {
+    createIssue(input: $input) {
+      issue {
+        ...BatonIssue
+      }
+    }
+  }
+  ${ISSUE_FIELDS}
+`
+);
+var ADD_MUTATION = (
+  /* GraphQL */
+  `
+  mutation BatonAddSubIssue($parent: ID!, $child: ID!) {
+    addSubIssue(input: { issueId: $parent, subIssueId: $child }) {
+      subIssue {
+        number
+      }
+    }
+  }
+`
+);
+var REPOSITORY_QUERY = (
+  /* GraphQL */
+  `
+  query BatonRepository($owner: String!, $name: String!) {
+    repository(owner: $owner, name: $name) {
+      id
+    }
+  }
+`
+);
+var SubIssueGateway = class {
+  #owner;
+  #repo;
+  #octokit;
+  #issues;
+  #repositoryId;
+  constructor(options) {
+    this.#owner = options.owner;
+    this.#repo = options.repo;
+    this.#octokit = options.octokit;
+    this.#issues = options.issues;
+  }
+  /** The repository's node id, read once (createIssue needs it). */
+  repositoryId() {
+    this.#repositoryId ??= this.#graphql(REPOSITORY_QUERY, {
+      owner: this.#owner,
+      name: this.#repo
+    }).then((data) => external_exports.object({ repository: external_exports.object({ id: external_exports.string() }) }).parse(data)).then((data) => data.repository.id).catch((error63) => {
+      this.#repositoryId = void 0;
+      throw error63;
+    });
+    return this.#repositoryId;
+  }
+  /**
+   * Creates an issue already linked under `parent`: one request, so no crash can leave an
+   * unlinked child. If GitHub's answer is lost, the issue is found again by `nonce`.
+   */
+  async createSubIssue(write, parent, nonce) {
+    const [repositoryId, labelIds] = await Promise.all([
+      this.repositoryId(),
+      this.#issues.labelNodeIds(write.labels)
+    ]);
+    const octokit = await this.#octokit();
+    try {
+      const data = await octokit.graphql(CREATE_MUTATION, {
+        input: {
+          repositoryId,
+          title: write.title,
+          body: write.body,
+          labelIds,
+          parentIssueId: parent.nodeId,
+          clientMutationId: nonce
+        },
+        request: { retries: 0 }
+      });
+      const parsed = external_exports.object({ createIssue: external_exports.object({ issue: GraphqlIssueSchema }) }).parse(data);
+      return await this.#complete(parsed.createIssue.issue, parent.number);
+    } catch (error63) {
+      if (isGraphqlAnswer(error63) || !isAmbiguous(error63)) throw mapGraphqlError(error63);
+      const found = await this.#issues.findRecentByNonce(nonce).catch(() => null);
+      if (found) return found;
+      throw mapGraphqlError(error63);
+    }
+  }
+  /** Links an existing issue under a parent (the repair path for a child created unlinked). */
+  async addSubIssue(parentNodeId, childNodeId) {
+    await this.#graphql(ADD_MUTATION, { parent: parentNodeId, child: childNodeId });
+  }
+  /**
+   * The issue `number` and every issue under it, parents before children. One request reads
+   * three levels; each further request reads two more levels under the whole frontier.
+   */
+  async readTree(number4) {
+    const data = external_exports.object({ repository: external_exports.object({ issue: TreeNodeSchema.nullable() }) }).parse(await this.#graphql(TREE_QUERY, { owner: this.#owner, name: this.#repo, number: number4 }));
+    const root = data.repository.issue;
+    if (!root) return [];
+    const out = [];
+    const truncated = [];
+    const seen = /* @__PURE__ */ new Set();
+    let frontier = [];
+    const visit2 = (node2, parent, level) => {
+      if (seen.has(node2.number)) return;
+      seen.add(node2.number);
+      const entry = { issue: toRestIssue(node2, parent), parent, level };
+      out.push(entry);
+      if (labelsTruncated(node2)) truncated.push(entry);
+      if (node2.subIssues) {
+        for (const child of node2.subIssues.nodes ?? [])
+          if (child) visit2(child, node2.number, level + 1);
+      } else if (node2.subIssuesSummary.total > 0) {
+        frontier.push({ node: node2, level });
+      }
+    };
+    visit2(root, null, 0);
+    while (frontier.length > 0) {
+      const batch = takeBatch(frontier);
+      frontier = frontier.slice(batch.length);
+      const children = await this.#readChildren(batch.map((f) => f.node));
+      for (const { node: node2, level } of batch) {
+        for (const child of children.get(node2.number) ?? []) visit2(child, node2.number, level + 1);
+      }
+    }
+    for (const entry of truncated) {
+      const full = await this.#issues.getIssue(entry.issue.number);
+      if (full) entry.issue = { ...full, parent_issue_url: entry.issue.parent_issue_url };
+    }
+    return out.sort((a, b) => a.level - b.level);
+  }
+  async #readChildren(parents) {
+    const variables = {};
+    const fields = parents.map((parent, i) => {
+      variables[`id${i}`] = parent.id;
+      const first = Math.min(MAX_CHILDREN, Math.max(1, parent.subIssuesSummary.total));
+      return `n${i}: node(id: $id${i}) { ... on Issue { number ${twoLevels(first)} } }`;
+    });
+    const query = `query BatonSubtrees(${parents.map((_, i) => `$id${i}: ID!`).join(", ")}) {
+      ${fields.join("\n")}
+    }
+    ${ISSUE_FIELDS}`;
+    const data = external_exports.record(
+      external_exports.string(),
+      external_exports.object({
+        number: external_exports.number(),
+        subIssues: external_exports.object({ nodes: external_exports.array(TreeNodeSchema.nullable()).nullable() })
+      }).nullable()
+    ).parse(await this.#graphql(query, variables));
+    const children = /* @__PURE__ */ new Map();
+    for (const entry of Object.values(data)) {
+      if (entry)
+        children.set(
+          entry.number,
+          (entry.subIssues.nodes ?? []).filter((n) => n !== null)
+        );
+    }
+    return children;
+  }
+  async #complete(node2, parent) {
+    if (!labelsTruncated(node2)) return toRestIssue(node2, parent);
+    return await this.#issues.getIssue(node2.number) ?? toRestIssue(node2, parent);
+  }
+  async #graphql(query, variables) {
+    const octokit = await this.#octokit();
+    try {
+      return await octokit.graphql(query, variables);
+    } catch (error63) {
+      throw mapGraphqlError(error63);
+    }
+  }
+};
+function takeBatch(frontier) {
+  const batch = [];
+  let children = 0;
+  for (const entry of frontier) {
+    const count = entry.node.subIssuesSummary.total;
+    if (batch.length > 0 && children + count > CHILDREN_PER_CONTINUATION) break;
+    batch.push(entry);
+    children += count;
+  }
+  return batch;
+}
 
 // src/tasks/task-schema.ts
 var AgentIdSchema = external_exports.string().regex(
@@ -45783,6 +46122,42 @@ function createRestTaskApi(options) {
 
 // action/src/token-task-api.ts
 import { randomUUID as randomUUID3 } from "node:crypto";
+
+// src/tasks/delegation-rules.ts
+var GITHUB_MAX_LEVELS = 8;
+var MAX_CHILDREN2 = 100;
+function childPosition(parent) {
+  return {
+    parent: parent.number,
+    root: parent.meta.root ?? parent.number,
+    depth: parent.meta.depth + 1
+  };
+}
+var ROOT_POSITION = { parent: null, root: null, depth: 0 };
+function checkDelegation(input2) {
+  if (input2.parentCompleted) {
+    throw errors.conflict(
+      "task_completed",
+      `Task #${input2.parentId} is completed; reopen it before delegating from it`,
+      { task_id: input2.parentId }
+    );
+  }
+  const maxDepth = Math.min(input2.maxDepth, GITHUB_MAX_LEVELS - 1);
+  if (input2.depth > maxDepth) {
+    throw errors.conflict(
+      "delegation_depth_exceeded",
+      `A delegation chain may be at most ${maxDepth} levels deep; this child would be at depth ${input2.depth}`,
+      { max_depth: maxDepth, depth: input2.depth }
+    );
+  }
+  if (input2.children >= MAX_CHILDREN2) {
+    throw errors.conflict(
+      "too_many_children",
+      `Task #${input2.parentId} already has ${input2.children} sub-tasks; GitHub allows ${MAX_CHILDREN2} (closed ones count)`,
+      { max_children: MAX_CHILDREN2, children: input2.children }
+    );
+  }
+}
 
 // src/tasks/comment-codec.ts
 import { createHash } from "node:crypto";
@@ -47325,10 +47700,12 @@ async function findDuplicate(task, open3) {
 // action/src/token-task-api.ts
 var TokenTaskApi = class {
   #gateway;
+  #subIssues;
   #agentId;
   #maxDepth;
   constructor(options) {
     this.#gateway = options.gateway;
+    this.#subIssues = options.subIssues;
     this.#agentId = options.agentId;
     this.#maxDepth = options.maxDepth ?? 5;
   }
@@ -47338,7 +47715,12 @@ var TokenTaskApi = class {
       const same = await findDuplicate(input2, open3);
       if (same) return { task: null, duplicateOf: toActionTask2(same) };
     }
-    return { task: (await this.#createIssue(input2, {})).task, duplicateOf: null };
+    const nonce = randomUUID3();
+    const issue3 = await this.#gateway.createIssue(
+      encodeTask(await this.#newTask(input2, nonce)),
+      nonce
+    );
+    return { task: toActionTask2(issue3), duplicateOf: null };
   }
   async get(id2) {
     return toActionTask2((await this.#load(id2)).issue);
@@ -47381,37 +47763,31 @@ var TokenTaskApi = class {
     );
     return { url: comment.html_url, task: toActionTask2(issue3) };
   }
-  /** A child task as a sub-issue of the parent (create, link), and the parent marked delegated. */
+  /** A child task created already linked under the parent (one GraphQL request), as the server does. */
   async delegate(parentId, input2) {
     const { issue: parent, decoded } = await this.#load(parentId);
-    if (decoded.closed) {
-      throw errors.conflict("parent_closed", `Task #${parentId} is closed: reopen it to delegate`);
-    }
-    const depth = decoded.meta.depth + 1;
-    if (depth > this.#maxDepth) {
-      throw errors.conflict(
-        "max_depth_exceeded",
-        `Task #${parentId} is at delegation depth ${decoded.meta.depth}; the maximum is ${this.#maxDepth}`
-      );
-    }
-    const child = await this.#createIssue(input2, {
-      parent: parentId,
-      root: decoded.meta.root ?? parentId,
-      depth
+    const position = childPosition({ number: parent.number, meta: decoded.meta });
+    checkDelegation({
+      parentId,
+      parentCompleted: decoded.closed,
+      depth: position.depth,
+      maxDepth: this.#maxDepth,
+      children: parent.sub_issues_summary?.total ?? 0
     });
-    try {
-      await this.#gateway.addSubIssue(parentId, child.databaseId);
-    } catch (error63) {
-      await this.#gateway.updateIssue(child.task.id, { state: "closed", state_reason: "not_planned" }).catch(() => void 0);
-      throw error63;
-    }
-    if (decoded.status !== "delegated") {
-      await this.#write(parent, changedParts(parent, { ...decoded, status: "delegated" }));
-    }
-    return child.task;
-  }
-  async #createIssue(input2, chain) {
     const nonce = randomUUID3();
+    const fields = await this.#newTask(input2, nonce, position);
+    const child = await this.#subIssues.createSubIssue(
+      encodeTask(fields),
+      { number: parent.number, nodeId: parent.node_id },
+      nonce
+    );
+    if (decoded.status !== "delegated") {
+      const write = changedParts(parent, { ...decoded, status: "delegated" });
+      if (write.labels) await this.#gateway.updateIssue(parent.number, { labels: write.labels });
+    }
+    return toActionTask2(child);
+  }
+  async #newTask(input2, nonce, position = ROOT_POSITION) {
     const fields = {
       content: input2.content,
       description: input2.description ?? null,
@@ -47420,10 +47796,9 @@ var TokenTaskApi = class {
       projectSlug: input2.project ? await this.#projectSlug(input2.project) : null,
       assignee: input2.assignee ?? null,
       status: input2.status === "completed" || !input2.status ? "open" : input2.status,
-      meta: TaskMetaSchema.parse({ created_by: this.#agentId, nonce, ...chain })
+      meta: TaskMetaSchema.parse({ created_by: this.#agentId, nonce, ...position })
     };
-    const issue3 = await this.#gateway.createIssue(encodeTask(fields), nonce);
-    return { task: toActionTask2(issue3), databaseId: issue3.id };
+    return fields;
   }
   /** Projects are labels the server created; token mode uses them but cannot name new ones. */
   async #projectSlug(ref) {
@@ -47512,12 +47887,14 @@ function createTaskApi(connection, env, fetch2 = globalThis.fetch) {
     // tests can intercept) is the same thing.
     ...usesProxy(env) ? {} : { request: { fetch: fetch2 } }
   });
-  const gateway = new IssueGateway({
-    owner: connection.owner,
-    repo: connection.repo,
-    octokit: async () => octokit
+  const repository = { owner: connection.owner, repo: connection.repo };
+  const gateway = new IssueGateway({ ...repository, octokit: async () => octokit });
+  const subIssues = new SubIssueGateway({
+    ...repository,
+    octokit: async () => octokit,
+    issues: gateway
   });
-  return new TokenTaskApi({ gateway, agentId: connection.agentId });
+  return new TokenTaskApi({ gateway, subIssues, agentId: connection.agentId });
 }
 var usesProxy = (env) => Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
 function failureLine(error63) {

@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
 import { isBatonError } from "../../src/errors.js";
 import { IssueGateway } from "../../src/github/issue-gateway.js";
+import { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
 import { parseInputs, type Connection, type InputName } from "./inputs.js";
 import { performOperation } from "./operations.js";
 import { outputsFor, summaryFor } from "./report.js";
@@ -64,12 +65,14 @@ function createTaskApi(
     // tests can intercept) is the same thing.
     ...(usesProxy(env) ? {} : { request: { fetch } }),
   });
-  const gateway = new IssueGateway({
-    owner: connection.owner,
-    repo: connection.repo,
+  const repository = { owner: connection.owner, repo: connection.repo };
+  const gateway = new IssueGateway({ ...repository, octokit: async () => octokit });
+  const subIssues = new SubIssueGateway({
+    ...repository,
     octokit: async () => octokit,
+    issues: gateway,
   });
-  return new TokenTaskApi({ gateway, agentId: connection.agentId });
+  return new TokenTaskApi({ gateway, subIssues, agentId: connection.agentId });
 }
 
 const usesProxy = (env: NodeJS.ProcessEnv) =>

@@ -2,6 +2,13 @@ import { randomUUID } from "node:crypto";
 import { errors } from "../../src/errors.js";
 import type { GitHubIssue } from "../../src/github/github-types.js";
 import type { IssueGateway, IssueWrite } from "../../src/github/issue-gateway.js";
+import type { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
+import {
+  checkDelegation,
+  childPosition,
+  ROOT_POSITION,
+  type Position,
+} from "../../src/tasks/delegation-rules.js";
 import { encodeAgentComment } from "../../src/tasks/comment-codec.js";
 import {
   decodeIssue,
@@ -18,6 +25,7 @@ import { findDuplicate } from "./token-dedup.js";
 
 export interface TokenTaskApiOptions {
   gateway: IssueGateway;
+  subIssues: SubIssueGateway;
   /** Who the workflow acts as: `created_by`, `completed_by` and comment headers carry it. */
   agentId: string;
   /** Deepest delegation allowed (the server's BATON_MAX_DEPTH default; GitHub nests 8 levels). */
@@ -30,11 +38,13 @@ export interface TokenTaskApiOptions {
  */
 export class TokenTaskApi implements TaskApi {
   readonly #gateway: IssueGateway;
+  readonly #subIssues: SubIssueGateway;
   readonly #agentId: string;
   readonly #maxDepth: number;
 
   constructor(options: TokenTaskApiOptions) {
     this.#gateway = options.gateway;
+    this.#subIssues = options.subIssues;
     this.#agentId = options.agentId;
     this.#maxDepth = options.maxDepth ?? 5;
   }
@@ -45,7 +55,12 @@ export class TokenTaskApi implements TaskApi {
       const same = await findDuplicate(input, open);
       if (same) return { task: null, duplicateOf: toActionTask(same) };
     }
-    return { task: (await this.#createIssue(input, {})).task, duplicateOf: null };
+    const nonce = randomUUID();
+    const issue = await this.#gateway.createIssue(
+      encodeTask(await this.#newTask(input, nonce)),
+      nonce,
+    );
+    return { task: toActionTask(issue), duplicateOf: null };
   }
 
   async get(id: number): Promise<ActionTask> {
@@ -96,44 +111,32 @@ export class TokenTaskApi implements TaskApi {
     return { url: comment.html_url, task: toActionTask(issue) };
   }
 
-  /** A child task as a sub-issue of the parent (create, link), and the parent marked delegated. */
+  /** A child task created already linked under the parent (one GraphQL request), as the server does. */
   async delegate(parentId: number, input: NewTask): Promise<ActionTask> {
     const { issue: parent, decoded } = await this.#load(parentId);
-    if (decoded.closed) {
-      throw errors.conflict("parent_closed", `Task #${parentId} is closed: reopen it to delegate`);
-    }
-    const depth = decoded.meta.depth + 1;
-    if (depth > this.#maxDepth) {
-      throw errors.conflict(
-        "max_depth_exceeded",
-        `Task #${parentId} is at delegation depth ${decoded.meta.depth}; the maximum is ${this.#maxDepth}`,
-      );
-    }
-    const child = await this.#createIssue(input, {
-      parent: parentId,
-      root: decoded.meta.root ?? parentId,
-      depth,
+    const position = childPosition({ number: parent.number, meta: decoded.meta });
+    checkDelegation({
+      parentId,
+      parentCompleted: decoded.closed,
+      depth: position.depth,
+      maxDepth: this.#maxDepth,
+      children: parent.sub_issues_summary?.total ?? 0,
     });
-    try {
-      await this.#gateway.addSubIssue(parentId, child.databaseId);
-    } catch (error) {
-      // Never leave a child that claims a parent it is not linked to: close it as not planned.
-      await this.#gateway
-        .updateIssue(child.task.id, { state: "closed", state_reason: "not_planned" })
-        .catch(() => undefined);
-      throw error;
-    }
+    const nonce = randomUUID();
+    const fields = await this.#newTask(input, nonce, position);
+    const child = await this.#subIssues.createSubIssue(
+      encodeTask(fields),
+      { number: parent.number, nodeId: parent.node_id },
+      nonce,
+    );
     if (decoded.status !== "delegated") {
-      await this.#write(parent, changedParts(parent, { ...decoded, status: "delegated" }));
+      const write = changedParts(parent, { ...decoded, status: "delegated" });
+      if (write.labels) await this.#gateway.updateIssue(parent.number, { labels: write.labels });
     }
-    return child.task;
+    return toActionTask(child);
   }
 
-  async #createIssue(
-    input: NewTask,
-    chain: { parent?: number; root?: number; depth?: number },
-  ): Promise<{ task: ActionTask; databaseId: number }> {
-    const nonce = randomUUID();
+  async #newTask(input: NewTask, nonce: string, position: Position = ROOT_POSITION) {
     const fields: TaskFields = {
       content: input.content,
       description: input.description ?? null,
@@ -142,10 +145,9 @@ export class TokenTaskApi implements TaskApi {
       projectSlug: input.project ? await this.#projectSlug(input.project) : null,
       assignee: input.assignee ?? null,
       status: input.status === "completed" || !input.status ? "open" : input.status,
-      meta: TaskMetaSchema.parse({ created_by: this.#agentId, nonce, ...chain }),
+      meta: TaskMetaSchema.parse({ created_by: this.#agentId, nonce, ...position }),
     };
-    const issue = await this.#gateway.createIssue(encodeTask(fields), nonce);
-    return { task: toActionTask(issue), databaseId: issue.id };
+    return fields;
   }
 
   /** Projects are labels the server created; token mode uses them but cannot name new ones. */

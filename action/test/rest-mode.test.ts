@@ -138,6 +138,32 @@ describe("REST mode: the Action as an agent of the Baton server", () => {
     expect(stack.double.state.issues.size).toBe(before + 1);
   });
 
+  it("delegates through the server: a sub-issue one level down, the parent delegated", async () => {
+    const parent = ok(await step(deployer, { operation: "create", content: "Release 3.0" }));
+    const parentId = Number(parent.outputs["task-id"]);
+    const child = ok(
+      await step(deployer, {
+        operation: "delegate",
+        "task-id": String(parentId),
+        content: "Tag and publish the 3.0 images",
+        assignee: "monitor",
+      }),
+    );
+    const childId = Number(child.outputs["task-id"]);
+    expect(childId).not.toBe(parentId);
+    const task = await stack.api(deployer, "GET", `/v1/tasks/${childId}`);
+    expect(task.json).toMatchObject({
+      parent_task_id: parentId,
+      root_task_id: parentId,
+      delegation_depth: 1,
+      created_by_agent_id: "deployer",
+      assigned_to_agent_id: "monitor",
+    });
+    expect(stack.double.state.issues.get(childId)!.parent).toBe(parentId);
+    const after = await stack.api(deployer, "GET", `/v1/tasks/${parentId}`);
+    expect(after.json.status).toBe("delegated");
+  });
+
   it("the server's access rules apply: another worker's task is not found", async () => {
     const created = await stack.api(monitor, "POST", "/v1/tasks", {
       content: "Private to monitor",

@@ -202,6 +202,19 @@ describe("token mode: the task issues, written with the workflow's token", () =>
     expect(child.summary).toContain("Delegated task");
   });
 
+  it("a completed parent cannot be delegated from: one line, nothing created", async () => {
+    const parent = ok(await step({ operation: "create", content: "Migrate the wiki" }));
+    const id = parent.outputs["task-id"]!;
+    ok(await step({ operation: "complete", "task-id": id }));
+    const before = double.state.issues.size;
+    const run = await step({ operation: "delegate", "task-id": id, content: "Export pages" });
+    expect(run.code).toBe(1);
+    expect(errorLines(run)).toEqual([
+      `::error::Task #${id} is completed; reopen it before delegating from it [task_completed]`,
+    ]);
+    expect(double.state.issues.size).toBe(before);
+  });
+
   it("get reports a task's status; an unknown task fails with one line", async () => {
     const created = ok(await step({ operation: "create", content: "Check the backups" }));
     const got = ok(await step({ operation: "get", "task-id": created.outputs["task-id"]! }));

@@ -10,12 +10,16 @@ import {
 import type { IssueGateway, IssueWrite } from "./issue-gateway.js";
 import { isAmbiguous } from "./map-github-error.js";
 import { isGraphqlAnswer, mapGraphqlError } from "./map-graphql-error.js";
-import type { Octokit } from "./octokit.js";
+
+/** The Octokit method this gateway uses: Probot's and @actions/github's Octokit both have it. */
+export interface GitHubGraphqlClient {
+  graphql(query: string, parameters?: Record<string, unknown>): Promise<unknown>;
+}
 
 export interface SubIssueGatewayOptions {
   owner: string;
   repo: string;
-  octokit: () => Promise<Octokit>;
+  octokit: () => Promise<GitHubGraphqlClient>;
   issues: IssueGateway;
 }
 
@@ -101,7 +105,7 @@ const REPOSITORY_QUERY = /* GraphQL */ `
 export class SubIssueGateway {
   readonly #owner: string;
   readonly #repo: string;
-  readonly #octokit: () => Promise<Octokit>;
+  readonly #octokit: () => Promise<GitHubGraphqlClient>;
   readonly #issues: IssueGateway;
   #repositoryId: Promise<string> | undefined;
 
