@@ -8,6 +8,7 @@ import { projectRoutes } from "./http/routes/project-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
 import { webhookRoutes } from "./http/routes/webhook-routes.js";
 import type { Octokit } from "./github/octokit.js";
+import { createMcpHttpHandler } from "./mcp/http-handler.js";
 import { installationOctokit } from "./github/installation.js";
 import { IssuesPayloadSchema, SubIssuesPayloadSchema } from "./github/webhook-payloads.js";
 import type { Db } from "./store/database.js";
@@ -44,6 +45,15 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
         version: VERSION,
         health: () => ({ version: VERSION, repo: `${config.github.owner}/${config.github.repo}` }),
         log: (error) => app.log.error({ err: error }, "request failed"),
+      }),
+    );
+
+    // MCP over streamable HTTP at /mcp, for the agent whose key the request carries.
+    addHandler(
+      createMcpHttpHandler({
+        authenticate: authenticator(services.agents),
+        maxBody: config.server.maxBody,
+        log: (error) => app.log.error({ err: error }, "MCP request failed"),
       }),
     );
 

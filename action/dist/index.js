@@ -45724,55 +45724,101 @@ function serverRoot(baseUrl2) {
   return baseUrl2.replace(/\/(v1|api)$/, "");
 }
 
-// src/sdk/pending-schemas.ts
-var TaskChainSchema = external_exports.object({
-  root: TaskSchema,
-  chain: external_exports.array(TaskSchema),
+// src/tasks/chain.ts
+var ChainTaskSchema = TaskSchema.extend({ redacted: external_exports.boolean() }).meta({
+  id: "ChainTask"
+});
+var ChainSchema = external_exports.object({
+  root: ChainTaskSchema,
+  chain: external_exports.array(ChainTaskSchema),
   depth: external_exports.number().int(),
   completed_count: external_exports.number().int(),
   total_count: external_exports.number().int()
-});
-var DedupMatchSchema2 = external_exports.looseObject({
-  task_id: external_exports.number().int(),
-  url: external_exports.string().optional(),
-  content: external_exports.string(),
-  score: external_exports.number()
-});
-var DedupResultSchema2 = external_exports.looseObject({
-  has_duplicates: external_exports.boolean(),
-  matches: external_exports.array(DedupMatchSchema2)
-});
-var DedupRequestSchema = external_exports.object({
-  content: external_exports.string().min(1),
-  description: external_exports.string().optional(),
-  threshold: external_exports.number().min(0).max(1).optional()
-});
-var WebhookId = external_exports.union([external_exports.number().int(), external_exports.string()]);
-var WebhookSchema = external_exports.looseObject({
-  id: WebhookId,
+}).meta({ id: "Chain" });
+
+// src/events/event-schema.ts
+var EVENT_TYPES = [
+  "task.created",
+  "task.updated",
+  "task.completed",
+  "task.reopened",
+  "task.deleted",
+  "task.assigned",
+  "task.delegated",
+  "task.commented",
+  "task.claimed",
+  "task.released",
+  "task.chain_completed"
+];
+var EventTypeSchema = external_exports.enum(EVENT_TYPES);
+var TEST_EVENT = "webhook.test";
+var ActorSchema = external_exports.object({ type: external_exports.enum(["user", "bot"]), login: external_exports.string() }).meta({ id: "EventActor" });
+var ChangesSchema = external_exports.record(external_exports.string(), external_exports.object({ from: external_exports.unknown(), to: external_exports.unknown() }));
+var TaskEventSchema = external_exports.object({
+  id: external_exports.string(),
+  event: external_exports.union([EventTypeSchema, external_exports.literal(TEST_EVENT)]),
+  timestamp: external_exports.string(),
+  task: TaskSchema.nullable(),
+  agent: AgentRefSchema.nullable(),
+  actor: ActorSchema.nullable(),
+  comment: CommentSchema.optional(),
+  changes: ChangesSchema.optional()
+}).meta({ id: "TaskEvent" });
+
+// src/events/subscription-schema.ts
+var EventName = external_exports.string().regex(/^(\*|task\.[a-z_]+)$/, `must be "*" or a task event: ${EVENT_TYPES.join(", ")}`);
+var NoClientSecret = external_exports.union([external_exports.null(), external_exports.literal("")]).optional().meta({ description: "Not accepted: the server generates the secret and returns it once." });
+var WebhookCreateSchema = external_exports.object({
+  url: external_exports.string().min(1).max(2048),
+  events: external_exports.array(EventName).min(1).max(50).optional(),
+  active: external_exports.boolean().optional(),
+  project_id: ProjectRefSchema.nullish(),
+  agent_id: AgentIdSchema.nullish(),
+  secret: NoClientSecret
+}).meta({ id: "WebhookCreate" });
+var WebhookUpdateSchema = WebhookCreateSchema.partial().meta({ id: "WebhookUpdate" });
+var WebhookSchema = external_exports.object({
+  id: external_exports.number().int(),
   url: external_exports.string(),
   events: external_exports.array(external_exports.string()),
-  filters: external_exports.record(external_exports.string(), external_exports.unknown()).nullish(),
-  active: external_exports.boolean().optional(),
-  /** Only in the answers to create and rotate-secret. */
-  secret: external_exports.string().optional(),
-  created_at: external_exports.string().optional()
+  active: external_exports.boolean(),
+  project_id: external_exports.number().int().nullable(),
+  agent_id: external_exports.string().nullable(),
+  owner_agent_id: external_exports.string(),
+  disabled_reason: external_exports.string().nullable(),
+  consecutive_failures: external_exports.number().int(),
+  secret_prefix: external_exports.string(),
+  previous_secret_expires_at: external_exports.string().nullable(),
+  created_at: external_exports.string(),
+  updated_at: external_exports.string(),
+  secret: external_exports.string().optional().meta({ description: "Only in the create and rotate-secret answers." })
+}).meta({ id: "Webhook" });
+var RotateSecretSchema = external_exports.object({
+  grace_seconds: external_exports.coerce.number().int().min(0).max(7 * 86400).optional().meta({ description: "How long the old secret keeps signing too (default 24 h)." })
+}).meta({ id: "RotateSecret" });
+var DeliveryAttemptSchema = external_exports.object({
+  attempt: external_exports.number().int(),
+  status: external_exports.number().int().nullable(),
+  error: external_exports.string().nullable(),
+  duration_ms: external_exports.number().int(),
+  at: external_exports.string()
 });
-var WebhookCreateSchema = external_exports.object({
-  url: external_exports.url(),
-  events: external_exports.array(external_exports.string()).min(1),
-  filters: external_exports.record(external_exports.string(), external_exports.unknown()).optional(),
-  active: external_exports.boolean().optional()
-});
-var DeliverySchema = external_exports.looseObject({
-  id: WebhookId,
-  event: external_exports.string().optional(),
-  status: external_exports.string().optional(),
-  attempts: external_exports.number().int().optional(),
-  response_status: external_exports.number().int().nullish(),
-  created_at: external_exports.string().optional()
-});
-var AnyObjectSchema = external_exports.looseObject({});
+var DeliverySchema = external_exports.object({
+  id: external_exports.string(),
+  webhook_id: external_exports.number().int(),
+  event_id: external_exports.string(),
+  event: external_exports.string(),
+  task_id: external_exports.number().int().nullable(),
+  state: external_exports.enum(["pending", "delivered", "failed"]),
+  attempts: external_exports.number().int(),
+  last_status: external_exports.number().int().nullable(),
+  last_error: external_exports.string().nullable(),
+  next_attempt_at: external_exports.string().nullable(),
+  created_at: external_exports.string(),
+  delivered_at: external_exports.string().nullable(),
+  redelivery_of: external_exports.string().nullable(),
+  log: external_exports.array(DeliveryAttemptSchema)
+}).meta({ id: "WebhookDelivery" });
 
 // src/sdk/transport.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
@@ -45968,12 +46014,12 @@ var BatonClient = class _BatonClient {
       schema: TaskSchema
     }),
     /** The root and every descendant the caller may see, with counts. */
-    chain: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/chain`, { schema: TaskChainSchema }),
+    chain: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/chain`, { schema: ChainSchema }),
     children: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/children`, {
       schema: external_exports.array(TaskSchema)
     }),
     /** Asks whether a task like this exists, without creating one. */
-    dedup: (request2) => this.#http.request("POST", "/tasks/dedup", { body: request2, schema: DedupResultSchema2 })
+    dedup: (request2) => this.#http.request("POST", "/tasks/dedup", { body: request2, schema: DedupResultSchema })
   };
   agents = {
     list: () => this.#http.request("GET", "/agents", { schema: external_exports.array(AgentSchema) }),
@@ -46007,15 +46053,14 @@ var BatonClient = class _BatonClient {
       query: options,
       schema: external_exports.array(DeliverySchema)
     }),
+    /** Sends a delivery's event again, as a new delivery. */
     redeliver: (webhookId, deliveryId) => this.#http.request(
       "POST",
       `/webhooks/${id(webhookId)}/deliveries/${id(deliveryId)}/redeliver`,
-      {
-        schema: AnyObjectSchema
-      }
+      { schema: DeliverySchema }
     ),
-    /** Sends a signed test event to the subscription now. */
-    test: (webhookId) => this.#http.request("POST", `/webhooks/${id(webhookId)}/test`, { schema: AnyObjectSchema }),
+    /** Sends a signed test event to the subscription now and answers with the outcome. */
+    test: (webhookId) => this.#http.request("POST", `/webhooks/${id(webhookId)}/test`, { schema: DeliverySchema }),
     /** A new secret (shown once); the old one keeps signing for an overlap period. */
     rotateSecret: (webhookId) => this.#http.request("POST", `/webhooks/${id(webhookId)}/rotate-secret`, {
       schema: WebhookSchema

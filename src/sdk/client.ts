@@ -24,7 +24,6 @@ import {
 import { StatsSchema, type Stats } from "../tasks/task-stats.js";
 import { resolveConfig, serverRoot, type ResolveOptions } from "./config.js";
 import {
-  AnyObjectSchema,
   DedupResultSchema,
   DeliverySchema,
   TaskChainSchema,
@@ -36,7 +35,7 @@ import {
   type Webhook,
   type WebhookCreate,
   type WebhookUpdate,
-} from "./pending-schemas.js";
+} from "./server-schemas.js";
 import { Transport, type TransportOptions } from "./transport.js";
 
 export type TaskCreateInput = z.input<typeof TaskCreateSchema>;
@@ -240,17 +239,16 @@ export class BatonClient {
         query: options,
         schema: z.array(DeliverySchema),
       }),
-    redeliver: (webhookId: string | number, deliveryId: string | number) =>
+    /** Sends a delivery's event again, as a new delivery. */
+    redeliver: (webhookId: string | number, deliveryId: string | number): Promise<Delivery> =>
       this.#http.request(
         "POST",
         `/webhooks/${id(webhookId)}/deliveries/${id(deliveryId)}/redeliver`,
-        {
-          schema: AnyObjectSchema,
-        },
+        { schema: DeliverySchema },
       ),
-    /** Sends a signed test event to the subscription now. */
-    test: (webhookId: string | number) =>
-      this.#http.request("POST", `/webhooks/${id(webhookId)}/test`, { schema: AnyObjectSchema }),
+    /** Sends a signed test event to the subscription now and answers with the outcome. */
+    test: (webhookId: string | number): Promise<Delivery> =>
+      this.#http.request("POST", `/webhooks/${id(webhookId)}/test`, { schema: DeliverySchema }),
     /** A new secret (shown once); the old one keeps signing for an overlap period. */
     rotateSecret: (webhookId: string | number): Promise<Webhook> =>
       this.#http.request("POST", `/webhooks/${id(webhookId)}/rotate-secret`, {

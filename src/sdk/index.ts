@@ -29,7 +29,7 @@ export type {
   Webhook,
   WebhookCreate,
   WebhookUpdate,
-} from "./pending-schemas.js";
+} from "./server-schemas.js";
 export type { RetryOptions } from "./retry-policy.js";
 export type { FetchLike } from "./transport.js";
 export type { Agent, AgentCreate, AgentUpdate, Role } from "../agents/agent-schema.js";

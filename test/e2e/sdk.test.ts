@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BatonApiError, BatonClient, type FetchLike, type Task } from "../../src/sdk/index.js";
+import { createServer } from "node:http";
 import { freePort, startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -8,7 +9,7 @@ let worker: BatonClient;
 let workerKey: string;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ env: { BATON_ALLOW_PRIVATE_WEBHOOKS: "true" } });
   const [adminKey, key] = await Promise.all([
     stack.createAgent("admin", "admin"),
     stack.createAgent("builder"),
@@ -237,139 +238,80 @@ describe("retries", () => {
   });
 });
 
-const taskFixture = (id: number, extra: Partial<Task> = {}): Task => ({
-  id,
-  content: `Task ${id}`,
-  description: null,
-  priority: 2,
-  labels: [],
-  project_id: null,
-  project: null,
-  due_date: null,
-  due_time: null,
-  status: "open",
-  completed: false,
-  completed_at: null,
-  created_at: "2026-11-25T00:00:00Z",
-  updated_at: "2026-11-25T00:00:00Z",
-  created_by_agent_id: "lead",
-  assigned_to_agent_id: null,
-  completed_by_agent_id: null,
-  created_by_agent: null,
-  assigned_to_agent: null,
-  completed_by_agent: null,
-  parent_task_id: null,
-  root_task_id: id,
-  delegation_depth: 0,
-  context: {},
-  context_version: 0,
-  url: `https://github.com/acme/tasks/issues/${id}`,
-  ...extra,
-});
-
-// Delegation, dedup and webhooks are built on other branches; these pin the SDK's side of the
-// contract (method, path, body, answer shape) until they merge, when the e2e tests cover them.
-describe("routes from other branches, against a fetch stub", () => {
+describe("delegation, dedup and webhooks through the SDK, against the real server", () => {
   it("delegates, reads the chain and the children", async () => {
-    const child = taskFixture(2, { parent_task_id: 1, root_task_id: 1, delegation_depth: 1 });
-    const { fetch, calls } = scripted([
-      { status: 201, body: child },
-      {
-        status: 200,
-        body: {
-          root: taskFixture(1),
-          chain: [taskFixture(1), child],
-          depth: 1,
-          completed_count: 0,
-          total_count: 2,
-        },
-      },
-      { status: 200, body: [child] },
-    ]);
-    const baton = client(fetch);
-    const made = await baton.tasks.delegate("1", {
-      content: "Build it",
-      assigned_to_agent_id: "builder",
+    const root = await worker.tasks.create({
+      content: "Ship the quarterly report",
+      allow_duplicate: true,
     });
-    expect(made.parent_task_id).toBe(1);
-    const chain = await baton.tasks.chain(1);
-    expect(chain).toMatchObject({ depth: 1, total_count: 2 });
-    expect(await baton.tasks.children(1)).toHaveLength(1);
-    expect(calls.map((c) => `${c.method} ${new URL(c.url).pathname}`)).toEqual([
-      "POST /v1/tasks/1/delegate",
-      "GET /v1/tasks/1/chain",
-      "GET /v1/tasks/1/children",
-    ]);
-    expect(calls[0]!.body).toEqual({ content: "Build it", assigned_to_agent_id: "builder" });
+    const child = await worker.tasks.delegate(root.id, {
+      content: "Collect the revenue figures",
+      assigned_to_agent_id: "admin",
+    });
+    expect(child).toMatchObject({
+      parent_task_id: root.id,
+      root_task_id: root.id,
+      delegation_depth: 1,
+    });
+    const chain = await worker.tasks.chain(child.id);
+    expect(chain).toMatchObject({ depth: 1, total_count: 2, completed_count: 0 });
+    expect(chain.root.id).toBe(root.id);
+    expect((await worker.tasks.children(root.id)).map((t) => t.id)).toEqual([child.id]);
   });
 
   it("asks for duplicates and reads a 409 duplicate_task with its matches", async () => {
-    const matches = [
-      {
-        task_id: 4,
-        url: "https://github.com/acme/tasks/issues/4",
-        content: "Deploy staging",
-        score: 0.93,
-      },
-    ];
-    const { fetch, calls } = scripted([
-      { status: 200, body: { has_duplicates: true, matches } },
-      {
-        status: 409,
-        body: { error: "A similar task exists: #4", code: "duplicate_task", status: 409, matches },
-      },
-    ]);
-    const baton = client(fetch);
-    expect(await baton.tasks.dedup({ content: "Deploy staging build", threshold: 0.8 })).toEqual({
-      has_duplicates: true,
-      matches,
+    const original = await worker.tasks.create({
+      content: "Rotate the staging database credentials",
     });
-    expect(calls[0]!.body).toEqual({ content: "Deploy staging build", threshold: 0.8 });
-    const error = await baton.tasks
-      .create({ content: "Deploy staging build" })
+    const answer = await worker.tasks.dedup({ content: "Rotate staging database credentials" });
+    expect(answer.has_duplicates).toBe(true);
+    expect(answer.matches[0]).toMatchObject({ task_id: original.id, url: original.url });
+    const error = await worker.tasks
+      .create({ content: "Rotate staging database credentials" })
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 409, code: "duplicate_task", details: { matches } });
+    expect(error).toBeInstanceOf(BatonApiError);
+    expect(error).toMatchObject({ status: 409, code: "duplicate_task" });
+    expect((error as BatonApiError).details.matches).toEqual([
+      expect.objectContaining({ task_id: original.id }),
+    ]);
   });
 
-  it("manages webhooks", async () => {
-    const hook = { id: 3, url: "https://example.com/hook", events: ["task.created"], active: true };
-    const { fetch, calls } = scripted([
-      { status: 201, body: { ...hook, secret: "whsec_abc" } },
-      { status: 200, body: [hook] },
-      { status: 200, body: hook },
-      { status: 200, body: { ...hook, events: ["task.completed"] } },
-      { status: 200, body: [{ id: 9, event: "task.created", status: "delivered", attempts: 1 }] },
-      { status: 202, body: { id: 10, status: "pending" } },
-      { status: 202, body: { id: 11, status: "pending" } },
-      { status: 200, body: { ...hook, secret: "whsec_new" } },
-      { status: 200, body: { ok: true, deleted: 3 } },
-    ]);
-    const baton = client(fetch);
-    expect((await baton.webhooks.create({ url: hook.url, events: hook.events })).secret).toBe(
-      "whsec_abc",
-    );
-    expect(await baton.webhooks.list()).toHaveLength(1);
-    expect((await baton.webhooks.get(3)).url).toBe(hook.url);
-    expect((await baton.webhooks.update(3, { events: ["task.completed"] })).events).toEqual([
-      "task.completed",
-    ]);
-    expect(await baton.webhooks.deliveries(3, { limit: 5 })).toHaveLength(1);
-    expect(await baton.webhooks.redeliver(3, 9)).toMatchObject({ id: 10 });
-    expect(await baton.webhooks.test(3)).toMatchObject({ id: 11 });
-    expect((await baton.webhooks.rotateSecret(3)).secret).toBe("whsec_new");
-    expect(await baton.webhooks.delete(3)).toMatchObject({ ok: true });
-    expect(
-      calls.map((c) => `${c.method} ${new URL(c.url).pathname}${new URL(c.url).search}`),
-    ).toEqual([
-      "POST /v1/webhooks",
-      "GET /v1/webhooks",
-      "GET /v1/webhooks/3",
-      "PUT /v1/webhooks/3",
-      "GET /v1/webhooks/3/deliveries?limit=5",
-      "POST /v1/webhooks/3/deliveries/9/redeliver",
-      "POST /v1/webhooks/3/test",
-      "POST /v1/webhooks/3/rotate-secret",
-      "DELETE /v1/webhooks/3",
-    ]);
+  it("manages webhooks: create (secret once), list, update, test, deliveries, redeliver, rotate, delete", async () => {
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      received.push(String(req.headers["x-delega-event"]));
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    const address = receiver.address();
+    const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/hook`;
+    try {
+      const hook = await admin.webhooks.create({ url, events: ["task.created"] });
+      expect(hook.secret).toMatch(/^whsec_/);
+      expect((await admin.webhooks.list()).find((h) => h.id === hook.id)).not.toHaveProperty(
+        "secret",
+      );
+      expect((await admin.webhooks.get(hook.id)).url).toBe(url);
+      expect((await admin.webhooks.update(hook.id, { events: ["task.completed"] })).events).toEqual(
+        ["task.completed"],
+      );
+      const test = await admin.webhooks.test(hook.id);
+      expect(test).toMatchObject({
+        webhook_id: hook.id,
+        event: "webhook.test",
+        state: "delivered",
+      });
+      const deliveries = await admin.webhooks.deliveries(hook.id, { limit: 5 });
+      expect(deliveries.map((d) => d.id)).toContain(test.id);
+      const again = await admin.webhooks.redeliver(hook.id, test.id);
+      expect(again.redelivery_of).toBe(test.id);
+      const rotated = await admin.webhooks.rotateSecret(hook.id);
+      expect(rotated.secret).toMatch(/^whsec_/);
+      expect(rotated.secret).not.toBe(hook.secret);
+      expect(await admin.webhooks.delete(hook.id)).toMatchObject({ ok: true });
+      expect(received).toContain("webhook.test");
+    } finally {
+      receiver.close();
+    }
   });
 });

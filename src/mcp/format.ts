@@ -1,0 +1,57 @@
+import type { Agent, Comment, Project, Task, TaskChain, Webhook } from "../sdk/index.js";
+
+/** Short text answers for agents: one line per item, with the ids and URLs they need next. */
+const PRIORITY = ["", "low", "medium", "high", "urgent"];
+
+export function taskLine(task: Task): string {
+  const facts = [
+    `priority ${task.priority} ${PRIORITY[task.priority]}`,
+    task.assigned_to_agent_id ? `held by ${task.assigned_to_agent_id}` : "unassigned",
+    task.due_date ? `due ${task.due_date}` : undefined,
+    task.labels.length ? `labels ${task.labels.join(",")}` : undefined,
+    task.parent_task_id ? `child of #${task.parent_task_id}` : undefined,
+  ].filter(Boolean);
+  return `#${task.id} [${task.status}] ${task.content} (${facts.join(", ")}) ${task.url}`;
+}
+
+export function taskDetail(task: Task, comments: Comment[] = []): string {
+  const lines = [
+    taskLine(task),
+    task.description ? `Description: ${task.description}` : undefined,
+    task.project ? `Project: ${task.project.name} (id ${task.project.id})` : undefined,
+    `Created by ${task.created_by_agent_id ?? "a person"} at ${task.created_at}; updated ${task.updated_at}`,
+    task.delegation_depth
+      ? `Delegation: depth ${task.delegation_depth}, root #${task.root_task_id}, parent #${task.parent_task_id}`
+      : undefined,
+    Object.keys(task.context).length
+      ? `Context (version ${task.context_version}): ${JSON.stringify(task.context)}`
+      : undefined,
+    task.completed
+      ? `Completed at ${task.completed_at} by ${task.completed_by_agent_id ?? "?"}`
+      : undefined,
+    comments.length ? `Comments (${comments.length}, latest last):` : undefined,
+    ...comments.slice(-5).map((c) => `- ${c.author} at ${c.created_at}: ${c.content}`),
+  ];
+  return lines.filter(Boolean).join("\n");
+}
+
+export function taskList(tasks: Task[], empty = "No tasks match."): string {
+  if (!tasks.length) return empty;
+  return [`${tasks.length} task(s):`, ...tasks.map(taskLine)].join("\n");
+}
+
+export function chainText(chain: TaskChain): string {
+  return [
+    `Chain of root #${chain.root.id}: ${chain.completed_count}/${chain.total_count} completed, depth ${chain.depth}.`,
+    ...chain.chain.map((t) => `${"  ".repeat(t.delegation_depth)}${taskLine(t)}`),
+  ].join("\n");
+}
+
+export const agentLine = (a: Agent) =>
+  `${a.id} (${a.role}${a.active ? "" : ", inactive"})${a.display_name ? ` "${a.display_name}"` : ""}${a.description ? `: ${a.description}` : ""}`;
+
+export const projectLine = (p: Project) =>
+  `${p.id} ${p.emoji ? `${p.emoji} ` : ""}${p.name} (slug ${p.slug})`;
+
+export const webhookLine = (w: Webhook) =>
+  `${w.id} ${w.url} events ${w.events.join(",")}${w.active === false ? " (inactive)" : ""}`;

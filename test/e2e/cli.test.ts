@@ -1,0 +1,263 @@
+import { statSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baton, isolatedHome } from "../support/cli-runner.js";
+import { freePort, startStack, type Stack } from "../support/stack.js";
+
+let stack: Stack;
+let adminKey: string;
+let workerKey: string;
+let worker: Record<string, string>;
+let admin: Record<string, string>;
+const seen: string[] = [];
+
+/** Runs the CLI and remembers everything it printed, to check keys never leak. */
+const run = async (args: string[], env: Record<string, string>) => {
+  const result = await baton(args, env);
+  seen.push(result.stdout, result.stderr);
+  return result;
+};
+
+beforeAll(async () => {
+  stack = await startStack();
+  [adminKey, workerKey] = await Promise.all([
+    stack.createAgent("admin", "admin"),
+    stack.createAgent("builder"),
+  ]);
+  worker = { ...isolatedHome(), BATON_URL: stack.baton.url, BATON_AGENT_KEY: workerKey };
+  admin = { ...isolatedHome(), BATON_URL: stack.baton.url, BATON_AGENT_KEY: adminKey };
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("baton login", () => {
+  it("checks the key, saves URL and key in a 0600 file, and later commands use it", async () => {
+    const home = isolatedHome();
+    const login = await run(["login", "--url", stack.baton.url, "--json"], {
+      ...home,
+      BATON_AGENT_KEY: workerKey,
+    });
+    expect(login.code).toBe(0);
+    expect(login.json).toMatchObject({ url: `${stack.baton.url}/api`, agent: { id: "builder" } });
+    const path = join(home.XDG_CONFIG_HOME!, "baton", "config.json");
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({
+      url: `${stack.baton.url}/api`,
+      agent_key: workerKey,
+    });
+
+    const whoami = await run(["whoami", "--json"], home);
+    expect(whoami.code).toBe(0);
+    expect(whoami.json).toMatchObject({ id: "builder", role: "worker" });
+  });
+
+  it("refuses a wrong key and saves nothing", async () => {
+    const home = isolatedHome();
+    const login = await run(["login", "--url", stack.baton.url], {
+      ...home,
+      BATON_AGENT_KEY: "bat_not_a_real_key",
+    });
+    expect(login.code).toBe(1);
+    expect(login.stderr).toMatch(/Invalid, rotated or revoked agent key/);
+    expect(login.stderr).not.toContain("bat_not_a_real_key");
+    const whoami = await run(["whoami"], home);
+    expect(whoami.code).toBe(2);
+    expect(whoami.stderr).toMatch(/baton login/);
+  });
+});
+
+describe("baton tasks", () => {
+  it("creates, lists, shows, updates, comments, completes, reopens and deletes", async () => {
+    const created = await run(
+      [
+        "tasks",
+        "create",
+        "Deploy staging build",
+        "--priority",
+        "2",
+        "--labels",
+        "deploy,ci",
+        "--json",
+      ],
+      worker,
+    );
+    expect(created.code).toBe(0);
+    const task = created.json;
+    expect(task).toMatchObject({
+      content: "Deploy staging build",
+      priority: 2,
+      labels: ["deploy", "ci"],
+    });
+    const id = String(task.id);
+
+    const human = await run(["tasks", "list"], worker);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^ID\s+PRI\s+STATUS/);
+    expect(human.stdout).toContain("Deploy staging build");
+
+    const listed = await run(["tasks", "list", "--limit", "5", "--json"], worker);
+    expect(listed.json.map((t: { id: number }) => t.id)).toContain(task.id);
+
+    const updated = await run(
+      ["tasks", "update", id, "--description", "Build 42", "--status", "in_progress", "--json"],
+      worker,
+    );
+    expect(updated.json).toMatchObject({ description: "Build 42", status: "in_progress" });
+
+    const comment = await run(["tasks", "comment", id, "Deploying now", "--json"], worker);
+    expect(comment.json).toMatchObject({ content: "Deploying now", author: "builder" });
+
+    const context = await run(
+      ["tasks", "set-context", id, "--kv", "build=42", "--kv", "env=staging", "--json"],
+      worker,
+    );
+    expect(context.json.context).toEqual({ build: 42, env: "staging" });
+
+    const shown = await run(["tasks", "show", id], worker);
+    expect(shown.stdout).toContain("Build 42");
+    expect(shown.stdout).toMatch(/url:\s+http/);
+
+    expect((await run(["tasks", "complete", id, "--json"], worker)).json.completed).toBe(true);
+    expect((await run(["tasks", "reopen", id, "--json"], worker)).json.completed).toBe(false);
+    const deleted = await run(["tasks", "delete", id, "--json"], worker);
+    expect(deleted.code).toBe(0);
+    expect(deleted.json).toEqual({ ok: true });
+  });
+
+  it("exits 1 with the server's message for an unknown task", async () => {
+    const result = await run(["tasks", "show", "99999", "--json"], worker);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stderr)).toMatchObject({ status: 404 });
+  });
+});
+
+describe("exit codes and errors", () => {
+  it("exits 2 on usage errors", async () => {
+    expect((await run(["tasks", "create"], worker)).code).toBe(2);
+    expect((await run(["tasks", "create", "x", "--priority", "9"], worker)).code).toBe(2);
+    expect((await run(["tasks", "show", "abc"], worker)).code).toBe(2);
+    expect((await run(["no-such-command"], worker)).code).toBe(2);
+    const plain = await run(["stats"], { ...worker, BATON_URL: "http://baton.example.com" });
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toMatch(/--insecure/);
+  });
+
+  it("exits 1 on a wrong key, without printing the key", async () => {
+    const result = await run(["tasks", "list", "--json"], {
+      ...worker,
+      BATON_AGENT_KEY: "bat_wrong_key_123",
+    });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stderr)).toMatchObject({ status: 401, code: "unauthorized" });
+    const human = await run(["tasks", "list"], { ...worker, BATON_AGENT_KEY: "bat_wrong_key_123" });
+    expect(human.stderr).toMatch(/Check the agent key/);
+    expect(result.stderr + human.stderr + result.stdout).not.toContain("bat_wrong_key_123");
+  });
+
+  it("exits 1 when the server is unreachable", async () => {
+    const port = await freePort();
+    const result = await run(["stats"], { ...worker, BATON_URL: `http://127.0.0.1:${port}` });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Cannot reach http:\/\/127\.0\.0\.1:\d+/);
+    expect(result.stderr).not.toContain(workerKey);
+  });
+
+  it("reads Delega's environment variables", async () => {
+    const result = await run(["whoami", "--json"], {
+      ...isolatedHome(),
+      DELEGA_API_URL: stack.baton.url,
+      DELEGA_AGENT_KEY: workerKey,
+    });
+    expect(result.code).toBe(0);
+    expect(result.json.id).toBe("builder");
+  });
+});
+
+describe("409 answers", () => {
+  it("shows a duplicate's matches and how to create anyway", async () => {
+    const first = await run(
+      ["tasks", "create", "Deploy the staging build to eu-west", "--json"],
+      worker,
+    );
+    expect(first.code).toBe(0);
+    const original = JSON.parse(first.stdout) as { id: number; url: string };
+    const result = await run(["tasks", "create", "Deploy staging build to eu-west"], worker);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`#${original.id} Deploy the staging build to eu-west`);
+    expect(result.stderr).toContain(original.url);
+    expect(result.stderr).toContain("--allow-duplicate");
+    const json = await run(
+      ["tasks", "create", "Deploy staging build to eu-west", "--json"],
+      worker,
+    );
+    expect(JSON.parse(json.stderr)).toMatchObject({
+      code: "duplicate_task",
+      matches: [{ task_id: original.id }],
+    });
+    const anyway = await run(
+      ["tasks", "create", "Deploy staging build to eu-west", "--allow-duplicate", "--json"],
+      worker,
+    );
+    expect(anyway.code).toBe(0);
+  });
+
+  it("exits 1 on an agent that already exists", async () => {
+    const result = await run(["agents", "create", "builder", "--json"], admin);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stderr)).toMatchObject({ status: 409, code: "agent_exists" });
+  });
+});
+
+describe("agents, projects and stats over the API", () => {
+  it("creates an agent (key shown once), rotates its key and deletes it", async () => {
+    const created = await run(
+      ["agents", "create", "reviewer", "--role", "coordinator", "--json"],
+      admin,
+    );
+    expect(created.code).toBe(0);
+    expect(created.json).toMatchObject({
+      id: "reviewer",
+      role: "coordinator",
+      api_key: expect.stringMatching(/^bat_/),
+    });
+    const human = await run(["agents", "rotate-key", "reviewer"], admin);
+    expect(human.stdout).toMatch(/API key \(shown once, store it now\): bat_/);
+    const list = await run(["agents", "list", "--json"], admin);
+    expect(list.json.map((a: { id: string }) => a.id)).toContain("reviewer");
+    expect(JSON.stringify(list.json)).not.toContain("api_key");
+    expect((await run(["agents", "delete", "reviewer", "--json"], admin)).json).toMatchObject({
+      ok: true,
+    });
+    const forbidden = await run(["agents", "create", "sneaky"], worker);
+    expect(forbidden.code).toBe(1);
+    expect(forbidden.stderr).toMatch(/role does not allow/);
+  });
+
+  it("still creates agents on the server's machine with --db", async () => {
+    const result = await run(["agents", "create", "local-one", "--db", stack.dbPath, "--json"], {
+      ...isolatedHome(),
+    });
+    expect(result.code).toBe(0);
+    expect(result.json).toMatchObject({ id: "local-one", role: "worker" });
+  });
+
+  it("manages projects and prints stats and status", async () => {
+    const created = await run(["projects", "create", "Website", "--emoji", "🌐", "--json"], admin);
+    expect(created.json).toMatchObject({ name: "Website", slug: "website", emoji: "🌐" });
+    const list = await run(["projects", "list"], admin);
+    expect(list.stdout).toContain("🌐 Website");
+    const stats = await run(["stats", "--json"], worker);
+    expect(stats.json).toHaveProperty("open_tasks");
+    const status = await run(["status"], worker);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/agent:\s+builder \(worker\)/);
+  });
+});
+
+afterAll(() => {
+  // Only `agents create`/`rotate-key` print a key, and never an existing one.
+  const all = seen.join("\n");
+  expect(all).not.toContain(adminKey);
+  expect(all).not.toContain(workerKey);
+});
