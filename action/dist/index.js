@@ -46203,6 +46203,17 @@ function checkDelegation(input2) {
     );
   }
 }
+function positionUnder(parent, decoded, maxDepth) {
+  const position = childPosition({ number: parent.number, meta: decoded.meta });
+  checkDelegation({
+    parentId: parent.number,
+    parentCompleted: decoded.closed,
+    depth: position.depth,
+    maxDepth,
+    children: parent.sub_issues_summary?.total ?? 0
+  });
+  return position;
+}
 
 // src/tasks/comment-codec.ts
 import { createHash } from "node:crypto";
@@ -47811,14 +47822,7 @@ var TokenTaskApi = class {
   /** A child task created already linked under the parent (one GraphQL request), as the server does. */
   async delegate(parentId, input2) {
     const { issue: parent, decoded } = await this.#load(parentId);
-    const position = childPosition({ number: parent.number, meta: decoded.meta });
-    checkDelegation({
-      parentId,
-      parentCompleted: decoded.closed,
-      depth: position.depth,
-      maxDepth: this.#maxDepth,
-      children: parent.sub_issues_summary?.total ?? 0
-    });
+    const position = positionUnder(parent, decoded, this.#maxDepth);
     const nonce = randomUUID3();
     const fields = await this.#newTask(input2, nonce, position);
     const child = await this.#subIssues.createSubIssue(

@@ -3,12 +3,7 @@ import { errors } from "../../src/errors.js";
 import type { GitHubIssue } from "../../src/github/github-types.js";
 import type { IssueGateway, IssueWrite } from "../../src/github/issue-gateway.js";
 import type { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
-import {
-  checkDelegation,
-  childPosition,
-  ROOT_POSITION,
-  type Position,
-} from "../../src/tasks/delegation-rules.js";
+import { positionUnder, ROOT_POSITION, type Position } from "../../src/tasks/delegation-rules.js";
 import { encodeAgentComment } from "../../src/tasks/comment-codec.js";
 import {
   decodeIssue,
@@ -114,14 +109,7 @@ export class TokenTaskApi implements TaskApi {
   /** A child task created already linked under the parent (one GraphQL request), as the server does. */
   async delegate(parentId: number, input: NewTask): Promise<ActionTask> {
     const { issue: parent, decoded } = await this.#load(parentId);
-    const position = childPosition({ number: parent.number, meta: decoded.meta });
-    checkDelegation({
-      parentId,
-      parentCompleted: decoded.closed,
-      depth: position.depth,
-      maxDepth: this.#maxDepth,
-      children: parent.sub_issues_summary?.total ?? 0,
-    });
+    const position = positionUnder(parent, decoded, this.#maxDepth);
     const nonce = randomUUID();
     const fields = await this.#newTask(input, nonce, position);
     const child = await this.#subIssues.createSubIssue(

@@ -64,3 +64,20 @@ export function checkDelegation(input: {
     );
   }
 }
+
+/** Where a child of this parent issue would sit, after checking every limit (throws if one fails). */
+export function positionUnder(
+  parent: { number: number; sub_issues_summary?: { total: number } | null | undefined },
+  decoded: { closed: boolean; meta: TaskMeta },
+  maxDepth: number,
+): Position {
+  const position = childPosition({ number: parent.number, meta: decoded.meta });
+  checkDelegation({
+    parentId: parent.number,
+    parentCompleted: decoded.closed,
+    depth: position.depth,
+    maxDepth,
+    children: parent.sub_issues_summary?.total ?? 0,
+  });
+  return position;
+}

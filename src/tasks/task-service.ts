@@ -16,12 +16,7 @@ import {
   type DecodedIssue,
   type TaskFields,
 } from "./issue-codec.js";
-import {
-  checkDelegation,
-  childPosition,
-  ROOT_POSITION,
-  type Position,
-} from "./delegation-rules.js";
+import { positionUnder, ROOT_POSITION, type Position } from "./delegation-rules.js";
 import { agentLabel, priorityLabel, projectLabel } from "./labels.js";
 import type { ProjectService } from "./project-service.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
@@ -137,14 +132,7 @@ export class TaskService {
   async #delegate(caller: Caller, parentId: number, input: TaskCreate, nonce: string) {
     return this.#locks.run(parentId, async () => {
       const { issue: parent, decoded } = await this.load(caller, parentId, "write");
-      const position = childPosition({ number: parent.number, meta: decoded.meta });
-      checkDelegation({
-        parentId,
-        parentCompleted: decoded.closed,
-        depth: position.depth,
-        maxDepth: this.#maxDepth,
-        children: parent.sub_issues_summary?.total ?? 0,
-      });
+      const position = positionUnder(parent, decoded, this.#maxDepth);
       const fields = await this.#newTask(
         caller,
         input,

@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import type { TaskCreateInput, TaskUpdateInput } from "../../sdk/index.js";
+import { TaskStatusSchema } from "../../tasks/task-schema.js";
 import {
   collectKv,
   parseId,
@@ -66,16 +67,7 @@ export function tasksCommand(): Command {
       .option("--all", "open and completed tasks")
       .option("--assigned-to <agent>", "held by this agent")
       .option("--created-by <agent>", "created by this agent")
-      .addOption(
-        new Option("--status <status>", "status").choices([
-          "open",
-          "in_progress",
-          "delegated",
-          "blocked",
-          "failed",
-          "completed",
-        ]),
-      )
+      .addOption(new Option("--status <status>", "status").choices(TaskStatusSchema.options))
       .option("--priority <1-4>", "priority", parseIntIn(1, 4))
       .option("--project <id|slug>", "project")
       .option("--label <label>", "label")
@@ -154,12 +146,10 @@ export function tasksCommand(): Command {
         .argument("<id>", "task id", parseId)
         .option("--content <text>", "new content")
         .addOption(
-          new Option("--status <status>", "status").choices([
-            "open",
-            "in_progress",
-            "blocked",
-            "failed",
-          ]),
+          // "delegated" is set by delegation, "completed" by `tasks complete`.
+          new Option("--status <status>", "status").choices(
+            TaskStatusSchema.options.filter((s) => s !== "delegated" && s !== "completed"),
+          ),
         )
         .option("--unassign", "take the task away from its holder"),
     ),
