@@ -57,8 +57,17 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       }),
     );
 
+    // The App may be installed on other repositories too: only the task repository's webhooks count.
+    const ours = (fullName: string | undefined) =>
+      fullName?.toLowerCase() === `${config.github.owner}/${config.github.repo}`.toLowerCase();
+    const on: typeof app.on = (events, handler) =>
+      app.on(events, async (context) => {
+        const repository = (context.payload as { repository?: { full_name?: string } }).repository;
+        if (ours(repository?.full_name)) await handler(context);
+      });
+
     // The dedup index follows every change to an issue, whoever made it (DESIGN §5).
-    app.on(
+    on(
       [
         "issues.opened",
         "issues.edited",
@@ -71,18 +80,18 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
         await services.tasks.reindex(GitHubIssueSchema.parse(context.payload.issue));
       },
     );
-    app.on(["issues.deleted", "issues.transferred"], async (context) => {
+    on(["issues.deleted", "issues.transferred"], async (context) => {
       services.guard.remove(context.payload.issue.number);
     });
 
     // A label edited or deleted on github.com: re-read the label set on next use.
-    app.on("label", async (context) => {
+    on("label", async (context) => {
       if (context.payload.sender?.type !== "Bot") services.gateway.forgetLabels();
     });
 
     services.guard.startSync(() => services.tasks.openIssuesForIndex());
     // Task events (DESIGN §6): accepted into the outbox before GitHub gets its 2xx.
-    app.on(["issues", "issue_comment", "sub_issues"], async (context) => {
+    on(["issues", "issue_comment", "sub_issues"], async (context) => {
       await services.events.relay.ingest({
         id: context.id,
         name: context.name,
@@ -93,9 +102,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     services.events.outbox.purgeOlderThan(new Date(Date.now() - 30 * 86_400_000).toISOString());
 
     // Delegation lifecycle: driven by GitHub's webhooks so people on github.com take part too.
-    const ours = (fullName: string | undefined) =>
-      fullName?.toLowerCase() === `${config.github.owner}/${config.github.repo}`.toLowerCase();
-    app.on(["issues.opened", "issues.closed", "issues.reopened"], async (context) => {
+    on(["issues.opened", "issues.closed", "issues.reopened"], async (context) => {
       const parsed = IssuesPayloadSchema.safeParse(context.payload);
       if (!parsed.success) return app.log.warn({ err: parsed.error }, "unreadable issues payload");
       const payload = parsed.data;
@@ -105,7 +112,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
         await services.chains.issueClosed(payload.issue);
       else await services.chains.issueReopened(payload.issue);
     });
-    app.on("sub_issues", async (context) => {
+    on("sub_issues", async (context) => {
       const parsed = SubIssuesPayloadSchema.safeParse(context.payload);
       if (!parsed.success)
         return app.log.warn({ err: parsed.error }, "unreadable sub_issues payload");

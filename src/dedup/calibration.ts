@@ -13,7 +13,7 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
     threshold: 0.1843,
   },
   "lexical-word": {
-    threshold: 0.1302,
+    threshold: 0.1315,
     model: {
       kind: "linear",
       weights: {
@@ -41,7 +41,7 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
     },
   },
   "lexical-char": {
-    threshold: 0.3004,
+    threshold: 0.301,
     model: {
       kind: "linear",
       weights: {
@@ -55,7 +55,7 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
     },
   },
   "lexical-ident": {
-    threshold: 0.221,
+    threshold: 0.2209,
     model: {
       kind: "linear",
       weights: {
@@ -69,7 +69,7 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
     },
   },
   lexical: {
-    threshold: 0.1302,
+    threshold: 0.1315,
     model: {
       kind: "linear",
       weights: {
@@ -83,16 +83,16 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
     },
   },
   "lexical-combo": {
-    threshold: 0.507,
+    threshold: 0.5584,
     model: {
       kind: "logistic",
       weights: {
-        word: 6.1114,
-        title: 0.3997,
-        char: 4.7485,
-        ident: 0.9626,
+        word: 6.1545,
+        title: 0.3938,
+        char: 4.7194,
+        ident: 0.9555,
       },
-      bias: -2.1607,
+      bias: -2.1665,
       conflictPenalty: 0,
     },
   },
@@ -100,7 +100,7 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
     threshold: 0.7588,
   },
   "lexical+local": {
-    threshold: 0.1302,
+    threshold: 0.1315,
     model: {
       kind: "linear",
       weights: {

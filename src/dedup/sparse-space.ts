@@ -6,9 +6,9 @@ export interface SparseVector {
   weights: Float32Array;
 }
 
-// Terms are hashed into 2^20 buckets (the "hashing trick"): no vocabulary of strings to keep,
+// Terms are hashed into 2^18 buckets (the "hashing trick"): no vocabulary of strings to keep,
 // fixed-size document-frequency tables, and collisions rare enough not to move a cosine.
-const BUCKET_BITS = 20;
+const BUCKET_BITS = 18;
 const BUCKETS = 1 << BUCKET_BITS;
 
 function bucket(term: string): number {

@@ -1,4 +1,4 @@
-import type { Db } from "./database.js";
+import { prepared, type Db } from "./database.js";
 import type { Role } from "../agents/agent-schema.js";
 
 export interface AgentRecord {
@@ -37,28 +37,27 @@ export class SqliteAgentStore implements AgentStore {
   constructor(private readonly db: Db) {}
 
   insert(agent: AgentRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO agents (id, name, display_name, description, role, active, key_prefix, key_hash, created_at, updated_at, last_seen_at)
+    prepared(
+      this.db,
+      `INSERT INTO agents (id, name, display_name, description, role, active, key_prefix, key_hash, created_at, updated_at, last_seen_at)
          VALUES (@id, @name, @display_name, @description, @role, @active, @key_prefix, @key_hash, @created_at, @updated_at, @last_seen_at)`,
-      )
-      .run({ ...agent, active: agent.active ? 1 : 0 });
+    ).run({ ...agent, active: agent.active ? 1 : 0 });
   }
 
   get(id: string): AgentRecord | undefined {
     return toRecord(
-      this.db.prepare("SELECT * FROM agents WHERE id = ?").get(id) as Row | undefined,
+      prepared(this.db, "SELECT * FROM agents WHERE id = ?").get(id) as Row | undefined,
     );
   }
 
   byKeyHash(hash: string): AgentRecord | undefined {
     return toRecord(
-      this.db.prepare("SELECT * FROM agents WHERE key_hash = ?").get(hash) as Row | undefined,
+      prepared(this.db, "SELECT * FROM agents WHERE key_hash = ?").get(hash) as Row | undefined,
     );
   }
 
   list(): AgentRecord[] {
-    return (this.db.prepare("SELECT * FROM agents ORDER BY created_at, id").all() as Row[]).map(
+    return (prepared(this.db, "SELECT * FROM agents ORDER BY created_at, id").all() as Row[]).map(
       (row) => toRecord(row)!,
     );
   }
@@ -73,16 +72,16 @@ export class SqliteAgentStore implements AgentStore {
       const values = Object.fromEntries(
         entries.map(([k, v]) => [k, typeof v === "boolean" ? (v ? 1 : 0) : v]),
       );
-      this.db.prepare(`UPDATE agents SET ${assignments} WHERE id = @id`).run({ ...values, id });
+      prepared(this.db, `UPDATE agents SET ${assignments} WHERE id = @id`).run({ ...values, id });
     }
     return this.get(id);
   }
 
   touch(id: string, at: string): void {
-    this.db.prepare("UPDATE agents SET last_seen_at = ? WHERE id = ?").run(at, id);
+    prepared(this.db, "UPDATE agents SET last_seen_at = ? WHERE id = ?").run(at, id);
   }
 
   count(): number {
-    return this.db.prepare("SELECT COUNT(*) FROM agents").pluck().get() as number;
+    return prepared(this.db, "SELECT COUNT(*) FROM agents").pluck().get() as number;
   }
 }

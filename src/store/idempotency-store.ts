@@ -1,4 +1,4 @@
-import type { Db } from "./database.js";
+import { prepared, type Db } from "./database.js";
 
 export type Begin =
   | { kind: "new" }
@@ -24,19 +24,17 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   begin(agentId: string, key: string, fingerprint: string): Begin {
     const id = `${agentId}\u0000${key}`;
     return this.db.transaction((): Begin => {
-      const row = this.db
-        .prepare(
-          "SELECT fingerprint, state, status, response FROM idempotency WHERE agent_id = ? AND key = ?",
-        )
-        .get(agentId, key) as
+      const row = prepared(
+        this.db,
+        "SELECT fingerprint, state, status, response FROM idempotency WHERE agent_id = ? AND key = ?",
+      ).get(agentId, key) as
         | { fingerprint: string; state: string; status: number | null; response: string | null }
         | undefined;
       if (!row) {
-        this.db
-          .prepare(
-            "INSERT INTO idempotency (agent_id, key, fingerprint, state, created_at) VALUES (?, ?, ?, 'pending', ?)",
-          )
-          .run(agentId, key, fingerprint, new Date().toISOString());
+        prepared(
+          this.db,
+          "INSERT INTO idempotency (agent_id, key, fingerprint, state, created_at) VALUES (?, ?, ?, 'pending', ?)",
+        ).run(agentId, key, fingerprint, new Date().toISOString());
         this.#inFlight.add(id);
         return { kind: "new" };
       }
@@ -54,20 +52,19 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   finish(agentId: string, key: string, status: number, body: unknown): void {
-    this.db
-      .prepare(
-        "UPDATE idempotency SET state = 'done', status = ?, response = ? WHERE agent_id = ? AND key = ?",
-      )
-      .run(status, JSON.stringify(body), agentId, key);
+    prepared(
+      this.db,
+      "UPDATE idempotency SET state = 'done', status = ?, response = ? WHERE agent_id = ? AND key = ?",
+    ).run(status, JSON.stringify(body), agentId, key);
     this.#inFlight.delete(`${agentId}\u0000${key}`);
   }
 
   forget(agentId: string, key: string): void {
-    this.db.prepare("DELETE FROM idempotency WHERE agent_id = ? AND key = ?").run(agentId, key);
+    prepared(this.db, "DELETE FROM idempotency WHERE agent_id = ? AND key = ?").run(agentId, key);
     this.#inFlight.delete(`${agentId}\u0000${key}`);
   }
 
   purgeOlderThan(iso: string): void {
-    this.db.prepare("DELETE FROM idempotency WHERE created_at < ? AND state = 'done'").run(iso);
+    prepared(this.db, "DELETE FROM idempotency WHERE created_at < ? AND state = 'done'").run(iso);
   }
 }

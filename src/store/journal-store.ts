@@ -1,4 +1,4 @@
-import type { Db } from "./database.js";
+import { prepared, type Db } from "./database.js";
 
 /**
  * The bot's journal of its own writes: which agent caused a change to which issue. GitHub's
@@ -24,41 +24,40 @@ export class SqliteJournal implements Journal {
 
   record(issueNumber: number, kind: string, agentId: string): number {
     return Number(
-      this.db
-        .prepare(
-          "INSERT INTO journal (issue_number, kind, agent_id, created_at) VALUES (?, ?, ?, ?)",
-        )
-        .run(issueNumber, kind, agentId, new Date().toISOString()).lastInsertRowid,
+      prepared(
+        this.db,
+        "INSERT INTO journal (issue_number, kind, agent_id, created_at) VALUES (?, ?, ?, ?)",
+      ).run(issueNumber, kind, agentId, new Date().toISOString()).lastInsertRowid,
     );
   }
 
   stamp(entryId: number, updatedAt: string): void {
-    this.db.prepare("UPDATE journal SET updated_at = ? WHERE id = ?").run(updatedAt, entryId);
+    prepared(this.db, "UPDATE journal SET updated_at = ? WHERE id = ?").run(updatedAt, entryId);
   }
 
   lastWriter(issueNumber: number, withinMs = 10 * 60_000): string | undefined {
     const since = new Date(Date.now() - withinMs).toISOString();
-    return this.db
-      .prepare(
-        "SELECT agent_id FROM journal WHERE issue_number = ? AND created_at >= ? ORDER BY id DESC LIMIT 1",
-      )
+    return prepared(
+      this.db,
+      "SELECT agent_id FROM journal WHERE issue_number = ? AND created_at >= ? ORDER BY id DESC LIMIT 1",
+    )
       .pluck()
       .get(issueNumber, since) as string | undefined;
   }
 
   writerOf(issueNumber: number, updatedAt: string, pendingMs = 60_000): string | undefined {
-    const exact = this.db
-      .prepare(
-        "SELECT agent_id FROM journal WHERE issue_number = ? AND updated_at = ? ORDER BY id DESC LIMIT 1",
-      )
+    const exact = prepared(
+      this.db,
+      "SELECT agent_id FROM journal WHERE issue_number = ? AND updated_at = ? ORDER BY id DESC LIMIT 1",
+    )
       .pluck()
       .get(issueNumber, updatedAt) as string | undefined;
     if (exact) return exact;
     const since = new Date(Date.now() - pendingMs).toISOString();
-    return this.db
-      .prepare(
-        "SELECT agent_id FROM journal WHERE issue_number = ? AND updated_at IS NULL AND created_at >= ? ORDER BY id DESC LIMIT 1",
-      )
+    return prepared(
+      this.db,
+      "SELECT agent_id FROM journal WHERE issue_number = ? AND updated_at IS NULL AND created_at >= ? ORDER BY id DESC LIMIT 1",
+    )
       .pluck()
       .get(issueNumber, since) as string | undefined;
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writesSince } from "../support/assertions.js";
+import { githubExample, sendWebhook } from "../support/inbound-webhooks.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -128,5 +129,21 @@ describe("dedup before create", () => {
     const dup = await create(monitor, { content: "Archive 2025 audit logs to cold storage" });
     expect(dup.status).toBe(409);
     expect(writesSince(stack.double, mark).map((r) => r.route)).toEqual([]);
+  });
+
+  it("ignores webhooks from other repositories the App is installed on", async () => {
+    const payload = githubExample("issues", "opened") as {
+      issue: { title: string; body: string | null };
+      repository: { full_name: string };
+    };
+    payload.issue.title = "Renew the wildcard certificate for the marketing site";
+    expect(payload.repository.full_name).not.toBe("acme/tasks");
+    expect(await sendWebhook(stack.baton.url, stack.env.WEBHOOK_SECRET!, "issues", payload)).toBe(
+      200,
+    );
+    const res = await stack.api(admin, "POST", "/v1/tasks/dedup", {
+      content: "Renew the wildcard certificate for the marketing site",
+    });
+    expect(res.json).toEqual({ has_duplicates: false, matches: [] });
   });
 });

@@ -101,7 +101,11 @@ export async function startBaton(
     process.env.BATON_USE_BUILD === "1"
       ? [`--max-old-space-size=${process.env.BATON_HEAP_MB ?? 80}`, join(ROOT, "dist/main.mjs")]
       : ["--import", "tsx", join(ROOT, "src/main.ts")];
-  const child = spawn(process.execPath, entry, {
+  // BATON_CPU_PROF=<dir> writes a CPU profile of the server (for benchmarks).
+  const profile = process.env.BATON_CPU_PROF
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BATON_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, ...entry], {
     env: { ...process.env, ...env },
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
