@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startEventReceiver, type EventReceiver } from "../support/event-receiver.js";
 import { openedPayload, sendWebhook } from "../support/inbound-webhooks.js";
+import { EXAMPLES_REPO } from "../support/inbound-webhooks.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -8,7 +9,10 @@ let receiver: EventReceiver;
 const EVENTS = 1000;
 
 beforeAll(async () => {
+  // The real example payloads (@octokit/webhooks-examples) come from Codertocat/Hello-World: serve
+  // that repository, since Baton ignores webhooks from any other.
   stack = await startStack({
+    repo: EXAMPLES_REPO,
     env: { BATON_ALLOW_PRIVATE_WEBHOOKS: "true", BATON_WEBHOOK_RETRY_BASE_MS: "50" },
   });
   receiver = await startEventReceiver();

@@ -6,6 +6,7 @@ import {
   type EventReceiver,
 } from "../support/event-receiver.js";
 import { githubExample, openedPayload, sendWebhook } from "../support/inbound-webhooks.js";
+import { EXAMPLES_REPO } from "../support/inbound-webhooks.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -14,7 +15,10 @@ let receiver: EventReceiver;
 const SECRET = "test-webhook-secret";
 
 beforeAll(async () => {
+  // The real example payloads (@octokit/webhooks-examples) come from Codertocat/Hello-World: serve
+  // that repository, since Baton ignores webhooks from any other.
   stack = await startStack({
+    repo: EXAMPLES_REPO,
     env: {
       BATON_ALLOW_PRIVATE_WEBHOOKS: "true",
       BATON_WEBHOOK_RETRY_BASE_MS: "20",
@@ -107,6 +111,10 @@ describe("inbound GitHub webhooks", () => {
       parent_issue: parent,
       sub_issue_id: child.id,
       sub_issue: child,
+      // As GitHub sends it: the repository (and each issue's) alongside the issues.
+      repository: githubExample("issues", "opened").repository,
+      parent_issue_repo: githubExample("issues", "opened").repository,
+      sub_issue_repo: githubExample("issues", "opened").repository,
       sender: githubExample("issues", "opened").sender,
     };
     await sendWebhook(stack.baton.url, SECRET, "sub_issues", payload);

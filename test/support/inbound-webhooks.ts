@@ -8,6 +8,9 @@ interface ExampleGroup {
   examples: Record<string, unknown>[];
 }
 
+/** The repository the examples' payloads come from. */
+export const EXAMPLES_REPO = "Codertocat/Hello-World";
+
 /** Real payloads from `@octokit/webhooks-examples` (api.github.com). */
 export function githubExample(name: string, action: string): Record<string, unknown> {
   const groups = require("@octokit/webhooks-examples") as ExampleGroup[];
