@@ -46771,7 +46771,7 @@ var CALIBRATION = {
     threshold: 0.1843
   },
   "lexical-word": {
-    threshold: 0.1302,
+    threshold: 0.1315,
     model: {
       kind: "linear",
       weights: {
@@ -46799,7 +46799,7 @@ var CALIBRATION = {
     }
   },
   "lexical-char": {
-    threshold: 0.3004,
+    threshold: 0.301,
     model: {
       kind: "linear",
       weights: {
@@ -46813,7 +46813,7 @@ var CALIBRATION = {
     }
   },
   "lexical-ident": {
-    threshold: 0.221,
+    threshold: 0.2209,
     model: {
       kind: "linear",
       weights: {
@@ -46827,7 +46827,7 @@ var CALIBRATION = {
     }
   },
   lexical: {
-    threshold: 0.1302,
+    threshold: 0.1315,
     model: {
       kind: "linear",
       weights: {
@@ -46841,16 +46841,16 @@ var CALIBRATION = {
     }
   },
   "lexical-combo": {
-    threshold: 0.507,
+    threshold: 0.5584,
     model: {
       kind: "logistic",
       weights: {
-        word: 6.1114,
-        title: 0.3997,
-        char: 4.7485,
-        ident: 0.9626
+        word: 6.1545,
+        title: 0.3938,
+        char: 4.7194,
+        ident: 0.9555
       },
-      bias: -2.1607,
+      bias: -2.1665,
       conflictPenalty: 0
     }
   },
@@ -46858,7 +46858,7 @@ var CALIBRATION = {
     threshold: 0.7588
   },
   "lexical+local": {
-    threshold: 0.1302,
+    threshold: 0.1315,
     model: {
       kind: "linear",
       weights: {
@@ -47230,7 +47230,7 @@ function extractTerms(text, options = DEFAULT_TERM_OPTIONS) {
 }
 
 // src/dedup/sparse-space.ts
-var BUCKET_BITS = 20;
+var BUCKET_BITS = 18;
 var BUCKETS = 1 << BUCKET_BITS;
 function bucket(term) {
   let hash4 = 2166136261;

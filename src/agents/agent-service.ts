@@ -105,7 +105,7 @@ export class AgentService {
 
   /** The agent a task may be given to: it must exist and be active. */
   requireAssignable(id: string): AgentRecord {
-    const record = this.#store.get(id);
+    const record = this.find(id);
     if (!record)
       throw errors.unprocessable("unknown_agent", `No agent "${id}" to assign the task to`, {
         field: "assigned_to_agent_id",

@@ -120,6 +120,9 @@ export class DedupService {
   async upsert(doc: DedupDocument): Promise<void> {
     const hash = contentHash(doc.content, doc.description);
     const known = this.documents.get(doc.taskId);
+    const same = known?.hash === hash && known.url === doc.url && known.projectId === doc.projectId;
+    // Baton's own write and then its webhook both report the same task: write it once.
+    if (same && this.scorer.has(doc.taskId)) return;
     this.documents.set(doc.taskId, { ...doc, hash });
     this.store.putTask({ ...doc, contentHash: hash });
     if (known?.hash === hash && this.scorer.has(doc.taskId)) return;
