@@ -45169,15 +45169,18 @@ var serverOnly = {
   root_task_id: external_exports.unknown().optional(),
   delegation_depth: external_exports.unknown().optional()
 };
-var TaskCreateSchema = external_exports.object({
-  content: notBlank(2e3),
+var editable = {
   description: external_exports.string().max(1e4).nullish(),
   priority: PrioritySchema.optional(),
   labels: external_exports.array(TaskLabelSchema).max(50).optional(),
   project_id: ProjectRefSchema.nullish(),
   due_date: DueDateSchema.nullish(),
   due_time: DueTimeSchema.nullish(),
-  assigned_to_agent_id: AgentIdSchema.nullish(),
+  assigned_to_agent_id: AgentIdSchema.nullish()
+};
+var TaskCreateSchema = external_exports.object({
+  content: notBlank(2e3),
+  ...editable,
   status: external_exports.enum(["open", "in_progress", "blocked"]).optional(),
   context: ContextSchema.optional(),
   parent_task_id: external_exports.coerce.number().int().positive().nullish(),
@@ -45187,13 +45190,7 @@ var TaskCreateSchema = external_exports.object({
 }).meta({ id: "TaskCreate" });
 var TaskUpdateSchema = external_exports.object({
   content: notBlank(2e3).optional(),
-  description: external_exports.string().max(1e4).nullish(),
-  priority: PrioritySchema.optional(),
-  labels: external_exports.array(TaskLabelSchema).max(50).optional(),
-  project_id: ProjectRefSchema.nullish(),
-  due_date: DueDateSchema.nullish(),
-  due_time: DueTimeSchema.nullish(),
-  assigned_to_agent_id: AgentIdSchema.nullish(),
+  ...editable,
   status: TaskStatusSchema.optional(),
   completed: external_exports.boolean().optional(),
   parent_task_id: external_exports.unknown().optional(),

@@ -51,16 +51,21 @@ const serverOnly = {
   delegation_depth: z.unknown().optional(),
 };
 
+/** The fields a client writes, shared by create and update. */
+const editable = {
+  description: z.string().max(10_000).nullish(),
+  priority: PrioritySchema.optional(),
+  labels: z.array(TaskLabelSchema).max(50).optional(),
+  project_id: ProjectRefSchema.nullish(),
+  due_date: DueDateSchema.nullish(),
+  due_time: DueTimeSchema.nullish(),
+  assigned_to_agent_id: AgentIdSchema.nullish(),
+};
+
 export const TaskCreateSchema = z
   .object({
     content: notBlank(2000),
-    description: z.string().max(10_000).nullish(),
-    priority: PrioritySchema.optional(),
-    labels: z.array(TaskLabelSchema).max(50).optional(),
-    project_id: ProjectRefSchema.nullish(),
-    due_date: DueDateSchema.nullish(),
-    due_time: DueTimeSchema.nullish(),
-    assigned_to_agent_id: AgentIdSchema.nullish(),
+    ...editable,
     status: z.enum(["open", "in_progress", "blocked"]).optional(),
     context: ContextSchema.optional(),
     parent_task_id: z.coerce.number().int().positive().nullish(),
@@ -74,13 +79,7 @@ export type TaskCreate = z.infer<typeof TaskCreateSchema>;
 export const TaskUpdateSchema = z
   .object({
     content: notBlank(2000).optional(),
-    description: z.string().max(10_000).nullish(),
-    priority: PrioritySchema.optional(),
-    labels: z.array(TaskLabelSchema).max(50).optional(),
-    project_id: ProjectRefSchema.nullish(),
-    due_date: DueDateSchema.nullish(),
-    due_time: DueTimeSchema.nullish(),
-    assigned_to_agent_id: AgentIdSchema.nullish(),
+    ...editable,
     status: TaskStatusSchema.optional(),
     completed: z.boolean().optional(),
     parent_task_id: z.unknown().optional(),
