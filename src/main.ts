@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { pino } from "pino";
 import { Probot, Server, run } from "probot";
 import { ConfigError, loadConfig } from "./config.js";
@@ -7,6 +8,8 @@ import { openDatabase } from "./store/database.js";
 
 /** `npm start`: reads the environment once, opens the store, serves the App. */
 async function main(): Promise<void> {
+  // Probot's setup flow writes the App's credentials to .env; variables already set win.
+  if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadConfig(process.env);
   if (!config.github.appId || !config.github.privateKey) {
     // No App credentials yet: Probot's setup flow registers the App from app.yml.

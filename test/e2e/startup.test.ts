@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -40,5 +42,29 @@ describe("start-up configuration", () => {
     expect(code).toBe(1);
     expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).toContain(message);
+  });
+});
+
+describe("the .env that Probot's setup flow writes", () => {
+  it("is read at start (variables already set win)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "baton-env-"));
+    writeFileSync(join(dir, ".env"), "APP_ID=1\nPRIVATE_KEY=k\nWEBHOOK_SECRET=s\n");
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      // Started from another folder, so tsx is named by its resolved URL.
+      const child = spawn(
+        process.execPath,
+        ["--import", import.meta.resolve("tsx"), join(ROOT, "src/main.ts")],
+        {
+          cwd: dir,
+          env: { PATH: process.env.PATH ?? "", BATON_MAX_DEPTH: "3" },
+        },
+      );
+      let err = "";
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      child.on("close", (c) => done({ code: c, stderr: err }));
+    });
+    // APP_ID, PRIVATE_KEY and WEBHOOK_SECRET came from .env: the next missing one is BATON_REPO.
+    expect(code).toBe(1);
+    expect(stderr).toContain("Missing BATON_REPO");
   });
 });
