@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "action/test/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // End-to-end tests drive real processes on shared 2-core machines: be patient, never timed.
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
     // End-to-end tests start real processes; two cores, so keep parallelism modest.
     maxWorkers: 2,
     // .ci/run reads the JSON report to print "N passed, N failed".

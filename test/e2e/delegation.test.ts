@@ -525,7 +525,7 @@ describe("repair", () => {
     });
     stack.double.setWebhookUrl(`${stack.baton.url}/api/github/webhooks`);
     await stack.restart();
-    for (let i = 0; i < 100 && issue(orphan.number).parent === null; i++)
+    for (let i = 0; i < 600 && issue(orphan.number).parent === null; i++)
       await new Promise((r) => setTimeout(r, 50));
     expect(issue(orphan.number).parent).toBe(parent.id);
   });

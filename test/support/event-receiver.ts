@@ -27,7 +27,7 @@ export async function startEventReceiver(): Promise<EventReceiver> {
     url: "",
     received: [],
     respond: () => 200,
-    waitFor: (predicate, timeoutMs = 20_000) =>
+    waitFor: (predicate, timeoutMs = 60_000) =>
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`receiver: condition not met; got ${receiver.received.length}`)),
