@@ -44691,6 +44691,10 @@ var IssueGateway = class {
     );
     return labels;
   }
+  /** The label set as last read, kept current by Baton's own writes and `label` webhooks. */
+  async knownLabels() {
+    return [...(await this.#labels()).values()];
+  }
   async findLabel(name) {
     return (await this.#labels()).get(name.toLowerCase());
   }

@@ -214,6 +214,11 @@ export class IssueGateway {
     return labels;
   }
 
+  /** The label set as last read, kept current by Baton's own writes and `label` webhooks. */
+  async knownLabels(): Promise<GitHubLabel[]> {
+    return [...(await this.#labels()).values()];
+  }
+
   async findLabel(name: string): Promise<GitHubLabel | undefined> {
     return (await this.#labels()).get(name.toLowerCase());
   }

@@ -86,28 +86,35 @@ export class ProjectService {
     };
   }
 
+  /** `GET /projects`: a fresh (conditional) read of the labels. */
   async list(): Promise<Project[]> {
-    const labels = await this.gateway.listLabels();
-    return labels
-      .filter((label) => label.name.startsWith(PREFIX))
-      .map((label) => this.toProject(label))
-      .sort((a, b) => a.sort_order - b.sort_order || a.name.localeCompare(b.name));
+    return this.#projects(await this.gateway.listLabels());
   }
 
-  /** Accepts the numeric id (label id) or the slug. */
+  /** A task's project_id: from the cached label set, so a create or list costs no extra request. */
   async resolve(ref: number | string): Promise<Project> {
-    const projects = await this.list();
-    const found = projects.find((p) => p.id === Number(ref) || p.slug === String(ref));
+    const found = await this.#find(ref);
     if (!found)
       throw errors.unprocessable("unknown_project", `No project "${ref}"`, { field: "project_id" });
     return found;
   }
 
   async get(ref: number | string): Promise<Project> {
-    const projects = await this.list();
-    const found = projects.find((p) => p.id === Number(ref) || p.slug === String(ref));
+    const found = await this.#find(ref);
     if (!found) throw errors.notFound("project_not_found", `No project "${ref}"`);
     return found;
+  }
+
+  async #find(ref: number | string): Promise<Project | undefined> {
+    const projects = this.#projects(await this.gateway.knownLabels());
+    return projects.find((p) => p.id === Number(ref) || p.slug === String(ref));
+  }
+
+  #projects(labels: GitHubLabel[]): Project[] {
+    return labels
+      .filter((label) => label.name.startsWith(PREFIX))
+      .map((label) => this.toProject(label))
+      .sort((a, b) => a.sort_order - b.sort_order || a.name.localeCompare(b.name));
   }
 
   async bySlug(slug: string): Promise<Project | null> {

@@ -518,7 +518,10 @@ describe("lists, projects and stats", () => {
       color: "#ff0000",
     });
     expect(stack.double.state.findLabel("project:website-redesign")).toBeTruthy();
+    const mark = stack.double.requests.length;
     const task = await create(dns, { content: "New landing page", project_id: made.json.id });
+    // The project is resolved from the cached label set: the create is still one request.
+    expect(rateLimitedSince(stack.double, mark)).toHaveLength(1);
     expect(task.json.project).toMatchObject({ slug: "website-redesign" });
     await create(dns, { content: "Not in the project" });
     const listed = await stack.api(dns, "GET", `/v1/tasks?project_id=${made.json.id}`);
