@@ -25,7 +25,3 @@ export function hashesEqual(a: string, b: string): boolean {
   const right = Buffer.from(b, "hex");
   return left.length === right.length && timingSafeEqual(left, right);
 }
-
-export function looksLikeKey(value: string): boolean {
-  return /^(bat_|dlg_)?[A-Za-z0-9_-]{20,}$/.test(value);
-}

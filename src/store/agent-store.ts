@@ -26,7 +26,6 @@ export interface AgentStore {
     changes: Partial<Omit<AgentRecord, "id" | "created_at">>,
   ): AgentRecord | undefined;
   touch(id: string, at: string): void;
-  count(): number;
 }
 
 type Row = Omit<AgentRecord, "active"> & { active: number };
@@ -79,9 +78,5 @@ export class SqliteAgentStore implements AgentStore {
 
   touch(id: string, at: string): void {
     prepared(this.db, "UPDATE agents SET last_seen_at = ? WHERE id = ?").run(at, id);
-  }
-
-  count(): number {
-    return prepared(this.db, "SELECT COUNT(*) FROM agents").pluck().get() as number;
   }
 }
