@@ -5,6 +5,7 @@
  * stack and prints one JSON object as its last line.
  */
 import { pathToFileURL } from "node:url";
+import { isWrite } from "../test/support/assertions.js";
 import type { RequestLogEntry } from "../test/support/github-double/index.js";
 import { startStack, type Stack } from "../test/support/stack.js";
 
@@ -33,10 +34,7 @@ export interface DelegationCounts {
 }
 
 const graphql = (entries: RequestLogEntry[]) => entries.filter((r) => r.graphqlOperation);
-const writes = (entries: RequestLogEntry[]) =>
-  entries.filter(
-    (r) => r.method !== "GET" && r.method !== "HEAD" && r.graphqlOperation !== "BatonTree",
-  );
+const writes = (entries: RequestLogEntry[]) => entries.filter(isWrite);
 
 export async function measureDelegation(stack: Stack): Promise<DelegationCounts> {
   const suffix = Date.now().toString(36);

@@ -7,6 +7,7 @@
  */
 import { rateLimitedSince } from "../test/support/assertions.js";
 import { startStack, type Stack } from "../test/support/stack.js";
+import { measureDelegation } from "./delegation-counts.js";
 import { round, rssMb, summary, timed } from "./stats.js";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
@@ -74,6 +75,9 @@ async function main() {
     const listRequests = rateLimitedSince(stack.double, listMark).length;
     const rss = rssMb(stack.baton.child.pid!);
 
+    log("delegation (issue #3 budget)…");
+    const delegation = await measureDelegation(stack);
+
     const result = {
       github_requests: {
         ...counts,
@@ -86,6 +90,7 @@ async function main() {
         list: summary(added.list),
       },
       get_rps: getRps,
+      delegation,
       rss_mb_after_1000: rss,
       samples: SAMPLES,
       targets: { added_p50_ms: 5, rss_mb: 150 },

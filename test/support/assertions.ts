@@ -1,13 +1,14 @@
-import type { GitHubDouble } from "./github-double/index.js";
+import type { GitHubDouble, RequestLogEntry } from "./github-double/index.js";
 
-const GRAPHQL_MUTATION = /create|add|remove|update|close|reopen|delete|link|move/i;
+/** A request that changes the repository: not a read, not an App token request, not a GraphQL query. */
+export function isWrite(r: RequestLogEntry): boolean {
+  if (r.route.startsWith("graphql:")) return r.graphqlMutation === true;
+  return r.method !== "GET" && r.method !== "HEAD" && !r.route.startsWith("POST /app/");
+}
 
-/** GitHub requests since `from` that change the repository (not reads, not App token requests). */
+/** GitHub requests since `from` that change the repository. */
 export function writesSince(double: GitHubDouble, from: number) {
-  return double.requests.slice(from).filter((r) => {
-    if (r.route.startsWith("graphql:")) return GRAPHQL_MUTATION.test(r.graphqlOperation ?? r.route);
-    return r.method !== "GET" && r.method !== "HEAD" && !r.route.startsWith("POST /app/");
-  });
+  return double.requests.slice(from).filter(isWrite);
 }
 
 /** GitHub requests since `from` that count against the rate limit (a 304 does not). */

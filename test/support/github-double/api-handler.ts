@@ -5,7 +5,12 @@ import { authenticate } from "./auth.ts";
 import type { DoubleContext } from "./context.ts";
 import { DOCS_URL, DoubleError, notFound } from "./errors.ts";
 import type { FaultAnswer, FaultSet } from "./faults.ts";
-import { executeGraphql, graphqlNames, readGraphqlRequest } from "./graphql-handler.ts";
+import {
+  executeGraphql,
+  graphqlNames,
+  isGraphqlMutation,
+  readGraphqlRequest,
+} from "./graphql-handler.ts";
 import { etagMatches, etagOf, parseJson, sendJson, sleep } from "./http-util.ts";
 import type { Actor } from "./people.ts";
 import type { RateLimiter, RateResource } from "./rate-limit.ts";
@@ -28,6 +33,7 @@ interface Target {
   faultRoutes: string[];
   resource: RateResource;
   graphqlOperation?: string;
+  graphqlMutation?: boolean;
   run(actor: Actor): Promise<RestResponse>;
   auth: "jwt" | "installation";
 }
@@ -61,6 +67,7 @@ function resolveTarget(deps: ApiDeps, method: string, url: URL, raw: string): Ta
       faultRoutes: names.map((n) => `graphql:${n}`),
       resource: "graphql",
       graphqlOperation: names[0] ?? "unknown",
+      graphqlMutation: isGraphqlMutation(request),
       auth: "installation",
       run: async (actor) => ({ status: 200, body: await executeGraphql(deps.ctx, actor, request) }),
     };
@@ -177,6 +184,7 @@ export async function handleApi(
     at,
   };
   if (target?.graphqlOperation !== undefined) entry.graphqlOperation = target.graphqlOperation;
+  if (target?.graphqlMutation !== undefined) entry.graphqlMutation = target.graphqlMutation;
   deps.log.push(entry);
   sendJson(res, status, status === 304 || status === 204 ? undefined : result.body, headers);
 }

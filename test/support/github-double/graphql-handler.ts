@@ -40,6 +40,18 @@ export function readGraphqlRequest(body: unknown): GraphqlRequest {
 }
 
 /** Names a request can be matched by in faults/logs: the operation name, then its first field. */
+/** Whether the request's operation changes something (a mutation) rather than reads. */
+export function isGraphqlMutation(request: GraphqlRequest): boolean {
+  return (
+    request.document?.definitions.some(
+      (d) =>
+        d.kind === Kind.OPERATION_DEFINITION &&
+        (!request.operationName || d.name?.value === request.operationName) &&
+        d.operation === "mutation",
+    ) ?? false
+  );
+}
+
 export function graphqlNames(request: GraphqlRequest): string[] {
   const op = request.document?.definitions.find(
     (d): d is OperationDefinitionNode =>

@@ -20,6 +20,8 @@ export interface RequestLogEntry {
   status: number;
   rateLimited: boolean;
   graphqlOperation?: string;
+  /** For GraphQL: true when the operation is a mutation (a write). */
+  graphqlMutation?: boolean;
   at: number;
 }
 
