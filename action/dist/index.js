@@ -46768,110 +46768,159 @@ function bestMatches(scorer, prepared, documentOf, options) {
 
 // src/dedup/calibration.ts
 var CALIBRATION = {
-  tfidf: {
-    threshold: 0.1843
+  "tfidf": {
+    "threshold": 0.1843
   },
   "lexical-word": {
-    threshold: 0.1315,
-    model: {
-      kind: "linear",
-      weights: {
-        word: 1,
-        title: 0,
-        char: 0,
-        ident: 0
+    "threshold": 0.2245,
+    "model": {
+      "kind": "linear",
+      "weights": {
+        "word": 1,
+        "title": 0,
+        "char": 0,
+        "ident": 0
       },
-      bias: 0,
-      conflictPenalty: 1
+      "bias": 0,
+      "conflictPenalty": 1
+    },
+    "terms": {
+      "synonyms": true,
+      "stem": true,
+      "numbers": true,
+      "titleWeight": 3,
+      "bigramWeight": 0.5
     }
   },
   "lexical-title": {
-    threshold: 0.1828,
-    model: {
-      kind: "linear",
-      weights: {
-        word: 0,
-        title: 1,
-        char: 0,
-        ident: 0
+    "threshold": 0.1828,
+    "model": {
+      "kind": "linear",
+      "weights": {
+        "word": 0,
+        "title": 1,
+        "char": 0,
+        "ident": 0
       },
-      bias: 0,
-      conflictPenalty: 1
+      "bias": 0,
+      "conflictPenalty": 1
+    },
+    "terms": {
+      "synonyms": true,
+      "stem": true,
+      "numbers": true,
+      "titleWeight": 3,
+      "bigramWeight": 0.5
     }
   },
   "lexical-char": {
-    threshold: 0.301,
-    model: {
-      kind: "linear",
-      weights: {
-        word: 0,
-        title: 0,
-        char: 1,
-        ident: 0
+    "threshold": 0.301,
+    "model": {
+      "kind": "linear",
+      "weights": {
+        "word": 0,
+        "title": 0,
+        "char": 1,
+        "ident": 0
       },
-      bias: 0,
-      conflictPenalty: 1
+      "bias": 0,
+      "conflictPenalty": 1
+    },
+    "terms": {
+      "synonyms": true,
+      "stem": true,
+      "numbers": true,
+      "titleWeight": 3,
+      "bigramWeight": 0.5
     }
   },
   "lexical-ident": {
-    threshold: 0.2209,
-    model: {
-      kind: "linear",
-      weights: {
-        word: 0,
-        title: 0,
-        char: 0,
-        ident: 1
+    "threshold": 0.2209,
+    "model": {
+      "kind": "linear",
+      "weights": {
+        "word": 0,
+        "title": 0,
+        "char": 0,
+        "ident": 1
       },
-      bias: 0,
-      conflictPenalty: 1
+      "bias": 0,
+      "conflictPenalty": 1
+    },
+    "terms": {
+      "synonyms": true,
+      "stem": true,
+      "numbers": true,
+      "titleWeight": 3,
+      "bigramWeight": 0.5
     }
   },
-  lexical: {
-    threshold: 0.1315,
-    model: {
-      kind: "linear",
-      weights: {
-        word: 1,
-        title: 0,
-        char: 0,
-        ident: 0
+  "lexical": {
+    "threshold": 0.2245,
+    "model": {
+      "kind": "linear",
+      "weights": {
+        "word": 1,
+        "title": 0,
+        "char": 0,
+        "ident": 0
       },
-      bias: 0,
-      conflictPenalty: 0
+      "bias": 0,
+      "conflictPenalty": 0
+    },
+    "terms": {
+      "synonyms": true,
+      "stem": true,
+      "numbers": true,
+      "titleWeight": 3,
+      "bigramWeight": 0.5
     }
   },
   "lexical-combo": {
-    threshold: 0.5584,
-    model: {
-      kind: "logistic",
-      weights: {
-        word: 6.1545,
-        title: 0.3938,
-        char: 4.7194,
-        ident: 0.9555
+    "threshold": 0.6302,
+    "model": {
+      "kind": "logistic",
+      "weights": {
+        "word": 8.3143,
+        "title": -0.6226,
+        "char": 3.632,
+        "ident": 0.2601
       },
-      bias: -2.1665,
-      conflictPenalty: 0
+      "bias": -2.3609,
+      "conflictPenalty": 0
+    },
+    "terms": {
+      "synonyms": true,
+      "stem": true,
+      "numbers": true,
+      "titleWeight": 3,
+      "bigramWeight": 0.5
     }
   },
-  local: {
-    threshold: 0.7588
+  "local": {
+    "threshold": 0.7588
   },
   "lexical+local": {
-    threshold: 0.1315,
-    model: {
-      kind: "linear",
-      weights: {
-        word: 1,
-        title: 0,
-        char: 0,
-        ident: 0
+    "threshold": 0.2775,
+    "model": {
+      "kind": "linear",
+      "weights": {
+        "word": 1,
+        "title": 0,
+        "char": 0,
+        "ident": 0
       },
-      bias: 0,
-      conflictPenalty: 0
+      "bias": 0,
+      "conflictPenalty": 0
     },
-    denseWeight: 0
+    "terms": {
+      "synonyms": true,
+      "stem": true,
+      "numbers": true,
+      "titleWeight": 3,
+      "bigramWeight": 0.5
+    },
+    "denseWeight": 0.1
   }
 };
 
@@ -46955,7 +47004,7 @@ function resolveMethod(name) {
     const lexical = CALIBRATION.lexical;
     return {
       name,
-      sparse: { kind: "lexical", model: lexical.model },
+      sparse: { kind: "lexical", model: lexical.model, terms: lexical.terms },
       dense: "openai",
       denseWeight: OPENAI_PRIOR.denseWeight,
       threshold: OPENAI_PRIOR.comboThreshold,
@@ -46967,7 +47016,7 @@ function resolveMethod(name) {
   const dense = name.endsWith("local") ? "local" : name.endsWith("openai") ? "openai" : null;
   return {
     name,
-    sparse: calibration.model ? { kind: "lexical", model: calibration.model } : null,
+    sparse: calibration.model ? { kind: "lexical", model: calibration.model, terms: calibration.terms } : null,
     dense,
     denseWeight: calibration.denseWeight ?? (dense ? 1 : 0),
     threshold: calibration.threshold,
@@ -47186,16 +47235,29 @@ var CANONICAL_WORDS = /* @__PURE__ */ new Map([
 
 // src/dedup/lexical-terms.ts
 var SPACES = ["word", "title", "char", "ident"];
-var DEFAULT_TERM_OPTIONS = { synonyms: true, stem: true };
-function words(text, options) {
+var DEFAULT_TERM_OPTIONS = {
+  synonyms: true,
+  stem: true,
+  numbers: true,
+  titleWeight: 2,
+  bigramWeight: 0.7
+};
+function words(text, options, numbers) {
   const out = [];
   for (const token of sklearnTokens(normalise(text))) {
     if (ENGLISH_STOP_WORDS.has(token)) continue;
     const canonical = options.synonyms ? CANONICAL_WORDS.get(token) ?? token : token;
-    if (/^v?\d+$/.test(canonical)) continue;
+    if (!numbers && /^v?\d+$/.test(canonical)) continue;
     out.push(options.stem ? stemmer(canonical) : canonical);
   }
   return out;
+}
+function addGrams(counts, tokens, factor, bigramWeight) {
+  for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + factor);
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const bigram = `${tokens[i]} ${tokens[i + 1]}`;
+    counts.set(bigram, (counts.get(bigram) ?? 0) + factor * bigramWeight);
+  }
 }
 var IDENTIFIER = /[A-Za-z_$][\w$]*(?:[./:#-][\w$]+)+|[a-z]+[A-Z][\w]*|[A-Za-z]+_[\w]+|[A-Za-z]+\d[\w]*/g;
 function identifiers(text) {
@@ -47220,11 +47282,19 @@ function charGrams(text) {
 }
 function extractTerms(text, options = DEFAULT_TERM_OPTIONS) {
   const body = text.description ?? "";
-  const titleWords = words(text.content, options);
-  const allWords = [...titleWords, ...words(body, options)];
+  const word = /* @__PURE__ */ new Map();
+  addGrams(
+    word,
+    words(text.content, options, options.numbers),
+    options.titleWeight,
+    options.bigramWeight
+  );
+  addGrams(word, words(body, options, options.numbers), 1, options.bigramWeight);
+  const title = /* @__PURE__ */ new Map();
+  addGrams(title, words(text.content, options, false), 1, 1);
   return {
-    word: countTerms(unigramsAndBigrams(allWords)),
-    title: countTerms(unigramsAndBigrams(titleWords)),
+    word,
+    title,
     char: countTerms(charGrams(text.content)),
     ident: countTerms(identifiers(`${text.content} ${body}`))
   };
@@ -47334,7 +47404,7 @@ var SparseSpace = class {
     const weights = new Float32Array(stored.ids.length);
     let norm = 0;
     for (let i = 0; i < weights.length; i++) {
-      const weight = (1 + Math.log(stored.counts[i])) * this.idf(stored.ids[i]);
+      const weight = sublinear(stored.counts[i]) * this.idf(stored.ids[i]);
       weights[i] = weight;
       norm += weight * weight;
     }
@@ -47384,9 +47454,12 @@ function toStored(counts) {
     merged.set(id2, (merged.get(id2) ?? 0) + count);
   }
   const ids = Int32Array.from(merged.keys()).sort();
-  const out = new Uint16Array(ids.length);
-  ids.forEach((id2, index) => out[index] = Math.min(65535, merged.get(id2)));
+  const out = new Float32Array(ids.length);
+  ids.forEach((id2, index) => out[index] = merged.get(id2));
   return { ids, counts: out };
+}
+function sublinear(count) {
+  return count >= 1 ? 1 + Math.log(count) : count;
 }
 function sparseCosine(a, b) {
   let i = 0;

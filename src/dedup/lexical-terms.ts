@@ -1,13 +1,7 @@
 import { stemmer } from "stemmer";
 import { ENGLISH_STOP_WORDS } from "./stop-words.js";
 import { CANONICAL_WORDS } from "./synonyms.js";
-import {
-  countTerms,
-  normalise,
-  sklearnTokens,
-  unigramsAndBigrams,
-  type DedupText,
-} from "./text.js";
+import { countTerms, normalise, sklearnTokens, type DedupText } from "./text.js";
 
 /** The sparse spaces the lexical scorer compares texts in; each has its own document frequencies. */
 export const SPACES = ["word", "title", "char", "ident"] as const;
@@ -20,20 +14,49 @@ export interface TermOptions {
   synonyms: boolean;
   /** Porter-stem words. */
   stem: boolean;
+  /** Keep numbers (error codes, ports, issue keys) in the word space. */
+  numbers: boolean;
+  /** How many times a title word counts in the word space (a title says what the task is). */
+  titleWeight: number;
+  /**
+   * What a bigram counts relative to a word in the word space (bigrams are rarer, so IDF alone
+   * over-weighs them). The title space keeps whole bigrams: the veto's cut-off was set on it.
+   */
+  bigramWeight: number;
 }
 
-export const DEFAULT_TERM_OPTIONS: TermOptions = { synonyms: true, stem: true };
+/** Used when a method's calibration names none (bench:dedup chooses them on the dev split). */
+export const DEFAULT_TERM_OPTIONS: TermOptions = {
+  synonyms: true,
+  stem: true,
+  numbers: true,
+  titleWeight: 2,
+  bigramWeight: 0.7,
+};
 
-function words(text: string, options: TermOptions): string[] {
+function words(text: string, options: TermOptions, numbers: boolean): string[] {
   const out: string[] = [];
   for (const token of sklearnTokens(normalise(text))) {
     if (ENGLISH_STOP_WORDS.has(token)) continue;
     const canonical = options.synonyms ? (CANONICAL_WORDS.get(token) ?? token) : token;
-    // Numbers and "v2"-style versions carry no topic; they are compared as specifics instead.
-    if (/^v?\d+$/.test(canonical)) continue;
+    if (!numbers && /^v?\d+$/.test(canonical)) continue;
     out.push(options.stem ? stemmer(canonical) : canonical);
   }
   return out;
+}
+
+/** Unigram and bigram counts, bigrams scaled by `bigramWeight`, everything by `factor`. */
+function addGrams(
+  counts: TermCounts,
+  tokens: readonly string[],
+  factor: number,
+  bigramWeight: number,
+): void {
+  for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + factor);
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const bigram = `${tokens[i]} ${tokens[i + 1]}`;
+    counts.set(bigram, (counts.get(bigram) ?? 0) + factor * bigramWeight);
+  }
 }
 
 // Identifiers: code-like tokens (dotted/slashed paths, snake_case, camelCase, names with digits).
@@ -70,11 +93,21 @@ export function extractTerms(
   options: TermOptions = DEFAULT_TERM_OPTIONS,
 ): SpaceTerms {
   const body = text.description ?? "";
-  const titleWords = words(text.content, options);
-  const allWords = [...titleWords, ...words(body, options)];
+  const word: TermCounts = new Map();
+  addGrams(
+    word,
+    words(text.content, options, options.numbers),
+    options.titleWeight,
+    options.bigramWeight,
+  );
+  addGrams(word, words(body, options, options.numbers), 1, options.bigramWeight);
+  // Titles without numbers, whole bigrams: the veto asks whether two titles are the same but for
+  // their specifics.
+  const title: TermCounts = new Map();
+  addGrams(title, words(text.content, options, false), 1, 1);
   return {
-    word: countTerms(unigramsAndBigrams(allWords)),
-    title: countTerms(unigramsAndBigrams(titleWords)),
+    word,
+    title,
     char: countTerms(charGrams(text.content)),
     ident: countTerms(identifiers(`${text.content} ${body}`)),
   };

@@ -63,7 +63,7 @@ export function resolveMethod(name: string): MethodSpec {
     const lexical = CALIBRATION.lexical!;
     return {
       name,
-      sparse: { kind: "lexical", model: lexical.model! },
+      sparse: { kind: "lexical", model: lexical.model!, terms: lexical.terms },
       dense: "openai",
       denseWeight: OPENAI_PRIOR.denseWeight,
       threshold: OPENAI_PRIOR.comboThreshold,
@@ -75,7 +75,9 @@ export function resolveMethod(name: string): MethodSpec {
   const dense = name.endsWith("local") ? "local" : name.endsWith("openai") ? "openai" : null;
   return {
     name,
-    sparse: calibration.model ? { kind: "lexical", model: calibration.model } : null,
+    sparse: calibration.model
+      ? { kind: "lexical", model: calibration.model, terms: calibration.terms }
+      : null,
     dense,
     denseWeight: calibration.denseWeight ?? (dense ? 1 : 0),
     threshold: calibration.threshold,

@@ -23,11 +23,12 @@ function bucket(term: string): number {
 
 interface StoredDocument {
   ids: Int32Array;
-  counts: Uint16Array;
+  /** Weighted term counts (title words and bigrams are scaled, so counts may be fractional). */
+  counts: Float32Array;
 }
 
 /**
- * One TF-IDF space over the open tasks, kept incrementally and compactly (~14 bytes per term
+ * One TF-IDF space over the open tasks, kept incrementally and compactly (~16 bytes per term
  * occurrence): document frequencies change on every add/remove; an inverted index in CSR arrays
  * is rebuilt with fresh IDF only when the collection has drifted (>10%), and documents added since
  * are scanned directly. So neither an add nor a search re-fits the corpus.
@@ -141,7 +142,7 @@ export class SparseSpace {
     const weights = new Float32Array(stored.ids.length);
     let norm = 0;
     for (let i = 0; i < weights.length; i++) {
-      const weight = (1 + Math.log(stored.counts[i]!)) * this.idf(stored.ids[i]!);
+      const weight = sublinear(stored.counts[i]!) * this.idf(stored.ids[i]!);
       weights[i] = weight;
       norm += weight * weight;
     }
@@ -194,9 +195,14 @@ function toStored(counts: TermCounts): StoredDocument {
     merged.set(id, (merged.get(id) ?? 0) + count);
   }
   const ids = Int32Array.from(merged.keys()).sort();
-  const out = new Uint16Array(ids.length);
-  ids.forEach((id, index) => (out[index] = Math.min(65535, merged.get(id)!)));
+  const out = new Float32Array(ids.length);
+  ids.forEach((id, index) => (out[index] = merged.get(id)!));
   return { ids, counts: out };
+}
+
+/** Damped term frequency: 1 + ln(count) from one occurrence on, linear below (weighted terms). */
+function sublinear(count: number): number {
+  return count >= 1 ? 1 + Math.log(count) : count;
 }
 
 /** Cosine of two L2-normalised sparse vectors (merge of ascending ids). */

@@ -140,6 +140,38 @@ describe("DedupService (default lexical method)", () => {
     );
   });
 
+  it("ranks a task whose title names the work above one that only mentions it in its body", async () => {
+    const dedup = await service();
+    await dedup.syncOpenTasks([
+      doc(
+        1,
+        "Update the deploy runbook",
+        null,
+        "Add the steps: rotate TLS certificates, restart nginx",
+      ),
+      doc(2, "Rotate TLS certificates", null, "They expire at the end of the month"),
+    ]);
+    const result = await dedup.check(
+      { content: "Rotate the TLS certificates", description: "Runbook steps for nginx" },
+      { threshold: 0.01 },
+    );
+    expect(result.matches.map((match) => match.task_id)).toEqual([2, 1]);
+  });
+
+  it("tells tasks apart by the error code in their bodies", async () => {
+    const dedup = await service();
+    await dedup.syncOpenTasks([
+      doc(1, "Large uploads fail", null, "The upload endpoint answers 502"),
+      doc(2, "Large uploads fail", null, "The upload endpoint answers 413"),
+    ]);
+    const result = await dedup.check({
+      content: "Large uploads fail",
+      description: "upload endpoint returns 413",
+    });
+    expect(result.matches[0]?.task_id).toBe(2);
+    expect(result.matches[0]!.score).toBeGreaterThan(result.matches[1]?.score ?? 0);
+  });
+
   it("reloads the index from the store at start, without the caller re-sending tasks", async () => {
     const first = await service();
     await first.syncOpenTasks(OPEN);
