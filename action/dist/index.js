@@ -46768,159 +46768,159 @@ function bestMatches(scorer, prepared, documentOf, options) {
 
 // src/dedup/calibration.ts
 var CALIBRATION = {
-  "tfidf": {
-    "threshold": 0.1843
+  tfidf: {
+    threshold: 0.1843
   },
   "lexical-word": {
-    "threshold": 0.2245,
-    "model": {
-      "kind": "linear",
-      "weights": {
-        "word": 1,
-        "title": 0,
-        "char": 0,
-        "ident": 0
+    threshold: 0.2245,
+    model: {
+      kind: "linear",
+      weights: {
+        word: 1,
+        title: 0,
+        char: 0,
+        ident: 0
       },
-      "bias": 0,
-      "conflictPenalty": 1
+      bias: 0,
+      conflictPenalty: 1
     },
-    "terms": {
-      "synonyms": true,
-      "stem": true,
-      "numbers": true,
-      "titleWeight": 3,
-      "bigramWeight": 0.5
+    terms: {
+      synonyms: true,
+      stem: true,
+      numbers: true,
+      titleWeight: 3,
+      bigramWeight: 0.5
     }
   },
   "lexical-title": {
-    "threshold": 0.1828,
-    "model": {
-      "kind": "linear",
-      "weights": {
-        "word": 0,
-        "title": 1,
-        "char": 0,
-        "ident": 0
+    threshold: 0.1828,
+    model: {
+      kind: "linear",
+      weights: {
+        word: 0,
+        title: 1,
+        char: 0,
+        ident: 0
       },
-      "bias": 0,
-      "conflictPenalty": 1
+      bias: 0,
+      conflictPenalty: 1
     },
-    "terms": {
-      "synonyms": true,
-      "stem": true,
-      "numbers": true,
-      "titleWeight": 3,
-      "bigramWeight": 0.5
+    terms: {
+      synonyms: true,
+      stem: true,
+      numbers: true,
+      titleWeight: 3,
+      bigramWeight: 0.5
     }
   },
   "lexical-char": {
-    "threshold": 0.301,
-    "model": {
-      "kind": "linear",
-      "weights": {
-        "word": 0,
-        "title": 0,
-        "char": 1,
-        "ident": 0
+    threshold: 0.301,
+    model: {
+      kind: "linear",
+      weights: {
+        word: 0,
+        title: 0,
+        char: 1,
+        ident: 0
       },
-      "bias": 0,
-      "conflictPenalty": 1
+      bias: 0,
+      conflictPenalty: 1
     },
-    "terms": {
-      "synonyms": true,
-      "stem": true,
-      "numbers": true,
-      "titleWeight": 3,
-      "bigramWeight": 0.5
+    terms: {
+      synonyms: true,
+      stem: true,
+      numbers: true,
+      titleWeight: 3,
+      bigramWeight: 0.5
     }
   },
   "lexical-ident": {
-    "threshold": 0.2209,
-    "model": {
-      "kind": "linear",
-      "weights": {
-        "word": 0,
-        "title": 0,
-        "char": 0,
-        "ident": 1
+    threshold: 0.2209,
+    model: {
+      kind: "linear",
+      weights: {
+        word: 0,
+        title: 0,
+        char: 0,
+        ident: 1
       },
-      "bias": 0,
-      "conflictPenalty": 1
+      bias: 0,
+      conflictPenalty: 1
     },
-    "terms": {
-      "synonyms": true,
-      "stem": true,
-      "numbers": true,
-      "titleWeight": 3,
-      "bigramWeight": 0.5
+    terms: {
+      synonyms: true,
+      stem: true,
+      numbers: true,
+      titleWeight: 3,
+      bigramWeight: 0.5
     }
   },
-  "lexical": {
-    "threshold": 0.2245,
-    "model": {
-      "kind": "linear",
-      "weights": {
-        "word": 1,
-        "title": 0,
-        "char": 0,
-        "ident": 0
+  lexical: {
+    threshold: 0.2245,
+    model: {
+      kind: "linear",
+      weights: {
+        word: 1,
+        title: 0,
+        char: 0,
+        ident: 0
       },
-      "bias": 0,
-      "conflictPenalty": 0
+      bias: 0,
+      conflictPenalty: 0
     },
-    "terms": {
-      "synonyms": true,
-      "stem": true,
-      "numbers": true,
-      "titleWeight": 3,
-      "bigramWeight": 0.5
+    terms: {
+      synonyms: true,
+      stem: true,
+      numbers: true,
+      titleWeight: 3,
+      bigramWeight: 0.5
     }
   },
   "lexical-combo": {
-    "threshold": 0.6302,
-    "model": {
-      "kind": "logistic",
-      "weights": {
-        "word": 8.3143,
-        "title": -0.6226,
-        "char": 3.632,
-        "ident": 0.2601
+    threshold: 0.6302,
+    model: {
+      kind: "logistic",
+      weights: {
+        word: 8.3143,
+        title: -0.6226,
+        char: 3.632,
+        ident: 0.2601
       },
-      "bias": -2.3609,
-      "conflictPenalty": 0
+      bias: -2.3609,
+      conflictPenalty: 0
     },
-    "terms": {
-      "synonyms": true,
-      "stem": true,
-      "numbers": true,
-      "titleWeight": 3,
-      "bigramWeight": 0.5
+    terms: {
+      synonyms: true,
+      stem: true,
+      numbers: true,
+      titleWeight: 3,
+      bigramWeight: 0.5
     }
   },
-  "local": {
-    "threshold": 0.7588
+  local: {
+    threshold: 0.7588
   },
   "lexical+local": {
-    "threshold": 0.2775,
-    "model": {
-      "kind": "linear",
-      "weights": {
-        "word": 1,
-        "title": 0,
-        "char": 0,
-        "ident": 0
+    threshold: 0.2775,
+    model: {
+      kind: "linear",
+      weights: {
+        word: 1,
+        title: 0,
+        char: 0,
+        ident: 0
       },
-      "bias": 0,
-      "conflictPenalty": 0
+      bias: 0,
+      conflictPenalty: 0
     },
-    "terms": {
-      "synonyms": true,
-      "stem": true,
-      "numbers": true,
-      "titleWeight": 3,
-      "bigramWeight": 0.5
+    terms: {
+      synonyms: true,
+      stem: true,
+      numbers: true,
+      titleWeight: 3,
+      bigramWeight: 0.5
     },
-    "denseWeight": 0.1
+    denseWeight: 0.1
   }
 };
 
