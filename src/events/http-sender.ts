@@ -29,6 +29,7 @@ const defaultResolve = (host: string) =>
  * opened to THAT address (a pinned `lookup`), so a DNS answer that changes between check and
  * connect (rebinding) cannot redirect it. No redirects are followed (3xx is a failure), the whole
  * exchange has a 10 s deadline and at most 64 KiB of the answer is read.
+ * Connections are kept alive; a reused one found closed before any answer is retried once fresh.
  */
 export class HttpSender {
   readonly #options: Required<SenderOptions>;
@@ -76,27 +77,57 @@ export class HttpSender {
       if (options.all) callback(null, [{ address: target.address, family: target.family }]);
       else callback(null, target.address, target.family);
     };
+    const first = await this.#post(target, pinned, headers, body, true);
+    // A receiver may close an idle keep-alive connection just as it is reused; the request then
+    // dies before any answer. Nothing was received, so send it once more on a new connection.
+    const result =
+      first.staleSocket && !first.answered
+        ? await this.#post(target, pinned, headers, body, false)
+        : first;
+    return { status: result.status, error: result.error, durationMs: elapsed() };
+  }
+
+  #post(
+    target: { url: URL },
+    pinned: LookupFunction,
+    headers: Record<string, string>,
+    body: string,
+    pooled: boolean,
+  ): Promise<{
+    status: number | null;
+    error: string | null;
+    answered: boolean;
+    staleSocket: boolean;
+  }> {
     const secure = target.url.protocol === "https:";
-    return new Promise<SendResult>((resolve) => {
+    return new Promise((resolve) => {
       let settled = false;
-      const finish = (status: number | null, error: string | null) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve({ status, error, durationMs: elapsed() });
-      };
+      let answered = false;
       const request = (secure ? https : http).request(target.url, {
         method: "POST",
         headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
-        agent: secure ? this.#agents.https : this.#agents.http,
+        agent: pooled ? (secure ? this.#agents.https : this.#agents.http) : false,
         lookup: pinned,
       });
+      const finish = (status: number | null, error: string | null, staleSocket = false) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status, error, answered, staleSocket });
+      };
       const timer = setTimeout(() => {
         request.destroy();
         finish(null, `timed out after ${this.#options.timeoutMs / 1000} s`);
       }, this.#options.timeoutMs);
-      request.on("error", (error) => finish(null, error.message));
+      request.on("error", (error: NodeJS.ErrnoException) =>
+        finish(
+          null,
+          error.message,
+          request.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE"),
+        ),
+      );
       request.on("response", (response) => {
+        answered = true;
         const status = response.statusCode ?? 0;
         let read = 0;
         response.on("data", (chunk: Buffer) => {
