@@ -47280,24 +47280,23 @@ function charGrams(text) {
   }
   return out;
 }
-function extractTerms(text, options = DEFAULT_TERM_OPTIONS) {
+function extractTerms(text, options = DEFAULT_TERM_OPTIONS, spaces = SPACES) {
   const body = text.description ?? "";
-  const word = /* @__PURE__ */ new Map();
-  addGrams(
-    word,
-    words(text.content, options, options.numbers),
-    options.titleWeight,
-    options.bigramWeight
-  );
-  addGrams(word, words(body, options, options.numbers), 1, options.bigramWeight);
-  const title = /* @__PURE__ */ new Map();
-  addGrams(title, words(text.content, options, false), 1, 1);
-  return {
-    word,
-    title,
-    char: countTerms(charGrams(text.content)),
-    ident: countTerms(identifiers(`${text.content} ${body}`))
+  const terms = {
+    word: /* @__PURE__ */ new Map(),
+    title: /* @__PURE__ */ new Map(),
+    char: /* @__PURE__ */ new Map(),
+    ident: /* @__PURE__ */ new Map()
   };
+  if (spaces.includes("word")) {
+    const { numbers, titleWeight, bigramWeight } = options;
+    addGrams(terms.word, words(text.content, options, numbers), titleWeight, bigramWeight);
+    addGrams(terms.word, words(body, options, numbers), 1, bigramWeight);
+  }
+  if (spaces.includes("title")) addGrams(terms.title, words(text.content, options, false), 1, 1);
+  if (spaces.includes("char")) terms.char = countTerms(charGrams(text.content));
+  if (spaces.includes("ident")) terms.ident = countTerms(identifiers(`${text.content} ${body}`));
+  return terms;
 }
 
 // src/dedup/sparse-space.ts
@@ -47554,7 +47553,7 @@ var LexicalIndex = class {
   add(id2, text) {
     this.remove(id2);
     const slot = this.free.pop() ?? this.entries.length;
-    const terms = extractTerms(text, this.termOptions);
+    const terms = extractTerms(text, this.termOptions, this.active);
     for (const space of this.active) this.spaces[space].add(slot, terms[space]);
     const normalised = normalise(fullText(text));
     this.entries[slot] = { id: id2, specifics: extractSpecifics(text.content), normalised };
@@ -47587,7 +47586,7 @@ var LexicalIndex = class {
   }
   /** Weighs a new task's terms with the open tasks' statistics. */
   prepare(text) {
-    const terms = extractTerms(text, this.termOptions);
+    const terms = extractTerms(text, this.termOptions, this.active);
     const vectors = Object.fromEntries(
       SPACES.map((space) => [space, this.spaces[space]?.vectorise(terms[space]) ?? EMPTY])
     );

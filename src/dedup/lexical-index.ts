@@ -79,7 +79,7 @@ export class LexicalIndex {
   add(id: number, text: DedupText): void {
     this.remove(id);
     const slot = this.free.pop() ?? this.entries.length;
-    const terms = extractTerms(text, this.termOptions);
+    const terms = extractTerms(text, this.termOptions, this.active);
     for (const space of this.active) this.spaces[space]!.add(slot, terms[space]);
     const normalised = normalise(fullText(text));
     this.entries[slot] = { id, specifics: extractSpecifics(text.content), normalised };
@@ -115,7 +115,7 @@ export class LexicalIndex {
 
   /** Weighs a new task's terms with the open tasks' statistics. */
   prepare(text: DedupText): LexicalQuery {
-    const terms = extractTerms(text, this.termOptions);
+    const terms = extractTerms(text, this.termOptions, this.active);
     const vectors = Object.fromEntries(
       SPACES.map((space) => [space, this.spaces[space]?.vectorise(terms[space]) ?? EMPTY]),
     ) as Record<Space, SparseVector>;

@@ -87,28 +87,31 @@ function charGrams(text: string): string[] {
   return out;
 }
 
-/** The raw term counts of one task in every space. Pure; cheap enough to recompute at start. */
+/**
+ * The raw term counts of one task in the given spaces (the others are left empty: identifiers and
+ * character n-grams are the costly ones, and the default method uses neither). Pure.
+ */
 export function extractTerms(
   text: DedupText,
   options: TermOptions = DEFAULT_TERM_OPTIONS,
+  spaces: readonly Space[] = SPACES,
 ): SpaceTerms {
   const body = text.description ?? "";
-  const word: TermCounts = new Map();
-  addGrams(
-    word,
-    words(text.content, options, options.numbers),
-    options.titleWeight,
-    options.bigramWeight,
-  );
-  addGrams(word, words(body, options, options.numbers), 1, options.bigramWeight);
+  const terms: SpaceTerms = {
+    word: new Map(),
+    title: new Map(),
+    char: new Map(),
+    ident: new Map(),
+  };
+  if (spaces.includes("word")) {
+    const { numbers, titleWeight, bigramWeight } = options;
+    addGrams(terms.word, words(text.content, options, numbers), titleWeight, bigramWeight);
+    addGrams(terms.word, words(body, options, numbers), 1, bigramWeight);
+  }
   // Titles without numbers, whole bigrams: the veto asks whether two titles are the same but for
   // their specifics.
-  const title: TermCounts = new Map();
-  addGrams(title, words(text.content, options, false), 1, 1);
-  return {
-    word,
-    title,
-    char: countTerms(charGrams(text.content)),
-    ident: countTerms(identifiers(`${text.content} ${body}`)),
-  };
+  if (spaces.includes("title")) addGrams(terms.title, words(text.content, options, false), 1, 1);
+  if (spaces.includes("char")) terms.char = countTerms(charGrams(text.content));
+  if (spaces.includes("ident")) terms.ident = countTerms(identifiers(`${text.content} ${body}`));
+  return terms;
 }

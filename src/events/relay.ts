@@ -156,8 +156,8 @@ export class EventRelay {
 
   /** Records an event that no webhook carries (e.g. `task.chain_completed`), durably. */
   record(input: RecordInput): TaskEvent {
-    const event = this.#o.outbox.transaction(() => this.#insert(input));
-    this.#o.onEnqueued?.();
+    const { event, deliveries } = this.#o.outbox.transaction(() => this.#insert(input));
+    if (deliveries > 0) this.#o.onEnqueued?.();
     return event;
   }
 
@@ -177,19 +177,22 @@ export class EventRelay {
   }
 
   #commit(webhook: InboundWebhook, build: () => RecordInput | undefined): IngestResult {
+    let deliveries = 0;
     const result = this.#o.outbox.transaction((): IngestResult => {
       if (!this.#o.outbox.markInbound(webhook.id, webhook.name, this.#now().toISOString()))
         return "duplicate";
       const input = build();
       if (!input) return "unchanged";
-      this.#insert(input);
+      deliveries = this.#insert(input).deliveries;
       return "relayed";
     });
-    if (result === "relayed") this.#o.onEnqueued?.();
+    // No subscriber wanted it: nothing to send, so the worker need not look.
+    if (deliveries > 0) this.#o.onEnqueued?.();
     return result;
   }
 
-  #insert(input: RecordInput): TaskEvent {
+  /** Writes the event and one delivery per subscription that wants it. */
+  #insert(input: RecordInput): { event: TaskEvent; deliveries: number } {
     const now = this.#now();
     const at = now.toISOString();
     const agent = input.agentId ? this.#o.agents.find(input.agentId) : undefined;
@@ -218,8 +221,10 @@ export class EventRelay {
       },
       at,
     );
+    let deliveries = 0;
     for (const sub of this.#o.subscriptions.active()) {
       if (!this.#wants(sub, input)) continue;
+      deliveries++;
       this.#o.outbox.enqueue(
         {
           id: `dlv_${randomUUID()}`,
@@ -231,7 +236,7 @@ export class EventRelay {
         at,
       );
     }
-    return event;
+    return { event, deliveries };
   }
 
   /** Event, project and agent filters, and the owner may see the task (now or before). */
