@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -90,16 +90,32 @@ export function runCli(
   });
 }
 
+/** The node flags of `npm start`, read from package.json so that the two cannot drift apart. */
+function startFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    scripts: { start: string };
+  };
+  return manifest.scripts.start
+    .split(/\s+/)
+    .filter((word) => word.startsWith("--"))
+    .map((flag) =>
+      flag.replace(
+        /\$\{(\w+):-([^}]*)\}/g,
+        (_, name: string, fallback: string) => process.env[name] ?? fallback,
+      ),
+    );
+}
+
 export async function startBaton(
   env: Record<string, string>,
   showLogs = false,
 ): Promise<BatonProcess> {
   const port = Number(env.PORT);
   // BATON_USE_BUILD=1 runs the bundle `npm start` runs (dist/main.mjs, after `npm run build`), with
-  // its heap flag; otherwise the TypeScript sources through tsx.
+  // its V8 flags; otherwise the TypeScript sources through tsx.
   const entry =
     process.env.BATON_USE_BUILD === "1"
-      ? [`--max-old-space-size=${process.env.BATON_HEAP_MB ?? 80}`, join(ROOT, "dist/main.mjs")]
+      ? [...startFlags(), join(ROOT, "dist/main.mjs")]
       : ["--import", "tsx", join(ROOT, "src/main.ts")];
   // BATON_CPU_PROF=<dir> writes a CPU profile of the server (for benchmarks).
   const profile = process.env.BATON_CPU_PROF
