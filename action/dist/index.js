@@ -46372,6 +46372,121 @@ function changedParts(issue3, fields) {
   return write;
 }
 
+// node_modules/stemmer/index.js
+var step2list = {
+  ational: "ate",
+  tional: "tion",
+  enci: "ence",
+  anci: "ance",
+  izer: "ize",
+  bli: "ble",
+  alli: "al",
+  entli: "ent",
+  eli: "e",
+  ousli: "ous",
+  ization: "ize",
+  ation: "ate",
+  ator: "ate",
+  alism: "al",
+  iveness: "ive",
+  fulness: "ful",
+  ousness: "ous",
+  aliti: "al",
+  iviti: "ive",
+  biliti: "ble",
+  logi: "log"
+};
+var step3list = {
+  icate: "ic",
+  ative: "",
+  alize: "al",
+  iciti: "ic",
+  ical: "ic",
+  ful: "",
+  ness: ""
+};
+var consonant = "[^aeiou]";
+var vowel = "[aeiouy]";
+var consonants = "(" + consonant + "[^aeiouy]*)";
+var vowels = "(" + vowel + "[aeiou]*)";
+var gt0 = new RegExp("^" + consonants + "?" + vowels + consonants);
+var eq1 = new RegExp(
+  "^" + consonants + "?" + vowels + consonants + vowels + "?$"
+);
+var gt1 = new RegExp("^" + consonants + "?(" + vowels + consonants + "){2,}");
+var vowelInStem = new RegExp("^" + consonants + "?" + vowel);
+var consonantLike = new RegExp("^" + consonants + vowel + "[^aeiouwxy]$");
+var sfxLl = /ll$/;
+var sfxE = /^(.+?)e$/;
+var sfxY = /^(.+?)y$/;
+var sfxIon = /^(.+?(s|t))(ion)$/;
+var sfxEdOrIng = /^(.+?)(ed|ing)$/;
+var sfxAtOrBlOrIz = /(at|bl|iz)$/;
+var sfxEED = /^(.+?)eed$/;
+var sfxS = /^.+?[^s]s$/;
+var sfxSsesOrIes = /^.+?(ss|i)es$/;
+var sfxMultiConsonantLike = /([^aeiouylsz])\1$/;
+var step2 = /^(.+?)(ational|tional|enci|anci|izer|bli|alli|entli|eli|ousli|ization|ation|ator|alism|iveness|fulness|ousness|aliti|iviti|biliti|logi)$/;
+var step3 = /^(.+?)(icate|ative|alize|iciti|ical|ful|ness)$/;
+var step4 = /^(.+?)(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ou|ism|ate|iti|ous|ive|ize)$/;
+function stemmer(value) {
+  let result = String(value).toLowerCase();
+  if (result.length < 3) {
+    return result;
+  }
+  let firstCharacterWasLowerCaseY = false;
+  if (result.codePointAt(0) === 121) {
+    firstCharacterWasLowerCaseY = true;
+    result = "Y" + result.slice(1);
+  }
+  if (sfxSsesOrIes.test(result)) {
+    result = result.slice(0, -2);
+  } else if (sfxS.test(result)) {
+    result = result.slice(0, -1);
+  }
+  let match;
+  if (match = sfxEED.exec(result)) {
+    if (gt0.test(match[1])) {
+      result = result.slice(0, -1);
+    }
+  } else if ((match = sfxEdOrIng.exec(result)) && vowelInStem.test(match[1])) {
+    result = match[1];
+    if (sfxAtOrBlOrIz.test(result)) {
+      result += "e";
+    } else if (sfxMultiConsonantLike.test(result)) {
+      result = result.slice(0, -1);
+    } else if (consonantLike.test(result)) {
+      result += "e";
+    }
+  }
+  if ((match = sfxY.exec(result)) && vowelInStem.test(match[1])) {
+    result = match[1] + "i";
+  }
+  if ((match = step2.exec(result)) && gt0.test(match[1])) {
+    result = match[1] + step2list[match[2]];
+  }
+  if ((match = step3.exec(result)) && gt0.test(match[1])) {
+    result = match[1] + step3list[match[2]];
+  }
+  if (match = step4.exec(result)) {
+    if (gt1.test(match[1])) {
+      result = match[1];
+    }
+  } else if ((match = sfxIon.exec(result)) && gt1.test(match[1])) {
+    result = match[1];
+  }
+  if ((match = sfxE.exec(result)) && (gt1.test(match[1]) || eq1.test(match[1]) && !consonantLike.test(match[1]))) {
+    result = match[1];
+  }
+  if (sfxLl.test(result) && gt1.test(result)) {
+    result = result.slice(0, -1);
+  }
+  if (firstCharacterWasLowerCaseY) {
+    result = "y" + result.slice(1);
+  }
+  return result;
+}
+
 // src/dedup/stop-words.ts
 var ENGLISH_STOP_WORDS = /* @__PURE__ */ new Set([
   "a",
@@ -46694,6 +46809,72 @@ var ENGLISH_STOP_WORDS = /* @__PURE__ */ new Set([
   "yourselves"
 ]);
 
+// src/dedup/synonyms.ts
+var CANONICAL_WORDS = /* @__PURE__ */ new Map([
+  ["prod", "production"],
+  ["prd", "production"],
+  ["stg", "staging"],
+  ["dev", "development"],
+  ["env", "environment"],
+  ["envs", "environment"],
+  ["config", "configuration"],
+  ["configs", "configuration"],
+  ["cfg", "configuration"],
+  ["conf", "configuration"],
+  ["db", "database"],
+  ["dbs", "database"],
+  ["repo", "repository"],
+  ["repos", "repository"],
+  ["auth", "authentication"],
+  ["authn", "authentication"],
+  ["authz", "authorization"],
+  ["login", "signin"],
+  ["logon", "signin"],
+  ["sign-in", "signin"],
+  ["deps", "dependency"],
+  ["dep", "dependency"],
+  ["pkg", "package"],
+  ["pkgs", "package"],
+  ["k8s", "kubernetes"],
+  ["docs", "documentation"],
+  ["doc", "documentation"],
+  ["perf", "performance"],
+  ["msg", "message"],
+  ["msgs", "message"],
+  ["err", "error"],
+  ["errs", "error"],
+  ["dir", "directory"],
+  ["dirs", "directory"],
+  ["folder", "directory"],
+  ["npe", "nullpointerexception"],
+  ["oom", "outofmemoryerror"],
+  ["bump", "upgrade"],
+  ["update", "upgrade"],
+  ["crash", "crash"],
+  ["crashes", "crash"],
+  ["segfault", "crash"],
+  ["tests", "test"],
+  ["ut", "test"],
+  ["ci", "build"],
+  ["upgrade", "upgrade"],
+  ["js", "javascript"],
+  ["ts", "typescript"],
+  ["api", "api"],
+  ["url", "link"],
+  ["urls", "link"],
+  ["tmp", "temporary"],
+  ["temp", "temporary"],
+  ["app", "application"],
+  ["apps", "application"],
+  ["img", "image"],
+  ["imgs", "image"],
+  ["info", "information"],
+  ["pw", "password"],
+  ["pwd", "password"],
+  ["passwd", "password"],
+  ["ui", "interface"]
+]);
+
 // src/dedup/text.ts
 function fullText(text) {
   const body = text.description?.trim() ?? "";
@@ -46740,9 +46921,14 @@ function evidenceWords(text) {
   const words2 = /* @__PURE__ */ new Set();
   for (const raw of text.toLowerCase().split(/\s+/)) {
     const chunk = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
-    const parts = /^[\p{L}\p{N}_-]+(?:[./:][\p{L}\p{N}_-]+)+$/u.test(chunk) ? [chunk] : sklearnTokens(chunk);
-    for (const word of parts)
-      if (word.length >= 2 && !ENGLISH_STOP_WORDS.has(word)) words2.add(word);
+    if (/^[\p{L}\p{N}_-]+(?:[./:][\p{L}\p{N}_-]+)+$/u.test(chunk)) {
+      words2.add(chunk);
+      continue;
+    }
+    for (const word of sklearnTokens(chunk)) {
+      if (word.length < 2 || ENGLISH_STOP_WORDS.has(word)) continue;
+      words2.add(stemmer(CANONICAL_WORDS.get(word) ?? word));
+    }
   }
   return words2;
 }
@@ -46769,10 +46955,10 @@ function bestMatches(scorer, prepared, documentOf, options) {
 // src/dedup/calibration.ts
 var CALIBRATION = {
   tfidf: {
-    threshold: 0.1843
+    threshold: 0.13
   },
   "lexical-word": {
-    threshold: 0.2245,
+    threshold: 0.1993,
     model: {
       kind: "linear",
       weights: {
@@ -46789,7 +46975,8 @@ var CALIBRATION = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5
+      bigramWeight: 0.3,
+      idfPower: 2
     }
   },
   "lexical-title": {
@@ -46810,7 +46997,8 @@ var CALIBRATION = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5
+      bigramWeight: 0.3,
+      idfPower: 2
     }
   },
   "lexical-char": {
@@ -46831,7 +47019,8 @@ var CALIBRATION = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5
+      bigramWeight: 0.3,
+      idfPower: 2
     }
   },
   "lexical-ident": {
@@ -46852,11 +47041,12 @@ var CALIBRATION = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5
+      bigramWeight: 0.3,
+      idfPower: 2
     }
   },
   lexical: {
-    threshold: 0.2245,
+    threshold: 0.1993,
     model: {
       kind: "linear",
       weights: {
@@ -46873,20 +47063,21 @@ var CALIBRATION = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5
+      bigramWeight: 0.3,
+      idfPower: 2
     }
   },
   "lexical-combo": {
-    threshold: 0.6302,
+    threshold: 0.665,
     model: {
       kind: "logistic",
       weights: {
-        word: 8.3143,
-        title: -0.6226,
-        char: 3.632,
-        ident: 0.2601
+        word: 8.7262,
+        title: -0.5892,
+        char: 3.4179,
+        ident: 0.4055
       },
-      bias: -2.3609,
+      bias: -2.1455,
       conflictPenalty: 0
     },
     terms: {
@@ -46894,14 +47085,15 @@ var CALIBRATION = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5
+      bigramWeight: 0.3,
+      idfPower: 2
     }
   },
   local: {
     threshold: 0.7588
   },
   "lexical+local": {
-    threshold: 0.2775,
+    threshold: 0.2327,
     model: {
       kind: "linear",
       weights: {
@@ -46918,7 +47110,8 @@ var CALIBRATION = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5
+      bigramWeight: 0.3,
+      idfPower: 2
     },
     denseWeight: 0.1
   }
@@ -47052,195 +47245,15 @@ var DenseIndex = class {
   }
 };
 
-// node_modules/stemmer/index.js
-var step2list = {
-  ational: "ate",
-  tional: "tion",
-  enci: "ence",
-  anci: "ance",
-  izer: "ize",
-  bli: "ble",
-  alli: "al",
-  entli: "ent",
-  eli: "e",
-  ousli: "ous",
-  ization: "ize",
-  ation: "ate",
-  ator: "ate",
-  alism: "al",
-  iveness: "ive",
-  fulness: "ful",
-  ousness: "ous",
-  aliti: "al",
-  iviti: "ive",
-  biliti: "ble",
-  logi: "log"
-};
-var step3list = {
-  icate: "ic",
-  ative: "",
-  alize: "al",
-  iciti: "ic",
-  ical: "ic",
-  ful: "",
-  ness: ""
-};
-var consonant = "[^aeiou]";
-var vowel = "[aeiouy]";
-var consonants = "(" + consonant + "[^aeiouy]*)";
-var vowels = "(" + vowel + "[aeiou]*)";
-var gt0 = new RegExp("^" + consonants + "?" + vowels + consonants);
-var eq1 = new RegExp(
-  "^" + consonants + "?" + vowels + consonants + vowels + "?$"
-);
-var gt1 = new RegExp("^" + consonants + "?(" + vowels + consonants + "){2,}");
-var vowelInStem = new RegExp("^" + consonants + "?" + vowel);
-var consonantLike = new RegExp("^" + consonants + vowel + "[^aeiouwxy]$");
-var sfxLl = /ll$/;
-var sfxE = /^(.+?)e$/;
-var sfxY = /^(.+?)y$/;
-var sfxIon = /^(.+?(s|t))(ion)$/;
-var sfxEdOrIng = /^(.+?)(ed|ing)$/;
-var sfxAtOrBlOrIz = /(at|bl|iz)$/;
-var sfxEED = /^(.+?)eed$/;
-var sfxS = /^.+?[^s]s$/;
-var sfxSsesOrIes = /^.+?(ss|i)es$/;
-var sfxMultiConsonantLike = /([^aeiouylsz])\1$/;
-var step2 = /^(.+?)(ational|tional|enci|anci|izer|bli|alli|entli|eli|ousli|ization|ation|ator|alism|iveness|fulness|ousness|aliti|iviti|biliti|logi)$/;
-var step3 = /^(.+?)(icate|ative|alize|iciti|ical|ful|ness)$/;
-var step4 = /^(.+?)(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ou|ism|ate|iti|ous|ive|ize)$/;
-function stemmer(value) {
-  let result = String(value).toLowerCase();
-  if (result.length < 3) {
-    return result;
-  }
-  let firstCharacterWasLowerCaseY = false;
-  if (result.codePointAt(0) === 121) {
-    firstCharacterWasLowerCaseY = true;
-    result = "Y" + result.slice(1);
-  }
-  if (sfxSsesOrIes.test(result)) {
-    result = result.slice(0, -2);
-  } else if (sfxS.test(result)) {
-    result = result.slice(0, -1);
-  }
-  let match;
-  if (match = sfxEED.exec(result)) {
-    if (gt0.test(match[1])) {
-      result = result.slice(0, -1);
-    }
-  } else if ((match = sfxEdOrIng.exec(result)) && vowelInStem.test(match[1])) {
-    result = match[1];
-    if (sfxAtOrBlOrIz.test(result)) {
-      result += "e";
-    } else if (sfxMultiConsonantLike.test(result)) {
-      result = result.slice(0, -1);
-    } else if (consonantLike.test(result)) {
-      result += "e";
-    }
-  }
-  if ((match = sfxY.exec(result)) && vowelInStem.test(match[1])) {
-    result = match[1] + "i";
-  }
-  if ((match = step2.exec(result)) && gt0.test(match[1])) {
-    result = match[1] + step2list[match[2]];
-  }
-  if ((match = step3.exec(result)) && gt0.test(match[1])) {
-    result = match[1] + step3list[match[2]];
-  }
-  if (match = step4.exec(result)) {
-    if (gt1.test(match[1])) {
-      result = match[1];
-    }
-  } else if ((match = sfxIon.exec(result)) && gt1.test(match[1])) {
-    result = match[1];
-  }
-  if ((match = sfxE.exec(result)) && (gt1.test(match[1]) || eq1.test(match[1]) && !consonantLike.test(match[1]))) {
-    result = match[1];
-  }
-  if (sfxLl.test(result) && gt1.test(result)) {
-    result = result.slice(0, -1);
-  }
-  if (firstCharacterWasLowerCaseY) {
-    result = "y" + result.slice(1);
-  }
-  return result;
-}
-
-// src/dedup/synonyms.ts
-var CANONICAL_WORDS = /* @__PURE__ */ new Map([
-  ["prod", "production"],
-  ["prd", "production"],
-  ["stg", "staging"],
-  ["dev", "development"],
-  ["env", "environment"],
-  ["envs", "environment"],
-  ["config", "configuration"],
-  ["configs", "configuration"],
-  ["cfg", "configuration"],
-  ["conf", "configuration"],
-  ["db", "database"],
-  ["dbs", "database"],
-  ["repo", "repository"],
-  ["repos", "repository"],
-  ["auth", "authentication"],
-  ["authn", "authentication"],
-  ["authz", "authorization"],
-  ["login", "signin"],
-  ["logon", "signin"],
-  ["sign-in", "signin"],
-  ["deps", "dependency"],
-  ["dep", "dependency"],
-  ["pkg", "package"],
-  ["pkgs", "package"],
-  ["k8s", "kubernetes"],
-  ["docs", "documentation"],
-  ["doc", "documentation"],
-  ["perf", "performance"],
-  ["msg", "message"],
-  ["msgs", "message"],
-  ["err", "error"],
-  ["errs", "error"],
-  ["dir", "directory"],
-  ["dirs", "directory"],
-  ["folder", "directory"],
-  ["npe", "nullpointerexception"],
-  ["oom", "outofmemoryerror"],
-  ["bump", "upgrade"],
-  ["update", "upgrade"],
-  ["crash", "crash"],
-  ["crashes", "crash"],
-  ["segfault", "crash"],
-  ["tests", "test"],
-  ["ut", "test"],
-  ["ci", "build"],
-  ["upgrade", "upgrade"],
-  ["js", "javascript"],
-  ["ts", "typescript"],
-  ["api", "api"],
-  ["url", "link"],
-  ["urls", "link"],
-  ["tmp", "temporary"],
-  ["temp", "temporary"],
-  ["app", "application"],
-  ["apps", "application"],
-  ["img", "image"],
-  ["imgs", "image"],
-  ["info", "information"],
-  ["pw", "password"],
-  ["pwd", "password"],
-  ["passwd", "password"],
-  ["ui", "interface"]
-]);
-
 // src/dedup/lexical-terms.ts
 var SPACES = ["word", "title", "char", "ident"];
 var DEFAULT_TERM_OPTIONS = {
   synonyms: true,
   stem: true,
   numbers: true,
-  titleWeight: 2,
-  bigramWeight: 0.7
+  titleWeight: 3,
+  bigramWeight: 0.3,
+  idfPower: 2
 };
 function words(text, options, numbers) {
   const out = [];
@@ -47311,6 +47324,11 @@ function bucket(term) {
   return hash4 >>> 0 & BUCKETS - 1;
 }
 var SparseSpace = class {
+  /** `idfPower` > 1 sharpens IDF: rare words count for more against common ones. */
+  constructor(idfPower = 1) {
+    this.idfPower = idfPower;
+  }
+  idfPower;
   df = new Int32Array(BUCKETS);
   documents = [];
   count = 0;
@@ -47328,7 +47346,8 @@ var SparseSpace = class {
     return this.count;
   }
   idf(id2) {
-    return Math.log((2 + this.count) / (1 + this.df[id2])) + 1;
+    const idf = Math.log((2 + this.count) / (1 + this.df[id2])) + 1;
+    return this.idfPower === 1 ? idf : idf ** this.idfPower;
   }
   /** Sublinear TF × IDF, L2-normalised, with the current statistics. */
   vectorise(counts) {
@@ -47532,7 +47551,12 @@ var LexicalIndex = class {
   constructor(termOptions = DEFAULT_TERM_OPTIONS, spaces = SPACES) {
     this.termOptions = termOptions;
     this.active = SPACES.filter((space) => space === "title" || spaces.includes(space));
-    this.spaces = Object.fromEntries(this.active.map((space) => [space, new SparseSpace()]));
+    this.spaces = Object.fromEntries(
+      this.active.map((space) => [
+        space,
+        new SparseSpace(space === "word" ? termOptions.idfPower : 1)
+      ])
+    );
   }
   termOptions;
   spaces;

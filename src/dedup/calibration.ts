@@ -12,10 +12,10 @@ export interface Calibration {
 
 export const CALIBRATION: Record<string, Calibration | undefined> = {
   tfidf: {
-    threshold: 0.1843,
+    threshold: 0.13,
   },
   "lexical-word": {
-    threshold: 0.2245,
+    threshold: 0.1993,
     model: {
       kind: "linear",
       weights: {
@@ -32,7 +32,8 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5,
+      bigramWeight: 0.3,
+      idfPower: 2,
     },
   },
   "lexical-title": {
@@ -53,7 +54,8 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5,
+      bigramWeight: 0.3,
+      idfPower: 2,
     },
   },
   "lexical-char": {
@@ -74,7 +76,8 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5,
+      bigramWeight: 0.3,
+      idfPower: 2,
     },
   },
   "lexical-ident": {
@@ -95,11 +98,12 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5,
+      bigramWeight: 0.3,
+      idfPower: 2,
     },
   },
   lexical: {
-    threshold: 0.2245,
+    threshold: 0.1993,
     model: {
       kind: "linear",
       weights: {
@@ -116,20 +120,21 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5,
+      bigramWeight: 0.3,
+      idfPower: 2,
     },
   },
   "lexical-combo": {
-    threshold: 0.6302,
+    threshold: 0.665,
     model: {
       kind: "logistic",
       weights: {
-        word: 8.3143,
-        title: -0.6226,
-        char: 3.632,
-        ident: 0.2601,
+        word: 8.7262,
+        title: -0.5892,
+        char: 3.4179,
+        ident: 0.4055,
       },
-      bias: -2.3609,
+      bias: -2.1455,
       conflictPenalty: 0,
     },
     terms: {
@@ -137,14 +142,15 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5,
+      bigramWeight: 0.3,
+      idfPower: 2,
     },
   },
   local: {
     threshold: 0.7588,
   },
   "lexical+local": {
-    threshold: 0.2775,
+    threshold: 0.2327,
     model: {
       kind: "linear",
       weights: {
@@ -161,7 +167,8 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       stem: true,
       numbers: true,
       titleWeight: 3,
-      bigramWeight: 0.5,
+      bigramWeight: 0.3,
+      idfPower: 2,
     },
     denseWeight: 0.1,
   },

@@ -1,4 +1,6 @@
+import { stemmer } from "stemmer";
 import { ENGLISH_STOP_WORDS } from "./stop-words.js";
+import { CANONICAL_WORDS } from "./synonyms.js";
 import { fullText, normalise, sklearnTokens, type DedupText } from "./text.js";
 
 /** A score at least this high stands on its own, whatever the texts' length. */
@@ -28,11 +30,15 @@ function evidenceWords(text: string): Set<string> {
   for (const raw of text.toLowerCase().split(/\s+/)) {
     const chunk = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
     // A host, path or version (api.example.com, /var/log, 1.25.3) is one word, not three.
-    const parts = /^[\p{L}\p{N}_-]+(?:[./:][\p{L}\p{N}_-]+)+$/u.test(chunk)
-      ? [chunk]
-      : sklearnTokens(chunk);
-    for (const word of parts)
-      if (word.length >= 2 && !ENGLISH_STOP_WORDS.has(word)) words.add(word);
+    if (/^[\p{L}\p{N}_-]+(?:[./:][\p{L}\p{N}_-]+)+$/u.test(chunk)) {
+      words.add(chunk);
+      continue;
+    }
+    for (const word of sklearnTokens(chunk)) {
+      if (word.length < 2 || ENGLISH_STOP_WORDS.has(word)) continue;
+      // A word counts in any of its forms: "fails" and "failing", "db" and "database".
+      words.add(stemmer(CANONICAL_WORDS.get(word) ?? word));
+    }
   }
   return words;
 }

@@ -65,7 +65,13 @@ export class LexicalIndex {
     spaces: readonly Space[] = SPACES,
   ) {
     this.active = SPACES.filter((space) => space === "title" || spaces.includes(space));
-    this.spaces = Object.fromEntries(this.active.map((space) => [space, new SparseSpace()]));
+    // Only the word space sharpens IDF: the veto's title cut-off was set with plain IDF.
+    this.spaces = Object.fromEntries(
+      this.active.map((space) => [
+        space,
+        new SparseSpace(space === "word" ? termOptions.idfPower : 1),
+      ]),
+    );
   }
 
   get size(): number {

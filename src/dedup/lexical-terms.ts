@@ -23,6 +23,8 @@ export interface TermOptions {
    * over-weighs them). The title space keeps whole bigrams: the veto's cut-off was set on it.
    */
   bigramWeight: number;
+  /** IDF raised to this power in the word space (1 is plain TF-IDF). */
+  idfPower: number;
 }
 
 /** Used when a method's calibration names none (bench:dedup chooses them on the dev split). */
@@ -30,8 +32,9 @@ export const DEFAULT_TERM_OPTIONS: TermOptions = {
   synonyms: true,
   stem: true,
   numbers: true,
-  titleWeight: 2,
-  bigramWeight: 0.7,
+  titleWeight: 3,
+  bigramWeight: 0.3,
+  idfPower: 2,
 };
 
 function words(text: string, options: TermOptions, numbers: boolean): string[] {

@@ -52,9 +52,13 @@ export class SparseSpace {
     return this.count;
   }
 
+  /** `idfPower` > 1 sharpens IDF: rare words count for more against common ones. */
+  constructor(private readonly idfPower = 1) {}
+
   idf(id: number): number {
     // scikit-learn's smoothed IDF, over the open tasks plus the text being weighed.
-    return Math.log((2 + this.count) / (1 + this.df[id]!)) + 1;
+    const idf = Math.log((2 + this.count) / (1 + this.df[id]!)) + 1;
+    return this.idfPower === 1 ? idf : idf ** this.idfPower;
   }
 
   /** Sublinear TF × IDF, L2-normalised, with the current statistics. */
