@@ -46953,6 +46953,14 @@ function bestMatches(scorer, prepared, documentOf, options) {
 }
 
 // src/dedup/calibration.ts
+var TERMS = {
+  synonyms: true,
+  stem: true,
+  numbers: true,
+  titleWeight: 3,
+  bigramWeight: 0.3,
+  idfPower: 2
+};
 var CALIBRATION = {
   tfidf: {
     threshold: 0.13
@@ -46969,14 +46977,6 @@ var CALIBRATION = {
       },
       bias: 0,
       conflictPenalty: 1
-    },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2
     }
   },
   "lexical-title": {
@@ -46991,14 +46991,6 @@ var CALIBRATION = {
       },
       bias: 0,
       conflictPenalty: 1
-    },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2
     }
   },
   "lexical-char": {
@@ -47013,14 +47005,6 @@ var CALIBRATION = {
       },
       bias: 0,
       conflictPenalty: 1
-    },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2
     }
   },
   "lexical-ident": {
@@ -47035,14 +47019,6 @@ var CALIBRATION = {
       },
       bias: 0,
       conflictPenalty: 1
-    },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2
     }
   },
   lexical: {
@@ -47057,14 +47033,6 @@ var CALIBRATION = {
       },
       bias: 0,
       conflictPenalty: 0
-    },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2
     }
   },
   "lexical-combo": {
@@ -47079,14 +47047,6 @@ var CALIBRATION = {
       },
       bias: -2.1455,
       conflictPenalty: 0
-    },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2
     }
   },
   local: {
@@ -47104,14 +47064,6 @@ var CALIBRATION = {
       },
       bias: 0,
       conflictPenalty: 0
-    },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2
     },
     denseWeight: 0.1
   }
@@ -47197,7 +47149,7 @@ function resolveMethod(name) {
     const lexical = CALIBRATION.lexical;
     return {
       name,
-      sparse: { kind: "lexical", model: lexical.model, terms: lexical.terms },
+      sparse: { kind: "lexical", model: lexical.model, terms: TERMS },
       dense: "openai",
       denseWeight: OPENAI_PRIOR.denseWeight,
       threshold: OPENAI_PRIOR.comboThreshold,
@@ -47209,7 +47161,7 @@ function resolveMethod(name) {
   const dense = name.endsWith("local") ? "local" : name.endsWith("openai") ? "openai" : null;
   return {
     name,
-    sparse: calibration.model ? { kind: "lexical", model: calibration.model, terms: calibration.terms } : null,
+    sparse: calibration.model ? { kind: "lexical", model: calibration.model, terms: TERMS } : null,
     dense,
     denseWeight: calibration.denseWeight ?? (dense ? 1 : 0),
     threshold: calibration.threshold,
@@ -47247,14 +47199,6 @@ var DenseIndex = class {
 
 // src/dedup/lexical-terms.ts
 var SPACES = ["word", "title", "char", "ident"];
-var DEFAULT_TERM_OPTIONS = {
-  synonyms: true,
-  stem: true,
-  numbers: true,
-  titleWeight: 3,
-  bigramWeight: 0.3,
-  idfPower: 2
-};
 function words(text, options, numbers) {
   const out = [];
   for (const token of sklearnTokens(normalise(text))) {
@@ -47293,7 +47237,7 @@ function charGrams(text) {
   }
   return out;
 }
-function extractTerms(text, options = DEFAULT_TERM_OPTIONS, spaces = SPACES) {
+function extractTerms(text, options, spaces = SPACES) {
   const body = text.description ?? "";
   const terms = {
     word: /* @__PURE__ */ new Map(),
@@ -47548,7 +47492,7 @@ var LexicalIndex = class {
    * `spaces`: the spaces to index (default all). Unused spaces cost memory (character n-grams are
    * most of it), so a method indexes only those its model weighs, plus titles for the veto.
    */
-  constructor(termOptions = DEFAULT_TERM_OPTIONS, spaces = SPACES) {
+  constructor(termOptions = TERMS, spaces = SPACES) {
     this.termOptions = termOptions;
     this.active = SPACES.filter((space) => space === "title" || spaces.includes(space));
     this.spaces = Object.fromEntries(

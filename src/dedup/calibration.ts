@@ -6,9 +6,18 @@ import type { TermOptions } from "./lexical-terms.js";
 export interface Calibration {
   threshold: number;
   model?: LexicalModel;
-  terms?: TermOptions;
   denseWeight?: number;
 }
+
+/** How every lexical method turns a task into terms (chosen on dev retrieval and pairs). */
+export const TERMS: TermOptions = {
+  synonyms: true,
+  stem: true,
+  numbers: true,
+  titleWeight: 3,
+  bigramWeight: 0.3,
+  idfPower: 2,
+};
 
 export const CALIBRATION: Record<string, Calibration | undefined> = {
   tfidf: {
@@ -27,14 +36,6 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       bias: 0,
       conflictPenalty: 1,
     },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2,
-    },
   },
   "lexical-title": {
     threshold: 0.1828,
@@ -48,14 +49,6 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       },
       bias: 0,
       conflictPenalty: 1,
-    },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2,
     },
   },
   "lexical-char": {
@@ -71,14 +64,6 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       bias: 0,
       conflictPenalty: 1,
     },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2,
-    },
   },
   "lexical-ident": {
     threshold: 0.2209,
@@ -92,14 +77,6 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       },
       bias: 0,
       conflictPenalty: 1,
-    },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2,
     },
   },
   lexical: {
@@ -115,14 +92,6 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       bias: 0,
       conflictPenalty: 0,
     },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2,
-    },
   },
   "lexical-combo": {
     threshold: 0.665,
@@ -136,14 +105,6 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       },
       bias: -2.1455,
       conflictPenalty: 0,
-    },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2,
     },
   },
   local: {
@@ -161,14 +122,6 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       },
       bias: 0,
       conflictPenalty: 0,
-    },
-    terms: {
-      synonyms: true,
-      stem: true,
-      numbers: true,
-      titleWeight: 3,
-      bigramWeight: 0.3,
-      idfPower: 2,
     },
     denseWeight: 0.1,
   },

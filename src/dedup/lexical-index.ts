@@ -1,10 +1,5 @@
-import {
-  DEFAULT_TERM_OPTIONS,
-  SPACES,
-  extractTerms,
-  type Space,
-  type TermOptions,
-} from "./lexical-terms.js";
+import { SPACES, extractTerms, type Space, type TermOptions } from "./lexical-terms.js";
+import { TERMS } from "./calibration.js";
 import { SparseSpace, sparseCosine, type SparseVector } from "./sparse-space.js";
 import { extractSpecifics, specificsConflict, type Specifics } from "./specifics.js";
 import { fullText, normalise, type DedupText } from "./text.js";
@@ -61,7 +56,7 @@ export class LexicalIndex {
    * most of it), so a method indexes only those its model weighs, plus titles for the veto.
    */
   constructor(
-    private readonly termOptions: TermOptions = DEFAULT_TERM_OPTIONS,
+    private readonly termOptions: TermOptions = TERMS,
     spaces: readonly Space[] = SPACES,
   ) {
     this.active = SPACES.filter((space) => space === "title" || spaces.includes(space));

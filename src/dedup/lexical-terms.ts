@@ -27,16 +27,6 @@ export interface TermOptions {
   idfPower: number;
 }
 
-/** Used when a method's calibration names none (bench:dedup chooses them on the dev split). */
-export const DEFAULT_TERM_OPTIONS: TermOptions = {
-  synonyms: true,
-  stem: true,
-  numbers: true,
-  titleWeight: 3,
-  bigramWeight: 0.3,
-  idfPower: 2,
-};
-
 function words(text: string, options: TermOptions, numbers: boolean): string[] {
   const out: string[] = [];
   for (const token of sklearnTokens(normalise(text))) {
@@ -96,7 +86,7 @@ function charGrams(text: string): string[] {
  */
 export function extractTerms(
   text: DedupText,
-  options: TermOptions = DEFAULT_TERM_OPTIONS,
+  options: TermOptions,
   spaces: readonly Space[] = SPACES,
 ): SpaceTerms {
   const body = text.description ?? "";

@@ -1,4 +1,4 @@
-import { CALIBRATION } from "./calibration.js";
+import { CALIBRATION, TERMS } from "./calibration.js";
 import type { LexicalModel } from "./lexical-model.js";
 import type { TermOptions } from "./lexical-terms.js";
 import { BASELINE_THRESHOLD } from "./tfidf-baseline.js";
@@ -63,7 +63,7 @@ export function resolveMethod(name: string): MethodSpec {
     const lexical = CALIBRATION.lexical!;
     return {
       name,
-      sparse: { kind: "lexical", model: lexical.model!, terms: lexical.terms },
+      sparse: { kind: "lexical", model: lexical.model!, terms: TERMS },
       dense: "openai",
       denseWeight: OPENAI_PRIOR.denseWeight,
       threshold: OPENAI_PRIOR.comboThreshold,
@@ -75,9 +75,7 @@ export function resolveMethod(name: string): MethodSpec {
   const dense = name.endsWith("local") ? "local" : name.endsWith("openai") ? "openai" : null;
   return {
     name,
-    sparse: calibration.model
-      ? { kind: "lexical", model: calibration.model, terms: calibration.terms }
-      : null,
+    sparse: calibration.model ? { kind: "lexical", model: calibration.model, terms: TERMS } : null,
     dense,
     denseWeight: calibration.denseWeight ?? (dense ? 1 : 0),
     threshold: calibration.threshold,
