@@ -46966,7 +46966,7 @@ var CALIBRATION = {
     threshold: 0.13
   },
   "lexical-word": {
-    threshold: 0.1993,
+    threshold: 0.1736,
     model: {
       kind: "linear",
       weights: {
@@ -46980,7 +46980,7 @@ var CALIBRATION = {
     }
   },
   "lexical-title": {
-    threshold: 0.1828,
+    threshold: 0.1811,
     model: {
       kind: "linear",
       weights: {
@@ -47008,7 +47008,7 @@ var CALIBRATION = {
     }
   },
   "lexical-ident": {
-    threshold: 0.2209,
+    threshold: 0.2241,
     model: {
       kind: "linear",
       weights: {
@@ -47022,7 +47022,7 @@ var CALIBRATION = {
     }
   },
   lexical: {
-    threshold: 0.1993,
+    threshold: 0.1736,
     model: {
       kind: "linear",
       weights: {
@@ -47036,7 +47036,7 @@ var CALIBRATION = {
     }
   },
   "lexical-combo": {
-    threshold: 0.665,
+    threshold: 0.6641,
     model: {
       kind: "logistic",
       weights: {
@@ -47053,7 +47053,7 @@ var CALIBRATION = {
     threshold: 0.7588
   },
   "lexical+local": {
-    threshold: 0.2327,
+    threshold: 0.261,
     model: {
       kind: "linear",
       weights: {
@@ -47065,7 +47065,7 @@ var CALIBRATION = {
       bias: 0,
       conflictPenalty: 0
     },
-    denseWeight: 0.1
+    denseWeight: 0.15
   }
 };
 

@@ -24,7 +24,7 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
     threshold: 0.13,
   },
   "lexical-word": {
-    threshold: 0.1993,
+    threshold: 0.1736,
     model: {
       kind: "linear",
       weights: {
@@ -38,7 +38,7 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
     },
   },
   "lexical-title": {
-    threshold: 0.1828,
+    threshold: 0.1811,
     model: {
       kind: "linear",
       weights: {
@@ -66,7 +66,7 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
     },
   },
   "lexical-ident": {
-    threshold: 0.2209,
+    threshold: 0.2241,
     model: {
       kind: "linear",
       weights: {
@@ -80,7 +80,7 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
     },
   },
   lexical: {
-    threshold: 0.1993,
+    threshold: 0.1736,
     model: {
       kind: "linear",
       weights: {
@@ -94,7 +94,7 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
     },
   },
   "lexical-combo": {
-    threshold: 0.665,
+    threshold: 0.6641,
     model: {
       kind: "logistic",
       weights: {
@@ -111,7 +111,7 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
     threshold: 0.7588,
   },
   "lexical+local": {
-    threshold: 0.2327,
+    threshold: 0.261,
     model: {
       kind: "linear",
       weights: {
@@ -123,6 +123,6 @@ export const CALIBRATION: Record<string, Calibration | undefined> = {
       bias: 0,
       conflictPenalty: 0,
     },
-    denseWeight: 0.1,
+    denseWeight: 0.15,
   },
 };

@@ -37,18 +37,73 @@ export function rocAuc(scores: readonly number[], labels: readonly boolean[]): n
 }
 
 /**
- * The threshold with the best F1 on calibration data. Candidates are midpoints between adjacent
- * distinct scores, so the threshold generalises rather than sitting on one example's score.
+ * The threshold with the best F1 on one sample. Candidates are midpoints between adjacent distinct
+ * scores, so the threshold does not sit on one example's score; ties keep the lower threshold.
+ * One sort and one sweep.
  */
-export function calibrateThreshold(scores: readonly number[], labels: readonly boolean[]): number {
-  const distinct = [...new Set(scores)].sort((a, b) => a - b);
+export function bestF1Threshold(scores: readonly number[], labels: readonly boolean[]): number {
+  const order = scores.map((_, index) => index).sort((a, b) => scores[b]! - scores[a]!);
+  const positives = labels.filter(Boolean).length;
   let best = { f1: -1, threshold: 1 };
-  for (let i = 0; i < distinct.length; i++) {
-    const threshold = i === 0 ? distinct[0]! : (distinct[i - 1]! + distinct[i]!) / 2;
-    const { f1 } = classify(scores, labels, threshold);
-    if (f1 > best.f1) best = { f1, threshold };
+  let tp = 0;
+  let flagged = 0;
+  // Descending: after the last index of each distinct score, the flagged set is "score >= it".
+  for (let k = 0; k < order.length; k++) {
+    const index = order[k]!;
+    flagged++;
+    if (labels[index]) tp++;
+    const next = order[k + 1];
+    if (next !== undefined && scores[next] === scores[index]) continue;
+    const precision = tp / flagged;
+    const recall = positives === 0 ? 0 : tp / positives;
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    const threshold = next === undefined ? scores[index]! : (scores[index]! + scores[next]!) / 2;
+    if (f1 >= best.f1) best = { f1, threshold };
   }
   return best.threshold;
+}
+
+/**
+ * The calibrated threshold: the median of the best-F1 thresholds of `resamples` bootstrap
+ * resamples of the calibration data (bagging). One small sample's best threshold sits wherever a
+ * few examples happen to fall; the median over resamples is steadier. Seeded, so reproducible.
+ */
+export function calibrateThreshold(
+  scores: readonly number[],
+  labels: readonly boolean[],
+  resamples = 200,
+  seed = 1,
+): number {
+  if (resamples <= 0) return bestF1Threshold(scores, labels);
+  const random = mulberry32(seed);
+  const thresholds: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const sampleScores: number[] = [];
+    const sampleLabels: boolean[] = [];
+    for (let i = 0; i < scores.length; i++) {
+      const pick = Math.floor(random() * scores.length);
+      sampleScores.push(scores[pick]!);
+      sampleLabels.push(labels[pick]!);
+    }
+    thresholds.push(bestF1Threshold(sampleScores, sampleLabels));
+  }
+  thresholds.sort((a, b) => a - b);
+  const middle = thresholds.length >> 1;
+  return thresholds.length % 2 === 1
+    ? thresholds[middle]!
+    : (thresholds[middle - 1]! + thresholds[middle]!) / 2;
+}
+
+/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** Fraction of queries with a relevant document among the first k results. */
