@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { startEventReceiver, type EventReceiver } from "../test/support/event-receiver.js";
-import { openedPayload, sendWebhook } from "../test/support/inbound-webhooks.js";
+import { EXAMPLES_REPO, openedPayload, sendWebhook } from "../test/support/inbound-webhooks.js";
 import { startStack, type Stack } from "../test/support/stack.js";
 
 const SECRET = "test-webhook-secret";
@@ -116,7 +116,11 @@ async function killTest(stack: Stack, admin: string, next: () => number) {
 }
 
 async function main() {
-  const stack = await startStack({ env: { BATON_ALLOW_PRIVATE_WEBHOOKS: "true" } });
+  // The payloads are GitHub's examples, from their repository: Baton ignores any other.
+  const stack = await startStack({
+    repo: EXAMPLES_REPO,
+    env: { BATON_ALLOW_PRIVATE_WEBHOOKS: "true" },
+  });
   let issue = 100;
   const next = () => issue++;
   try {
