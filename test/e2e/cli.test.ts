@@ -137,6 +137,8 @@ describe("exit codes and errors", () => {
     expect((await run(["tasks", "create"], worker)).code).toBe(2);
     expect((await run(["tasks", "create", "x", "--priority", "9"], worker)).code).toBe(2);
     expect((await run(["tasks", "show", "abc"], worker)).code).toBe(2);
+    // An update never had a context field: the flag is refused, not silently dropped.
+    expect((await run(["tasks", "update", "1", "--context", '{"a":1}'], worker)).code).toBe(2);
     expect((await run(["no-such-command"], worker)).code).toBe(2);
     const plain = await run(["stats"], { ...worker, BATON_URL: "http://baton.example.com" });
     expect(plain.code).toBe(2);
@@ -247,6 +249,26 @@ describe("agents, projects and stats over the API", () => {
     expect(created.json).toMatchObject({ name: "Website", slug: "website", emoji: "🌐" });
     const list = await run(["projects", "list"], admin);
     expect(list.stdout).toContain("🌐 Website");
+    // A project by its number, as text: the server resolves ids and slugs alike.
+    const filed = await run(
+      [
+        "tasks",
+        "create",
+        "Fix the footer",
+        "--project",
+        String(created.json.id),
+        "--context",
+        '{"page":"home"}',
+        "--json",
+      ],
+      worker,
+    );
+    expect(filed.json).toMatchObject({
+      project: { id: created.json.id, slug: "website" },
+      context: { page: "home" },
+    });
+    const shown = await run(["projects", "show", String(created.json.id), "--json"], admin);
+    expect(shown.json).toMatchObject({ slug: "website" });
     const stats = await run(["stats", "--json"], worker);
     expect(stats.json).toHaveProperty("open_tasks");
     const status = await run(["status"], worker);

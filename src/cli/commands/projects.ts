@@ -8,8 +8,6 @@ interface ProjectOptions extends CommonOptions {
   color?: string;
 }
 
-const ref = (value: string) => (/^\d+$/.test(value) ? Number(value) : value);
-
 export function projectsCommand(): Command {
   const projects = new Command("projects").description("projects (project: labels)");
 
@@ -32,7 +30,7 @@ export function projectsCommand(): Command {
   ).action((id: string, opts: CommonOptions) =>
     run(
       opts,
-      (c) => c.projects.get(ref(id)),
+      (c) => c.projects.get(id),
       (p) => details(Object.entries(p)),
     ),
   );
@@ -71,7 +69,7 @@ export function projectsCommand(): Command {
       throw new UsageError("Nothing to change: pass --name, --emoji or --color");
     return run(
       opts,
-      (c) => c.projects.update(ref(id), changes),
+      (c) => c.projects.update(id, changes),
       (p) => console.log(`Updated project ${p.id}.`),
     );
   });
@@ -84,7 +82,7 @@ export function projectsCommand(): Command {
   ).action((id: string, opts: CommonOptions) =>
     run(
       opts,
-      (c) => c.projects.delete(ref(id)),
+      (c) => c.projects.delete(id),
       () => console.log(`Deleted project ${id}.`),
     ),
   );

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import type { TaskCreateInput, TaskUpdateInput } from "../../sdk/index.js";
+import type { TaskUpdateInput } from "../../sdk/index.js";
 import { TaskStatusSchema } from "../../tasks/task-schema.js";
 import {
   collectKv,
@@ -26,7 +26,8 @@ interface TaskFieldOptions extends CommonOptions {
   context?: Record<string, unknown>;
 }
 
-/** The task-field flags shared by create, update and delegate (Delega's names). */
+/** The task-field flags shared by create, update and delegate (Delega's names). Context is not one
+ * of them: an update merges context through `set-context`, with its version check. */
 function withTaskFields(command: Command): Command {
   return command
     .option("--description <text>", "details, in Markdown")
@@ -35,23 +36,35 @@ function withTaskFields(command: Command): Command {
     .option("--due <YYYY-MM-DD>", "due date")
     .option("--due-time <HH:MM>", "due time")
     .option("--project <id|slug>", "project")
-    .option("--assign <agent>", "agent to hold the task")
-    .option("--context <json>", "a JSON object of context", parseJsonObject);
+    .option("--assign <agent>", "agent to hold the task");
 }
 
-const projectRef = (value: string | undefined) =>
-  value === undefined ? undefined : /^\d+$/.test(value) ? Number(value) : value;
+/** `--context` for the commands that make a task (create, delegate). */
+const withContext = (command: Command): Command =>
+  command.option("--context <json>", "a JSON object of context", parseJsonObject);
 
-function taskFields(opts: TaskFieldOptions): TaskUpdateInput & Partial<TaskCreateInput> {
+/** The fields a create, an update and a delegation share. */
+type TaskFields = Pick<
+  TaskUpdateInput,
+  | "description"
+  | "priority"
+  | "labels"
+  | "due_date"
+  | "due_time"
+  | "project_id"
+  | "assigned_to_agent_id"
+>;
+
+function taskFields(opts: TaskFieldOptions): TaskFields {
   const fields = {
     description: opts.description,
     priority: opts.priority,
     labels: opts.labels,
     due_date: opts.due,
     due_time: opts.dueTime,
-    project_id: projectRef(opts.project),
+    // The server takes a project id or slug, as text or number.
+    project_id: opts.project,
     assigned_to_agent_id: opts.assign,
-    context: opts.context,
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
@@ -102,7 +115,7 @@ export function tasksCommand(): Command {
             created_by: opts.createdBy,
             status: opts.status,
             priority: opts.priority,
-            project_id: projectRef(opts.project),
+            project_id: opts.project,
             label: opts.label,
             due: opts.due,
             search: opts.search,
@@ -114,12 +127,14 @@ export function tasksCommand(): Command {
   );
 
   withCommon(
-    withTaskFields(
-      tasks
-        .command("create")
-        .description("create a task (checked for duplicates first)")
-        .argument("<content>", "what needs doing")
-        .option("--allow-duplicate", "create it even if a similar task exists"),
+    withContext(
+      withTaskFields(
+        tasks
+          .command("create")
+          .description("create a task (checked for duplicates first)")
+          .argument("<content>", "what needs doing")
+          .option("--allow-duplicate", "create it even if a similar task exists"),
+      ),
     ),
   ).action((content: string, opts: TaskFieldOptions & { allowDuplicate?: boolean }) =>
     run(
@@ -128,6 +143,7 @@ export function tasksCommand(): Command {
         c.tasks.create({
           content,
           ...taskFields(opts),
+          ...(opts.context ? { context: opts.context } : {}),
           ...(opts.allowDuplicate ? { allow_duplicate: true } : {}),
         }),
       (task) => console.log(`Created task #${task.id}: ${task.content}\n${task.url}`),
@@ -217,13 +233,15 @@ export function tasksCommand(): Command {
   );
 
   withCommon(
-    withTaskFields(
-      tasks
-        .command("delegate")
-        .description("create a sub-task of <id>, optionally for another agent")
-        .argument("<id>", "parent task id", parseId)
-        .argument("[agent]", "agent to hold the sub-task")
-        .requiredOption("--content <text>", "what the sub-task is"),
+    withContext(
+      withTaskFields(
+        tasks
+          .command("delegate")
+          .description("create a sub-task of <id>, optionally for another agent")
+          .argument("<id>", "parent task id", parseId)
+          .argument("[agent]", "agent to hold the sub-task")
+          .requiredOption("--content <text>", "what the sub-task is"),
+      ),
     ),
   ).action((id: number, agent: string | undefined, opts: TaskFieldOptions & { content: string }) =>
     run(
@@ -232,6 +250,7 @@ export function tasksCommand(): Command {
         c.tasks.delegate(id, {
           content: opts.content,
           ...taskFields(opts),
+          ...(opts.context ? { context: opts.context } : {}),
           ...(agent ? { assigned_to_agent_id: agent } : {}),
         }),
       (child) =>

@@ -39,12 +39,7 @@ export function webhooksCommand(): Command {
           c.webhooks.create({
             url,
             events: opts.events,
-            project_id:
-              opts.project === undefined
-                ? undefined
-                : /^\d+$/.test(opts.project)
-                  ? Number(opts.project)
-                  : opts.project,
+            project_id: opts.project,
             agent_id: opts.agent,
           }),
         (hook) => {
