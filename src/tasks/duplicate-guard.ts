@@ -16,23 +16,39 @@ export interface DedupText {
  */
 export class DuplicateGuard {
   readonly #owners = new Map<number, Ownership>();
-  /** The first sync with the repository; checks wait for it so a fresh start misses nothing. */
-  #ready: Promise<void> = Promise.resolve();
+  #load: (() => Promise<IssueForIndex[]>) | undefined;
+  #synced = false;
+  #syncing: Promise<void> | undefined;
 
   constructor(private readonly dedup: DedupService) {}
 
-  /** Starts the sync with the open issues; failures are retried on the next call of `ready`. */
+  /**
+   * Starts the first sync with the open issues. Checks wait for it, so a fresh start misses
+   * nothing; if it fails (GitHub unreachable), the check fails with that error and the next
+   * check tries again, rather than comparing against an index that knows no owners.
+   */
   startSync(load: () => Promise<IssueForIndex[]>): void {
-    const attempt = async () => this.sync(await load());
-    this.#ready = attempt().catch(() => {
-      // GitHub unreachable at start: try again when the next check needs it.
-      this.#ready = attempt();
-    });
+    this.#load = load;
+    this.#ensureSynced().catch(() => undefined);
+  }
+
+  #ensureSynced(): Promise<void> {
+    const load = this.#load;
+    if (this.#synced || !load) return Promise.resolve();
+    this.#syncing ??= (async () => {
+      try {
+        await this.sync(await load());
+        this.#synced = true;
+      } finally {
+        this.#syncing = undefined;
+      }
+    })();
+    return this.#syncing;
   }
 
   /** Answers `POST /tasks/dedup`. */
   async check(caller: Caller, text: DedupText, threshold?: number): Promise<DedupResult> {
-    await this.#ready;
+    await this.#ensureSynced();
     return this.dedup.check(
       {
         content: text.content,

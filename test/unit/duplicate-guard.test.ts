@@ -1,0 +1,47 @@
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Caller } from "../../src/agents/access.js";
+import { DedupService } from "../../src/dedup/index.js";
+import { migrate } from "../../src/store/database.js";
+import { DuplicateGuard, type IssueForIndex } from "../../src/tasks/duplicate-guard.js";
+import { decodeIssue } from "../../src/tasks/issue-codec.js";
+
+let db: Database.Database;
+afterEach(() => db?.close());
+
+const worker: Caller = { id: "builder", role: "worker" };
+// Held by the caller (agent:builder), so the caller may see it.
+const open: IssueForIndex = {
+  number: 7,
+  url: "https://github.com/o/r/issues/7",
+  decoded: decodeIssue({
+    number: 7,
+    title: "Check disk usage on the build server",
+    body: null,
+    state: "open",
+    labels: [{ name: "agent:builder" }],
+  }),
+};
+
+describe("DuplicateGuard start-up sync", () => {
+  it("a failed sync fails the check (never an empty index), and the next check tries again", async () => {
+    db = new Database(":memory:");
+    migrate(db);
+    const guard = new DuplicateGuard(
+      await DedupService.create({ method: "lexical", scope: "repo", onError: "fail", db }),
+    );
+    let calls = 0;
+    guard.startSync(async () => {
+      calls++;
+      if (calls === 1) throw new Error("GitHub unreachable");
+      return [open];
+    });
+    const text = { content: "check the disk usage of the build server" };
+    await expect(guard.check(worker, text)).rejects.toThrow("GitHub unreachable");
+    const found = await guard.check(worker, text);
+    expect(calls).toBe(2);
+    expect(found.matches.map((match) => match.task_id)).toEqual([7]);
+    await guard.check(worker, text);
+    expect(calls).toBe(2);
+  });
+});
