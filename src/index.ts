@@ -12,7 +12,7 @@ import { createMcpHttpHandler } from "./mcp/http-handler.js";
 import { installationOctokit } from "./github/installation.js";
 import { IssuesPayloadSchema, SubIssuesPayloadSchema } from "./github/webhook-payloads.js";
 import type { Db } from "./store/database.js";
-import { createServices } from "./services.js";
+import { createServices, type ServiceLog } from "./services.js";
 import { baseLabels } from "./tasks/labels.js";
 import { VERSION } from "./version.js";
 import { GitHubIssueSchema } from "./github/github-types.js";
@@ -25,8 +25,12 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       config.github.owner,
       config.github.repo,
     );
-    const log = (message: string, details?: Record<string, unknown>) =>
-      app.log.info(details ?? {}, message);
+    // Warnings from the services (a subscription disabled, a dropped untrusted change) stay
+    // warnings; the chain's routine roll-ups log at info.
+    const log: ServiceLog = {
+      info: (message, details) => app.log.info(details ?? {}, message),
+      warn: (message, details) => app.log.warn(details ?? {}, message),
+    };
     const services = await createServices(config, db, octokit, log);
     const routes = [
       ...taskRoutes(services.tasks),
@@ -106,7 +110,6 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       const parsed = IssuesPayloadSchema.safeParse(context.payload);
       if (!parsed.success) return app.log.warn({ err: parsed.error }, "unreadable issues payload");
       const payload = parsed.data;
-      if (!ours(payload.repository.full_name)) return;
       if (context.payload.action === "opened") await services.chains.issueOpened(payload.issue);
       else if (context.payload.action === "closed")
         await services.chains.issueClosed(payload.issue);
@@ -117,10 +120,13 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       if (!parsed.success)
         return app.log.warn({ err: parsed.error }, "unreadable sub_issues payload");
       const payload = parsed.data;
+      // GitHub describes one link twice (sub_issue_* from the parent, parent_issue_* from the
+      // child): act on one, or every link is synced twice.
+      if (!payload.action.startsWith("sub_issue_")) return;
       const repo = payload.sub_issue_repo ?? payload.repository;
       if (!ours(repo?.full_name) || !ours((payload.parent_issue_repo ?? repo)?.full_name)) return;
       await services.chains.linkChanged({
-        added: payload.action.endsWith("_added"),
+        added: payload.action === "sub_issue_added",
         parent: payload.parent_issue.number,
         child: payload.sub_issue.number,
       });
@@ -141,7 +147,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       .repositoryId()
       .then(() => services.chains.repairLinks())
       .then((repaired) => {
-        if (repaired.length > 0) log("repaired sub-issue links", { repaired });
+        if (repaired.length > 0) log.info("repaired sub-issue links", { repaired });
       })
       .catch((error: unknown) =>
         app.log.warn({ err: error }, "could not check sub-issue links at start"),

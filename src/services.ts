@@ -10,7 +10,6 @@ import { SqliteIdempotencyStore } from "./store/idempotency-store.js";
 import { SqliteJournal } from "./store/journal-store.js";
 import { keyPepper } from "./store/settings-store.js";
 import { relayChainEvents } from "./events/chain-events.js";
-import { bothChainEvents, loggingChainEvents } from "./tasks/chain-events.js";
 import { ChainService } from "./tasks/chain-service.js";
 import { ProjectService } from "./tasks/project-service.js";
 import { TaskService } from "./tasks/task-service.js";
@@ -31,12 +30,19 @@ export interface Services {
   events: EventServices;
 }
 
+type LogLine = (message: string, details?: Record<string, unknown>) => void;
+/** Where services report: `warn` for what an operator should see, `info` for routine steps. */
+export interface ServiceLog {
+  info: LogLine;
+  warn: LogLine;
+}
+
 /** Wires the services together; the only place that knows every concrete class. */
 export async function createServices(
   config: Config,
   db: Db,
   octokit: () => Promise<Octokit>,
-  log?: (message: string, details?: Record<string, unknown>) => void,
+  log?: ServiceLog,
 ): Promise<Services> {
   const gateway = new IssueGateway({
     owner: config.github.owner,
@@ -66,7 +72,13 @@ export async function createServices(
     journal,
     appId: () => config.github.appId,
   });
-  const events = createEventServices(config, db, { agents, tasks, projects, journal, log });
+  const events = createEventServices(config, db, {
+    agents,
+    tasks,
+    projects,
+    journal,
+    log: log?.warn,
+  });
   // task.chain_completed goes out through the relay, like every other task event.
   const system = { id: "baton", role: "admin" as const };
   const chains = new ChainService({
@@ -74,11 +86,8 @@ export async function createServices(
     gateway,
     subIssues,
     journal,
-    events: bothChainEvents(
-      loggingChainEvents((message, data) => log?.(message, data)),
-      relayChainEvents(events.relay, (id) => tasks.get(system, id)),
-    ),
-    log,
+    events: relayChainEvents(events.relay, (id) => tasks.get(system, id)),
+    log: log?.info,
   });
   return {
     db,

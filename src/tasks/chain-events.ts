@@ -14,25 +14,3 @@ export interface ChainEvents {
     agentId?: string;
   }): void | Promise<void>;
 }
-
-/** Default until the relay is wired: log only. */
-export function loggingChainEvents(
-  log: (message: string, data: Record<string, unknown>) => void,
-): ChainEvents {
-  return {
-    chainCompleted: (event) =>
-      log(
-        `task.chain_completed #${event.parentId} (root #${event.rootId})${event.agentId ? ` by ${event.agentId}` : ""}`,
-        { ...event },
-      ),
-  };
-}
-
-/** Calls each hook in turn (e.g. the log and the event relay). */
-export function bothChainEvents(...hooks: ChainEvents[]): ChainEvents {
-  return {
-    async chainCompleted(event) {
-      for (const hook of hooks) await hook.chainCompleted(event);
-    },
-  };
-}

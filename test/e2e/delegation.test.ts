@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { measureDelegation } from "../../bench/delegation-counts.js";
 import { labelNames } from "../support/assertions.js";
@@ -227,20 +228,42 @@ describe("reading a chain", () => {
   });
 });
 
-const chainCompletedLogs = () =>
-  stack.baton.logs.filter((line) => line.includes("task.chain_completed"));
+/** The task.chain_completed events the relay has durably recorded (its outbox's event log). */
+const chainCompletedEvents = () => {
+  const db = new Database(stack.dbPath, { readonly: true });
+  try {
+    return (
+      db
+        .prepare("SELECT body FROM events WHERE event = 'task.chain_completed' ORDER BY rowid")
+        .all() as {
+        body: string;
+      }[]
+    ).map(
+      (row) =>
+        JSON.parse(row.body) as {
+          task: { id: number; root_task_id: number };
+          agent: { id: string } | null;
+        },
+    );
+  } finally {
+    db.close();
+  }
+};
 
 describe("lifecycle", () => {
   it("the last child completing puts the parent back to open and records task.chain_completed once", async () => {
     const { root, mid, leaf } = await threeLevels();
-    const before = chainCompletedLogs().length;
+    const before = chainCompletedEvents().length;
     expect((await api(dns, "POST", `/v1/tasks/${leaf.id}/complete`)).status).toBe(200);
     await settled();
     expect(await read(mid.id)).toMatchObject({ status: "open", completed: false });
     expect((await read(root.id)).status).toBe("delegated");
-    const events = chainCompletedLogs().slice(before);
+    const events = chainCompletedEvents().slice(before);
     expect(events).toHaveLength(1);
-    expect(events[0]).toContain(`task.chain_completed #${mid.id} (root #${root.id}) by dns`);
+    expect(events[0]).toMatchObject({
+      task: { id: mid.id, root_task_id: root.id },
+      agent: { id: "dns" },
+    });
     expect(stack.double.webhookDeliveries.every((d) => d.status === 200)).toBe(true);
 
     // Reopening the child: the parent is delegated again.
