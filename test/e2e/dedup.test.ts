@@ -53,6 +53,18 @@ describe("dedup before create", () => {
     expect((await create(monitor, body, { "x-dedup-check": "false" })).status).toBe(201);
   });
 
+  it("a delegation is checked too, and honours X-Dedup-Check: false like a create", async () => {
+    const parent = await create(monitor, { content: "Quarterly infrastructure review" });
+    const child = { content: "Rotate the TLS certificates of the public gateway" };
+    const delegate = (headers?: Record<string, string>) =>
+      stack.api(monitor, "POST", `/v1/tasks/${parent.json.id}/delegate`, child, headers);
+    expect((await delegate()).status).toBe(201);
+    expect((await delegate()).status).toBe(409);
+    expect((await delegate({ "x-dedup-check": "false" })).status).toBe(201);
+    // The parent's lifecycle webhooks finish before the next test counts requests.
+    await stack.double.waitForWebhooksIdle();
+  });
+
   it("POST /tasks/dedup answers the same question without creating or calling GitHub", async () => {
     const mark = stack.double.requests.length;
     const res = await stack.api(monitor, "POST", "/v1/tasks/dedup", {

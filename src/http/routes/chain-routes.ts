@@ -4,8 +4,8 @@ import { ChainSchema, ChainTaskSchema } from "../../tasks/chain.js";
 import type { ChainService } from "../../tasks/chain-service.js";
 import { TaskCreateSchema, TaskSchema } from "../../tasks/task-schema.js";
 import type { TaskService } from "../../tasks/task-service.js";
-import { nonceFor } from "../idempotency-nonce.js";
 import { defineRoute, type AnyRoute } from "../route.js";
+import { createTask } from "./create-task.js";
 
 const TaskParams = z.object({ id: z.coerce.number().int().positive() });
 
@@ -22,7 +22,8 @@ export function chainRoutes(tasks: TaskService, chains: ChainService): AnyRoute[
       body: TaskCreateSchema,
       response: TaskSchema,
       status: 201,
-      handler: async ({ caller, params, body, idempotency }) => {
+      handler: async (ctx) => {
+        const { params, body } = ctx;
         if (body.parent_task_id != null && body.parent_task_id !== params.id) {
           throw errors.badRequest(
             "server_managed_field",
@@ -30,13 +31,7 @@ export function chainRoutes(tasks: TaskService, chains: ChainService): AnyRoute[
             { field: "parent_task_id" },
           );
         }
-        const nonce = idempotency ? nonceFor(caller.id, idempotency.key) : undefined;
-        if (idempotency?.interrupted && nonce) {
-          const existing = await tasks.findCreated(nonce);
-          if (existing) return { status: 201, body: existing };
-        }
-        const input = { ...body, parent_task_id: params.id };
-        return { status: 201, body: await tasks.create(caller, input, { nonce }) };
+        return createTask(tasks, ctx, { ...body, parent_task_id: params.id });
       },
     }),
     defineRoute({

@@ -14,9 +14,9 @@ import {
 import type { TaskService } from "../../tasks/task-service.js";
 import { StatsSchema } from "../../tasks/task-stats.js";
 import { DedupQuerySchema, DedupResultSchema } from "../../tasks/task-schema.js";
-import { nonceFor } from "../idempotency-nonce.js";
 import { paginate } from "../pagination.js";
 import { defineRoute, type AnyRoute } from "../route.js";
+import { createTask } from "./create-task.js";
 
 const TaskParams = z.object({ id: z.coerce.number().int().positive() });
 const Ok = z.object({ ok: z.literal(true) }).meta({ id: "Ok" });
@@ -61,16 +61,7 @@ export function taskRoutes(tasks: TaskService): AnyRoute[] {
       body: TaskCreateSchema,
       response: TaskSchema,
       status: 201,
-      handler: async ({ caller, body, idempotency, headers }) => {
-        const nonce = idempotency ? nonceFor(caller.id, idempotency.key) : undefined;
-        if (idempotency?.interrupted && nonce) {
-          // An earlier attempt with this key died mid-way: it may have created the issue.
-          const existing = await tasks.findCreated(nonce);
-          if (existing) return { status: 201, body: existing };
-        }
-        const skipDedup = String(headers["x-dedup-check"] ?? "").toLowerCase() === "false";
-        return { status: 201, body: await tasks.create(caller, body, { nonce, skipDedup }) };
-      },
+      handler: (ctx) => createTask(tasks, ctx, ctx.body),
     }),
     defineRoute({
       method: "post",
