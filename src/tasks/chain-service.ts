@@ -185,8 +185,7 @@ export class ChainService {
     await this.#tasks.locked(id, async () => {
       const issue = await this.#gateway.getIssue(id);
       if (!issue || !decodeIssue(issue).deleted) return;
-      const summary = issue.sub_issues_summary;
-      if (summary && summary.completed >= summary.total) return;
+      // Not skipped when every child is completed: a completed child may have open children.
       const closed = await this.#tasks.closeOpenDescendants(issue, this.#journal.lastWriter(id));
       if (closed.length > 0)
         this.#log("closed the open sub-tasks of a deleted task", { id, closed });

@@ -1,7 +1,7 @@
 import { canRead, type Caller, type Ownership } from "../agents/access.js";
 import type { DedupResult, DedupService } from "../dedup/index.js";
 import { errors } from "../errors.js";
-import type { DecodedIssue } from "./issue-codec.js";
+import { ownershipOf, type DecodedIssue } from "./issue-codec.js";
 
 export interface DedupText {
   content: string;
@@ -92,7 +92,7 @@ export class DuplicateGuard {
       this.remove(issue.number);
       return;
     }
-    this.#owners.set(issue.number, ownership(issue.decoded));
+    this.#owners.set(issue.number, ownershipOf(issue.decoded));
     await this.dedup.upsert(toDocument(issue));
   }
 
@@ -104,7 +104,7 @@ export class DuplicateGuard {
   /** At start: the index becomes exactly the open issues (embedding only what is missing). */
   async sync(open: IssueForIndex[]): Promise<void> {
     this.#owners.clear();
-    for (const issue of open) this.#owners.set(issue.number, ownership(issue.decoded));
+    for (const issue of open) this.#owners.set(issue.number, ownershipOf(issue.decoded));
     await this.dedup.syncOpenTasks(open.filter((i) => !i.decoded.closed).map(toDocument));
   }
 
@@ -119,11 +119,6 @@ export interface IssueForIndex {
   url: string;
   decoded: DecodedIssue;
 }
-
-const ownership = (decoded: DecodedIssue): Ownership => ({
-  created_by_agent_id: decoded.meta.created_by,
-  assigned_to_agent_id: decoded.assignee,
-});
 
 const toDocument = (issue: IssueForIndex) => ({
   taskId: issue.number,

@@ -11,6 +11,7 @@ import {
 } from "./labels.js";
 import { jsonForComment, render, unrender } from "./untrusted-text.js";
 import type { TaskStatus } from "./task-schema.js";
+import type { Ownership } from "../agents/access.js";
 
 /**
  * The issue codec: a task ⇄ an issue's title, labels and body (DESIGN §3). Pure.
@@ -137,6 +138,11 @@ export interface DecodedIssue extends TaskFields {
   completed: boolean;
   /** Closed as not planned: Baton's "deleted". */
   deleted: boolean;
+}
+
+/** Who may see and act on a task, from its issue alone. */
+export function ownershipOf(decoded: DecodedIssue): Ownership {
+  return { created_by_agent_id: decoded.meta.created_by, assigned_to_agent_id: decoded.assignee };
 }
 
 export function decodeIssue(issue: IssueLike): DecodedIssue {

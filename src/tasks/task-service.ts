@@ -15,6 +15,7 @@ import {
   TaskMetaSchema,
   type DecodedIssue,
   type TaskFields,
+  ownershipOf,
 } from "./issue-codec.js";
 import { positionUnder, ROOT_POSITION, type Position } from "./delegation-rules.js";
 import { agentLabel, priorityLabel, projectLabel } from "./labels.js";
@@ -366,12 +367,12 @@ export class TaskService {
     await this.#locks.run(id, async () => {
       const { issue } = await this.load(caller, id, "write");
       const open = await this.#openDescendants(issue);
-      const refused = open.filter((task) => !canWrite(caller, task));
+      const refused = open.filter((child) => !canWrite(caller, ownershipOf(this.#decode(child))));
       if (refused.length > 0) {
         throw errors.conflict(
           "children_not_writable",
           `Task #${id} has open sub-tasks that agent "${caller.id}" may not close`,
-          { task_ids: refused.map((t) => t.id) },
+          { task_ids: refused.map((child) => child.number) },
         );
       }
       await this.#write(caller, issue, { state: "closed", state_reason: "not_planned" }, "deleted");
@@ -387,26 +388,28 @@ export class TaskService {
   async closeOpenDescendants(issue: GitHubIssue, agentId: string | undefined): Promise<number[]> {
     const open = await this.#openDescendants(issue);
     await this.#closeAll(agentId, open);
-    return open.map((t) => t.id);
+    return open.map((child) => child.number);
   }
 
-  async #openDescendants(issue: GitHubIssue): Promise<Task[]> {
+  /** Every open issue below this one, parents first (a completed child may have open ones). */
+  async #openDescendants(issue: GitHubIssue): Promise<GitHubIssue[]> {
     const summary = issue.sub_issues_summary;
     if (summary && summary.total === 0) return [];
     const tree = await this.#subIssues.readTree(issue.number);
-    const open: Task[] = [];
-    for (const entry of tree) {
-      if (entry.level > 0 && entry.issue.state === "open")
-        open.push(await this.toTask(entry.issue));
-    }
-    return open;
+    return tree
+      .filter((entry) => entry.level > 0 && entry.issue.state === "open")
+      .map((entry) => entry.issue);
   }
 
-  async #closeAll(agentId: string | undefined, tasks: Task[]): Promise<void> {
-    for (const task of tasks) {
-      if (agentId) this.#journal.record(task.id, "deleted", agentId);
-      await this.#gateway.updateIssue(task.id, { state: "closed", state_reason: "not_planned" });
-    }
+  /** Closes them as not planned, each a journalled write that also leaves the dedup index. */
+  async #closeAll(agentId: string | undefined, issues: GitHubIssue[]): Promise<void> {
+    for (const issue of issues)
+      await this.writeIssue(
+        agentId,
+        issue,
+        { state: "closed", state_reason: "not_planned" },
+        "deleted",
+      );
   }
 
   async listComments(caller: Caller, id: number): Promise<Comment[]> {

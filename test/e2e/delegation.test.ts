@@ -330,6 +330,20 @@ describe("lifecycle", () => {
     await settled();
     expect(issue(leaf.id)).toMatchObject({ state: "closed", stateReason: "not_planned" });
   });
+
+  it("… also the open grandchildren under a child that was already completed", async () => {
+    const { root, mid, leaf } = await threeLevels();
+    expect((await api(infra, "POST", `/v1/tasks/${mid.id}/complete`)).status).toBe(200);
+    await settled();
+    await fetch(`${stack.double.url}/api/v3/repos/acme/tasks/issues/${root.id}`, {
+      method: "PATCH",
+      headers: { authorization: "token user:alice", "content-type": "application/json" },
+      body: JSON.stringify({ state: "closed", state_reason: "not_planned" }),
+    });
+    await settled();
+    expect(issue(leaf.id)).toMatchObject({ state: "closed", stateReason: "not_planned" });
+    expect(issue(mid.id)).toMatchObject({ state: "closed", stateReason: "completed" });
+  });
 });
 
 describe("rules and limits", () => {
