@@ -124,7 +124,11 @@ async function main() {
       ["infra", "worker"],
       ["dns", "worker"],
     ] as const) {
-      const result = await runCli(["agents", "create", name, "--role", role, "--json"], env);
+      // --db: always the demo's own store, even where BATON_URL or a saved login points elsewhere.
+      const result = await runCli(
+        ["agents", "create", name, "--role", role, "--db", env.BATON_DB!, "--json"],
+        env,
+      );
       if (result.code !== 0) throw new Error(result.stderr);
       keys[name] = (JSON.parse(result.stdout) as { api_key: string }).api_key;
       console.log(

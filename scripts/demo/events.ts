@@ -1,69 +1,21 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
-import { Webhook } from "standardwebhooks";
+import {
+  startEventReceiver,
+  verifyDelega,
+  verifyStandard,
+  type ReceivedEvent,
+} from "../../test/support/event-receiver.js";
 import type { DemoChapter } from "./context.js";
 
-interface Delivery {
-  headers: IncomingHttpHeaders;
-  raw: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- demo convenience for reading JSON
-  json: any;
-}
-
-/** Monitor's own HTTP receiver on loopback: verifies both signatures before trusting a delivery. */
+/** Monitor's own HTTP receiver on loopback: only deliveries with both signatures valid count. */
 async function startMonitorReceiver(secret: () => string) {
-  const received: Delivery[] = [];
-  const waiters: (() => void)[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const raw = Buffer.concat(chunks).toString("utf8");
-      const delivery = { headers: req.headers, raw, json: JSON.parse(raw) };
-      if (!verifyDelega(delivery, secret()) || !verifyStandard(delivery, secret())) {
-        res.writeHead(401).end();
-        return;
-      }
-      received.push(delivery);
-      res.writeHead(204).end();
-      for (const w of waiters.splice(0)) w();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/baton-events`;
-  const next = (predicate: (d: Delivery) => boolean) =>
-    new Promise<Delivery>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no delivery within 15 s")), 15_000);
-      const check = () => {
-        const found = received.find(predicate);
-        if (found) {
-          clearTimeout(timer);
-          resolve(found);
-        } else waiters.push(check);
-      };
-      check();
-    });
-  return { url, next, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-function verifyDelega(d: Delivery, secret: string): boolean {
-  const ts = String(d.headers["x-delega-timestamp"]);
-  if (Math.abs(Date.now() - Date.parse(ts)) > 5 * 60_000) return false;
-  const expected = Buffer.from(
-    `sha256=${createHmac("sha256", secret).update(`${ts}.${d.raw}`).digest("hex")}`,
-  );
-  const got = Buffer.from(String(d.headers["x-delega-signature"] ?? ""));
-  return got.length === expected.length && timingSafeEqual(got, expected);
-}
-
-function verifyStandard(d: Delivery, secret: string): boolean {
-  try {
-    new Webhook(secret).verify(d.raw, d.headers as Record<string, string>);
-    return true;
-  } catch {
-    return false;
-  }
+  const receiver = await startEventReceiver();
+  receiver.respond = (event) =>
+    verifyDelega(event, secret()) && verifyStandard(event, secret()) ? 204 : 401;
+  const next = async (predicate: (event: ReceivedEvent) => boolean) => {
+    await receiver.waitFor((all) => all.some(predicate), 15_000);
+    return receiver.received.find(predicate)!;
+  };
+  return { url: receiver.url, next, close: () => receiver.close() };
 }
 
 /** Issue #4's loop: monitor subscribes, infra completes, a signed task.completed comes back. */
