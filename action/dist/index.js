@@ -45455,8 +45455,8 @@ async function performOperation(inputs, api) {
       return result(task, comment ? (await api.comment(id2, comment)).url : null);
     }
     case "comment": {
-      const { url: url2, task } = await api.comment(id2, comment ?? "");
-      return result(task ?? await api.get(id2), url2);
+      const task = await api.get(id2);
+      return result(task, (await api.comment(id2, comment ?? "")).url);
     }
     case "delegate": {
       const child = await api.delegate(id2, { ...fields, content });
@@ -46083,9 +46083,9 @@ var RestTaskApi = class {
       };
       return { task: toActionTask(await this.tasks.create(body)), duplicateOf: null };
     } catch (error63) {
-      const match = duplicateMatch(error63);
-      if (!match) throw error63;
-      return { task: null, duplicateOf: match };
+      const matchId = duplicateMatchId(error63);
+      if (matchId === null) throw error63;
+      return { task: null, duplicateOf: toActionTask(await this.tasks.get(matchId)) };
     }
   }
   async get(id2) {
@@ -46110,7 +46110,7 @@ var RestTaskApi = class {
     return toActionTask(await this.tasks.uncomplete(id2));
   }
   async comment(id2, content) {
-    return { url: (await this.tasks.comment(id2, content)).url, task: null };
+    return { url: (await this.tasks.comment(id2, content)).url };
   }
   async delegate(parentId, input2) {
     return toActionTask(await this.tasks.delegate(parentId, toCreate(input2)));
@@ -46135,17 +46135,10 @@ var toActionTask = (task) => ({
   status: task.status,
   content: task.content
 });
-function duplicateMatch(error63) {
+function duplicateMatchId(error63) {
   if (!isBatonError(error63) || error63.code !== "duplicate_task") return null;
-  const matches = error63.details.matches;
-  const first = Array.isArray(matches) ? matches[0] : void 0;
-  if (!first || typeof first.task_id !== "number") return null;
-  return {
-    id: first.task_id,
-    url: typeof first.url === "string" ? first.url : "",
-    status: "open",
-    content: typeof first.content === "string" ? first.content : ""
-  };
+  const matches = DedupMatchSchema.array().safeParse(error63.details.matches);
+  return matches.success ? matches.data[0]?.task_id ?? null : null;
 }
 function createRestTaskApi(options) {
   let baseUrl2;
@@ -47853,12 +47846,11 @@ var TokenTaskApi = class {
     return this.#write(issue3, reopening(issue3, decoded));
   }
   async comment(id2, content) {
-    const { issue: issue3 } = await this.#load(id2);
     const comment = await this.#gateway.createComment(
       id2,
       encodeAgentComment({ id: this.#agentId, display_name: null }, content)
     );
-    return { url: comment.html_url, task: toActionTask2(issue3) };
+    return { url: comment.html_url };
   }
   /** A child task created already linked under the parent (one GraphQL request), as the server does. */
   async delegate(parentId, input2) {

@@ -55,8 +55,9 @@ export async function performOperation(
       return result(task, comment ? (await api.comment(id, comment)).url : null);
     }
     case "comment": {
-      const { url, task } = await api.comment(id, comment ?? "");
-      return result(task ?? (await api.get(id)), url);
+      // Read first: a task that does not exist fails the step before anything is written.
+      const task = await api.get(id);
+      return result(task, (await api.comment(id, comment ?? "")).url);
     }
     case "delegate": {
       const child = await api.delegate(id, { ...fields, content });

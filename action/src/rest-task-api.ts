@@ -1,4 +1,5 @@
 import { isBatonError } from "../../src/errors.js";
+import { DedupMatchSchema } from "../../src/tasks/task-schema.js";
 import {
   BatonClient,
   BatonConfigError,
@@ -31,9 +32,10 @@ export class RestTaskApi implements TaskApi {
       };
       return { task: toActionTask(await this.tasks.create(body)), duplicateOf: null };
     } catch (error) {
-      const match = duplicateMatch(error);
-      if (!match) throw error;
-      return { task: null, duplicateOf: match };
+      const matchId = duplicateMatchId(error);
+      if (matchId === null) throw error;
+      // The match names no status, and it may be in progress or blocked: read the task itself.
+      return { task: null, duplicateOf: toActionTask(await this.tasks.get(matchId)) };
     }
   }
 
@@ -62,8 +64,8 @@ export class RestTaskApi implements TaskApi {
     return toActionTask(await this.tasks.uncomplete(id));
   }
 
-  async comment(id: number, content: string): Promise<{ url: string; task: null }> {
-    return { url: (await this.tasks.comment(id, content)).url, task: null };
+  async comment(id: number, content: string): Promise<{ url: string }> {
+    return { url: (await this.tasks.comment(id, content)).url };
   }
 
   async delegate(parentId: number, input: NewTask): Promise<ActionTask> {
@@ -95,20 +97,11 @@ export const toActionTask = (task: Task): ActionTask => ({
   content: task.content,
 });
 
-/** A 409 `duplicate_task`: the server's best match, an open task the caller may see. */
-function duplicateMatch(error: unknown): ActionTask | null {
+/** The id of the server's best match in a 409 `duplicate_task`, or null for any other error. */
+function duplicateMatchId(error: unknown): number | null {
   if (!isBatonError(error) || error.code !== "duplicate_task") return null;
-  const matches = error.details.matches;
-  const first = Array.isArray(matches)
-    ? (matches[0] as Record<string, unknown> | undefined)
-    : undefined;
-  if (!first || typeof first.task_id !== "number") return null;
-  return {
-    id: first.task_id,
-    url: typeof first.url === "string" ? first.url : "",
-    status: "open",
-    content: typeof first.content === "string" ? first.content : "",
-  };
+  const matches = DedupMatchSchema.array().safeParse(error.details.matches);
+  return matches.success ? (matches.data[0]?.task_id ?? null) : null;
 }
 
 export interface RestOptions {

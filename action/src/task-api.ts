@@ -24,7 +24,7 @@ export interface TaskApi {
   update(id: number, changes: TaskFieldsInput): Promise<ActionTask>;
   complete(id: number): Promise<ActionTask>;
   reopen(id: number): Promise<ActionTask>;
-  /** Also returns the task when the mode read it anyway (token mode), so no second read is needed. */
-  comment(id: number, content: string): Promise<{ url: string; task: ActionTask | null }>;
+  /** Adds a comment; the caller has just read or written the task (no read of its own). */
+  comment(id: number, content: string): Promise<{ url: string }>;
   delegate(parentId: number, input: NewTask): Promise<ActionTask>;
 }

@@ -97,13 +97,12 @@ export class TokenTaskApi implements TaskApi {
     return this.#write(issue, reopening(issue, decoded));
   }
 
-  async comment(id: number, content: string): Promise<{ url: string; task: ActionTask }> {
-    const { issue } = await this.#load(id);
+  async comment(id: number, content: string): Promise<{ url: string }> {
     const comment = await this.#gateway.createComment(
       id,
       encodeAgentComment({ id: this.#agentId, display_name: null }, content),
     );
-    return { url: comment.html_url, task: toActionTask(issue) };
+    return { url: comment.html_url };
   }
 
   /** A child task created already linked under the parent (one GraphQL request), as the server does. */

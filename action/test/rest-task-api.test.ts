@@ -35,8 +35,14 @@ function fakeTasks(overrides: Partial<BatonTasks> = {}) {
 }
 
 describe("REST mode's mapping onto the SDK", () => {
-  it("a 409 duplicate_task becomes duplicate-of: the server's best open match", async () => {
+  it("a 409 duplicate_task becomes duplicate-of: the server's best match, read for its status", async () => {
     const { tasks } = fakeTasks({
+      get: async () =>
+        task(5, {
+          status: "in_progress",
+          content: "Build red",
+          url: "https://github.com/acme/tasks/issues/5",
+        }),
       create: async () => {
         throw new BatonApiError({
           status: 409,
@@ -64,7 +70,7 @@ describe("REST mode's mapping onto the SDK", () => {
       duplicateOf: {
         id: 5,
         url: "https://github.com/acme/tasks/issues/5",
-        status: "open",
+        status: "in_progress",
         content: "Build red",
       },
     });
