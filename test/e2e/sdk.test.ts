@@ -166,7 +166,8 @@ const client = (fetch: FetchLike) =>
   });
 
 describe("retries", () => {
-  it("retries a read on 503 and 429, honouring Retry-After", async () => {
+  // How long it waits (Retry-After, backoff) is retryDelay's, tested in sdk-retry-policy.test.ts.
+  it("retries a read on 503 and 429", async () => {
     const { fetch, calls } = scripted([
       {
         status: 503,
@@ -215,8 +216,9 @@ describe("retries", () => {
   it("sends an Idempotency-Key on every kind of write, a fresh one per call", async () => {
     const ok = { status: 200, body: { ok: true } };
     const { fetch, calls } = scripted([ok, ok]);
-    await client(fetch).tasks.delete(1);
-    await client(fetch).agents.delete("x");
+    const one = client(fetch);
+    await one.tasks.delete(1);
+    await one.agents.delete("x");
     const [a, b] = calls.map((c) => c.headers.get("idempotency-key"));
     expect(a).toBeTruthy();
     expect(b).toBeTruthy();

@@ -83,16 +83,27 @@ describe("DedupService (default lexical method)", () => {
 
   it("returns at most five matches, best first, all at or above the threshold", async () => {
     const dedup = await service();
+    // Eight tasks sharing less and less of the query's words: distinct scores, one clear order.
+    const words = ["check", "disk", "usage", "build", "server", "nightly", "backup", "volume"];
     await dedup.syncOpenTasks(
-      Array.from({ length: 8 }, (_, i) => doc(i + 1, "Check disk usage on the build server")),
+      Array.from({ length: 8 }, (_, i) =>
+        doc(
+          i + 1,
+          `${words.slice(0, 8 - i).join(" ")} ${["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"][i]}`,
+        ),
+      ),
     );
+    const threshold = 0.01;
     const result = await dedup.check(
-      { content: "Check disk usage on the build server" },
-      { threshold: 0.1 },
+      { content: "Check disk usage build server nightly backup volume" },
+      { threshold },
     );
     expect(result.matches).toHaveLength(5);
     const scores = result.matches.map((match) => match.score);
+    expect(new Set(scores).size).toBe(5);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(result.matches[0]!.task_id).toBe(1);
+    for (const score of scores) expect(score).toBeGreaterThanOrEqual(threshold);
   });
 
   it("closed (removed) tasks never match, reopened (upserted) ones do again", async () => {
