@@ -56,7 +56,6 @@ export class DedupService {
   readonly method: string;
   readonly threshold: number;
   private readonly documents = new Map<number, DedupDocument & { hash: string }>();
-  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly scorer: Scorer,
@@ -159,16 +158,6 @@ export class DedupService {
     }
     this.scorer.addMany(changed);
     await this.embedMissing().catch(() => undefined);
-  }
-
-  /**
-   * Runs `fn` after every earlier `runExclusive` call has finished. The server wraps
-   * check → create issue → upsert in it, so two concurrent creates of the same text cannot both pass.
-   */
-  runExclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   /** Number of open tasks in the index. */

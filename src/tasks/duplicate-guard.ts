@@ -1,6 +1,7 @@
 import { canRead, type Caller, type Ownership } from "../agents/access.js";
 import type { DedupResult, DedupService } from "../dedup/index.js";
 import { errors } from "../errors.js";
+import { KeyedMutex } from "../util/keyed-mutex.js";
 import { ownershipOf, type DecodedIssue } from "./issue-codec.js";
 
 export interface DedupText {
@@ -16,6 +17,7 @@ export interface DedupText {
  */
 export class DuplicateGuard {
   readonly #owners = new Map<number, Ownership>();
+  readonly #creates = new KeyedMutex();
   #load: (() => Promise<IssueForIndex[]>) | undefined;
   #synced = false;
   #syncing: Promise<void> | undefined;
@@ -69,7 +71,9 @@ export class DuplicateGuard {
     options: { skip: boolean },
     create: () => Promise<{ result: T; issue: IssueForIndex }>,
   ): Promise<T> {
-    return this.dedup.runExclusive(async () => {
+    // One create at a time (check → create issue → index): two concurrent creates of one text
+    // cannot both pass. Within one process; replicas would need a lock in the database.
+    return this.#creates.run("create", async () => {
       if (!options.skip) {
         const found = await this.check(caller, text);
         if (found.has_duplicates) {

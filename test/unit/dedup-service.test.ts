@@ -208,25 +208,6 @@ describe("DedupService (default lexical method)", () => {
       (await dedup.check({ content: "Check disk usage on the build server" })).has_duplicates,
     ).toBe(false);
   });
-
-  it("runExclusive serialises check-then-create so two concurrent creates of one text make one task", async () => {
-    const dedup = await service();
-    let nextId = 100;
-    const created: number[] = [];
-    const create = () =>
-      dedup.runExclusive(async () => {
-        const result = await dedup.check({ content: "Check disk usage" });
-        if (result.has_duplicates) return "duplicate";
-        const taskId = nextId++;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        created.push(taskId);
-        await dedup.upsert(doc(taskId, "Check disk usage"));
-        return "created";
-      });
-    const outcomes = await Promise.all([create(), create()]);
-    expect(outcomes.sort()).toEqual(["created", "duplicate"]);
-    expect(created).toHaveLength(1);
-  });
 });
 
 describe("DedupService vector cache (dense method)", () => {

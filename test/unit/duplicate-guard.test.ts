@@ -44,4 +44,42 @@ describe("DuplicateGuard start-up sync", () => {
     await guard.check(worker, text);
     expect(calls).toBe(2);
   });
+
+  it("two concurrent creates of one text make one task and one 409", async () => {
+    db = new Database(":memory:");
+    migrate(db);
+    const guard = new DuplicateGuard(
+      await DedupService.create({ method: "lexical", scope: "repo", onError: "fail", db }),
+    );
+    guard.startSync(async () => []);
+    let nextNumber = 100;
+    const created: number[] = [];
+    const create = () =>
+      guard
+        .guard(worker, { content: "Check disk usage" }, { skip: false }, async () => {
+          const number = nextNumber++;
+          // GitHub takes a while to answer: the other create must wait, not check meanwhile.
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          created.push(number);
+          const issue: IssueForIndex = {
+            number,
+            url: `https://github.com/o/r/issues/${number}`,
+            decoded: decodeIssue({
+              number,
+              title: "Check disk usage",
+              body: null,
+              state: "open",
+              labels: [{ name: "agent:builder" }],
+            }),
+          };
+          return { result: { id: number }, issue };
+        })
+        .then(
+          () => "created",
+          (error: { code?: string }) => error.code,
+        );
+    const outcomes = await Promise.all([create(), create()]);
+    expect(outcomes.sort()).toEqual(["created", "duplicate_task"]);
+    expect(created).toHaveLength(1);
+  });
 });
