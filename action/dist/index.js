@@ -44493,6 +44493,16 @@ function isAmbiguous(error63) {
   if (!isHttpish(error63)) return !isBatonError(error63);
   return error63.status >= 500;
 }
+function rateLimitWait(error63) {
+  if (!isHttpish(error63) || error63.status !== 403 && error63.status !== 429) return void 0;
+  const headers = error63.response?.headers ?? {};
+  const retryAfter = Number(headers["retry-after"] ?? 0);
+  if (retryAfter > 0) return retryAfter;
+  const limited = error63.status === 429 || String(headers["x-ratelimit-remaining"]) === "0" || /rate limit/i.test(error63.message ?? "");
+  if (!limited) return void 0;
+  const reset = Number(headers["x-ratelimit-reset"] ?? 0);
+  return reset > 0 ? Math.max(1, reset - Math.floor(Date.now() / 1e3)) : 60;
+}
 function mapGitHubError(error63) {
   if (isBatonError(error63)) return error63;
   if (!isHttpish(error63)) {
@@ -44502,12 +44512,8 @@ function mapGitHubError(error63) {
       5
     );
   }
-  const headers = error63.response?.headers ?? {};
-  const retryAfter = Number(headers["retry-after"] ?? 0);
-  const remaining = headers["x-ratelimit-remaining"];
-  if (error63.status === 429 || error63.status === 403 && (retryAfter > 0 || remaining === "0" || /rate limit/i.test(error63.message))) {
-    const reset = Number(headers["x-ratelimit-reset"] ?? 0);
-    const wait = retryAfter > 0 ? retryAfter : reset > 0 ? Math.max(1, reset - Math.floor(Date.now() / 1e3)) : 60;
+  const wait = rateLimitWait(error63);
+  if (wait !== void 0) {
     return errors.unavailable(
       "github_rate_limited",
       "GitHub is rate limiting Baton; retry after the given delay",

@@ -21,6 +21,24 @@ export function isAmbiguous(error: unknown): boolean {
 }
 
 /**
+ * Seconds GitHub asks us to wait when the error is a rate limit (primary or secondary), else
+ * undefined: Retry-After if given, else until the limit resets, else a minute.
+ */
+export function rateLimitWait(error: unknown): number | undefined {
+  if (!isHttpish(error) || (error.status !== 403 && error.status !== 429)) return undefined;
+  const headers = error.response?.headers ?? {};
+  const retryAfter = Number(headers["retry-after"] ?? 0);
+  if (retryAfter > 0) return retryAfter;
+  const limited =
+    error.status === 429 ||
+    String(headers["x-ratelimit-remaining"]) === "0" ||
+    /rate limit/i.test(error.message ?? "");
+  if (!limited) return undefined;
+  const reset = Number(headers["x-ratelimit-reset"] ?? 0);
+  return reset > 0 ? Math.max(1, reset - Math.floor(Date.now() / 1000)) : 60;
+}
+
+/**
  * GitHub's failures, as the API's own errors. Throttling and outages become 503 + Retry-After:
  * the caller should retry later rather than wait on an open connection.
  */
@@ -33,21 +51,8 @@ export function mapGitHubError(error: unknown): BatonError {
       5,
     );
   }
-  const headers = error.response?.headers ?? {};
-  const retryAfter = Number(headers["retry-after"] ?? 0);
-  const remaining = headers["x-ratelimit-remaining"];
-  if (
-    error.status === 429 ||
-    (error.status === 403 &&
-      (retryAfter > 0 || remaining === "0" || /rate limit/i.test(error.message)))
-  ) {
-    const reset = Number(headers["x-ratelimit-reset"] ?? 0);
-    const wait =
-      retryAfter > 0
-        ? retryAfter
-        : reset > 0
-          ? Math.max(1, reset - Math.floor(Date.now() / 1000))
-          : 60;
+  const wait = rateLimitWait(error);
+  if (wait !== undefined) {
     return errors.unavailable(
       "github_rate_limited",
       "GitHub is rate limiting Baton; retry after the given delay",

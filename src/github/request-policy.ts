@@ -1,5 +1,6 @@
 import type { Octokit as CoreOctokit } from "@octokit/core";
 import type { EndpointDefaults, OctokitResponse } from "@octokit/types";
+import { rateLimitWait } from "./map-github-error.js";
 
 export interface RequestPolicyOptions {
   /** Minimum spacing between two writes (GitHub's secondary limits); content creation gets 3×. */
@@ -97,22 +98,4 @@ function safeParse(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** Seconds GitHub asks us to wait, when the error is a rate limit; undefined otherwise. */
-export function rateLimitWait(error: unknown): number | undefined {
-  const e = error as {
-    status?: number;
-    message?: string;
-    response?: { headers?: Record<string, string | undefined> };
-  };
-  if (e.status !== 403 && e.status !== 429) return undefined;
-  const headers = e.response?.headers ?? {};
-  const retryAfter = Number(headers["retry-after"]);
-  if (retryAfter > 0) return retryAfter;
-  if (headers["x-ratelimit-remaining"] === "0") {
-    return Math.max(1, Number(headers["x-ratelimit-reset"] ?? 0) - Math.floor(Date.now() / 1000));
-  }
-  if (/secondary rate limit/i.test(e.message ?? "")) return 60;
-  return e.status === 429 ? 60 : undefined;
 }

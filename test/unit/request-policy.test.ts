@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isGraphQLQuery, rateLimitWait } from "../../src/github/request-policy.js";
+import { rateLimitWait } from "../../src/github/map-github-error.js";
+import { isGraphQLQuery } from "../../src/github/request-policy.js";
 
 const error = (status: number, headers: Record<string, string>, message = "x") => ({
   status,
