@@ -46359,7 +46359,7 @@ function visibleDescription(body, metaStart) {
   return text.endsWith("\n\n") ? text.slice(0, -2) : text;
 }
 
-// src/tasks/task-service.ts
+// src/tasks/issue-writes.ts
 function changedParts(issue3, fields) {
   const encoded = encodeTask(fields);
   const write = {};
@@ -46369,6 +46369,18 @@ function changedParts(issue3, fields) {
   const same = current.length === encoded.labels.length && encoded.labels.every((l) => current.includes(l));
   if (!same) write.labels = encoded.labels;
   return write;
+}
+function completionWrite(issue3, fields, agentId) {
+  const done = {
+    ...fields,
+    status: "open",
+    meta: { ...fields.meta, completed_by: agentId }
+  };
+  return { ...changedParts(issue3, done), state: "closed", state_reason: "completed" };
+}
+function reopeningWrite(issue3, fields) {
+  const open3 = { ...fields, meta: { ...fields.meta, completed_by: null } };
+  return { ...changedParts(issue3, open3), state: "open", state_reason: "reopened" };
 }
 
 // node_modules/stemmer/index.js
@@ -47836,20 +47848,20 @@ var TokenTaskApi = class {
       status: wantsCompleted ? "open" : status
     };
     if (wantsCompleted && !decoded.completed)
-      return this.#write(issue3, completion(issue3, fields, this.#agentId));
+      return this.#write(issue3, completionWrite(issue3, fields, this.#agentId));
     if (wantsCompleted === false && decoded.closed)
-      return this.#write(issue3, reopening(issue3, fields));
+      return this.#write(issue3, reopeningWrite(issue3, fields));
     return this.#write(issue3, changedParts(issue3, fields));
   }
   async complete(id2) {
     const { issue: issue3, decoded } = await this.#load(id2);
     if (decoded.completed) return toActionTask2(issue3);
-    return this.#write(issue3, completion(issue3, decoded, this.#agentId));
+    return this.#write(issue3, completionWrite(issue3, decoded, this.#agentId));
   }
   async reopen(id2) {
     const { issue: issue3, decoded } = await this.#load(id2);
     if (!decoded.closed) return toActionTask2(issue3);
-    return this.#write(issue3, reopening(issue3, decoded));
+    return this.#write(issue3, reopeningWrite(issue3, decoded));
   }
   async comment(id2, content) {
     const comment = await this.#gateway.createComment(
@@ -47915,18 +47927,6 @@ var TokenTaskApi = class {
     return toActionTask2(await this.#gateway.updateIssue(issue3.number, write));
   }
 };
-function completion(issue3, fields, agentId) {
-  const done = {
-    ...fields,
-    status: "open",
-    meta: { ...fields.meta, completed_by: agentId }
-  };
-  return { ...changedParts(issue3, done), state: "closed", state_reason: "completed" };
-}
-function reopening(issue3, fields) {
-  const open3 = { ...fields, meta: { ...fields.meta, completed_by: null } };
-  return { ...changedParts(issue3, open3), state: "open", state_reason: "reopened" };
-}
 function toActionTask2(issue3) {
   const decoded = decodeIssue(issue3);
   return {

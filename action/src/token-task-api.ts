@@ -13,7 +13,7 @@ import {
   type TaskFields,
 } from "../../src/tasks/issue-codec.js";
 import { projectLabel } from "../../src/tasks/labels.js";
-import { changedParts } from "../../src/tasks/task-service.js";
+import { changedParts, completionWrite, reopeningWrite } from "../../src/tasks/issue-writes.js";
 import type { TaskFieldsInput } from "./inputs.js";
 import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
 import { findDuplicate } from "./token-dedup.js";
@@ -79,22 +79,22 @@ export class TokenTaskApi implements TaskApi {
       status: wantsCompleted ? "open" : status,
     };
     if (wantsCompleted && !decoded.completed)
-      return this.#write(issue, completion(issue, fields, this.#agentId));
+      return this.#write(issue, completionWrite(issue, fields, this.#agentId));
     if (wantsCompleted === false && decoded.closed)
-      return this.#write(issue, reopening(issue, fields));
+      return this.#write(issue, reopeningWrite(issue, fields));
     return this.#write(issue, changedParts(issue, fields));
   }
 
   async complete(id: number): Promise<ActionTask> {
     const { issue, decoded } = await this.#load(id);
     if (decoded.completed) return toActionTask(issue);
-    return this.#write(issue, completion(issue, decoded, this.#agentId));
+    return this.#write(issue, completionWrite(issue, decoded, this.#agentId));
   }
 
   async reopen(id: number): Promise<ActionTask> {
     const { issue, decoded } = await this.#load(id);
     if (!decoded.closed) return toActionTask(issue);
-    return this.#write(issue, reopening(issue, decoded));
+    return this.#write(issue, reopeningWrite(issue, decoded));
   }
 
   async comment(id: number, content: string): Promise<{ url: string }> {
@@ -167,20 +167,6 @@ export class TokenTaskApi implements TaskApi {
     if (Object.keys(write).length === 0) return toActionTask(issue);
     return toActionTask(await this.#gateway.updateIssue(issue.number, write));
   }
-}
-
-function completion(issue: GitHubIssue, fields: TaskFields, agentId: string): IssueWrite {
-  const done = {
-    ...fields,
-    status: "open" as const,
-    meta: { ...fields.meta, completed_by: agentId },
-  };
-  return { ...changedParts(issue, done), state: "closed", state_reason: "completed" };
-}
-
-function reopening(issue: GitHubIssue, fields: TaskFields): IssueWrite {
-  const open = { ...fields, meta: { ...fields.meta, completed_by: null } };
-  return { ...changedParts(issue, open), state: "open", state_reason: "reopened" };
 }
 
 export function toActionTask(issue: GitHubIssue): ActionTask {

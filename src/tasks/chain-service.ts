@@ -7,7 +7,8 @@ import { buildChain, scopeTask, type Chain, type ChainTask } from "./chain.js";
 import type { ChainEvents } from "./chain-events.js";
 import { childPosition, ROOT_POSITION, samePosition, type Position } from "./delegation-rules.js";
 import { decodeIssue, type DecodedIssue } from "./issue-codec.js";
-import { changedParts, type TaskService } from "./task-service.js";
+import { changedParts, completionWrite, reopeningWrite } from "./issue-writes.js";
+import type { TaskService } from "./task-service.js";
 
 export interface ChainServiceOptions {
   tasks: TaskService;
@@ -135,13 +136,8 @@ export class ChainService {
       const autoComplete = completed.some((c) => decodeIssue(c).meta.auto_complete_parent);
       const open = { ...decoded, status: "open" as const };
       if (autoComplete) {
-        const done = { ...open, meta: { ...open.meta, completed_by: agentId ?? null } };
-        await this.#tasks.writeIssue(
-          agentId,
-          parent,
-          { ...changedParts(parent, done), state: "closed", state_reason: "completed" },
-          "completed",
-        );
+        const write = completionWrite(parent, open, agentId ?? null);
+        await this.#tasks.writeIssue(agentId, parent, write, "completed");
       } else {
         await this.#tasks.writeIssue(agentId, parent, changedParts(parent, open), "updated");
       }
@@ -165,13 +161,10 @@ export class ChainService {
       const decoded = decodeIssue(parent);
       if (decoded.deleted || (!decoded.closed && decoded.status === "delegated")) return;
       const agentId = this.#journal.lastWriter(childId);
-      const delegated = {
-        ...decoded,
-        status: "delegated" as const,
-        meta: { ...decoded.meta, completed_by: decoded.closed ? null : decoded.meta.completed_by },
-      };
-      const write = changedParts(parent, delegated);
-      if (decoded.closed) Object.assign(write, { state: "open", state_reason: "reopened" });
+      const delegated = { ...decoded, status: "delegated" as const };
+      const write = decoded.closed
+        ? reopeningWrite(parent, delegated)
+        : changedParts(parent, delegated);
       await this.#tasks.writeIssue(
         agentId,
         parent,

@@ -18,6 +18,7 @@ import {
   ownershipOf,
 } from "./issue-codec.js";
 import { positionUnder, ROOT_POSITION, type Position } from "./delegation-rules.js";
+import { changedParts, completionWrite, reopeningWrite } from "./issue-writes.js";
 import { agentLabel, priorityLabel, projectLabel } from "./labels.js";
 import type { ProjectService } from "./project-service.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
@@ -334,9 +335,9 @@ export class TaskService {
       };
       const write: IssueWrite = { ...changedParts(issue, fields) };
       if (wantsCompleted === true && !task.completed) {
-        Object.assign(write, this.#completion(issue, fields, caller.id));
+        Object.assign(write, completionWrite(issue, fields, caller.id));
       } else if (wantsCompleted === false && decoded.closed) {
-        Object.assign(write, this.#reopening(issue, fields));
+        Object.assign(write, reopeningWrite(issue, fields));
       }
       return this.#write(caller, issue, write, "updated");
     });
@@ -346,7 +347,7 @@ export class TaskService {
     return this.#locks.run(id, async () => {
       const { issue, decoded, task } = await this.load(caller, id, "write");
       if (task.completed) return task;
-      return this.#write(caller, issue, this.#completion(issue, decoded, caller.id), "completed");
+      return this.#write(caller, issue, completionWrite(issue, decoded, caller.id), "completed");
     });
   }
 
@@ -354,7 +355,7 @@ export class TaskService {
     return this.#locks.run(id, async () => {
       const { issue, decoded, task } = await this.load(caller, id, "write");
       if (!task.completed) return task;
-      return this.#write(caller, issue, this.#reopening(issue, decoded), "reopened");
+      return this.#write(caller, issue, reopeningWrite(issue, decoded), "reopened");
     });
   }
 
@@ -586,33 +587,6 @@ export class TaskService {
   locked<T>(id: number, task: () => Promise<T>): Promise<T> {
     return this.#locks.run(id, task);
   }
-
-  #completion(issue: GitHubIssue, fields: TaskFields, agentId: string): IssueWrite {
-    const done: TaskFields = {
-      ...fields,
-      status: "open",
-      meta: { ...fields.meta, completed_by: agentId },
-    };
-    return { ...changedParts(issue, done), state: "closed", state_reason: "completed" };
-  }
-
-  #reopening(issue: GitHubIssue, fields: TaskFields): IssueWrite {
-    const open: TaskFields = { ...fields, meta: { ...fields.meta, completed_by: null } };
-    return { ...changedParts(issue, open), state: "open", state_reason: "reopened" };
-  }
-}
-
-/** Only the parts of the issue that differ, so an update sends what changed and nothing else. */
-export function changedParts(issue: GitHubIssue, fields: TaskFields): IssueWrite {
-  const encoded = encodeTask(fields);
-  const write: IssueWrite = {};
-  if (encoded.title !== issue.title) write.title = encoded.title;
-  if (encoded.body !== (issue.body ?? "")) write.body = encoded.body;
-  const current = issue.labels.map((l) => l.name);
-  const same =
-    current.length === encoded.labels.length && encoded.labels.every((l) => current.includes(l));
-  if (!same) write.labels = encoded.labels;
-  return write;
 }
 
 function rejectServerOnly(input: Record<string, unknown>): void {
