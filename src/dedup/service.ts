@@ -57,6 +57,8 @@ export class DedupService {
   readonly threshold: number;
   private readonly documents = new Map<number, DedupDocument & { hash: string }>();
 
+  private readonly queryVectors = new Map<string, Float32Array>();
+
   private constructor(
     private readonly scorer: Scorer,
     private readonly store: DedupStore,
@@ -103,6 +105,8 @@ export class DedupService {
         cause: error,
       });
     }
+    if (prepared.vector)
+      this.rememberQueryVector(contentHash(text.content, text.description), prepared.vector);
     const sameProject = this.options.scope === "project" && query.projectId !== undefined;
     const matches = bestMatches(this.scorer, prepared, (id) => this.documents.get(id), {
       threshold,
@@ -183,6 +187,17 @@ export class DedupService {
     this.scorer.addMany(items);
   }
 
+  /**
+   * A checked text is usually created next: its vector is kept (by content hash, a few at most)
+   * so that indexing the new task does not embed the same text a second time.
+   */
+  private rememberQueryVector(hash: string, vector: Float32Array): void {
+    this.queryVectors.delete(hash);
+    this.queryVectors.set(hash, vector);
+    if (this.queryVectors.size > 16)
+      this.queryVectors.delete(this.queryVectors.keys().next().value!);
+  }
+
   private async embedMissing(): Promise<void> {
     const embedder = this.scorer.embedder;
     if (!embedder || !this.scorer.needsVectors) return;
@@ -190,9 +205,12 @@ export class DedupService {
       (doc) => !this.scorer.hasVector(doc.taskId),
     );
     if (missing.length === 0) return;
-    const vectors = await this.scorer.embed(missing);
-    missing.forEach((doc, index) => {
-      const vector = vectors[index]!;
+    const toEmbed = missing.filter((doc) => !this.queryVectors.has(doc.hash));
+    const embedded = toEmbed.length > 0 ? await this.scorer.embed(toEmbed) : [];
+    const fresh = new Map(toEmbed.map((doc, index) => [doc, embedded[index]!]));
+    missing.forEach((doc) => {
+      const vector = fresh.get(doc) ?? this.queryVectors.get(doc.hash)!;
+      this.queryVectors.delete(doc.hash);
       // The task may have changed or gone while the embedder worked.
       if (this.documents.get(doc.taskId)?.hash !== doc.hash) return;
       this.scorer.setVector(doc.taskId, vector);

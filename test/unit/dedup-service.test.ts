@@ -221,9 +221,12 @@ describe("DedupService vector cache (dense method)", () => {
     expect(embedder.texts).toBe(4);
     await dedup.upsert(doc(1, "Check memory usage on the build server"));
     expect(embedder.texts).toBe(5);
-    // A check embeds only the new task.
+    // A check embeds only the new task, and creating it then reuses that embedding.
     await dedup.check({ content: "Check disk usage" });
     expect(embedder.texts).toBe(6);
+    await dedup.upsert(doc(9, "Check disk usage"));
+    expect(embedder.texts).toBe(6);
+    expect((await dedup.check({ content: "Check disk usage" })).matches[0]?.task_id).toBe(9);
   });
 
   it("syncOpenTasks at start embeds only tasks whose vectors are missing from the store", async () => {
