@@ -38,23 +38,6 @@ export class DedupStore {
     }));
   }
 
-  getTask(taskId: number): DedupTaskRow | undefined {
-    const row = prepared(
-      this.db,
-      "SELECT task_id, url, content, description, project_id, content_hash FROM dedup_tasks WHERE task_id = ?",
-    ).get(taskId) as RawTask | undefined;
-    return (
-      row && {
-        taskId: row.task_id,
-        url: row.url,
-        content: row.content,
-        description: row.description,
-        projectId: row.project_id,
-        contentHash: row.content_hash,
-      }
-    );
-  }
-
   /** Inserts or updates a task; a changed content hash drops its now-stale vectors. */
   putTask(task: DedupTaskRow): void {
     this.db.transaction(() => {
