@@ -47769,19 +47769,8 @@ var Scorer = class {
   }
 };
 
-// action/src/title-match.ts
-function normaliseTitle(text) {
-  return titleFor(text).normalize("NFKD").replace(new RegExp("\\p{M}", "gu"), "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
-}
-function findSameTitle(content, issues) {
-  const wanted = normaliseTitle(content);
-  return issues.find((issue3) => normaliseTitle(issue3.title) === wanted) ?? null;
-}
-
 // action/src/token-dedup.ts
 async function findDuplicate(task, open3) {
-  const same = findSameTitle(task.content, open3);
-  if (same) return same;
   const spec = resolveMethod("lexical");
   const scorer = new Scorer(spec);
   const documents = /* @__PURE__ */ new Map();

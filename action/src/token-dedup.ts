@@ -3,19 +3,16 @@ import { resolveMethod } from "../../src/dedup/methods.js";
 import { Scorer } from "../../src/dedup/scorer.js";
 import type { GitHubIssue } from "../../src/github/github-types.js";
 import { decodeIssue } from "../../src/tasks/issue-codec.js";
-import { findSameTitle } from "./title-match.js";
 
 /**
- * Token mode's duplicate check over the open issues: the same title (case, accents, punctuation
- * and spacing ignored), else the server's offline default, the calibrated lexical scorer with its
- * evidence rule. No embeddings: the Action has no model and no cache.
+ * Token mode's duplicate check over the open issues: the server's offline default, the calibrated
+ * lexical scorer with its veto and evidence rule, so both modes answer alike. No embeddings: the
+ * Action has no model and no cache.
  */
 export async function findDuplicate(
   task: { content: string; description?: string },
   open: GitHubIssue[],
 ): Promise<GitHubIssue | null> {
-  const same = findSameTitle(task.content, open);
-  if (same) return same;
   const spec = resolveMethod("lexical");
   const scorer = new Scorer(spec);
   const documents = new Map<number, MatchDocument>();
