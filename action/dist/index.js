@@ -44573,8 +44573,7 @@ var IssueGateway = class {
       const res = await octokit.request("POST /repos/{owner}/{repo}/issues", {
         owner: this.owner,
         repo: this.repo,
-        ...write,
-        request: { retries: 0 }
+        ...write
       });
       return this.#remember(res, GitHubIssueSchema.parse(res.data));
     } catch (error63) {
@@ -44936,8 +44935,54 @@ function mapGraphqlError(error63) {
   return errors.unprocessable("github_validation_failed", `GitHub rejected the change: ${message}`);
 }
 
-// src/github/sub-issue-gateway.ts
+// src/tasks/delegation-rules.ts
+var GITHUB_MAX_LEVELS = 8;
 var MAX_CHILDREN = 100;
+function childPosition(parent) {
+  return {
+    parent: parent.number,
+    root: parent.meta.root ?? parent.number,
+    depth: parent.meta.depth + 1
+  };
+}
+var ROOT_POSITION = { parent: null, root: null, depth: 0 };
+function checkDelegation(input2) {
+  if (input2.parentCompleted) {
+    throw errors.conflict(
+      "task_completed",
+      `Task #${input2.parentId} is completed; reopen it before delegating from it`,
+      { task_id: input2.parentId }
+    );
+  }
+  const maxDepth = Math.min(input2.maxDepth, GITHUB_MAX_LEVELS - 1);
+  if (input2.depth > maxDepth) {
+    throw errors.conflict(
+      "delegation_depth_exceeded",
+      `A delegation chain may be at most ${maxDepth} levels deep; this child would be at depth ${input2.depth}`,
+      { max_depth: maxDepth, depth: input2.depth }
+    );
+  }
+  if (input2.children >= MAX_CHILDREN) {
+    throw errors.conflict(
+      "too_many_children",
+      `Task #${input2.parentId} already has ${input2.children} sub-tasks; GitHub allows ${MAX_CHILDREN} (closed ones count)`,
+      { max_children: MAX_CHILDREN, children: input2.children }
+    );
+  }
+}
+function positionUnder(parent, decoded, maxDepth) {
+  const position = childPosition({ number: parent.number, meta: decoded.meta });
+  checkDelegation({
+    parentId: parent.number,
+    parentCompleted: decoded.closed,
+    depth: position.depth,
+    maxDepth,
+    children: parent.sub_issues_summary?.total ?? 0
+  });
+  return position;
+}
+
+// src/github/sub-issue-gateway.ts
 var CHILDREN_PER_CONTINUATION = 200;
 var TreeNodeSchema = external_exports.lazy(
   () => GraphqlIssueSchema.extend({
@@ -45042,8 +45087,7 @@ var SubIssueGateway = class {
           labelIds,
           parentIssueId: parent.nodeId,
           clientMutationId: nonce
-        },
-        request: { retries: 0 }
+        }
       });
       const parsed = external_exports.object({ createIssue: external_exports.object({ issue: GraphqlIssueSchema }) }).parse(data);
       return await this.#complete(parsed.createIssue.issue, parent.number);
@@ -46167,53 +46211,6 @@ function createRestTaskApi(options) {
 
 // action/src/token-task-api.ts
 import { randomUUID as randomUUID3 } from "node:crypto";
-
-// src/tasks/delegation-rules.ts
-var GITHUB_MAX_LEVELS = 8;
-var MAX_CHILDREN2 = 100;
-function childPosition(parent) {
-  return {
-    parent: parent.number,
-    root: parent.meta.root ?? parent.number,
-    depth: parent.meta.depth + 1
-  };
-}
-var ROOT_POSITION = { parent: null, root: null, depth: 0 };
-function checkDelegation(input2) {
-  if (input2.parentCompleted) {
-    throw errors.conflict(
-      "task_completed",
-      `Task #${input2.parentId} is completed; reopen it before delegating from it`,
-      { task_id: input2.parentId }
-    );
-  }
-  const maxDepth = Math.min(input2.maxDepth, GITHUB_MAX_LEVELS - 1);
-  if (input2.depth > maxDepth) {
-    throw errors.conflict(
-      "delegation_depth_exceeded",
-      `A delegation chain may be at most ${maxDepth} levels deep; this child would be at depth ${input2.depth}`,
-      { max_depth: maxDepth, depth: input2.depth }
-    );
-  }
-  if (input2.children >= MAX_CHILDREN2) {
-    throw errors.conflict(
-      "too_many_children",
-      `Task #${input2.parentId} already has ${input2.children} sub-tasks; GitHub allows ${MAX_CHILDREN2} (closed ones count)`,
-      { max_children: MAX_CHILDREN2, children: input2.children }
-    );
-  }
-}
-function positionUnder(parent, decoded, maxDepth) {
-  const position = childPosition({ number: parent.number, meta: decoded.meta });
-  checkDelegation({
-    parentId: parent.number,
-    parentCompleted: decoded.closed,
-    depth: position.depth,
-    maxDepth,
-    children: parent.sub_issues_summary?.total ?? 0
-  });
-  return position;
-}
 
 // src/tasks/comment-codec.ts
 import { createHash } from "node:crypto";

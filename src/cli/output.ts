@@ -1,4 +1,5 @@
 import type { Agent, Task } from "../sdk/index.js";
+import { priorityName } from "../tasks/labels.js";
 
 /** Everything the CLI prints goes through here, so `--json` is honoured in one place. */
 export const printJson = (value: unknown) => console.log(JSON.stringify(value, null, 2));
@@ -40,11 +41,9 @@ export function details(pairs: Array<[label: string, value: unknown]>) {
   }
 }
 
-const PRIORITY = ["", "low", "medium", "high", "urgent"];
-
 export const taskColumns: Array<[string, (t: Task) => unknown]> = [
   ["ID", (t) => t.id],
-  ["PRI", (t) => PRIORITY[t.priority]],
+  ["PRI", (t) => priorityName(t.priority)],
   ["STATUS", (t) => t.status],
   ["ASSIGNEE", (t) => t.assigned_to_agent_id],
   ["DUE", (t) => t.due_date],
@@ -56,7 +55,7 @@ export function showTask(task: Task) {
     ["id", task.id],
     ["content", task.content],
     ["status", task.status],
-    ["priority", `${task.priority} (${PRIORITY[task.priority]})`],
+    ["priority", `${task.priority} (${priorityName(task.priority)})`],
     ["labels", task.labels.join(", ")],
     ["project", task.project?.name],
     ["due", [task.due_date, task.due_time].filter(Boolean).join(" ")],

@@ -80,7 +80,6 @@ export class IssueGateway {
         owner: this.owner,
         repo: this.repo,
         ...write,
-        request: { retries: 0 },
       });
       return this.#remember(res, GitHubIssueSchema.parse(res.data));
     } catch (error) {

@@ -10,6 +10,7 @@ import {
 import type { IssueGateway, IssueWrite } from "./issue-gateway.js";
 import { isAmbiguous } from "./map-github-error.js";
 import { isGraphqlAnswer, mapGraphqlError } from "./map-graphql-error.js";
+import { MAX_CHILDREN } from "../tasks/delegation-rules.js";
 
 /** The Octokit method this gateway uses: Probot's and @actions/github's Octokit both have it. */
 export interface GitHubGraphqlClient {
@@ -30,8 +31,8 @@ export interface TreeIssue {
   level: number;
 }
 
-/** GitHub allows 100 sub-issues per parent, so `first: 100` always reads a parent's children whole. */
-const MAX_CHILDREN = 100;
+// GitHub allows MAX_CHILDREN (100) sub-issues per parent, so `first: 100` reads a parent's
+// children whole.
 /**
  * A continuation request asks for the children of several frontier issues with `first` set to
  * each one's known count; GitHub caps a query at 500,000 nodes, one child costs ~2,121 (its
@@ -155,7 +156,6 @@ export class SubIssueGateway {
           parentIssueId: parent.nodeId,
           clientMutationId: nonce,
         },
-        request: { retries: 0 },
       });
       const parsed = z.object({ createIssue: z.object({ issue: GraphqlIssueSchema }) }).parse(data);
       return await this.#complete(parsed.createIssue.issue, parent.number);

@@ -1,11 +1,11 @@
 import type { Agent, Comment, Project, Task, TaskChain, Webhook } from "../sdk/index.js";
+import { priorityName } from "../tasks/labels.js";
 
 /** Short text answers for agents: one line per item, with the ids and URLs they need next. */
-const PRIORITY = ["", "low", "medium", "high", "urgent"];
 
 export function taskLine(task: Task): string {
   const facts = [
-    `priority ${task.priority} ${PRIORITY[task.priority]}`,
+    `priority ${task.priority} ${priorityName(task.priority)}`,
     task.assigned_to_agent_id ? `held by ${task.assigned_to_agent_id}` : "unassigned",
     task.due_date ? `due ${task.due_date}` : undefined,
     task.labels.length ? `labels ${task.labels.join(",")}` : undefined,

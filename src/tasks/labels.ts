@@ -26,6 +26,9 @@ export const RESERVED_PREFIXES = ["priority:", "status:", "agent:", "depth:", "p
 const PRIORITY_COLORS = ["c2e0c6", "fbca04", "f9a03f", "d73a4a"];
 
 export const priorityLabel = (priority: number): string => PRIORITY_LABELS[priority - 1]!;
+/** "low", "medium", "high" or "urgent" for priority 1–4. */
+export const priorityName = (priority: number): string =>
+  priorityLabel(priority).slice("priority:".length);
 export const agentLabel = (agentId: string): string => `agent:${agentId}`;
 export const depthLabel = (depth: number): string => `depth:${depth}`;
 export const projectLabel = (slug: string): string => `project:${slug}`;
