@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { dedupConfigFromEnv, type DedupConfig } from "./dedup/config.js";
+import { ConfigError, parseEnv } from "./env.js";
+
+export { ConfigError };
 
 const repoSlug = z
   .string()
@@ -73,22 +76,9 @@ export interface Config {
   dedup: DedupConfig;
 }
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
 /** Reads the environment once. Throws a ConfigError whose message is one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
-  );
-  const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const name = String(issue.path[0] ?? "environment");
-    throw new ConfigError(`Invalid ${name}: ${issue.message}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema, env);
   let privateKey = e.PRIVATE_KEY?.replace(/\\n/g, "\n");
   if (!privateKey && e.PRIVATE_KEY_PATH) {
     try {

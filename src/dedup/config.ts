@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "../config.js";
+import { ConfigError, parseEnv } from "../env.js";
 import { METHOD_NAMES } from "./methods.js";
 
 export interface DedupOptions {
@@ -36,15 +36,7 @@ const DedupEnvSchema = z.object({
 
 /** Reads the dedup settings. Throws a ConfigError whose message is one line naming the variable. */
 export function dedupConfigFromEnv(env: NodeJS.ProcessEnv): DedupConfig {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
-  );
-  const parsed = DedupEnvSchema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`Invalid ${String(issue.path[0] ?? "environment")}: ${issue.message}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(DedupEnvSchema, env);
   const usesOpenAI = e.BATON_EMBEDDINGS.includes("openai");
   if (usesOpenAI && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
     throw new ConfigError(
