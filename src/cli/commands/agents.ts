@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { AgentService, toAgent } from "../../agents/agent-service.js";
-import { RoleSchema, type Agent, type Role } from "../../agents/agent-schema.js";
+import { RoleSchema, type Role } from "../../agents/agent-schema.js";
 import { SqliteAgentStore } from "../../store/agent-store.js";
 import { openDatabase } from "../../store/database.js";
 import { keyPepper } from "../../store/settings-store.js";
@@ -50,11 +50,6 @@ const withLocal = (command: Command) =>
     .option("--db <path>", "work on this store directly (default: $BATON_DB or ./data/baton.db)")
     .option("--local", "work on the store directly, not the API");
 
-function printAgentWithKey(agent: Agent, json: boolean | undefined) {
-  if (json) printJson(agent);
-  else showNewKey(agent);
-}
-
 export function agentsCommand(): Command {
   const agents = new Command("agents").description(
     "manage agents (most actions need an admin key)",
@@ -87,13 +82,9 @@ export function agentsCommand(): Command {
       };
       if (useStore(opts)) {
         const { agent } = withStore(opts, (service) => service.create(input));
-        return printAgentWithKey(agent, opts.json);
+        return opts.json ? printJson(agent) : showNewKey(agent);
       }
-      await run(
-        { ...opts, json: false },
-        (c) => c.agents.create(input),
-        (agent) => printAgentWithKey(agent, opts.json),
-      );
+      await run(opts, (c) => c.agents.create(input), showNewKey);
     },
   );
 
@@ -116,11 +107,7 @@ export function agentsCommand(): Command {
       .description("issue a new key for an agent (shown once); the old key fails at once")
       .argument("<id>", "agent id"),
   ).action((id: string, opts: CommonOptions) =>
-    run(
-      { ...opts, json: false },
-      (c) => c.agents.rotateKey(id),
-      (agent) => printAgentWithKey(agent, opts.json),
-    ),
+    run(opts, (c) => c.agents.rotateKey(id), showNewKey),
   );
 
   withCommon(
