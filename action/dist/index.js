@@ -45313,16 +45313,19 @@ var OPERATIONS = [
   "delegate",
   "get"
 ];
-var INPUT_NAMES = [
-  "operation",
-  "task-id",
+var FIELD_INPUTS = [
   "content",
   "description",
   "priority",
   "labels",
   "assignee",
   "project",
-  "status",
+  "status"
+];
+var INPUT_NAMES = [
+  "operation",
+  "task-id",
+  ...FIELD_INPUTS,
   "comment",
   "body",
   "allow-duplicate",
@@ -45426,17 +45429,8 @@ function checkOperation(inputs) {
     }
   }
   if (op === "update") {
-    const fields = [
-      "content",
-      "description",
-      "priority",
-      "labels",
-      "assignee",
-      "project",
-      "status"
-    ];
-    if (fields.every((field) => inputs[field] === void 0)) {
-      fail(`Operation "update" needs at least one of the inputs ${fields.join(", ")}`);
+    if (FIELD_INPUTS.every((field) => inputs[field] === void 0)) {
+      fail(`Operation "update" needs at least one of the inputs ${FIELD_INPUTS.join(", ")}`);
     }
   }
 }

@@ -18,10 +18,8 @@ export const OPERATIONS = [
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-/** Every input of action.yml, as the runner passes them (`INPUT_<NAME>`, empty when unset). */
-export const INPUT_NAMES = [
-  "operation",
-  "task-id",
+/** The inputs that set a task's fields (an update needs at least one). */
+const FIELD_INPUTS = [
   "content",
   "description",
   "priority",
@@ -29,6 +27,13 @@ export const INPUT_NAMES = [
   "assignee",
   "project",
   "status",
+] as const;
+
+/** Every input of action.yml, as the runner passes them (`INPUT_<NAME>`, empty when unset). */
+export const INPUT_NAMES = [
+  "operation",
+  "task-id",
+  ...FIELD_INPUTS,
   "comment",
   "body",
   "allow-duplicate",
@@ -201,17 +206,8 @@ function checkOperation(inputs: RawInputs): void {
     }
   }
   if (op === "update") {
-    const fields = [
-      "content",
-      "description",
-      "priority",
-      "labels",
-      "assignee",
-      "project",
-      "status",
-    ] as const;
-    if (fields.every((field) => inputs[field] === undefined)) {
-      fail(`Operation "update" needs at least one of the inputs ${fields.join(", ")}`);
+    if (FIELD_INPUTS.every((field) => inputs[field] === undefined)) {
+      fail(`Operation "update" needs at least one of the inputs ${FIELD_INPUTS.join(", ")}`);
     }
   }
 }
