@@ -9,15 +9,27 @@ import { rateLimitedSince } from "../test/support/assertions.js";
 import { startStack, type Stack } from "../test/support/stack.js";
 import { measureDelegation } from "./delegation-counts.js";
 import { round, rssMb, summary, timed } from "./stats.js";
+import { DEFAULT_METHOD } from "../src/dedup/calibration.js";
+import { resolveMethod } from "../src/dedup/methods.js";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 const TASKS = 1000;
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
+const BASE_ENV = { BATON_RATE_LIMIT_PER_MINUTE: "1000000", LOG_LEVEL: "error" };
+
 async function main() {
-  const stack = await startStack({
-    env: { BATON_RATE_LIMIT_PER_MINUTE: "1000000", LOG_LEVEL: "error" },
-  });
+  const core = await coreFigures();
+  // The same create latency and RSS with the default dedup method, which loads a model.
+  const withDefault = resolveMethod(DEFAULT_METHOD).dense
+    ? await defaultDedupFigures(DEFAULT_METHOD)
+    : undefined;
+  console.log(JSON.stringify({ ...core, with_default_dedup: withDefault }));
+}
+
+async function coreFigures() {
+  // The budgets of the core API hold "without an embedding model": the lexical dedup method.
+  const stack = await startStack({ env: { ...BASE_ENV, BATON_EMBEDDINGS: "lexical" } });
   try {
     const worker = await stack.createAgent("bench-worker", "admin");
     await stack.createAgent("bench-other");
@@ -78,7 +90,7 @@ async function main() {
     log("delegation (issue #3 budget)…");
     const delegation = await measureDelegation(stack);
 
-    const result = {
+    return {
       github_requests: {
         ...counts,
         list_per_100: round(listRequests / (Number(all.headers.get("x-total-count")) / 100), 2),
@@ -92,10 +104,42 @@ async function main() {
       get_rps: getRps,
       delegation,
       rss_mb_after_1000: rss,
+      dedup_method: "lexical",
       samples: SAMPLES,
       targets: { added_p50_ms: 5, rss_mb: 150 },
     };
-    console.log(JSON.stringify(result));
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** Create latency and RSS after 1,000 tasks with the default dedup method (a model loaded). */
+async function defaultDedupFigures(method: string) {
+  log(`with the default dedup method (${method})…`);
+  const stack = await startStack({ env: BASE_ENV });
+  try {
+    const worker = await stack.createAgent("bench-worker", "admin");
+    await stack.createAgent("bench-other");
+    const direct = directGitHub(stack);
+    const create: number[] = [];
+    for (let i = 0; i < Math.min(SAMPLES, 100); i++) {
+      const [api, res] = await timed(() =>
+        stack.api(worker, "POST", "/v1/tasks", {
+          content: `Latency sample ${i}`,
+          assigned_to_agent_id: "bench-other",
+          labels: ["bench"],
+        }),
+      );
+      const [raw] = await timed(() => direct.createIssue(res.json.id));
+      create.push(api - raw);
+    }
+    for (let i = stack.double.state.issues.size; i < TASKS; i++)
+      await stack.api(worker, "POST", "/v1/tasks", { content: `Filler ${i}` });
+    return {
+      method,
+      added_latency_ms: { create: summary(create) },
+      rss_mb_after_1000: rssMb(stack.baton.child.pid!),
+    };
   } finally {
     await stack.stop();
   }

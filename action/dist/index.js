@@ -47079,9 +47079,9 @@ function baselineScores(newText, candidates) {
   const query = vectors[vectors.length - 1];
   return normalisedCandidates.map((candidate, index) => {
     if (candidate === normalisedNew) return 1;
-    let dot = 0;
-    for (const [term, weight] of vectors[index]) dot += weight * (query.get(term) ?? 0);
-    return dot;
+    let dot2 = 0;
+    for (const [term, weight] of vectors[index]) dot2 += weight * (query.get(term) ?? 0);
+    return dot2;
   });
 }
 function fitBaseline(texts) {
@@ -47186,18 +47186,30 @@ var DenseIndex = class {
   remove(id2) {
     this.vectors.delete(id2);
   }
+  /** Cosines with the given tasks only (those without a vector are left out). */
+  scoreOnly(query, ids) {
+    const out = /* @__PURE__ */ new Map();
+    for (const id2 of ids) {
+      const vector = this.vectors.get(id2);
+      if (vector) out.set(id2, dot(vector, query));
+    }
+    return out;
+  }
   search(query, accept) {
     const out = /* @__PURE__ */ new Map();
     for (const [id2, vector] of this.vectors) {
       if (!accept(id2)) continue;
-      let dot = 0;
-      const length = Math.min(vector.length, query.length);
-      for (let i = 0; i < length; i++) dot += vector[i] * query[i];
-      out.set(id2, dot);
+      out.set(id2, dot(vector, query));
     }
     return out;
   }
 };
+function dot(a, b) {
+  let sum = 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) sum += a[i] * b[i];
+  return sum;
+}
 
 // src/dedup/lexical-terms.ts
 var SPACES = ["word", "title", "char", "ident"];
@@ -47352,10 +47364,10 @@ var SparseSpace = class {
       }
     }
     for (const [slot, vector] of this.recent) {
-      const dot = sparseCosine(query, vector);
-      if (dot === 0) continue;
+      const dot2 = sparseCosine(query, vector);
+      if (dot2 === 0) continue;
       if (scores[slot] === 0) touched[count++] = slot;
-      scores[slot] += factor * dot;
+      scores[slot] += factor * dot2;
     }
     return count;
   }
@@ -47428,15 +47440,15 @@ function sublinear(count) {
 function sparseCosine(a, b) {
   let i = 0;
   let j = 0;
-  let dot = 0;
+  let dot2 = 0;
   while (i < a.ids.length && j < b.ids.length) {
     const x = a.ids[i];
     const y = b.ids[j];
-    if (x === y) dot += a.weights[i++] * b.weights[j++];
+    if (x === y) dot2 += a.weights[i++] * b.weights[j++];
     else if (x < y) i++;
     else j++;
   }
-  return dot;
+  return dot2;
 }
 
 // src/dedup/specifics.ts
@@ -47725,12 +47737,34 @@ var Scorer = class {
     return { text, lexical, vector };
   }
   /**
+   * Whether the new task's embedding can change the answer at `minScore`. Cosines of unit
+   * vectors are at most 1, so an open task whose sparse score is under `sparseFloor` cannot reach
+   * `minScore` whatever its embedding says: when no accepted task reaches it, the check needs no
+   * model call (most creates, which duplicate nothing).
+   */
+  needsVector(query, accept = () => true, minScore = 0) {
+    if (!this.dense) return false;
+    const floor = this.sparseFloor(minScore);
+    if (floor === void 0) return true;
+    for (const score of this.sparseScores(query, accept, floor).values())
+      if (score >= floor) return true;
+    return false;
+  }
+  /**
    * Accepted open tasks, best first: every one with a positive score, or (faster) only those that
-   * can reach `minScore`.
+   * can reach `minScore`. With a floor, dense cosines are only computed for the tasks whose sparse
+   * score can still reach it; the result is the same as scoring every task.
    */
   search(query, accept = () => true, minScore = 0) {
-    const sparse = this.sparseScores(query, accept, this.dense ? 0 : minScore);
-    const dense = this.dense && query.vector ? this.dense.search(query.vector, accept) : /* @__PURE__ */ new Map();
+    const floor = this.dense ? this.sparseFloor(minScore) : minScore;
+    const sparse = this.sparseScores(query, accept, floor ?? 0);
+    let dense = /* @__PURE__ */ new Map();
+    if (this.dense && query.vector) {
+      dense = floor === void 0 ? this.dense.search(query.vector, accept) : this.dense.scoreOnly(
+        query.vector,
+        [...sparse].filter(([, score]) => score >= floor).map(([id2]) => id2)
+      );
+    }
     const denseWeight = this.spec.denseWeight;
     const ids = /* @__PURE__ */ new Set([...sparse.keys(), ...dense.keys()]);
     const out = [];
@@ -47739,6 +47773,16 @@ var Scorer = class {
       if (score > 0 && score >= minScore) out.push({ id: id2, score });
     }
     return out.sort((a, b) => b.score - a.score || a.id - b.id);
+  }
+  /**
+   * The sparse score a task needs so that, with a dense cosine of at most 1, it can still reach
+   * `minScore`; undefined when every task can (no floor, a dense-only method, or a floor ≤ 0).
+   */
+  sparseFloor(minScore) {
+    const denseWeight = this.spec.denseWeight;
+    if (minScore <= 0 || this.spec.sparse?.kind !== "lexical" || denseWeight >= 1) return void 0;
+    const floor = (minScore - denseWeight) / (1 - denseWeight);
+    return floor > 0 ? floor : void 0;
   }
   sparseScores(query, accept, minScore) {
     const out = /* @__PURE__ */ new Map();

@@ -5,9 +5,10 @@ import type { GitHubIssue } from "../../src/github/github-types.js";
 import { decodeIssue } from "../../src/tasks/issue-codec.js";
 
 /**
- * Token mode's duplicate check over the open issues: the server's offline default, the calibrated
- * lexical scorer with its veto and evidence rule, so both modes answer alike. No embeddings: the
- * Action has no model and no cache.
+ * Token mode's duplicate check over the open issues: the calibrated lexical scorer with its veto
+ * and evidence rule. That is the server's default without its sentence encoder: the Action loads
+ * no model (a step would pay ~0.3 s and ~110 MB for it) and keeps no cache, so a few near
+ * paraphrases the server catches can pass here.
  */
 export async function findDuplicate(
   task: { content: string; description?: string },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError, parseEnv } from "../env.js";
+import { DEFAULT_METHOD } from "./calibration.js";
 import { METHOD_NAMES } from "./methods.js";
 
 export interface DedupOptions {
@@ -21,8 +22,7 @@ export interface OpenAISettings {
 
 export type DedupConfig = DedupOptions & { openai?: OpenAISettings };
 
-/** The offline method that measured best on the evaluation set (bench/dedup.ts). */
-export const DEFAULT_METHOD = "lexical";
+export { DEFAULT_METHOD };
 
 const DedupEnvSchema = z.object({
   BATON_EMBEDDINGS: z.enum(METHOD_NAMES).default(DEFAULT_METHOD),

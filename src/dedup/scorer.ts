@@ -109,19 +109,46 @@ export class Scorer {
   }
 
   /**
+   * Whether the new task's embedding can change the answer at `minScore`. Cosines of unit
+   * vectors are at most 1, so an open task whose sparse score is under `sparseFloor` cannot reach
+   * `minScore` whatever its embedding says: when no accepted task reaches it, the check needs no
+   * model call (most creates, which duplicate nothing).
+   */
+  needsVector(
+    query: PreparedQuery,
+    accept: (id: number) => boolean = () => true,
+    minScore = 0,
+  ): boolean {
+    if (!this.dense) return false;
+    const floor = this.sparseFloor(minScore);
+    if (floor === undefined) return true;
+    for (const score of this.sparseScores(query, accept, floor).values())
+      if (score >= floor) return true;
+    return false;
+  }
+
+  /**
    * Accepted open tasks, best first: every one with a positive score, or (faster) only those that
-   * can reach `minScore`.
+   * can reach `minScore`. With a floor, dense cosines are only computed for the tasks whose sparse
+   * score can still reach it; the result is the same as scoring every task.
    */
   search(
     query: PreparedQuery,
     accept: (id: number) => boolean = () => true,
     minScore = 0,
   ): Scored[] {
-    const sparse = this.sparseScores(query, accept, this.dense ? 0 : minScore);
-    const dense =
-      this.dense && query.vector
-        ? this.dense.search(query.vector, accept)
-        : new Map<number, number>();
+    const floor = this.dense ? this.sparseFloor(minScore) : minScore;
+    const sparse = this.sparseScores(query, accept, floor ?? 0);
+    let dense = new Map<number, number>();
+    if (this.dense && query.vector) {
+      dense =
+        floor === undefined
+          ? this.dense.search(query.vector, accept)
+          : this.dense.scoreOnly(
+              query.vector,
+              [...sparse].filter(([, score]) => score >= floor).map(([id]) => id),
+            );
+    }
     const denseWeight = this.spec.denseWeight;
     const ids = new Set<number>([...sparse.keys(), ...dense.keys()]);
     const out: Scored[] = [];
@@ -130,6 +157,17 @@ export class Scorer {
       if (score > 0 && score >= minScore) out.push({ id, score });
     }
     return out.sort((a, b) => b.score - a.score || a.id - b.id);
+  }
+
+  /**
+   * The sparse score a task needs so that, with a dense cosine of at most 1, it can still reach
+   * `minScore`; undefined when every task can (no floor, a dense-only method, or a floor ≤ 0).
+   */
+  private sparseFloor(minScore: number): number | undefined {
+    const denseWeight = this.spec.denseWeight;
+    if (minScore <= 0 || this.spec.sparse?.kind !== "lexical" || denseWeight >= 1) return undefined;
+    const floor = (minScore - denseWeight) / (1 - denseWeight);
+    return floor > 0 ? floor : undefined;
   }
 
   private sparseScores(

@@ -6,7 +6,7 @@ import { contentHash } from "./content-hash.js";
 import { bestMatches } from "./best-matches.js";
 import type { Embedder } from "./embedders/embedder.js";
 import { resolveMethod } from "./methods.js";
-import { Scorer } from "./scorer.js";
+import { Scorer, type PreparedQuery } from "./scorer.js";
 
 export interface DedupDocument {
   taskId: number;
@@ -58,6 +58,7 @@ export class DedupService {
   private readonly documents = new Map<number, DedupDocument & { hash: string }>();
 
   private readonly queryVectors = new Map<string, Float32Array>();
+  private embedding: Promise<void> | undefined;
 
   private constructor(
     private readonly scorer: Scorer,
@@ -87,34 +88,43 @@ export class DedupService {
     return service;
   }
 
-  /** Open tasks similar to `query`, best first. Throws 503 `dedup_unavailable` if the embedder fails under "fail". */
+  /**
+   * Open tasks similar to `query`, best first. The embedder is only asked when a lexical score
+   * leaves the answer open; if it fails then, the error policy applies ("fail": 503
+   * `dedup_unavailable` with Retry-After).
+   */
   async check(query: DedupQuery, options: CheckOptions = {}): Promise<DedupResult> {
     const threshold = options.threshold ?? this.threshold;
     const text = { content: query.content, description: query.description ?? "" };
-    let prepared;
-    try {
-      await this.embedMissing();
-      prepared = await this.scorer.prepare(text);
-    } catch (error) {
-      if (this.options.onError === "allow") return { has_duplicates: false, matches: [] };
-      throw new BatonError({
-        status: 503,
-        code: "dedup_unavailable",
-        message: `The duplicate check is unavailable (${this.method} embedder: ${error instanceof Error ? error.message : String(error)}); retry later or send X-Dedup-Check: false`,
-        retryAfter: RETRY_AFTER_SECONDS,
-        cause: error,
-      });
+    const sameProject = this.options.scope === "project" && query.projectId !== undefined;
+    const accept = (id: number): boolean => {
+      const document = this.documents.get(id);
+      if (!document) return false;
+      if (sameProject && document.projectId !== query.projectId) return false;
+      return options.visible ? options.visible(id) : true;
+    };
+    const prepared: PreparedQuery = { text, lexical: this.scorer.prepareLexical(text) };
+    if (this.scorer.needsVector(prepared, accept, threshold)) {
+      try {
+        await this.embedMissing();
+        prepared.vector = (await this.scorer.embed([text]))[0];
+      } catch (error) {
+        if (this.options.onError === "allow") return { has_duplicates: false, matches: [] };
+        throw new BatonError({
+          status: 503,
+          code: "dedup_unavailable",
+          message: `The duplicate check is unavailable (${this.method} embedder: ${error instanceof Error ? error.message : String(error)}); retry later or send X-Dedup-Check: false`,
+          retryAfter: RETRY_AFTER_SECONDS,
+          cause: error,
+        });
+      }
     }
     if (prepared.vector)
       this.rememberQueryVector(contentHash(text.content, text.description), prepared.vector);
-    const sameProject = this.options.scope === "project" && query.projectId !== undefined;
     const matches = bestMatches(this.scorer, prepared, (id) => this.documents.get(id), {
       threshold,
       max: MAX_MATCHES,
-      accept: (id) => {
-        if (sameProject && this.documents.get(id)?.projectId !== query.projectId) return false;
-        return options.visible ? options.visible(id) : true;
-      },
+      accept,
     });
     return { has_duplicates: matches.length > 0, matches };
   }
@@ -130,8 +140,7 @@ export class DedupService {
     this.store.putTask({ ...doc, contentHash: hash });
     if (known?.hash === hash && this.scorer.has(doc.taskId)) return;
     this.scorer.add(doc.taskId, doc);
-    // A failed embedding is retried by the next check, which applies the error policy.
-    await this.embedMissing().catch(() => undefined);
+    this.embedInBackground();
   }
 
   /** The task was closed or deleted: it can no longer match. */
@@ -161,7 +170,7 @@ export class DedupService {
       if (known?.hash !== hash) changed.push({ id: doc.taskId, text: doc });
     }
     this.scorer.addMany(changed);
-    await this.embedMissing().catch(() => undefined);
+    this.embedInBackground();
   }
 
   /** Number of open tasks in the index. */
@@ -198,13 +207,38 @@ export class DedupService {
       this.queryVectors.delete(this.queryVectors.keys().next().value!);
   }
 
+  /** Resolves once every open task has its vector (rejects with the embedder's error). */
+  whenEmbedded(): Promise<void> {
+    return this.embedMissing();
+  }
+
+  /**
+   * Open tasks' vectors are computed off the request path (a create does not wait for its own
+   * task's embedding). A failure is retried by the next check that needs vectors, which applies
+   * the error policy.
+   */
+  private embedInBackground(): void {
+    if (this.scorer.needsVectors) this.embedMissing().catch(() => undefined);
+  }
+
+  /** Embeds every open task without a vector; one batch at a time, however many callers wait. */
   private async embedMissing(): Promise<void> {
-    const embedder = this.scorer.embedder;
-    if (!embedder || !this.scorer.needsVectors) return;
-    const missing = [...this.documents.values()].filter(
-      (doc) => !this.scorer.hasVector(doc.taskId),
-    );
-    if (missing.length === 0) return;
+    while (this.missingVectors().length > 0) {
+      this.embedding ??= this.embedBatch().finally(() => {
+        this.embedding = undefined;
+      });
+      await this.embedding;
+    }
+  }
+
+  private missingVectors(): (DedupDocument & { hash: string })[] {
+    if (!this.scorer.embedder || !this.scorer.needsVectors) return [];
+    return [...this.documents.values()].filter((doc) => !this.scorer.hasVector(doc.taskId));
+  }
+
+  private async embedBatch(): Promise<void> {
+    const embedder = this.scorer.embedder!;
+    const missing = this.missingVectors();
     const toEmbed = missing.filter((doc) => !this.queryVectors.has(doc.hash));
     const embedded = toEmbed.length > 0 ? await this.scorer.embed(toEmbed) : [];
     const fresh = new Map(toEmbed.map((doc, index) => [doc, embedded[index]!]));

@@ -87,6 +87,7 @@ describe("openai scorer", () => {
     await dedup.syncOpenTasks([
       { taskId: 7, url: "u7", content: "check disk usage", description: "", projectId: null },
     ]);
+    await dedup.whenEmbedded();
     requests.length = 0;
     const result = await dedup.check({ content: "check disk usage" });
     expect(result.matches[0]).toMatchObject({ task_id: 7 });

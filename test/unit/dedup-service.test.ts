@@ -215,16 +215,20 @@ describe("DedupService vector cache (dense method)", () => {
     const embedder = countingEmbedder();
     const dedup = await service("local", embedder);
     await dedup.syncOpenTasks(OPEN);
+    await dedup.whenEmbedded();
     expect(embedder.texts).toBe(4);
     await dedup.upsert(OPEN[0]!);
     await dedup.upsert({ ...OPEN[1]!, url: "https://github.com/o/r/issues/2#moved" });
+    await dedup.whenEmbedded();
     expect(embedder.texts).toBe(4);
     await dedup.upsert(doc(1, "Check memory usage on the build server"));
+    await dedup.whenEmbedded();
     expect(embedder.texts).toBe(5);
     // A check embeds only the new task, and creating it then reuses that embedding.
     await dedup.check({ content: "Check disk usage" });
     expect(embedder.texts).toBe(6);
     await dedup.upsert(doc(9, "Check disk usage"));
+    await dedup.whenEmbedded();
     expect(embedder.texts).toBe(6);
     expect((await dedup.check({ content: "Check disk usage" })).matches[0]?.task_id).toBe(9);
   });
@@ -233,6 +237,7 @@ describe("DedupService vector cache (dense method)", () => {
     const embedder = countingEmbedder();
     const first = await service("local", embedder);
     await first.syncOpenTasks(OPEN.slice(0, 3));
+    await first.whenEmbedded();
     expect(embedder.texts).toBe(3);
     const restarted = await DedupService.create({
       method: "local",
@@ -242,6 +247,7 @@ describe("DedupService vector cache (dense method)", () => {
       embedder,
     });
     await restarted.syncOpenTasks(OPEN);
+    await restarted.whenEmbedded();
     expect(embedder.texts).toBe(4);
   });
 
@@ -277,5 +283,71 @@ describe("DedupService vector cache (dense method)", () => {
       has_duplicates: false,
       matches: [],
     });
+  });
+});
+
+describe("lexical+local: the embedding re-ranks what the lexical score leaves open", () => {
+  it("asks the embedder only when a lexical score could reach the threshold", async () => {
+    const embedder = countingEmbedder();
+    const dedup = await service("lexical+local", embedder);
+    await dedup.syncOpenTasks(OPEN);
+    await dedup.whenEmbedded();
+    const before = embedder.texts;
+    const unrelated = await dedup.check({ content: "Plan the team offsite for March" });
+    expect(unrelated).toEqual({ has_duplicates: false, matches: [] });
+    expect(embedder.texts).toBe(before);
+
+    const near = await dedup.check({ content: "Check disk usage on the build server" });
+    expect(near.matches[0]?.task_id).toBe(1);
+    expect(embedder.texts).toBe(before + 1);
+
+    // With the embedder down, a task nothing resembles is still answered; a near one is not.
+    embedder.down = true;
+    expect((await dedup.check({ content: "Plan the team offsite for March" })).has_duplicates).toBe(
+      false,
+    );
+    await expect(
+      dedup.check({ content: "Check the disk usage on the build server" }),
+    ).rejects.toMatchObject({ status: 503, code: "dedup_unavailable" });
+  });
+
+  it("indexing a new task does not wait for its embedding; the next check that needs it does", async () => {
+    const inner = countingEmbedder();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: Embedder = {
+      model: inner.model,
+      embed: async (texts) => {
+        await gate;
+        return inner.embed(texts);
+      },
+    };
+    const dedup = await service("lexical+local", slow);
+    await dedup.upsert(doc(1, "Check disk usage on the build server"));
+    expect(inner.texts).toBe(0);
+    const check = dedup.check({ content: "Check disk usage on the build server host" });
+    release();
+    expect((await check).matches[0]?.task_id).toBe(1);
+    await dedup.whenEmbedded();
+    expect(inner.texts).toBe(2);
+  });
+
+  it("scores only the tasks that can still reach the threshold, with the same answer as scoring all", async () => {
+    const embedder = countingEmbedder();
+    const dedup = await service("lexical+local", embedder);
+    await dedup.syncOpenTasks(OPEN);
+    const queries = [
+      "Check disk usage on the build server",
+      "Check disk usage",
+      "Rotate TLS certificates",
+      "Investigate flaky tests in payments",
+    ];
+    for (const content of queries) {
+      const everything = await dedup.check({ content }, { threshold: 0.0001 });
+      const flagged = await dedup.check({ content });
+      expect(flagged.matches).toEqual(
+        everything.matches.filter((match) => match.score >= dedup.threshold),
+      );
+    }
   });
 });
