@@ -638,7 +638,8 @@ async function main(): Promise<void> {
       const query = { text, lexical: scorer.prepareLexical(text), vector: randomVector() };
       const t0 = performance.now();
       // As the service checks: the embedding is asked for only if it can change the answer.
-      const needsVector = scorer.needsVector(query, () => true, defaultSpec.threshold);
+      const candidates = scorer.denseCandidates(query, () => true, defaultSpec.threshold);
+      const needsVector = candidates === undefined || candidates.length > 0;
       const top = scorer
         .search(
           needsVector ? query : { ...query, vector: undefined },

@@ -121,6 +121,9 @@ async function defaultDedupFigures(method: string) {
     const worker = await stack.createAgent("bench-worker", "admin");
     await stack.createAgent("bench-other");
     const direct = directGitHub(stack);
+    // Warm up as the core run does (the first embedding also warms the model up).
+    await stack.api(worker, "POST", "/v1/tasks", { content: "warm-up", labels: ["bench"] });
+    await stack.api(worker, "POST", "/v1/tasks", { content: "warm-up", allow_duplicate: true });
     const create: number[] = [];
     for (let i = 0; i < Math.min(SAMPLES, 100); i++) {
       const [api, res] = await timed(() =>

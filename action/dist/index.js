@@ -47737,18 +47737,19 @@ var Scorer = class {
     return { text, lexical, vector };
   }
   /**
-   * Whether the new task's embedding can change the answer at `minScore`. Cosines of unit
-   * vectors are at most 1, so an open task whose sparse score is under `sparseFloor` cannot reach
-   * `minScore` whatever its embedding says: when no accepted task reaches it, the check needs no
-   * model call (most creates, which duplicate nothing).
+   * The open tasks whose dense cosine can change the answer at `minScore`: `undefined` means all
+   * of them (no floor), `[]` none (the check needs no embedding at all). Cosines of unit vectors
+   * are at most 1, so a task whose sparse score is under `sparseFloor` cannot reach `minScore`
+   * whatever its embedding says; most creates, which duplicate nothing, need no model call.
    */
-  needsVector(query, accept = () => true, minScore = 0) {
-    if (!this.dense) return false;
+  denseCandidates(query, accept = () => true, minScore = 0) {
+    if (!this.dense) return [];
     const floor = this.sparseFloor(minScore);
-    if (floor === void 0) return true;
-    for (const score of this.sparseScores(query, accept, floor).values())
-      if (score >= floor) return true;
-    return false;
+    if (floor === void 0) return void 0;
+    const out = [];
+    for (const [id2, score] of this.sparseScores(query, accept, floor))
+      if (score >= floor) out.push(id2);
+    return out;
   }
   /**
    * Accepted open tasks, best first: every one with a positive score, or (faster) only those that

@@ -109,22 +109,23 @@ export class Scorer {
   }
 
   /**
-   * Whether the new task's embedding can change the answer at `minScore`. Cosines of unit
-   * vectors are at most 1, so an open task whose sparse score is under `sparseFloor` cannot reach
-   * `minScore` whatever its embedding says: when no accepted task reaches it, the check needs no
-   * model call (most creates, which duplicate nothing).
+   * The open tasks whose dense cosine can change the answer at `minScore`: `undefined` means all
+   * of them (no floor), `[]` none (the check needs no embedding at all). Cosines of unit vectors
+   * are at most 1, so a task whose sparse score is under `sparseFloor` cannot reach `minScore`
+   * whatever its embedding says; most creates, which duplicate nothing, need no model call.
    */
-  needsVector(
+  denseCandidates(
     query: PreparedQuery,
     accept: (id: number) => boolean = () => true,
     minScore = 0,
-  ): boolean {
-    if (!this.dense) return false;
+  ): number[] | undefined {
+    if (!this.dense) return [];
     const floor = this.sparseFloor(minScore);
-    if (floor === undefined) return true;
-    for (const score of this.sparseScores(query, accept, floor).values())
-      if (score >= floor) return true;
-    return false;
+    if (floor === undefined) return undefined;
+    const out: number[] = [];
+    for (const [id, score] of this.sparseScores(query, accept, floor))
+      if (score >= floor) out.push(id);
+    return out;
   }
 
   /**

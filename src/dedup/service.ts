@@ -46,6 +46,7 @@ export type DedupServiceOptions = DedupOptions & {
 
 const MAX_MATCHES = 5;
 const RETRY_AFTER_SECONDS = 30;
+const BACKGROUND_CHUNK = 8;
 
 /**
  * The duplicate-task check over the open tasks. The index lives in memory, mirrored in the store
@@ -59,6 +60,8 @@ export class DedupService {
 
   private readonly queryVectors = new Map<string, Float32Array>();
   private embedding: Promise<void> | undefined;
+  /** Content hashes being embedded now, so a check does not embed a text twice. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly scorer: Scorer,
@@ -104,9 +107,12 @@ export class DedupService {
       return options.visible ? options.visible(id) : true;
     };
     const prepared: PreparedQuery = { text, lexical: this.scorer.prepareLexical(text) };
-    if (this.scorer.needsVector(prepared, accept, threshold)) {
+    const candidates = this.scorer.denseCandidates(prepared, accept, threshold);
+    if (candidates === undefined || candidates.length > 0) {
       try {
-        await this.embedMissing();
+        // Only the vectors that can change the answer are waited for; the rest stay in the background.
+        if (candidates === undefined) await this.embedMissing();
+        else await this.embedDocuments(this.withoutVectors(candidates));
         prepared.vector = (await this.scorer.embed([text]))[0];
       } catch (error) {
         if (this.options.onError === "allow") return { has_duplicates: false, matches: [] };
@@ -221,28 +227,58 @@ export class DedupService {
     if (this.scorer.needsVectors) this.embedMissing().catch(() => undefined);
   }
 
-  /** Embeds every open task without a vector; one batch at a time, however many callers wait. */
+  /**
+   * Embeds every open task without a vector, a few at a time (a check that needs one of them
+   * waits for its chunk, not for all), one chunk at a time however many callers wait.
+   */
   private async embedMissing(): Promise<void> {
-    while (this.missingVectors().length > 0) {
-      this.embedding ??= this.embedBatch().finally(() => {
+    while (this.withoutVectors(this.documents.keys()).length > 0) {
+      this.embedding ??= this.embedDocuments(
+        this.withoutVectors(this.documents.keys()).slice(0, BACKGROUND_CHUNK),
+      ).finally(() => {
         this.embedding = undefined;
       });
       await this.embedding;
     }
   }
 
-  private missingVectors(): (DedupDocument & { hash: string })[] {
-    if (!this.scorer.embedder || !this.scorer.needsVectors) return [];
-    return [...this.documents.values()].filter((doc) => !this.scorer.hasVector(doc.taskId));
+  private withoutVectors(ids: Iterable<number>): (DedupDocument & { hash: string })[] {
+    const out: (DedupDocument & { hash: string })[] = [];
+    if (!this.scorer.embedder || !this.scorer.needsVectors) return out;
+    for (const id of ids) {
+      const doc = this.documents.get(id);
+      if (doc && !this.scorer.hasVector(id)) out.push(doc);
+    }
+    return out;
   }
 
-  private async embedBatch(): Promise<void> {
+  /** Embeds and stores these tasks' vectors; a text already being embedded is waited for, not redone. */
+  private async embedDocuments(docs: (DedupDocument & { hash: string })[]): Promise<void> {
+    const waits = new Set<Promise<void>>();
+    const own = docs.filter((doc) => {
+      const running = this.inFlight.get(doc.hash);
+      if (running) waits.add(running);
+      return !running;
+    });
+    if (own.length > 0) {
+      const work = this.embedNow(own);
+      for (const doc of own) this.inFlight.set(doc.hash, work);
+      const done = (): void => {
+        for (const doc of own)
+          if (this.inFlight.get(doc.hash) === work) this.inFlight.delete(doc.hash);
+      };
+      work.then(done, done);
+      waits.add(work);
+    }
+    await Promise.all(waits);
+  }
+
+  private async embedNow(docs: (DedupDocument & { hash: string })[]): Promise<void> {
     const embedder = this.scorer.embedder!;
-    const missing = this.missingVectors();
-    const toEmbed = missing.filter((doc) => !this.queryVectors.has(doc.hash));
+    const toEmbed = docs.filter((doc) => !this.queryVectors.has(doc.hash));
     const embedded = toEmbed.length > 0 ? await this.scorer.embed(toEmbed) : [];
     const fresh = new Map(toEmbed.map((doc, index) => [doc, embedded[index]!]));
-    missing.forEach((doc) => {
+    docs.forEach((doc) => {
       const vector = fresh.get(doc) ?? this.queryVectors.get(doc.hash)!;
       this.queryVectors.delete(doc.hash);
       // The task may have changed or gone while the embedder worked.

@@ -332,6 +332,26 @@ describe("lexical+local: the embedding re-ranks what the lexical score leaves op
     expect(inner.texts).toBe(2);
   });
 
+  it("a check waits only for the vectors that can change its answer", async () => {
+    const inner = countingEmbedder();
+    let release!: () => void;
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    const embedder: Embedder = {
+      model: inner.model,
+      embed: async (texts) => {
+        if (texts.some((text) => text.includes("quarterly"))) await stuck;
+        return inner.embed(texts);
+      },
+    };
+    const dedup = await service("lexical+local", embedder);
+    await dedup.upsert(doc(1, "Draft the quarterly report for the board"));
+    await dedup.upsert(doc(2, "Check disk usage on the build server"));
+    const result = await dedup.check({ content: "Check disk usage on the build server host" });
+    expect(result.matches.map((match) => match.task_id)).toEqual([2]);
+    release();
+    await dedup.whenEmbedded();
+  });
+
   it("scores only the tasks that can still reach the threshold, with the same answer as scoring all", async () => {
     const embedder = countingEmbedder();
     const dedup = await service("lexical+local", embedder);
