@@ -46,7 +46,6 @@ export type DedupServiceOptions = DedupOptions & {
 
 const MAX_MATCHES = 5;
 const RETRY_AFTER_SECONDS = 30;
-const BACKGROUND_CHUNK = 8;
 
 /**
  * The duplicate-task check over the open tasks. The index lives in memory, mirrored in the store
@@ -228,14 +227,16 @@ export class DedupService {
   }
 
   /**
-   * Embeds every open task without a vector, a few at a time (a check that needs one of them
-   * waits for its chunk, not for all), one chunk at a time however many callers wait.
+   * Embeds every open task without a vector, one at a time (a check that needs one of them waits
+   * for that one only), in one background pass however many callers wait.
    */
   private async embedMissing(): Promise<void> {
-    while (this.withoutVectors(this.documents.keys()).length > 0) {
-      this.embedding ??= this.embedDocuments(
-        this.withoutVectors(this.documents.keys()).slice(0, BACKGROUND_CHUNK),
-      ).finally(() => {
+    for (;;) {
+      const missing = this.withoutVectors(this.documents.keys());
+      if (missing.length === 0) return;
+      this.embedding ??= (async () => {
+        for (const doc of missing) await this.embedDocuments([doc]);
+      })().finally(() => {
         this.embedding = undefined;
       });
       await this.embedding;
@@ -255,7 +256,12 @@ export class DedupService {
   /** Embeds and stores these tasks' vectors; a text already being embedded is waited for, not redone. */
   private async embedDocuments(docs: (DedupDocument & { hash: string })[]): Promise<void> {
     const waits = new Set<Promise<void>>();
-    const own = docs.filter((doc) => {
+    // Still current and still without a vector (a check may have embedded it meanwhile).
+    const needed = docs.filter(
+      (doc) =>
+        this.documents.get(doc.taskId)?.hash === doc.hash && !this.scorer.hasVector(doc.taskId),
+    );
+    const own = needed.filter((doc) => {
       const running = this.inFlight.get(doc.hash);
       if (running) waits.add(running);
       return !running;

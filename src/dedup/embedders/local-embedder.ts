@@ -5,8 +5,9 @@ import { normaliseVector } from "./embedder.js";
 // USE lite in TensorFlow.js costs ~0.1 s per 500 characters on this CPU, and the gist of a task is in its
 // title and first lines, not in the stack trace further down.
 const MAX_CHARS = 256;
-// Small batches: a check's own embedding waits behind at most one batch of background work.
-const BATCH = 4;
+// One text per request: batching buys nothing on the CPU backend, and a check's own embedding then
+// waits behind at most one text of background work, not a batch.
+const BATCH = 1;
 
 /**
  * The worker's code: plain JavaScript (it runs as it is, from the sources or from the bundle).
