@@ -18,11 +18,13 @@ import type { DemoChapter, DemoContext } from "./demo/context.js";
 import { companionAction } from "./demo/action.js";
 import { coreLoop } from "./demo/core-loop.js";
 import { events } from "./demo/events.js";
+import { dedup } from "./demo/dedup.js";
 import { delegation } from "./demo/delegation.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const chapters: [string, DemoChapter][] = [
   ["The task loop", coreLoop],
+  ["Duplicates caught before an issue is created", dedup],
   ["Delegation chains", delegation],
   ["Signed task events", events],
   ["The companion GitHub Action", companionAction],
