@@ -30,6 +30,21 @@ function countingEmbedder(): Embedder & { calls: number; texts: number; down: bo
   return state;
 }
 
+/** A counting embedder whose answers for the texts `held` picks wait until `release()`. */
+function heldEmbedder(held: (texts: readonly string[]) => boolean) {
+  const inner = countingEmbedder();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const embedder: Embedder = {
+    model: inner.model,
+    embed: async (texts) => {
+      if (held(texts)) await gate;
+      return inner.embed(texts);
+    },
+  };
+  return { inner, embedder, release };
+}
+
 const doc = (
   taskId: number,
   content: string,
@@ -312,17 +327,8 @@ describe("lexical+local: the embedding re-ranks what the lexical score leaves op
   });
 
   it("indexing a new task does not wait for its embedding; the next check that needs it does", async () => {
-    const inner = countingEmbedder();
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow: Embedder = {
-      model: inner.model,
-      embed: async (texts) => {
-        await gate;
-        return inner.embed(texts);
-      },
-    };
-    const dedup = await service("lexical+local", slow);
+    const { inner, embedder, release } = heldEmbedder(() => true);
+    const dedup = await service("lexical+local", embedder);
     await dedup.upsert(doc(1, "Check disk usage on the build server"));
     expect(inner.texts).toBe(0);
     const check = dedup.check({ content: "Check disk usage on the build server host" });
@@ -333,16 +339,9 @@ describe("lexical+local: the embedding re-ranks what the lexical score leaves op
   });
 
   it("a check waits only for the vectors that can change its answer", async () => {
-    const inner = countingEmbedder();
-    let release!: () => void;
-    const stuck = new Promise<void>((resolve) => (release = resolve));
-    const embedder: Embedder = {
-      model: inner.model,
-      embed: async (texts) => {
-        if (texts.some((text) => text.includes("quarterly"))) await stuck;
-        return inner.embed(texts);
-      },
-    };
+    const { embedder, release } = heldEmbedder((texts) =>
+      texts.some((text) => text.includes("quarterly")),
+    );
     const dedup = await service("lexical+local", embedder);
     await dedup.upsert(doc(1, "Draft the quarterly report for the board"));
     await dedup.upsert(doc(2, "Check disk usage on the build server"));
