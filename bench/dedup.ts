@@ -1,5 +1,6 @@
 /**
- * Duplicate-task detector benchmark: `npm run bench:dedup`. Offline; a few minutes on 2 cores.
+ * Duplicate-task detector benchmark: `npm run bench:dedup`. Offline; about 3.5 minutes on 2 cores,
+ * plus about 5 the first time (the sentence encoder embeds the corpus once; cached in bench/.cache).
  *
  * Data: bench/data/dedup (GitBugs, CC BY 4.0; see its README). Every threshold, weight and
  * combination is calibrated on the dev split only; figures are reported on the test split.

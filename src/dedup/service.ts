@@ -110,9 +110,13 @@ export class DedupService {
     if (candidates === undefined || candidates.length > 0) {
       try {
         // Only the vectors that can change the answer are waited for; the rest stay in the background.
-        if (candidates === undefined) await this.embedMissing();
-        else await this.embedDocuments(this.withoutVectors(candidates));
-        prepared.vector = (await this.scorer.embed([text]))[0];
+        const [vectors] = await Promise.all([
+          this.scorer.embed([text]),
+          candidates === undefined
+            ? this.embedMissing()
+            : this.embedDocuments(this.withoutVectors(candidates)),
+        ]);
+        prepared.vector = vectors[0];
       } catch (error) {
         if (this.options.onError === "allow") return { has_duplicates: false, matches: [] };
         throw new BatonError({
