@@ -1,3 +1,4 @@
+// Built by npm run build:action from 53 source files, sha256 c76cfc4cdd3d64a7
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
