@@ -119,7 +119,7 @@ export class Scorer {
     accept: (id: number) => boolean = () => true,
     minScore = 0,
   ): number[] | undefined {
-    if (!this.dense) return [];
+    if (!this.dense || this.spec.denseWeight <= 0) return [];
     const floor = this.sparseFloor(minScore);
     if (floor === undefined) return undefined;
     const out: number[] = [];

