@@ -1,4 +1,4 @@
-// Built by npm run build:action from 53 source files, sha256 c76cfc4cdd3d64a7
+// Built by npm run build:action from 53 source files, sha256 5b8c7e656d7ee694
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -45492,8 +45492,8 @@ async function performOperation(inputs, api) {
       return result(task, comment ? (await api.comment(id2, comment)).url : null);
     }
     case "complete": {
-      const commentUrl = comment ? (await api.comment(id2, comment)).url : null;
-      return result(await api.complete(id2), commentUrl);
+      const { task, commentUrl } = await api.complete(id2, comment);
+      return result(task, commentUrl);
     }
     case "reopen": {
       const task = await api.reopen(id2);
@@ -46148,8 +46148,9 @@ var RestTaskApi = class {
     };
     return toActionTask(await this.tasks.update(id2, withoutUndefined(body)));
   }
-  async complete(id2) {
-    return toActionTask(await this.tasks.complete(id2));
+  async complete(id2, note) {
+    const commentUrl = note ? (await this.comment(id2, note)).url : null;
+    return { task: toActionTask(await this.tasks.complete(id2)), commentUrl };
   }
   async reopen(id2) {
     return toActionTask(await this.tasks.uncomplete(id2));
@@ -47744,7 +47745,7 @@ var Scorer = class {
    * whatever its embedding says; most creates, which duplicate nothing, need no model call.
    */
   denseCandidates(query, accept = () => true, minScore = 0) {
-    if (!this.dense) return [];
+    if (!this.dense || this.spec.denseWeight <= 0) return [];
     const floor = this.sparseFloor(minScore);
     if (floor === void 0) return void 0;
     const out = [];
@@ -47879,10 +47880,11 @@ var TokenTaskApi = class {
       return this.#write(issue3, reopeningWrite(issue3, fields));
     return this.#write(issue3, changedParts(issue3, fields));
   }
-  async complete(id2) {
+  async complete(id2, note) {
     const { issue: issue3, decoded } = await this.#load(id2);
-    if (decoded.completed) return toActionTask2(issue3);
-    return this.#write(issue3, completionWrite(issue3, decoded, this.#agentId));
+    const commentUrl = note ? (await this.comment(id2, note)).url : null;
+    const task = decoded.completed ? toActionTask2(issue3) : await this.#write(issue3, completionWrite(issue3, decoded, this.#agentId));
+    return { task, commentUrl };
   }
   async reopen(id2) {
     const { issue: issue3, decoded } = await this.#load(id2);

@@ -46,9 +46,8 @@ export async function performOperation(
       return result(task, comment ? (await api.comment(id, comment)).url : null);
     }
     case "complete": {
-      // The note first, so it sits above the close event on the issue.
-      const commentUrl = comment ? (await api.comment(id, comment)).url : null;
-      return result(await api.complete(id), commentUrl);
+      const { task, commentUrl } = await api.complete(id, comment);
+      return result(task, commentUrl);
     }
     case "reopen": {
       const task = await api.reopen(id);

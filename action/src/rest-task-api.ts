@@ -56,8 +56,13 @@ export class RestTaskApi implements TaskApi {
     return toActionTask(await this.tasks.update(id, withoutUndefined(body)));
   }
 
-  async complete(id: number): Promise<ActionTask> {
-    return toActionTask(await this.tasks.complete(id));
+  async complete(
+    id: number,
+    note?: string,
+  ): Promise<{ task: ActionTask; commentUrl: string | null }> {
+    // The server refuses a comment on a task that does not exist, before anything is written.
+    const commentUrl = note ? (await this.comment(id, note)).url : null;
+    return { task: toActionTask(await this.tasks.complete(id)), commentUrl };
   }
 
   async reopen(id: number): Promise<ActionTask> {

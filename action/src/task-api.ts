@@ -22,7 +22,11 @@ export interface TaskApi {
   create(input: NewTask, options: { allowDuplicate: boolean }): Promise<CreateOutcome>;
   get(id: number): Promise<ActionTask>;
   update(id: number, changes: TaskFieldsInput): Promise<ActionTask>;
-  complete(id: number): Promise<ActionTask>;
+  /**
+   * Completes the task; a `note` is commented first (it sits above the close event), once the
+   * task is known to exist, so a missing task fails before anything is written.
+   */
+  complete(id: number, note?: string): Promise<{ task: ActionTask; commentUrl: string | null }>;
   reopen(id: number): Promise<ActionTask>;
   /** Adds a comment; the caller has just read or written the task (no read of its own). */
   comment(id: number, content: string): Promise<{ url: string }>;

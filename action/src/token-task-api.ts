@@ -85,10 +85,16 @@ export class TokenTaskApi implements TaskApi {
     return this.#write(issue, changedParts(issue, fields));
   }
 
-  async complete(id: number): Promise<ActionTask> {
+  async complete(
+    id: number,
+    note?: string,
+  ): Promise<{ task: ActionTask; commentUrl: string | null }> {
     const { issue, decoded } = await this.#load(id);
-    if (decoded.completed) return toActionTask(issue);
-    return this.#write(issue, completionWrite(issue, decoded, this.#agentId));
+    const commentUrl = note ? (await this.comment(id, note)).url : null;
+    const task = decoded.completed
+      ? toActionTask(issue)
+      : await this.#write(issue, completionWrite(issue, decoded, this.#agentId));
+    return { task, commentUrl };
   }
 
   async reopen(id: number): Promise<ActionTask> {

@@ -226,6 +226,14 @@ describe("token mode: the task issues, written with the workflow's token", () =>
     expect(missing.code).toBe(1);
     expect(errorLines(missing)).toEqual(["::error::No task #9999 [task_not_found]"]);
   });
+
+  it("completing an unknown task with a note fails before the note is written", async () => {
+    const requests = double.requests.length;
+    const missing = await step({ operation: "complete", "task-id": "9999", comment: "Done." });
+    expect(missing.code).toBe(1);
+    expect(errorLines(missing)).toEqual(["::error::No task #9999 [task_not_found]"]);
+    expect(double.requests.slice(requests).map((request) => request.method)).toEqual(["GET"]);
+  });
 });
 
 describe("bad inputs fail the step with one clear line, before any GitHub call", () => {
