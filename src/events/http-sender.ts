@@ -77,12 +77,13 @@ export class HttpSender {
       if (options.all) callback(null, [{ address: target.address, family: target.family }]);
       else callback(null, target.address, target.family);
     };
-    const first = await this.#post(target, pinned, headers, body, true);
+    const deadline = started + this.#options.timeoutMs;
+    const first = await this.#post(target, pinned, headers, body, true, deadline);
     // A receiver may close an idle keep-alive connection just as it is reused; the request then
     // dies before any answer. Nothing was received, so send it once more on a new connection.
     const result =
       first.staleSocket && !first.answered
-        ? await this.#post(target, pinned, headers, body, false)
+        ? await this.#post(target, pinned, headers, body, false, deadline)
         : first;
     return { status: result.status, error: result.error, durationMs: elapsed() };
   }
@@ -93,6 +94,8 @@ export class HttpSender {
     headers: Record<string, string>,
     body: string,
     pooled: boolean,
+    /** One deadline for the whole exchange, a re-send included. */
+    deadline: number,
   ): Promise<{
     status: number | null;
     error: string | null;
@@ -115,10 +118,13 @@ export class HttpSender {
         clearTimeout(timer);
         resolve({ status, error, answered, staleSocket });
       };
-      const timer = setTimeout(() => {
-        request.destroy();
-        finish(null, `timed out after ${this.#options.timeoutMs / 1000} s`);
-      }, this.#options.timeoutMs);
+      const timer = setTimeout(
+        () => {
+          request.destroy();
+          finish(null, `timed out after ${this.#options.timeoutMs / 1000} s`);
+        },
+        Math.max(0, deadline - performance.now()),
+      );
       request.on("error", (error: NodeJS.ErrnoException) =>
         finish(
           null,
