@@ -47,20 +47,8 @@ async function coreFigures() {
     const counts = await requestCounts(stack, worker);
 
     log(`added latency (${SAMPLES} samples each)…`);
-    const added = { create: [] as number[], get: [] as number[], list: [] as number[] };
-    const ids: number[] = [];
-    for (let i = 0; i < SAMPLES; i++) {
-      const body = {
-        content: `Latency sample ${i}`,
-        priority: 2,
-        assigned_to_agent_id: "bench-other",
-        labels: ["bench"],
-      };
-      const [api, res] = await timed(() => stack.api(worker, "POST", "/v1/tasks", body));
-      ids.push(res.json.id);
-      const [raw] = await timed(() => direct.createIssue(res.json.id));
-      added.create.push(api - raw);
-    }
+    const added = { get: [] as number[], list: [] as number[] };
+    const { ids, latencies: createLatencies } = await measureCreates(stack, worker, SAMPLES);
     for (const id of ids) {
       await stack.api(worker, "GET", `/v1/tasks/${id}`);
       const [api] = await timed(() => stack.api(worker, "GET", `/v1/tasks/${id}`));
@@ -79,9 +67,7 @@ async function coreFigures() {
     const getRps = await throughput(stack, worker, ids);
 
     log(`filling to ${TASKS} tasks for RSS…`);
-    const have = stack.double.state.issues.size;
-    for (let i = have; i < TASKS; i++)
-      await stack.api(worker, "POST", "/v1/tasks", { content: `Filler ${i}` });
+    await fillTo(stack, worker, TASKS);
     const listMark = stack.double.requests.length;
     const all = await stack.api(worker, "GET", "/v1/tasks?limit=100");
     const listRequests = rateLimitedSince(stack.double, listMark).length;
@@ -97,7 +83,7 @@ async function coreFigures() {
       },
       list_1000_cold_requests: listRequests,
       added_latency_ms: {
-        create: summary(added.create),
+        create: summary(createLatencies),
         get: summary(added.get),
         list: summary(added.list),
       },
@@ -120,31 +106,49 @@ async function defaultDedupFigures(method: string) {
   try {
     const worker = await stack.createAgent("bench-worker", "admin");
     await stack.createAgent("bench-other");
-    const direct = directGitHub(stack);
     // Warm up as the core run does (the first embedding also warms the model up).
     await stack.api(worker, "POST", "/v1/tasks", { content: "warm-up", labels: ["bench"] });
     await stack.api(worker, "POST", "/v1/tasks", { content: "warm-up", allow_duplicate: true });
-    const create: number[] = [];
-    for (let i = 0; i < Math.min(SAMPLES, 100); i++) {
-      const [api, res] = await timed(() =>
-        stack.api(worker, "POST", "/v1/tasks", {
-          content: `Latency sample ${i}`,
-          assigned_to_agent_id: "bench-other",
-          labels: ["bench"],
-        }),
-      );
-      const [raw] = await timed(() => direct.createIssue(res.json.id));
-      create.push(api - raw);
-    }
-    for (let i = stack.double.state.issues.size; i < TASKS; i++)
-      await stack.api(worker, "POST", "/v1/tasks", { content: `Filler ${i}` });
+    const { latencies } = await measureCreates(stack, worker, Math.min(SAMPLES, 100));
+    await fillTo(stack, worker, TASKS);
     return {
       method,
-      added_latency_ms: { create: summary(create) },
+      added_latency_ms: { create: summary(latencies) },
       rss_mb_after_1000: rssMb(stack.baton.child.pid!),
     };
   } finally {
     await stack.stop();
+  }
+}
+
+/**
+ * Added create latency: each API create's time minus the same issue created directly. A create
+ * that is not a 201 (a duplicate refusal, say) would time nothing real, so it fails the bench.
+ */
+async function measureCreates(stack: Stack, worker: string, count: number) {
+  const direct = directGitHub(stack);
+  const ids: number[] = [];
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const body = {
+      content: `Latency sample ${i}`,
+      priority: 2,
+      assigned_to_agent_id: "bench-other",
+      labels: ["bench"],
+    };
+    const [api, res] = await timed(() => stack.api(worker, "POST", "/v1/tasks", body));
+    if (res.status !== 201) throw new Error(`create ${i} answered ${res.status}`);
+    ids.push(res.json.id);
+    const [raw] = await timed(() => direct.createIssue(res.json.id));
+    latencies.push(api - raw);
+  }
+  return { ids, latencies };
+}
+
+async function fillTo(stack: Stack, worker: string, total: number) {
+  for (let i = stack.double.state.issues.size; i < total; i++) {
+    const res = await stack.api(worker, "POST", "/v1/tasks", { content: `Filler ${i}` });
+    if (res.status !== 201) throw new Error(`filler ${i} answered ${res.status}`);
   }
 }
 

@@ -101,7 +101,7 @@ function startFlags(): string[] {
     .map((flag) =>
       flag.replace(
         /\$\{(\w+):-([^}]*)\}/g,
-        (_, name: string, fallback: string) => process.env[name] ?? fallback,
+        (_, name: string, fallback: string) => process.env[name] || fallback,
       ),
     );
 }
