@@ -19,8 +19,10 @@ export class DuplicateGuard {
   readonly #owners = new Map<number, Ownership>();
   readonly #creates = new KeyedMutex();
   #load: (() => Promise<IssueForIndex[]>) | undefined;
-  #synced = false;
-  #syncing: Promise<void> | undefined;
+  /** The first sync, once it has succeeded or while it runs; unset after a failure. */
+  #synced: Promise<void> | undefined;
+  /** What writes and webhooks said while a sync read the open issues: newer than that list. */
+  #seenDuringSync: Map<number, IssueForIndex | null> | undefined;
 
   constructor(private readonly dedup: DedupService) {}
 
@@ -36,16 +38,32 @@ export class DuplicateGuard {
 
   #ensureSynced(): Promise<void> {
     const load = this.#load;
-    if (this.#synced || !load) return Promise.resolve();
-    this.#syncing ??= (async () => {
-      try {
-        await this.sync(await load());
-        this.#synced = true;
-      } finally {
-        this.#syncing = undefined;
+    if (!load) return Promise.resolve();
+    this.#synced ??= this.#sync(load).catch((error: unknown) => {
+      this.#synced = undefined;
+      throw error;
+    });
+    return this.#synced;
+  }
+
+  /** The index becomes exactly the open issues, as listed or as changed since (embedding only what is missing). */
+  async #sync(load: () => Promise<IssueForIndex[]>): Promise<void> {
+    const seen = new Map<number, IssueForIndex | null>();
+    this.#seenDuringSync = seen;
+    try {
+      const open = new Map((await load()).map((issue) => [issue.number, issue]));
+      for (const [number, issue] of seen) {
+        if (issue && !issue.decoded.closed) open.set(number, issue);
+        else open.delete(number);
       }
-    })();
-    return this.#syncing;
+      this.#owners.clear();
+      for (const issue of open.values()) this.#owners.set(issue.number, ownershipOf(issue.decoded));
+      await this.dedup.syncOpenTasks(
+        [...open.values()].filter((issue) => !issue.decoded.closed).map(toDocument),
+      );
+    } finally {
+      this.#seenDuringSync = undefined;
+    }
   }
 
   /** Answers `POST /tasks/dedup`. */
@@ -92,6 +110,7 @@ export class DuplicateGuard {
 
   /** An issue's current state (from a write or a webhook): index it if open, drop it if not. */
   async index(issue: IssueForIndex): Promise<void> {
+    this.#seenDuringSync?.set(issue.number, issue);
     if (issue.decoded.closed) {
       this.remove(issue.number);
       return;
@@ -101,15 +120,9 @@ export class DuplicateGuard {
   }
 
   remove(number: number): void {
+    this.#seenDuringSync?.set(number, null);
     this.#owners.delete(number);
     this.dedup.remove(number);
-  }
-
-  /** At start: the index becomes exactly the open issues (embedding only what is missing). */
-  async sync(open: IssueForIndex[]): Promise<void> {
-    this.#owners.clear();
-    for (const issue of open) this.#owners.set(issue.number, ownershipOf(issue.decoded));
-    await this.dedup.syncOpenTasks(open.filter((i) => !i.decoded.closed).map(toDocument));
   }
 
   #visible(caller: Caller, id: number): boolean {

@@ -45,6 +45,23 @@ describe("DuplicateGuard start-up sync", () => {
     expect(calls).toBe(2);
   });
 
+  it("a task indexed while the sync reads the open issues is kept (the list is older)", async () => {
+    db = new Database(":memory:");
+    migrate(db);
+    const guard = new DuplicateGuard(
+      await DedupService.create({ method: "lexical", scope: "repo", onError: "fail", db }),
+    );
+    let listed!: (issues: IssueForIndex[]) => void;
+    guard.startSync(() => new Promise((resolve) => (listed = resolve)));
+    // A webhook (or a create that skipped the check) indexes #7 before the list arrives without it.
+    await guard.index(open);
+    listed([]);
+    const found = await guard.check(worker, {
+      content: "check the disk usage of the build server",
+    });
+    expect(found.matches.map((match) => match.task_id)).toEqual([7]);
+  });
+
   it("two concurrent creates of one text make one task and one 409", async () => {
     db = new Database(":memory:");
     migrate(db);
