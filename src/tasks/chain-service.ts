@@ -177,9 +177,17 @@ export class ChainService {
   async #closeDescendants(id: number): Promise<void> {
     await this.#tasks.locked(id, async () => {
       const issue = await this.#gateway.getIssue(id);
-      if (!issue || !decodeIssue(issue).deleted) return;
+      if (!issue) return;
+      const decoded = decodeIssue(issue);
+      if (!decoded.deleted || issue.sub_issues_summary?.total === 0) return;
+      // A deleted parent's cascade read and closed this whole subtree already.
+      const parentId = parentNumberOf(issue) ?? decoded.meta.parent;
+      const parent = parentId === null ? null : await this.#gateway.getIssue(parentId);
+      if (parent && decodeIssue(parent).deleted) return;
       // Not skipped when every child is completed: a completed child may have open children.
-      const closed = await this.#tasks.closeOpenDescendants(issue, this.#journal.lastWriter(id));
+      // The closes are the agent's only if Baton's own write deleted this task; not a person's.
+      const agentId = this.#journal.writerOf(id, issue.updated_at);
+      const closed = await this.#tasks.closeOpenDescendants(issue, agentId);
       if (closed.length > 0)
         this.#log("closed the open sub-tasks of a deleted task", { id, closed });
     });
