@@ -1,7 +1,7 @@
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { measureDelegation } from "../../bench/delegation-counts.js";
 import { labelNames } from "../support/assertions.js";
+import { startEventReceiver, type EventReceiver } from "../support/event-receiver.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -12,7 +12,7 @@ let dns: string;
 let lead: string;
 
 beforeAll(async () => {
-  stack = await startStack({ env: { LOG_LEVEL: "info" } });
+  stack = await startStack({ env: { LOG_LEVEL: "info", BATON_ALLOW_PRIVATE_WEBHOOKS: "true" } });
   [admin, monitor, infra, dns, lead] = await Promise.all([
     stack.createAgent("admin", "admin"),
     stack.createAgent("monitor"),
@@ -228,48 +228,42 @@ describe("reading a chain", () => {
   });
 });
 
-/** The task.chain_completed events the relay has durably recorded (its outbox's event log). */
-const chainCompletedEvents = () => {
-  const db = new Database(stack.dbPath, { readonly: true });
-  try {
-    return (
-      db
-        .prepare("SELECT body FROM events WHERE event = 'task.chain_completed' ORDER BY rowid")
-        .all() as {
-        body: string;
-      }[]
-    ).map(
-      (row) =>
-        JSON.parse(row.body) as {
-          task: { id: number; root_task_id: number };
-          agent: { id: string } | null;
-        },
-    );
-  } finally {
-    db.close();
-  }
-};
+/** task.chain_completed deliveries to an admin's subscription (started in the test that uses it). */
+let chainEvents: EventReceiver | undefined;
+afterAll(() => chainEvents?.close());
+const chainCompletedFor = (id: number) =>
+  (chainEvents?.received ?? [])
+    .map((event) => event.json)
+    .filter((body) => body.event === "task.chain_completed" && body.task.id === id);
 
 describe("lifecycle", () => {
   it("the last child completing puts the parent back to open and records task.chain_completed once", async () => {
+    chainEvents = await startEventReceiver();
+    const subscribed = await api(admin, "POST", "/v1/webhooks", {
+      url: chainEvents.url,
+      events: ["task.chain_completed"],
+    });
+    expect(subscribed.status).toBe(201);
     const { root, mid, leaf } = await threeLevels();
-    const before = chainCompletedEvents().length;
     expect((await api(dns, "POST", `/v1/tasks/${leaf.id}/complete`)).status).toBe(200);
     await settled();
     expect(await read(mid.id)).toMatchObject({ status: "open", completed: false });
     expect((await read(root.id)).status).toBe("delegated");
-    const events = chainCompletedEvents().slice(before);
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      task: { id: mid.id, root_task_id: root.id },
-      agent: { id: "dns" },
-    });
+    await chainEvents.waitFor(() => chainCompletedFor(mid.id).length > 0, 10_000);
+    expect(chainCompletedFor(mid.id)).toEqual([
+      expect.objectContaining({
+        task: expect.objectContaining({ id: mid.id, root_task_id: root.id }),
+        agent: expect.objectContaining({ id: "dns" }),
+      }),
+    ]);
     expect(stack.double.webhookDeliveries.every((d) => d.status === 200)).toBe(true);
 
     // Reopening the child: the parent is delegated again.
     await api(dns, "POST", `/v1/tasks/${leaf.id}/uncomplete`);
     await settled();
     expect((await read(mid.id)).status).toBe("delegated");
+    // Once: no second event arrived meanwhile.
+    expect(chainCompletedFor(mid.id)).toHaveLength(1);
   });
 
   it("with auto_complete_parent the parent completes, and the roll-up climbs the chain", async () => {
