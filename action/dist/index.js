@@ -1,4 +1,4 @@
-// Built by npm run build:action from 53 source files, sha256 5b8c7e656d7ee694
+// Built by npm run build:action from 53 source files, sha256 7860af22c9592e9e
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44436,6 +44436,8 @@ var EtagCache = class {
 };
 
 // src/github/github-types.ts
+var GITHUB_MAX_LEVELS = 8;
+var MAX_CHILDREN = 100;
 var GitHubUserSchema = external_exports.object({
   login: external_exports.string(),
   type: external_exports.string().optional(),
@@ -44934,53 +44936,6 @@ function mapGraphqlError(error63) {
   }
   if (types.includes("NOT_FOUND")) return errors.notFound("github_not_found", message);
   return errors.unprocessable("github_validation_failed", `GitHub rejected the change: ${message}`);
-}
-
-// src/tasks/delegation-rules.ts
-var GITHUB_MAX_LEVELS = 8;
-var MAX_CHILDREN = 100;
-function childPosition(parent) {
-  return {
-    parent: parent.number,
-    root: parent.meta.root ?? parent.number,
-    depth: parent.meta.depth + 1
-  };
-}
-var ROOT_POSITION = { parent: null, root: null, depth: 0 };
-function checkDelegation(input2) {
-  if (input2.parentCompleted) {
-    throw errors.conflict(
-      "task_completed",
-      `Task #${input2.parentId} is completed; reopen it before delegating from it`,
-      { task_id: input2.parentId }
-    );
-  }
-  const maxDepth = Math.min(input2.maxDepth, GITHUB_MAX_LEVELS - 1);
-  if (input2.depth > maxDepth) {
-    throw errors.conflict(
-      "delegation_depth_exceeded",
-      `A delegation chain may be at most ${maxDepth} levels deep; this child would be at depth ${input2.depth}`,
-      { max_depth: maxDepth, depth: input2.depth }
-    );
-  }
-  if (input2.children >= MAX_CHILDREN) {
-    throw errors.conflict(
-      "too_many_children",
-      `Task #${input2.parentId} already has ${input2.children} sub-tasks; GitHub allows ${MAX_CHILDREN} (closed ones count)`,
-      { max_children: MAX_CHILDREN, children: input2.children }
-    );
-  }
-}
-function positionUnder(parent, decoded, maxDepth) {
-  const position = childPosition({ number: parent.number, meta: decoded.meta });
-  checkDelegation({
-    parentId: parent.number,
-    parentCompleted: decoded.closed,
-    depth: position.depth,
-    maxDepth,
-    children: parent.sub_issues_summary?.total ?? 0
-  });
-  return position;
 }
 
 // src/github/sub-issue-gateway.ts
@@ -46207,6 +46162,51 @@ function createRestTaskApi(options) {
 
 // action/src/token-task-api.ts
 import { randomUUID as randomUUID3 } from "node:crypto";
+
+// src/tasks/delegation-rules.ts
+function childPosition(parent) {
+  return {
+    parent: parent.number,
+    root: parent.meta.root ?? parent.number,
+    depth: parent.meta.depth + 1
+  };
+}
+var ROOT_POSITION = { parent: null, root: null, depth: 0 };
+function checkDelegation(input2) {
+  if (input2.parentCompleted) {
+    throw errors.conflict(
+      "task_completed",
+      `Task #${input2.parentId} is completed; reopen it before delegating from it`,
+      { task_id: input2.parentId }
+    );
+  }
+  const maxDepth = Math.min(input2.maxDepth, GITHUB_MAX_LEVELS - 1);
+  if (input2.depth > maxDepth) {
+    throw errors.conflict(
+      "delegation_depth_exceeded",
+      `A delegation chain may be at most ${maxDepth} levels deep; this child would be at depth ${input2.depth}`,
+      { max_depth: maxDepth, depth: input2.depth }
+    );
+  }
+  if (input2.children >= MAX_CHILDREN) {
+    throw errors.conflict(
+      "too_many_children",
+      `Task #${input2.parentId} already has ${input2.children} sub-tasks; GitHub allows ${MAX_CHILDREN} (closed ones count)`,
+      { max_children: MAX_CHILDREN, children: input2.children }
+    );
+  }
+}
+function positionUnder(parent, decoded, maxDepth) {
+  const position = childPosition({ number: parent.number, meta: decoded.meta });
+  checkDelegation({
+    parentId: parent.number,
+    parentCompleted: decoded.closed,
+    depth: position.depth,
+    maxDepth,
+    children: parent.sub_issues_summary?.total ?? 0
+  });
+  return position;
+}
 
 // src/tasks/comment-codec.ts
 import { createHash } from "node:crypto";

@@ -1,5 +1,9 @@
 import { z } from "zod";
 
+/** GitHub's sub-issue rules: 8 levels with the root as level 1, 100 children per parent. */
+export const GITHUB_MAX_LEVELS = 8;
+export const MAX_CHILDREN = 100;
+
 /** The parts of GitHub's REST objects Baton reads; parsed at the boundary. */
 export const GitHubUserSchema = z.object({
   login: z.string(),

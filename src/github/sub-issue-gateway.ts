@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { GitHubIssue } from "./github-types.js";
+import { MAX_CHILDREN, type GitHubIssue } from "./github-types.js";
 import {
   GraphqlIssueSchema,
   ISSUE_FIELDS,
@@ -10,7 +10,6 @@ import {
 import type { IssueGateway, IssueWrite } from "./issue-gateway.js";
 import { isAmbiguous } from "./map-github-error.js";
 import { isGraphqlAnswer, mapGraphqlError } from "./map-graphql-error.js";
-import { MAX_CHILDREN } from "../tasks/delegation-rules.js";
 
 /** The Octokit method this gateway uses: Probot's and @actions/github's Octokit both have it. */
 export interface GitHubGraphqlClient {
@@ -31,8 +30,6 @@ export interface TreeIssue {
   level: number;
 }
 
-// GitHub allows MAX_CHILDREN (100) sub-issues per parent, so `first: 100` reads a parent's
-// children whole.
 /**
  * A continuation request asks for the children of several frontier issues with `first` set to
  * each one's known count; GitHub caps a query at 500,000 nodes, one child costs ~2,121 (its
@@ -49,7 +46,10 @@ const TreeNodeSchema: z.ZodType<TreeNode> = z.lazy(() =>
   }),
 );
 
-/** Two levels of children under one issue, each child with its fields. */
+/**
+ * Two levels of children under one issue, each child with its fields. A parent has at most
+ * MAX_CHILDREN sub-issues, so `first: MAX_CHILDREN` reads a child's children whole.
+ */
 const twoLevels = (first: number) => `
   subIssues(first: ${first}) {
     nodes {

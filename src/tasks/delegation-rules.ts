@@ -1,9 +1,6 @@
 import { errors } from "../errors.js";
+import { GITHUB_MAX_LEVELS, MAX_CHILDREN } from "../github/github-types.js";
 import type { TaskMeta } from "./issue-codec.js";
-
-/** GitHub's sub-issue rules: 8 levels with the root as level 1, 100 children per parent. */
-export const GITHUB_MAX_LEVELS = 8;
-export const MAX_CHILDREN = 100;
 
 /** Where a task sits in its chain, as its metadata and `depth:` label say. */
 export interface Position {
