@@ -69,6 +69,11 @@ function taskFields(opts: TaskFieldOptions): TaskFields {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 
+/** A new task's fields (create and delegate): the shared ones plus its starting context. */
+function newTaskFields(opts: TaskFieldOptions): TaskFields & { context?: Record<string, unknown> } {
+  return { ...taskFields(opts), ...(opts.context ? { context: opts.context } : {}) };
+}
+
 export function tasksCommand(): Command {
   const tasks = new Command("tasks").description("create, find and finish tasks");
 
@@ -142,8 +147,7 @@ export function tasksCommand(): Command {
       (c) =>
         c.tasks.create({
           content,
-          ...taskFields(opts),
-          ...(opts.context ? { context: opts.context } : {}),
+          ...newTaskFields(opts),
           ...(opts.allowDuplicate ? { allow_duplicate: true } : {}),
         }),
       (task) => console.log(`Created task #${task.id}: ${task.content}\n${task.url}`),
@@ -249,8 +253,7 @@ export function tasksCommand(): Command {
       (c) =>
         c.tasks.delegate(id, {
           content: opts.content,
-          ...taskFields(opts),
-          ...(opts.context ? { context: opts.context } : {}),
+          ...newTaskFields(opts),
           ...(agent ? { assigned_to_agent_id: agent } : {}),
         }),
       (child) =>
