@@ -68,6 +68,15 @@ const OPEN = [
 let db: Database.Database;
 afterEach(() => db?.close());
 
+/** A service of `method` over the OPEN tasks, every vector embedded. */
+async function indexed(method: string) {
+  const embedder = countingEmbedder();
+  const dedup = await service(method, embedder);
+  await dedup.syncOpenTasks(OPEN);
+  await dedup.whenEmbedded();
+  return { embedder, dedup };
+}
+
 async function service(
   method = "lexical",
   embedder?: Embedder,
@@ -227,10 +236,7 @@ describe("DedupService (default lexical method)", () => {
 
 describe("DedupService vector cache (dense method)", () => {
   it("embeds each open task once; the same content is not re-embedded, changed content is", async () => {
-    const embedder = countingEmbedder();
-    const dedup = await service("local", embedder);
-    await dedup.syncOpenTasks(OPEN);
-    await dedup.whenEmbedded();
+    const { embedder, dedup } = await indexed("local");
     expect(embedder.texts).toBe(4);
     await dedup.upsert(OPEN[0]!);
     await dedup.upsert({ ...OPEN[1]!, url: "https://github.com/o/r/issues/2#moved" });
@@ -303,10 +309,7 @@ describe("DedupService vector cache (dense method)", () => {
 
 describe("lexical+local: the embedding re-ranks what the lexical score leaves open", () => {
   it("asks the embedder only when a lexical score could reach the threshold", async () => {
-    const embedder = countingEmbedder();
-    const dedup = await service("lexical+local", embedder);
-    await dedup.syncOpenTasks(OPEN);
-    await dedup.whenEmbedded();
+    const { embedder, dedup } = await indexed("lexical+local");
     const before = embedder.texts;
     const unrelated = await dedup.check({ content: "Plan the team offsite for March" });
     expect(unrelated).toEqual({ has_duplicates: false, matches: [] });
