@@ -274,11 +274,7 @@ describe("lifecycle", () => {
     expect(await read(root.id)).toMatchObject({ completed: true, status: "completed" });
 
     // A child reopened on github.com: its completed parents are reopened as delegated.
-    const res = await fetch(`${stack.double.url}/api/v3/repos/acme/tasks/issues/${leaf.id}`, {
-      method: "PATCH",
-      headers: { authorization: "token user:alice", "content-type": "application/json" },
-      body: JSON.stringify({ state: "open" }),
-    });
+    const res = await asAlice("PATCH", `/issues/${leaf.id}`, { state: "open" });
     expect(res.status).toBe(200);
     await settled();
     expect(await read(mid.id)).toMatchObject({ completed: false, status: "delegated" });
@@ -287,11 +283,7 @@ describe("lifecycle", () => {
 
   it("a person closing the last child on github.com rolls the parent up too", async () => {
     const { mid, leaf } = await threeLevels();
-    await fetch(`${stack.double.url}/api/v3/repos/acme/tasks/issues/${leaf.id}`, {
-      method: "PATCH",
-      headers: { authorization: "token user:alice", "content-type": "application/json" },
-      body: JSON.stringify({ state: "closed", state_reason: "completed" }),
-    });
+    await asAlice("PATCH", `/issues/${leaf.id}`, { state: "closed", state_reason: "completed" });
     await settled();
     expect((await read(mid.id)).status).toBe("open");
   });
@@ -316,11 +308,7 @@ describe("lifecycle", () => {
 
   it("a person closing a parent as not planned takes its open children along", async () => {
     const { mid, leaf } = await threeLevels();
-    await fetch(`${stack.double.url}/api/v3/repos/acme/tasks/issues/${mid.id}`, {
-      method: "PATCH",
-      headers: { authorization: "token user:alice", "content-type": "application/json" },
-      body: JSON.stringify({ state: "closed", state_reason: "not_planned" }),
-    });
+    await asAlice("PATCH", `/issues/${mid.id}`, { state: "closed", state_reason: "not_planned" });
     await settled();
     expect(issue(leaf.id)).toMatchObject({ state: "closed", stateReason: "not_planned" });
   });
@@ -329,11 +317,7 @@ describe("lifecycle", () => {
     const { root, mid, leaf } = await threeLevels();
     expect((await api(infra, "POST", `/v1/tasks/${mid.id}/complete`)).status).toBe(200);
     await settled();
-    await fetch(`${stack.double.url}/api/v3/repos/acme/tasks/issues/${root.id}`, {
-      method: "PATCH",
-      headers: { authorization: "token user:alice", "content-type": "application/json" },
-      body: JSON.stringify({ state: "closed", state_reason: "not_planned" }),
-    });
+    await asAlice("PATCH", `/issues/${root.id}`, { state: "closed", state_reason: "not_planned" });
     await settled();
     expect(issue(leaf.id)).toMatchObject({ state: "closed", stateReason: "not_planned" });
     expect(issue(mid.id)).toMatchObject({ state: "closed", stateReason: "completed" });
