@@ -1,4 +1,4 @@
-// Built by npm run build:action from 53 source files, sha256 7860af22c9592e9e
+// Built by npm run build:action from 53 source files, sha256 0ee51e6f8673f385
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -46910,17 +46910,20 @@ function countTerms(terms) {
 // src/dedup/evidence.ts
 var STRONG_SCORE = 0.5;
 function enoughEvidence(query, candidate, score) {
-  if (score >= STRONG_SCORE) return true;
   const a = fullText(query);
   const b = fullText(candidate);
   if (normalise(a) === normalise(b)) return true;
   const words2 = evidenceWords(a);
   let shared = 0;
+  let sharedWord = false;
   for (const word of evidenceWords(b)) {
-    if (words2.has(word) && ++shared >= 2) return true;
+    if (!words2.has(word)) continue;
+    shared++;
+    sharedWord ||= !NUMBER.test(word);
   }
-  return false;
+  return sharedWord && (score >= STRONG_SCORE || shared >= 2);
 }
+var NUMBER = /^v?\d[\d.]*$/;
 function evidenceWords(text) {
   const words2 = /* @__PURE__ */ new Set();
   for (const raw of text.toLowerCase().split(/\s+/)) {
@@ -47470,7 +47473,7 @@ var PATTERNS = [
   // Dotted versions with an optional v prefix and suffix (v1.2, 4.13.2, 3.0.0-M7).
   ["version", /\bv?\d+(?:\.\d+)+(?:[-+][0-9a-z.]+)?\b|\bv\d+\b/g]
 ];
-var NUMBER = /\b\d+(?:[.,]\d+)?(?:%|[a-z]{1,3}\b)?/g;
+var NUMBER2 = /\b\d+(?:[.,]\d+)?(?:%|[a-z]{1,3}\b)?/g;
 var NOT_A_HOST = /\.(?:java|js|ts|py|xml|json|yaml|yml|md|txt|html|sh|jar|class|log|conf|properties|cfg|ini|so|dll|exe)$|^(?:org|com|java|javax|net)\.[a-z0-9]+\.[a-z0-9.]*[a-z]$/;
 function extractSpecifics(title) {
   let rest = title.toLowerCase();
@@ -47487,7 +47490,7 @@ function extractSpecifics(title) {
       return " ";
     });
   }
-  for (const match of rest.matchAll(NUMBER)) add("number", match[0]);
+  for (const match of rest.matchAll(NUMBER2)) add("number", match[0]);
   return found;
 }
 function specificsConflict(a, b) {

@@ -10,20 +10,26 @@ const STRONG_SCORE = 0.5;
  * The calibrated thresholds come from long bug reports, where a low cosine already means a lot.
  * Agents' tasks are often a short title: there one shared word ("page") or one shared host name
  * can pass the threshold. So a match must also share two distinct words (a host, path or version
- * counts as one word), or be an exact or strong match. Pure.
+ * counts as one word), or be an exact or strong match. And a shared number alone is never
+ * evidence, however rare it makes the score: "Latency sample 11" is not "Direct 11". Pure.
  */
 export function enoughEvidence(query: DedupText, candidate: DedupText, score: number): boolean {
-  if (score >= STRONG_SCORE) return true;
   const a = fullText(query);
   const b = fullText(candidate);
   if (normalise(a) === normalise(b)) return true;
   const words = evidenceWords(a);
   let shared = 0;
+  let sharedWord = false;
   for (const word of evidenceWords(b)) {
-    if (words.has(word) && ++shared >= 2) return true;
+    if (!words.has(word)) continue;
+    shared++;
+    sharedWord ||= !NUMBER.test(word);
   }
-  return false;
+  return sharedWord && (score >= STRONG_SCORE || shared >= 2);
 }
+
+// Issue numbers, counts and bare versions: 11, 404, v2, 4.13.2.
+const NUMBER = /^v?\d[\d.]*$/;
 
 function evidenceWords(text: string): Set<string> {
   const words = new Set<string>();

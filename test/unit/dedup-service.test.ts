@@ -207,6 +207,15 @@ describe("DedupService (default lexical method)", () => {
     expect(result.matches[0]!.score).toBeGreaterThan(result.matches[1]?.score ?? 0);
   });
 
+  it("a shared number alone is no evidence, however rare it is", async () => {
+    const dedup = await service();
+    // Many "Latency sample N" tasks make those words common; "11" appears once.
+    const samples = Array.from({ length: 10 }, (_, i) => doc(100 + i, `Latency sample ${i}`));
+    await dedup.syncOpenTasks([...OPEN, ...samples, doc(11, "Direct 11", null, "x".repeat(400))]);
+    const result = await dedup.check({ content: "Latency sample 11" }, { threshold: 0.01 });
+    expect(result.matches.map((match) => match.task_id)).not.toContain(11);
+  });
+
   it("reloads the index from the store at start, without the caller re-sending tasks", async () => {
     const first = await service();
     await first.syncOpenTasks(OPEN);
