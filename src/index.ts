@@ -3,6 +3,7 @@ import type { Config } from "./config.js";
 import { authenticator } from "./http/auth.js";
 import { createHttpHandler } from "./http/create-http-handler.js";
 import { agentRoutes } from "./http/routes/agent-routes.js";
+import { openTaskCounts } from "./http/routes/open-task-counts.js";
 import { chainRoutes } from "./http/routes/chain-routes.js";
 import { projectRoutes } from "./http/routes/project-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
@@ -35,7 +36,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     const routes = [
       ...taskRoutes(services.tasks),
       ...chainRoutes(services.tasks, services.chains),
-      ...agentRoutes(services.agents),
+      ...agentRoutes(services.agents, () => openTaskCounts(services.tasks)),
       ...projectRoutes(services.projects),
       ...webhookRoutes(services.events.subscriptions),
     ];

@@ -21,7 +21,7 @@ import {
   type TaskCreateSchema,
   type TaskUpdateSchema,
 } from "../tasks/task-schema.js";
-import { StatsSchema, type Stats } from "../tasks/task-stats.js";
+import { StatsAnswerSchema, type Stats } from "../tasks/task-stats.js";
 import { resolveConfig, serverRoot, type ResolveOptions } from "./config.js";
 import {
   DedupResultSchema,
@@ -102,7 +102,7 @@ export class BatonClient {
 
   /** Counts over the tasks the caller may see. */
   stats(): Promise<Stats> {
-    return this.#http.request("GET", "/stats", { schema: StatsSchema });
+    return this.#http.request("GET", "/stats", { schema: StatsAnswerSchema });
   }
 
   readonly tasks = {

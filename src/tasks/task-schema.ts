@@ -154,6 +154,10 @@ export const CommentSchema = z
     author_type: z.enum(["agent", "user"]),
     created_at: z.string(),
     url: z.string(),
+    notice: z
+      .string()
+      .optional()
+      .describe("Set when a requested `author` was not used (comments are signed by the caller)."),
   })
   .meta({ id: "Comment" });
 export type Comment = z.infer<typeof CommentSchema>;
