@@ -4,6 +4,7 @@ import { authenticator } from "./http/auth.js";
 import { createHttpHandler } from "./http/create-http-handler.js";
 import { agentRoutes } from "./http/routes/agent-routes.js";
 import { openTaskCounts } from "./http/routes/open-task-counts.js";
+import { subtaskRoutes } from "./http/routes/subtask-routes.js";
 import { chainRoutes } from "./http/routes/chain-routes.js";
 import { projectRoutes } from "./http/routes/project-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
@@ -36,6 +37,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     const routes = [
       ...taskRoutes(services.tasks),
       ...chainRoutes(services.tasks, services.chains),
+      ...subtaskRoutes(services.tasks),
       ...agentRoutes(services.agents, () => openTaskCounts(services.tasks)),
       ...projectRoutes(services.projects),
       ...webhookRoutes(services.events.subscriptions),

@@ -8,6 +8,7 @@ import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
 import type { Journal } from "../store/journal-store.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { isPlainObject, mergePatch } from "../util/merge-patch.js";
+import { toSubtasks } from "./checklist.js";
 import { decodeComment, encodeAgentComment } from "./comment-codec.js";
 import {
   decodeIssue,
@@ -537,6 +538,7 @@ export class TaskService {
       delegation_depth: decoded.meta.depth,
       context: decoded.meta.context,
       context_version: decoded.meta.context_version,
+      subtasks: toSubtasks(issue.number, decoded.meta.checklist),
       url: issue.html_url,
     };
   }
