@@ -44,7 +44,7 @@ export type ProjectCreateInput = z.input<typeof ProjectCreateSchema>;
 export type ProjectUpdateInput = z.input<typeof ProjectUpdateSchema>;
 /** `GET /tasks` filters; `limit` and `page` page through the answer (Link header). */
 export type TaskListFilters = Partial<
-  Omit<TaskFilters, "completed" | "include_completed" | "project_id">
+  Omit<TaskFilters, "completed" | "include_completed" | "project_id" | "labels">
 > & {
   completed?: boolean;
   include_completed?: boolean;
