@@ -91,6 +91,61 @@ describe("MCP 1.18 tools against /api", () => {
     ).toEqual([`[#${item.id}] Freeze the branch (done)`, `[#${item.id + 1}] Tag v3.1.0 (pending)`]);
   });
 
+  it("the checklist is a task list on the issue: people tick it on github.com, agents see it", async () => {
+    const task: Json = await worker("POST", "/tasks", { content: "Prepare the board deck" });
+    const ping: Json = await worker("POST", `/tasks/${task.id}/subtasks`, {
+      content: "Ping @alice about #12",
+    });
+    const draft: Json = await worker("POST", `/tasks/${task.id}/subtasks`, {
+      content: "Draft the slides",
+    });
+    const body = stack.double.state.issues.get(task.id)!.body!;
+    // Defused: no mention, no cross-reference, exactly as agents' descriptions.
+    expect(body).toContain("- [ ] Ping @\u200balice about #\u200b12\n- [ ] Draft the slides");
+
+    // Alice ticks "Draft the slides" in the issue on github.com.
+    const res = await fetch(`${stack.double.url}/api/v3/repos/acme/tasks/issues/${task.id}`, {
+      method: "PATCH",
+      headers: { authorization: "token user:alice", "content-type": "application/json" },
+      body: JSON.stringify({ body: body.replace("- [ ] Draft", "- [x] Draft") }),
+    });
+    expect(res.status).toBe(200);
+    await stack.double.waitForWebhooksIdle();
+    const items: Json[] = await worker("GET", `/tasks/${task.id}/subtasks`);
+    expect(items).toEqual([
+      {
+        id: ping.id,
+        task_id: task.id,
+        content: "Ping @alice about #12",
+        completed: false,
+        sort_order: 0,
+      },
+      {
+        id: draft.id,
+        task_id: task.id,
+        content: "Draft the slides",
+        completed: true,
+        sort_order: 1,
+      },
+    ]);
+
+    // Renaming and removing items by id; an unknown id is a 404.
+    const renamed: Json = await worker("PUT", `/tasks/${task.id}/subtasks/${ping.id}`, {
+      content: "Ping Alice",
+    });
+    expect(renamed).toMatchObject({ id: ping.id, content: "Ping Alice", completed: false });
+    await worker("DELETE", `/tasks/${task.id}/subtasks/${draft.id}`);
+    expect((await worker("GET", `/tasks/${task.id}/subtasks`)).map((s: Json) => s.id)).toEqual([
+      ping.id,
+    ]);
+    const gone = await mcpError(worker("POST", `/tasks/${task.id}/subtasks/${draft.id}/toggle`));
+    expect(gone.status).toBe(404);
+    // Another worker may not change it (and does not even see the task).
+    expect(
+      (await mcpError(helper("POST", `/tasks/${task.id}/subtasks`, { content: "x" }))).status,
+    ).toBe(404);
+  });
+
   it("assign_task {agent_id|null}, delegate_task, get_task_chain", async () => {
     const root: Json = await worker("POST", "/tasks", { content: "Ship the search page" });
     const assigned: Json = await worker("PUT", `/tasks/${root.id}`, {
