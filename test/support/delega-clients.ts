@@ -124,9 +124,10 @@ export function pythonClient(root: string, key: string) {
   return async (
     method: string,
     path: string,
-    options: { params?: Record<string, unknown>; body?: Record<string, unknown> } = {},
+    body?: Record<string, unknown>,
+    params?: Record<string, unknown>,
   ): Promise<Json> => {
-    const query = options.params ? pythonQuery(options.params) : "";
+    const query = params ? pythonQuery(params) : "";
     const res = await fetch(`${root}/api${path}${query ? `?${query}` : ""}`, {
       method,
       headers: {
@@ -135,7 +136,7 @@ export function pythonClient(root: string, key: string) {
         Accept: "application/json",
         "User-Agent": "delega-python/0.3.0",
       },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     if (!res.ok) {
