@@ -24,11 +24,11 @@ const withNotice = <T extends object>(agent: T, permissions: string[] | undefine
   permissions === undefined ? agent : { ...agent, notice: permissionsNotice(permissions, role) };
 
 export function agentRoutes(agents: AgentService, openTaskCounts: OpenTaskCounts): AnyRoute[] {
-  const withCount = (record: AgentRecord, counts: Map<string, number>) => ({
-    ...toAgent(record),
-    open_task_count: counts.get(record.id) ?? 0,
-  });
-  const counted = async (record: AgentRecord) => withCount(record, await openTaskCounts());
+  const withCount = (record: AgentRecord, counts: Map<string, number> | null) =>
+    counts ? { ...toAgent(record), open_task_count: counts.get(record.id) ?? 0 } : toAgent(record);
+  // The count reads GitHub; when GitHub fails, agents are still answered, without the count.
+  const counts = () => openTaskCounts().catch(() => null);
+  const counted = async (record: AgentRecord) => withCount(record, await counts());
 
   const update = (method: "put" | "patch") =>
     defineRoute({
@@ -72,8 +72,8 @@ export function agentRoutes(agents: AgentService, openTaskCounts: OpenTaskCounts
       summary: "List agents (every agent may see whom it can delegate to)",
       response: z.array(AgentSchema),
       handler: async () => {
-        const counts = await openTaskCounts();
-        return { body: agents.list().map((record) => withCount(record, counts)) };
+        const known = await counts();
+        return { body: agents.list().map((record) => withCount(record, known)) };
       },
     }),
     defineRoute({
