@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { errors } from "../../src/errors.js";
-import type { GitHubIssue } from "../../src/github/github-types.js";
-import type { IssueGateway, IssueWrite } from "../../src/github/issue-gateway.js";
+import type { GitHubIssue } from "../../src/tasks/github-issue.js";
+import type { IssueGateway } from "../../src/github/issue-gateway.js";
+import type { IssueWrite } from "../../src/tasks/issue-writes.js";
 import type { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
 import { positionUnder, ROOT_POSITION, type Position } from "../../src/tasks/delegation-rules.js";
 import { encodeAgentComment } from "../../src/tasks/comment-codec.js";

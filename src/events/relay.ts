@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { canRead } from "../agents/access.js";
 import type { AgentService } from "../agents/agent-service.js";
-import type { GitHubIssue } from "../github/github-types.js";
+import type { GitHubIssue } from "../tasks/github-issue.js";
 import type { Journal } from "../store/journal-store.js";
 import type { SqliteOutboxStore } from "../store/outbox-store.js";
 import type { SqliteSubscriptionStore, SubscriptionRecord } from "../store/subscription-store.js";

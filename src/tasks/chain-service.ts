@@ -1,5 +1,5 @@
 import type { Caller } from "../agents/access.js";
-import { parentNumberOf, type GitHubIssue } from "../github/github-types.js";
+import { parentNumberOf, type GitHubIssue } from "./github-issue.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
 import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
 import type { Journal } from "../store/journal-store.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { errors } from "../errors.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
-import type { GitHubLabel } from "../github/github-types.js";
+import type { GitHubLabel } from "./github-issue.js";
 import { projectLabel } from "./labels.js";
 import type { Db } from "../store/database.js";
 import { render } from "./untrusted-text.js";
