@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { canRead } from "../agents/access.js";
+import { canRead } from "../tasks/access.js";
 import type { AgentService } from "../agents/agent-service.js";
 import type { GitHubIssue } from "../tasks/github-issue.js";
 import type { Journal } from "../store/journal-store.js";

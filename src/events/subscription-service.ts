@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Caller } from "../agents/access.js";
+import type { Caller } from "../tasks/access.js";
 import { errors } from "../errors.js";
 import type { DeliveryRecord, SqliteOutboxStore } from "../store/outbox-store.js";
 import type { SqliteSubscriptionStore, SubscriptionRecord } from "../store/subscription-store.js";

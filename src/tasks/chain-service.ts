@@ -1,4 +1,4 @@
-import type { Caller } from "../agents/access.js";
+import type { Caller } from "./access.js";
 import { parentNumberOf, type GitHubIssue } from "./github-issue.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
 import type { SubIssueGateway } from "../github/sub-issue-gateway.js";

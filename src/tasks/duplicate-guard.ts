@@ -1,4 +1,4 @@
-import { canRead, type Caller, type Ownership } from "../agents/access.js";
+import { canRead, type Caller, type Ownership } from "./access.js";
 import type { DedupResult, DedupService } from "../dedup/index.js";
 import { errors } from "../errors.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";

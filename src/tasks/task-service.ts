@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { canComment, canRead, canWrite, type Caller } from "../agents/access.js";
+import { canComment, canRead, canWrite, type Caller } from "./access.js";
 import type { AgentService } from "../agents/agent-service.js";
 import { errors } from "../errors.js";
 import type { GitHubIssue } from "./github-issue.js";

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Caller } from "../../src/agents/access.js";
+import type { Caller } from "../../src/tasks/access.js";
 import { DedupService } from "../../src/dedup/index.js";
 import { migrate } from "../../src/store/database.js";
 import { DuplicateGuard, type IssueForIndex } from "../../src/tasks/duplicate-guard.js";
