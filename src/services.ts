@@ -10,11 +10,11 @@ import { SqliteIdempotencyStore } from "./store/idempotency-store.js";
 import { SqliteJournal } from "./store/journal-store.js";
 import { keyPepper } from "./store/settings-store.js";
 import { relayChainEvents } from "./events/chain-events.js";
-import { ChainService } from "./tasks/chain-service.js";
-import { ProjectService } from "./tasks/project-service.js";
-import { TaskService } from "./tasks/task-service.js";
+import { ChainService } from "./services/chain-service.js";
+import { ProjectService } from "./services/project-service.js";
+import { TaskService } from "./services/task-service.js";
 import { DedupService } from "./dedup/index.js";
-import { DuplicateGuard } from "./tasks/duplicate-guard.js";
+import { DuplicateGuard } from "./services/duplicate-guard.js";
 
 export interface Services {
   db: Db;

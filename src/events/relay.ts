@@ -8,8 +8,8 @@ import type { SqliteSubscriptionStore, SubscriptionRecord } from "../store/subsc
 import { decodeComment } from "../tasks/comment-codec.js";
 import { decodeIssue } from "../tasks/issue-codec.js";
 import type { Comment, Task } from "../tasks/task-schema.js";
-import type { TaskService } from "../tasks/task-service.js";
-import { isFromApp } from "../tasks/task-service.js";
+import type { TaskService } from "../services/task-service.js";
+import { isFromApp } from "../services/task-service.js";
 import type { Actor, Changes, EventType, TaskEvent } from "./event-schema.js";
 import {
   actorOf,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Caller } from "../../src/tasks/access.js";
 import { DedupService } from "../../src/dedup/index.js";
 import { migrate } from "../../src/store/database.js";
-import { DuplicateGuard, type IssueForIndex } from "../../src/tasks/duplicate-guard.js";
+import { DuplicateGuard, type IssueForIndex } from "../../src/services/duplicate-guard.js";
 import { decodeIssue } from "../../src/tasks/issue-codec.js";
 
 let db: Database.Database;

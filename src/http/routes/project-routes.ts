@@ -5,7 +5,7 @@ import {
   ProjectSchema,
   ProjectUpdateSchema,
   type ProjectService,
-} from "../../tasks/project-service.js";
+} from "../../services/project-service.js";
 import { defineRoute, type AnyRoute } from "../route.js";
 
 const ProjectParams = z.object({ id: z.string().min(1).max(50) });

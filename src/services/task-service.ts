@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { canComment, canRead, canWrite, type Caller } from "./access.js";
+import { canComment, canRead, canWrite, type Caller } from "../tasks/access.js";
 import type { AgentService } from "../agents/agent-service.js";
 import { errors } from "../errors.js";
-import type { GitHubIssue } from "./github-issue.js";
+import type { GitHubIssue } from "../tasks/github-issue.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
-import type { IssueWrite } from "./issue-writes.js";
+import type { IssueWrite } from "../tasks/issue-writes.js";
 import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
 import type { Journal } from "../store/journal-store.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { isPlainObject, mergePatch } from "../util/merge-patch.js";
-import { decodeComment, encodeAgentComment } from "./comment-codec.js";
+import { decodeComment, encodeAgentComment } from "../tasks/comment-codec.js";
 import {
   decodeIssue,
   encodeTask,
@@ -17,15 +17,15 @@ import {
   type DecodedIssue,
   type TaskFields,
   ownershipOf,
-} from "./issue-codec.js";
-import { positionUnder, ROOT_POSITION, type Position } from "./delegation-rules.js";
-import { changedParts, completionWrite, reopeningWrite } from "./issue-writes.js";
-import { agentLabel, priorityLabel, projectLabel } from "./labels.js";
+} from "../tasks/issue-codec.js";
+import { positionUnder, ROOT_POSITION, type Position } from "../tasks/delegation-rules.js";
+import { changedParts, completionWrite, reopeningWrite } from "../tasks/issue-writes.js";
+import { agentLabel, priorityLabel, projectLabel } from "../tasks/labels.js";
 import type { ProjectService } from "./project-service.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
-import type { Comment, Task, TaskCreate, TaskUpdate } from "./task-schema.js";
-import { matchesFilters, type TaskFilters } from "./task-filters.js";
-import { computeStats, type Stats } from "./task-stats.js";
+import type { Comment, Task, TaskCreate, TaskUpdate } from "../tasks/task-schema.js";
+import { matchesFilters, type TaskFilters } from "../tasks/task-filters.js";
+import { computeStats, type Stats } from "../tasks/task-stats.js";
 
 export interface TaskServiceOptions {
   gateway: IssueGateway;

@@ -1,8 +1,8 @@
-import { canRead, type Caller, type Ownership } from "./access.js";
+import { canRead, type Caller, type Ownership } from "../tasks/access.js";
 import type { DedupResult, DedupService } from "../dedup/index.js";
 import { errors } from "../errors.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
-import { ownershipOf, type DecodedIssue } from "./issue-codec.js";
+import { ownershipOf, type DecodedIssue } from "../tasks/issue-codec.js";
 
 export interface DedupText {
   content: string;

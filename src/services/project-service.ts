@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { errors } from "../errors.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
-import type { GitHubLabel } from "./github-issue.js";
-import { projectLabel } from "./labels.js";
+import type { GitHubLabel } from "../tasks/github-issue.js";
+import { projectLabel } from "../tasks/labels.js";
 import type { Db } from "../store/database.js";
-import { render } from "./untrusted-text.js";
+import { render } from "../tasks/untrusted-text.js";
 
 export const ProjectCreateSchema = z
   .object({
