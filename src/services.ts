@@ -8,6 +8,7 @@ import { SqliteAgentStore } from "./store/agent-store.js";
 import type { Db } from "./store/database.js";
 import { SqliteIdempotencyStore } from "./store/idempotency-store.js";
 import { SqliteJournal } from "./store/journal-store.js";
+import { SqliteProjectOrderStore } from "./store/project-store.js";
 import { keyPepper } from "./store/settings-store.js";
 import { relayChainEvents } from "./events/chain-events.js";
 import { ChainService } from "./services/chain-service.js";
@@ -53,7 +54,7 @@ export async function createServices(
     store: new SqliteAgentStore(db),
     pepper: keyPepper(db, config.keyPepper),
   });
-  const projects = new ProjectService(gateway, db);
+  const projects = new ProjectService(gateway, new SqliteProjectOrderStore(db));
   const journal = new SqliteJournal(db);
   const guard = new DuplicateGuard(await DedupService.create({ ...config.dedup, db }));
   const subIssues = new SubIssueGateway({
