@@ -1,31 +1,31 @@
-import { randomUUID } from "node:crypto";
-import { canComment, canRead, canWrite, type Caller } from "../tasks/access.js";
+import { canRead, type Caller } from "../tasks/access.js";
 import type { AgentService } from "../agents/agent-service.js";
-import { errors } from "../errors.js";
 import type { GitHubIssue } from "../tasks/github-issue.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
-import type { IssueWrite } from "../tasks/issue-writes.js";
 import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
 import type { Journal } from "../store/journal-store.js";
-import { KeyedMutex } from "../util/keyed-mutex.js";
-import { isPlainObject, mergePatch } from "../util/merge-patch.js";
-import { decodeComment, encodeAgentComment } from "../tasks/comment-codec.js";
-import {
-  decodeIssue,
-  encodeTask,
-  TaskMetaSchema,
-  type DecodedIssue,
-  type TaskFields,
-  ownershipOf,
-} from "../tasks/issue-codec.js";
-import { positionUnder, ROOT_POSITION, type Position } from "../tasks/delegation-rules.js";
-import { changedParts, completionWrite, reopeningWrite } from "../tasks/issue-writes.js";
+import { decodeComment, encodeAgentComment, isFromApp } from "../tasks/comment-codec.js";
+import { decodeIssue, type DecodedIssue } from "../tasks/issue-codec.js";
+import type { IssueWrite } from "../tasks/issue-writes.js";
 import { agentLabel, priorityLabel, projectLabel } from "../tasks/labels.js";
-import type { ProjectService } from "./project-service.js";
-import type { DuplicateGuard } from "./duplicate-guard.js";
+import {
+  planComplete,
+  planContextPatch,
+  DELETE_WRITE,
+  planDelete,
+  planMarkDelegated,
+  planReopen,
+  planUpdate,
+  rejectDelegationFields,
+  rejectServerOnly,
+} from "../tasks/task-planners.js";
 import type { Comment, Task, TaskCreate, TaskUpdate } from "../tasks/task-schema.js";
 import { matchesFilters, type TaskFilters } from "../tasks/task-filters.js";
 import { computeStats, type Stats } from "../tasks/task-stats.js";
+import type { ProjectService } from "./project-service.js";
+import type { DuplicateGuard } from "./duplicate-guard.js";
+import { TaskCreation } from "./create-task.js";
+import { TaskIssues, type Need } from "./task-issues.js";
 
 export interface TaskServiceOptions {
   gateway: IssueGateway;
@@ -42,11 +42,6 @@ export interface TaskServiceOptions {
   now?: () => Date;
 }
 
-/** GitHub's body limit is 65,536 characters; keep the context well inside it. */
-const MAX_CONTEXT_CHARS = 32_000;
-
-const SERVER_ONLY = ["root_task_id", "delegation_depth"] as const;
-
 /**
  * The task operations of the API, on issues. Each write is one GitHub request after a conditional
  * read (a `304` is free), done under a per-issue lock so two writers never interleave.
@@ -54,148 +49,37 @@ const SERVER_ONLY = ["root_task_id", "delegation_depth"] as const;
 export class TaskService {
   readonly #gateway: IssueGateway;
   readonly #subIssues: SubIssueGateway;
-  readonly #maxDepth: number;
   readonly #agents: AgentService;
   readonly #projects: ProjectService;
   readonly #journal: Journal;
   readonly #appId: () => number | undefined;
   readonly #guard: DuplicateGuard | undefined;
   readonly #now: () => Date;
-  readonly #locks = new KeyedMutex();
-  /** Decoding is pure; an issue is unchanged while its updated_at is (lists re-read many). */
-  readonly #decoded = new Map<string, DecodedIssue>();
-
-  #decode(issue: GitHubIssue): DecodedIssue {
-    const key = `${issue.number}@${issue.updated_at}@${issue.state}`;
-    let decoded = this.#decoded.get(key);
-    if (!decoded) {
-      decoded = decodeIssue(issue);
-      if (this.#decoded.size >= 5000) this.#decoded.delete(this.#decoded.keys().next().value!);
-      this.#decoded.set(key, decoded);
-    }
-    return decoded;
-  }
-
+  readonly #issues: TaskIssues;
+  readonly #creation: TaskCreation;
   constructor(options: TaskServiceOptions) {
     this.#gateway = options.gateway;
     this.#subIssues = options.subIssues;
-    this.#maxDepth = options.maxDepth;
     this.#agents = options.agents;
     this.#projects = options.projects;
     this.#journal = options.journal;
     this.#appId = options.appId;
     this.#guard = options.guard;
     this.#now = options.now ?? (() => new Date());
+    this.#issues = new TaskIssues(options);
+    this.#creation = new TaskCreation({ ...options, issues: this.#issues });
   }
 
   /**
    * Creates a task. With `parent_task_id` it is a delegation: the child is created as a sub-issue
-   * of the parent (the same path as `POST /tasks/{id}/delegate`). Either way the dedup check runs
-   * first, unless skipped.
+   * of the parent (the same path as `POST /tasks/{id}/delegate`).
    */
-  async create(
+  create(
     caller: Caller,
     input: TaskCreate,
     options: { nonce?: string; skipDedup?: boolean } = {},
   ): Promise<Task> {
-    rejectServerOnly(input);
-    const nonce = options.nonce ?? randomUUID();
-    const parentId = input.parent_task_id;
-    const run = async () => {
-      const { task, issue } =
-        parentId != null
-          ? await this.#delegate(caller, parentId, input, nonce)
-          : await this.#createRoot(caller, input, nonce);
-      return { result: task, issue: this.#forIndex(issue) };
-    };
-    if (!this.#guard) return (await run()).result;
-    const project =
-      input.project_id != null ? await this.#projects.resolve(input.project_id) : null;
-    const text = {
-      content: input.content,
-      description: input.description,
-      projectSlug: project?.slug ?? null,
-    };
-    const skip = input.allow_duplicate === true || options.skipDedup === true;
-    return this.#guard.guard(caller, text, { skip }, run);
-  }
-
-  async #createRoot(caller: Caller, input: TaskCreate, nonce: string) {
-    const fields = await this.#newTask(caller, input, nonce, ROOT_POSITION, false);
-    const issue = await this.#gateway.createIssue(encodeTask(fields), nonce);
-    this.#journal.stamp(this.#journal.record(issue.number, "created", caller.id), issue.updated_at);
-    return { task: await this.toTask(issue), issue };
-  }
-
-  /**
-   * Delegation: checks every limit first (nothing is created when one fails), then one GraphQL
-   * request creates the linked child and at most one more marks the parent `status:delegated`.
-   * Under the parent's lock, so concurrent delegations count children correctly.
-   */
-  async #delegate(caller: Caller, parentId: number, input: TaskCreate, nonce: string) {
-    return this.#locks.run(parentId, async () => {
-      const { issue: parent, decoded } = await this.load(caller, parentId, "write");
-      const position = positionUnder(parent, decoded, this.#maxDepth);
-      const fields = await this.#newTask(
-        caller,
-        input,
-        nonce,
-        position,
-        input.auto_complete_parent ?? false,
-      );
-      const child = await this.#subIssues.createSubIssue(
-        encodeTask(fields),
-        { number: parent.number, nodeId: parent.node_id },
-        nonce,
-      );
-      this.#journal.stamp(
-        this.#journal.record(child.number, "delegated", caller.id),
-        child.updated_at,
-      );
-      await this.#markDelegated(caller.id, parent, decoded);
-      return { task: await this.toTask(child), issue: child };
-    });
-  }
-
-  /** Sets `status:delegated` on an open parent (one label write; nothing when already set). */
-  async #markDelegated(agentId: string | undefined, issue: GitHubIssue, decoded: DecodedIssue) {
-    if (decoded.closed || decoded.status === "delegated") return;
-    const write = changedParts(issue, { ...decoded, status: "delegated" });
-    if (write.labels) await this.writeIssue(agentId, issue, { labels: write.labels }, "delegated");
-  }
-
-  async #newTask(
-    caller: Caller,
-    input: TaskCreate,
-    nonce: string,
-    position: Position,
-    autoCompleteParent: boolean,
-  ): Promise<TaskFields> {
-    const assignee = input.assigned_to_agent_id
-      ? this.#agents.requireAssignable(input.assigned_to_agent_id).id
-      : null;
-    const project =
-      input.project_id != null ? await this.#projects.resolve(input.project_id) : null;
-    const fields: TaskFields = {
-      content: input.content,
-      description: input.description ?? null,
-      priority: input.priority ?? 2,
-      labels: input.labels ?? [],
-      projectSlug: project?.slug ?? null,
-      assignee,
-      status: input.status ?? "open",
-      meta: TaskMetaSchema.parse({
-        created_by: caller.id,
-        ...position,
-        auto_complete_parent: autoCompleteParent,
-        due_date: input.due_date ?? null,
-        due_time: input.due_time ?? null,
-        context: input.context ?? {},
-        nonce,
-      }),
-    };
-    checkContextSize(fields.meta.context);
-    return fields;
+    return this.#creation.create(caller, input, options);
   }
 
   /** `POST /tasks/dedup`: the same question a create asks, without creating. */
@@ -211,30 +95,14 @@ export class TaskService {
     if (!this.#guard) return { has_duplicates: false, matches: [] };
     const project =
       query.project_id != null ? await this.#projects.resolve(query.project_id) : null;
-    return this.#guard.check(
-      caller,
-      {
-        content: query.content,
-        description: query.description,
-        projectSlug: project?.slug ?? null,
-      },
-      query.threshold,
-    );
-  }
-
-  /** Keeps the dedup index in step with an issue's state (after a write, or from a webhook). */
-  async reindex(issue: GitHubIssue): Promise<void> {
-    await this.#guard?.index(this.#forIndex(issue));
-  }
-
-  #forIndex(issue: GitHubIssue) {
-    return { number: issue.number, url: issue.html_url, decoded: this.#decode(issue) };
+    const text = { ...query, projectSlug: project?.slug ?? null };
+    return this.#guard.check(caller, text, query.threshold);
   }
 
   /** The open issues, for the dedup index at start. */
   async openIssuesForIndex() {
     const issues = await this.#gateway.listIssues({ state: "open" });
-    return issues.map((issue) => this.#forIndex(issue));
+    return issues.map((issue) => this.#issues.forIndex(issue));
   }
 
   /** Finds the issue an earlier, interrupted create made (same nonce), if it exists. */
@@ -245,14 +113,11 @@ export class TaskService {
     // An interrupted delegation: the child exists (linked, one request); finish the parent's label.
     const parentId = task.parent_task_id;
     if (parentId !== null) {
-      await this.#locks.run(parentId, async () => {
+      await this.#issues.locked(parentId, async () => {
         const parent = await this.#gateway.getIssue(parentId);
-        if (parent)
-          await this.#markDelegated(
-            task.created_by_agent_id ?? undefined,
-            parent,
-            decodeIssue(parent),
-          );
+        const write = parent ? planMarkDelegated(parent, decodeIssue(parent)) : null;
+        if (parent && write)
+          await this.writeIssue(task.created_by_agent_id ?? undefined, parent, write, "delegated");
       });
     }
     return task;
@@ -279,7 +144,7 @@ export class TaskService {
     const issues = await this.#gateway.listIssues({ state, labels: githubLabels });
     const tasks: Task[] = [];
     for (const issue of issues) {
-      const decoded = this.#decode(issue);
+      const decoded = this.#issues.decode(issue);
       if (decoded.deleted) continue;
       const task = await this.toTask(issue, decoded);
       if (canRead(caller, task) && matchesFilters(task, filters, this.#now())) tasks.push(task);
@@ -289,74 +154,36 @@ export class TaskService {
 
   async update(caller: Caller, id: number, input: TaskUpdate): Promise<Task> {
     rejectServerOnly(input);
-    if (input.parent_task_id !== undefined) {
-      throw errors.badRequest(
-        "server_managed_field",
-        "parent_task_id is set by delegation and cannot be changed",
-        {
-          field: "parent_task_id",
-        },
-      );
-    }
-    if (input.status === "delegated") {
-      throw errors.badRequest("server_managed_field", 'status "delegated" is set by delegation', {
-        field: "status",
-      });
-    }
-    return this.#locks.run(id, async () => {
-      const { issue, decoded, task } = await this.load(caller, id, "write");
+    rejectDelegationFields(input);
+    return this.#issues.locked(id, async () => {
+      const { issue, decoded } = await this.load(caller, id, "write");
+      // undefined keeps the current value, null clears it.
       const assignee =
-        input.assigned_to_agent_id === undefined
-          ? decoded.assignee
-          : input.assigned_to_agent_id === null
-            ? null
-            : this.#agents.requireAssignable(input.assigned_to_agent_id).id;
+        input.assigned_to_agent_id == null
+          ? input.assigned_to_agent_id
+          : this.#agents.requireAssignable(input.assigned_to_agent_id).id;
       const projectSlug =
-        input.project_id === undefined
-          ? decoded.projectSlug
-          : input.project_id === null
-            ? null
-            : (await this.#projects.resolve(input.project_id)).slug;
-      const wantsCompleted =
-        input.completed ?? (input.status === "completed" ? true : input.status ? false : undefined);
-      const status = input.status && input.status !== "completed" ? input.status : decoded.status;
-      const fields: TaskFields = {
-        content: input.content ?? decoded.content,
-        description: input.description === undefined ? decoded.description : input.description,
-        priority: input.priority ?? decoded.priority,
-        labels: input.labels ?? decoded.labels,
-        projectSlug,
-        assignee,
-        status: wantsCompleted ? "open" : status,
-        meta: {
-          ...decoded.meta,
-          due_date: input.due_date === undefined ? decoded.meta.due_date : input.due_date,
-          due_time: input.due_time === undefined ? decoded.meta.due_time : input.due_time,
-        },
-      };
-      const write: IssueWrite = { ...changedParts(issue, fields) };
-      if (wantsCompleted === true && !task.completed) {
-        Object.assign(write, completionWrite(issue, fields, caller.id));
-      } else if (wantsCompleted === false && decoded.closed) {
-        Object.assign(write, reopeningWrite(issue, fields));
-      }
+        input.project_id == null
+          ? input.project_id
+          : (await this.#projects.resolve(input.project_id)).slug;
+      const write = planUpdate(issue, decoded, { ...input, assignee, projectSlug }, caller.id);
       return this.#write(caller, issue, write, "updated");
     });
   }
 
   async complete(caller: Caller, id: number): Promise<Task> {
-    return this.#locks.run(id, async () => {
+    return this.#issues.locked(id, async () => {
       const { issue, decoded, task } = await this.load(caller, id, "write");
-      if (task.completed) return task;
-      return this.#write(caller, issue, completionWrite(issue, decoded, caller.id), "completed");
+      const write = planComplete(issue, decoded, caller.id);
+      return write ? this.#write(caller, issue, write, "completed") : task;
     });
   }
 
   async uncomplete(caller: Caller, id: number): Promise<Task> {
-    return this.#locks.run(id, async () => {
+    return this.#issues.locked(id, async () => {
       const { issue, decoded, task } = await this.load(caller, id, "write");
-      if (!task.completed) return task;
-      return this.#write(caller, issue, reopeningWrite(issue, decoded), "reopened");
+      const write = planReopen(issue, decoded);
+      return write ? this.#write(caller, issue, write, "reopened") : task;
     });
   }
 
@@ -366,18 +193,14 @@ export class TaskService {
    * them), so no open task is left under a deleted parent.
    */
   async remove(caller: Caller, id: number): Promise<void> {
-    await this.#locks.run(id, async () => {
+    await this.#issues.locked(id, async () => {
       const { issue } = await this.load(caller, id, "write");
       const open = await this.#openDescendants(issue);
-      const refused = open.filter((child) => !canWrite(caller, ownershipOf(this.#decode(child))));
-      if (refused.length > 0) {
-        throw errors.conflict(
-          "children_not_writable",
-          `Task #${id} has open sub-tasks that agent "${caller.id}" may not close`,
-          { task_ids: refused.map((child) => child.number) },
-        );
-      }
-      await this.#write(caller, issue, { state: "closed", state_reason: "not_planned" }, "deleted");
+      const children = open.map((child) => ({
+        number: child.number,
+        decoded: this.#issues.decode(child),
+      }));
+      await this.#write(caller, issue, planDelete(caller, id, children), "deleted");
       await this.#closeAll(caller.id, open);
     });
   }
@@ -405,13 +228,7 @@ export class TaskService {
 
   /** Closes them as not planned, each a journalled write that also leaves the dedup index. */
   async #closeAll(agentId: string | undefined, issues: GitHubIssue[]): Promise<void> {
-    for (const issue of issues)
-      await this.writeIssue(
-        agentId,
-        issue,
-        { state: "closed", state_reason: "not_planned" },
-        "deleted",
-      );
+    for (const issue of issues) await this.writeIssue(agentId, issue, DELETE_WRITE, "deleted");
   }
 
   async listComments(caller: Caller, id: number): Promise<Comment[]> {
@@ -468,27 +285,10 @@ export class TaskService {
     patch: Record<string, unknown>,
     expectedVersion: number | undefined,
   ): Promise<{ task_id: number; context: Record<string, unknown>; version: number }> {
-    return this.#locks.run(id, async () => {
+    return this.#issues.locked(id, async () => {
       const { issue, decoded } = await this.load(caller, id, "write");
-      const current = decoded.meta.context_version;
-      if (expectedVersion !== undefined && expectedVersion !== current) {
-        throw errors.conflict(
-          "context_version_conflict",
-          `The context is at version ${current}, not ${expectedVersion}`,
-          {
-            current_version: current,
-            context: decoded.meta.context,
-          },
-        );
-      }
-      const merged = mergePatch(decoded.meta.context, patch);
-      const context = isPlainObject(merged) ? merged : {};
-      checkContextSize(context);
-      const fields = {
-        ...decoded,
-        meta: { ...decoded.meta, context, context_version: current + 1 },
-      };
-      const task = await this.#write(caller, issue, { body: encodeTask(fields).body }, "context");
+      const write = planContextPatch(decoded, patch, expectedVersion);
+      const task = await this.#write(caller, issue, write, "context");
       return { task_id: id, context: task.context, version: task.context_version };
     });
   }
@@ -497,7 +297,7 @@ export class TaskService {
     const issues = await this.#gateway.listIssues({ state: "all" });
     const tasks: Task[] = [];
     for (const issue of issues) {
-      const decoded = this.#decode(issue);
+      const decoded = this.#issues.decode(issue);
       if (decoded.deleted) continue;
       const task = await this.toTask(issue, decoded);
       if (canRead(caller, task)) tasks.push(task);
@@ -505,126 +305,32 @@ export class TaskService {
     return computeStats(tasks, this.#now());
   }
 
+  /** Keeps the dedup index in step with an issue's state (after a write, or from a webhook). */
+  reindex(issue: GitHubIssue): Promise<void> {
+    return this.#issues.reindex(issue);
+  }
+
   /** An issue as the API's task (agents and project resolved from Baton's own records). */
-  async toTask(issue: GitHubIssue, decoded: DecodedIssue = this.#decode(issue)): Promise<Task> {
-    const agentRef = (id: string | null) => {
-      if (!id) return null;
-      const agent = this.#agents.find(id);
-      return { id, name: agent?.name ?? id, display_name: agent?.display_name ?? null };
-    };
-    const project = decoded.projectSlug ? await this.#projects.bySlug(decoded.projectSlug) : null;
-    const completedBy = decoded.completed ? decoded.meta.completed_by : null;
-    return {
-      id: issue.number,
-      content: decoded.content,
-      description: decoded.description,
-      priority: decoded.priority,
-      labels: decoded.labels,
-      project_id: project?.id ?? null,
-      project: project ? { id: project.id, slug: project.slug, name: project.name } : null,
-      due_date: decoded.meta.due_date,
-      due_time: decoded.meta.due_time,
-      status: decoded.completed ? "completed" : decoded.status,
-      completed: decoded.completed,
-      completed_at: decoded.completed ? issue.closed_at : null,
-      created_at: issue.created_at,
-      updated_at: issue.updated_at,
-      created_by_agent_id: decoded.meta.created_by,
-      assigned_to_agent_id: decoded.assignee,
-      completed_by_agent_id: completedBy,
-      created_by_agent: agentRef(decoded.meta.created_by),
-      assigned_to_agent: agentRef(decoded.assignee),
-      completed_by_agent: agentRef(completedBy),
-      parent_task_id: decoded.meta.parent,
-      root_task_id: decoded.meta.root ?? issue.number,
-      delegation_depth: decoded.meta.depth,
-      context: decoded.meta.context,
-      context_version: decoded.meta.context_version,
-      url: issue.html_url,
-    };
+  toTask(issue: GitHubIssue, decoded?: DecodedIssue): Promise<Task> {
+    return this.#issues.toTask(issue, decoded);
   }
 
   /** Reads a task for a caller: 404 when it may not see it, 403 when it may not act on it. */
-  async load(caller: Caller, id: number, need: "read" | "write" | "comment") {
-    const issue = await this.#gateway.getIssue(id);
-    const decoded = issue ? this.#decode(issue) : null;
-    if (!issue || !decoded || decoded.deleted)
-      throw errors.notFound("task_not_found", `No task #${id}`);
-    const task = await this.toTask(issue, decoded);
-    // A worker gets 404 for tasks it may not see, so ids reveal nothing.
-    if (!canRead(caller, task)) throw errors.notFound("task_not_found", `No task #${id}`);
-    if (need === "write" && !canWrite(caller, task)) {
-      throw errors.forbidden(
-        `Agent "${caller.id}" may not change task #${id}: it neither created nor holds it`,
-      );
-    }
-    if (need === "comment" && !canComment(caller, task)) {
-      throw errors.forbidden(`Agent "${caller.id}" may not comment on task #${id}`);
-    }
-    return { issue, decoded, task };
+  load(caller: Caller, id: number, need: Need) {
+    return this.#issues.load(caller, id, need);
+  }
+
+  /** One write to an issue, journalled for the agent that caused it (none for a person). */
+  writeIssue(agentId: string | undefined, issue: GitHubIssue, write: IssueWrite, kind: string) {
+    return this.#issues.writeIssue(agentId, issue, write, kind);
+  }
+
+  /** Runs `task` alone for this issue (the same lock every API write takes). */
+  locked<T>(id: number, task: () => Promise<T>): Promise<T> {
+    return this.#issues.locked(id, task);
   }
 
   async #write(caller: Caller, issue: GitHubIssue, write: IssueWrite, kind: string): Promise<Task> {
     return this.toTask(await this.writeIssue(caller.id, issue, write, kind));
   }
-
-  /** One write to an issue, journalled for the agent that caused it (none for a person). */
-  async writeIssue(
-    agentId: string | undefined,
-    issue: GitHubIssue,
-    write: IssueWrite,
-    kind: string,
-  ): Promise<GitHubIssue> {
-    if (Object.keys(write).length === 0) return issue;
-    // Journalled before the write: GitHub's webhook can arrive before its answer does.
-    const entry = agentId ? this.#journal.record(issue.number, kind, agentId) : undefined;
-    const updated = await this.#gateway.updateIssue(issue.number, write);
-    if (entry !== undefined) this.#journal.stamp(entry, updated.updated_at);
-    await this.reindex(updated);
-    return updated;
-  }
-
-  /** Runs `task` alone for this issue (the same lock every API write takes). */
-  locked<T>(id: number, task: () => Promise<T>): Promise<T> {
-    return this.#locks.run(id, task);
-  }
-}
-
-function rejectServerOnly(input: Record<string, unknown>): void {
-  for (const field of SERVER_ONLY) {
-    if (input[field] !== undefined) {
-      throw errors.badRequest(
-        "server_managed_field",
-        `${field} is set by the server and cannot be written`,
-        { field },
-      );
-    }
-  }
-}
-
-function checkContextSize(context: Record<string, unknown>): void {
-  if (JSON.stringify(context).length > MAX_CONTEXT_CHARS) {
-    throw errors.unprocessable(
-      "context_too_large",
-      `The context may hold at most ${MAX_CONTEXT_CHARS} characters of JSON`,
-      {
-        field: "context",
-      },
-    );
-  }
-}
-
-export function isFromApp(
-  comment: {
-    performed_via_github_app?: { id: number } | null;
-    user: { login?: string; type?: string } | null;
-  },
-  appId: number | undefined,
-): boolean {
-  // The companion Action's token mode comments as GitHub Actions' bot, with the agents' marker.
-  // Only the repository's own workflows, with a write token, can comment as this bot.
-  if (comment.user?.type === "Bot" && comment.user.login === "github-actions[bot]") return true;
-  if (comment.performed_via_github_app)
-    return appId === undefined || comment.performed_via_github_app.id === appId;
-  return comment.user?.type === "Bot" && appId === undefined;
 }

@@ -73,7 +73,8 @@ describe("DuplicateGuard start-up sync", () => {
     const created: number[] = [];
     const create = () =>
       guard
-        .guard(worker, { content: "Check disk usage" }, { skip: false }, async () => {
+        .exclusive(async () => {
+          await guard.assertUnique(worker, { content: "Check disk usage" });
           const number = nextNumber++;
           // GitHub takes a while to answer: the other create must wait, not check meanwhile.
           await new Promise((resolve) => setTimeout(resolve, 5));
@@ -89,7 +90,7 @@ describe("DuplicateGuard start-up sync", () => {
               labels: [{ name: "agent:builder" }],
             }),
           };
-          return { result: { id: number }, issue };
+          await guard.index(issue);
         })
         .then(
           () => "created",
