@@ -18,7 +18,7 @@ import {
   renderChecklist,
 } from "./checklist.js";
 import type { TaskStatus } from "./task-schema.js";
-import type { Ownership } from "../agents/access.js";
+import type { Ownership } from "./access.js";
 
 /**
  * The issue codec: a task ⇄ an issue's title, labels and body (DESIGN §3). Pure.

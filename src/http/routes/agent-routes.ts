@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requireAdmin } from "../../agents/access.js";
+import { requireAdmin } from "../../tasks/access.js";
 import {
   AgentCreateSchema,
   AgentSchema,

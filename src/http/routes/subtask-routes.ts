@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Caller } from "../../agents/access.js";
+import type { Caller } from "../../tasks/access.js";
 import {
   addItem,
   ChecklistItemCreateSchema,
@@ -12,7 +12,7 @@ import {
 } from "../../tasks/checklist.js";
 import { encodeTask } from "../../tasks/issue-codec.js";
 import { SubtaskSchema, type Subtask } from "../../tasks/task-schema.js";
-import type { TaskService } from "../../tasks/task-service.js";
+import type { TaskService } from "../../services/task-service.js";
 import { defineRoute, type AnyRoute } from "../route.js";
 
 const TaskParams = z.object({ id: z.coerce.number().int().positive() });

@@ -11,7 +11,7 @@ import {
   TaskSchema,
   TaskUpdateSchema,
 } from "../../tasks/task-schema.js";
-import type { TaskService } from "../../tasks/task-service.js";
+import type { TaskService } from "../../services/task-service.js";
 import { DelegaStatsSchema, StatsSchema } from "../../tasks/task-stats.js";
 import { delegaStats, isDelegaPrefix } from "../delega-shapes.js";
 import { DedupQuerySchema, DedupResultSchema } from "../../tasks/task-schema.js";
