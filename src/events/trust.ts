@@ -1,4 +1,4 @@
-import type { GitHubIssue } from "../github/github-types.js";
+import type { GitHubIssue } from "../tasks/github-issue.js";
 import type { Sender } from "../github/webhook-payloads.js";
 import type { Actor } from "./event-schema.js";
 
