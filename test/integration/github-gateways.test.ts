@@ -6,32 +6,20 @@ import { IssueGateway } from "../../src/github/issue-gateway.js";
 import { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
 import { startGitHubDouble, type GitHubDouble } from "../support/github-double/index.ts";
 import { clientFor } from "../support/github-double/test-client.ts";
-
-interface SentRequest {
-  request: string;
-  body?: unknown;
-}
+import {
+  recordRequests,
+  type RecordedRequests,
+} from "../support/github-double/recorded-requests.ts";
 
 let double: GitHubDouble;
 let issues: IssueGateway;
 let subIssues: SubIssueGateway;
-let sent: SentRequest[];
-let reads: string[];
+let recorded: RecordedRequests;
 
 beforeAll(async () => {
   double = await startGitHubDouble({ repo: "acme/tasks" });
   const octokit = clientFor(double);
-  // Every write the gateways send, as GitHub receives it (reads are skipped).
-  octokit.hook.before("request", (options) => {
-    const { method, url, baseUrl, headers, request, mediaType, owner, repo, query, ...rest } =
-      options as Record<string, unknown>;
-    void [baseUrl, headers, request, mediaType, owner, repo];
-    const operation = typeof query === "string" ? /(mutation|query)\s+(\w+)/.exec(query) : null;
-    if (method === "GET") reads.push(String(url));
-    if (method === "GET" || operation?.[1] === "query") return;
-    const body = operation ? { operation: operation[2], variables: rest.variables } : rest;
-    sent.push({ request: `${String(method)} ${String(url)}`, body });
-  });
+  recorded = recordRequests(octokit);
   issues = new IssueGateway({ owner: "acme", repo: "tasks", octokit: async () => octokit });
   subIssues = new SubIssueGateway({
     owner: "acme",
@@ -46,8 +34,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  sent = [];
-  reads = [];
+  recorded.clear();
   double.clearFaults();
 });
 
@@ -62,6 +49,146 @@ async function failure(promise: Promise<unknown>): Promise<Partial<BatonError>> 
 }
 
 const write = { title: "Rotate keys", body: "", labels: [] as string[] };
+
+describe("IssueGateway writes", () => {
+  it("creates the labels an issue uses first, with their fixed colours, then the issue", async () => {
+    const issue = await issues.createIssue(
+      { title: "Ship 2.0", body: "notes", labels: ["priority:high", "agent:builder"] },
+      "n-labels",
+    );
+    expect(issue.labels.map((label) => label.name)).toEqual(["priority:high", "agent:builder"]);
+    expect(recorded.sent).toMatchInlineSnapshot(`
+      [
+        {
+          "body": {
+            "color": "f9a03f",
+            "description": "Baton task priority 3 of 4",
+            "name": "priority:high",
+          },
+          "request": "POST /repos/{owner}/{repo}/labels",
+        },
+        {
+          "body": {
+            "color": "1d76db",
+            "description": "Baton: held by agent builder",
+            "name": "agent:builder",
+          },
+          "request": "POST /repos/{owner}/{repo}/labels",
+        },
+        {
+          "body": {
+            "body": "notes",
+            "labels": [
+              "priority:high",
+              "agent:builder",
+            ],
+            "title": "Ship 2.0",
+          },
+          "request": "POST /repos/{owner}/{repo}/issues",
+        },
+      ]
+    `);
+  });
+
+  it("an update and a comment are one request each, with only the fields given", async () => {
+    const issue = await issues.createIssue(write, "n-update");
+    recorded.clear();
+    await issues.updateIssue(issue.number, { state: "closed", state_reason: "completed" });
+    await issues.createComment(issue.number, "Done in #12");
+    expect(recorded.sent).toMatchInlineSnapshot(`
+      [
+        {
+          "body": {
+            "issue_number": 2,
+            "state": "closed",
+            "state_reason": "completed",
+          },
+          "request": "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+        },
+        {
+          "body": {
+            "body": "Done in #12",
+            "issue_number": 2,
+          },
+          "request": "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        },
+      ]
+    `);
+    const again = await issues.getIssue(issue.number);
+    expect(again?.state).toBe("closed");
+  });
+});
+
+describe("SubIssueGateway", () => {
+  it("creates a linked child in one mutation and reads the tree back, parents first", async () => {
+    const parent = await issues.createIssue(write, "n-tree-parent");
+    recorded.clear();
+    const child = await subIssues.createSubIssue(
+      { title: "Write the changelog", body: "", labels: [] },
+      { number: parent.number, nodeId: parent.node_id },
+      "n-tree-child",
+    );
+    expect(recorded.sent).toMatchInlineSnapshot(`
+      [
+        {
+          "body": {
+            "operation": "BatonRepository",
+            "variables": {
+              "name": "tasks",
+              "owner": "acme",
+            },
+          },
+          "request": "POST /api/graphql",
+        },
+        {
+          "body": {
+            "operation": "BatonCreateSubIssue",
+            "variables": {
+              "input": {
+                "body": "",
+                "clientMutationId": "n-tree-child",
+                "labelIds": [],
+                "parentIssueId": "I_kwDOSXNzdWU6Mw",
+                "repositoryId": "R_kgDOUmVwb3NpdG9yeTphY21lL3Rhc2tz",
+                "title": "Write the changelog",
+              },
+            },
+          },
+          "request": "POST /api/graphql",
+        },
+      ]
+    `);
+    const tree = await subIssues.readTree(parent.number);
+    expect(tree.map((t) => [t.issue.number, t.parent, t.level])).toEqual([
+      [parent.number, null, 0],
+      [child.number, parent.number, 1],
+    ]);
+  });
+
+  it("links an existing issue under a parent by node ids", async () => {
+    const parent = await issues.createIssue(write, "n-link-parent");
+    const orphan = await issues.createIssue(write, "n-link-child");
+    recorded.clear();
+    await subIssues.addSubIssue(parent.node_id, orphan.node_id);
+    expect(recorded.sent).toMatchInlineSnapshot(`
+      [
+        {
+          "body": {
+            "operation": "BatonAddSubIssue",
+            "variables": {
+              "child": "I_kwDOSXNzdWU6Ng",
+              "parent": "I_kwDOSXNzdWU6NQ",
+            },
+          },
+          "request": "POST /api/graphql",
+        },
+      ]
+    `);
+    expect((await issues.listSubIssues(parent.number)).map((i) => i.number)).toEqual([
+      orphan.number,
+    ]);
+  });
+});
 
 describe("GitHub errors at the one boundary", () => {
   it("maps an outage to 503 github_unavailable with Retry-After", async () => {
@@ -127,8 +254,8 @@ describe("GitHub errors at the one boundary", () => {
     const body = '<!-- baton:v1 {"nonce":"n-lost"} -->';
     const issue = await issues.createIssue({ ...write, body }, "n-lost");
     expect(issue.body).toBe(body);
-    expect(sent.filter((r) => r.request.startsWith("POST"))).toHaveLength(1);
-    expect(reads).toContain("/repos/{owner}/{repo}/issues");
+    expect(recorded.sent.filter((r) => r.request.startsWith("POST"))).toHaveLength(1);
+    expect(recorded.reads).toContain("/repos/{owner}/{repo}/issues");
   });
 
   it("does not look for a nonce when GitHub refused the create", async () => {
@@ -137,7 +264,7 @@ describe("GitHub errors at the one boundary", () => {
       status: 422,
       code: "github_validation_failed",
     });
-    expect(reads).not.toContain("/repos/{owner}/{repo}/issues");
+    expect(recorded.reads).not.toContain("/repos/{owner}/{repo}/issues");
   });
 
   it("maps a GraphQL outage on a sub-issue create the same way", async () => {
@@ -145,11 +272,7 @@ describe("GitHub errors at the one boundary", () => {
     double.injectFault({ route: "graphql:createIssue", kind: "status", status: 503 });
     expect(
       await failure(
-        subIssues.createSubIssue(
-          write,
-          { number: parent.number, nodeId: parent.node_id! },
-          "n-gql",
-        ),
+        subIssues.createSubIssue(write, { number: parent.number, nodeId: parent.node_id }, "n-gql"),
       ),
     ).toEqual({ status: 503, code: "github_unavailable", retryAfter: 5 });
   });
