@@ -64,6 +64,16 @@ async function issue(number: number): Promise<GitHubIssue> {
   return found;
 }
 
+/** Someone removes the sub-issue link on github.com (the child keeps its metadata). */
+async function unlinkOnGitHub(parent: number, child: number): Promise<void> {
+  await clientFor(double).request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue", {
+    owner: "acme",
+    repo: "tasks",
+    issue_number: parent,
+    sub_issue_id: (await issue(child)).id,
+  });
+}
+
 describe("ChainService roll-up", () => {
   it("the last child completing puts the parent back to open and fires chain_completed once", async () => {
     const { parent, child } = await delegated("rollup");
@@ -175,13 +185,7 @@ describe("ChainService roll-up", () => {
 describe("ChainService link repair", () => {
   it("links a child its metadata places under a parent when GitHub has it unlinked", async () => {
     const { parent, child } = await delegated("repair");
-    const person = clientFor(double);
-    await person.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue", {
-      owner: "acme",
-      repo: "tasks",
-      issue_number: parent,
-      sub_issue_id: (await issue(child)).id,
-    });
+    await unlinkOnGitHub(parent, child);
     recorded.clear();
     await chains.issueOpened(await issue(child));
     expect(recorded.sent).toMatchInlineSnapshot(`
@@ -203,10 +207,7 @@ describe("ChainService link repair", () => {
 
   it("makes the child a root when GitHub refuses the link", async () => {
     const { parent, child } = await delegated("refused");
-    await clientFor(double).request(
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
-      { owner: "acme", repo: "tasks", issue_number: parent, sub_issue_id: (await issue(child)).id },
-    );
+    await unlinkOnGitHub(parent, child);
     double.injectFault({ route: "graphql:addSubIssue", kind: "status", status: 422 });
     recorded.clear();
     await chains.issueOpened(await issue(child));
