@@ -4,6 +4,7 @@ import { authenticator } from "./http/auth.js";
 import { createHttpHandler } from "./http/create-http-handler.js";
 import { agentRoutes } from "./http/routes/agent-routes.js";
 import { chainRoutes } from "./http/routes/chain-routes.js";
+import { claimRoutes } from "./http/routes/claim-routes.js";
 import { projectRoutes } from "./http/routes/project-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
 import { webhookRoutes } from "./http/routes/webhook-routes.js";
@@ -33,6 +34,8 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     };
     const services = await createServices(config, db, octokit, log);
     const routes = [
+      // Before the task routes: `/tasks/ready` is not a task id.
+      ...claimRoutes(services.claims.claims, services.claims.ready),
       ...taskRoutes(services.tasks),
       ...chainRoutes(services.tasks, services.chains),
       ...agentRoutes(services.agents),
@@ -86,6 +89,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     );
     on(["issues.deleted", "issues.transferred"], async (context) => {
       services.guard.remove(context.payload.issue.number);
+      services.claims.index.remove(context.payload.issue.number);
     });
 
     // A label edited or deleted on github.com: re-read the label set on next use.
@@ -131,6 +135,14 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
         child: payload.sub_issue.number,
       });
     });
+
+    // Claims: ended leases are released (with task.released) and GitHub shows who holds what.
+    services.claims.keeper.start();
+    services.claims.ready
+      .rebuild()
+      .catch((error: unknown) =>
+        app.log.warn({ err: error }, "could not build the ready queue yet"),
+      );
 
     services.idempotency.purgeOlderThan(new Date(Date.now() - 24 * 3600_000).toISOString());
     // Labels exist before any task uses them, with fixed colours (GitHub would make grey ones).

@@ -15,6 +15,10 @@ import { ProjectService } from "./tasks/project-service.js";
 import { TaskService } from "./tasks/task-service.js";
 import { DedupService } from "./dedup/index.js";
 import { DuplicateGuard } from "./tasks/duplicate-guard.js";
+import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
+import { SqliteClaimStore } from "./store/claim-store.js";
+import { SqliteTaskIndex } from "./store/task-index-store.js";
+import { claimFields } from "./claims/lease-rules.js";
 
 export interface Services {
   db: Db;
@@ -28,6 +32,7 @@ export interface Services {
   journal: SqliteJournal;
   guard: DuplicateGuard;
   events: EventServices;
+  claims: ClaimServices;
 }
 
 type LogLine = (message: string, details?: Record<string, unknown>) => void;
@@ -62,7 +67,11 @@ export async function createServices(
     octokit,
     issues: gateway,
   });
+  const claimStore = new SqliteClaimStore(db);
+  const taskIndex = new SqliteTaskIndex(db);
   const tasks = new TaskService({
+    index: taskIndex,
+    claimFields: (id) => claimFields(claimStore.get(id), Date.now()),
     guard,
     gateway,
     subIssues,
@@ -89,7 +98,17 @@ export async function createServices(
     events: relayChainEvents(events.relay, (id) => tasks.get(system, id)),
     log: log?.info,
   });
+  const claims = createClaimServices(config, {
+    store: claimStore,
+    index: taskIndex,
+    tasks,
+    projects,
+    gateway,
+    relay: events.relay,
+    log: log?.warn,
+  });
   return {
+    claims,
     db,
     gateway,
     agents,

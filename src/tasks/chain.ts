@@ -36,6 +36,8 @@ export function scopeTask(caller: Caller, task: Task): ChainTask {
     due_time: null,
     context: {},
     context_version: 0,
+    session_state_detail: null,
+    handoff_note: null,
     redacted: true,
   };
 }

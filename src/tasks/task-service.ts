@@ -6,6 +6,8 @@ import type { GitHubIssue } from "../github/github-types.js";
 import type { IssueGateway, IssueWrite } from "../github/issue-gateway.js";
 import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
 import type { Journal } from "../store/journal-store.js";
+import { NO_CLAIM, type ClaimFields } from "../claims/lease-rules.js";
+import type { TaskIndex } from "../store/task-index-store.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { isPlainObject, mergePatch } from "../util/merge-patch.js";
 import { decodeComment, encodeAgentComment } from "./comment-codec.js";
@@ -38,6 +40,10 @@ export interface TaskServiceOptions {
   appId: () => number | undefined;
   /** Dedup before create; absent = no check. */
   guard?: DuplicateGuard;
+  /** The ready queue's index of tasks (issue #17), kept in step with every issue Baton reads back. */
+  index?: Pick<TaskIndex, "upsert">;
+  /** The claim fields of a task (issue #17); absent = never claimed. */
+  claimFields?: (taskId: number) => ClaimFields;
   now?: () => Date;
 }
 
@@ -59,6 +65,8 @@ export class TaskService {
   readonly #journal: Journal;
   readonly #appId: () => number | undefined;
   readonly #guard: DuplicateGuard | undefined;
+  readonly #claimFields: (taskId: number) => ClaimFields;
+  readonly #index: Pick<TaskIndex, "upsert"> | undefined;
   readonly #now: () => Date;
   readonly #locks = new KeyedMutex();
   /** Decoding is pure; an issue is unchanged while its updated_at is (lists re-read many). */
@@ -84,6 +92,8 @@ export class TaskService {
     this.#journal = options.journal;
     this.#appId = options.appId;
     this.#guard = options.guard;
+    this.#claimFields = options.claimFields ?? (() => NO_CLAIM);
+    this.#index = options.index;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -223,6 +233,8 @@ export class TaskService {
 
   /** Keeps the dedup index in step with an issue's state (after a write, or from a webhook). */
   async reindex(issue: GitHubIssue): Promise<void> {
+    if (this.#index && !issue.pull_request)
+      this.#index.upsert(await this.toTask(issue), issue.state === "open");
     await this.#guard?.index(this.#forIndex(issue));
   }
 
@@ -540,6 +552,7 @@ export class TaskService {
       context: decoded.meta.context,
       context_version: decoded.meta.context_version,
       url: issue.html_url,
+      ...(decoded.closed ? NO_CLAIM : this.#claimFields(issue.number)),
     };
   }
 
