@@ -18,7 +18,7 @@ import { DuplicateGuard } from "./tasks/duplicate-guard.js";
 import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
 import { SqliteClaimStore } from "./store/claim-store.js";
 import { SqliteTaskIndex } from "./store/task-index-store.js";
-import { claimFields } from "./claims/lease-rules.js";
+import { claimFields, type ClaimGuard } from "./claims/lease-rules.js";
 
 export interface Services {
   db: Db;
@@ -69,9 +69,15 @@ export async function createServices(
   });
   const claimStore = new SqliteClaimStore(db);
   const taskIndex = new SqliteTaskIndex(db);
+  // Tasks and claims need each other: the claim service is made below, after the relay.
+  const claimGuard: ClaimGuard = {
+    checkWrite: (caller, id) => claims.claims.checkWrite(caller, id),
+    closed: (id, agentId, reason) => claims.claims.closed(id, agentId, reason),
+  };
   const tasks = new TaskService({
     index: taskIndex,
     claimFields: (id) => claimFields(claimStore.get(id), Date.now()),
+    claimGuard,
     guard,
     gateway,
     subIssues,

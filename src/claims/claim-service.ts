@@ -19,6 +19,8 @@ import {
   type ClaimRow,
   type LeaseBounds,
   type SessionChange,
+  writeVerdict,
+  type ClaimGuard,
 } from "./lease-rules.js";
 
 export interface ClaimServiceOptions {
@@ -51,7 +53,7 @@ const QUEUE_ATTEMPTS = 5;
  * Claims with leases (issue #17), in the hosted Delega shapes. The decision is made in the store
  * (one transaction); GitHub is then told, with one write, who holds the task.
  */
-export class ClaimService {
+export class ClaimService implements ClaimGuard {
   readonly #o: ClaimServiceOptions;
   readonly #now: () => number;
 
@@ -183,6 +185,31 @@ export class ClaimService {
       return { next, result: next };
     });
     return this.#show(row, SYSTEM);
+  }
+
+  /** The exclusivity of a live claim over the task writes (complete, update, delegate, …). */
+  checkWrite(caller: Caller, taskId: number): void {
+    const now = this.#now();
+    const verdict = writeVerdict(this.#o.store.get(taskId), taskId, caller, caller.claimToken, now);
+    if (verdict.override)
+      this.#o.store.recordOverride({
+        taskId,
+        agentId: caller.id,
+        holder: verdict.override.agent_id!,
+        action: "write",
+        at: new Date(now).toISOString(),
+      });
+  }
+
+  /** A completed or deleted task is released (its closing write already cleared the display). */
+  closed(taskId: number, agentId: string, reason: "completed" | "deleted"): void {
+    const row = this.#o.store.update(taskId, (current) => {
+      if (!current?.agent_id) return { result: undefined };
+      const next = release(current, reason, undefined, this.#now());
+      this.#o.events.released(next, agentId, reason);
+      return { next, result: next };
+    });
+    if (row) this.#o.store.markShown(taskId, row.version);
   }
 
   /** Claimable by this caller: open, and unassigned or assigned to it. */

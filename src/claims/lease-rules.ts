@@ -243,6 +243,14 @@ export function release(
   });
 }
 
+/** What the task writes need of claims (implemented by the claim service). */
+export interface ClaimGuard {
+  /** Throws 409 when a live claim (or a stale token) forbids `caller` this write. */
+  checkWrite(caller: Caller, taskId: number): void;
+  /** The task was completed or deleted: its claim ends. */
+  closed(taskId: number, agentId: string, reason: "completed" | "deleted"): void;
+}
+
 export type WriteVerdict = { allowed: true; override: ClaimRow | null };
 
 /**

@@ -6,7 +6,7 @@ import type { GitHubIssue } from "../github/github-types.js";
 import type { IssueGateway, IssueWrite } from "../github/issue-gateway.js";
 import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
 import type { Journal } from "../store/journal-store.js";
-import { NO_CLAIM, type ClaimFields } from "../claims/lease-rules.js";
+import { NO_CLAIM, type ClaimFields, type ClaimGuard } from "../claims/lease-rules.js";
 import type { TaskIndex } from "../store/task-index-store.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { isPlainObject, mergePatch } from "../util/merge-patch.js";
@@ -44,6 +44,8 @@ export interface TaskServiceOptions {
   index?: Pick<TaskIndex, "upsert">;
   /** The claim fields of a task (issue #17); absent = never claimed. */
   claimFields?: (taskId: number) => ClaimFields;
+  /** Keeps a live claim exclusive to its holder, and ends it when the task closes (issue #17). */
+  claimGuard?: ClaimGuard;
   now?: () => Date;
 }
 
@@ -66,6 +68,7 @@ export class TaskService {
   readonly #appId: () => number | undefined;
   readonly #guard: DuplicateGuard | undefined;
   readonly #claimFields: (taskId: number) => ClaimFields;
+  readonly #claimGuard: ClaimGuard | undefined;
   readonly #index: Pick<TaskIndex, "upsert"> | undefined;
   readonly #now: () => Date;
   readonly #locks = new KeyedMutex();
@@ -93,6 +96,7 @@ export class TaskService {
     this.#appId = options.appId;
     this.#guard = options.guard;
     this.#claimFields = options.claimFields ?? (() => NO_CLAIM);
+    this.#claimGuard = options.claimGuard;
     this.#index = options.index;
     this.#now = options.now ?? (() => new Date());
   }
@@ -351,7 +355,10 @@ export class TaskService {
       } else if (wantsCompleted === false && decoded.closed) {
         Object.assign(write, reopeningWrite(issue, fields));
       }
-      return this.#write(caller, issue, write, "updated");
+      const updated = await this.#write(caller, issue, write, "updated");
+      if (updated.completed && !task.completed)
+        this.#claimGuard?.closed(id, caller.id, "completed");
+      return updated;
     });
   }
 
@@ -359,7 +366,14 @@ export class TaskService {
     return this.#locks.run(id, async () => {
       const { issue, decoded, task } = await this.load(caller, id, "write");
       if (task.completed) return task;
-      return this.#write(caller, issue, completionWrite(issue, decoded, caller.id), "completed");
+      const done = await this.#write(
+        caller,
+        issue,
+        completionWrite(issue, decoded, caller.id),
+        "completed",
+      );
+      this.#claimGuard?.closed(id, caller.id, "completed");
+      return done;
     });
   }
 
@@ -389,6 +403,7 @@ export class TaskService {
         );
       }
       await this.#write(caller, issue, { state: "closed", state_reason: "not_planned" }, "deleted");
+      this.#claimGuard?.closed(id, caller.id, "deleted");
       await this.#closeAll(caller.id, open);
     });
   }
@@ -570,6 +585,7 @@ export class TaskService {
         `Agent "${caller.id}" may not change task #${id}: it neither created nor holds it`,
       );
     }
+    if (need === "write") this.#claimGuard?.checkWrite(caller, id);
     if (need === "comment" && !canComment(caller, task)) {
       throw errors.forbidden(`Agent "${caller.id}" may not comment on task #${id}`);
     }

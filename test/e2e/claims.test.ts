@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labelNames, rateLimitedSince, writesSince } from "../support/assertions.js";
 import { startEventReceiver, type EventReceiver } from "../support/event-receiver.js";
@@ -8,6 +9,7 @@ let monitor: string;
 let infra: string;
 let infra2: string;
 let lead: string;
+let admin: string;
 let receiver: EventReceiver;
 
 beforeAll(async () => {
@@ -19,11 +21,12 @@ beforeAll(async () => {
       BATON_LEASE_SWEEP_MS: "200",
     },
   });
-  [monitor, infra, infra2, lead] = await Promise.all([
+  [monitor, infra, infra2, lead, admin] = await Promise.all([
     stack.createAgent("monitor"),
     stack.createAgent("infra"),
     stack.createAgent("infra2"),
     stack.createAgent("lead", "coordinator"),
+    stack.createAgent("admin", "admin"),
   ]);
   receiver = await startEventReceiver();
   const sub = await stack.api(monitor, "POST", "/v1/webhooks", {
@@ -233,6 +236,66 @@ describe("claims with leases", () => {
     ]);
     const changed = eventsFor(id).find((e) => e.event === "task.state_changed");
     expect(changed.changes.session_state).toEqual({ from: "working", to: "waiting_input" });
+  });
+
+  it("a live claim is exclusive: others' writes get 409 naming the holder; an admin may override", async () => {
+    const id = await newTask("Patch the kernel on web-1");
+    const { json: claim } = await stack.api(infra, "POST", `/v1/tasks/${id}/claim`);
+    const mark = stack.double.requests.length;
+    const attempts = [
+      ["POST", `/v1/tasks/${id}/complete`, undefined],
+      ["PUT", `/v1/tasks/${id}`, { priority: 4 }],
+      ["POST", `/v1/tasks/${id}/delegate`, { content: "Reboot web-1" }],
+    ] as const;
+    for (const [method, path, payload] of attempts) {
+      const res = await stack.api(monitor, method, path, payload);
+      expect(res.status, `${method} ${path}`).toBe(409);
+      expect(res.json).toMatchObject({
+        code: "task_claimed",
+        claimed_by_agent_id: "infra",
+        lease_expires_at: claim.task.lease_expires_at,
+      });
+    }
+    expect(writesSince(stack.double, mark)).toEqual([]);
+
+    // The holder writes, with or without its token.
+    const edited = await stack.api(
+      infra,
+      "PUT",
+      `/v1/tasks/${id}`,
+      { priority: 3 },
+      { "x-claim-token": String(claim.claim_token) },
+    );
+    expect(edited.json).toMatchObject({ priority: 3, claimed_by_agent_id: "infra" });
+    const wrongToken = await stack.api(
+      infra,
+      "PUT",
+      `/v1/tasks/${id}`,
+      { priority: 2 },
+      { "x-claim-token": String(claim.claim_token + 5) },
+    );
+    expect(wrongToken.json.code).toBe("stale_claim_token");
+
+    // An admin overrides; the override is recorded.
+    const forced = await stack.api(admin, "PUT", `/v1/tasks/${id}`, { priority: 4 });
+    expect(forced.status).toBe(200);
+    const db = new Database(stack.dbPath, { readonly: true });
+    expect(
+      db
+        .prepare("SELECT agent_id, holder_agent_id, action FROM claim_overrides WHERE task_id = ?")
+        .all(id),
+    ).toEqual([{ agent_id: "admin", holder_agent_id: "infra", action: "write" }]);
+    db.close();
+
+    // Completing releases the claim, in the completing write itself.
+    const completeMark = stack.double.requests.length;
+    const done = await stack.api(infra, "POST", `/v1/tasks/${id}/complete`);
+    expect(done.json).toMatchObject({ completed: true, claimed_by_agent_id: null });
+    expect(rateLimitedSince(stack.double, completeMark)).toHaveLength(1);
+    expect(body(id)).not.toContain("claimed by");
+    await receiver.waitFor(() =>
+      eventsFor(id).some((e) => e.event === "task.released" && e.reason === "completed"),
+    );
   });
 
   it("bad claims get clear errors and change nothing", async () => {
