@@ -90,20 +90,33 @@ export class ClaimService implements ClaimGuard {
     for (let attempt = 0; attempt < QUEUE_ATTEMPTS; attempt++) {
       const picked = this.#pick(caller, { projectSlug, labels: query.labels }, lease);
       if (!picked) return { task: null, claim_token: null };
-      const fresh = await this.#o.tasks.load(SYSTEM, picked.row.task_id, "read").catch(() => null);
+      const fresh = await this.#o.tasks
+        .load(SYSTEM, picked.row.task_id, "read")
+        .catch((error: unknown) => {
+          this.#giveBack(picked);
+          if ((error as { status?: number }).status !== 404) throw error;
+          return null;
+        });
       if (fresh && this.#claimable(caller, fresh.task)) {
-        this.#o.events.claimed(picked.row, caller.id);
+        // Its own write transaction: another replica may be writing the same database.
+        this.#o.store.transaction(() => this.#o.events.claimed(picked.row, caller.id));
         return this.#answer(picked.row);
       }
-      this.#o.store.update(picked.row.task_id, (current) =>
-        // The token stays spent: a fencing token is never handed out twice.
-        current?.token === picked.row.token
-          ? { next: { ...picked.before, token: picked.row.token }, result: undefined }
-          : { result: undefined },
-      );
-      if (fresh) await this.#o.tasks.reindex(fresh.issue);
+      if (fresh) {
+        this.#giveBack(picked);
+        await this.#o.tasks.reindex(fresh.issue);
+      }
     }
     return { task: null, claim_token: null };
+  }
+
+  /** Undoes a pick the issue did not bear out. The token stays spent: it is never handed out twice. */
+  #giveBack(picked: { row: ClaimRow; before: ClaimRow }): void {
+    this.#o.store.update(picked.row.task_id, (current) =>
+      current?.token === picked.row.token
+        ? { next: { ...picked.before, token: picked.row.token }, result: undefined }
+        : { result: undefined },
+    );
   }
 
   #pick(

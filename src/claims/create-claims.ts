@@ -53,6 +53,7 @@ export function createClaimServices(
     index: deps.index,
     store: deps.store,
     tasks: deps.tasks,
+    gateway: deps.gateway,
     projects: deps.projects,
   });
   return { claims, ready, keeper, store: deps.store, index: deps.index };

@@ -1,4 +1,5 @@
 import type { Caller } from "../agents/access.js";
+import type { IssueGateway } from "../github/issue-gateway.js";
 import type { ClaimStore } from "../store/claim-store.js";
 import type { TaskIndex } from "../store/task-index-store.js";
 import type { ProjectService } from "../tasks/project-service.js";
@@ -10,7 +11,8 @@ import { claimFields } from "./lease-rules.js";
 export interface ReadyQueueOptions {
   index: TaskIndex;
   store: Pick<ClaimStore, "get">;
-  tasks: Pick<TaskService, "list">;
+  tasks: Pick<TaskService, "list" | "reindex">;
+  gateway: Pick<IssueGateway, "getIssue">;
   projects: Pick<ProjectService, "resolve">;
   now?: () => number;
 }
@@ -56,8 +58,14 @@ export class ReadyQueue {
   /** Rebuilds the index from GitHub's open issues (at start: webhooks missed while down). */
   async rebuild(): Promise<number> {
     const open = await this.#o.tasks.list(SYSTEM, TaskListQuerySchema.parse({}));
-    this.#o.index.closeAllExcept(open.map((task) => task.id));
     for (const task of open) this.#o.index.upsert(task, true);
+    // Open in the index, not in the list: closed while Baton was down, or created meanwhile.
+    // Each is read back (a conditional read) rather than guessed.
+    for (const id of this.#o.index.openNotIn(open.map((task) => task.id))) {
+      const issue = await this.#o.gateway.getIssue(id);
+      if (issue) await this.#o.tasks.reindex(issue);
+      else this.#o.index.remove(id);
+    }
     return open.length;
   }
 }

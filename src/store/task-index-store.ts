@@ -20,8 +20,8 @@ export interface TaskIndex {
   /** The task as Baton reads it; `open` = the issue is open (a deleted task is closed too). */
   upsert(task: Task, open: boolean): void;
   remove(taskId: number): void;
-  /** The open tasks not in `openIds` were closed while Baton was not looking. */
-  closeAllExcept(openIds: number[]): void;
+  /** The ids indexed as open that are not in `ids` (closed while Baton was not looking?). */
+  openNotIn(ids: number[]): number[];
   /** Ready tasks, best first: open, unclaimed, no open blocker, unassigned or the caller's. */
   readyIds(query: ReadyQuery): number[];
   tasks(ids: number[]): Task[];
@@ -75,11 +75,13 @@ export class SqliteTaskIndex implements TaskIndex {
     prepared(this.db, "DELETE FROM task_index WHERE task_id = ?").run(taskId);
   }
 
-  closeAllExcept(openIds: number[]): void {
-    prepared(
+  openNotIn(ids: number[]): number[] {
+    return prepared(
       this.db,
-      "UPDATE task_index SET open = 0 WHERE open = 1 AND task_id NOT IN (SELECT value FROM json_each(?))",
-    ).run(JSON.stringify(openIds));
+      "SELECT task_id FROM task_index WHERE open = 1 AND task_id NOT IN (SELECT value FROM json_each(?))",
+    )
+      .pluck()
+      .all(JSON.stringify(ids)) as number[];
   }
 
   readyIds(query: ReadyQuery): number[] {

@@ -119,6 +119,8 @@ export class TaskService {
         parentId != null
           ? await this.#delegate(caller, parentId, input, nonce)
           : await this.#createRoot(caller, input, nonce);
+      // In the ready queue as soon as the create answers (the webhook comes later).
+      if (this.#index) this.#index.upsert(task, true);
       return { result: task, issue: this.#forIndex(issue) };
     };
     if (!this.#guard) return (await run()).result;
