@@ -16,7 +16,7 @@ import type { Db } from "./store/database.js";
 import { createServices, type ServiceLog } from "./services.js";
 import { baseLabels } from "./tasks/labels.js";
 import { VERSION } from "./version.js";
-import { GitHubIssueSchema } from "./github/github-types.js";
+import { GitHubIssueSchema } from "./tasks/github-issue.js";
 
 /** The Probot app: the REST facade plus the webhook handlers. Wiring only. */
 export function createBatonApp(config: Config, db: Db): ApplicationFunction {

@@ -1,7 +1,6 @@
-import type { GitHubIssue } from "../github/github-types.js";
-import type { IssueWrite } from "../github/issue-gateway.js";
+import type { GitHubIssue } from "../tasks/github-issue.js";
 import type { DecodedIssue } from "../tasks/issue-codec.js";
-import { changedParts } from "../tasks/issue-writes.js";
+import { changedParts, type IssueWrite } from "../tasks/issue-writes.js";
 import type { ClaimDisplay } from "./lease-rules.js";
 
 /** Statuses a claim may show over; `delegated` and `failed` say more and stay. */

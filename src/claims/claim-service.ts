@@ -1,10 +1,10 @@
-import { canRead, type Caller } from "../agents/access.js";
+import { canRead, type Caller } from "../tasks/access.js";
 import { errors } from "../errors.js";
 import type { ClaimStore } from "../store/claim-store.js";
 import type { TaskIndex } from "../store/task-index-store.js";
-import type { ProjectService } from "../tasks/project-service.js";
+import type { ProjectService } from "../services/project-service.js";
 import type { Task } from "../tasks/task-schema.js";
-import type { TaskService } from "../tasks/task-service.js";
+import type { TaskService } from "../services/task-service.js";
 import type { ClaimEvents } from "./claim-events.js";
 import type { LeaseKeeper } from "./lease-keeper.js";
 import {

@@ -1,7 +1,7 @@
 import type { IssueGateway } from "../github/issue-gateway.js";
 import type { ClaimStore } from "../store/claim-store.js";
 import { decodeIssue } from "../tasks/issue-codec.js";
-import type { TaskService } from "../tasks/task-service.js";
+import type { TaskService } from "../services/task-service.js";
 import { claimDisplayWrite } from "./claim-display.js";
 import type { ClaimEvents } from "./claim-events.js";
 import { displayOf, release, type ClaimRow } from "./lease-rules.js";

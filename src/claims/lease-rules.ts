@@ -1,5 +1,6 @@
 import { errors, type BatonError } from "../errors.js";
-import type { Caller } from "../agents/access.js";
+import type { Caller } from "../tasks/access.js";
+import { UNCLAIMED, type TaskClaim } from "../tasks/task-view.js";
 
 /**
  * Claims and leases as pure rules (issue #17): who may take a task, who may write to it while it
@@ -276,25 +277,9 @@ export function writeVerdict(
 }
 
 /** The task fields a claim record contributes (DELEGA-API.md "Later additions"). */
-export interface ClaimFields {
-  claimed_by_agent_id: string | null;
-  lease_expires_at: string | null;
-  session_state: SessionState | null;
-  session_state_detail: string | null;
-  handoff_note: string | null;
-  handoff_by_agent_id: string | null;
-  handoff_state: SessionState | null;
-}
+export type ClaimFields = TaskClaim;
 
-export const NO_CLAIM: ClaimFields = {
-  claimed_by_agent_id: null,
-  lease_expires_at: null,
-  session_state: null,
-  session_state_detail: null,
-  handoff_note: null,
-  handoff_by_agent_id: null,
-  handoff_state: null,
-};
+export const NO_CLAIM: ClaimFields = UNCLAIMED;
 
 /** A record as task fields; an expired lease not swept yet already reads as released. */
 export function claimFields(row: ClaimRow | undefined, now: number): ClaimFields {

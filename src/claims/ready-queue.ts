@@ -1,11 +1,11 @@
-import type { Caller } from "../agents/access.js";
+import type { Caller } from "../tasks/access.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
 import type { ClaimStore } from "../store/claim-store.js";
 import type { TaskIndex } from "../store/task-index-store.js";
-import type { ProjectService } from "../tasks/project-service.js";
+import type { ProjectService } from "../services/project-service.js";
 import { TaskListQuerySchema } from "../tasks/task-filters.js";
 import type { Task } from "../tasks/task-schema.js";
-import type { TaskService } from "../tasks/task-service.js";
+import type { TaskService } from "../services/task-service.js";
 import { claimFields } from "./lease-rules.js";
 
 export interface ReadyQueueOptions {

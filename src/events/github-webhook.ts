@@ -5,7 +5,7 @@ import {
   GitHubUserSchema,
   type GitHubComment,
   type GitHubIssue,
-} from "../github/github-types.js";
+} from "../tasks/github-issue.js";
 import type { Actor } from "./event-schema.js";
 
 /** A GitHub webhook as the App received it. */

@@ -1,15 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { canRead } from "../agents/access.js";
+import { canRead } from "../tasks/access.js";
 import type { AgentService } from "../agents/agent-service.js";
-import type { GitHubIssue } from "../github/github-types.js";
+import type { GitHubIssue } from "../tasks/github-issue.js";
 import type { Journal } from "../store/journal-store.js";
 import type { SqliteOutboxStore } from "../store/outbox-store.js";
 import type { SqliteSubscriptionStore, SubscriptionRecord } from "../store/subscription-store.js";
-import { decodeComment } from "../tasks/comment-codec.js";
+import { decodeComment, isFromApp } from "../tasks/comment-codec.js";
 import { decodeIssue } from "../tasks/issue-codec.js";
 import type { Comment, Task } from "../tasks/task-schema.js";
-import type { TaskService } from "../tasks/task-service.js";
-import { isFromApp } from "../tasks/task-service.js";
+import type { TaskService } from "../services/task-service.js";
 import type { Actor, Changes, EventType, TaskEvent } from "./event-schema.js";
 import {
   actorOf,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GitHubIssueSchema } from "./github-types.js";
+import { GitHubIssueSchema } from "../tasks/github-issue.js";
 
 /** The parts of GitHub's webhook payloads the delegation lifecycle reads. */
 export const IssuesPayloadSchema = z.object({

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { parentNumberOf } from "../../src/github/github-types.js";
+import { parentNumberOf } from "../../src/tasks/github-issue.js";
 import { IssuesPayloadSchema, SubIssuesPayloadSchema } from "../../src/github/webhook-payloads.js";
 
 const require = createRequire(import.meta.url);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Caller } from "../../agents/access.js";
+import type { Caller } from "../../tasks/access.js";
 import {
   ClaimedSchema,
   ClaimRequestSchema,
