@@ -21,7 +21,8 @@ export type Chain = z.infer<typeof ChainSchema>;
 
 /**
  * What a caller who may not read a task still learns from a chain: where it sits, who holds it
- * and how far it got, never what it says (content, description, labels, project, context).
+ * and how far it got, never what it says (content, description, labels, project, context,
+ * checklist).
  */
 export function scopeTask(caller: Caller, task: Task): ChainTask {
   if (canRead(caller, task)) return { ...task, redacted: false };
@@ -38,6 +39,7 @@ export function scopeTask(caller: Caller, task: Task): ChainTask {
     context_version: 0,
     session_state_detail: null,
     handoff_note: null,
+    subtasks: [],
     redacted: true,
   };
 }
