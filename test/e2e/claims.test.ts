@@ -173,12 +173,16 @@ describe("claims with leases", () => {
 
   it("an expired lease releases on its own, with task.released naming the reason", async () => {
     const id = await newTask("Renew the TLS certificate");
-    const claimed = await stack.api(infra, "POST", `/v1/tasks/${id}/claim`, { lease_seconds: 1 });
+    const claimed = await stack.api(infra, "POST", `/v1/tasks/${id}/claim`, { lease_seconds: 60 });
     expect(claimed.status).toBe(200);
-    await stack.api(infra, "POST", `/v1/tasks/${id}/state`, {
+    // The state and a last, 1 s lease in one heartbeat: a slow machine cannot let the lease end
+    // between two calls.
+    const beat = await stack.api(infra, "POST", `/v1/tasks/${id}/heartbeat`, {
+      lease_seconds: 1,
       state: "errored",
       detail: "certbot crashed",
     });
+    expect(beat.status).toBe(200);
     // infra crashes: no heartbeat. The lease ends and the task comes back by itself.
     const freed = await eventually(
       () => stack.api(monitor, "GET", `/v1/tasks/${id}`),
