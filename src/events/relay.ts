@@ -101,7 +101,10 @@ export class EventRelay {
           const before = snap ? (JSON.parse(snap.task) as TaskState) : undefined;
           this.#o.outbox.saveSnapshot(issue.number, issue.updated_at, JSON.stringify(state));
           if (before) {
-            const change = classifyChange(before, state);
+            const change = classifyChange(before, state, {
+              claimDisplayWrite:
+                isBot(sender) && this.#o.journal.kindOf(issue.number, issue.updated_at) === "claim",
+            });
             return change && { ...change, task: state.task, before: before.task, ...who };
           }
           const event =

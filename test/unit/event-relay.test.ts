@@ -256,6 +256,23 @@ describe("task-diff: the one event for a change", () => {
     `);
   });
 
+  it("a claim's display write is no update, even when its webhook comes after the release", () => {
+    // Claimed (GitHub shows in progress), then released before the label's webhook arrived.
+    const shownLate = {
+      ...open,
+      task: { ...open.task, status: "in_progress", claimed_by_agent_id: null, session_state: null },
+    } as TaskState;
+    expect({
+      "Baton's claim write": classifyChange(open, shownLate, { claimDisplayWrite: true }),
+      "a person's status change": classifyChange(open, shownLate)?.event,
+    }).toMatchInlineSnapshot(`
+      {
+        "Baton's claim write": undefined,
+        "a person's status change": "task.updated",
+      }
+    `);
+  });
+
   it("with no earlier view, the action decides", () => {
     const actions = ["opened", "closed", "reopened", "edited", "assigned", "deleted"] as const;
     expect(Object.fromEntries(actions.map((a) => [a, classifyAction(a, open) ?? null])))
