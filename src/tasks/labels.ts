@@ -21,7 +21,17 @@ export const STATUS_LABELS = {
 
 export type LabelStatus = keyof typeof STATUS_LABELS;
 
-export const RESERVED_PREFIXES = ["priority:", "status:", "agent:", "depth:", "project:"] as const;
+export const RESERVED_PREFIXES = [
+  "priority:",
+  "status:",
+  "agent:",
+  "depth:",
+  "project:",
+  "baton:",
+] as const;
+
+/** A person with write access hands an issue they did not have Baton create to Baton (DESIGN §3a). */
+export const HANDOVER_LABEL = "baton:task";
 
 const PRIORITY_COLORS = ["c2e0c6", "fbca04", "f9a03f", "d73a4a"];
 
@@ -56,6 +66,11 @@ export function baseLabels(maxDepth: number): LabelDefinition[] {
       description: "Baton: delegated to sub-issues",
     },
     { name: STATUS_LABELS.failed, color: "e11d21", description: "Baton: the agent gave up" },
+    {
+      name: HANDOVER_LABEL,
+      color: "fbca04",
+      description: "Baton: a person with write access handed this issue to the agents",
+    },
     ...Array.from({ length: maxDepth }, (_, i) => depthDefinition(i + 1)),
   ];
 }

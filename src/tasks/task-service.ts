@@ -25,6 +25,7 @@ import type { DuplicateGuard } from "./duplicate-guard.js";
 import type { Comment, Task, TaskCreate, TaskUpdate } from "./task-schema.js";
 import { matchesFilters, type TaskFilters } from "./task-filters.js";
 import { computeStats, type Stats } from "./task-stats.js";
+import { isTask } from "./provenance.js";
 
 export interface TaskServiceOptions {
   gateway: IssueGateway;
@@ -223,7 +224,14 @@ export class TaskService {
 
   /** Keeps the dedup index in step with an issue's state (after a write, or from a webhook). */
   async reindex(issue: GitHubIssue): Promise<void> {
-    await this.#guard?.index(this.#forIndex(issue));
+    // An issue that is not a task never enters the index, whatever its text (DESIGN §3a).
+    if (!this.isTask(issue)) this.#guard?.remove(issue.number);
+    else await this.#guard?.index(this.#forIndex(issue));
+  }
+
+  /** DESIGN §3a: Baton created the issue, or a person with write access handed it over. */
+  isTask(issue: GitHubIssue): boolean {
+    return isTask(issue, this.#appId());
   }
 
   #forIndex(issue: GitHubIssue) {
@@ -233,7 +241,7 @@ export class TaskService {
   /** The open issues, for the dedup index at start. */
   async openIssuesForIndex() {
     const issues = await this.#gateway.listIssues({ state: "open" });
-    return issues.map((issue) => this.#forIndex(issue));
+    return issues.filter((issue) => this.isTask(issue)).map((issue) => this.#forIndex(issue));
   }
 
   /** Finds the issue an earlier, interrupted create made (same nonce), if it exists. */
@@ -278,6 +286,7 @@ export class TaskService {
     const issues = await this.#gateway.listIssues({ state, labels: githubLabels });
     const tasks: Task[] = [];
     for (const issue of issues) {
+      if (!this.isTask(issue)) continue;
       const decoded = this.#decode(issue);
       if (decoded.deleted) continue;
       const task = await this.toTask(issue, decoded);
@@ -398,7 +407,7 @@ export class TaskService {
     if (summary && summary.total === 0) return [];
     const tree = await this.#subIssues.readTree(issue.number);
     return tree
-      .filter((entry) => entry.level > 0 && entry.issue.state === "open")
+      .filter((e) => e.level > 0 && e.issue.state === "open" && this.isTask(e.issue))
       .map((entry) => entry.issue);
   }
 
@@ -496,6 +505,7 @@ export class TaskService {
     const issues = await this.#gateway.listIssues({ state: "all" });
     const tasks: Task[] = [];
     for (const issue of issues) {
+      if (!this.isTask(issue)) continue;
       const decoded = this.#decode(issue);
       if (decoded.deleted) continue;
       const task = await this.toTask(issue, decoded);
@@ -546,7 +556,7 @@ export class TaskService {
   /** Reads a task for a caller: 404 when it may not see it, 403 when it may not act on it. */
   async load(caller: Caller, id: number, need: "read" | "write" | "comment") {
     const issue = await this.#gateway.getIssue(id);
-    const decoded = issue ? this.#decode(issue) : null;
+    const decoded = issue && this.isTask(issue) ? this.#decode(issue) : null;
     if (!issue || !decoded || decoded.deleted)
       throw errors.notFound("task_not_found", `No task #${id}`);
     const task = await this.toTask(issue, decoded);
