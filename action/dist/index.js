@@ -1,4 +1,4 @@
-// Built by npm run build:action from 53 source files, sha256 0ee51e6f8673f385
+// Built by npm run build:action from 55 source files, sha256 badd66600a18f558
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44435,7 +44435,7 @@ var EtagCache = class {
   }
 };
 
-// src/github/github-types.ts
+// src/tasks/github-issue.ts
 var GITHUB_MAX_LEVELS = 8;
 var MAX_CHILDREN = 100;
 var GitHubUserSchema = external_exports.object({
@@ -45501,8 +45501,10 @@ function summaryFor(result, mode) {
 `;
 }
 
-// src/agents/agent-schema.ts
+// src/tasks/access.ts
 var RoleSchema = external_exports.enum(["worker", "coordinator", "admin"]);
+
+// src/agents/agent-schema.ts
 var AgentCreateSchema = external_exports.object({
   name: AgentIdSchema,
   display_name: external_exports.string().trim().min(1).max(100).nullish(),
@@ -45547,7 +45549,7 @@ function jsonForComment(value) {
   );
 }
 
-// src/tasks/project-service.ts
+// src/tasks/project.ts
 var ProjectCreateSchema = external_exports.object({
   name: external_exports.string().trim().min(1).max(80),
   slug: external_exports.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/).optional(),
@@ -46374,6 +46376,83 @@ function completionWrite(issue3, fields, agentId) {
 function reopeningWrite(issue3, fields) {
   const open3 = { ...fields, meta: { ...fields.meta, completed_by: null } };
   return { ...changedParts(issue3, open3), state: "open", state_reason: "reopened" };
+}
+
+// src/tasks/task-planners.ts
+var MAX_CONTEXT_CHARS = 32e3;
+function planNewTask(input2, placement) {
+  const fields = {
+    content: input2.content,
+    description: input2.description ?? null,
+    priority: input2.priority ?? 2,
+    labels: input2.labels ?? [],
+    projectSlug: placement.projectSlug,
+    assignee: placement.assignee,
+    status: input2.status ?? "open",
+    meta: TaskMetaSchema.parse({
+      created_by: placement.createdBy,
+      ...placement.position,
+      auto_complete_parent: placement.autoCompleteParent,
+      due_date: input2.due_date ?? null,
+      due_time: input2.due_time ?? null,
+      context: input2.context ?? {},
+      nonce: placement.nonce
+    })
+  };
+  checkContextSize(fields.meta.context);
+  return fields;
+}
+function planDelegation(parent, decoded, maxDepth) {
+  return {
+    position: positionUnder(parent, decoded, maxDepth),
+    parentWrite: planMarkDelegated(parent, decoded)
+  };
+}
+function planMarkDelegated(parent, decoded) {
+  if (decoded.closed || decoded.status === "delegated") return null;
+  const write = changedParts(parent, { ...decoded, status: "delegated" });
+  return write.labels ? { labels: write.labels } : null;
+}
+function planUpdate(issue3, decoded, changes, agentId) {
+  const wantsCompleted = changes.completed ?? (changes.status === "completed" ? true : changes.status ? false : void 0);
+  const status = changes.status && changes.status !== "completed" ? changes.status : decoded.status;
+  const keep = (next, current) => next === void 0 ? current : next;
+  const fields = {
+    content: changes.content ?? decoded.content,
+    description: keep(changes.description, decoded.description),
+    priority: changes.priority ?? decoded.priority,
+    labels: changes.labels ?? decoded.labels,
+    projectSlug: keep(changes.projectSlug, decoded.projectSlug),
+    assignee: keep(changes.assignee, decoded.assignee),
+    status: wantsCompleted ? "open" : status,
+    meta: {
+      ...decoded.meta,
+      due_date: keep(changes.due_date, decoded.meta.due_date),
+      due_time: keep(changes.due_time, decoded.meta.due_time)
+    }
+  };
+  const write = { ...changedParts(issue3, fields) };
+  if (wantsCompleted === true && !decoded.completed) {
+    Object.assign(write, completionWrite(issue3, fields, agentId));
+  } else if (wantsCompleted === false && decoded.closed) {
+    Object.assign(write, reopeningWrite(issue3, fields));
+  }
+  return write;
+}
+function planComplete(issue3, decoded, agentId) {
+  return decoded.completed ? null : completionWrite(issue3, decoded, agentId);
+}
+function planReopen(issue3, decoded) {
+  return decoded.completed ? reopeningWrite(issue3, decoded) : null;
+}
+function checkContextSize(context3) {
+  if (JSON.stringify(context3).length > MAX_CONTEXT_CHARS) {
+    throw errors.unprocessable(
+      "context_too_large",
+      `The context may hold at most ${MAX_CONTEXT_CHARS} characters of JSON`,
+      { field: "context" }
+    );
+  }
 }
 
 // node_modules/stemmer/index.js
@@ -47865,34 +47944,20 @@ var TokenTaskApi = class {
   }
   async update(id2, changes) {
     const { issue: issue3, decoded } = await this.#load(id2);
-    const wantsCompleted = changes.status === void 0 ? void 0 : changes.status === "completed";
-    const status = !changes.status || changes.status === "completed" ? decoded.status : changes.status;
-    const fields = {
-      ...decoded,
-      content: changes.content ?? decoded.content,
-      description: changes.description ?? decoded.description,
-      priority: changes.priority ?? decoded.priority,
-      labels: changes.labels ?? decoded.labels,
-      assignee: changes.assignee ?? decoded.assignee,
-      projectSlug: changes.project ? await this.#projectSlug(changes.project) : decoded.projectSlug,
-      status: wantsCompleted ? "open" : status
-    };
-    if (wantsCompleted && !decoded.completed)
-      return this.#write(issue3, completionWrite(issue3, fields, this.#agentId));
-    if (wantsCompleted === false && decoded.closed)
-      return this.#write(issue3, reopeningWrite(issue3, fields));
-    return this.#write(issue3, changedParts(issue3, fields));
+    const projectSlug = changes.project ? await this.#projectSlug(changes.project) : void 0;
+    const write = planUpdate(issue3, decoded, { ...changes, projectSlug }, this.#agentId);
+    return this.#write(issue3, write);
   }
   async complete(id2, note) {
     const { issue: issue3, decoded } = await this.#load(id2);
     const commentUrl = note ? (await this.comment(id2, note)).url : null;
-    const task = decoded.completed ? toActionTask2(issue3) : await this.#write(issue3, completionWrite(issue3, decoded, this.#agentId));
-    return { task, commentUrl };
+    const write = planComplete(issue3, decoded, this.#agentId);
+    return { task: write ? await this.#write(issue3, write) : toActionTask2(issue3), commentUrl };
   }
   async reopen(id2) {
     const { issue: issue3, decoded } = await this.#load(id2);
-    if (!decoded.closed) return toActionTask2(issue3);
-    return this.#write(issue3, reopeningWrite(issue3, decoded));
+    const write = planReopen(issue3, decoded);
+    return write ? this.#write(issue3, write) : toActionTask2(issue3);
   }
   async comment(id2, content) {
     const comment = await this.#gateway.createComment(
@@ -47904,7 +47969,7 @@ var TokenTaskApi = class {
   /** A child task created already linked under the parent (one GraphQL request), as the server does. */
   async delegate(parentId, input2) {
     const { issue: parent, decoded } = await this.#load(parentId);
-    const position = positionUnder(parent, decoded, this.#maxDepth);
+    const { position, parentWrite } = planDelegation(parent, decoded, this.#maxDepth);
     const nonce = randomUUID3();
     const fields = await this.#newTask(input2, nonce, position);
     const child = await this.#subIssues.createSubIssue(
@@ -47912,24 +47977,22 @@ var TokenTaskApi = class {
       { number: parent.number, nodeId: parent.node_id },
       nonce
     );
-    if (decoded.status !== "delegated") {
-      const write = changedParts(parent, { ...decoded, status: "delegated" });
-      if (write.labels) await this.#gateway.updateIssue(parent.number, { labels: write.labels });
-    }
+    if (parentWrite) await this.#gateway.updateIssue(parent.number, parentWrite);
     return toActionTask2(child);
   }
   async #newTask(input2, nonce, position = ROOT_POSITION) {
-    const fields = {
-      content: input2.content,
-      description: input2.description ?? null,
-      priority: input2.priority ?? 2,
-      labels: input2.labels ?? [],
-      projectSlug: input2.project ? await this.#projectSlug(input2.project) : null,
-      assignee: input2.assignee ?? null,
-      status: input2.status === "completed" || !input2.status ? "open" : input2.status,
-      meta: TaskMetaSchema.parse({ created_by: this.#agentId, nonce, ...position })
-    };
-    return fields;
+    const { status, ...fields } = input2;
+    return planNewTask(
+      { ...fields, status: status === "completed" ? void 0 : status },
+      {
+        createdBy: this.#agentId,
+        assignee: input2.assignee ?? null,
+        projectSlug: input2.project ? await this.#projectSlug(input2.project) : null,
+        nonce,
+        position,
+        autoCompleteParent: false
+      }
+    );
   }
   /** Projects are labels the server created; token mode uses them but cannot name new ones. */
   async #projectSlug(ref) {

@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { RoleSchema, type Role } from "../tasks/access.js";
 import { AgentIdSchema } from "../tasks/task-schema.js";
 
-export const RoleSchema = z.enum(["worker", "coordinator", "admin"]);
-export type Role = z.infer<typeof RoleSchema>;
+export { RoleSchema, type Role } from "../tasks/access.js";
 
 export const AgentCreateSchema = z
   .object({

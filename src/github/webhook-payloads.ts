@@ -5,7 +5,7 @@ import {
   GitHubUserSchema,
   type GitHubComment,
   type GitHubIssue,
-} from "./github-types.js";
+} from "../tasks/github-issue.js";
 
 /** A GitHub webhook as the App received it. */
 export interface Delivery {

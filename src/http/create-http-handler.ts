@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import express from "express";
-import type { Caller } from "../agents/access.js";
+import type { Caller } from "../tasks/access.js";
 import type { IdempotencyStore } from "../store/idempotency-store.js";
 import { errors } from "../errors.js";
 import { buildRouter, errorMiddleware } from "./express-adapter.js";

@@ -10,7 +10,7 @@ import {
   type Project,
   type ProjectCreateSchema,
   type ProjectUpdateSchema,
-} from "../tasks/project-service.js";
+} from "../tasks/project.js";
 import type { TaskFilters } from "../tasks/task-filters.js";
 import {
   CommentSchema,

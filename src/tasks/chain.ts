@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { canRead, type Caller } from "../agents/access.js";
+import { canRead, type Caller } from "./access.js";
 import { TaskSchema, type Task } from "./task-schema.js";
 
 /** A task in a chain or child list; `redacted` when the caller may not read the task itself. */

@@ -11,7 +11,7 @@ import {
 } from "./labels.js";
 import { jsonForComment, render, unrender } from "./untrusted-text.js";
 import type { TaskStatus } from "./task-schema.js";
-import type { Ownership } from "../agents/access.js";
+import type { Ownership } from "./access.js";
 
 /**
  * The issue codec: a task ⇄ an issue's title, labels and body (DESIGN §3). Pure.

@@ -1,4 +1,4 @@
-import type { GitHubIssue } from "../github/github-types.js";
+import type { GitHubIssue } from "../tasks/github-issue.js";
 import { readDelivery, type Delivery, type GitHubWebhook } from "../github/webhook-payloads.js";
 
 /** Step 1: Baton's caches of GitHub (the dedup index, the label set). Local, no GitHub call. */

@@ -1,17 +1,18 @@
 import Database from "better-sqlite3";
 import { AgentService } from "../../src/agents/agent-service.js";
-import type { GitHubIssue } from "../../src/github/github-types.js";
+import type { GitHubIssue } from "../../src/tasks/github-issue.js";
 import { IssueGateway } from "../../src/github/issue-gateway.js";
 import type { TaskEvent } from "../../src/events/event-schema.js";
 import { EventRelay } from "../../src/events/relay.js";
 import { SqliteAgentStore } from "../../src/store/agent-store.js";
 import { migrate } from "../../src/store/database.js";
+import { SqliteProjectOrderStore } from "../../src/store/project-store.js";
 import { SqliteJournal } from "../../src/store/journal-store.js";
 import { SqliteOutboxStore } from "../../src/store/outbox-store.js";
 import { SqliteSubscriptionStore } from "../../src/store/subscription-store.js";
 import { encodeTask, TaskMetaSchema, type TaskMeta } from "../../src/tasks/issue-codec.js";
-import { ProjectService } from "../../src/tasks/project-service.js";
-import { TaskService } from "../../src/tasks/task-service.js";
+import { ProjectService } from "../../src/services/project-service.js";
+import { TaskService } from "../../src/services/task-service.js";
 
 export const APP_ID = 4242;
 export const FIXED_NOW = new Date("2026-12-07T06:00:00.000Z");
@@ -31,7 +32,7 @@ export function inProcessEvents(agentNames: string[] = []) {
     octokit: () => Promise.reject(new Error("no GitHub in this test")),
   });
   const journal = new SqliteJournal(db);
-  const projects = new ProjectService(gateway, db);
+  const projects = new ProjectService(gateway, new SqliteProjectOrderStore(db));
   const tasks = new TaskService({
     gateway,
     subIssues: undefined as never,

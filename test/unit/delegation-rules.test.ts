@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BatonError } from "../../src/errors.js";
 import { mapGraphqlError } from "../../src/github/map-graphql-error.js";
 import { toRestIssue, type GraphqlIssue } from "../../src/github/graphql-issue.js";
-import { parentNumberOf } from "../../src/github/github-types.js";
+import { parentNumberOf } from "../../src/tasks/github-issue.js";
 import { buildChain, scopeTask } from "../../src/tasks/chain.js";
 import { checkDelegation, childPosition, samePosition } from "../../src/tasks/delegation-rules.js";
 import { TaskMetaSchema } from "../../src/tasks/issue-codec.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { GitHubIssue } from "../../src/github/github-types.js";
+import type { GitHubIssue } from "../../src/tasks/github-issue.js";
 import type { GitHubWebhook, IssueAction, Sender } from "../../src/github/webhook-payloads.js";
 import { classifyAction, classifyChange, type TaskState } from "../../src/events/task-diff.js";
 import { appSender, inProcessEvents, person, taskIssue } from "../support/in-process-events.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { GitHubIssue } from "../../src/github/github-types.js";
+import type { GitHubIssue } from "../../src/tasks/github-issue.js";
 import type { GitHubWebhook } from "../../src/github/webhook-payloads.js";
 import { WebhookRouter, type WebhookRouterOptions } from "../../src/webhooks/router.js";
 import { EXAMPLES_REPO, githubExample } from "../support/inbound-webhooks.js";

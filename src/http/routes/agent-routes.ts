@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requireAdmin } from "../../agents/access.js";
+import { requireAdmin } from "../../tasks/access.js";
 import { AgentCreateSchema, AgentSchema, AgentUpdateSchema } from "../../agents/agent-schema.js";
 import { toAgent, type AgentService } from "../../agents/agent-service.js";
 import { errors } from "../../errors.js";

@@ -1,5 +1,5 @@
 import type { TaskCreate, Task } from "../../tasks/task-schema.js";
-import type { TaskService } from "../../tasks/task-service.js";
+import type { TaskService } from "../../services/task-service.js";
 import { nonceFor } from "../idempotency-nonce.js";
 import type { RouteContext, RouteResult } from "../route.js";
 

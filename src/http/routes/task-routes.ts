@@ -11,7 +11,7 @@ import {
   TaskSchema,
   TaskUpdateSchema,
 } from "../../tasks/task-schema.js";
-import type { TaskService } from "../../tasks/task-service.js";
+import type { TaskService } from "../../services/task-service.js";
 import { StatsSchema } from "../../tasks/task-stats.js";
 import { DedupQuerySchema, DedupResultSchema } from "../../tasks/task-schema.js";
 import { paginate } from "../pagination.js";
