@@ -4,6 +4,8 @@ import { installationOctokit } from "./github/installation.js";
 import { authenticator } from "./http/auth.js";
 import { createHttpHandler } from "./http/create-http-handler.js";
 import { agentRoutes } from "./http/routes/agent-routes.js";
+import { openTaskCounts } from "./http/routes/open-task-counts.js";
+import { subtaskRoutes } from "./http/routes/subtask-routes.js";
 import { chainRoutes } from "./http/routes/chain-routes.js";
 import { projectRoutes } from "./http/routes/project-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
@@ -32,7 +34,8 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
         routes: [
           ...taskRoutes(services.tasks),
           ...chainRoutes(services.tasks, services.chains),
-          ...agentRoutes(services.agents),
+          ...subtaskRoutes(services.tasks),
+          ...agentRoutes(services.agents, () => openTaskCounts(services.tasks)),
           ...projectRoutes(services.projects),
           ...webhookRoutes(services.events.subscriptions),
         ],

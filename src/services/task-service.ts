@@ -307,12 +307,12 @@ export class TaskService {
     return computeStats(tasks, this.#now());
   }
 
-  /** Keeps the dedup index in step with an issue's state (after a write, or from a webhook). */
   /** DESIGN §3a: Baton created the issue, or a person with write access handed it over. */
   isTask(issue: GitHubIssue): boolean {
     return this.#issues.isTask(issue);
   }
 
+  /** Keeps the dedup index in step with an issue's state (after a write, or from a webhook). */
   reindex(issue: GitHubIssue): Promise<void> {
     return this.#issues.reindex(issue);
   }

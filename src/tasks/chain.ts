@@ -21,7 +21,8 @@ export type Chain = z.infer<typeof ChainSchema>;
 
 /**
  * What a caller who may not read a task still learns from a chain: where it sits, who holds it
- * and how far it got, never what it says (content, description, labels, project, context).
+ * and how far it got, never what it says (content, description, labels, project, context,
+ * checklist).
  */
 export function scopeTask(caller: Caller, task: Task): ChainTask {
   if (canRead(caller, task)) return { ...task, redacted: false };
@@ -36,6 +37,7 @@ export function scopeTask(caller: Caller, task: Task): ChainTask {
     due_time: null,
     context: {},
     context_version: 0,
+    subtasks: [],
     redacted: true,
   };
 }

@@ -165,7 +165,8 @@ export function planContextPatch(
     throw errors.conflict(
       "context_version_conflict",
       `The context is at version ${current}, not ${expectedVersion}`,
-      { current_version: current, context: decoded.meta.context },
+      // `version` is what Delega's clients read; `current_version` is Baton's name.
+      { current_version: current, version: current, context: decoded.meta.context },
     );
   }
   const merged = mergePatch(decoded.meta.context, patch);

@@ -1,3 +1,4 @@
+import { toSubtasks } from "./checklist.js";
 import type { GitHubIssue } from "./github-issue.js";
 import type { DecodedIssue } from "./issue-codec.js";
 import type { Project } from "./project.js";
@@ -48,6 +49,7 @@ export function taskFromIssue(
     delegation_depth: decoded.meta.depth,
     context: decoded.meta.context,
     context_version: decoded.meta.context_version,
+    subtasks: toSubtasks(issue.number, decoded.meta.checklist),
     url: issue.html_url,
   };
 }

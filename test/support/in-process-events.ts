@@ -6,11 +6,11 @@ import type { TaskEvent } from "../../src/events/event-schema.js";
 import { EventRelay } from "../../src/events/relay.js";
 import { SqliteAgentStore } from "../../src/store/agent-store.js";
 import { migrate } from "../../src/store/database.js";
-import { SqliteProjectOrderStore } from "../../src/store/project-store.js";
 import { SqliteJournal } from "../../src/store/journal-store.js";
 import { SqliteOutboxStore } from "../../src/store/outbox-store.js";
 import { SqliteSubscriptionStore } from "../../src/store/subscription-store.js";
 import { encodeTask, TaskMetaSchema, type TaskMeta } from "../../src/tasks/issue-codec.js";
+import { SqliteProjectOrderStore } from "../../src/store/project-store.js";
 import { ProjectService } from "../../src/services/project-service.js";
 import { TaskService } from "../../src/services/task-service.js";
 

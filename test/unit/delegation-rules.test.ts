@@ -128,6 +128,7 @@ describe("chain scoping", () => {
     delegation_depth: 0,
     context: { k: 1 },
     context_version: 1,
+    subtasks: [{ id: 1, task_id: id, content: "secret step", completed: false, sort_order: 0 }],
     url: "",
     ...over,
   });
@@ -144,8 +145,10 @@ describe("chain scoping", () => {
       content: "",
       description: null,
       context: {},
+      subtasks: [],
     });
     expect(chain.chain[2]).toMatchObject({ redacted: false, content: "task 3" });
+    expect(chain.chain[2]!.subtasks[0]!.content).toBe("secret step");
     expect(scopeTask({ id: "boss", role: "coordinator" }, task(1, {})).redacted).toBe(false);
   });
 });

@@ -66,6 +66,7 @@ describe("EventRelay: GitHub webhooks in, one task event per change out", () => 
             "project_id": null,
             "root_task_id": 7,
             "status": "open",
+            "subtasks": [],
             "updated_at": "2026-12-07T05:00:00.000Z",
             "url": "https://github.com/acme/tasks/issues/7",
           },
