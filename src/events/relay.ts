@@ -8,6 +8,7 @@ import type { SqliteSubscriptionStore, SubscriptionRecord } from "../store/subsc
 import { decodeComment, isFromApp } from "../tasks/comment-codec.js";
 import { decodeIssue } from "../tasks/issue-codec.js";
 import { HANDOVER_LABEL } from "../tasks/labels.js";
+import { refusedAgentLabel } from "../tasks/agent-label-refusal.js";
 import type { Comment, Task } from "../tasks/task-schema.js";
 import type { TaskService } from "../services/task-service.js";
 import type { Actor, Changes, EventType, TaskEvent } from "./event-schema.js";
@@ -87,6 +88,10 @@ export class EventRelay {
         const { issue, sender, action } = inbound;
         if (!this.#o.tasks.isTask(issue))
           return skip("untrusted", `issue #${issue.number} by ${issue.user?.login ?? "?"}`);
+        // Refused back on github.com (services/label-refusals.ts): no event believes it.
+        const known = (id: string) => this.#o.agents.find(id) !== undefined;
+        if (refusedAgentLabel({ action, label: inbound.label, sender }, known) !== null)
+          return skip("untrusted", `${inbound.label?.name ?? "?"} names no agent`);
         const decoded = decodeIssue(issue);
         const state: TaskState = {
           task: await this.#o.tasks.toTask(issue, decoded),

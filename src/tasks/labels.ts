@@ -39,7 +39,8 @@ export const priorityLabel = (priority: number): string => PRIORITY_LABELS[prior
 /** "low", "medium", "high" or "urgent" for priority 1–4. */
 export const priorityName = (priority: number): string =>
   priorityLabel(priority).slice("priority:".length);
-export const agentLabel = (agentId: string): string => `agent:${agentId}`;
+export const AGENT_LABEL_PREFIX = "agent:";
+export const agentLabel = (agentId: string): string => `${AGENT_LABEL_PREFIX}${agentId}`;
 export const depthLabel = (depth: number): string => `depth:${depth}`;
 export const projectLabel = (slug: string): string => `project:${slug}`;
 

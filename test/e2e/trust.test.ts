@@ -144,6 +144,82 @@ describe("people with write access hand issues over and steer", () => {
     });
   });
 
+  it("alice's priority and agent labels become events naming her", async () => {
+    const w2 = await stack.createAgent("w2");
+    const task = await stack.api(w1, "POST", "/v1/tasks", {
+      content: "Rotate the backup encryption key",
+      assigned_to_agent_id: "w1",
+      allow_duplicate: true,
+    });
+    const id = task.json.id as number;
+    await settled();
+    // As on github.com: the old priority label off (medium is the default), the new one on.
+    await asUser("alice", "DELETE", `/issues/${id}/labels/priority:medium`);
+    await asUser("alice", "POST", `/issues/${id}/labels`, ["priority:urgent"]);
+    await settled();
+    await asUser("alice", "DELETE", `/issues/${id}/labels/agent:w1`);
+    await asUser("alice", "POST", `/issues/${id}/labels`, ["agent:w2"]);
+    await settled();
+    await receiver.waitFor(() =>
+      eventsFor(id).some((e) => e.json.changes?.assigned_to_agent_id?.to === "w2"),
+    );
+    // Every priority or agent change is hers, and says so.
+    const steering = eventsFor(id).filter(
+      (e) => e.json.changes?.priority || e.json.changes?.assigned_to_agent_id,
+    );
+    expect(steering.map((e) => e.json.actor)).toEqual(
+      steering.map(() => ({ type: "user", login: "alice" })),
+    );
+    expect(steering[0]!.json).toMatchObject({
+      event: "task.updated",
+      changes: { priority: { from: 2, to: 4 } },
+    });
+    expect(steering.at(-1)!.json).toMatchObject({
+      event: "task.assigned",
+      changes: { assigned_to_agent_id: { to: "w2" } },
+    });
+    expect((await stack.api(w2, "GET", `/v1/tasks/${id}`)).json).toMatchObject({
+      assigned_to_agent_id: "w2",
+      priority: 4,
+    });
+  });
+
+  it("an agent label naming no agent is taken off again, with one comment saying why", async () => {
+    const task = await stack.api(w1, "POST", "/v1/tasks", {
+      content: "Prune the stale feature flags",
+      assigned_to_agent_id: "w1",
+      allow_duplicate: true,
+    });
+    const id = task.json.id as number;
+    await settled();
+    const mark = stack.double.requests.length;
+    expect((await asUser("alice", "POST", `/issues/${id}/labels`, ["agent:ghost"])).status).toBe(
+      200,
+    );
+    await settled();
+    const issue = stack.double.state.issues.get(id)!;
+    const labels = issue.labelIds.map((l) => stack.double.state.labels.get(l)!.name);
+    expect(labels).toContain("agent:w1");
+    expect(labels).not.toContain("agent:ghost");
+    const comments = [...stack.double.state.comments.values()].filter((c) => c.issueNumber === id);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain("no agent has the id `ghost`");
+    expect(comments[0]!.viaApp).toBe(true);
+    expect(appWritesSince(stack.double, mark).map((r) => `${r.method} ${r.path}`)).toEqual([
+      `DELETE /api/v3/repos/acme/tasks/issues/${id}/labels/agent%3Aghost`,
+      `POST /api/v3/repos/acme/tasks/issues/${id}/comments`,
+    ]);
+    expect((await stack.api(w1, "GET", `/v1/tasks/${id}`)).json.assigned_to_agent_id).toBe("w1");
+    // No event believed the label, and the refusal itself is none either. A task's events arrive
+    // in order, so once alice's next change has arrived, any event about the label would have too.
+    await asUser("alice", "DELETE", `/issues/${id}/labels/priority:medium`);
+    await asUser("alice", "POST", `/issues/${id}/labels`, ["priority:high"]);
+    await receiver.waitFor(() => eventsFor(id).some((e) => e.json.changes?.priority));
+    // (Two subscriptions, admin's and w1's, each receive the task's events.)
+    const seen = new Set(eventsFor(id).map((e) => `${e.json.event} by ${e.json.actor?.login}`));
+    expect([...seen]).toEqual(["task.created by undefined", "task.updated by alice"]);
+  });
+
   it("after the store is lost, tasks are rebuilt from GitHub and a stranger's issue is still none", async () => {
     const handed = await asUser("alice", "POST", "/issues", {
       title: "Archive the 2024 invoices",
