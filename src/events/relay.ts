@@ -7,18 +7,20 @@ import type { SqliteOutboxStore } from "../store/outbox-store.js";
 import type { SqliteSubscriptionStore, SubscriptionRecord } from "../store/subscription-store.js";
 import { decodeComment, isFromApp } from "../tasks/comment-codec.js";
 import { decodeIssue } from "../tasks/issue-codec.js";
+import { HANDOVER_LABEL } from "../tasks/labels.js";
+import { refusedAgentLabel } from "../tasks/agent-label-refusal.js";
 import type { Comment, Task } from "../tasks/task-schema.js";
 import type { TaskService } from "../services/task-service.js";
 import type { Actor, Changes, EventType, TaskEvent } from "./event-schema.js";
 import type { Delivery, GitHubWebhook, Sender } from "../github/webhook-payloads.js";
-import { actorOf, isBot, trustedIssue } from "./trust.js";
+import { actorOf, isBot } from "./trust.js";
 import { classifyAction, classifyChange, type TaskState } from "./task-diff.js";
 
 export interface RelayOptions {
   outbox: SqliteOutboxStore;
   subscriptions: SqliteSubscriptionStore;
   agents: AgentService;
-  tasks: Pick<TaskService, "toTask">;
+  tasks: Pick<TaskService, "toTask" | "isTask">;
   journal: Journal;
   appId: () => number | undefined;
   /** Called after events were committed (wakes the delivery worker). */
@@ -86,8 +88,12 @@ export class EventRelay {
         return skip("ignored", `${webhook.name} is not a task event`);
       case "issue": {
         const { issue, sender, action } = inbound;
-        if (!trustedIssue(issue))
+        if (!this.#o.tasks.isTask(issue))
           return skip("untrusted", `issue #${issue.number} by ${issue.user?.login ?? "?"}`);
+        // Refused back on github.com (services/label-refusals.ts): no event believes it.
+        const known = (id: string) => this.#o.agents.find(id) !== undefined;
+        if (refusedAgentLabel({ action, label: inbound.label, sender }, known) !== null)
+          return skip("untrusted", `${inbound.label?.name ?? "?"} names no agent`);
         const decoded = decodeIssue(issue);
         const state: TaskState = {
           task: await this.#o.tasks.toTask(issue, decoded),
@@ -107,16 +113,20 @@ export class EventRelay {
             });
             return change && { ...change, task: state.task, before: before.task, ...who };
           }
+          // A person handing an issue over (the `baton:task` label) creates the task.
+          const handedOver = action === "labeled" && inbound.label?.name === HANDOVER_LABEL;
           const event =
             action === "opened" && state.task.parent_task_id !== null
               ? "task.delegated"
-              : classifyAction(action, state);
+              : handedOver
+                ? "task.created"
+                : classifyAction(action, state);
           return event && { event, task: state.task, ...who };
         });
       }
       case "comment": {
         const { issue, comment, sender } = inbound;
-        if (!trustedIssue(issue)) return skip("untrusted", `issue #${issue.number}`);
+        if (!this.#o.tasks.isTask(issue)) return skip("untrusted", `issue #${issue.number}`);
         const decoded = decodeIssue(issue);
         if (decoded.deleted) return skip("ignored", "a comment on a deleted task");
         const read = decodeComment({ ...comment, fromApp: isFromApp(comment, this.#o.appId()) });
@@ -144,7 +154,8 @@ export class EventRelay {
         const { parent, child, sender } = inbound;
         // An unlink is no event of its own: the chain step corrects the child's position.
         if (!inbound.added) return skip("ignored", "a sub-issue unlinked");
-        if (!trustedIssue(child)) return skip("untrusted", `issue #${child.number}`);
+        if (!this.#o.tasks.isTask(child) || !this.#o.tasks.isTask(parent))
+          return skip("untrusted", `issue #${child.number} under #${parent.number}`);
         const decoded = decodeIssue(child);
         // Made by delegation: the child's `opened` already said task.delegated.
         if (decoded.meta.parent === parent.number) return skip("ignored", "announced at creation");

@@ -22,6 +22,7 @@ export const ISSUE_FIELDS = /* GraphQL */ `
       __typename
       login
     }
+    viewerDidAuthor
     labels(first: ${LABELS_PER_ISSUE}) {
       nodes {
         name
@@ -50,6 +51,7 @@ export const GraphqlIssueSchema = z.object({
   updatedAt: z.string(),
   closedAt: z.string().nullable(),
   author: z.object({ __typename: z.string(), login: z.string() }).nullable(),
+  viewerDidAuthor: z.boolean(),
   labels: z
     .object({
       nodes: z.array(z.object({ name: z.string() }).nullable()).nullable(),
@@ -78,6 +80,9 @@ export function toRestIssue(node: GraphqlIssue, parent: number | null): GitHubIs
           type: node.author.__typename,
         }
       : null,
+    // GraphQL has no performed_via_github_app; the viewer is Baton's installation, so this says
+    // the App wrote the issue (the provenance check reads it, DESIGN §3a).
+    authored_by_app: node.viewerDidAuthor,
     created_at: node.createdAt,
     updated_at: node.updatedAt,
     closed_at: node.closedAt,

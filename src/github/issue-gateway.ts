@@ -283,6 +283,23 @@ export class IssueGateway {
     }
   }
 
+  /** Takes one label off an issue; false when it was not on it (so a redelivery does nothing). */
+  async removeIssueLabel(number: number, name: string): Promise<boolean> {
+    const octokit = await this.#octokit();
+    try {
+      await octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        name,
+      });
+      return true;
+    } catch (error) {
+      if (githubStatus(error) === 404) return false;
+      throw error;
+    }
+  }
+
   /** A label changed on github.com: forget what we knew so the next use re-reads it. */
   forgetLabels(): void {
     this.#knownLabels = undefined;

@@ -56,7 +56,7 @@ export class ChainService {
     const hidden = new Set<number>();
     const tasks = [];
     for (const entry of tree) {
-      const deleted = decodeIssue(entry.issue).deleted;
+      const deleted = decodeIssue(entry.issue).deleted || !this.#tasks.isTask(entry.issue);
       if (entry.level > 0 && (deleted || (entry.parent !== null && hidden.has(entry.parent)))) {
         hidden.add(entry.issue.number);
         continue;
@@ -72,6 +72,7 @@ export class ChainService {
     const children = await this.#gateway.listSubIssues(id);
     const tasks: ChainTask[] = [];
     for (const child of children) {
+      if (!this.#tasks.isTask(child)) continue;
       const decoded = decodeIssue(child);
       if (!decoded.deleted) tasks.push(scopeTask(caller, await this.#tasks.toTask(child, decoded)));
     }
@@ -80,6 +81,7 @@ export class ChainService {
 
   /** `issues.closed`: a deleted task takes its open descendants along; a parent may roll up. */
   async issueClosed(issue: GitHubIssue): Promise<void> {
+    if (!this.#tasks.isTask(issue)) return;
     const decoded = decodeIssue(issue);
     if (decoded.deleted) await this.#closeDescendants(issue.number);
     const parent = parentNumberOf(issue) ?? decoded.meta.parent;
@@ -88,12 +90,14 @@ export class ChainService {
 
   /** `issues.reopened`: the parent is not done after all, so it is `delegated` again. */
   async issueReopened(issue: GitHubIssue): Promise<void> {
+    if (!this.#tasks.isTask(issue)) return;
     const parent = parentNumberOf(issue) ?? decodeIssue(issue).meta.parent;
     if (parent !== null) await this.#reactivate(parent, issue.number);
   }
 
   /** `issues.opened`: a child whose metadata names a parent it is not linked to gets linked. */
   async issueOpened(issue: GitHubIssue): Promise<void> {
+    if (!this.#tasks.isTask(issue)) return;
     if (decodeIssue(issue).meta.parent !== null && parentNumberOf(issue) === null)
       await this.#repairLink(issue.number);
   }
@@ -117,6 +121,7 @@ export class ChainService {
     const open = await this.#gateway.listIssues({ state: "open" });
     const repaired: number[] = [];
     for (const issue of open) {
+      if (!this.#tasks.isTask(issue)) continue;
       if (decodeIssue(issue).meta.parent !== null && parentNumberOf(issue) === null) {
         if (await this.#repairLink(issue.number)) repaired.push(issue.number);
       }
@@ -131,10 +136,13 @@ export class ChainService {
   async #settle(parentId: number, childId: number): Promise<void> {
     await this.#tasks.locked(parentId, async () => {
       const parent = await this.#gateway.getIssue(parentId);
-      if (!parent) return;
+      if (!parent || !this.#tasks.isTask(parent)) return;
       const decoded = decodeIssue(parent);
       if (decoded.closed || decoded.status !== "delegated") return;
-      const children = await this.#gateway.listSubIssues(parentId);
+      // Only tasks count: an issue a person linked without handing it over is not a sub-task.
+      const children = (await this.#gateway.listSubIssues(parentId)).filter((child) =>
+        this.#tasks.isTask(child),
+      );
       if (children.some((child) => child.state === "open")) return;
       const completed = children.filter((c) => decodeIssue(c).completed);
       const agentId = this.#journal.lastWriter(childId);
@@ -162,7 +170,7 @@ export class ChainService {
   async #reactivate(parentId: number, childId: number): Promise<void> {
     await this.#tasks.locked(parentId, async () => {
       const parent = await this.#gateway.getIssue(parentId);
-      if (!parent) return;
+      if (!parent || !this.#tasks.isTask(parent)) return;
       const decoded = decodeIssue(parent);
       if (decoded.deleted || (!decoded.closed && decoded.status === "delegated")) return;
       const agentId = this.#journal.lastWriter(childId);
@@ -202,12 +210,12 @@ export class ChainService {
   async #repairLink(childId: number): Promise<boolean> {
     return this.#tasks.locked(childId, async () => {
       const child = await this.#gateway.getIssue(childId);
-      if (!child || parentNumberOf(child) !== null) return false;
+      if (!child || !this.#tasks.isTask(child) || parentNumberOf(child) !== null) return false;
       const decoded = decodeIssue(child);
       const parentId = decoded.meta.parent;
       if (decoded.deleted || parentId === null) return false;
       const parent = await this.#gateway.getIssue(parentId);
-      if (parent && !decodeIssue(parent).deleted) {
+      if (parent && this.#tasks.isTask(parent) && !decodeIssue(parent).deleted) {
         try {
           await this.#subIssues.addSubIssue(parent.node_id, child.node_id);
           this.#log("linked a sub-task to its parent", { child: childId, parent: parentId });
@@ -229,7 +237,7 @@ export class ChainService {
   async #syncPosition(id: number): Promise<void> {
     const position = await this.#tasks.locked(id, async () => {
       const issue = await this.#gateway.getIssue(id);
-      if (!issue) return null;
+      if (!issue || !this.#tasks.isTask(issue)) return null;
       const decoded = decodeIssue(issue);
       const parentId = parentNumberOf(issue);
       let position = ROOT_POSITION;
@@ -250,7 +258,7 @@ export class ChainService {
     const positions = new Map<number, Position>([[id, position]]);
     const root = position.root ?? id;
     for (const entry of tree) {
-      if (entry.level === 0 || entry.parent === null) continue;
+      if (entry.level === 0 || entry.parent === null || !this.#tasks.isTask(entry.issue)) continue;
       const above = positions.get(entry.parent);
       if (!above) continue;
       const expected = { parent: entry.parent, root, depth: above.depth + 1 };

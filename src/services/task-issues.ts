@@ -9,6 +9,7 @@ import type { GitHubIssue } from "../tasks/github-issue.js";
 import { decodeIssue, type DecodedIssue } from "../tasks/issue-codec.js";
 import type { IssueWrite } from "../tasks/issue-writes.js";
 import type { Task } from "../tasks/task-schema.js";
+import { isTask } from "../tasks/provenance.js";
 import { taskFromIssue, type TaskClaim } from "../tasks/task-view.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
@@ -37,6 +38,7 @@ export class TaskIssues {
   readonly #journal: Journal;
   readonly #guard: DuplicateGuard | undefined;
   readonly #claims: TaskClaimHooks;
+  readonly #appId: () => number | undefined;
   readonly #locks = new KeyedMutex();
   /** Decoding is pure; an issue is unchanged while its updated_at is (lists re-read many). */
   readonly #decoded = new Map<string, DecodedIssue>();
@@ -59,7 +61,9 @@ export class TaskIssues {
     journal: Journal;
     guard?: DuplicateGuard;
     claims?: TaskClaimHooks;
+    appId: () => number | undefined;
   }) {
+    this.#appId = options.appId;
     this.#gateway = options.gateway;
     this.#agents = options.agents;
     this.#projects = options.projects;
@@ -70,9 +74,17 @@ export class TaskIssues {
 
   /** Keeps the dedup index in step with an issue's state (after a write, or from a webhook). */
   async reindex(issue: GitHubIssue): Promise<void> {
+    // An issue that is not a task never enters an index, whatever its text (DESIGN §3a).
+    const task = this.isTask(issue);
     if (this.#claims.index && !issue.pull_request)
-      this.indexForQueue(await this.toTask(issue), issue.state === "open");
-    await this.#guard?.index(this.forIndex(issue));
+      this.indexForQueue(await this.toTask(issue), task && issue.state === "open");
+    if (!task) this.#guard?.remove(issue.number);
+    else await this.#guard?.index(this.forIndex(issue));
+  }
+
+  /** DESIGN §3a: Baton created the issue, or a person with write access handed it over. */
+  isTask(issue: GitHubIssue): boolean {
+    return isTask(issue, this.#appId());
   }
 
   /** Keeps the ready queue's task index in step (a create is there as soon as it answers). */
@@ -98,7 +110,7 @@ export class TaskIssues {
   /** Reads a task for a caller: 404 when it may not see it, 403 when it may not act on it. */
   async load(caller: Caller, id: number, need: Need) {
     const issue = await this.#gateway.getIssue(id);
-    const decoded = issue ? this.decode(issue) : null;
+    const decoded = issue && this.isTask(issue) ? this.decode(issue) : null;
     if (!issue || !decoded || decoded.deleted)
       throw errors.notFound("task_not_found", `No task #${id}`);
     const task = await this.toTask(issue, decoded);

@@ -106,7 +106,7 @@ export class TaskService {
   /** The open issues, for the dedup index at start. */
   async openIssuesForIndex() {
     const issues = await this.#gateway.listIssues({ state: "open" });
-    return issues.map((issue) => this.#issues.forIndex(issue));
+    return issues.filter((i) => this.isTask(i)).map((issue) => this.#issues.forIndex(issue));
   }
 
   /** Finds the issue an earlier, interrupted create made (same nonce), if it exists. */
@@ -148,6 +148,7 @@ export class TaskService {
     const issues = await this.#gateway.listIssues({ state, labels: githubLabels });
     const tasks: Task[] = [];
     for (const issue of issues) {
+      if (!this.isTask(issue)) continue;
       const decoded = this.#issues.decode(issue);
       if (decoded.deleted) continue;
       const task = await this.toTask(issue, decoded);
@@ -234,7 +235,7 @@ export class TaskService {
     if (summary && summary.total === 0) return [];
     const tree = await this.#subIssues.readTree(issue.number);
     return tree
-      .filter((entry) => entry.level > 0 && entry.issue.state === "open")
+      .filter((e) => e.level > 0 && e.issue.state === "open" && this.isTask(e.issue))
       .map((entry) => entry.issue);
   }
 
@@ -309,12 +310,18 @@ export class TaskService {
     const issues = await this.#gateway.listIssues({ state: "all" });
     const tasks: Task[] = [];
     for (const issue of issues) {
+      if (!this.isTask(issue)) continue;
       const decoded = this.#issues.decode(issue);
       if (decoded.deleted) continue;
       const task = await this.toTask(issue, decoded);
       if (canRead(caller, task)) tasks.push(task);
     }
     return computeStats(tasks, this.#now());
+  }
+
+  /** DESIGN §3a: Baton created the issue, or a person with write access handed it over. */
+  isTask(issue: GitHubIssue): boolean {
+    return this.#issues.isTask(issue);
   }
 
   /** Keeps the dedup index in step with an issue's state (after a write, or from a webhook). */

@@ -43,6 +43,8 @@ export const GitHubIssueSchema = z.object({
   html_url: z.string(),
   pull_request: z.unknown().optional(),
   performed_via_github_app: z.object({ id: z.number() }).nullish(),
+  /** Read over GraphQL only (`viewerDidAuthor` as Baton's installation): the App wrote it. */
+  authored_by_app: z.boolean().optional(),
   /** Sub-issue counts (GitHub counts closed children of either reason as completed). */
   sub_issues_summary: z.object({ total: z.number(), completed: z.number() }).nullish(),
   /** REST URL of the sub-issue parent, if any. */

@@ -21,7 +21,17 @@ export const STATUS_LABELS = {
 
 export type LabelStatus = keyof typeof STATUS_LABELS;
 
-export const RESERVED_PREFIXES = ["priority:", "status:", "agent:", "depth:", "project:"] as const;
+export const RESERVED_PREFIXES = [
+  "priority:",
+  "status:",
+  "agent:",
+  "depth:",
+  "project:",
+  "baton:",
+] as const;
+
+/** A person with write access hands an issue they did not have Baton create to Baton (DESIGN §3a). */
+export const HANDOVER_LABEL = "baton:task";
 
 const PRIORITY_COLORS = ["c2e0c6", "fbca04", "f9a03f", "d73a4a"];
 
@@ -29,7 +39,8 @@ export const priorityLabel = (priority: number): string => PRIORITY_LABELS[prior
 /** "low", "medium", "high" or "urgent" for priority 1–4. */
 export const priorityName = (priority: number): string =>
   priorityLabel(priority).slice("priority:".length);
-export const agentLabel = (agentId: string): string => `agent:${agentId}`;
+export const AGENT_LABEL_PREFIX = "agent:";
+export const agentLabel = (agentId: string): string => `${AGENT_LABEL_PREFIX}${agentId}`;
 export const depthLabel = (depth: number): string => `depth:${depth}`;
 export const projectLabel = (slug: string): string => `project:${slug}`;
 
@@ -56,6 +67,11 @@ export function baseLabels(maxDepth: number): LabelDefinition[] {
       description: "Baton: delegated to sub-issues",
     },
     { name: STATUS_LABELS.failed, color: "e11d21", description: "Baton: the agent gave up" },
+    {
+      name: HANDOVER_LABEL,
+      color: "fbca04",
+      description: "Baton: a person with write access handed this issue to the agents",
+    },
     ...Array.from({ length: maxDepth }, (_, i) => depthDefinition(i + 1)),
   ];
 }

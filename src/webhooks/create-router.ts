@@ -1,4 +1,5 @@
 import type { Services } from "../services.js";
+import { LabelRefusals } from "../services/label-refusals.js";
 import { WebhookRouter } from "./router.js";
 
 /** The router over Baton's services: which service does each step. */
@@ -19,6 +20,12 @@ export function createWebhookRouter(
     },
     relay: services.events.relay,
     chains: services.chains,
+    refusals: new LabelRefusals({
+      gateway: services.gateway,
+      agents: services.agents,
+      isTask: (issue) => services.tasks.isTask(issue),
+      ...(log ? { log } : {}),
+    }),
     ...(log ? { log } : {}),
   });
 }

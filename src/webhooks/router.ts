@@ -1,5 +1,6 @@
 import type { GitHubIssue } from "../tasks/github-issue.js";
 import { readDelivery, type Delivery, type GitHubWebhook } from "../github/webhook-payloads.js";
+import type { LabelAdded } from "../tasks/agent-label-refusal.js";
 
 /** Step 1: Baton's caches of GitHub (the dedup index, the label set). Local, no GitHub call. */
 export interface CacheStep {
@@ -21,12 +22,18 @@ export interface ChainStep {
   linkChanged(link: { added: boolean; parent: number; child: number }): Promise<void>;
 }
 
+/** Step 4: labels people add that Baton cannot honour are taken off again (DESIGN §3a). */
+export interface RefusalStep {
+  labelAdded(issue: GitHubIssue, change: LabelAdded): Promise<void>;
+}
+
 export interface WebhookRouterOptions {
   /** The task repository, `owner/name`: webhooks from any other repository are dropped. */
   repository: string;
   caches: CacheStep;
   relay: RelayStep;
   chains: ChainStep;
+  refusals: RefusalStep;
   log?: (message: string, details?: Record<string, unknown>) => void;
 }
 
@@ -43,7 +50,8 @@ const REINDEX = new Set(["opened", "edited", "reopened", "closed", "labeled", "u
  * 1. caches: the dedup index follows the issue, so a create right after sees the change;
  * 2. relay: the task event is committed to the outbox before GitHub gets its 2xx, and before the
  *    chain step runs, so a child's `task.completed` precedes its parent's `task.chain_completed`;
- * 3. chains: parents roll up, links are repaired; these write to GitHub and may fail.
+ * 3. chains: parents roll up, links are repaired; these write to GitHub and may fail;
+ * 4. refusals: a person's label Baton cannot honour (`agent:` naming no agent) is taken off.
  *
  * A failing step does not stop the later ones (an event is never lost to a failed roll-up); the
  * failures are thrown together once, so GitHub's delivery log shows the webhook as failed.
@@ -65,6 +73,7 @@ export class WebhookRouter {
       () => this.#caches(webhook),
       () => this.#relay(delivery, webhook),
       () => this.#chains(webhook),
+      () => this.#refusals(webhook),
     ];
     for (const step of steps) {
       try {
@@ -90,6 +99,12 @@ export class WebhookRouter {
   async #relay(delivery: Delivery, webhook: GitHubWebhook): Promise<void> {
     if (!RELAYED.has(delivery.name)) return;
     await this.#o.relay.accept(delivery, webhook);
+  }
+
+  async #refusals(webhook: GitHubWebhook): Promise<void> {
+    if (webhook.kind !== "issue" || webhook.action !== "labeled") return;
+    const { issue, action, label, sender } = webhook;
+    await this.#o.refusals.labelAdded(issue, { action, label, sender });
   }
 
   async #chains(webhook: GitHubWebhook): Promise<void> {

@@ -120,11 +120,14 @@ describe("dedup before create", () => {
     expect([a.status, b.status].sort()).toEqual([201, 409]);
   });
 
-  it("a task a person opens on github.com is caught too (index fed by webhooks)", async () => {
+  it("a task a person hands to Baton on github.com is caught too (index fed by webhooks)", async () => {
     const res = await fetch(`${stack.double.url}/api/v3/repos/acme/tasks/issues`, {
       method: "POST",
       headers: { authorization: "token user:alice", "content-type": "application/json" },
-      body: JSON.stringify({ title: "Migrate the build cache to the new bucket" }),
+      body: JSON.stringify({
+        title: "Migrate the build cache to the new bucket",
+        labels: ["baton:task"],
+      }),
     });
     expect(res.status).toBe(201);
     await stack.double.waitForWebhooksIdle();

@@ -11,6 +11,11 @@ export function writesSince(double: GitHubDouble, from: number) {
   return double.requests.slice(from).filter(isWrite);
 }
 
+/** Writes the App's installation made since `from` (not people's own requests). */
+export function appWritesSince(double: GitHubDouble, from: number) {
+  return writesSince(double, from).filter((r) => r.actor === "app");
+}
+
 /** GitHub requests since `from` that count against the rate limit (a 304 does not). */
 export function rateLimitedSince(double: GitHubDouble, from: number) {
   return double.requests.slice(from).filter((r) => r.rateLimited);

@@ -42,7 +42,10 @@ export async function sendWebhook(
   return res.status;
 }
 
-/** An `issues.opened` payload (the real example) for issue `number`, opened by an OWNER. */
+/**
+ * An `issues.opened` payload (the real example) for issue `number`, opened by an OWNER who hands
+ * it to Baton with the `baton:task` label (without it, a person's issue is no task).
+ */
 export function openedPayload(number: number): Record<string, unknown> {
   const payload = githubExample("issues", "opened");
   const issue = payload.issue as Record<string, unknown>;
@@ -51,6 +54,7 @@ export function openedPayload(number: number): Record<string, unknown> {
     id: 5_000_000 + number,
     title: `Task ${number}`,
     updated_at: new Date().toISOString(),
+    labels: [{ id: 77, name: "baton:task" }],
   });
   return payload;
 }

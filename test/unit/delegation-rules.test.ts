@@ -85,6 +85,7 @@ describe("GraphQL issues in REST shape", () => {
       updatedAt: "2026-01-01T00:00:00Z",
       closedAt: "2026-01-02T00:00:00Z",
       author: { __typename: "Bot", login: "baton" },
+      viewerDidAuthor: true,
       labels: { nodes: [{ name: "depth:1" }], pageInfo: { hasNextPage: false } },
       subIssuesSummary: { total: 2, completed: 1 },
     };
@@ -97,6 +98,7 @@ describe("GraphQL issues in REST shape", () => {
       body: null,
       labels: [{ name: "depth:1" }],
       user: { login: "baton[bot]", type: "Bot" },
+      authored_by_app: true,
     });
     expect(parentNumberOf(rest)).toBe(7);
   });

@@ -37,6 +37,10 @@ function recordingRouter(fail: { caches?: boolean; relay?: boolean; chains?: boo
       issueReopened: issueStep("reopened", fail.chains),
       linkChanged: async (link) => step("chains", fail.chains, `link ${JSON.stringify(link)}`),
     },
+    refusals: {
+      labelAdded: async (issue, change) =>
+        step("refusals", false, `${change.label?.name} by ${change.sender.login} #${issue.number}`),
+    },
     log: (message) => calls.push(`log: ${message}`),
   };
   return { router: new WebhookRouter(options), calls, seen };
@@ -124,6 +128,20 @@ describe("WebhookRouter: one entry point, steps in a stated order", () => {
         "relay: d-parent_issue_added ignore (sub_issues.parent_issue_added repeats the link)",
         "relay: d-sub_issue_removed link",
         "chains: link {"added":false,"parent":1,"child":2}",
+      ]
+    `);
+  });
+
+  it("a label added to an issue: index, relay, then the refusal step with who added it", async () => {
+    const { router, calls } = recordingRouter();
+    const labeled = issuesWebhook("labeled");
+    labeled.payload.label = { id: 9, name: "agent:ghost" };
+    await router.receive(labeled);
+    expect(calls).toMatchInlineSnapshot(`
+      [
+        "caches: reindex #1",
+        "relay: d-labeled issue",
+        "refusals: agent:ghost by Codertocat #1",
       ]
     `);
   });

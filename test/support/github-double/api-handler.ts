@@ -135,18 +135,15 @@ export async function handleApi(
   const at = Date.now();
   const method = (req.method ?? "GET").toUpperCase();
   let target: Target | undefined;
+  let actor: Actor | undefined;
   let result: RestResponse;
   let faultLatency = 0;
   try {
     target = resolveTarget(deps, method, url, raw);
     const plan = deps.faults.take(method, target?.faultRoutes ?? [`${method} ${url.pathname}`]);
     faultLatency = plan.latencyMs;
-    result = await answer(
-      deps,
-      target,
-      authenticate(req.headers.authorization, deps.ctx.app.appId),
-      plan.error,
-    );
+    actor = authenticate(req.headers.authorization, deps.ctx.app.appId);
+    result = await answer(deps, target, actor, plan.error);
   } catch (error) {
     result = fromError(error);
   }
@@ -183,6 +180,7 @@ export async function handleApi(
     rateLimited,
     at,
   };
+  if (actor) entry.actor = actor.kind === "user" ? actor.login : actor.kind;
   if (target?.graphqlOperation !== undefined) entry.graphqlOperation = target.graphqlOperation;
   if (target?.graphqlMutation !== undefined) entry.graphqlMutation = target.graphqlMutation;
   deps.log.push(entry);

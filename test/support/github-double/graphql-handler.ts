@@ -11,6 +11,7 @@ import {
 } from "graphql";
 import type { DoubleContext } from "./context.ts";
 import { createRoot } from "./graphql-root.ts";
+import type { GraphqlContext } from "./graphql-views.ts";
 import { SCHEMA_SDL } from "./graphql-schema.ts";
 import type { Actor } from "./people.ts";
 import { bodyObject } from "./rest-types.ts";
@@ -92,6 +93,7 @@ export async function executeGraphql(
     schema,
     document: request.document,
     rootValue: createRoot(ctx, actor),
+    contextValue: { viewer: ctx.people.loginOf(actor) } satisfies GraphqlContext,
     variableValues: request.variables ?? null,
     operationName: request.operationName ?? null,
   });

@@ -132,6 +132,7 @@ export const SCHEMA_SDL = /* GraphQL */ `
     updatedAt: DateTime!
     closedAt: DateTime
     author: Actor
+    viewerDidAuthor: Boolean!
     repository: Repository!
     labels(first: Int, after: String, last: Int, before: String): LabelConnection
     assignees(first: Int, after: String, last: Int, before: String): UserConnection!

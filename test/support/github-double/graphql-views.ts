@@ -8,6 +8,11 @@ import type { CommentRecord, IssueRecord, LabelRecord } from "./state.ts";
 
 export type View = Record<string, unknown>;
 
+/** Per request: who is asking (a login; the App's bot for installation tokens). */
+export interface GraphqlContext {
+  viewer: string;
+}
+
 export function actorView(ctx: DoubleContext, login: string): View {
   const bot = ctx.people.isBot(login);
   // GitHub's GraphQL names a bot without the "[bot]" suffix REST uses.
@@ -69,6 +74,8 @@ export function issueView(ctx: DoubleContext, issue: IssueRecord): View {
     updatedAt: issue.updatedAt,
     closedAt: issue.closedAt,
     author: actorView(ctx, issue.author),
+    // The viewer is whoever the request acts as (for the App, its bot).
+    viewerDidAuthor: (_args: unknown, context: GraphqlContext) => issue.author === context.viewer,
     repository: () => repositoryView(ctx),
     labels: (args: ConnectionArgs) =>
       connection(

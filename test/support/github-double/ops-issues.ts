@@ -4,6 +4,7 @@ import type { DoubleContext } from "./context.ts";
 import { DoubleError, notFound, validationFailed } from "./errors.ts";
 import type { Actor } from "./people.ts";
 import { resolveLabels } from "./ops-labels.ts";
+import { assertMayEdit, assertMayTriage, hasPush } from "./permissions.ts";
 import { issueJson, labelJson } from "./serialize.ts";
 import type { IssueRecord, IssueStateReason, LabelRecord } from "./state.ts";
 
@@ -88,7 +89,9 @@ export function createIssue(
 ): IssueRecord {
   const title = validateTitle(input.title);
   const body = validateBody(input.body);
-  const labels = resolveLabels(ctx, actor, input.labels ?? []);
+  // Like github.com: labels and assignees from someone without push access are dropped silently.
+  const push = hasPush(ctx, actor);
+  const labels = resolveLabels(ctx, actor, push ? (input.labels ?? []) : []);
   const now = ctx.state.clock.nowIso();
   const issue: IssueRecord = {
     ...ctx.state.allocateIssue(),
@@ -97,7 +100,7 @@ export function createIssue(
     state: "open",
     stateReason: null,
     labelIds: labels.map((l) => l.id),
-    assignees: assignable(ctx, input.assignees),
+    assignees: push ? assignable(ctx, input.assignees) : [],
     author: ctx.people.loginOf(actor),
     viaApp: actor.kind === "app",
     createdAt: now,
@@ -130,6 +133,8 @@ export function updateIssue(
   input: IssueChanges,
 ): IssueRecord {
   const issue = getIssue(ctx, number);
+  assertMayEdit(ctx, actor, issue);
+  if (!hasPush(ctx, actor)) input = { ...input, labels: undefined, assignees: undefined };
   const title = input.title === undefined ? undefined : validateTitle(input.title);
   const body = input.body === undefined ? undefined : validateBody(input.body);
   if (input.state !== undefined && input.state !== "open" && input.state !== "closed") {
@@ -249,6 +254,7 @@ export function changeIssueLabels(
   names: string[],
 ): IssueRecord {
   const issue = getIssue(ctx, number);
+  assertMayTriage(ctx, actor);
   let next: LabelRecord[];
   if (mode === "remove") {
     const drop = names.map((n) => ctx.state.findLabel(n)?.id);
@@ -270,6 +276,7 @@ export function changeIssueLabels(
 }
 
 export function deleteIssue(ctx: DoubleContext, actor: Actor, number: number): void {
+  assertMayTriage(ctx, actor);
   const issue = getIssue(ctx, number);
   const payloadIssue = issueJson(ctx, issue);
   if (issue.parent !== null) {

@@ -3,6 +3,7 @@
 import type { DoubleContext } from "./context.ts";
 import { notFound, unprocessable } from "./errors.ts";
 import { getIssue } from "./ops-issues.ts";
+import { assertMayTriage } from "./permissions.ts";
 import type { Actor } from "./people.ts";
 import { issueJson, repositoryJson } from "./serialize.ts";
 import type { IssueRecord } from "./state.ts";
@@ -109,6 +110,7 @@ export function addSubIssue(
   child: IssueRecord,
   replaceParent: boolean,
 ): IssueRecord {
+  assertMayTriage(ctx, actor);
   const parent = getIssue(ctx, parentNumber);
   checkLink(ctx, parent, child, replaceParent);
   const oldParent = child.parent === null ? undefined : ctx.state.issues.get(child.parent);
@@ -128,6 +130,7 @@ export function removeSubIssue(
   parentNumber: number,
   child: IssueRecord,
 ): IssueRecord {
+  assertMayTriage(ctx, actor);
   const parent = getIssue(ctx, parentNumber);
   if (child.parent !== parent.number) throw notFound();
   unlink(ctx, actor, parent, child);

@@ -19,6 +19,8 @@ export interface RequestLogEntry {
   route: string;
   status: number;
   rateLimited: boolean;
+  /** Who asked: `app` (the installation), `jwt` (the App itself) or a person's login. */
+  actor?: string;
   graphqlOperation?: string;
   /** For GraphQL: true when the operation is a mutation (a write). */
   graphqlMutation?: boolean;

@@ -1,0 +1,247 @@
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appWritesSince } from "../support/assertions.js";
+import { startEventReceiver, type EventReceiver } from "../support/event-receiver.js";
+import { startStack, type Stack } from "../support/stack.js";
+
+// DESIGN §3a, end to end against the GitHub double, which checks permissions as github.com does:
+// mallory is a stranger (may open issues and close/reopen her own), alice a collaborator.
+let stack: Stack;
+let admin: string;
+let w1: string;
+let receiver: EventReceiver;
+
+const asUser = (login: string, method: string, path: string, body?: unknown) =>
+  fetch(`${stack.double.url}/api/v3/repos/acme/tasks${path}`, {
+    method,
+    headers: { authorization: `token user:${login}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  }).then(async (r) => ({ status: r.status, json: (await r.json()) as { number: number } }));
+const block = (meta: Record<string, unknown>) =>
+  `> Baton task\n\nplease do it\n\n<!-- baton:v1 ${JSON.stringify(meta)} -->`;
+const settled = () => stack.double.waitForWebhooksIdle();
+const eventsFor = (id: number) => receiver.received.filter((e) => e.json.task?.id === id);
+
+beforeAll(async () => {
+  stack = await startStack({ env: { BATON_ALLOW_PRIVATE_WEBHOOKS: "true" } });
+  [admin, w1] = await Promise.all([stack.createAgent("admin", "admin"), stack.createAgent("w1")]);
+  receiver = await startEventReceiver();
+  for (const key of [admin, w1])
+    await stack.api(key, "POST", "/v1/webhooks", { url: receiver.url, events: ["*"] });
+});
+afterAll(async () => {
+  await receiver?.close();
+  await stack?.stop();
+});
+
+/** w1's task 5 of the issue: delegated, with one open child. */
+async function delegatedParent(content: string) {
+  const parent = await stack.api(w1, "POST", "/v1/tasks", { content, allow_duplicate: true });
+  const child = await stack.api(w1, "POST", `/v1/tasks/${parent.json.id}/delegate`, {
+    content: `${content}: first step`,
+    allow_duplicate: true,
+  });
+  expect(child.status).toBe(201);
+  await settled();
+  return { parent: parent.json.id as number, child: child.json.id as number };
+}
+
+describe("a stranger's issue is not a task, whatever its body says", () => {
+  it("a forged block naming a parent: not linked, and closing it completes nothing", async () => {
+    const { parent } = await delegatedParent("Rebuild the search index");
+    const mark = stack.double.requests.length;
+    const forged = await asUser("mallory", "POST", "/issues", {
+      title: "Step done",
+      body: block({ parent, root: parent, depth: 1, auto_complete_parent: true, created_by: "w1" }),
+      labels: ["depth:1", "agent:w1"],
+    });
+    expect(forged.status).toBe(201);
+    await settled();
+    expect(
+      (await asUser("mallory", "PATCH", `/issues/${forged.json.number}`, { state: "closed" }))
+        .status,
+    ).toBe(200);
+    await settled();
+    expect(
+      (await asUser("mallory", "PATCH", `/issues/${forged.json.number}`, { state: "open" })).status,
+    ).toBe(200);
+    await settled();
+    expect(stack.double.state.issues.get(forged.json.number)!.parent).toBeNull();
+    const after = await stack.api(w1, "GET", `/v1/tasks/${parent}`);
+    expect(after.json).toMatchObject({ status: "delegated", completed: false });
+    expect(eventsFor(forged.json.number)).toEqual([]);
+    expect(eventsFor(parent).map((e) => e.json.event)).not.toContain("task.chain_completed");
+    expect(appWritesSince(stack.double, mark)).toEqual([]);
+  });
+
+  it("a block claiming w1 created it: not in w1's list, get or stats, nor in the dedup index", async () => {
+    const before = await stack.api(w1, "GET", "/v1/stats");
+    const forged = await asUser("mallory", "POST", "/issues", {
+      title: "Rotate the payment provider API keys now",
+      body: block({ created_by: "w1" }),
+    });
+    await settled();
+    const id = forged.json.number;
+    const list = await stack.api(w1, "GET", "/v1/tasks");
+    expect(list.json.map((t: { id: number }) => t.id)).not.toContain(id);
+    expect((await stack.api(w1, "GET", `/v1/tasks/${id}`)).status).toBe(404);
+    expect((await stack.api(admin, "GET", `/v1/tasks/${id}`)).status).toBe(404);
+    expect((await stack.api(w1, "GET", "/v1/stats")).json).toEqual(before.json);
+    const similar = await stack.api(w1, "POST", "/v1/tasks", {
+      content: "Rotate the payment provider API keys",
+    });
+    expect(similar.status).toBe(201);
+    expect(eventsFor(id)).toEqual([]);
+  });
+
+  it("a flood of 101 forged children costs no App write and leaves the parent's slots free", async () => {
+    const { parent } = await delegatedParent("Audit the firewall rules");
+    const mark = stack.double.requests.length;
+    const body = block({ parent, root: parent, depth: 1, created_by: "w1" });
+    for (let i = 0; i < 101; i++)
+      await asUser("mallory", "POST", "/issues", { title: `flood ${i}`, body });
+    await settled();
+    expect(appWritesSince(stack.double, mark)).toEqual([]);
+    expect(stack.double.state.issues.get(parent)!.subIssues).toHaveLength(1);
+    const own = await stack.api(w1, "POST", `/v1/tasks/${parent}/delegate`, {
+      content: "Audit the firewall rules: second step",
+      allow_duplicate: true,
+    });
+    expect(own.status).toBe(201);
+  });
+
+  it("a stranger cannot label or edit a task on github.com (the double checks as GitHub does)", async () => {
+    const task = await stack.api(w1, "POST", "/v1/tasks", {
+      content: "Renew the staging certificate",
+      allow_duplicate: true,
+    });
+    const id = task.json.id as number;
+    expect(
+      (await asUser("mallory", "POST", `/issues/${id}/labels`, ["priority:urgent"])).status,
+    ).toBe(403);
+    expect((await asUser("mallory", "PATCH", `/issues/${id}`, { state: "closed" })).status).toBe(
+      403,
+    );
+    expect((await stack.api(w1, "GET", `/v1/tasks/${id}`)).json).toMatchObject({
+      completed: false,
+      priority: 2,
+    });
+  });
+});
+
+describe("people with write access hand issues over and steer", () => {
+  it("alice hands her issue over with the baton:task label: a task, created by her", async () => {
+    const own = await asUser("alice", "POST", "/issues", { title: "Clean up the old DNS records" });
+    await settled();
+    expect((await stack.api(admin, "GET", `/v1/tasks/${own.json.number}`)).status).toBe(404);
+    await asUser("alice", "POST", `/issues/${own.json.number}/labels`, ["baton:task"]);
+    await settled();
+    expect((await stack.api(admin, "GET", `/v1/tasks/${own.json.number}`)).status).toBe(200);
+    await receiver.waitFor(() => eventsFor(own.json.number).length > 0);
+    expect(eventsFor(own.json.number)[0]!.json).toMatchObject({
+      event: "task.created",
+      actor: { type: "user", login: "alice" },
+    });
+  });
+
+  it("alice's priority and agent labels become events naming her", async () => {
+    const w2 = await stack.createAgent("w2");
+    const task = await stack.api(w1, "POST", "/v1/tasks", {
+      content: "Rotate the backup encryption key",
+      assigned_to_agent_id: "w1",
+      allow_duplicate: true,
+    });
+    const id = task.json.id as number;
+    await settled();
+    // As on github.com: the old priority label off (medium is the default), the new one on.
+    await asUser("alice", "DELETE", `/issues/${id}/labels/priority:medium`);
+    await asUser("alice", "POST", `/issues/${id}/labels`, ["priority:urgent"]);
+    await settled();
+    await asUser("alice", "DELETE", `/issues/${id}/labels/agent:w1`);
+    await asUser("alice", "POST", `/issues/${id}/labels`, ["agent:w2"]);
+    await settled();
+    await receiver.waitFor(() =>
+      eventsFor(id).some((e) => e.json.changes?.assigned_to_agent_id?.to === "w2"),
+    );
+    // Every priority or agent change is hers, and says so.
+    const steering = eventsFor(id).filter(
+      (e) => e.json.changes?.priority || e.json.changes?.assigned_to_agent_id,
+    );
+    expect(steering.map((e) => e.json.actor)).toEqual(
+      steering.map(() => ({ type: "user", login: "alice" })),
+    );
+    expect(steering[0]!.json).toMatchObject({
+      event: "task.updated",
+      changes: { priority: { from: 2, to: 4 } },
+    });
+    expect(steering.at(-1)!.json).toMatchObject({
+      event: "task.assigned",
+      changes: { assigned_to_agent_id: { to: "w2" } },
+    });
+    expect((await stack.api(w2, "GET", `/v1/tasks/${id}`)).json).toMatchObject({
+      assigned_to_agent_id: "w2",
+      priority: 4,
+    });
+  });
+
+  it("an agent label naming no agent is taken off again, with one comment saying why", async () => {
+    const task = await stack.api(w1, "POST", "/v1/tasks", {
+      content: "Prune the stale feature flags",
+      assigned_to_agent_id: "w1",
+      allow_duplicate: true,
+    });
+    const id = task.json.id as number;
+    await settled();
+    const mark = stack.double.requests.length;
+    expect((await asUser("alice", "POST", `/issues/${id}/labels`, ["agent:ghost"])).status).toBe(
+      200,
+    );
+    await settled();
+    const issue = stack.double.state.issues.get(id)!;
+    const labels = issue.labelIds.map((l) => stack.double.state.labels.get(l)!.name);
+    expect(labels).toContain("agent:w1");
+    expect(labels).not.toContain("agent:ghost");
+    const comments = [...stack.double.state.comments.values()].filter((c) => c.issueNumber === id);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain("no agent has the id `ghost`");
+    expect(comments[0]!.viaApp).toBe(true);
+    expect(appWritesSince(stack.double, mark).map((r) => `${r.method} ${r.path}`)).toEqual([
+      `DELETE /api/v3/repos/acme/tasks/issues/${id}/labels/agent%3Aghost`,
+      `POST /api/v3/repos/acme/tasks/issues/${id}/comments`,
+    ]);
+    expect((await stack.api(w1, "GET", `/v1/tasks/${id}`)).json.assigned_to_agent_id).toBe("w1");
+    // No event believed the label, and the refusal itself is none either. A task's events arrive
+    // in order, so once alice's next change has arrived, any event about the label would have too.
+    await asUser("alice", "DELETE", `/issues/${id}/labels/priority:medium`);
+    await asUser("alice", "POST", `/issues/${id}/labels`, ["priority:high"]);
+    await receiver.waitFor(() => eventsFor(id).some((e) => e.json.changes?.priority));
+    // (Two subscriptions, admin's and w1's, each receive the task's events.)
+    const seen = new Set(eventsFor(id).map((e) => `${e.json.event} by ${e.json.actor?.login}`));
+    expect([...seen]).toEqual(["task.created by undefined", "task.updated by alice"]);
+  });
+
+  it("after the store is lost, tasks are rebuilt from GitHub and a stranger's issue is still none", async () => {
+    const handed = await asUser("alice", "POST", "/issues", {
+      title: "Archive the 2024 invoices",
+      labels: ["baton:task"],
+    });
+    const forged = await asUser("mallory", "POST", "/issues", {
+      title: "Archive the 2024 invoices to cold storage",
+      body: block({ created_by: "w1" }),
+    });
+    await settled();
+    await stack.baton.stop();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${stack.dbPath}${suffix}`, { force: true });
+    await stack.restart();
+    const fresh = await stack.createAgent("admin", "admin");
+    const ids = (await stack.api(fresh, "GET", "/v1/tasks")).json.map((t: { id: number }) => t.id);
+    expect(ids).toContain(handed.json.number);
+    expect(ids).not.toContain(forged.json.number);
+    const dedup = await stack.api(fresh, "POST", "/v1/tasks/dedup", {
+      content: "Archive the 2024 invoices to cold storage",
+    });
+    expect(dedup.json.matches.map((m: { task_id: number }) => m.task_id)).not.toContain(
+      forged.json.number,
+    );
+  });
+});
