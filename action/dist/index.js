@@ -1,4 +1,4 @@
-// Built by npm run build:action from 58 source files, sha256 74d317c7e765fd48
+// Built by npm run build:action from 58 source files, sha256 21fe5b89cc1673cc
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44352,10 +44352,19 @@ var STATUS_LABELS = {
   delegated: "status:delegated",
   failed: "status:failed"
 };
-var RESERVED_PREFIXES = ["priority:", "status:", "agent:", "depth:", "project:"];
+var RESERVED_PREFIXES = [
+  "priority:",
+  "status:",
+  "agent:",
+  "depth:",
+  "project:",
+  "baton:"
+];
+var HANDOVER_LABEL = "baton:task";
 var PRIORITY_COLORS = ["c2e0c6", "fbca04", "f9a03f", "d73a4a"];
 var priorityLabel = (priority) => PRIORITY_LABELS[priority - 1];
-var agentLabel = (agentId) => `agent:${agentId}`;
+var AGENT_LABEL_PREFIX = "agent:";
+var agentLabel = (agentId) => `${AGENT_LABEL_PREFIX}${agentId}`;
 var depthLabel = (depth) => `depth:${depth}`;
 var projectLabel = (slug) => `project:${slug}`;
 var isReserved = (name) => RESERVED_PREFIXES.some((p) => name.startsWith(p));
@@ -44378,6 +44387,11 @@ function baseLabels(maxDepth) {
       description: "Baton: delegated to sub-issues"
     },
     { name: STATUS_LABELS.failed, color: "e11d21", description: "Baton: the agent gave up" },
+    {
+      name: HANDOVER_LABEL,
+      color: "fbca04",
+      description: "Baton: a person with write access handed this issue to the agents"
+    },
     ...Array.from({ length: maxDepth }, (_, i) => depthDefinition(i + 1))
   ];
 }
@@ -44473,6 +44487,8 @@ var GitHubIssueSchema = external_exports.object({
   html_url: external_exports.string(),
   pull_request: external_exports.unknown().optional(),
   performed_via_github_app: external_exports.object({ id: external_exports.number() }).nullish(),
+  /** Read over GraphQL only (`viewerDidAuthor` as Baton's installation): the App wrote it. */
+  authored_by_app: external_exports.boolean().optional(),
   /** Sub-issue counts (GitHub counts closed children of either reason as completed). */
   sub_issues_summary: external_exports.object({ total: external_exports.number(), completed: external_exports.number() }).nullish(),
   /** REST URL of the sub-issue parent, if any. */
@@ -44829,6 +44845,22 @@ var IssueGateway = class {
       if (githubStatus(error63) !== 404) throw error63;
     }
   }
+  /** Takes one label off an issue; false when it was not on it (so a redelivery does nothing). */
+  async removeIssueLabel(number4, name) {
+    const octokit = await this.#octokit();
+    try {
+      await octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number4,
+        name
+      });
+      return true;
+    } catch (error63) {
+      if (githubStatus(error63) === 404) return false;
+      throw error63;
+    }
+  }
   /** A label changed on github.com: forget what we knew so the next use re-reads it. */
   forgetLabels() {
     this.#knownLabels = void 0;
@@ -44905,6 +44937,7 @@ var ISSUE_FIELDS = (
       __typename
       login
     }
+    viewerDidAuthor
     labels(first: ${LABELS_PER_ISSUE}) {
       nodes {
         name
@@ -44933,6 +44966,7 @@ var GraphqlIssueSchema = external_exports.object({
   updatedAt: external_exports.string(),
   closedAt: external_exports.string().nullable(),
   author: external_exports.object({ __typename: external_exports.string(), login: external_exports.string() }).nullable(),
+  viewerDidAuthor: external_exports.boolean(),
   labels: external_exports.object({
     nodes: external_exports.array(external_exports.object({ name: external_exports.string() }).nullable()).nullable(),
     pageInfo: external_exports.object({ hasNextPage: external_exports.boolean() })
@@ -44954,6 +44988,9 @@ function toRestIssue(node2, parent) {
       login: node2.author.__typename === "Bot" ? `${node2.author.login}[bot]` : node2.author.login,
       type: node2.author.__typename
     } : null,
+    // GraphQL has no performed_via_github_app; the viewer is Baton's installation, so this says
+    // the App wrote the issue (the provenance check reads it, DESIGN §3a).
+    authored_by_app: node2.viewerDidAuthor,
     created_at: node2.createdAt,
     updated_at: node2.updatedAt,
     closed_at: node2.closedAt,
