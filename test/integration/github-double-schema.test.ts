@@ -96,6 +96,9 @@ describe("responses match @octokit/openapi", () => {
     expectValid("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", 201, created.data);
     const list = await app.rest.issues.listComments({ ...repo, issue_number: issue.number });
     expectValid("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments", 200, list.data);
+    const all = await app.rest.issues.listCommentsForRepo({ ...repo, since: issue.created_at });
+    expectValid("GET", "/repos/{owner}/{repo}/issues/comments", 200, all.data);
+    expect(all.data.map((c) => c.id)).toEqual([created.data.id]);
   });
 
   it("labels: create, list", async () => {
