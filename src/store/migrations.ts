@@ -143,4 +143,15 @@ export const migrations: Migration[] = [
       CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, id);
     `,
   },
+  // Catch-up (src/events/catch-up.ts): the missed GitHub deliveries already replayed, by guid.
+  {
+    version: 40,
+    name: "catch-up",
+    sql: `
+      CREATE TABLE catch_up_recovered (
+        guid TEXT PRIMARY KEY,
+        recovered_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,0 +1,72 @@
+import { z } from "zod";
+import {
+  GitHubCommentSchema,
+  GitHubIssueSchema,
+  type GitHubComment,
+  type GitHubIssue,
+} from "./github-types.js";
+import type { GitHubRequester } from "./issue-gateway.js";
+import { mapGitHubError } from "./map-github-error.js";
+
+const PER_PAGE = 100;
+
+/** A comment as the repository-wide list gives it: its issue is named by URL only. */
+export type RepoComment = GitHubComment & { issue_url: string };
+const RepoCommentSchema = GitHubCommentSchema.extend({ issue_url: z.string() });
+
+/**
+ * Reads back what changed in the task repository since a moment (DESIGN §6a): the issues
+ * updated since (a comment updates its issue too) and the comments made since. Plain listing,
+ * never the search API (it lags).
+ */
+export class RecentChanges {
+  readonly #owner: string;
+  readonly #repo: string;
+  readonly #octokit: () => Promise<GitHubRequester>;
+
+  constructor(options: { owner: string; repo: string; octokit: () => Promise<GitHubRequester> }) {
+    this.#owner = options.owner;
+    this.#repo = options.repo;
+    this.#octokit = options.octokit;
+  }
+
+  /** Issues (not pull requests) updated at or after `since`, least recently updated first. */
+  async issuesSince(since: string): Promise<GitHubIssue[]> {
+    const issues = await this.#all(
+      "GET /repos/{owner}/{repo}/issues",
+      { state: "all", since, sort: "updated", direction: "asc" },
+      GitHubIssueSchema,
+    );
+    return issues.filter((issue) => !issue.pull_request);
+  }
+
+  /** Comments updated at or after `since`, oldest first. */
+  async commentsSince(since: string): Promise<RepoComment[]> {
+    return this.#all(
+      "GET /repos/{owner}/{repo}/issues/comments",
+      { since, sort: "created", direction: "asc" },
+      RepoCommentSchema,
+    );
+  }
+
+  async #all<T>(route: string, params: Record<string, string>, schema: z.ZodType<T>): Promise<T[]> {
+    const octokit = await this.#octokit();
+    const all: T[] = [];
+    for (let page = 1; ; page++) {
+      const res = await octokit
+        .request(route, {
+          owner: this.#owner,
+          repo: this.#repo,
+          ...params,
+          per_page: PER_PAGE,
+          page,
+        })
+        .catch((error: unknown) => {
+          throw mapGitHubError(error);
+        });
+      all.push(...z.array(schema).parse(res.data));
+      const link = typeof res.headers.link === "string" ? res.headers.link : "";
+      if (!/rel="next"/.test(link)) return all;
+    }
+  }
+}
