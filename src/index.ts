@@ -16,6 +16,7 @@ import { createServices, type ServiceLog } from "./services.js";
 import { baseLabels } from "./tasks/labels.js";
 import { VERSION } from "./version.js";
 import { GitHubIssueSchema } from "./github/github-types.js";
+import { createCatchUp } from "./events/create-catch-up.js";
 
 /** The Probot app: the REST facade plus the webhook handlers. Wiring only. */
 export function createBatonApp(config: Config, db: Db): ApplicationFunction {
@@ -131,6 +132,18 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
         child: payload.sub_issue.number,
       });
     });
+
+    // DESIGN §6a: what GitHub sent while Baton was down (or failing) is replayed through the
+    // handlers above, at start and every BATON_CATCHUP_INTERVAL_S.
+    createCatchUp(config, {
+      db,
+      outbox: services.events.outbox,
+      journal: services.journal,
+      appOctokit: () => app.auth(),
+      octokit,
+      receive: (webhook) => app.receive(webhook as Parameters<typeof app.receive>[0]),
+      log: log.warn,
+    }).start(config.catchUp.intervalSeconds * 1000);
 
     services.idempotency.purgeOlderThan(new Date(Date.now() - 24 * 3600_000).toISOString());
     // Labels exist before any task uses them, with fixed colours (GitHub would make grey ones).
