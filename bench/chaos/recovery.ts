@@ -135,14 +135,14 @@ async function lostAnswers(stack: Stack, worker: string, parent: number, trial: 
       route: "GET /repos/{owner}/{repo}/issues",
       kind: "status",
       status: 502,
-      times: 2,
+      times: 6,
     });
     stack.double.injectFault({
       method: "GET",
       route: "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
       kind: "status",
       status: 502,
-      times: 2,
+      times: 6,
     });
     let answer: ApiResponse | undefined;
     for (let attempt = 0; !ok(answer) && attempt < 20; attempt++) {

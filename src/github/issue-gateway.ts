@@ -10,7 +10,7 @@ import {
   type GitHubIssue,
   type GitHubLabel,
 } from "./github-types.js";
-import { isAmbiguous, mapGitHubError } from "./map-github-error.js";
+import { mapGitHubError } from "./map-github-error.js";
 
 export interface IssueWrite {
   title?: string;
@@ -68,10 +68,12 @@ export class IssueGateway {
     this.#octokit = options.octokit;
   }
 
-  /** Creates an issue. Never retried blindly: if GitHub's answer is lost, look for `nonce` instead. */
+  /**
+   * Creates an issue. Never retried blindly: a lost answer is resolved by the caller, which looks
+   * for the issue's nonce (`findIssueByNonce`; src/idempotency.ts).
+   */
   async createIssue(
     write: Required<Pick<IssueWrite, "title" | "body" | "labels">>,
-    nonce: string,
   ): Promise<GitHubIssue> {
     await this.ensureLabels(write.labels);
     const octokit = await this.#octokit();
@@ -83,27 +85,8 @@ export class IssueGateway {
       });
       return this.#remember(res, GitHubIssueSchema.parse(res.data));
     } catch (error) {
-      if (!isAmbiguous(error)) throw mapGitHubError(error);
-      const found = await this.findRecentByNonce(nonce).catch(() => null);
-      if (found) return found;
       throw mapGitHubError(error);
     }
-  }
-
-  /** Looks through the newest issues for one whose metadata carries `nonce` (no search API: it lags). */
-  async findRecentByNonce(nonce: string): Promise<GitHubIssue | null> {
-    const octokit = await this.#octokit();
-    const res = await octokit.request("GET /repos/{owner}/{repo}/issues", {
-      owner: this.owner,
-      repo: this.repo,
-      state: "all",
-      sort: "created",
-      direction: "desc",
-      per_page: 30,
-    });
-    const needle = `"nonce":"${nonce}"`;
-    const issues = z.array(GitHubIssueSchema).parse(res.data);
-    return issues.find((issue) => issue.body?.includes(needle)) ?? null;
   }
 
   async getIssue(number: number): Promise<GitHubIssue | null> {

@@ -15,9 +15,9 @@ export type RepoComment = GitHubComment & { issue_url: string };
 const RepoCommentSchema = GitHubCommentSchema.extend({ issue_url: z.string() });
 
 /**
- * Reads back what changed in the task repository since a moment (DESIGN §6a): the issues
- * updated since (a comment updates its issue too) and the comments made since. Plain listing,
- * never the search API (it lags).
+ * Reads back what changed in the task repository since a moment: for catch-up (DESIGN §6a), the
+ * issues updated and the comments made since; for a write in doubt (§8), the issue or comment
+ * carrying its nonce. Plain listing, never the search API (it lags).
  */
 export class RecentChanges {
   readonly #owner: string;
@@ -47,6 +47,36 @@ export class RecentChanges {
       { since, sort: "created", direction: "asc" },
       RepoCommentSchema,
     );
+  }
+
+  /**
+   * The issue whose metadata carries `nonce`, among every issue updated since `since` (when its
+   * write began): a complete list, not the newest few. Throws when GitHub cannot be read, so
+   * "not there" is only said when it is known (src/idempotency.ts).
+   */
+  async issueWithNonce(nonce: string, since: string): Promise<GitHubIssue | null> {
+    const needle = `"nonce":"${nonce}"`;
+    const issues = await this.#all(
+      "GET /repos/{owner}/{repo}/issues",
+      { state: "all", since, sort: "created", direction: "desc" },
+      GitHubIssueSchema,
+    );
+    return issues.find((issue) => issue.body?.includes(needle)) ?? null;
+  }
+
+  /** The comment on issue `number` whose marker carries `nonce`, among those made since `since`. */
+  async commentWithNonce(
+    number: number,
+    nonce: string,
+    since: string,
+  ): Promise<GitHubComment | null> {
+    const needle = `"nonce":"${nonce}"`;
+    const comments = await this.#all(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      { issue_number: String(number), since },
+      GitHubCommentSchema,
+    );
+    return comments.find((comment) => comment.body?.includes(needle)) ?? null;
   }
 
   async #all<T>(route: string, params: Record<string, string>, schema: z.ZodType<T>): Promise<T[]> {

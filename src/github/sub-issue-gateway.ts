@@ -134,7 +134,8 @@ export class SubIssueGateway {
 
   /**
    * Creates an issue already linked under `parent`: one request, so no crash can leave an
-   * unlinked child. If GitHub's answer is lost, the issue is found again by `nonce`.
+   * unlinked child. A lost answer is resolved by the caller, by the nonce in the body
+   * (src/idempotency.ts); `nonce` also goes as GraphQL's `clientMutationId`.
    */
   async createSubIssue(
     write: Required<Pick<IssueWrite, "title" | "body" | "labels">>,
@@ -160,9 +161,6 @@ export class SubIssueGateway {
       const parsed = z.object({ createIssue: z.object({ issue: GraphqlIssueSchema }) }).parse(data);
       return await this.#complete(parsed.createIssue.issue, parent.number);
     } catch (error) {
-      if (isGraphqlAnswer(error) || !isAmbiguous(error)) throw mapGraphqlError(error);
-      const found = await this.#issues.findRecentByNonce(nonce).catch(() => null);
-      if (found) return found;
       throw mapGraphqlError(error);
     }
   }

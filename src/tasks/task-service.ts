@@ -1,9 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { canComment, canRead, canWrite, type Caller } from "../agents/access.js";
 import type { AgentService } from "../agents/agent-service.js";
 import { errors } from "../errors.js";
 import type { GitHubIssue } from "../github/github-types.js";
 import type { IssueGateway, IssueWrite } from "../github/issue-gateway.js";
+import type { RecentChanges } from "../github/recent-changes.js";
+import { freshIntent, writeOnce, type WriteIntent } from "../idempotency.js";
 import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
 import type { Journal } from "../store/journal-store.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
@@ -28,6 +29,8 @@ import { computeStats, type Stats } from "./task-stats.js";
 
 export interface TaskServiceOptions {
   gateway: IssueGateway;
+  /** Finds a write whose answer was lost, by its nonce. */
+  changes: Pick<RecentChanges, "issueWithNonce" | "commentWithNonce">;
   subIssues: SubIssueGateway;
   /** BATON_MAX_DEPTH: the deepest delegation_depth a child may have. */
   maxDepth: number;
@@ -52,6 +55,7 @@ const SERVER_ONLY = ["root_task_id", "delegation_depth"] as const;
  */
 export class TaskService {
   readonly #gateway: IssueGateway;
+  readonly #changes: Pick<RecentChanges, "issueWithNonce" | "commentWithNonce">;
   readonly #subIssues: SubIssueGateway;
   readonly #maxDepth: number;
   readonly #agents: AgentService;
@@ -77,6 +81,7 @@ export class TaskService {
 
   constructor(options: TaskServiceOptions) {
     this.#gateway = options.gateway;
+    this.#changes = options.changes;
     this.#subIssues = options.subIssues;
     this.#maxDepth = options.maxDepth;
     this.#agents = options.agents;
@@ -90,21 +95,32 @@ export class TaskService {
   /**
    * Creates a task. With `parent_task_id` it is a delegation: the child is created as a sub-issue
    * of the parent (the same path as `POST /tasks/{id}/delegate`). Either way the dedup check runs
-   * first, unless skipped.
+   * first, unless skipped. A create in doubt (src/idempotency.ts) looks for its issue first, so a
+   * retry never meets itself as a duplicate.
    */
   async create(
     caller: Caller,
     input: TaskCreate,
-    options: { nonce?: string; skipDedup?: boolean } = {},
+    options: { intent?: WriteIntent; skipDedup?: boolean } = {},
   ): Promise<Task> {
     rejectServerOnly(input);
-    const nonce = options.nonce ?? randomUUID();
+    let intent = options.intent ?? freshIntent();
+    if (intent.inDoubtSince) {
+      const existing = await writeOnce(
+        intent,
+        async () => null,
+        async (since) => this.findCreated(intent.nonce, since),
+      );
+      if (existing) return existing;
+      intent = { ...intent, inDoubtSince: null };
+    }
+    const nonce = intent.nonce;
     const parentId = input.parent_task_id;
     const run = async () => {
       const { task, issue } =
         parentId != null
-          ? await this.#delegate(caller, parentId, input, nonce)
-          : await this.#createRoot(caller, input, nonce);
+          ? await this.#delegate(caller, parentId, input, intent)
+          : await this.#createRoot(caller, input, intent);
       return { result: task, issue: this.#forIndex(issue) };
     };
     if (!this.#guard) return (await run()).result;
@@ -119,9 +135,13 @@ export class TaskService {
     return this.#guard.guard(caller, text, { skip }, run);
   }
 
-  async #createRoot(caller: Caller, input: TaskCreate, nonce: string) {
-    const fields = await this.#newTask(caller, input, nonce, ROOT_POSITION, false);
-    const issue = await this.#gateway.createIssue(encodeTask(fields), nonce);
+  async #createRoot(caller: Caller, input: TaskCreate, intent: WriteIntent) {
+    const fields = await this.#newTask(caller, input, intent.nonce, ROOT_POSITION, false);
+    const issue = await writeOnce(
+      intent,
+      () => this.#gateway.createIssue(encodeTask(fields)),
+      (since) => this.#changes.issueWithNonce(intent.nonce, since),
+    );
     this.#journal.stamp(this.#journal.record(issue.number, "created", caller.id), issue.updated_at);
     return { task: await this.toTask(issue), issue };
   }
@@ -131,21 +151,26 @@ export class TaskService {
    * request creates the linked child and at most one more marks the parent `status:delegated`.
    * Under the parent's lock, so concurrent delegations count children correctly.
    */
-  async #delegate(caller: Caller, parentId: number, input: TaskCreate, nonce: string) {
+  async #delegate(caller: Caller, parentId: number, input: TaskCreate, intent: WriteIntent) {
     return this.#locks.run(parentId, async () => {
       const { issue: parent, decoded } = await this.load(caller, parentId, "write");
       const position = positionUnder(parent, decoded, this.#maxDepth);
       const fields = await this.#newTask(
         caller,
         input,
-        nonce,
+        intent.nonce,
         position,
         input.auto_complete_parent ?? false,
       );
-      const child = await this.#subIssues.createSubIssue(
-        encodeTask(fields),
-        { number: parent.number, nodeId: parent.node_id },
-        nonce,
+      const child = await writeOnce(
+        intent,
+        () =>
+          this.#subIssues.createSubIssue(
+            encodeTask(fields),
+            { number: parent.number, nodeId: parent.node_id },
+            intent.nonce,
+          ),
+        (since) => this.#changes.issueWithNonce(intent.nonce, since),
       );
       this.#journal.stamp(
         this.#journal.record(child.number, "delegated", caller.id),
@@ -236,9 +261,9 @@ export class TaskService {
     return issues.map((issue) => this.#forIndex(issue));
   }
 
-  /** Finds the issue an earlier, interrupted create made (same nonce), if it exists. */
-  async findCreated(nonce: string): Promise<Task | null> {
-    const issue = await this.#gateway.findRecentByNonce(nonce);
+  /** Finds the issue an earlier attempt in doubt made (same nonce, updated since `since`). */
+  async findCreated(nonce: string, since: string): Promise<Task | null> {
+    const issue = await this.#changes.issueWithNonce(nonce, since);
     if (!issue) return null;
     const task = await this.toTask(issue);
     // An interrupted delegation: the child exists (linked, one request); finish the parent's label.
@@ -433,10 +458,20 @@ export class TaskService {
     });
   }
 
-  async addComment(caller: Caller, id: number, content: string): Promise<Comment> {
+  async addComment(
+    caller: Caller,
+    id: number,
+    content: string,
+    intent: WriteIntent = freshIntent(),
+  ): Promise<Comment> {
     await this.load(caller, id, "comment");
     const agent = this.#agents.get(caller.id);
-    const comment = await this.#gateway.createComment(id, encodeAgentComment(agent, content));
+    const body = encodeAgentComment(agent, content, intent.nonce);
+    const comment = await writeOnce(
+      intent,
+      () => this.#gateway.createComment(id, body),
+      (since) => this.#changes.commentWithNonce(id, intent.nonce, since),
+    );
     this.#journal.record(id, "commented", caller.id);
     return {
       id: comment.id,

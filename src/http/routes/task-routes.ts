@@ -133,9 +133,9 @@ export function taskRoutes(tasks: TaskService): AnyRoute[] {
       body: CommentCreateSchema,
       response: CommentSchema,
       status: 201,
-      handler: async ({ caller, params, body }) => ({
+      handler: async ({ caller, params, body, idempotency }) => ({
         status: 201,
-        body: await tasks.addComment(caller, params.id, body.content),
+        body: await tasks.addComment(caller, params.id, body.content, idempotency?.intent),
       }),
     }),
     defineRoute({
