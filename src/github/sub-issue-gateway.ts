@@ -8,8 +8,7 @@ import {
   type GraphqlIssue,
 } from "./graphql-issue.js";
 import type { IssueGateway, IssueWrite } from "./issue-gateway.js";
-import { isAmbiguous } from "./map-github-error.js";
-import { isGraphqlAnswer, mapGraphqlError } from "./map-graphql-error.js";
+import { mapGraphqlError } from "./map-graphql-error.js";
 
 /** The Octokit method this gateway uses: Probot's and @actions/github's Octokit both have it. */
 export interface GitHubGraphqlClient {

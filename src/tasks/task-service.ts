@@ -114,7 +114,6 @@ export class TaskService {
       if (existing) return existing;
       intent = { ...intent, inDoubtSince: null };
     }
-    const nonce = intent.nonce;
     const parentId = input.parent_task_id;
     const run = async () => {
       const { task, issue } =
