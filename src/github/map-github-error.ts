@@ -14,12 +14,6 @@ function isHttpish(error: unknown): error is HttpishError {
   );
 }
 
-/** True when GitHub's answer may have been lost after it acted (a write could have happened). */
-export function isAmbiguous(error: unknown): boolean {
-  if (!isHttpish(error)) return !isBatonError(error);
-  return error.status >= 500;
-}
-
 /**
  * Seconds GitHub asks us to wait when the error is a rate limit (primary or secondary), else
  * undefined: Retry-After if given, else until the limit resets, else a minute.
