@@ -1,4 +1,4 @@
-// Built by npm run build:action from 53 source files, sha256 0ee51e6f8673f385
+// Built by npm run build:action from 55 source files, sha256 5779488dcf11e30b
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44339,6 +44339,193 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/github/github-types.ts
+var GITHUB_MAX_LEVELS = 8;
+var MAX_CHILDREN = 100;
+var GitHubUserSchema = external_exports.object({
+  login: external_exports.string(),
+  type: external_exports.string().optional(),
+  id: external_exports.number().optional()
+});
+var GitHubLabelSchema = external_exports.object({
+  id: external_exports.number(),
+  /** GraphQL global id (createIssue takes label node ids). */
+  node_id: external_exports.string().optional(),
+  name: external_exports.string(),
+  color: external_exports.string().nullish(),
+  description: external_exports.string().nullish()
+});
+var GitHubIssueSchema = external_exports.object({
+  id: external_exports.number(),
+  node_id: external_exports.string(),
+  number: external_exports.number(),
+  title: external_exports.string(),
+  body: external_exports.string().nullable(),
+  state: external_exports.enum(["open", "closed"]),
+  state_reason: external_exports.string().nullish(),
+  labels: external_exports.array(
+    external_exports.union([
+      external_exports.string().transform((name) => ({ name, id: 0 })),
+      GitHubLabelSchema.pick({ name: true, id: true })
+    ])
+  ),
+  user: GitHubUserSchema.nullable(),
+  author_association: external_exports.string().optional(),
+  created_at: external_exports.string(),
+  updated_at: external_exports.string(),
+  closed_at: external_exports.string().nullable(),
+  html_url: external_exports.string(),
+  pull_request: external_exports.unknown().optional(),
+  performed_via_github_app: external_exports.object({ id: external_exports.number() }).nullish(),
+  /** Sub-issue counts (GitHub counts closed children of either reason as completed). */
+  sub_issues_summary: external_exports.object({ total: external_exports.number(), completed: external_exports.number() }).nullish(),
+  /** REST URL of the sub-issue parent, if any. */
+  parent_issue_url: external_exports.string().nullish()
+});
+var GitHubCommentSchema = external_exports.object({
+  id: external_exports.number(),
+  body: external_exports.string().nullish(),
+  user: GitHubUserSchema.nullable(),
+  author_association: external_exports.string().optional(),
+  created_at: external_exports.string(),
+  html_url: external_exports.string(),
+  performed_via_github_app: external_exports.object({ id: external_exports.number() }).nullish()
+});
+
+// src/github/map-github-error.ts
+function isHttpish(error63) {
+  return typeof error63 === "object" && error63 !== null && typeof error63.status === "number";
+}
+function rateLimitWait(error63) {
+  if (!isHttpish(error63) || error63.status !== 403 && error63.status !== 429) return void 0;
+  const headers = error63.response?.headers ?? {};
+  const retryAfter = Number(headers["retry-after"] ?? 0);
+  if (retryAfter > 0) return retryAfter;
+  const limited = error63.status === 429 || String(headers["x-ratelimit-remaining"]) === "0" || /rate limit/i.test(error63.message ?? "");
+  if (!limited) return void 0;
+  const reset = Number(headers["x-ratelimit-reset"] ?? 0);
+  return reset > 0 ? Math.max(1, reset - Math.floor(Date.now() / 1e3)) : 60;
+}
+function mapGitHubError(error63) {
+  if (isBatonError(error63)) return error63;
+  if (!isHttpish(error63)) {
+    return errors.unavailable(
+      "github_unreachable",
+      "GitHub could not be reached; try again shortly",
+      5
+    );
+  }
+  const wait = rateLimitWait(error63);
+  if (wait !== void 0) {
+    return errors.unavailable(
+      "github_rate_limited",
+      "GitHub is rate limiting Baton; retry after the given delay",
+      wait
+    );
+  }
+  if (error63.status >= 500) {
+    return errors.unavailable(
+      "github_unavailable",
+      `GitHub answered ${error63.status}; try again shortly`,
+      5
+    );
+  }
+  if (error63.status === 404) return errors.notFound("github_not_found", "Not found on GitHub");
+  if (error63.status === 401 || error63.status === 403) {
+    return new BatonError({
+      status: 502,
+      code: "github_forbidden",
+      message: `GitHub refused Baton's request (${error63.status}): check the App's permissions and installation`,
+      cause: error63
+    });
+  }
+  if (error63.status === 422) {
+    return errors.unprocessable(
+      "github_validation_failed",
+      `GitHub rejected the change: ${error63.message}`
+    );
+  }
+  return new BatonError({
+    status: 502,
+    code: "github_error",
+    message: `GitHub answered ${error63.status}`,
+    cause: error63
+  });
+}
+
+// src/github/recent-changes.ts
+var PER_PAGE = 100;
+var RepoCommentSchema = GitHubCommentSchema.extend({ issue_url: external_exports.string() });
+var RecentChanges = class {
+  #owner;
+  #repo;
+  #octokit;
+  constructor(options) {
+    this.#owner = options.owner;
+    this.#repo = options.repo;
+    this.#octokit = options.octokit;
+  }
+  /** Issues (not pull requests) updated at or after `since`, least recently updated first. */
+  async issuesSince(since) {
+    const issues = await this.#all(
+      "GET /repos/{owner}/{repo}/issues",
+      { state: "all", since, sort: "updated", direction: "asc" },
+      GitHubIssueSchema
+    );
+    return issues.filter((issue3) => !issue3.pull_request);
+  }
+  /** Comments updated at or after `since`, oldest first. */
+  async commentsSince(since) {
+    return this.#all(
+      "GET /repos/{owner}/{repo}/issues/comments",
+      { since, sort: "created", direction: "asc" },
+      RepoCommentSchema
+    );
+  }
+  /**
+   * The issue whose metadata carries `nonce`, among every issue updated since `since` (when its
+   * write began): a complete list, not the newest few. Throws when GitHub cannot be read, so
+   * "not there" is only said when it is known (src/idempotency.ts).
+   */
+  async issueWithNonce(nonce, since) {
+    const needle = `"nonce":"${nonce}"`;
+    const issues = await this.#all(
+      "GET /repos/{owner}/{repo}/issues",
+      { state: "all", since, sort: "created", direction: "desc" },
+      GitHubIssueSchema
+    );
+    return issues.find((issue3) => issue3.body?.includes(needle)) ?? null;
+  }
+  /** The comment on issue `number` whose marker carries `nonce`, among those made since `since`. */
+  async commentWithNonce(number4, nonce, since) {
+    const needle = `"nonce":"${nonce}"`;
+    const comments = await this.#all(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      { issue_number: String(number4), since },
+      GitHubCommentSchema
+    );
+    return comments.find((comment) => comment.body?.includes(needle)) ?? null;
+  }
+  async #all(route, params, schema) {
+    const octokit = await this.#octokit();
+    const all = [];
+    for (let page = 1; ; page++) {
+      const res = await octokit.request(route, {
+        owner: this.#owner,
+        repo: this.#repo,
+        ...params,
+        per_page: PER_PAGE,
+        page
+      }).catch((error63) => {
+        throw mapGitHubError(error63);
+      });
+      all.push(...external_exports.array(schema).parse(res.data));
+      const link = typeof res.headers.link === "string" ? res.headers.link : "";
+      if (!/rel="next"/.test(link)) return all;
+    }
+  }
+};
+
 // src/tasks/labels.ts
 var PRIORITY_LABELS = [
   "priority:low",
@@ -44435,126 +44622,8 @@ var EtagCache = class {
   }
 };
 
-// src/github/github-types.ts
-var GITHUB_MAX_LEVELS = 8;
-var MAX_CHILDREN = 100;
-var GitHubUserSchema = external_exports.object({
-  login: external_exports.string(),
-  type: external_exports.string().optional(),
-  id: external_exports.number().optional()
-});
-var GitHubLabelSchema = external_exports.object({
-  id: external_exports.number(),
-  /** GraphQL global id (createIssue takes label node ids). */
-  node_id: external_exports.string().optional(),
-  name: external_exports.string(),
-  color: external_exports.string().nullish(),
-  description: external_exports.string().nullish()
-});
-var GitHubIssueSchema = external_exports.object({
-  id: external_exports.number(),
-  node_id: external_exports.string(),
-  number: external_exports.number(),
-  title: external_exports.string(),
-  body: external_exports.string().nullable(),
-  state: external_exports.enum(["open", "closed"]),
-  state_reason: external_exports.string().nullish(),
-  labels: external_exports.array(
-    external_exports.union([
-      external_exports.string().transform((name) => ({ name, id: 0 })),
-      GitHubLabelSchema.pick({ name: true, id: true })
-    ])
-  ),
-  user: GitHubUserSchema.nullable(),
-  author_association: external_exports.string().optional(),
-  created_at: external_exports.string(),
-  updated_at: external_exports.string(),
-  closed_at: external_exports.string().nullable(),
-  html_url: external_exports.string(),
-  pull_request: external_exports.unknown().optional(),
-  performed_via_github_app: external_exports.object({ id: external_exports.number() }).nullish(),
-  /** Sub-issue counts (GitHub counts closed children of either reason as completed). */
-  sub_issues_summary: external_exports.object({ total: external_exports.number(), completed: external_exports.number() }).nullish(),
-  /** REST URL of the sub-issue parent, if any. */
-  parent_issue_url: external_exports.string().nullish()
-});
-var GitHubCommentSchema = external_exports.object({
-  id: external_exports.number(),
-  body: external_exports.string().nullish(),
-  user: GitHubUserSchema.nullable(),
-  author_association: external_exports.string().optional(),
-  created_at: external_exports.string(),
-  html_url: external_exports.string(),
-  performed_via_github_app: external_exports.object({ id: external_exports.number() }).nullish()
-});
-
-// src/github/map-github-error.ts
-function isHttpish(error63) {
-  return typeof error63 === "object" && error63 !== null && typeof error63.status === "number";
-}
-function isAmbiguous(error63) {
-  if (!isHttpish(error63)) return !isBatonError(error63);
-  return error63.status >= 500;
-}
-function rateLimitWait(error63) {
-  if (!isHttpish(error63) || error63.status !== 403 && error63.status !== 429) return void 0;
-  const headers = error63.response?.headers ?? {};
-  const retryAfter = Number(headers["retry-after"] ?? 0);
-  if (retryAfter > 0) return retryAfter;
-  const limited = error63.status === 429 || String(headers["x-ratelimit-remaining"]) === "0" || /rate limit/i.test(error63.message ?? "");
-  if (!limited) return void 0;
-  const reset = Number(headers["x-ratelimit-reset"] ?? 0);
-  return reset > 0 ? Math.max(1, reset - Math.floor(Date.now() / 1e3)) : 60;
-}
-function mapGitHubError(error63) {
-  if (isBatonError(error63)) return error63;
-  if (!isHttpish(error63)) {
-    return errors.unavailable(
-      "github_unreachable",
-      "GitHub could not be reached; try again shortly",
-      5
-    );
-  }
-  const wait = rateLimitWait(error63);
-  if (wait !== void 0) {
-    return errors.unavailable(
-      "github_rate_limited",
-      "GitHub is rate limiting Baton; retry after the given delay",
-      wait
-    );
-  }
-  if (error63.status >= 500) {
-    return errors.unavailable(
-      "github_unavailable",
-      `GitHub answered ${error63.status}; try again shortly`,
-      5
-    );
-  }
-  if (error63.status === 404) return errors.notFound("github_not_found", "Not found on GitHub");
-  if (error63.status === 401 || error63.status === 403) {
-    return new BatonError({
-      status: 502,
-      code: "github_forbidden",
-      message: `GitHub refused Baton's request (${error63.status}): check the App's permissions and installation`,
-      cause: error63
-    });
-  }
-  if (error63.status === 422) {
-    return errors.unprocessable(
-      "github_validation_failed",
-      `GitHub rejected the change: ${error63.message}`
-    );
-  }
-  return new BatonError({
-    status: 502,
-    code: "github_error",
-    message: `GitHub answered ${error63.status}`,
-    cause: error63
-  });
-}
-
 // src/github/issue-gateway.ts
-var PER_PAGE = 100;
+var PER_PAGE2 = 100;
 var IssuePage = external_exports.array(GitHubIssueSchema);
 var IssueGateway = class {
   owner;
@@ -44568,8 +44637,11 @@ var IssueGateway = class {
     this.repo = options.repo;
     this.#octokit = options.octokit;
   }
-  /** Creates an issue. Never retried blindly: if GitHub's answer is lost, look for `nonce` instead. */
-  async createIssue(write, nonce) {
+  /**
+   * Creates an issue. Never retried blindly: a lost answer is resolved by the caller, which looks
+   * for the issue's nonce (`findIssueByNonce`; src/idempotency.ts).
+   */
+  async createIssue(write) {
     await this.ensureLabels(write.labels);
     const octokit = await this.#octokit();
     try {
@@ -44580,26 +44652,8 @@ var IssueGateway = class {
       });
       return this.#remember(res, GitHubIssueSchema.parse(res.data));
     } catch (error63) {
-      if (!isAmbiguous(error63)) throw mapGitHubError(error63);
-      const found = await this.findRecentByNonce(nonce).catch(() => null);
-      if (found) return found;
       throw mapGitHubError(error63);
     }
-  }
-  /** Looks through the newest issues for one whose metadata carries `nonce` (no search API: it lags). */
-  async findRecentByNonce(nonce) {
-    const octokit = await this.#octokit();
-    const res = await octokit.request("GET /repos/{owner}/{repo}/issues", {
-      owner: this.owner,
-      repo: this.repo,
-      state: "all",
-      sort: "created",
-      direction: "desc",
-      per_page: 30
-    });
-    const needle = `"nonce":"${nonce}"`;
-    const issues = external_exports.array(GitHubIssueSchema).parse(res.data);
-    return issues.find((issue3) => issue3.body?.includes(needle)) ?? null;
   }
   async getIssue(number4) {
     const page = await this.#conditionalGet(
@@ -44629,7 +44683,7 @@ var IssueGateway = class {
   async listIssues(query) {
     const params = {
       state: query.state,
-      per_page: PER_PAGE,
+      per_page: PER_PAGE2,
       sort: "created",
       direction: "desc"
     };
@@ -44640,7 +44694,7 @@ var IssueGateway = class {
   async listComments(number4) {
     const pages = await this.#allPages(
       "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-      { issue_number: number4, per_page: PER_PAGE },
+      { issue_number: number4, per_page: PER_PAGE2 },
       external_exports.array(GitHubCommentSchema)
     );
     return pages.flat();
@@ -44666,7 +44720,7 @@ var IssueGateway = class {
   async listSubIssues(number4) {
     const pages = await this.#allPages(
       "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
-      { issue_number: number4, per_page: PER_PAGE },
+      { issue_number: number4, per_page: PER_PAGE2 },
       IssuePage
     );
     return pages.flat();
@@ -44690,7 +44744,7 @@ var IssueGateway = class {
   async listLabels() {
     const pages = await this.#allPages(
       "GET /repos/{owner}/{repo}/labels",
-      { per_page: PER_PAGE },
+      { per_page: PER_PAGE2 },
       external_exports.array(GitHubLabelSchema)
     );
     const labels = pages.flat();
@@ -44917,9 +44971,6 @@ var GraphqlErrorsSchema = external_exports.object({
   name: external_exports.literal("GraphqlResponseError"),
   errors: external_exports.array(external_exports.object({ message: external_exports.string(), type: external_exports.string().optional() }))
 });
-function isGraphqlAnswer(error63) {
-  return GraphqlErrorsSchema.safeParse(error63).success;
-}
 function mapGraphqlError(error63) {
   const parsed = GraphqlErrorsSchema.safeParse(error63);
   if (!parsed.success) return mapGitHubError(error63);
@@ -45026,7 +45077,8 @@ var SubIssueGateway = class {
   }
   /**
    * Creates an issue already linked under `parent`: one request, so no crash can leave an
-   * unlinked child. If GitHub's answer is lost, the issue is found again by `nonce`.
+   * unlinked child. A lost answer is resolved by the caller, by the nonce in the body
+   * (src/idempotency.ts); `nonce` also goes as GraphQL's `clientMutationId`.
    */
   async createSubIssue(write, parent, nonce) {
     const [repositoryId, labelIds] = await Promise.all([
@@ -45048,9 +45100,6 @@ var SubIssueGateway = class {
       const parsed = external_exports.object({ createIssue: external_exports.object({ issue: GraphqlIssueSchema }) }).parse(data);
       return await this.#complete(parsed.createIssue.issue, parent.number);
     } catch (error63) {
-      if (isGraphqlAnswer(error63) || !isAmbiguous(error63)) throw mapGraphqlError(error63);
-      const found = await this.#issues.findRecentByNonce(nonce).catch(() => null);
-      if (found) return found;
       throw mapGraphqlError(error63);
     }
   }
@@ -46160,8 +46209,39 @@ function createRestTaskApi(options) {
   return new RestTaskApi(client.tasks);
 }
 
-// action/src/token-task-api.ts
-import { randomUUID as randomUUID3 } from "node:crypto";
+// src/idempotency.ts
+import { createHash, randomUUID as randomUUID3 } from "node:crypto";
+var freshIntent = () => ({ nonce: randomUUID3(), inDoubtSince: null });
+var LOOKBACK_MS = 6e4;
+var lookFrom = (iso) => new Date(Date.parse(iso) - LOOKBACK_MS).toISOString();
+function isInDoubt(error63) {
+  if (!isBatonError(error63)) return true;
+  return error63.status >= 500 && error63.code !== "github_rate_limited";
+}
+var inDoubtError = (cause) => new BatonError({
+  status: 503,
+  code: "github_write_in_doubt",
+  message: "GitHub did not confirm the change and it could not be checked yet; retry with the same Idempotency-Key",
+  retryAfter: 5,
+  cause
+});
+async function writeOnce(intent, write, find, now = () => /* @__PURE__ */ new Date()) {
+  if (intent.inDoubtSince) {
+    const found = await find(lookFrom(intent.inDoubtSince)).catch((error63) => {
+      throw inDoubtError(error63);
+    });
+    if (found) return found;
+  }
+  const began = now().toISOString();
+  try {
+    return await write();
+  } catch (error63) {
+    if (!isInDoubt(error63)) throw error63;
+    const found = await find(lookFrom(began)).catch(() => null);
+    if (found) return found;
+    throw inDoubtError(error63);
+  }
+}
 
 // src/tasks/delegation-rules.ts
 function childPosition(parent) {
@@ -46209,19 +46289,22 @@ function positionUnder(parent, decoded, maxDepth) {
 }
 
 // src/tasks/comment-codec.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 var MarkerSchema = external_exports.object({
   agent: external_exports.string(),
   content: external_exports.string().nullable().default(null),
-  hash: external_exports.string().nullable().default(null)
+  hash: external_exports.string().nullable().default(null),
+  /** Finds the comment again when GitHub's answer to its write was lost (src/idempotency.ts). */
+  nonce: external_exports.string().nullable().default(null)
 });
-var hash2 = (text) => createHash("sha256").update(text).digest("hex").slice(0, 16);
-function encodeAgentComment(agent, content) {
+var hash2 = (text) => createHash2("sha256").update(text).digest("hex").slice(0, 16);
+function encodeAgentComment(agent, content, nonce = null) {
   const shown = render(content);
   const marker = {
     agent: agent.id,
     content: shown === content ? null : content,
-    hash: hash2(shown)
+    hash: hash2(shown),
+    nonce
   };
   const who = agent.display_name ? `**${agent.id}** (${render(agent.display_name)})` : `**${agent.id}**`;
   return `${header(who)}
@@ -46233,7 +46316,7 @@ ${shown}
 var header = (who) => `> Baton agent ${who} commented`;
 
 // src/tasks/issue-codec.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var TITLE_MAX = 256;
 var META_RE = /<!-- baton:v1 (\{.*?\}) -->/gs;
 var HEADER_PREFIX = "> Baton task";
@@ -46255,7 +46338,7 @@ var TaskMetaSchema = external_exports.object({
   description: external_exports.string().nullable().default(null),
   description_hash: external_exports.string().nullable().default(null)
 });
-var hash3 = (text) => createHash2("sha256").update(text).digest("hex").slice(0, 16);
+var hash3 = (text) => createHash3("sha256").update(text).digest("hex").slice(0, 16);
 var META_DEFAULTS = TaskMetaSchema.parse({});
 function compact(meta3) {
   return Object.fromEntries(
@@ -47839,11 +47922,13 @@ async function findDuplicate(task, open3) {
 var TokenTaskApi = class {
   #gateway;
   #subIssues;
+  #changes;
   #agentId;
   #maxDepth;
   constructor(options) {
     this.#gateway = options.gateway;
     this.#subIssues = options.subIssues;
+    this.#changes = options.changes;
     this.#agentId = options.agentId;
     this.#maxDepth = options.maxDepth ?? 5;
   }
@@ -47853,10 +47938,12 @@ var TokenTaskApi = class {
       const same = await findDuplicate(input2, open3);
       if (same) return { task: null, duplicateOf: toActionTask2(same) };
     }
-    const nonce = randomUUID3();
-    const issue3 = await this.#gateway.createIssue(
-      encodeTask(await this.#newTask(input2, nonce)),
-      nonce
+    const intent = freshIntent();
+    const write = encodeTask(await this.#newTask(input2, intent.nonce));
+    const issue3 = await writeOnce(
+      intent,
+      () => this.#gateway.createIssue(write),
+      (since) => this.#changes.issueWithNonce(intent.nonce, since)
     );
     return { task: toActionTask2(issue3), duplicateOf: null };
   }
@@ -47895,9 +47982,16 @@ var TokenTaskApi = class {
     return this.#write(issue3, reopeningWrite(issue3, decoded));
   }
   async comment(id2, content) {
-    const comment = await this.#gateway.createComment(
-      id2,
-      encodeAgentComment({ id: this.#agentId, display_name: null }, content)
+    const intent = freshIntent();
+    const body = encodeAgentComment(
+      { id: this.#agentId, display_name: null },
+      content,
+      intent.nonce
+    );
+    const comment = await writeOnce(
+      intent,
+      () => this.#gateway.createComment(id2, body),
+      (since) => this.#changes.commentWithNonce(id2, intent.nonce, since)
     );
     return { url: comment.html_url };
   }
@@ -47905,12 +47999,16 @@ var TokenTaskApi = class {
   async delegate(parentId, input2) {
     const { issue: parent, decoded } = await this.#load(parentId);
     const position = positionUnder(parent, decoded, this.#maxDepth);
-    const nonce = randomUUID3();
-    const fields = await this.#newTask(input2, nonce, position);
-    const child = await this.#subIssues.createSubIssue(
-      encodeTask(fields),
-      { number: parent.number, nodeId: parent.node_id },
-      nonce
+    const intent = freshIntent();
+    const fields = await this.#newTask(input2, intent.nonce, position);
+    const child = await writeOnce(
+      intent,
+      () => this.#subIssues.createSubIssue(
+        encodeTask(fields),
+        { number: parent.number, nodeId: parent.node_id },
+        intent.nonce
+      ),
+      (since) => this.#changes.issueWithNonce(intent.nonce, since)
     );
     if (decoded.status !== "delegated") {
       const write = changedParts(parent, { ...decoded, status: "delegated" });
@@ -48013,7 +48111,8 @@ function createTaskApi(connection, env, fetch2 = globalThis.fetch) {
     octokit: async () => octokit,
     issues: gateway
   });
-  return new TokenTaskApi({ gateway, subIssues, agentId: connection.agentId });
+  const changes = new RecentChanges({ ...repository, octokit: async () => octokit });
+  return new TokenTaskApi({ gateway, subIssues, changes, agentId: connection.agentId });
 }
 var usesProxy = (env) => Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
 function failureLine(error63) {
