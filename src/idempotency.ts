@@ -53,8 +53,9 @@ const inDoubtError = (cause: unknown) =>
 
 /**
  * Makes a write at most once: an attempt in doubt is looked for first (`find` by nonce, from
- * when it began); a write whose answer is lost now is looked for at once, and if it cannot be
- * found yet the caller gets 503 with the write still in doubt.
+ * when it began); a write whose answer is lost now is looked for at once. If the lookup fails the
+ * caller gets 503 `github_write_in_doubt`; if it finds nothing, GitHub's own error. Either way a
+ * keyed retry looks again before writing.
  */
 export async function writeOnce<T>(
   intent: WriteIntent,
@@ -73,9 +74,15 @@ export async function writeOnce<T>(
     return await write();
   } catch (error) {
     if (!isInDoubt(error)) throw error;
-    const found = await find(lookFrom(began)).catch(() => null);
+    let found: T | null;
+    try {
+      found = await find(lookFrom(began));
+    } catch {
+      throw inDoubtError(error);
+    }
     if (found) return found;
-    throw inDoubtError(error);
+    // Not there now; GitHub's own error stands, and a keyed retry still looks again first.
+    throw error;
   }
 }
 
