@@ -52,6 +52,20 @@ const inDoubtError = (cause: unknown) =>
   });
 
 /**
+ * What an earlier attempt in doubt made, if anything (null when not in doubt). Throws 503
+ * `github_write_in_doubt` when GitHub cannot be checked: never a second write on a guess.
+ */
+export async function findInDoubt<T>(
+  intent: WriteIntent,
+  find: (since: string) => Promise<T | null>,
+): Promise<T | null> {
+  if (!intent.inDoubtSince) return null;
+  return find(lookFrom(intent.inDoubtSince)).catch((error: unknown) => {
+    throw inDoubtError(error);
+  });
+}
+
+/**
  * Makes a write at most once: an attempt in doubt is looked for first (`find` by nonce, from
  * when it began); a write whose answer is lost now is looked for at once. If the lookup fails the
  * caller gets 503 `github_write_in_doubt`; if it finds nothing, GitHub's own error. Either way a
@@ -63,12 +77,8 @@ export async function writeOnce<T>(
   find: (since: string) => Promise<T | null>,
   now: () => Date = () => new Date(),
 ): Promise<T> {
-  if (intent.inDoubtSince) {
-    const found = await find(lookFrom(intent.inDoubtSince)).catch((error: unknown) => {
-      throw inDoubtError(error);
-    });
-    if (found) return found;
-  }
+  const earlier = await findInDoubt(intent, find);
+  if (earlier) return earlier;
   const began = now().toISOString();
   try {
     return await write();

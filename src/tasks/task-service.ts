@@ -4,7 +4,7 @@ import { errors } from "../errors.js";
 import type { GitHubIssue } from "../github/github-types.js";
 import type { IssueGateway, IssueWrite } from "../github/issue-gateway.js";
 import type { RecentChanges } from "../github/recent-changes.js";
-import { freshIntent, writeOnce, type WriteIntent } from "../idempotency.js";
+import { findInDoubt, freshIntent, writeOnce, type WriteIntent } from "../idempotency.js";
 import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
 import type { Journal } from "../store/journal-store.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
@@ -104,16 +104,11 @@ export class TaskService {
     options: { intent?: WriteIntent; skipDedup?: boolean } = {},
   ): Promise<Task> {
     rejectServerOnly(input);
-    let intent = options.intent ?? freshIntent();
-    if (intent.inDoubtSince) {
-      const existing = await writeOnce(
-        intent,
-        async () => null,
-        async (since) => this.findCreated(intent.nonce, since),
-      );
-      if (existing) return existing;
-      intent = { ...intent, inDoubtSince: null };
-    }
+    const asked = options.intent ?? freshIntent();
+    const existing = await findInDoubt(asked, (since) => this.findCreated(asked.nonce, since));
+    if (existing) return existing;
+    // Looked for already: not there.
+    const intent = { ...asked, inDoubtSince: null };
     const parentId = input.parent_task_id;
     const run = async () => {
       const { task, issue } =
