@@ -1,7 +1,7 @@
 import type { DeliverySummary } from "../github/hook-deliveries.js";
-import type { GitHubIssue } from "../github/github-types.js";
+import type { GitHubIssue } from "../tasks/github-issue.js";
 import type { RepoComment } from "../github/recent-changes.js";
-import type { InboundWebhook, Sender } from "./github-webhook.js";
+import type { Delivery, Sender } from "../github/webhook-payloads.js";
 
 /** The webhooks Baton acts on; GitHub's other deliveries to the App need no replay. */
 const REPLAYED_EVENTS = new Set(["issues", "issue_comment", "sub_issues", "label"]);
@@ -64,10 +64,10 @@ const issueNumberOf = (comment: RepoComment) =>
  * comments, then its latest state. Ids are deterministic, so reading the same change back twice
  * is a duplicate delivery, which the relay drops. Pure.
  */
-export function readBackWebhooks(input: ReadBackInput): InboundWebhook[] {
+export function readBackWebhooks(input: ReadBackInput): Delivery[] {
   const at = (iso: string) => Date.parse(iso);
   const inWindow = (iso: string) => at(iso) >= at(input.from) && at(iso) < at(input.until);
-  const timed: { at: number; webhook: InboundWebhook }[] = [];
+  const timed: { at: number; webhook: Delivery }[] = [];
   const issues = new Map(input.issues.map((issue) => [issue.number, issue]));
   const hook = (id: string, name: string, payload: Record<string, unknown>, when: string) =>
     timed.push({ at: at(when), webhook: { id, name, payload: { ...payload, ...input.envelope } } });

@@ -1,16 +1,16 @@
-import type { GitHubIssue } from "../github/github-types.js";
+import type { GitHubIssue } from "../tasks/github-issue.js";
 import type { HookDeliveries } from "../github/hook-deliveries.js";
 import type { RecentChanges } from "../github/recent-changes.js";
 import type { SqliteCatchUpStore } from "../store/catch-up-store.js";
 import { deliveriesToReplay, readBackWebhooks, type SeenTask } from "./catch-up-plan.js";
-import type { InboundWebhook, Sender } from "./github-webhook.js";
+import type { Delivery, Sender } from "../github/webhook-payloads.js";
 
 export interface CatchUpOptions {
   deliveries: Pick<HookDeliveries, "since" | "webhook">;
   changes: Pick<RecentChanges, "issuesSince" | "commentsSince">;
   store: SqliteCatchUpStore;
   /** Hands a webhook to the App's handlers, exactly as if GitHub had just delivered it. */
-  receive: (webhook: InboundWebhook) => Promise<void>;
+  receive: (webhook: Delivery) => Promise<void>;
   seen: (issue: number) => SeenTask | undefined;
   changedBy: (issue: GitHubIssue) => Sender;
   envelope: Record<string, unknown>;

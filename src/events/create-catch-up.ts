@@ -8,7 +8,7 @@ import type { Journal } from "../store/journal-store.js";
 import type { SqliteOutboxStore } from "../store/outbox-store.js";
 import { UNKNOWN_SENDER } from "./catch-up-plan.js";
 import { CatchUp } from "./catch-up.js";
-import type { InboundWebhook } from "./github-webhook.js";
+import type { Delivery } from "../github/webhook-payloads.js";
 import type { TaskState } from "./task-diff.js";
 
 export interface CatchUpDeps {
@@ -20,7 +20,7 @@ export interface CatchUpDeps {
   /** The installation's client, for reading the task repository. */
   octokit: () => Promise<GitHubRequester>;
   /** Runs every webhook handler, as a delivery from GitHub would (Probot's `app.receive`). */
-  receive: (webhook: InboundWebhook) => Promise<void>;
+  receive: (webhook: Delivery) => Promise<void>;
   log: (message: string, details?: Record<string, unknown>) => void;
 }
 

@@ -4,7 +4,7 @@ import {
   GitHubIssueSchema,
   type GitHubComment,
   type GitHubIssue,
-} from "./github-types.js";
+} from "../tasks/github-issue.js";
 import type { GitHubRequester } from "./issue-gateway.js";
 import { mapGitHubError } from "./map-github-error.js";
 

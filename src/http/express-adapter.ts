@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { z } from "zod";
-import type { Caller } from "../agents/access.js";
+import type { Caller } from "../tasks/access.js";
 import { BatonError, errors } from "../errors.js";
 import { checkIdempotencyKey, fingerprintOf, runKeyed } from "../idempotency.js";
 import type { IdempotencyStore } from "../store/idempotency-store.js";

@@ -4,7 +4,7 @@ import {
   readBackWebhooks,
   UNKNOWN_SENDER,
 } from "../../src/events/catch-up-plan.js";
-import type { GitHubIssue } from "../../src/github/github-types.js";
+import type { GitHubIssue } from "../../src/tasks/github-issue.js";
 import type { DeliverySummary } from "../../src/github/hook-deliveries.js";
 import type { RepoComment } from "../../src/github/recent-changes.js";
 

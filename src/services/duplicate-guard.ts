@@ -1,8 +1,8 @@
-import { canRead, type Caller, type Ownership } from "../agents/access.js";
+import { canRead, type Caller, type Ownership } from "../tasks/access.js";
 import type { DedupResult, DedupService } from "../dedup/index.js";
 import { errors } from "../errors.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
-import { ownershipOf, type DecodedIssue } from "./issue-codec.js";
+import { ownershipOf, type DecodedIssue } from "../tasks/issue-codec.js";
 
 export interface DedupText {
   content: string;
@@ -80,32 +80,27 @@ export class DuplicateGuard {
   }
 
   /**
-   * Runs `create` unless an open task the caller may see says the same; one at a time, so two
-   * concurrent creates of the same text cannot both pass.
+   * Throws `409 duplicate_task` when an open task the caller may see says the same. A create
+   * calls it inside `exclusive`, then writes and `index`es, so two creates of one text cannot
+   * both pass.
    */
-  async guard<T extends { id: number }>(
-    caller: Caller,
-    text: DedupText,
-    options: { skip: boolean },
-    create: () => Promise<{ result: T; issue: IssueForIndex }>,
-  ): Promise<T> {
-    // One create at a time (check → create issue → index): two concurrent creates of one text
-    // cannot both pass. Within one process; replicas would need a lock in the database.
-    return this.#creates.run("create", async () => {
-      if (!options.skip) {
-        const found = await this.check(caller, text);
-        if (found.has_duplicates) {
-          throw errors.conflict(
-            "duplicate_task",
-            `An open task already says this: #${found.matches[0]!.task_id} "${found.matches[0]!.content}". Send "allow_duplicate": true (or X-Dedup-Check: false) to create it anyway`,
-            { matches: found.matches },
-          );
-        }
-      }
-      const { result, issue } = await create();
-      await this.index(issue);
-      return result;
-    });
+  async assertUnique(caller: Caller, text: DedupText): Promise<void> {
+    const found = await this.check(caller, text);
+    if (!found.has_duplicates) return;
+    const first = found.matches[0]!;
+    throw errors.conflict(
+      "duplicate_task",
+      `An open task already says this: #${first.task_id} "${first.content}". Send "allow_duplicate": true (or X-Dedup-Check: false) to create it anyway`,
+      { matches: found.matches },
+    );
+  }
+
+  /**
+   * One create at a time (check → create issue → index). Within one process; replicas would
+   * need a lock in the database.
+   */
+  exclusive<T>(create: () => Promise<T>): Promise<T> {
+    return this.#creates.run("create", create);
   }
 
   /** An issue's current state (from a write or a webhook): index it if open, drop it if not. */
