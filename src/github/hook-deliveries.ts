@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { GitHubRequester } from "./issue-gateway.js";
-import { mapGitHubError } from "./map-github-error.js";
+import { mappedRequester } from "./github-boundary.js";
 
 /** One attempt to deliver a webhook to the App, as `GET /app/hook/deliveries` lists it. */
 const DeliverySummarySchema = z.object({
@@ -38,7 +38,8 @@ export class HookDeliveries {
   readonly #octokit: () => Promise<GitHubRequester>;
 
   constructor(appOctokit: () => Promise<GitHubRequester>) {
-    this.#octokit = appOctokit;
+    // Through the one boundary: failures arrive as BatonErrors.
+    this.#octokit = async () => mappedRequester(await appOctokit());
   }
 
   /** Every attempt delivered at or after `since`, oldest first (GitHub lists newest first). */
@@ -47,11 +48,10 @@ export class HookDeliveries {
     const found: DeliverySummary[] = [];
     let cursor: string | undefined;
     for (;;) {
-      const res = await octokit
-        .request("GET /app/hook/deliveries", { per_page: PER_PAGE, ...(cursor ? { cursor } : {}) })
-        .catch((error: unknown) => {
-          throw mapGitHubError(error);
-        });
+      const res = await octokit.request("GET /app/hook/deliveries", {
+        per_page: PER_PAGE,
+        ...(cursor ? { cursor } : {}),
+      });
       const page = z.array(DeliverySummarySchema).parse(res.data);
       const recent = page.filter((d) => Date.parse(d.delivered_at) >= Date.parse(since));
       found.push(...recent);
@@ -65,11 +65,9 @@ export class HookDeliveries {
   /** The webhook an attempt carried, as GitHub sent it. */
   async webhook(deliveryId: number): Promise<DeliveredWebhook | null> {
     const octokit = await this.#octokit();
-    const res = await octokit
-      .request("GET /app/hook/deliveries/{delivery_id}", { delivery_id: deliveryId })
-      .catch((error: unknown) => {
-        throw mapGitHubError(error);
-      });
+    const res = await octokit.request("GET /app/hook/deliveries/{delivery_id}", {
+      delivery_id: deliveryId,
+    });
     const delivery = DeliveryPayloadSchema.parse(res.data);
     if (!delivery.request.payload) return null;
     return { id: delivery.guid, name: delivery.event, payload: delivery.request.payload };

@@ -6,7 +6,7 @@ import {
   type GitHubIssue,
 } from "../tasks/github-issue.js";
 import type { GitHubRequester } from "./issue-gateway.js";
-import { mapGitHubError } from "./map-github-error.js";
+import { mappedRequester } from "./github-boundary.js";
 
 const PER_PAGE = 100;
 
@@ -27,7 +27,8 @@ export class RecentChanges {
   constructor(options: { owner: string; repo: string; octokit: () => Promise<GitHubRequester> }) {
     this.#owner = options.owner;
     this.#repo = options.repo;
-    this.#octokit = options.octokit;
+    // Through the one boundary: failures arrive as BatonErrors.
+    this.#octokit = async () => mappedRequester(await options.octokit());
   }
 
   /** Issues (not pull requests) updated at or after `since`, least recently updated first. */
@@ -83,17 +84,13 @@ export class RecentChanges {
     const octokit = await this.#octokit();
     const all: T[] = [];
     for (let page = 1; ; page++) {
-      const res = await octokit
-        .request(route, {
-          owner: this.#owner,
-          repo: this.#repo,
-          ...params,
-          per_page: PER_PAGE,
-          page,
-        })
-        .catch((error: unknown) => {
-          throw mapGitHubError(error);
-        });
+      const res = await octokit.request(route, {
+        owner: this.#owner,
+        repo: this.#repo,
+        ...params,
+        per_page: PER_PAGE,
+        page,
+      });
       all.push(...z.array(schema).parse(res.data));
       const link = typeof res.headers.link === "string" ? res.headers.link : "";
       if (!/rel="next"/.test(link)) return all;

@@ -9,7 +9,7 @@ import {
 } from "./graphql-issue.js";
 import type { IssueGateway } from "./issue-gateway.js";
 import type { IssueWrite } from "../tasks/issue-writes.js";
-import { mapGraphqlError } from "./map-graphql-error.js";
+import { mappedGraphqlClient } from "./github-boundary.js";
 
 /** The Octokit method this gateway uses: Probot's and @actions/github's Octokit both have it. */
 export interface GitHubGraphqlClient {
@@ -113,7 +113,8 @@ export class SubIssueGateway {
   constructor(options: SubIssueGatewayOptions) {
     this.#owner = options.owner;
     this.#repo = options.repo;
-    this.#octokit = options.octokit;
+    // Every request goes through the one boundary: failures arrive here as BatonErrors.
+    this.#octokit = async () => mappedGraphqlClient(await options.octokit());
     this.#issues = options.issues;
   }
 
@@ -147,22 +148,18 @@ export class SubIssueGateway {
       this.#issues.labelNodeIds(write.labels),
     ]);
     const octokit = await this.#octokit();
-    try {
-      const data = await octokit.graphql(CREATE_MUTATION, {
-        input: {
-          repositoryId,
-          title: write.title,
-          body: write.body,
-          labelIds,
-          parentIssueId: parent.nodeId,
-          clientMutationId: nonce,
-        },
-      });
-      const parsed = z.object({ createIssue: z.object({ issue: GraphqlIssueSchema }) }).parse(data);
-      return await this.#complete(parsed.createIssue.issue, parent.number);
-    } catch (error) {
-      throw mapGraphqlError(error);
-    }
+    const data = await octokit.graphql(CREATE_MUTATION, {
+      input: {
+        repositoryId,
+        title: write.title,
+        body: write.body,
+        labelIds,
+        parentIssueId: parent.nodeId,
+        clientMutationId: nonce,
+      },
+    });
+    const parsed = z.object({ createIssue: z.object({ issue: GraphqlIssueSchema }) }).parse(data);
+    return this.#complete(parsed.createIssue.issue, parent.number);
   }
 
   /** Links an existing issue under a parent (the repair path for a child created unlinked). */
@@ -254,11 +251,7 @@ export class SubIssueGateway {
 
   async #graphql(query: string, variables: Record<string, unknown>): Promise<unknown> {
     const octokit = await this.#octokit();
-    try {
-      return await octokit.graphql(query, variables);
-    } catch (error) {
-      throw mapGraphqlError(error);
-    }
+    return octokit.graphql(query, variables);
   }
 }
 

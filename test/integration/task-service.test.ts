@@ -1,68 +1,21 @@
 // The task service in process, against the GitHub double: the exact requests each operation sends.
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AgentService } from "../../src/agents/agent-service.js";
-import { IssueGateway } from "../../src/github/issue-gateway.js";
-import { RecentChanges } from "../../src/github/recent-changes.js";
-import { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
-import { ProjectService } from "../../src/services/project-service.js";
-import { TaskService } from "../../src/services/task-service.js";
-import { SqliteAgentStore } from "../../src/store/agent-store.js";
-import { migrate } from "../../src/store/database.js";
-import { SqliteJournal } from "../../src/store/journal-store.js";
-import { SqliteProjectOrderStore } from "../../src/store/project-store.js";
+import type { TaskService } from "../../src/services/task-service.js";
 import type { Caller } from "../../src/tasks/access.js";
 import { startGitHubDouble, type GitHubDouble } from "../support/github-double/index.ts";
-import { clientFor } from "../support/github-double/test-client.ts";
-
-interface SentRequest {
-  request: string;
-  body?: unknown;
-}
+import type { RecordedRequests } from "../support/github-double/recorded-requests.ts";
+import { inProcessServices } from "../support/in-process-services.ts";
 
 let double: GitHubDouble;
 let db: Database.Database;
 let tasks: TaskService;
-let sent: SentRequest[];
+let recorded: RecordedRequests;
 const lead: Caller = { id: "lead", role: "coordinator" };
 
 beforeAll(async () => {
   double = await startGitHubDouble({ repo: "acme/tasks" });
-  const octokit = clientFor(double);
-  // Every request the service sends, as GitHub receives it (reads are conditional and skipped).
-  octokit.hook.before("request", (options) => {
-    if (options.method === "GET") return;
-    const { method, url, baseUrl, headers, request, mediaType, owner, repo, query, ...rest } =
-      options as Record<string, unknown>;
-    void [baseUrl, headers, request, mediaType, owner, repo];
-    const body =
-      typeof query === "string"
-        ? { operation: /(?:mutation|query)\s+(\w+)/.exec(query)?.[1], variables: rest.variables }
-        : rest;
-    const route = String(url).replace(double.url, "");
-    sent.push({ request: `${String(method)} ${route}`, body });
-  });
-  db = new Database(":memory:");
-  migrate(db);
-  const gateway = new IssueGateway({ owner: "acme", repo: "tasks", octokit: async () => octokit });
-  const agents = new AgentService({ store: new SqliteAgentStore(db), pepper: "pepper" });
-  agents.create({ name: "lead", role: "coordinator" });
-  agents.create({ name: "builder", role: "worker" });
-  tasks = new TaskService({
-    gateway,
-    changes: new RecentChanges({ owner: "acme", repo: "tasks", octokit: async () => octokit }),
-    subIssues: new SubIssueGateway({
-      owner: "acme",
-      repo: "tasks",
-      octokit: async () => octokit,
-      issues: gateway,
-    }),
-    maxDepth: 5,
-    agents,
-    projects: new ProjectService(gateway, new SqliteProjectOrderStore(db)),
-    journal: new SqliteJournal(db),
-    appId: () => undefined,
-  });
+  ({ db, tasks, recorded } = inProcessServices(double));
 });
 
 afterAll(async () => {
@@ -71,7 +24,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  sent = [];
+  recorded.clear();
 });
 
 describe("TaskService", () => {
@@ -82,7 +35,7 @@ describe("TaskService", () => {
       { intent: { nonce: "nonce-create", inDoubtSince: null } },
     );
     expect(task).toMatchObject({ content: "Rotate the API keys", status: "open", priority: 3 });
-    expect(sent.filter((r) => r.request.endsWith("/issues"))).toMatchInlineSnapshot(`
+    expect(recorded.sent.filter((r) => r.request.endsWith("/issues"))).toMatchInlineSnapshot(`
       [
         {
           "body": {
@@ -109,10 +62,10 @@ describe("TaskService", () => {
       { content: "Ship it" },
       { intent: { nonce: "nonce-complete", inDoubtSince: null } },
     );
-    sent = [];
+    recorded.clear();
     const done = await tasks.complete(lead, task.id);
     expect(done.completed_by_agent_id).toBe("lead");
-    expect(sent).toMatchInlineSnapshot(`
+    expect(recorded.sent).toMatchInlineSnapshot(`
       [
         {
           "body": {
@@ -129,9 +82,9 @@ describe("TaskService", () => {
         },
       ]
     `);
-    sent = [];
+    recorded.clear();
     await tasks.complete(lead, task.id);
-    expect(sent).toEqual([]);
+    expect(recorded.sent).toEqual([]);
   });
 
   it("delegate creates the linked child in one GraphQL request and marks the parent delegated", async () => {
@@ -140,7 +93,7 @@ describe("TaskService", () => {
       { content: "Release 2.0" },
       { intent: { nonce: "nonce-parent", inDoubtSince: null } },
     );
-    sent = [];
+    recorded.clear();
     const child = await tasks.create(
       lead,
       {
@@ -151,7 +104,7 @@ describe("TaskService", () => {
       { intent: { nonce: "nonce-child", inDoubtSince: null } },
     );
     expect(child).toMatchObject({ parent_task_id: parent.id, delegation_depth: 1 });
-    expect(sent).toMatchInlineSnapshot(`
+    expect(recorded.sent).toMatchInlineSnapshot(`
       [
         {
           "body": {
@@ -223,9 +176,9 @@ describe("TaskService", () => {
       { content: "Tidy the docs" },
       { intent: { nonce: "nonce-update", inDoubtSince: null } },
     );
-    sent = [];
+    recorded.clear();
     await tasks.update(lead, task.id, { priority: 4, content: "Tidy the docs" });
-    expect(sent).toMatchInlineSnapshot(`
+    expect(recorded.sent).toMatchInlineSnapshot(`
       [
         {
           "body": {
@@ -246,8 +199,8 @@ describe("TaskService", () => {
         },
       ]
     `);
-    sent = [];
+    recorded.clear();
     await tasks.update(lead, task.id, { priority: 4 });
-    expect(sent).toEqual([]);
+    expect(recorded.sent).toEqual([]);
   });
 });
