@@ -46,6 +46,13 @@ const EnvSchema = z.object({
   BATON_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(2000),
   BATON_WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
   BATON_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  // 0: catch up only at start. GitHub keeps deliveries for 3 days: at most a day between passes.
+  BATON_CATCHUP_INTERVAL_S: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400, "must be at most 86400 (a day)")
+    .default(300),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -77,6 +84,8 @@ export interface Config {
     disableAfter: number;
     concurrency: number;
   };
+  /** DESIGN §6a: seconds between passes asking GitHub what Baton missed (0 = only at start). */
+  catchUp: { intervalSeconds: number };
   keyPepper: string | undefined;
   logLevel: Env["LOG_LEVEL"];
   dedup: DedupConfig;
@@ -156,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       disableAfter: e.BATON_WEBHOOK_DISABLE_AFTER,
       concurrency: e.BATON_WEBHOOK_CONCURRENCY,
     },
+    catchUp: { intervalSeconds: e.BATON_CATCHUP_INTERVAL_S },
     keyPepper: e.BATON_KEY_PEPPER,
     logLevel: e.LOG_LEVEL,
     dedup: dedupConfigFromEnv(env),

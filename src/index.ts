@@ -16,6 +16,7 @@ import { createServices, type ServiceLog } from "./services.js";
 import { startBackgroundWork } from "./startup.js";
 import type { Db } from "./store/database.js";
 import { VERSION } from "./version.js";
+import { createCatchUp } from "./events/create-catch-up.js";
 import { createWebhookRouter } from "./webhooks/create-router.js";
 
 /** The Probot app: the REST facade, MCP, the one webhook router, background work. Wiring only. */
@@ -28,7 +29,8 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       info: (message, details) => app.log.info(details ?? {}, message),
       warn: (message, details) => app.log.warn(details ?? {}, message),
     };
-    const services = await createServices(config, db, installationOctokit(app, owner, repo), log);
+    const octokit = installationOctokit(app, owner, repo);
+    const services = await createServices(config, db, octokit, log);
     const authenticate = authenticator(services.agents);
     addHandler(
       createHttpHandler({
@@ -62,5 +64,16 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     const router = createWebhookRouter(`${owner}/${repo}`, services, log.warn);
     app.onAny(({ id, name, payload }) => router.receive({ id, name, payload }));
     startBackgroundWork(config, services, log);
+    // DESIGN §6a: what GitHub sent while Baton was down (or failing) is replayed through the
+    // router above (app.receive), at start and every BATON_CATCHUP_INTERVAL_S.
+    createCatchUp(config, {
+      db,
+      outbox: services.events.outbox,
+      journal: services.journal,
+      appOctokit: () => app.auth(),
+      octokit,
+      receive: (webhook) => app.receive(webhook as Parameters<typeof app.receive>[0]),
+      log: log.warn,
+    }).start(config.catchUp.intervalSeconds * 1000);
   };
 }

@@ -2,6 +2,7 @@ import type { Config } from "./config.js";
 import { AgentService } from "./agents/agent-service.js";
 import { createEventServices, type EventServices } from "./events/create-events.js";
 import { IssueGateway } from "./github/issue-gateway.js";
+import { RecentChanges } from "./github/recent-changes.js";
 import { SubIssueGateway } from "./github/sub-issue-gateway.js";
 import type { Octokit } from "./github/octokit.js";
 import { SqliteAgentStore } from "./store/agent-store.js";
@@ -86,6 +87,11 @@ export async function createServices(
     },
     guard,
     gateway,
+    changes: new RecentChanges({
+      owner: config.github.owner,
+      repo: config.github.repo,
+      octokit,
+    }),
     subIssues,
     maxDepth: config.tasks.maxDepth,
     agents,

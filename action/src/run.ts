@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
 import { isBatonError } from "../../src/errors.js";
+import { RecentChanges } from "../../src/github/recent-changes.js";
 import { IssueGateway } from "../../src/github/issue-gateway.js";
 import { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
 import { parseInputs, type Connection, type InputName } from "./inputs.js";
@@ -72,7 +73,8 @@ function createTaskApi(
     octokit: async () => octokit,
     issues: gateway,
   });
-  return new TokenTaskApi({ gateway, subIssues, agentId: connection.agentId });
+  const changes = new RecentChanges({ ...repository, octokit: async () => octokit });
+  return new TokenTaskApi({ gateway, subIssues, changes, agentId: connection.agentId });
 }
 
 const usesProxy = (env: NodeJS.ProcessEnv) =>

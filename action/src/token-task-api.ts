@@ -1,9 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { errors } from "../../src/errors.js";
 import type { GitHubIssue } from "../../src/tasks/github-issue.js";
 import type { IssueGateway } from "../../src/github/issue-gateway.js";
 import type { IssueWrite } from "../../src/tasks/issue-writes.js";
+import type { RecentChanges } from "../../src/github/recent-changes.js";
 import type { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
+import { freshIntent, writeOnce } from "../../src/idempotency.js";
 import { ROOT_POSITION, type Position } from "../../src/tasks/delegation-rules.js";
 import { encodeAgentComment } from "../../src/tasks/comment-codec.js";
 import { decodeIssue, encodeTask, type DecodedIssue } from "../../src/tasks/issue-codec.js";
@@ -22,6 +23,8 @@ import { findDuplicate } from "./token-dedup.js";
 export interface TokenTaskApiOptions {
   gateway: IssueGateway;
   subIssues: SubIssueGateway;
+  /** Finds a create or comment whose answer was lost, by its nonce (as the server does). */
+  changes: Pick<RecentChanges, "issueWithNonce" | "commentWithNonce">;
   /** Who the workflow acts as: `created_by`, `completed_by` and comment headers carry it. */
   agentId: string;
   /** Deepest delegation allowed (the server's BATON_MAX_DEPTH default; GitHub nests 8 levels). */
@@ -35,12 +38,14 @@ export interface TokenTaskApiOptions {
 export class TokenTaskApi implements TaskApi {
   readonly #gateway: IssueGateway;
   readonly #subIssues: SubIssueGateway;
+  readonly #changes: TokenTaskApiOptions["changes"];
   readonly #agentId: string;
   readonly #maxDepth: number;
 
   constructor(options: TokenTaskApiOptions) {
     this.#gateway = options.gateway;
     this.#subIssues = options.subIssues;
+    this.#changes = options.changes;
     this.#agentId = options.agentId;
     this.#maxDepth = options.maxDepth ?? 5;
   }
@@ -51,10 +56,12 @@ export class TokenTaskApi implements TaskApi {
       const same = await findDuplicate(input, open);
       if (same) return { task: null, duplicateOf: toActionTask(same) };
     }
-    const nonce = randomUUID();
-    const issue = await this.#gateway.createIssue(
-      encodeTask(await this.#newTask(input, nonce)),
-      nonce,
+    const intent = freshIntent();
+    const write = encodeTask(await this.#newTask(input, intent.nonce));
+    const issue = await writeOnce(
+      intent,
+      () => this.#gateway.createIssue(write),
+      (since) => this.#changes.issueWithNonce(intent.nonce, since),
     );
     return { task: toActionTask(issue), duplicateOf: null };
   }
@@ -87,9 +94,16 @@ export class TokenTaskApi implements TaskApi {
   }
 
   async comment(id: number, content: string): Promise<{ url: string }> {
-    const comment = await this.#gateway.createComment(
-      id,
-      encodeAgentComment({ id: this.#agentId, display_name: null }, content),
+    const intent = freshIntent();
+    const body = encodeAgentComment(
+      { id: this.#agentId, display_name: null },
+      content,
+      intent.nonce,
+    );
+    const comment = await writeOnce(
+      intent,
+      () => this.#gateway.createComment(id, body),
+      (since) => this.#changes.commentWithNonce(id, intent.nonce, since),
     );
     return { url: comment.html_url };
   }
@@ -98,12 +112,17 @@ export class TokenTaskApi implements TaskApi {
   async delegate(parentId: number, input: NewTask): Promise<ActionTask> {
     const { issue: parent, decoded } = await this.#load(parentId);
     const { position, parentWrite } = planDelegation(parent, decoded, this.#maxDepth);
-    const nonce = randomUUID();
-    const fields = await this.#newTask(input, nonce, position);
-    const child = await this.#subIssues.createSubIssue(
-      encodeTask(fields),
-      { number: parent.number, nodeId: parent.node_id },
-      nonce,
+    const intent = freshIntent();
+    const fields = await this.#newTask(input, intent.nonce, position);
+    const child = await writeOnce(
+      intent,
+      () =>
+        this.#subIssues.createSubIssue(
+          encodeTask(fields),
+          { number: parent.number, nodeId: parent.node_id },
+          intent.nonce,
+        ),
+      (since) => this.#changes.issueWithNonce(intent.nonce, since),
     );
     if (parentWrite) await this.#gateway.updateIssue(parent.number, parentWrite);
     return toActionTask(child);

@@ -143,12 +143,12 @@ export class EventRelay {
           read.author_type === "agent"
             ? { agentId: read.author, actor: null }
             : { agentId: null, actor: actorOf(sender) };
-        return this.#commit(webhook, () => ({
-          event: "task.commented",
-          task,
-          comment: body,
-          ...who,
-        }));
+        // A comment is one event however it arrives (live, redelivered, read back by catch-up).
+        return this.#commit(
+          webhook,
+          () => ({ event: "task.commented", task, comment: body, ...who }),
+          `comment:${comment.id}`,
+        );
       }
       case "link": {
         const { parent, child, sender } = inbound;
@@ -199,11 +199,13 @@ export class EventRelay {
   #commit(
     webhook: Pick<Delivery, "id" | "name">,
     build: () => RecordInput | undefined,
+    changeKey?: string,
   ): IngestResult {
     let deliveries = 0;
     const result = this.#o.outbox.transaction((): IngestResult => {
-      if (!this.#o.outbox.markInbound(webhook.id, webhook.name, this.#now().toISOString()))
-        return "duplicate";
+      const at = this.#now().toISOString();
+      if (!this.#o.outbox.markInbound(webhook.id, webhook.name, at)) return "duplicate";
+      if (changeKey && !this.#o.outbox.markInbound(changeKey, webhook.name, at)) return "duplicate";
       const input = build();
       if (!input) return "unchanged";
       deliveries = this.#insert(input).deliveries;

@@ -11,7 +11,7 @@ import {
   type GitHubIssue,
   type GitHubLabel,
 } from "../tasks/github-issue.js";
-import { githubStatus, isAmbiguous } from "./map-github-error.js";
+import { githubStatus } from "./map-github-error.js";
 import { mappedRequester } from "./github-boundary.js";
 
 export interface IssueListQuery {
@@ -63,42 +63,21 @@ export class IssueGateway {
     this.#octokit = async () => mappedRequester(await options.octokit());
   }
 
-  /** Creates an issue. Never retried blindly: if GitHub's answer is lost, look for `nonce` instead. */
+  /**
+   * Creates an issue. Never retried blindly: a lost answer is resolved by the caller, which looks
+   * for the issue's nonce (`findIssueByNonce`; src/idempotency.ts).
+   */
   async createIssue(
     write: Required<Pick<IssueWrite, "title" | "body" | "labels">>,
-    nonce: string,
   ): Promise<GitHubIssue> {
     await this.ensureLabels(write.labels);
     const octokit = await this.#octokit();
-    try {
-      const res = await octokit.request("POST /repos/{owner}/{repo}/issues", {
-        owner: this.owner,
-        repo: this.repo,
-        ...write,
-      });
-      return this.#remember(res, GitHubIssueSchema.parse(res.data));
-    } catch (error) {
-      if (!isAmbiguous(error)) throw error;
-      const found = await this.findRecentByNonce(nonce).catch(() => null);
-      if (found) return found;
-      throw error;
-    }
-  }
-
-  /** Looks through the newest issues for one whose metadata carries `nonce` (no search API: it lags). */
-  async findRecentByNonce(nonce: string): Promise<GitHubIssue | null> {
-    const octokit = await this.#octokit();
-    const res = await octokit.request("GET /repos/{owner}/{repo}/issues", {
+    const res = await octokit.request("POST /repos/{owner}/{repo}/issues", {
       owner: this.owner,
       repo: this.repo,
-      state: "all",
-      sort: "created",
-      direction: "desc",
-      per_page: 30,
+      ...write,
     });
-    const needle = `"nonce":"${nonce}"`;
-    const issues = z.array(GitHubIssueSchema).parse(res.data);
-    return issues.find((issue) => issue.body?.includes(needle)) ?? null;
+    return this.#remember(res, GitHubIssueSchema.parse(res.data));
   }
 
   async getIssue(number: number): Promise<GitHubIssue | null> {

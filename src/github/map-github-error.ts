@@ -14,16 +14,6 @@ function isHttpish(error: unknown): error is HttpishError {
   );
 }
 
-/** Mapped failures after which GitHub may have acted: it answered 5xx, or did not answer. */
-const AMBIGUOUS_CODES = new Set(["github_unavailable", "github_unreachable"]);
-
-/** True when GitHub's answer may have been lost after it acted (a write could have happened). */
-export function isAmbiguous(error: unknown): boolean {
-  if (isBatonError(error)) return AMBIGUOUS_CODES.has(error.code);
-  if (!isHttpish(error)) return true;
-  return error.status >= 500;
-}
-
 /**
  * The HTTP status GitHub answered, raw or through the mapping (a mapped error keeps GitHub's as
  * its cause): the gateways read 304, 404 and 410 as answers, not failures.

@@ -9,7 +9,6 @@ import {
 } from "./graphql-issue.js";
 import type { IssueGateway } from "./issue-gateway.js";
 import type { IssueWrite } from "../tasks/issue-writes.js";
-import { isAmbiguous } from "./map-github-error.js";
 import { mappedGraphqlClient } from "./github-boundary.js";
 
 /** The Octokit method this gateway uses: Probot's and @actions/github's Octokit both have it. */
@@ -136,7 +135,8 @@ export class SubIssueGateway {
 
   /**
    * Creates an issue already linked under `parent`: one request, so no crash can leave an
-   * unlinked child. If GitHub's answer is lost, the issue is found again by `nonce`.
+   * unlinked child. A lost answer is resolved by the caller, by the nonce in the body
+   * (src/idempotency.ts); `nonce` also goes as GraphQL's `clientMutationId`.
    */
   async createSubIssue(
     write: Required<Pick<IssueWrite, "title" | "body" | "labels">>,
@@ -148,25 +148,18 @@ export class SubIssueGateway {
       this.#issues.labelNodeIds(write.labels),
     ]);
     const octokit = await this.#octokit();
-    try {
-      const data = await octokit.graphql(CREATE_MUTATION, {
-        input: {
-          repositoryId,
-          title: write.title,
-          body: write.body,
-          labelIds,
-          parentIssueId: parent.nodeId,
-          clientMutationId: nonce,
-        },
-      });
-      const parsed = z.object({ createIssue: z.object({ issue: GraphqlIssueSchema }) }).parse(data);
-      return await this.#complete(parsed.createIssue.issue, parent.number);
-    } catch (error) {
-      if (!isAmbiguous(error)) throw error;
-      const found = await this.#issues.findRecentByNonce(nonce).catch(() => null);
-      if (found) return found;
-      throw error;
-    }
+    const data = await octokit.graphql(CREATE_MUTATION, {
+      input: {
+        repositoryId,
+        title: write.title,
+        body: write.body,
+        labelIds,
+        parentIssueId: parent.nodeId,
+        clientMutationId: nonce,
+      },
+    });
+    const parsed = z.object({ createIssue: z.object({ issue: GraphqlIssueSchema }) }).parse(data);
+    return this.#complete(parsed.createIssue.issue, parent.number);
   }
 
   /** Links an existing issue under a parent (the repair path for a child created unlinked). */

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { z } from "zod";
 import type { Caller } from "../tasks/access.js";
 import { BatonError, errors } from "../errors.js";
+import { checkIdempotencyKey, fingerprintOf, runKeyed } from "../idempotency.js";
 import type { IdempotencyStore } from "../store/idempotency-store.js";
 import { toErrorResponse, validationError } from "./error-envelope.js";
 import type { AnyRoute, RouteContext } from "./route.js";
@@ -31,51 +31,27 @@ export function buildRouter(options: AdapterOptions): Router {
     }
     handlers.push(async (req, res) => {
       const ctx = parse(route, req, res.locals.caller as Caller | undefined);
-      const key = route.method === "post" && ctx.caller ? idempotencyKey(req) : undefined;
+      const key =
+        route.method === "post" && ctx.caller
+          ? checkIdempotencyKey(req.get("idempotency-key"))
+          : undefined;
       if (!key) return send(res, await route.handler(ctx));
-
-      const fingerprint = createHash("sha256")
-        .update(
-          `${route.method} ${req.baseUrl.replace(/^\/(v1|api)/, "")}${req.path}\n${JSON.stringify(req.body ?? null)}`,
-        )
-        .digest("hex");
-      const begun = options.idempotency.begin(ctx.caller.id, key, fingerprint);
-      if (begun.kind === "replay") {
-        res.setHeader("idempotent-replayed", "true");
-        return void res.status(begun.status).json(begun.body);
-      }
-      if (begun.kind === "mismatch") {
-        throw errors.unprocessable(
-          "idempotency_key_reused",
-          "This Idempotency-Key was used with a different request",
-        );
-      }
-      if (begun.kind === "in_flight") {
-        throw new BatonError({
-          status: 409,
-          code: "idempotency_in_progress",
-          message: "A request with this Idempotency-Key is still running",
-          retryAfter: 1,
-        });
-      }
-      ctx.idempotency = { key, interrupted: begun.kind === "interrupted" };
-      try {
-        const result = await route.handler(ctx);
-        options.idempotency.finish(
-          ctx.caller.id,
+      const outcome = await runKeyed(
+        options.idempotency,
+        {
+          agentId: ctx.caller.id,
           key,
-          result.status ?? route.status ?? 200,
-          result.body,
-        );
-        send(res, result, route.status);
-      } catch (error) {
-        const answer = toErrorResponse(error);
-        // Client errors are final and replayed; server errors and throttling may be retried.
-        if (answer.status < 500 && answer.status !== 429)
-          options.idempotency.finish(ctx.caller.id, key, answer.status, answer.body);
-        else options.idempotency.forget(ctx.caller.id, key);
-        throw error;
-      }
+          fingerprint: fingerprintOf(route.method, `${req.baseUrl}${req.path}`, req.body),
+        },
+        async (intent) => {
+          ctx.idempotency = { key, intent };
+          const result = await route.handler(ctx);
+          return { ...result, status: result.status ?? route.status ?? 200 };
+        },
+        toErrorResponse,
+      );
+      if (outcome.kind === "replay") res.setHeader("idempotent-replayed", "true");
+      send(res, outcome);
     });
     router[route.method](expressPath(route.path), ...handlers);
   }
@@ -136,15 +112,6 @@ function parse(
 /** No body at all (express.json leaves `req.body` unset, or empty when no JSON was sent). */
 const isEmptyBody = (req: Request) =>
   !req.get("content-type") && (req.body == null || Object.keys(req.body as object).length === 0);
-
-function idempotencyKey(req: Request): string | undefined {
-  const value = req.get("idempotency-key");
-  if (value === undefined) return undefined;
-  if (value.length === 0 || value.length > 255) {
-    throw errors.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1–255 characters");
-  }
-  return value;
-}
 
 /** The error handler: the envelope of DESIGN §7 for everything, including body-parser failures. */
 export function errorMiddleware(log?: (error: unknown) => void) {

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { z } from "zod";
 import type { Caller } from "../tasks/access.js";
+import type { WriteIntent } from "../idempotency.js";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 
@@ -10,8 +11,8 @@ export interface RouteContext<P, Q, B> {
   query: Q;
   body: B;
   headers: IncomingHttpHeaders;
-  /** The request's `Idempotency-Key`, and whether an earlier attempt with it was interrupted. */
-  idempotency: { key: string; interrupted: boolean } | undefined;
+  /** The request's `Idempotency-Key`, and how its writes are made once (src/idempotency.ts). */
+  idempotency: { key: string; intent: WriteIntent } | undefined;
   /** Absolute URL of this request, for Link headers. */
   url: URL;
 }

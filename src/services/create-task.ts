@@ -1,7 +1,8 @@
-import { randomUUID } from "node:crypto";
 import type { AgentService } from "../agents/agent-service.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
+import type { RecentChanges } from "../github/recent-changes.js";
 import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
+import { freshIntent, writeOnce, type WriteIntent } from "../idempotency.js";
 import type { Journal } from "../store/journal-store.js";
 import type { Caller } from "../tasks/access.js";
 import { ROOT_POSITION } from "../tasks/delegation-rules.js";
@@ -17,6 +18,8 @@ import type { TaskIssues } from "./task-issues.js";
 
 export interface TaskCreationOptions {
   gateway: IssueGateway;
+  /** Finds a write whose answer was lost, by its nonce. */
+  changes: Pick<RecentChanges, "issueWithNonce">;
   subIssues: SubIssueGateway;
   /** BATON_MAX_DEPTH: the deepest delegation_depth a child may have. */
   maxDepth: number;
@@ -31,6 +34,7 @@ export interface TaskCreationOptions {
 /** A task's create, root or delegated, in one place. */
 export class TaskCreation {
   readonly #gateway: IssueGateway;
+  readonly #changes: Pick<RecentChanges, "issueWithNonce">;
   readonly #subIssues: SubIssueGateway;
   readonly #maxDepth: number;
   readonly #agents: AgentService;
@@ -41,6 +45,7 @@ export class TaskCreation {
 
   constructor(options: TaskCreationOptions) {
     this.#gateway = options.gateway;
+    this.#changes = options.changes;
     this.#subIssues = options.subIssues;
     this.#maxDepth = options.maxDepth;
     this.#agents = options.agents;
@@ -53,15 +58,16 @@ export class TaskCreation {
   /**
    * Creates a task. With `parent_task_id` it is a delegation: the child is created as a sub-issue
    * of the parent (the same path as `POST /tasks/{id}/delegate`), under the parent's lock so
-   * concurrent delegations count children correctly.
+   * concurrent delegations count children correctly. The write is made at most once
+   * (src/idempotency.ts): an intent still in doubt is looked for by its nonce before writing.
    */
   async create(
     caller: Caller,
     input: TaskCreate,
-    options: { nonce?: string; skipDedup?: boolean } = {},
+    options: { intent?: WriteIntent; skipDedup?: boolean } = {},
   ): Promise<Task> {
     rejectServerOnly(input);
-    const nonce = options.nonce ?? randomUUID();
+    const nonce = options.intent ?? freshIntent();
     const skipDedup = input.allow_duplicate === true || options.skipDedup === true;
     const parentId = input.parent_task_id;
     if (parentId == null) return this.#createTask(caller, input, { nonce, skipDedup });
@@ -79,12 +85,12 @@ export class TaskCreation {
     caller: Caller,
     input: TaskCreate,
     options: {
-      nonce: string;
+      nonce: WriteIntent;
       skipDedup: boolean;
       parent?: { issue: GitHubIssue; decoded: DecodedIssue };
     },
   ): Promise<Task> {
-    const { nonce, parent } = options;
+    const { nonce: intent, parent } = options;
     const assignee = input.assigned_to_agent_id
       ? this.#agents.requireAssignable(input.assigned_to_agent_id).id
       : null;
@@ -96,15 +102,15 @@ export class TaskCreation {
       createdBy: caller.id,
       assignee,
       projectSlug: project?.slug ?? null,
-      nonce,
+      nonce: intent.nonce,
       position: delegation?.position ?? ROOT_POSITION,
       autoCompleteParent: parent ? (input.auto_complete_parent ?? false) : false,
     });
     const guard = this.#guard;
     const write = () =>
       delegation
-        ? this.#writeChild(caller, fields, nonce, delegation)
-        : this.#writeRoot(caller, fields, nonce);
+        ? this.#writeChild(caller, fields, intent, delegation)
+        : this.#writeRoot(caller, fields, intent);
     if (!guard) return this.#answer(await write());
     // One create at a time from the check to the index: two creates of one text cannot both pass.
     return guard.exclusive(async () => {
@@ -126,8 +132,12 @@ export class TaskCreation {
     return ref != null ? this.#projects.resolve(ref) : null;
   }
 
-  async #writeRoot(caller: Caller, fields: TaskFields, nonce: string): Promise<GitHubIssue> {
-    const issue = await this.#gateway.createIssue(encodeTask(fields), nonce);
+  async #writeRoot(caller: Caller, fields: TaskFields, intent: WriteIntent): Promise<GitHubIssue> {
+    const issue = await writeOnce(
+      intent,
+      () => this.#gateway.createIssue(encodeTask(fields)),
+      (since) => this.#changes.issueWithNonce(intent.nonce, since),
+    );
     this.#journal.stamp(this.#journal.record(issue.number, "created", caller.id), issue.updated_at);
     return issue;
   }
@@ -139,13 +149,18 @@ export class TaskCreation {
   async #writeChild(
     caller: Caller,
     fields: TaskFields,
-    nonce: string,
+    intent: WriteIntent,
     { parent, parentWrite }: { parent: GitHubIssue; parentWrite: IssueWrite | null },
   ): Promise<GitHubIssue> {
-    const child = await this.#subIssues.createSubIssue(
-      encodeTask(fields),
-      { number: parent.number, nodeId: parent.node_id },
-      nonce,
+    const child = await writeOnce(
+      intent,
+      () =>
+        this.#subIssues.createSubIssue(
+          encodeTask(fields),
+          { number: parent.number, nodeId: parent.node_id },
+          intent.nonce,
+        ),
+      (since) => this.#changes.issueWithNonce(intent.nonce, since),
     );
     this.#journal.stamp(
       this.#journal.record(child.number, "delegated", caller.id),

@@ -2,6 +2,8 @@ import { canRead, type Caller } from "../tasks/access.js";
 import type { AgentService } from "../agents/agent-service.js";
 import type { GitHubIssue } from "../tasks/github-issue.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
+import type { RecentChanges } from "../github/recent-changes.js";
+import { findInDoubt, freshIntent, writeOnce, type WriteIntent } from "../idempotency.js";
 import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
 import type { Journal } from "../store/journal-store.js";
 import { decodeComment, encodeAgentComment, isFromApp } from "../tasks/comment-codec.js";
@@ -29,6 +31,8 @@ import { TaskIssues, type Need, type TaskClaimHooks } from "./task-issues.js";
 
 export interface TaskServiceOptions {
   gateway: IssueGateway;
+  /** Finds a write whose answer was lost, by its nonce. */
+  changes: Pick<RecentChanges, "issueWithNonce" | "commentWithNonce">;
   subIssues: SubIssueGateway;
   /** BATON_MAX_DEPTH: the deepest delegation_depth a child may have. */
   maxDepth: number;
@@ -50,6 +54,7 @@ export interface TaskServiceOptions {
  */
 export class TaskService {
   readonly #gateway: IssueGateway;
+  readonly #changes: Pick<RecentChanges, "issueWithNonce" | "commentWithNonce">;
   readonly #subIssues: SubIssueGateway;
   readonly #agents: AgentService;
   readonly #projects: ProjectService;
@@ -62,6 +67,7 @@ export class TaskService {
   readonly #creation: TaskCreation;
   constructor(options: TaskServiceOptions) {
     this.#gateway = options.gateway;
+    this.#changes = options.changes;
     this.#subIssues = options.subIssues;
     this.#agents = options.agents;
     this.#projects = options.projects;
@@ -76,14 +82,21 @@ export class TaskService {
 
   /**
    * Creates a task. With `parent_task_id` it is a delegation: the child is created as a sub-issue
-   * of the parent (the same path as `POST /tasks/{id}/delegate`).
+   * of the parent (the same path as `POST /tasks/{id}/delegate`). A create in doubt
+   * (src/idempotency.ts) looks for its issue first, so a retry never meets itself as a duplicate.
    */
-  create(
+  async create(
     caller: Caller,
     input: TaskCreate,
-    options: { nonce?: string; skipDedup?: boolean } = {},
+    options: { intent?: WriteIntent; skipDedup?: boolean } = {},
   ): Promise<Task> {
-    return this.#creation.create(caller, input, options);
+    rejectServerOnly(input);
+    const asked = options.intent ?? freshIntent();
+    const existing = await findInDoubt(asked, (since) => this.findCreated(asked.nonce, since));
+    if (existing) return existing;
+    // Looked for already: not there.
+    const intent = { ...asked, inDoubtSince: null };
+    return this.#creation.create(caller, input, { ...options, intent });
   }
 
   /** `POST /tasks/dedup`: the same question a create asks, without creating. */
@@ -109,9 +122,9 @@ export class TaskService {
     return issues.filter((i) => this.isTask(i)).map((issue) => this.#issues.forIndex(issue));
   }
 
-  /** Finds the issue an earlier, interrupted create made (same nonce), if it exists. */
-  async findCreated(nonce: string): Promise<Task | null> {
-    const issue = await this.#gateway.findRecentByNonce(nonce);
+  /** Finds the issue an earlier attempt in doubt made (same nonce, updated since `since`). */
+  async findCreated(nonce: string, since: string): Promise<Task | null> {
+    const issue = await this.#changes.issueWithNonce(nonce, since);
     if (!issue) return null;
     const task = await this.toTask(issue);
     // An interrupted delegation: the child exists (linked, one request); finish the parent's label.
@@ -264,10 +277,20 @@ export class TaskService {
     });
   }
 
-  async addComment(caller: Caller, id: number, content: string): Promise<Comment> {
+  async addComment(
+    caller: Caller,
+    id: number,
+    content: string,
+    intent: WriteIntent = freshIntent(),
+  ): Promise<Comment> {
     await this.load(caller, id, "comment");
     const agent = this.#agents.get(caller.id);
-    const comment = await this.#gateway.createComment(id, encodeAgentComment(agent, content));
+    const body = encodeAgentComment(agent, content, intent.nonce);
+    const comment = await writeOnce(
+      intent,
+      () => this.#gateway.createComment(id, body),
+      (since) => this.#changes.commentWithNonce(id, intent.nonce, since),
+    );
     this.#journal.record(id, "commented", caller.id);
     return {
       id: comment.id,

@@ -2,16 +2,20 @@ import { prepared, type Db } from "./database.js";
 
 export type Begin =
   | { kind: "new" }
-  | { kind: "interrupted" }
+  /** An earlier attempt's outcome is unknown (interrupted, or GitHub's answer lost) since `since`. */
+  | { kind: "in_doubt"; since: string }
   | { kind: "in_flight" }
   | { kind: "mismatch" }
   | { kind: "replay"; status: number; body: unknown };
 
-/** Records of `Idempotency-Key` requests, per agent, so a retry returns the first answer. */
+/** Records of `Idempotency-Key` requests, per agent, so a retry returns the first answer (the protocol: src/idempotency.ts). */
 export interface IdempotencyStore {
   begin(agentId: string, key: string, fingerprint: string): Begin;
   finish(agentId: string, key: string, status: number, body: unknown): void;
+  /** Nothing was written: the key is free again. */
   forget(agentId: string, key: string): void;
+  /** The outcome is unknown: keep the record, in doubt, for the retry to resolve. */
+  release(agentId: string, key: string): void;
   purgeOlderThan(iso: string): void;
 }
 
@@ -26,9 +30,15 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     return this.db.transaction((): Begin => {
       const row = prepared(
         this.db,
-        "SELECT fingerprint, state, status, response FROM idempotency WHERE agent_id = ? AND key = ?",
+        "SELECT fingerprint, state, status, response, created_at FROM idempotency WHERE agent_id = ? AND key = ?",
       ).get(agentId, key) as
-        | { fingerprint: string; state: string; status: number | null; response: string | null }
+        | {
+            fingerprint: string;
+            state: string;
+            status: number | null;
+            response: string | null;
+            created_at: string;
+          }
         | undefined;
       if (!row) {
         prepared(
@@ -47,7 +57,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
         };
       if (this.#inFlight.has(id)) return { kind: "in_flight" };
       this.#inFlight.add(id);
-      return { kind: "interrupted" };
+      return { kind: "in_doubt", since: row.created_at };
     })();
   }
 
@@ -64,7 +74,16 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     this.#inFlight.delete(`${agentId}\u0000${key}`);
   }
 
+  release(agentId: string, key: string): void {
+    this.#inFlight.delete(`${agentId}\u0000${key}`);
+  }
+
+  /** Answers older than `iso` are forgotten; records in doubt are kept a week for their retry. */
   purgeOlderThan(iso: string): void {
-    prepared(this.db, "DELETE FROM idempotency WHERE created_at < ? AND state = 'done'").run(iso);
+    const week = new Date(Date.parse(iso) - 6 * 86_400_000).toISOString();
+    prepared(
+      this.db,
+      "DELETE FROM idempotency WHERE (state = 'done' AND created_at < ?) OR created_at < ?",
+    ).run(iso, week);
   }
 }

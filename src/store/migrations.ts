@@ -193,4 +193,15 @@ export const migrations: Migration[] = [
       CREATE INDEX task_index_ready ON task_index (open, priority DESC, created_at, task_id);
     `,
   },
+  // Catch-up (src/events/catch-up.ts): the missed GitHub deliveries already replayed, by guid.
+  {
+    version: 40,
+    name: "catch-up",
+    sql: `
+      CREATE TABLE catch_up_recovered (
+        guid TEXT PRIMARY KEY,
+        recovered_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -8,6 +8,8 @@ const MarkerSchema = z.object({
   agent: z.string(),
   content: z.string().nullable().default(null),
   hash: z.string().nullable().default(null),
+  /** Finds the comment again when GitHub's answer to its write was lost (src/idempotency.ts). */
+  nonce: z.string().nullable().default(null),
 });
 const TRUSTED = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 
@@ -16,12 +18,14 @@ const hash = (text: string) => createHash("sha256").update(text).digest("hex").s
 export function encodeAgentComment(
   agent: { id: string; display_name: string | null },
   content: string,
+  nonce: string | null = null,
 ): string {
   const shown = render(content);
   const marker = {
     agent: agent.id,
     content: shown === content ? null : content,
     hash: hash(shown),
+    nonce,
   };
   const who = agent.display_name
     ? `**${agent.id}** (${render(agent.display_name)})`

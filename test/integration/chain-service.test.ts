@@ -44,7 +44,11 @@ beforeEach(() => {
 
 /** A parent delegated to `builder` through one child, as an agent makes it over the API. */
 async function delegated(name: string, autoCompleteParent = false) {
-  const parent = await tasks.create(lead, { content: `${name}: parent` }, { nonce: `${name}-p` });
+  const parent = await tasks.create(
+    lead,
+    { content: `${name}: parent` },
+    { intent: { nonce: `${name}-p`, inDoubtSince: null } },
+  );
   const child = await tasks.create(
     lead,
     {
@@ -53,7 +57,7 @@ async function delegated(name: string, autoCompleteParent = false) {
       assigned_to_agent_id: "builder",
       auto_complete_parent: autoCompleteParent,
     },
-    { nonce: `${name}-c` },
+    { intent: { nonce: `${name}-c`, inDoubtSince: null } },
   );
   return { parent: parent.id, child: child.id };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubDouble, type GitHubDouble } from "../support/github-double/index.ts";
 import { toJsonSchema } from "../support/github-double/openapi-schema.ts";
 import { clientFor, personFor, type TestOctokit } from "../support/github-double/test-client.ts";
+import { startWebhookSink } from "../support/github-double/webhook-sink.ts";
 
 interface OpenApiOperation {
   responses: Record<string, { content?: Record<string, { schema?: object }> }>;
@@ -95,6 +96,9 @@ describe("responses match @octokit/openapi", () => {
     expectValid("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", 201, created.data);
     const list = await app.rest.issues.listComments({ ...repo, issue_number: issue.number });
     expectValid("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments", 200, list.data);
+    const all = await app.rest.issues.listCommentsForRepo({ ...repo, since: issue.created_at });
+    expectValid("GET", "/repos/{owner}/{repo}/issues/comments", 200, all.data);
+    expect(all.data.map((c) => c.id)).toEqual([created.data.id]);
   });
 
   it("labels: create, list", async () => {
@@ -145,5 +149,33 @@ describe("responses match @octokit/openapi", () => {
       201,
       (await jwt.rest.apps.createInstallationAccessToken({ installation_id: 1 })).data,
     );
+  });
+
+  it("app: webhook deliveries, one delivery, redelivery", async () => {
+    const sink = await startWebhookSink();
+    try {
+      double.setWebhookUrl(sink.url);
+      await app.rest.issues.create({ ...repo, title: "delivered" });
+      // Nothing listens on port 9: the delivery fails and is kept, as GitHub keeps it.
+      double.setWebhookUrl("http://127.0.0.1:9/webhooks");
+      await app.rest.issues.create({ ...repo, title: "missed" });
+      await double.waitForWebhooksIdle();
+      const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString("base64url");
+      const jwt = clientFor(double, `${part({ alg: "RS256" })}.${part({ iss: 1 })}.c2ln`);
+      const list = await jwt.rest.apps.listWebhookDeliveries({ per_page: 100 });
+      expectValid("GET", "/app/hook/deliveries", 200, list.data);
+      const failed = list.data.find((d) => d.status_code === 0);
+      expect(failed).toBeDefined();
+      const one = await jwt.rest.apps.getWebhookDelivery({ delivery_id: failed!.id });
+      expectValid("GET", "/app/hook/deliveries/{delivery_id}", 200, one.data);
+      double.setWebhookUrl(sink.url);
+      const again = await jwt.rest.apps.redeliverWebhookDelivery({ delivery_id: failed!.id });
+      expect(again.status).toBe(202);
+      expectValid("POST", "/app/hook/deliveries/{delivery_id}/attempts", 202, again.data);
+    } finally {
+      double.setWebhookUrl(undefined);
+      await double.waitForWebhooksIdle();
+      await sink.close();
+    }
   });
 });

@@ -585,4 +585,47 @@ describe("webhooks", () => {
       parent_issue_repo: { name: "tasks" },
     });
   });
+
+  it("keeps failed deliveries; the App lists them (newest first, paged) and redelivers one", async () => {
+    const jwt = clientFor(double, fakeJwt(42));
+    double.setWebhookUrl("http://127.0.0.1:9/baton-is-down");
+    const { data: issue } = await personFor(double, "bob").rest.issues.create({
+      ...repo,
+      title: "while Baton was down",
+    });
+    await double.waitForWebhooksIdle();
+    double.setWebhookUrl(sink.url);
+    const missed = double.webhookDeliveries.at(-1)!;
+    expect(missed).toMatchObject({ event: "issues", action: "opened", status: "error" });
+
+    const failures = await jwt.rest.apps.listWebhookDeliveries({ status: "failure", per_page: 1 });
+    expect(failures.data.map((d) => [d.guid, d.status, d.status_code, d.redelivery])).toEqual([
+      [missed.id, "failed to connect", 0, false],
+    ]);
+    // Cursor paging, newest first, over every attempt.
+    const pages = await jwt.paginate(jwt.rest.apps.listWebhookDeliveries, { per_page: 2 });
+    expect(pages.map((d) => d.id)).toEqual(
+      double.webhookDeliveries.map((d) => d.deliveryId).reverse(),
+    );
+    const full = await jwt.rest.apps.getWebhookDelivery({ delivery_id: failures.data[0]!.id });
+    expect(full.data.request.payload).toMatchObject({
+      action: "opened",
+      issue: { number: issue.number },
+    });
+    expect(full.data.request.headers).toMatchObject({ "x-github-delivery": missed.id });
+
+    const from = sink.received.length;
+    await jwt.rest.apps.redeliverWebhookDelivery({ delivery_id: failures.data[0]!.id });
+    await double.waitForWebhooksIdle();
+    expect(sink.received.slice(from).map((r) => r.headers["x-github-delivery"])).toEqual([
+      missed.id,
+    ]);
+    expect(double.webhookDeliveries.at(-1)).toMatchObject({
+      id: missed.id,
+      redelivery: true,
+      status: 202,
+    });
+    // An installation token cannot read the App's deliveries.
+    expect((await statusOf(app.rest.apps.listWebhookDeliveries())).status).toBe(401);
+  });
 });

@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isBatonError, type BatonError } from "../../src/errors.js";
 import { IssueGateway } from "../../src/github/issue-gateway.js";
+import { RecentChanges } from "../../src/github/recent-changes.js";
 import { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
+import { writeOnce } from "../../src/idempotency.js";
 import { startGitHubDouble, type GitHubDouble } from "../support/github-double/index.ts";
 import { clientFor } from "../support/github-double/test-client.ts";
 import {
@@ -14,6 +16,7 @@ import {
 let double: GitHubDouble;
 let issues: IssueGateway;
 let subIssues: SubIssueGateway;
+let changes: RecentChanges;
 let recorded: RecordedRequests;
 
 beforeAll(async () => {
@@ -21,6 +24,7 @@ beforeAll(async () => {
   const octokit = clientFor(double);
   recorded = recordRequests(octokit);
   issues = new IssueGateway({ owner: "acme", repo: "tasks", octokit: async () => octokit });
+  changes = new RecentChanges({ owner: "acme", repo: "tasks", octokit: async () => octokit });
   subIssues = new SubIssueGateway({
     owner: "acme",
     repo: "tasks",
@@ -52,10 +56,11 @@ const write = { title: "Rotate keys", body: "", labels: [] as string[] };
 
 describe("IssueGateway writes", () => {
   it("creates the labels an issue uses first, with their fixed colours, then the issue", async () => {
-    const issue = await issues.createIssue(
-      { title: "Ship 2.0", body: "notes", labels: ["priority:high", "agent:builder"] },
-      "n-labels",
-    );
+    const issue = await issues.createIssue({
+      title: "Ship 2.0",
+      body: "notes",
+      labels: ["priority:high", "agent:builder"],
+    });
     expect(issue.labels.map((label) => label.name)).toEqual(["priority:high", "agent:builder"]);
     expect(recorded.sent).toMatchInlineSnapshot(`
       [
@@ -91,7 +96,7 @@ describe("IssueGateway writes", () => {
   });
 
   it("an update and a comment are one request each, with only the fields given", async () => {
-    const issue = await issues.createIssue(write, "n-update");
+    const issue = await issues.createIssue(write);
     recorded.clear();
     await issues.updateIssue(issue.number, { state: "closed", state_reason: "completed" });
     await issues.createComment(issue.number, "Done in #12");
@@ -121,7 +126,7 @@ describe("IssueGateway writes", () => {
 
 describe("SubIssueGateway", () => {
   it("creates a linked child in one mutation and reads the tree back, parents first", async () => {
-    const parent = await issues.createIssue(write, "n-tree-parent");
+    const parent = await issues.createIssue(write);
     recorded.clear();
     const child = await subIssues.createSubIssue(
       { title: "Write the changelog", body: "", labels: [] },
@@ -166,8 +171,8 @@ describe("SubIssueGateway", () => {
   });
 
   it("links an existing issue under a parent by node ids", async () => {
-    const parent = await issues.createIssue(write, "n-link-parent");
-    const orphan = await issues.createIssue(write, "n-link-child");
+    const parent = await issues.createIssue(write);
+    const orphan = await issues.createIssue(write);
     recorded.clear();
     await subIssues.addSubIssue(parent.node_id, orphan.node_id);
     expect(recorded.sent).toMatchInlineSnapshot(`
@@ -197,7 +202,7 @@ describe("GitHub errors at the one boundary", () => {
       kind: "status",
       status: 502,
     });
-    const issue = await issues.createIssue(write, "n-outage");
+    const issue = await issues.createIssue(write);
     expect(await failure(issues.updateIssue(issue.number, { title: "x" }))).toEqual({
       status: 503,
       code: "github_unavailable",
@@ -244,6 +249,14 @@ describe("GitHub errors at the one boundary", () => {
     await expect(issues.deleteLabel("never-made")).resolves.toBeUndefined();
   });
 
+  /** A create as the services make it: at most once, looked for by its nonce if in doubt. */
+  const createOnce = (issueWrite: typeof write, nonce: string) =>
+    writeOnce(
+      { nonce, inDoubtSince: null },
+      () => issues.createIssue(issueWrite),
+      (since) => changes.issueWithNonce(nonce, since),
+    );
+
   it("finds a created issue again by its nonce when GitHub's answer is lost", async () => {
     double.injectFault({
       route: "POST /repos/{owner}/{repo}/issues",
@@ -252,7 +265,7 @@ describe("GitHub errors at the one boundary", () => {
       when: "after",
     });
     const body = '<!-- baton:v1 {"nonce":"n-lost"} -->';
-    const issue = await issues.createIssue({ ...write, body }, "n-lost");
+    const issue = await createOnce({ ...write, body }, "n-lost");
     expect(issue.body).toBe(body);
     expect(recorded.sent.filter((r) => r.request.startsWith("POST"))).toHaveLength(1);
     expect(recorded.reads).toContain("/repos/{owner}/{repo}/issues");
@@ -260,7 +273,7 @@ describe("GitHub errors at the one boundary", () => {
 
   it("does not look for a nonce when GitHub refused the create", async () => {
     double.injectFault({ route: "POST /repos/{owner}/{repo}/issues", kind: "status", status: 422 });
-    expect(await failure(issues.createIssue(write, "n-refused"))).toMatchObject({
+    expect(await failure(createOnce(write, "n-refused"))).toMatchObject({
       status: 422,
       code: "github_validation_failed",
     });
@@ -268,7 +281,7 @@ describe("GitHub errors at the one boundary", () => {
   });
 
   it("maps a GraphQL outage on a sub-issue create the same way", async () => {
-    const parent = await issues.createIssue(write, "n-parent");
+    const parent = await issues.createIssue(write);
     double.injectFault({ route: "graphql:createIssue", kind: "status", status: 503 });
     expect(
       await failure(

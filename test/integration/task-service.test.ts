@@ -32,7 +32,7 @@ describe("TaskService", () => {
     const task = await tasks.create(
       lead,
       { content: "Rotate the API keys", priority: 3, assigned_to_agent_id: "builder" },
-      { nonce: "nonce-create" },
+      { intent: { nonce: "nonce-create", inDoubtSince: null } },
     );
     expect(task).toMatchObject({ content: "Rotate the API keys", status: "open", priority: 3 });
     expect(recorded.sent.filter((r) => r.request.endsWith("/issues"))).toMatchInlineSnapshot(`
@@ -57,7 +57,11 @@ describe("TaskService", () => {
   });
 
   it("complete is one PATCH that closes the issue as completed, by the caller", async () => {
-    const task = await tasks.create(lead, { content: "Ship it" }, { nonce: "nonce-complete" });
+    const task = await tasks.create(
+      lead,
+      { content: "Ship it" },
+      { intent: { nonce: "nonce-complete", inDoubtSince: null } },
+    );
     recorded.clear();
     const done = await tasks.complete(lead, task.id);
     expect(done.completed_by_agent_id).toBe("lead");
@@ -84,7 +88,11 @@ describe("TaskService", () => {
   });
 
   it("delegate creates the linked child in one GraphQL request and marks the parent delegated", async () => {
-    const parent = await tasks.create(lead, { content: "Release 2.0" }, { nonce: "nonce-parent" });
+    const parent = await tasks.create(
+      lead,
+      { content: "Release 2.0" },
+      { intent: { nonce: "nonce-parent", inDoubtSince: null } },
+    );
     recorded.clear();
     const child = await tasks.create(
       lead,
@@ -93,7 +101,7 @@ describe("TaskService", () => {
         parent_task_id: parent.id,
         assigned_to_agent_id: "builder",
       },
-      { nonce: "nonce-child" },
+      { intent: { nonce: "nonce-child", inDoubtSince: null } },
     );
     expect(child).toMatchObject({ parent_task_id: parent.id, delegation_depth: 1 });
     expect(recorded.sent).toMatchInlineSnapshot(`
@@ -163,7 +171,11 @@ describe("TaskService", () => {
   });
 
   it("an update sends only what changed, and nothing when nothing did", async () => {
-    const task = await tasks.create(lead, { content: "Tidy the docs" }, { nonce: "nonce-update" });
+    const task = await tasks.create(
+      lead,
+      { content: "Tidy the docs" },
+      { intent: { nonce: "nonce-update", inDoubtSince: null } },
+    );
     recorded.clear();
     await tasks.update(lead, task.id, { priority: 4, content: "Tidy the docs" });
     expect(recorded.sent).toMatchInlineSnapshot(`

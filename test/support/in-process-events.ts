@@ -35,6 +35,7 @@ export function inProcessEvents(agentNames: string[] = []) {
   const projects = new ProjectService(gateway, new SqliteProjectOrderStore(db));
   const tasks = new TaskService({
     gateway,
+    changes: undefined as never,
     subIssues: undefined as never,
     maxDepth: 5,
     agents,

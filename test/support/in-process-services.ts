@@ -3,6 +3,7 @@
 import Database from "better-sqlite3";
 import { AgentService } from "../../src/agents/agent-service.js";
 import { IssueGateway } from "../../src/github/issue-gateway.js";
+import { RecentChanges } from "../../src/github/recent-changes.js";
 import { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
 import { ProjectService } from "../../src/services/project-service.js";
 import { TaskService } from "../../src/services/task-service.js";
@@ -42,6 +43,7 @@ export function inProcessServices(double: GitHubDouble): InProcessServices {
   const journal = new SqliteJournal(db);
   const tasks = new TaskService({
     gateway,
+    changes: new RecentChanges({ owner: "acme", repo: "tasks", octokit: async () => octokit }),
     subIssues,
     maxDepth: 5,
     agents,

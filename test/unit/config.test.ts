@@ -7,6 +7,12 @@ describe("config", () => {
     expect(config.store.path).toBe("./data/baton.db");
     expect(config.tasks.maxDepth).toBe(5);
     expect(config.github.baseUrl).toBeUndefined();
+    expect(config.catchUp.intervalSeconds).toBe(300);
+  });
+
+  it("catches up with GitHub every BATON_CATCHUP_INTERVAL_S seconds (0 = only at start)", () => {
+    expect(loadConfig({ BATON_CATCHUP_INTERVAL_S: "0" }).catchUp.intervalSeconds).toBe(0);
+    expect(loadConfig({ BATON_CATCHUP_INTERVAL_S: "60" }).catchUp.intervalSeconds).toBe(60);
   });
 
   it("points at GitHub Enterprise Server (or the double) with GHE_HOST", () => {
@@ -19,6 +25,8 @@ describe("config", () => {
     [{ BATON_MAX_DEPTH: "9" }, /^Invalid BATON_MAX_DEPTH/],
     [{ BATON_MAX_DEPTH: "8" }, /^Invalid BATON_MAX_DEPTH: must be at most 7/],
     [{ PORT: "abc" }, /^Invalid PORT/],
+    [{ BATON_CATCHUP_INTERVAL_S: "-1" }, /^Invalid BATON_CATCHUP_INTERVAL_S/],
+    [{ BATON_CATCHUP_INTERVAL_S: "90000" }, /^Invalid BATON_CATCHUP_INTERVAL_S: must be at most/],
     [{ BATON_REPO: "not a repo" }, /^Invalid BATON_REPO/],
     [{ APP_ID: "1", WEBHOOK_SECRET: "s", PRIVATE_KEY: "k" }, /^Missing BATON_REPO/],
     [{ APP_ID: "1", BATON_REPO: "o/r", PRIVATE_KEY: "k" }, /^Missing WEBHOOK_SECRET/],

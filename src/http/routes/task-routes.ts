@@ -143,8 +143,13 @@ export function taskRoutes(tasks: TaskService): AnyRoute[] {
       body: CommentCreateSchema,
       response: CommentSchema,
       status: 201,
-      handler: async ({ caller, params, body }) => {
-        const comment = await tasks.addComment(caller, params.id, body.content);
+      handler: async ({ caller, params, body, idempotency }) => {
+        const comment = await tasks.addComment(
+          caller,
+          params.id,
+          body.content,
+          idempotency?.intent,
+        );
         // Delega let a client name any author; Baton signs comments with the calling agent.
         const notice =
           body.author !== undefined && body.author !== caller.id

@@ -2,6 +2,7 @@
 import type { People, Actor } from "./people.ts";
 import type { DoubleState } from "./state.ts";
 import type { Urls } from "./urls.ts";
+import type { WebhookQueue } from "./webhook-queue.ts";
 
 export interface AppConfig {
   appId: number;
@@ -24,4 +25,6 @@ export interface DoubleContext {
   people: People;
   app: AppConfig;
   emit(event: WebhookEvent): void;
+  /** Every delivery attempt, for the App's `/app/hook/deliveries` API. */
+  webhooks: WebhookQueue;
 }

@@ -15,7 +15,8 @@ import { issueRoutes } from "./rest-issues.ts";
 import { labelRoutes } from "./rest-labels.ts";
 import { RestRouter } from "./rest-router.ts";
 import { subIssueRoutes } from "./rest-sub-issues.ts";
-import { repositoryJson } from "./serialize.ts";
+import { hookDeliveryRoutes } from "./rest-hook-deliveries.ts";
+import { REPOSITORY_ID, repositoryJson } from "./serialize.ts";
 import { DoubleState } from "./state.ts";
 import type { GitHubDouble, GitHubDoubleOptions } from "./types.ts";
 import { Urls } from "./urls.ts";
@@ -44,13 +45,22 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
   const appId = options.appId ?? 1;
   const state = new DoubleState(owner, name);
   const router = new RestRouter();
-  router.add(...appRoutes, ...issueRoutes, ...commentRoutes, ...labelRoutes, ...subIssueRoutes);
+  router.add(
+    ...appRoutes,
+    ...hookDeliveryRoutes,
+    ...issueRoutes,
+    ...commentRoutes,
+    ...labelRoutes,
+    ...subIssueRoutes,
+  );
   const faults = new FaultSet();
   const webhooks = new WebhookQueue({
     url: options.webhookUrl,
     secret: options.webhookSecret,
     appId,
     hookId: 100_000 + appId,
+    installationId: options.installationId ?? 1,
+    repositoryId: REPOSITORY_ID,
   });
   // Filled in once listening: URLs need the port the OS picked.
   const live: { ctx?: DoubleContext; double?: GitHubDouble } = {};
@@ -96,6 +106,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
     state,
     urls,
     people,
+    webhooks,
     app: {
       appId,
       appSlug: options.appSlug ?? "baton",

@@ -9,6 +9,24 @@ const COMMENT = "/repos/{owner}/{repo}/issues/comments/{comment_id}";
 
 export const commentRoutes: Route[] = [
   {
+    // The repository's comments: `sort` created (default) or updated, `direction`, `since` (updated).
+    method: "GET",
+    template: "/repos/{owner}/{repo}/issues/comments",
+    auth: "installation",
+    handle: (req) => {
+      const since = req.query.get("since");
+      const key = req.query.get("sort") === "updated" ? "updatedAt" : "createdAt";
+      const descending = req.query.get("direction") === "desc";
+      const all = [...req.ctx.state.comments.values()]
+        .filter((c) => !since || Date.parse(c.updatedAt) >= Date.parse(since))
+        .sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : a.id - b.id))
+        .map((c) => commentJson(req.ctx, c));
+      if (descending) all.reverse();
+      const page = paginate(all, req.query, req.url);
+      return { status: 200, body: page.items, headers: page.headers };
+    },
+  },
+  {
     method: "GET",
     template: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
     auth: "installation",

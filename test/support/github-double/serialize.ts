@@ -125,12 +125,15 @@ export function commentJson(ctx: DoubleContext, comment: CommentRecord): Record<
   };
 }
 
+/** The task repository's id (deliveries name it as `repository_id`). */
+export const REPOSITORY_ID = 500_001;
+
 export function repositoryJson(ctx: DoubleContext): Record<string, unknown> {
   const { urls, state } = ctx;
   const api = urls.repoApi;
   const openIssues = [...state.issues.values()].filter((i) => i.state === "open").length;
   return {
-    id: 500_001,
+    id: REPOSITORY_ID,
     node_id: encodeNodeId("Repository", `${urls.owner}/${urls.name}`),
     name: urls.name,
     full_name: `${urls.owner}/${urls.name}`,

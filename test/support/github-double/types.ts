@@ -38,11 +38,25 @@ export interface Fault {
   when?: "before" | "after";
 }
 
+/** One delivery attempt, as GitHub's `/app/hook/deliveries` API describes it. */
 export interface WebhookDelivery {
+  /** The event's guid (`X-GitHub-Delivery`), shared by its redeliveries. */
   id: string;
+  /** The attempt's own numeric id (`/app/hook/deliveries/{delivery_id}`). */
+  deliveryId: number;
   event: string;
   action?: string;
+  /** The App's HTTP status, or "error" when it could not be reached (Baton down). */
   status: number | "error";
+  statusText: string;
+  redelivery: boolean;
+  deliveredAt: string;
+  /** Seconds. */
+  duration: number;
+  installationId: number;
+  repositoryId: number;
+  requestHeaders: Record<string, string>;
+  responseBody: string | null;
   payload: unknown;
 }
 

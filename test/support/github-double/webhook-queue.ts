@@ -1,5 +1,6 @@
 // Delivers webhooks like GitHub does to an App: signed, strictly FIFO, one at a time,
-// a single attempt each, the answer recorded.
+// a single attempt each, the answer recorded. Every attempt is kept, failed ones included
+// (GitHub keeps them for the App's `/app/hook/deliveries` API and never retries on its own).
 import { createHmac, randomUUID } from "node:crypto";
 import type { WebhookDelivery } from "./types.ts";
 
@@ -14,6 +15,8 @@ export interface WebhookQueueOptions {
   secret: string | undefined;
   appId: number;
   hookId: number;
+  installationId: number;
+  repositoryId: number;
   timeoutMs?: number;
 }
 
@@ -21,11 +24,19 @@ export function signPayload(secret: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
 
+/** GitHub's `status` text for an attempt's outcome. */
+function statusText(status: number | "error"): string {
+  if (status === "error") return "failed to connect";
+  return status >= 200 && status < 300 ? "OK" : `Invalid HTTP Response: ${status}`;
+}
+
 export class WebhookQueue {
+  /** Every attempt, oldest first (redeliveries are attempts of their own, sharing the guid). */
   readonly deliveries: WebhookDelivery[] = [];
   private readonly pending: { delivery: WebhookDelivery; url: string }[] = [];
   private running = false;
   private idleWaiters: (() => void)[] = [];
+  private nextDeliveryId = 1;
   url: string | undefined;
 
   constructor(private readonly options: WebhookQueueOptions) {
@@ -35,15 +46,27 @@ export class WebhookQueue {
   enqueue(webhook: OutgoingWebhook): void {
     // No URL means the App has no webhook configured: nothing is sent or recorded.
     if (!this.url) return;
-    const delivery: WebhookDelivery = {
-      id: randomUUID(),
-      event: webhook.event,
-      status: "error",
-      payload: webhook.payload,
-    };
-    if (webhook.action !== undefined) delivery.action = webhook.action;
-    this.pending.push({ delivery, url: this.url });
-    if (!this.running) void this.drain();
+    this.push(
+      { id: randomUUID(), event: webhook.event, payload: webhook.payload },
+      webhook.action,
+      false,
+    );
+  }
+
+  /** One recorded attempt by its numeric id, as `/app/hook/deliveries/{id}` finds it. */
+  find(deliveryId: number): WebhookDelivery | undefined {
+    return this.deliveries.find((d) => d.deliveryId === deliveryId);
+  }
+
+  /** `POST /app/hook/deliveries/{id}/attempts`: sends the same event again, same guid. */
+  redeliver(original: WebhookDelivery): boolean {
+    if (!this.url) return false;
+    this.push(
+      { id: original.id, event: original.event, payload: original.payload },
+      original.action,
+      true,
+    );
+    return true;
   }
 
   whenIdle(): Promise<void> {
@@ -51,10 +74,37 @@ export class WebhookQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  private push(
+    base: Pick<WebhookDelivery, "id" | "event" | "payload">,
+    action: string | undefined,
+    redelivery: boolean,
+  ): void {
+    const delivery: WebhookDelivery = {
+      ...base,
+      deliveryId: this.nextDeliveryId++,
+      status: "error",
+      statusText: statusText("error"),
+      redelivery,
+      deliveredAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      duration: 0,
+      installationId: this.options.installationId,
+      repositoryId: this.options.repositoryId,
+      requestHeaders: {},
+      responseBody: null,
+    };
+    if (action !== undefined) delivery.action = action;
+    this.pending.push({ delivery, url: this.url ?? "" });
+    if (!this.running) void this.drain();
+  }
+
   private async drain(): Promise<void> {
     this.running = true;
     for (let next = this.pending.shift(); next; next = this.pending.shift()) {
-      next.delivery.status = await this.send(next.delivery, next.url);
+      const started = Date.now();
+      next.delivery.deliveredAt = new Date(started).toISOString().replace(/\.\d+Z$/, "Z");
+      await this.send(next.delivery, next.url);
+      next.delivery.statusText = statusText(next.delivery.status);
+      next.delivery.duration = (Date.now() - started) / 1000;
       this.deliveries.push(next.delivery);
     }
     this.running = false;
@@ -63,7 +113,7 @@ export class WebhookQueue {
     for (const resolve of waiters) resolve();
   }
 
-  private async send(delivery: WebhookDelivery, url: string): Promise<number | "error"> {
+  private async send(delivery: WebhookDelivery, url: string): Promise<void> {
     const body = JSON.stringify(delivery.payload);
     const headers: Record<string, string> = {
       "content-type": "application/json",
@@ -76,6 +126,7 @@ export class WebhookQueue {
     };
     if (this.options.secret !== undefined)
       headers["x-hub-signature-256"] = signPayload(this.options.secret, body);
+    delivery.requestHeaders = headers;
     try {
       const response = await fetch(url, {
         method: "POST",
@@ -83,10 +134,10 @@ export class WebhookQueue {
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
-      await response.arrayBuffer();
-      return response.status;
+      delivery.responseBody = await response.text();
+      delivery.status = response.status;
     } catch {
-      return "error";
+      delivery.status = "error";
     }
   }
 }
