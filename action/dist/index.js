@@ -1,4 +1,4 @@
-// Built by npm run build:action from 58 source files, sha256 21fe5b89cc1673cc
+// Built by npm run build:action from 60 source files, sha256 a597f3c19cff75e5
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44339,116 +44339,6 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/tasks/labels.ts
-var PRIORITY_LABELS = [
-  "priority:low",
-  "priority:medium",
-  "priority:high",
-  "priority:urgent"
-];
-var STATUS_LABELS = {
-  in_progress: "status:in-progress",
-  blocked: "status:blocked",
-  delegated: "status:delegated",
-  failed: "status:failed"
-};
-var RESERVED_PREFIXES = [
-  "priority:",
-  "status:",
-  "agent:",
-  "depth:",
-  "project:",
-  "baton:"
-];
-var HANDOVER_LABEL = "baton:task";
-var PRIORITY_COLORS = ["c2e0c6", "fbca04", "f9a03f", "d73a4a"];
-var priorityLabel = (priority) => PRIORITY_LABELS[priority - 1];
-var AGENT_LABEL_PREFIX = "agent:";
-var agentLabel = (agentId) => `${AGENT_LABEL_PREFIX}${agentId}`;
-var depthLabel = (depth) => `depth:${depth}`;
-var projectLabel = (slug) => `project:${slug}`;
-var isReserved = (name) => RESERVED_PREFIXES.some((p) => name.startsWith(p));
-function baseLabels(maxDepth) {
-  return [
-    ...PRIORITY_LABELS.map((name, i) => ({
-      name,
-      color: PRIORITY_COLORS[i],
-      description: `Baton task priority ${i + 1} of 4`
-    })),
-    {
-      name: STATUS_LABELS.in_progress,
-      color: "0e8a16",
-      description: "Baton: an agent is working on it"
-    },
-    { name: STATUS_LABELS.blocked, color: "b60205", description: "Baton: blocked" },
-    {
-      name: STATUS_LABELS.delegated,
-      color: "5319e7",
-      description: "Baton: delegated to sub-issues"
-    },
-    { name: STATUS_LABELS.failed, color: "e11d21", description: "Baton: the agent gave up" },
-    {
-      name: HANDOVER_LABEL,
-      color: "fbca04",
-      description: "Baton: a person with write access handed this issue to the agents"
-    },
-    ...Array.from({ length: maxDepth }, (_, i) => depthDefinition(i + 1))
-  ];
-}
-var agentDefinition = (agentId) => ({
-  name: agentLabel(agentId),
-  color: "1d76db",
-  description: `Baton: held by agent ${agentId}`
-});
-var depthDefinition = (depth) => ({
-  name: depthLabel(depth),
-  color: "d4c5f9",
-  description: `Baton: delegation depth ${depth}`
-});
-var freeLabelDefinition = (name) => ({
-  name,
-  color: "bfd4f2",
-  description: "Baton task label"
-});
-var fixed;
-function definitionFor(name) {
-  fixed ??= new Map(baseLabels(0).map((label) => [label.name, label]));
-  const known = fixed.get(name);
-  if (known) return known;
-  if (name.startsWith("agent:")) return agentDefinition(name.slice("agent:".length));
-  if (name.startsWith("depth:")) return depthDefinition(Number(name.slice("depth:".length)));
-  return freeLabelDefinition(name);
-}
-
-// src/github/etag-cache.ts
-var EtagCache = class {
-  constructor(capacity = 5e3) {
-    this.capacity = capacity;
-  }
-  capacity;
-  #entries = /* @__PURE__ */ new Map();
-  get(key) {
-    const entry = this.#entries.get(key);
-    if (entry) {
-      this.#entries.delete(key);
-      this.#entries.set(key, entry);
-    }
-    return entry;
-  }
-  set(key, etag, value) {
-    this.#entries.delete(key);
-    if (!etag) return;
-    this.#entries.set(key, { etag, value });
-    if (this.#entries.size > this.capacity) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== void 0) this.#entries.delete(oldest);
-    }
-  }
-  delete(key) {
-    this.#entries.delete(key);
-  }
-};
-
 // src/tasks/github-issue.ts
 var GITHUB_MAX_LEVELS = 8;
 var MAX_CHILDREN = 100;
@@ -44507,12 +44397,6 @@ var GitHubCommentSchema = external_exports.object({
 // src/github/map-github-error.ts
 function isHttpish(error63) {
   return typeof error63 === "object" && error63 !== null && typeof error63.status === "number";
-}
-var AMBIGUOUS_CODES = /* @__PURE__ */ new Set(["github_unavailable", "github_unreachable"]);
-function isAmbiguous(error63) {
-  if (isBatonError(error63)) return AMBIGUOUS_CODES.has(error63.code);
-  if (!isHttpish(error63)) return true;
-  return error63.status >= 500;
 }
 function githubStatus(error63) {
   const raw = isBatonError(error63) ? error63.cause : error63;
@@ -44637,8 +44521,189 @@ function mappedGraphqlClient(client) {
   };
 }
 
-// src/github/issue-gateway.ts
+// src/github/recent-changes.ts
 var PER_PAGE = 100;
+var RepoCommentSchema = GitHubCommentSchema.extend({ issue_url: external_exports.string() });
+var RecentChanges = class {
+  #owner;
+  #repo;
+  #octokit;
+  constructor(options) {
+    this.#owner = options.owner;
+    this.#repo = options.repo;
+    this.#octokit = async () => mappedRequester(await options.octokit());
+  }
+  /** Issues (not pull requests) updated at or after `since`, least recently updated first. */
+  async issuesSince(since) {
+    const issues = await this.#all(
+      "GET /repos/{owner}/{repo}/issues",
+      { state: "all", since, sort: "updated", direction: "asc" },
+      GitHubIssueSchema
+    );
+    return issues.filter((issue3) => !issue3.pull_request);
+  }
+  /** Comments updated at or after `since`, oldest first. */
+  async commentsSince(since) {
+    return this.#all(
+      "GET /repos/{owner}/{repo}/issues/comments",
+      { since, sort: "created", direction: "asc" },
+      RepoCommentSchema
+    );
+  }
+  /**
+   * The issue whose metadata carries `nonce`, among every issue updated since `since` (when its
+   * write began): a complete list, not the newest few. Throws when GitHub cannot be read, so
+   * "not there" is only said when it is known (src/idempotency.ts).
+   */
+  async issueWithNonce(nonce, since) {
+    const needle = `"nonce":"${nonce}"`;
+    const issues = await this.#all(
+      "GET /repos/{owner}/{repo}/issues",
+      { state: "all", since, sort: "created", direction: "desc" },
+      GitHubIssueSchema
+    );
+    return issues.find((issue3) => issue3.body?.includes(needle)) ?? null;
+  }
+  /** The comment on issue `number` whose marker carries `nonce`, among those made since `since`. */
+  async commentWithNonce(number4, nonce, since) {
+    const needle = `"nonce":"${nonce}"`;
+    const comments = await this.#all(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      { issue_number: String(number4), since },
+      GitHubCommentSchema
+    );
+    return comments.find((comment) => comment.body?.includes(needle)) ?? null;
+  }
+  async #all(route, params, schema) {
+    const octokit = await this.#octokit();
+    const all = [];
+    for (let page = 1; ; page++) {
+      const res = await octokit.request(route, {
+        owner: this.#owner,
+        repo: this.#repo,
+        ...params,
+        per_page: PER_PAGE,
+        page
+      });
+      all.push(...external_exports.array(schema).parse(res.data));
+      const link = typeof res.headers.link === "string" ? res.headers.link : "";
+      if (!/rel="next"/.test(link)) return all;
+    }
+  }
+};
+
+// src/tasks/labels.ts
+var PRIORITY_LABELS = [
+  "priority:low",
+  "priority:medium",
+  "priority:high",
+  "priority:urgent"
+];
+var STATUS_LABELS = {
+  in_progress: "status:in-progress",
+  blocked: "status:blocked",
+  delegated: "status:delegated",
+  failed: "status:failed"
+};
+var RESERVED_PREFIXES = [
+  "priority:",
+  "status:",
+  "agent:",
+  "depth:",
+  "project:",
+  "baton:"
+];
+var HANDOVER_LABEL = "baton:task";
+var PRIORITY_COLORS = ["c2e0c6", "fbca04", "f9a03f", "d73a4a"];
+var priorityLabel = (priority) => PRIORITY_LABELS[priority - 1];
+var AGENT_LABEL_PREFIX = "agent:";
+var agentLabel = (agentId) => `${AGENT_LABEL_PREFIX}${agentId}`;
+var depthLabel = (depth) => `depth:${depth}`;
+var projectLabel = (slug) => `project:${slug}`;
+var isReserved = (name) => RESERVED_PREFIXES.some((p) => name.startsWith(p));
+function baseLabels(maxDepth) {
+  return [
+    ...PRIORITY_LABELS.map((name, i) => ({
+      name,
+      color: PRIORITY_COLORS[i],
+      description: `Baton task priority ${i + 1} of 4`
+    })),
+    {
+      name: STATUS_LABELS.in_progress,
+      color: "0e8a16",
+      description: "Baton: an agent is working on it"
+    },
+    { name: STATUS_LABELS.blocked, color: "b60205", description: "Baton: blocked" },
+    {
+      name: STATUS_LABELS.delegated,
+      color: "5319e7",
+      description: "Baton: delegated to sub-issues"
+    },
+    { name: STATUS_LABELS.failed, color: "e11d21", description: "Baton: the agent gave up" },
+    {
+      name: HANDOVER_LABEL,
+      color: "fbca04",
+      description: "Baton: a person with write access handed this issue to the agents"
+    },
+    ...Array.from({ length: maxDepth }, (_, i) => depthDefinition(i + 1))
+  ];
+}
+var agentDefinition = (agentId) => ({
+  name: agentLabel(agentId),
+  color: "1d76db",
+  description: `Baton: held by agent ${agentId}`
+});
+var depthDefinition = (depth) => ({
+  name: depthLabel(depth),
+  color: "d4c5f9",
+  description: `Baton: delegation depth ${depth}`
+});
+var freeLabelDefinition = (name) => ({
+  name,
+  color: "bfd4f2",
+  description: "Baton task label"
+});
+var fixed;
+function definitionFor(name) {
+  fixed ??= new Map(baseLabels(0).map((label) => [label.name, label]));
+  const known = fixed.get(name);
+  if (known) return known;
+  if (name.startsWith("agent:")) return agentDefinition(name.slice("agent:".length));
+  if (name.startsWith("depth:")) return depthDefinition(Number(name.slice("depth:".length)));
+  return freeLabelDefinition(name);
+}
+
+// src/github/etag-cache.ts
+var EtagCache = class {
+  constructor(capacity = 5e3) {
+    this.capacity = capacity;
+  }
+  capacity;
+  #entries = /* @__PURE__ */ new Map();
+  get(key) {
+    const entry = this.#entries.get(key);
+    if (entry) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+    }
+    return entry;
+  }
+  set(key, etag, value) {
+    this.#entries.delete(key);
+    if (!etag) return;
+    this.#entries.set(key, { etag, value });
+    if (this.#entries.size > this.capacity) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== void 0) this.#entries.delete(oldest);
+    }
+  }
+  delete(key) {
+    this.#entries.delete(key);
+  }
+};
+
+// src/github/issue-gateway.ts
+var PER_PAGE2 = 100;
 var IssuePage = external_exports.array(GitHubIssueSchema);
 var IssueGateway = class {
   owner;
@@ -44652,38 +44717,19 @@ var IssueGateway = class {
     this.repo = options.repo;
     this.#octokit = async () => mappedRequester(await options.octokit());
   }
-  /** Creates an issue. Never retried blindly: if GitHub's answer is lost, look for `nonce` instead. */
-  async createIssue(write, nonce) {
+  /**
+   * Creates an issue. Never retried blindly: a lost answer is resolved by the caller, which looks
+   * for the issue's nonce (`findIssueByNonce`; src/idempotency.ts).
+   */
+  async createIssue(write) {
     await this.ensureLabels(write.labels);
     const octokit = await this.#octokit();
-    try {
-      const res = await octokit.request("POST /repos/{owner}/{repo}/issues", {
-        owner: this.owner,
-        repo: this.repo,
-        ...write
-      });
-      return this.#remember(res, GitHubIssueSchema.parse(res.data));
-    } catch (error63) {
-      if (!isAmbiguous(error63)) throw error63;
-      const found = await this.findRecentByNonce(nonce).catch(() => null);
-      if (found) return found;
-      throw error63;
-    }
-  }
-  /** Looks through the newest issues for one whose metadata carries `nonce` (no search API: it lags). */
-  async findRecentByNonce(nonce) {
-    const octokit = await this.#octokit();
-    const res = await octokit.request("GET /repos/{owner}/{repo}/issues", {
+    const res = await octokit.request("POST /repos/{owner}/{repo}/issues", {
       owner: this.owner,
       repo: this.repo,
-      state: "all",
-      sort: "created",
-      direction: "desc",
-      per_page: 30
+      ...write
     });
-    const needle = `"nonce":"${nonce}"`;
-    const issues = external_exports.array(GitHubIssueSchema).parse(res.data);
-    return issues.find((issue3) => issue3.body?.includes(needle)) ?? null;
+    return this.#remember(res, GitHubIssueSchema.parse(res.data));
   }
   async getIssue(number4) {
     const page = await this.#conditionalGet(
@@ -44709,7 +44755,7 @@ var IssueGateway = class {
   async listIssues(query) {
     const params = {
       state: query.state,
-      per_page: PER_PAGE,
+      per_page: PER_PAGE2,
       sort: "created",
       direction: "desc"
     };
@@ -44720,7 +44766,7 @@ var IssueGateway = class {
   async listComments(number4) {
     const pages = await this.#allPages(
       "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-      { issue_number: number4, per_page: PER_PAGE },
+      { issue_number: number4, per_page: PER_PAGE2 },
       external_exports.array(GitHubCommentSchema)
     );
     return pages.flat();
@@ -44739,7 +44785,7 @@ var IssueGateway = class {
   async listSubIssues(number4) {
     const pages = await this.#allPages(
       "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
-      { issue_number: number4, per_page: PER_PAGE },
+      { issue_number: number4, per_page: PER_PAGE2 },
       IssuePage
     );
     return pages.flat();
@@ -44763,7 +44809,7 @@ var IssueGateway = class {
   async listLabels() {
     const pages = await this.#allPages(
       "GET /repos/{owner}/{repo}/labels",
-      { per_page: PER_PAGE },
+      { per_page: PER_PAGE2 },
       external_exports.array(GitHubLabelSchema)
     );
     const labels = pages.flat();
@@ -45090,7 +45136,8 @@ var SubIssueGateway = class {
   }
   /**
    * Creates an issue already linked under `parent`: one request, so no crash can leave an
-   * unlinked child. If GitHub's answer is lost, the issue is found again by `nonce`.
+   * unlinked child. A lost answer is resolved by the caller, by the nonce in the body
+   * (src/idempotency.ts); `nonce` also goes as GraphQL's `clientMutationId`.
    */
   async createSubIssue(write, parent, nonce) {
     const [repositoryId, labelIds] = await Promise.all([
@@ -45098,25 +45145,18 @@ var SubIssueGateway = class {
       this.#issues.labelNodeIds(write.labels)
     ]);
     const octokit = await this.#octokit();
-    try {
-      const data = await octokit.graphql(CREATE_MUTATION, {
-        input: {
-          repositoryId,
-          title: write.title,
-          body: write.body,
-          labelIds,
-          parentIssueId: parent.nodeId,
-          clientMutationId: nonce
-        }
-      });
-      const parsed = external_exports.object({ createIssue: external_exports.object({ issue: GraphqlIssueSchema }) }).parse(data);
-      return await this.#complete(parsed.createIssue.issue, parent.number);
-    } catch (error63) {
-      if (!isAmbiguous(error63)) throw error63;
-      const found = await this.#issues.findRecentByNonce(nonce).catch(() => null);
-      if (found) return found;
-      throw error63;
-    }
+    const data = await octokit.graphql(CREATE_MUTATION, {
+      input: {
+        repositoryId,
+        title: write.title,
+        body: write.body,
+        labelIds,
+        parentIssueId: parent.nodeId,
+        clientMutationId: nonce
+      }
+    });
+    const parsed = external_exports.object({ createIssue: external_exports.object({ issue: GraphqlIssueSchema }) }).parse(data);
+    return this.#complete(parsed.createIssue.issue, parent.number);
   }
   /** Links an existing issue under a parent (the repair path for a child created unlinked). */
   async addSubIssue(parentNodeId, childNodeId) {
@@ -46321,8 +46361,46 @@ function createRestTaskApi(options) {
   return new RestTaskApi(client.tasks);
 }
 
-// action/src/token-task-api.ts
-import { randomUUID as randomUUID3 } from "node:crypto";
+// src/idempotency.ts
+import { createHash, randomUUID as randomUUID3 } from "node:crypto";
+var freshIntent = () => ({ nonce: randomUUID3(), inDoubtSince: null });
+var LOOKBACK_MS = 6e4;
+var lookFrom = (iso) => new Date(Date.parse(iso) - LOOKBACK_MS).toISOString();
+function isInDoubt(error63) {
+  if (!isBatonError(error63)) return true;
+  return error63.status >= 500 && error63.code !== "github_rate_limited";
+}
+var inDoubtError = (cause) => new BatonError({
+  status: 503,
+  code: "github_write_in_doubt",
+  message: "GitHub did not confirm the change and it could not be checked yet; retry with the same Idempotency-Key",
+  retryAfter: 5,
+  cause
+});
+async function findInDoubt(intent, find) {
+  if (!intent.inDoubtSince) return null;
+  return find(lookFrom(intent.inDoubtSince)).catch((error63) => {
+    throw inDoubtError(error63);
+  });
+}
+async function writeOnce(intent, write, find, now = () => /* @__PURE__ */ new Date()) {
+  const earlier = await findInDoubt(intent, find);
+  if (earlier) return earlier;
+  const began = now().toISOString();
+  try {
+    return await write();
+  } catch (error63) {
+    if (!isInDoubt(error63)) throw error63;
+    let found;
+    try {
+      found = await find(lookFrom(began));
+    } catch {
+      throw inDoubtError(error63);
+    }
+    if (found) return found;
+    throw error63;
+  }
+}
 
 // src/tasks/delegation-rules.ts
 function childPosition(parent) {
@@ -46370,19 +46448,22 @@ function positionUnder(parent, decoded, maxDepth) {
 }
 
 // src/tasks/comment-codec.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 var MarkerSchema = external_exports.object({
   agent: external_exports.string(),
   content: external_exports.string().nullable().default(null),
-  hash: external_exports.string().nullable().default(null)
+  hash: external_exports.string().nullable().default(null),
+  /** Finds the comment again when GitHub's answer to its write was lost (src/idempotency.ts). */
+  nonce: external_exports.string().nullable().default(null)
 });
-var hash2 = (text) => createHash("sha256").update(text).digest("hex").slice(0, 16);
-function encodeAgentComment(agent, content) {
+var hash2 = (text) => createHash2("sha256").update(text).digest("hex").slice(0, 16);
+function encodeAgentComment(agent, content, nonce = null) {
   const shown = render(content);
   const marker = {
     agent: agent.id,
     content: shown === content ? null : content,
-    hash: hash2(shown)
+    hash: hash2(shown),
+    nonce
   };
   const who = agent.display_name ? `**${agent.id}** (${render(agent.display_name)})` : `**${agent.id}**`;
   return `${header(who)}
@@ -46394,7 +46475,7 @@ ${shown}
 var header = (who) => `> Baton agent ${who} commented`;
 
 // src/tasks/issue-codec.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // src/tasks/checklist.ts
 var CHECKLIST_MARKER = "<!-- baton:checklist -->";
@@ -46472,7 +46553,7 @@ var TaskMetaSchema = external_exports.object({
   checklist: external_exports.array(ChecklistEntrySchema).default([]),
   checklist_seq: external_exports.number().int().min(0).default(0)
 });
-var hash3 = (text) => createHash2("sha256").update(text).digest("hex").slice(0, 16);
+var hash3 = (text) => createHash3("sha256").update(text).digest("hex").slice(0, 16);
 var META_DEFAULTS = TaskMetaSchema.parse({});
 function compact(meta3) {
   return Object.fromEntries(
@@ -48154,11 +48235,13 @@ async function findDuplicate(task, open3) {
 var TokenTaskApi = class {
   #gateway;
   #subIssues;
+  #changes;
   #agentId;
   #maxDepth;
   constructor(options) {
     this.#gateway = options.gateway;
     this.#subIssues = options.subIssues;
+    this.#changes = options.changes;
     this.#agentId = options.agentId;
     this.#maxDepth = options.maxDepth ?? 5;
   }
@@ -48168,10 +48251,12 @@ var TokenTaskApi = class {
       const same = await findDuplicate(input2, open3);
       if (same) return { task: null, duplicateOf: toActionTask2(same) };
     }
-    const nonce = randomUUID3();
-    const issue3 = await this.#gateway.createIssue(
-      encodeTask(await this.#newTask(input2, nonce)),
-      nonce
+    const intent = freshIntent();
+    const write = encodeTask(await this.#newTask(input2, intent.nonce));
+    const issue3 = await writeOnce(
+      intent,
+      () => this.#gateway.createIssue(write),
+      (since) => this.#changes.issueWithNonce(intent.nonce, since)
     );
     return { task: toActionTask2(issue3), duplicateOf: null };
   }
@@ -48196,9 +48281,16 @@ var TokenTaskApi = class {
     return write ? this.#write(issue3, write) : toActionTask2(issue3);
   }
   async comment(id2, content) {
-    const comment = await this.#gateway.createComment(
-      id2,
-      encodeAgentComment({ id: this.#agentId, display_name: null }, content)
+    const intent = freshIntent();
+    const body = encodeAgentComment(
+      { id: this.#agentId, display_name: null },
+      content,
+      intent.nonce
+    );
+    const comment = await writeOnce(
+      intent,
+      () => this.#gateway.createComment(id2, body),
+      (since) => this.#changes.commentWithNonce(id2, intent.nonce, since)
     );
     return { url: comment.html_url };
   }
@@ -48206,12 +48298,16 @@ var TokenTaskApi = class {
   async delegate(parentId, input2) {
     const { issue: parent, decoded } = await this.#load(parentId);
     const { position, parentWrite } = planDelegation(parent, decoded, this.#maxDepth);
-    const nonce = randomUUID3();
-    const fields = await this.#newTask(input2, nonce, position);
-    const child = await this.#subIssues.createSubIssue(
-      encodeTask(fields),
-      { number: parent.number, nodeId: parent.node_id },
-      nonce
+    const intent = freshIntent();
+    const fields = await this.#newTask(input2, intent.nonce, position);
+    const child = await writeOnce(
+      intent,
+      () => this.#subIssues.createSubIssue(
+        encodeTask(fields),
+        { number: parent.number, nodeId: parent.node_id },
+        intent.nonce
+      ),
+      (since) => this.#changes.issueWithNonce(intent.nonce, since)
     );
     if (parentWrite) await this.#gateway.updateIssue(parent.number, parentWrite);
     return toActionTask2(child);
@@ -48312,7 +48408,8 @@ function createTaskApi(connection, env, fetch2 = globalThis.fetch) {
     octokit: async () => octokit,
     issues: gateway
   });
-  return new TokenTaskApi({ gateway, subIssues, agentId: connection.agentId });
+  const changes = new RecentChanges({ ...repository, octokit: async () => octokit });
+  return new TokenTaskApi({ gateway, subIssues, changes, agentId: connection.agentId });
 }
 var usesProxy = (env) => Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
 function failureLine(error63) {
