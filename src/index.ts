@@ -46,6 +46,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
         idempotency: services.idempotency,
         maxBody: config.server.maxBody,
         rateLimitPerMinute: config.server.rateLimitPerMinute,
+        anonRateLimitPerMinute: config.server.anonRateLimitPerMinute,
         version: VERSION,
         health: () => ({ version: VERSION, repo: `${config.github.owner}/${config.github.repo}` }),
         log: (error) => app.log.error({ err: error }, "request failed"),

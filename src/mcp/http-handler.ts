@@ -4,6 +4,7 @@ import express from "express";
 import type { Caller } from "../agents/access.js";
 import { readAgentKey } from "../http/auth.js";
 import { errorMiddleware } from "../http/express-adapter.js";
+import { jsonBody } from "../http/request-guards.js";
 import { BatonClient } from "../sdk/index.js";
 import { VERSION } from "../version.js";
 import { BatonError } from "../errors.js";
@@ -31,7 +32,7 @@ export function createMcpHttpHandler(options: McpHttpOptions) {
   const app = express();
   app.disable("x-powered-by");
   const route = express.Router();
-  route.use(express.json({ limit: options.maxBody }));
+  route.use(jsonBody(options.maxBody));
   route.post("/", async (req, res) => {
     options.authenticate(req);
     const client = new BatonClient({
