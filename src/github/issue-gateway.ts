@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkWriteSize } from "./github-limits.js";
 import { errors } from "../errors.js";
 import { definitionFor, type LabelDefinition } from "../tasks/labels.js";
 import { EtagCache } from "./etag-cache.js";
@@ -73,6 +74,7 @@ export class IssueGateway {
     write: Required<Pick<IssueWrite, "title" | "body" | "labels">>,
     nonce: string,
   ): Promise<GitHubIssue> {
+    checkWriteSize(write);
     await this.ensureLabels(write.labels);
     const octokit = await this.#octokit();
     try {
@@ -117,6 +119,7 @@ export class IssueGateway {
   }
 
   async updateIssue(number: number, write: IssueWrite): Promise<GitHubIssue> {
+    checkWriteSize(write);
     if (write.labels) await this.ensureLabels(write.labels);
     const octokit = await this.#octokit();
     try {
@@ -155,6 +158,7 @@ export class IssueGateway {
   }
 
   async createComment(number: number, body: string): Promise<GitHubComment> {
+    checkWriteSize({ body });
     const octokit = await this.#octokit();
     try {
       const res = await octokit.request(
