@@ -100,3 +100,54 @@ describe("DuplicateGuard start-up sync", () => {
     expect(created).toHaveLength(1);
   });
 });
+
+describe("DuplicateGuard concurrent creates", () => {
+  const issue = (number: number, title: string): IssueForIndex => ({
+    number,
+    url: `https://github.com/o/r/issues/${number}`,
+    decoded: decodeIssue({
+      number,
+      title,
+      body: null,
+      state: "open",
+      labels: [{ name: "agent:builder" }],
+    }),
+  });
+
+  it("a slow create holds back only a create of the same text, which then meets it as a duplicate", async () => {
+    db = new Database(":memory:");
+    migrate(db);
+    const guard = new DuplicateGuard(
+      await DedupService.create({ method: "lexical", scope: "repo", onError: "fail", db }),
+    );
+    guard.startSync(async () => []);
+    const same = { content: "Rotate the staging database credentials" };
+    let answer!: () => void;
+    const githubAnswers = new Promise<void>((resolve) => (answer = resolve));
+    const slow = guard.guard(worker, same, { skip: false }, async () => {
+      await githubAnswers;
+      return { result: { id: 1 }, issue: issue(1, same.content) };
+    });
+    const twin = guard.guard(worker, same, { skip: false }, async () => ({
+      result: { id: 2 },
+      issue: issue(2, same.content),
+    }));
+    // Another text goes ahead while the slow create still waits for GitHub.
+    const other = await guard.guard(
+      worker,
+      { content: "Renew the TLS certificate of the docs site" },
+      { skip: false },
+      async () => ({
+        result: { id: 3 },
+        issue: issue(3, "Renew the TLS certificate of the docs site"),
+      }),
+    );
+    expect(other).toEqual({ id: 3 });
+    // Nor does the public check show the pending create.
+    expect((await guard.check(worker, same)).matches).toEqual([]);
+
+    answer();
+    await expect(slow).resolves.toEqual({ id: 1 });
+    await expect(twin).rejects.toMatchObject({ status: 409, code: "duplicate_task" });
+  });
+});
