@@ -50,12 +50,20 @@ export function requestPolicy(options: RequestPolicyOptions) {
     sleep,
   });
 
+  // Signals this hook set on a request's options, with the caller's own one they include: a retry
+  // must find the caller's signal again, not the spent deadline.
+  const deadlines = new WeakMap<AbortSignal, AbortSignal | undefined>();
   const withDeadline = async (request: Send, requestOptions: Requested) => {
     const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
-    const own = requestOptions.request?.signal as AbortSignal | undefined;
+    const previous = requestOptions.request?.signal as AbortSignal | undefined;
+    const own = previous && deadlines.has(previous) ? deadlines.get(previous) : previous;
     const signal = own ? AbortSignal.any([own, deadline]) : deadline;
+    deadlines.set(signal, own);
+    // Set in place: inner hooks (the App's auth) are bound to this very options object and
+    // ignore a copy passed to them.
+    requestOptions.request = { ...requestOptions.request, signal };
     try {
-      return await request({ ...requestOptions, request: { ...requestOptions.request, signal } });
+      return await request(requestOptions);
     } catch (error) {
       if (deadline.aborted && !own?.aborted) throw new GitHubTimeoutError(timeoutSeconds);
       throw error;
