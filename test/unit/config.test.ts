@@ -7,6 +7,19 @@ describe("config", () => {
     expect(config.store.path).toBe("./data/baton.db");
     expect(config.tasks.maxDepth).toBe(5);
     expect(config.github.baseUrl).toBeUndefined();
+    expect(config.github.timeoutSeconds).toBe(10);
+    expect(config.github.writeQueueWaitSeconds).toBe(10);
+    expect(config.server.anonRateLimitPerMinute).toBe(120);
+  });
+
+  it("reads the GitHub deadline, the write-queue wait and the anonymous rate limit", () => {
+    const config = loadConfig({
+      BATON_GITHUB_TIMEOUT_S: "2.5",
+      BATON_WRITE_QUEUE_WAIT_S: "0",
+      BATON_ANON_RATE_LIMIT_PER_MINUTE: "30",
+    });
+    expect(config.github).toMatchObject({ timeoutSeconds: 2.5, writeQueueWaitSeconds: 0 });
+    expect(config.server.anonRateLimitPerMinute).toBe(30);
   });
 
   it("points at GitHub Enterprise Server (or the double) with GHE_HOST", () => {
@@ -19,6 +32,10 @@ describe("config", () => {
     [{ BATON_MAX_DEPTH: "9" }, /^Invalid BATON_MAX_DEPTH/],
     [{ BATON_MAX_DEPTH: "8" }, /^Invalid BATON_MAX_DEPTH: must be at most 7/],
     [{ PORT: "abc" }, /^Invalid PORT/],
+    [{ BATON_GITHUB_TIMEOUT_S: "0" }, /^Invalid BATON_GITHUB_TIMEOUT_S/],
+    [{ BATON_GITHUB_TIMEOUT_S: "soon" }, /^Invalid BATON_GITHUB_TIMEOUT_S/],
+    [{ BATON_WRITE_QUEUE_WAIT_S: "-1" }, /^Invalid BATON_WRITE_QUEUE_WAIT_S/],
+    [{ BATON_ANON_RATE_LIMIT_PER_MINUTE: "0" }, /^Invalid BATON_ANON_RATE_LIMIT_PER_MINUTE/],
     [{ BATON_REPO: "not a repo" }, /^Invalid BATON_REPO/],
     [{ APP_ID: "1", WEBHOOK_SECRET: "s", PRIVATE_KEY: "k" }, /^Missing BATON_REPO/],
     [{ APP_ID: "1", BATON_REPO: "o/r", PRIVATE_KEY: "k" }, /^Missing WEBHOOK_SECRET/],
