@@ -58,6 +58,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       createMcpHttpHandler({
         authenticate: authenticator(services.agents),
         maxBody: config.server.maxBody,
+        anonRateLimitPerMinute: config.server.anonRateLimitPerMinute,
         log: (error) => app.log.error({ err: error }, "MCP request failed"),
       }),
     );

@@ -4,7 +4,7 @@ import express from "express";
 import type { Caller } from "../agents/access.js";
 import { readAgentKey } from "../http/auth.js";
 import { errorMiddleware } from "../http/express-adapter.js";
-import { jsonBody } from "../http/request-guards.js";
+import { anonymousRateLimit, jsonBody } from "../http/request-guards.js";
 import { BatonClient } from "../sdk/index.js";
 import { VERSION } from "../version.js";
 import { BatonError } from "../errors.js";
@@ -13,6 +13,8 @@ import { createMcpServer } from "./server.js";
 export interface McpHttpOptions {
   authenticate: (req: express.Request) => Caller;
   maxBody: string;
+  /** Requests without a valid key, per client address. */
+  anonRateLimitPerMinute: number;
   log: (error: unknown) => void;
 }
 
@@ -31,7 +33,17 @@ function selfUrl(req: express.Request): string {
 export function createMcpHttpHandler(options: McpHttpOptions) {
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
   const route = express.Router();
+  const anonymousLimit = anonymousRateLimit(options.anonRateLimitPerMinute);
+  route.use((req, res, next) => {
+    try {
+      options.authenticate(req);
+      return next();
+    } catch {
+      return anonymousLimit(req, res, next);
+    }
+  });
   route.use(jsonBody(options.maxBody));
   route.post("/", async (req, res) => {
     options.authenticate(req);
