@@ -2,6 +2,7 @@
 // bench/chaos/fuzz.ts: requests one at a time, each answer checked (< 500, the error envelope)
 // and, for a refused request, the GitHub writes it caused counted (must be none).
 import { gzipSync } from "node:zlib";
+import { mulberry32 } from "../../src/dedup/eval/metrics.js";
 import { writesSince } from "./assertions.js";
 import type { Stack } from "./stack.js";
 
@@ -20,18 +21,6 @@ export interface FuzzFigures {
   /** How many answers had each status. */
   statuses: Record<string, number>;
   findings: FuzzFinding[];
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PARAMS = [
@@ -193,7 +182,7 @@ export async function fuzz(
   stack: Stack,
   options: { agentKey: string; requests: number; seed: number },
 ): Promise<FuzzFigures> {
-  const rand = random(options.seed);
+  const rand = mulberry32(options.seed);
   const operations = await listOperations(stack);
   const findings: FuzzFinding[] = [];
   let fuzz5xx = 0;
