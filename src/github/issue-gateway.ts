@@ -2,6 +2,7 @@ import { z } from "zod";
 import { checkWriteSize } from "./github-limits.js";
 import { errors } from "../errors.js";
 import { definitionFor, type LabelDefinition } from "../tasks/labels.js";
+import type { IssueWrite } from "../tasks/issue-writes.js";
 import { EtagCache } from "./etag-cache.js";
 import {
   GitHubCommentSchema,
@@ -10,16 +11,8 @@ import {
   type GitHubComment,
   type GitHubIssue,
   type GitHubLabel,
-} from "./github-types.js";
+} from "../tasks/github-issue.js";
 import { isAmbiguous, mapGitHubError } from "./map-github-error.js";
-
-export interface IssueWrite {
-  title?: string;
-  body?: string;
-  labels?: string[];
-  state?: "open" | "closed";
-  state_reason?: "completed" | "not_planned" | "reopened";
-}
 
 export interface IssueListQuery {
   state: "open" | "closed" | "all";

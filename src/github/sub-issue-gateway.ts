@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checkWriteSize } from "./github-limits.js";
-import { MAX_CHILDREN, type GitHubIssue } from "./github-types.js";
+import { MAX_CHILDREN, type GitHubIssue } from "../tasks/github-issue.js";
 import {
   GraphqlIssueSchema,
   ISSUE_FIELDS,
@@ -8,7 +8,8 @@ import {
   toRestIssue,
   type GraphqlIssue,
 } from "./graphql-issue.js";
-import type { IssueGateway, IssueWrite } from "./issue-gateway.js";
+import type { IssueGateway } from "./issue-gateway.js";
+import type { IssueWrite } from "../tasks/issue-writes.js";
 import { isAmbiguous } from "./map-github-error.js";
 import { isGraphqlAnswer, mapGraphqlError } from "./map-graphql-error.js";
 

@@ -92,6 +92,18 @@ export const AgentRefSchema = z
   .object({ id: z.string(), name: z.string(), display_name: z.string().nullable() })
   .meta({ id: "AgentRef" });
 
+/** Delega's checklist sub-task: an item inside one task (a GitHub task-list line), not delegation. */
+export const SubtaskSchema = z
+  .object({
+    id: z.number().int(),
+    task_id: z.number().int(),
+    content: z.string(),
+    completed: z.boolean(),
+    sort_order: z.number().int(),
+  })
+  .meta({ id: "Subtask" });
+export type Subtask = z.infer<typeof SubtaskSchema>;
+
 export const TaskSchema = z
   .object({
     id: z.number().int(),
@@ -119,6 +131,7 @@ export const TaskSchema = z
     delegation_depth: z.number().int(),
     context: ContextSchema,
     context_version: z.number().int(),
+    subtasks: z.array(SubtaskSchema).describe("The checklist: the task list in the issue body"),
     url: z.string(),
   })
   .meta({ id: "Task" });
@@ -154,6 +167,10 @@ export const CommentSchema = z
     author_type: z.enum(["agent", "user"]),
     created_at: z.string(),
     url: z.string(),
+    notice: z
+      .string()
+      .optional()
+      .describe("Set when a requested `author` was not used (comments are signed by the caller)."),
   })
   .meta({ id: "Comment" });
 export type Comment = z.infer<typeof CommentSchema>;

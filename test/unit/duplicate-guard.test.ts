@@ -1,9 +1,9 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Caller } from "../../src/agents/access.js";
+import type { Caller } from "../../src/tasks/access.js";
 import { DedupService } from "../../src/dedup/index.js";
 import { migrate } from "../../src/store/database.js";
-import { DuplicateGuard, type IssueForIndex } from "../../src/tasks/duplicate-guard.js";
+import { DuplicateGuard, type IssueForIndex } from "../../src/services/duplicate-guard.js";
 import { decodeIssue } from "../../src/tasks/issue-codec.js";
 
 let db: Database.Database;
@@ -73,9 +73,9 @@ describe("DuplicateGuard start-up sync", () => {
     const created: number[] = [];
     const create = () =>
       guard
-        .guard(worker, { content: "Check disk usage" }, { skip: false }, async () => {
+        .createUnique(worker, { content: "Check disk usage" }, { skip: false }, async () => {
           const number = nextNumber++;
-          // GitHub takes a while to answer: the other create must wait, not check meanwhile.
+          // GitHub takes a while to answer: the other create must wait, not pass the check meanwhile.
           await new Promise((resolve) => setTimeout(resolve, 5));
           created.push(number);
           const issue: IssueForIndex = {
@@ -89,7 +89,7 @@ describe("DuplicateGuard start-up sync", () => {
               labels: [{ name: "agent:builder" }],
             }),
           };
-          return { result: { id: number }, issue };
+          return { result: number, issue };
         })
         .then(
           () => "created",
@@ -124,16 +124,16 @@ describe("DuplicateGuard concurrent creates", () => {
     const same = { content: "Rotate the staging database credentials" };
     let answer!: () => void;
     const githubAnswers = new Promise<void>((resolve) => (answer = resolve));
-    const slow = guard.guard(worker, same, { skip: false }, async () => {
+    const slow = guard.createUnique(worker, same, { skip: false }, async () => {
       await githubAnswers;
       return { result: { id: 1 }, issue: issue(1, same.content) };
     });
-    const twin = guard.guard(worker, same, { skip: false }, async () => ({
+    const twin = guard.createUnique(worker, same, { skip: false }, async () => ({
       result: { id: 2 },
       issue: issue(2, same.content),
     }));
     // Another text goes ahead while the slow create still waits for GitHub.
-    const other = await guard.guard(
+    const other = await guard.createUnique(
       worker,
       { content: "Renew the TLS certificate of the docs site" },
       { skip: false },

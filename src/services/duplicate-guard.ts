@@ -1,8 +1,8 @@
-import { canRead, type Caller, type Ownership } from "../agents/access.js";
+import { canRead, type Caller, type Ownership } from "../tasks/access.js";
 import type { DedupResult, DedupService } from "../dedup/index.js";
 import { errors } from "../errors.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
-import { ownershipOf, type DecodedIssue } from "./issue-codec.js";
+import { ownershipOf, type DecodedIssue } from "../tasks/issue-codec.js";
 
 export interface DedupText {
   content: string;
@@ -89,17 +89,18 @@ export class DuplicateGuard {
   }
 
   /**
-   * Runs `create` unless an open task the caller may see says the same. Only the check is done
-   * one at a time: a create that passed it is entered in the index as pending (a negative id)
-   * while GitHub creates its issue, so a concurrent create of the same text waits for that one
-   * (then meets it as a duplicate) and any other create goes ahead, however slow GitHub is.
-   * Within one process; replicas would need a lock in the database.
+   * Runs `write` unless an open task the caller may see says the same (`409 duplicate_task`;
+   * `skip` creates anyway). Only the check is done one at a time: a create that passed it is
+   * entered in the index as pending (a negative id) while GitHub creates its issue, so a
+   * concurrent create of the same text waits for that one (then meets it as a duplicate) and any
+   * other create goes ahead, however slow GitHub is. Within one process; replicas would need a
+   * lock in the database.
    */
-  async guard<T extends { id: number }>(
+  async createUnique<T>(
     caller: Caller,
     text: DedupText,
     options: { skip: boolean },
-    create: () => Promise<{ result: T; issue: IssueForIndex }>,
+    write: () => Promise<{ result: T; issue: IssueForIndex }>,
   ): Promise<T> {
     for (;;) {
       const admitted = await this.#checks.run("check", () => this.#admit(caller, text, options));
@@ -108,7 +109,7 @@ export class DuplicateGuard {
         continue;
       }
       try {
-        const { result, issue } = await create();
+        const { result, issue } = await write();
         await this.index(issue);
         return result;
       } finally {
@@ -126,14 +127,7 @@ export class DuplicateGuard {
   ): Promise<{ waitFor: Promise<void> } | { pendingId: number }> {
     if (!options.skip) {
       const found = await this.#check(caller, text);
-      const existing = found.matches.filter((m) => m.task_id > 0);
-      if (existing.length > 0) {
-        throw errors.conflict(
-          "duplicate_task",
-          `An open task already says this: #${existing[0]!.task_id} "${existing[0]!.content}". Send "allow_duplicate": true (or X-Dedup-Check: false) to create it anyway`,
-          { matches: existing },
-        );
-      }
+      assertNone(found.matches.filter((m) => m.task_id > 0));
       const pending = found.matches.map((m) => this.#pending.get(m.task_id)).find(Boolean);
       if (pending) return { waitFor: pending.done };
     } else {
@@ -176,6 +170,17 @@ export class DuplicateGuard {
     const owner = this.#owners.get(id);
     return owner !== undefined && canRead(caller, owner);
   }
+}
+
+/** `409 duplicate_task` naming the first open task that says the same, if any. */
+function assertNone(matches: DedupResult["matches"]): void {
+  const first = matches[0];
+  if (!first) return;
+  throw errors.conflict(
+    "duplicate_task",
+    `An open task already says this: #${first.task_id} "${first.content}". Send "allow_duplicate": true (or X-Dedup-Check: false) to create it anyway`,
+    { matches },
+  );
 }
 
 export interface IssueForIndex {
