@@ -5,6 +5,7 @@ import { IssueGateway } from "./github/issue-gateway.js";
 import { SubIssueGateway } from "./github/sub-issue-gateway.js";
 import type { Octokit } from "./github/octokit.js";
 import { SqliteAgentStore } from "./store/agent-store.js";
+import { DedupStore } from "./store/dedup-store.js";
 import type { Db } from "./store/database.js";
 import { SqliteIdempotencyStore } from "./store/idempotency-store.js";
 import { SqliteJournal } from "./store/journal-store.js";
@@ -56,7 +57,9 @@ export async function createServices(
   });
   const projects = new ProjectService(gateway, new SqliteProjectOrderStore(db));
   const journal = new SqliteJournal(db);
-  const guard = new DuplicateGuard(await DedupService.create({ ...config.dedup, db }));
+  const guard = new DuplicateGuard(
+    await DedupService.create({ ...config.dedup, store: new DedupStore(db) }),
+  );
   const subIssues = new SubIssueGateway({
     owner: config.github.owner,
     repo: config.github.repo,

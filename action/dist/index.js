@@ -1,4 +1,4 @@
-// Built by npm run build:action from 57 source files, sha256 84d2f0aa65d416da
+// Built by npm run build:action from 58 source files, sha256 96df3c36a0273e91
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44525,9 +44525,15 @@ var GitHubCommentSchema = external_exports.object({
 function isHttpish(error63) {
   return typeof error63 === "object" && error63 !== null && typeof error63.status === "number";
 }
+var AMBIGUOUS_CODES = /* @__PURE__ */ new Set(["github_unavailable", "github_unreachable"]);
 function isAmbiguous(error63) {
-  if (!isHttpish(error63)) return !isBatonError(error63);
+  if (isBatonError(error63)) return AMBIGUOUS_CODES.has(error63.code);
+  if (!isHttpish(error63)) return true;
   return error63.status >= 500;
+}
+function githubStatus(error63) {
+  const raw = isBatonError(error63) ? error63.cause : error63;
+  return isHttpish(raw) ? raw.status : void 0;
 }
 function rateLimitWait(error63) {
   if (!isHttpish(error63) || error63.status !== 403 && error63.status !== 429) return void 0;
@@ -44542,28 +44548,41 @@ function rateLimitWait(error63) {
 function mapGitHubError(error63) {
   if (isBatonError(error63)) return error63;
   if (!isHttpish(error63)) {
-    return errors.unavailable(
-      "github_unreachable",
-      "GitHub could not be reached; try again shortly",
-      5
-    );
+    return new BatonError({
+      status: 503,
+      code: "github_unreachable",
+      message: "GitHub could not be reached; try again shortly",
+      retryAfter: 5,
+      cause: error63
+    });
   }
   const wait = rateLimitWait(error63);
   if (wait !== void 0) {
-    return errors.unavailable(
-      "github_rate_limited",
-      "GitHub is rate limiting Baton; retry after the given delay",
-      wait
-    );
+    return new BatonError({
+      status: 503,
+      code: "github_rate_limited",
+      message: "GitHub is rate limiting Baton; retry after the given delay",
+      retryAfter: wait,
+      cause: error63
+    });
   }
   if (error63.status >= 500) {
-    return errors.unavailable(
-      "github_unavailable",
-      `GitHub answered ${error63.status}; try again shortly`,
-      5
-    );
+    return new BatonError({
+      status: 503,
+      code: "github_unavailable",
+      message: `GitHub answered ${error63.status}; try again shortly`,
+      retryAfter: 5,
+      cause: error63
+    });
   }
-  if (error63.status === 404) return errors.notFound("github_not_found", "Not found on GitHub");
+  if (error63.status === 404) {
+    return new BatonError({
+      status: 404,
+      code: "github_not_found",
+      message: "Not found on GitHub",
+      cause: error63
+    });
+  }
   if (error63.status === 401 || error63.status === 403) {
     return new BatonError({
       status: 502,
@@ -44573,10 +44592,12 @@ function mapGitHubError(error63) {
     });
   }
   if (error63.status === 422) {
-    return errors.unprocessable(
-      "github_validation_failed",
-      `GitHub rejected the change: ${error63.message}`
-    );
+    return new BatonError({
+      status: 422,
+      code: "github_validation_failed",
+      message: `GitHub rejected the change: ${error63.message}`,
+      cause: error63
+    });
   }
   return new BatonError({
     status: 502,
@@ -44584,6 +44605,53 @@ function mapGitHubError(error63) {
     message: `GitHub answered ${error63.status}`,
     cause: error63
   });
+}
+
+// src/github/map-graphql-error.ts
+var GraphqlErrorsSchema = external_exports.object({
+  name: external_exports.literal("GraphqlResponseError"),
+  errors: external_exports.array(external_exports.object({ message: external_exports.string(), type: external_exports.string().optional() }))
+});
+function mapGraphqlError(error63) {
+  const parsed = GraphqlErrorsSchema.safeParse(error63);
+  if (!parsed.success) return mapGitHubError(error63);
+  const message = parsed.data.errors.map((e) => e.message).join("; ");
+  const types = parsed.data.errors.map((e) => e.type);
+  if (/sub-?issues?/i.test(message) && /more than \d+ levels|level|depth|nest/i.test(message)) {
+    return errors.conflict("delegation_depth_exceeded", `GitHub refused the link: ${message}`);
+  }
+  if (/more than \d+ sub-?issues/i.test(message)) {
+    return errors.conflict("too_many_children", `GitHub refused the link: ${message}`);
+  }
+  if (types.includes("RATE_LIMITED")) {
+    return errors.unavailable("github_rate_limited", "GitHub is rate limiting Baton's GraphQL", 60);
+  }
+  if (types.includes("NOT_FOUND")) return errors.notFound("github_not_found", message);
+  return errors.unprocessable("github_validation_failed", `GitHub rejected the change: ${message}`);
+}
+
+// src/github/github-boundary.ts
+function mappedRequester(client) {
+  return {
+    request: async (route, parameters) => {
+      try {
+        return await client.request(route, parameters);
+      } catch (error63) {
+        throw mapGitHubError(error63);
+      }
+    }
+  };
+}
+function mappedGraphqlClient(client) {
+  return {
+    graphql: async (query, parameters) => {
+      try {
+        return await client.graphql(query, parameters);
+      } catch (error63) {
+        throw mapGraphqlError(error63);
+      }
+    }
+  };
 }
 
 // src/github/issue-gateway.ts
@@ -44599,7 +44667,7 @@ var IssueGateway = class {
   constructor(options) {
     this.owner = options.owner;
     this.repo = options.repo;
-    this.#octokit = options.octokit;
+    this.#octokit = async () => mappedRequester(await options.octokit());
   }
   /** Creates an issue. Never retried blindly: if GitHub's answer is lost, look for `nonce` instead. */
   async createIssue(write, nonce) {
@@ -44614,10 +44682,10 @@ var IssueGateway = class {
       });
       return this.#remember(res, GitHubIssueSchema.parse(res.data));
     } catch (error63) {
-      if (!isAmbiguous(error63)) throw mapGitHubError(error63);
+      if (!isAmbiguous(error63)) throw error63;
       const found = await this.findRecentByNonce(nonce).catch(() => null);
       if (found) return found;
-      throw mapGitHubError(error63);
+      throw error63;
     }
   }
   /** Looks through the newest issues for one whose metadata carries `nonce` (no search API: it lags). */
@@ -44648,17 +44716,13 @@ var IssueGateway = class {
     checkWriteSize(write);
     if (write.labels) await this.ensureLabels(write.labels);
     const octokit = await this.#octokit();
-    try {
-      const res = await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number4,
-        ...write
-      });
-      return this.#remember(res, GitHubIssueSchema.parse(res.data), number4);
-    } catch (error63) {
-      throw mapGitHubError(error63);
-    }
+    const res = await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number4,
+      ...write
+    });
+    return this.#remember(res, GitHubIssueSchema.parse(res.data), number4);
   }
   /** Every issue matching the query, 100 per request, each page conditional. */
   async listIssues(query) {
@@ -44683,20 +44747,13 @@ var IssueGateway = class {
   async createComment(number4, body) {
     checkWriteSize({ body });
     const octokit = await this.#octokit();
-    try {
-      const res = await octokit.request(
-        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
-        {
-          owner: this.owner,
-          repo: this.repo,
-          issue_number: number4,
-          body
-        }
-      );
-      return GitHubCommentSchema.parse(res.data);
-    } catch (error63) {
-      throw mapGitHubError(error63);
-    }
+    const res = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number4,
+      body
+    });
+    return GitHubCommentSchema.parse(res.data);
   }
   /** An issue's direct sub-issues (≤ 100 by GitHub's rule, so one conditional request). */
   async listSubIssues(number4) {
@@ -44771,33 +44828,29 @@ var IssueGateway = class {
       (await this.#knownLabels)?.set(label.name.toLowerCase(), label);
       return label;
     } catch (error63) {
-      if (error63.status === 422) {
+      if (githubStatus(error63) === 422) {
         this.#knownLabels = void 0;
         const label = await this.findLabel(definition.name);
         if (label) return label;
       }
-      throw mapGitHubError(error63);
+      throw error63;
     }
   }
   async updateLabel(name, changes) {
     const octokit = await this.#octokit();
-    try {
-      const res = await octokit.request("PATCH /repos/{owner}/{repo}/labels/{name}", {
-        owner: this.owner,
-        repo: this.repo,
-        name,
-        new_name: changes.name,
-        color: changes.color,
-        description: changes.description
-      });
-      const label = GitHubLabelSchema.parse(res.data);
-      const known = await this.#knownLabels;
-      known?.delete(name.toLowerCase());
-      known?.set(label.name.toLowerCase(), label);
-      return label;
-    } catch (error63) {
-      throw mapGitHubError(error63);
-    }
+    const res = await octokit.request("PATCH /repos/{owner}/{repo}/labels/{name}", {
+      owner: this.owner,
+      repo: this.repo,
+      name,
+      new_name: changes.name,
+      color: changes.color,
+      description: changes.description
+    });
+    const label = GitHubLabelSchema.parse(res.data);
+    const known = await this.#knownLabels;
+    known?.delete(name.toLowerCase());
+    known?.set(label.name.toLowerCase(), label);
+    return label;
   }
   async deleteLabel(name) {
     const octokit = await this.#octokit();
@@ -44809,7 +44862,7 @@ var IssueGateway = class {
       });
       (await this.#knownLabels)?.delete(name.toLowerCase());
     } catch (error63) {
-      if (error63.status !== 404) throw mapGitHubError(error63);
+      if (githubStatus(error63) !== 404) throw error63;
     }
   }
   /** A label changed on github.com: forget what we knew so the next use re-reads it. */
@@ -44841,14 +44894,14 @@ var IssueGateway = class {
       this.#cache.set(key, typeof etag === "string" ? etag : void 0, { data, link });
       return { data, link };
     } catch (error63) {
-      const status = error63.status;
+      const status = githubStatus(error63);
       if (status === 304 && cached2)
         return { data: cached2.value.data, link: cached2.value.link ?? "" };
       if (status === 404 || status === 410) {
         this.#cache.delete(key);
         return null;
       }
-      throw mapGitHubError(error63);
+      throw error63;
     }
   }
   async #allPages(route, params, schema) {
@@ -44948,32 +45001,6 @@ function toRestIssue(node2, parent) {
 }
 var labelsTruncated = (node2) => node2.labels?.pageInfo.hasNextPage ?? false;
 
-// src/github/map-graphql-error.ts
-var GraphqlErrorsSchema = external_exports.object({
-  name: external_exports.literal("GraphqlResponseError"),
-  errors: external_exports.array(external_exports.object({ message: external_exports.string(), type: external_exports.string().optional() }))
-});
-function isGraphqlAnswer(error63) {
-  return GraphqlErrorsSchema.safeParse(error63).success;
-}
-function mapGraphqlError(error63) {
-  const parsed = GraphqlErrorsSchema.safeParse(error63);
-  if (!parsed.success) return mapGitHubError(error63);
-  const message = parsed.data.errors.map((e) => e.message).join("; ");
-  const types = parsed.data.errors.map((e) => e.type);
-  if (/sub-?issues?/i.test(message) && /more than \d+ levels|level|depth|nest/i.test(message)) {
-    return errors.conflict("delegation_depth_exceeded", `GitHub refused the link: ${message}`);
-  }
-  if (/more than \d+ sub-?issues/i.test(message)) {
-    return errors.conflict("too_many_children", `GitHub refused the link: ${message}`);
-  }
-  if (types.includes("RATE_LIMITED")) {
-    return errors.unavailable("github_rate_limited", "GitHub is rate limiting Baton's GraphQL", 60);
-  }
-  if (types.includes("NOT_FOUND")) return errors.notFound("github_not_found", message);
-  return errors.unprocessable("github_validation_failed", `GitHub rejected the change: ${message}`);
-}
-
 // src/github/sub-issue-gateway.ts
 var CHILDREN_PER_CONTINUATION = 200;
 var TreeNodeSchema = external_exports.lazy(
@@ -45046,7 +45073,7 @@ var SubIssueGateway = class {
   constructor(options) {
     this.#owner = options.owner;
     this.#repo = options.repo;
-    this.#octokit = options.octokit;
+    this.#octokit = async () => mappedGraphqlClient(await options.octokit());
     this.#issues = options.issues;
   }
   /** The repository's node id, read once (createIssue needs it). */
@@ -45085,10 +45112,10 @@ var SubIssueGateway = class {
       const parsed = external_exports.object({ createIssue: external_exports.object({ issue: GraphqlIssueSchema }) }).parse(data);
       return await this.#complete(parsed.createIssue.issue, parent.number);
     } catch (error63) {
-      if (isGraphqlAnswer(error63) || !isAmbiguous(error63)) throw mapGraphqlError(error63);
+      if (!isAmbiguous(error63)) throw error63;
       const found = await this.#issues.findRecentByNonce(nonce).catch(() => null);
       if (found) return found;
-      throw mapGraphqlError(error63);
+      throw error63;
     }
   }
   /** Links an existing issue under a parent (the repair path for a child created unlinked). */
@@ -45169,11 +45196,7 @@ var SubIssueGateway = class {
   }
   async #graphql(query, variables) {
     const octokit = await this.#octokit();
-    try {
-      return await octokit.graphql(query, variables);
-    } catch (error63) {
-      throw mapGraphqlError(error63);
-    }
+    return octokit.graphql(query, variables);
   }
 };
 function takeBatch(frontier) {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { migrate } from "../../src/store/database.js";
 import { DedupService, type DedupDocument, type Embedder } from "../../src/dedup/index.js";
 import { BatonError } from "../../src/errors.js";
+import { DedupStore } from "../../src/store/dedup-store.js";
 
 /** A deterministic bag-of-words embedder that counts how many texts it embedded. */
 function countingEmbedder(): Embedder & { calls: number; texts: number; down: boolean } {
@@ -85,7 +86,7 @@ async function service(
 ) {
   db = new Database(":memory:");
   migrate(db);
-  return DedupService.create({ method, scope, onError, db, embedder });
+  return DedupService.create({ method, scope, onError, store: new DedupStore(db), embedder });
 }
 
 describe("DedupService (default lexical method)", () => {
@@ -223,7 +224,7 @@ describe("DedupService (default lexical method)", () => {
       method: "lexical",
       scope: "repo",
       onError: "fail",
-      db,
+      store: new DedupStore(db),
     });
     expect(again.size).toBe(4);
     expect(
@@ -273,7 +274,7 @@ describe("DedupService vector cache (dense method)", () => {
       method: "local",
       scope: "repo",
       onError: "fail",
-      db,
+      store: new DedupStore(db),
       embedder,
     });
     await restarted.syncOpenTasks(OPEN);
