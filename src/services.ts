@@ -17,6 +17,10 @@ import { ProjectService } from "./services/project-service.js";
 import { TaskService } from "./services/task-service.js";
 import { DedupService } from "./dedup/index.js";
 import { DuplicateGuard } from "./services/duplicate-guard.js";
+import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
+import { SqliteClaimStore } from "./store/claim-store.js";
+import { SqliteTaskIndex } from "./store/task-index-store.js";
+import { claimFields, type ClaimGuard } from "./claims/lease-rules.js";
 
 export interface Services {
   db: Db;
@@ -30,6 +34,7 @@ export interface Services {
   journal: SqliteJournal;
   guard: DuplicateGuard;
   events: EventServices;
+  claims: ClaimServices;
 }
 
 type LogLine = (message: string, details?: Record<string, unknown>) => void;
@@ -66,7 +71,19 @@ export async function createServices(
     octokit,
     issues: gateway,
   });
+  const claimStore = new SqliteClaimStore(db);
+  const taskIndex = new SqliteTaskIndex(db);
+  // Tasks and claims need each other: the claim service is made below, after the relay.
+  const claimGuard: ClaimGuard = {
+    checkWrite: (caller, id) => claims.claims.checkWrite(caller, id),
+    closed: (id, agentId, reason) => claims.claims.closed(id, agentId, reason),
+  };
   const tasks = new TaskService({
+    claims: {
+      index: taskIndex,
+      claimFields: (id) => claimFields(claimStore.get(id), Date.now()),
+      claimGuard,
+    },
     guard,
     gateway,
     subIssues,
@@ -93,7 +110,17 @@ export async function createServices(
     events: relayChainEvents(events.relay, (id) => tasks.get(system, id)),
     log: log?.info,
   });
+  const claims = createClaimServices(config, {
+    store: claimStore,
+    index: taskIndex,
+    tasks,
+    projects,
+    gateway,
+    relay: events.relay,
+    log: log?.warn,
+  });
   return {
+    claims,
     db,
     gateway,
     agents,

@@ -1,4 +1,4 @@
-// Built by npm run build:action from 58 source files, sha256 96df3c36a0273e91
+// Built by npm run build:action from 59 source files, sha256 02cc3f108e153f11
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -45230,6 +45230,7 @@ var TaskStatusSchema = external_exports.enum([
   "failed",
   "completed"
 ]);
+var SessionStateSchema = external_exports.enum(["working", "waiting_input", "errored"]);
 var PrioritySchema = external_exports.coerce.number().int().min(1).max(4);
 var DueDateSchema = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 var DueTimeSchema = external_exports.string().regex(/^\d{2}:\d{2}(:\d{2})?$/, "must be HH:MM or HH:MM:SS");
@@ -45301,7 +45302,15 @@ var TaskSchema = external_exports.object({
   context: ContextSchema,
   context_version: external_exports.number().int(),
   subtasks: external_exports.array(SubtaskSchema).describe("The checklist: the task list in the issue body"),
-  url: external_exports.string()
+  url: external_exports.string(),
+  // Claims (issue #17): who holds the task, until when, how it is going, what was handed off.
+  claimed_by_agent_id: external_exports.string().nullable(),
+  lease_expires_at: external_exports.string().nullable(),
+  session_state: SessionStateSchema.nullable(),
+  session_state_detail: external_exports.string().nullable(),
+  handoff_note: external_exports.string().nullable(),
+  handoff_by_agent_id: external_exports.string().nullable(),
+  handoff_state: SessionStateSchema.nullable()
 }).meta({ id: "Task" });
 var DedupQuerySchema = external_exports.object({
   content: notBlank(2e3),
@@ -45647,6 +45656,40 @@ var ProjectSchema = external_exports.object({
 }).meta({ id: "Project" });
 var EMOJI_RE = new RegExp("^(\\p{Extended_Pictographic}[\\u{FE0F}\\u{200D}\\p{Extended_Pictographic}]*)\\s+", "u");
 
+// src/claims/claim-schema.ts
+var LeaseSeconds = external_exports.number().int().positive();
+var Detail = external_exports.string().max(500);
+var ClaimToken = external_exports.number().int().nonnegative();
+var ClaimRequestSchema = external_exports.object({ lease_seconds: LeaseSeconds.optional() }).meta({ id: "ClaimRequest" });
+var QueueClaimRequestSchema = external_exports.object({
+  project_id: ProjectRefSchema.nullish(),
+  labels: external_exports.array(TaskLabelSchema).max(50).optional(),
+  lease_seconds: LeaseSeconds.optional()
+}).meta({ id: "QueueClaimRequest" });
+var ClaimedSchema = external_exports.object({
+  task: TaskSchema.nullable(),
+  claim_token: external_exports.number().int().nullable().meta({
+    description: "Fencing token: send it as X-Claim-Token with writes made under this claim"
+  })
+}).meta({ id: "Claimed" });
+var HeartbeatRequestSchema = external_exports.object({
+  lease_seconds: LeaseSeconds.optional(),
+  state: SessionStateSchema.optional(),
+  detail: Detail.nullish(),
+  claim_token: ClaimToken.optional()
+}).meta({ id: "HeartbeatRequest" });
+var StateRequestSchema = external_exports.object({
+  state: SessionStateSchema,
+  detail: Detail.nullish(),
+  claim_token: ClaimToken.optional()
+}).meta({ id: "StateRequest" });
+var ReleaseRequestSchema = external_exports.object({ handoff: external_exports.string().max(2e3).optional(), claim_token: ClaimToken.optional() }).meta({ id: "ReleaseRequest" });
+var ReadyQuerySchema = external_exports.object({
+  project_id: external_exports.union([external_exports.coerce.number().int().positive(), ProjectRefSchema]).optional(),
+  label: TaskLabelSchema.optional(),
+  limit: external_exports.coerce.number().int().min(1).max(100).default(50)
+}).meta({ id: "ReadyQuery" });
+
 // src/tasks/task-filters.ts
 var queryBoolean = external_exports.union([external_exports.boolean(), external_exports.enum(["true", "false", "1", "0", "True", "False"])]).transform((value) => value === true || value === "true" || value === "True" || value === "1");
 var DueDateQuery = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
@@ -45664,6 +45707,8 @@ var TaskListQuerySchema = external_exports.object({
   due_before: DueDateQuery.optional().describe("Due before this date (Delega's Python SDK)"),
   labels: external_exports.union([TaskLabelSchema, external_exports.array(TaskLabelSchema).max(20)]).transform((value) => Array.isArray(value) ? value : [value]).optional().describe("Tasks carrying every one of these labels (repeat the parameter)"),
   search: external_exports.string().max(200).optional(),
+  /** Held by a live claim (true) or not (false); issue #17. */
+  claimed: queryBoolean.optional(),
   limit: external_exports.coerce.number().int().min(1).max(100).default(50),
   page: external_exports.coerce.number().int().min(1).default(1)
 }).meta({ id: "TaskListQuery" });
@@ -45845,6 +45890,9 @@ var EVENT_TYPES = [
   "task.commented",
   "task.claimed",
   "task.released",
+  "task.state_changed",
+  "task.unblocked",
+  "task.linked",
   "task.chain_completed"
 ];
 var EventTypeSchema = external_exports.enum(EVENT_TYPES);
@@ -45859,7 +45907,9 @@ var TaskEventSchema = external_exports.object({
   agent: AgentRefSchema.nullable(),
   actor: ActorSchema.nullable(),
   comment: CommentSchema.optional(),
-  changes: ChangesSchema.optional()
+  changes: ChangesSchema.optional(),
+  /** Why a claim ended (`task.released`): released, lease_expired, completed, deleted. */
+  reason: external_exports.string().optional()
 }).meta({ id: "TaskEvent" });
 
 // src/events/subscription-schema.ts
@@ -46117,6 +46167,24 @@ var BatonClient = class _BatonClient {
     }),
     /** Asks whether a task like this exists, without creating one. */
     dedup: (request2) => this.#http.request("POST", "/tasks/dedup", { body: request2, schema: DedupResultSchema })
+  };
+  /**
+   * Claims with leases (docs/coordination.md). `claim_token` from a claim fences the holder's later
+   * calls: pass it back to heartbeat, setState and release.
+   */
+  claims = {
+    /** Claims `taskId`; 409 `task_claimed` while another agent holds it. */
+    claim: (taskId, options = {}) => this.#http.request("POST", `/tasks/${id(taskId)}/claim`, {
+      body: options,
+      schema: ClaimedSchema
+    }),
+    /** Claims the best ready task; `{task: null}` when there is none. */
+    next: (query = {}) => this.#http.request("POST", "/tasks/claim", { body: query, schema: ClaimedSchema }),
+    heartbeat: (taskId, body = {}) => this.#http.request("POST", `/tasks/${id(taskId)}/heartbeat`, { body, schema: TaskSchema }),
+    setState: (taskId, body) => this.#http.request("POST", `/tasks/${id(taskId)}/state`, { body, schema: TaskSchema }),
+    release: (taskId, body = {}) => this.#http.request("POST", `/tasks/${id(taskId)}/release`, { body, schema: TaskSchema }),
+    /** Ready work for the caller, best first. */
+    ready: (query = {}) => this.#http.request("GET", "/tasks/ready", { query, schema: external_exports.array(TaskSchema) })
   };
   agents = {
     list: () => this.#http.request("GET", "/agents", { schema: external_exports.array(AgentSchema) }),
@@ -46397,6 +46465,12 @@ var TaskMetaSchema = external_exports.object({
   content: external_exports.string().nullable().default(null),
   description: external_exports.string().nullable().default(null),
   description_hash: external_exports.string().nullable().default(null),
+  /** Who holds a claim on it, as shown in the header (the lease itself lives in Baton's store). */
+  claim: external_exports.object({
+    by: external_exports.string(),
+    state: external_exports.enum(["working", "waiting_input", "errored"]),
+    detail: external_exports.string().nullable()
+  }).nullable().default(null),
   /** Checklist items (ids, exact texts); the visible task list says which are there and ticked. */
   checklist: external_exports.array(ChecklistEntrySchema).default([]),
   checklist_seq: external_exports.number().int().min(0).default(0)
@@ -46418,8 +46492,16 @@ function headerLine(meta3, assignee) {
   const parts = [HEADER_PREFIX];
   if (meta3.created_by) parts.push(`created by **${meta3.created_by}**`);
   if (assignee) parts.push(`held by **${assignee}**`);
+  if (meta3.claim) parts.push(claimText(meta3.claim));
   if (meta3.parent) parts.push(`delegated from #${meta3.parent}`);
   return parts.join(" \xB7 ");
+}
+var CLAIM_STATES = { working: "", waiting_input: "waiting for input", errored: "errored" };
+function claimText(claim2) {
+  const text = `claimed by **${claim2.by}**`;
+  if (claim2.state === "working") return text;
+  const detail = claim2.detail ? render(claim2.detail.replace(/\s+/g, " ").trim()).slice(0, 200) : "";
+  return `${text} \xB7 ${CLAIM_STATES[claim2.state]}${detail ? `: ${detail}` : ""}`;
 }
 function encodeTask(task) {
   const title = titleFor(task.content);
@@ -46525,7 +46607,8 @@ function completionWrite(issue3, fields, agentId) {
   const done = {
     ...fields,
     status: "open",
-    meta: { ...fields.meta, completed_by: agentId }
+    // A completed task is held by nobody: the header stops naming a claim holder.
+    meta: { ...fields.meta, completed_by: agentId, claim: null }
   };
   return { ...changedParts(issue3, done), state: "closed", state_reason: "completed" };
 }

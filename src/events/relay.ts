@@ -39,6 +39,8 @@ export interface RecordInput {
   comment?: Comment;
   /** The task before the change: a subscriber that could see it then hears about the change. */
   before?: Task;
+  /** Why it happened, when the event needs one (`task.released`). */
+  reason?: string;
 }
 
 /**
@@ -99,7 +101,10 @@ export class EventRelay {
           const before = snap ? (JSON.parse(snap.task) as TaskState) : undefined;
           this.#o.outbox.saveSnapshot(issue.number, issue.updated_at, JSON.stringify(state));
           if (before) {
-            const change = classifyChange(before, state);
+            const change = classifyChange(before, state, {
+              claimDisplayWrite:
+                isBot(sender) && this.#o.journal.kindOf(issue.number, issue.updated_at) === "claim",
+            });
             return change && { ...change, task: state.task, before: before.task, ...who };
           }
           const event =
@@ -218,6 +223,7 @@ export class EventRelay {
       actor: input.actor ?? null,
       ...(input.comment ? { comment: input.comment } : {}),
       ...(input.changes && Object.keys(input.changes).length > 0 ? { changes: input.changes } : {}),
+      ...(input.reason ? { reason: input.reason } : {}),
     };
     this.#o.outbox.insertEvent(
       {

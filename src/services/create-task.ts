@@ -105,12 +105,19 @@ export class TaskCreation {
       delegation
         ? this.#writeChild(caller, fields, nonce, delegation)
         : this.#writeRoot(caller, fields, nonce);
-    if (!guard) return this.#issues.toTask(await write());
+    if (!guard) return this.#answer(await write());
     // Two creates of one text cannot both pass; a slow GitHub holds back only a create of the same text.
     return guard.createUnique(caller, dedupText(fields), { skip: options.skipDedup }, async () => {
       const issue = await write();
-      return { result: await this.#issues.toTask(issue), issue: this.#issues.forIndex(issue) };
+      return { result: await this.#answer(issue), issue: this.#issues.forIndex(issue) };
     });
+  }
+
+  /** The new task, in the ready queue as soon as the create answers (the webhook comes later). */
+  async #answer(issue: GitHubIssue): Promise<Task> {
+    const task = await this.#issues.toTask(issue);
+    this.#issues.indexForQueue(task, true);
+    return task;
   }
 
   async #resolveProject(ref: number | string | null | undefined): Promise<Project | null> {

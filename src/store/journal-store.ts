@@ -17,6 +17,8 @@ export interface Journal {
    * (not stamped yet, within `pendingMs`), since the webhook can beat GitHub's answer.
    */
   writerOf(issueNumber: number, updatedAt: string, pendingMs?: number): string | undefined;
+  /** The kind of Baton's own write that left the issue at `updatedAt` (e.g. "claim"), if any. */
+  kindOf(issueNumber: number, updatedAt: string): string | undefined;
 }
 
 export class SqliteJournal implements Journal {
@@ -43,6 +45,15 @@ export class SqliteJournal implements Journal {
     )
       .pluck()
       .get(issueNumber, since) as string | undefined;
+  }
+
+  kindOf(issueNumber: number, updatedAt: string): string | undefined {
+    return prepared(
+      this.db,
+      "SELECT kind FROM journal WHERE issue_number = ? AND updated_at = ? ORDER BY id DESC LIMIT 1",
+    )
+      .pluck()
+      .get(issueNumber, updatedAt) as string | undefined;
   }
 
   writerOf(issueNumber: number, updatedAt: string, pendingMs = 60_000): string | undefined {

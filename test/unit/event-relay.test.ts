@@ -40,6 +40,7 @@ describe("EventRelay: GitHub webhooks in, one task event per change out", () => 
               "name": "infra",
             },
             "assigned_to_agent_id": "infra",
+            "claimed_by_agent_id": null,
             "completed": false,
             "completed_at": null,
             "completed_by_agent": null,
@@ -58,13 +59,19 @@ describe("EventRelay: GitHub webhooks in, one task event per change out", () => 
             "description": null,
             "due_date": null,
             "due_time": null,
+            "handoff_by_agent_id": null,
+            "handoff_note": null,
+            "handoff_state": null,
             "id": 7,
             "labels": [],
+            "lease_expires_at": null,
             "parent_task_id": null,
             "priority": 2,
             "project": null,
             "project_id": null,
             "root_task_id": 7,
+            "session_state": null,
+            "session_state_detail": null,
             "status": "open",
             "subtasks": [],
             "updated_at": "2026-12-07T05:00:00.000Z",
@@ -245,6 +252,23 @@ describe("task-diff: the one event for a change", () => {
         "still deleted": undefined,
         "undeleted": "task.reopened",
         "updated": "task.updated",
+      }
+    `);
+  });
+
+  it("a claim's display write is no update, even when its webhook comes after the release", () => {
+    // Claimed (GitHub shows in progress), then released before the label's webhook arrived.
+    const shownLate = {
+      ...open,
+      task: { ...open.task, status: "in_progress", claimed_by_agent_id: null, session_state: null },
+    } as TaskState;
+    expect({
+      "Baton's claim write": classifyChange(open, shownLate, { claimDisplayWrite: true }),
+      "a person's status change": classifyChange(open, shownLate)?.event,
+    }).toMatchInlineSnapshot(`
+      {
+        "Baton's claim write": undefined,
+        "a person's status change": "task.updated",
       }
     `);
   });
