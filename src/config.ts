@@ -36,6 +36,9 @@ const EnvSchema = z.object({
   BATON_LEASE_DEFAULT_S: z.coerce.number().int().min(1).max(86_400).default(300),
   BATON_LEASE_SWEEP_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   BATON_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  BATON_ANON_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  BATON_GITHUB_TIMEOUT_S: z.coerce.number().min(1).max(300).default(10),
+  BATON_WRITE_QUEUE_WAIT_S: z.coerce.number().min(0).max(300).default(10),
   BATON_KEY_PEPPER: z.string().min(16).optional(),
   BATON_MAX_BODY: z
     .string()
@@ -69,8 +72,18 @@ export interface Config {
     writeSpacingMs: number;
     /** How long (s) one API call may wait for GitHub's rate limits before answering 503. */
     retryBudgetSeconds: number;
+    /** Deadline (s) of one GitHub call; past it the call is abandoned and the API answers 503. */
+    timeoutSeconds: number;
+    /** Longest (s) a write may wait for its turn in the write queue before the API answers 503. */
+    writeQueueWaitSeconds: number;
   };
-  server: { port: number; host: string; maxBody: string; rateLimitPerMinute: number };
+  server: {
+    port: number;
+    host: string;
+    maxBody: string;
+    rateLimitPerMinute: number;
+    anonRateLimitPerMinute: number;
+  };
   store: { path: string };
   tasks: { maxDepth: number };
   /** Claim leases (issue #17): bounds in seconds, and how often ended leases are released. */
@@ -142,12 +155,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       repo,
       writeSpacingMs: e.BATON_WRITE_SPACING_MS,
       retryBudgetSeconds: e.BATON_GITHUB_RETRY_BUDGET_S,
+      timeoutSeconds: e.BATON_GITHUB_TIMEOUT_S,
+      writeQueueWaitSeconds: e.BATON_WRITE_QUEUE_WAIT_S,
     },
     server: {
       port: e.PORT,
       host: e.HOST,
       maxBody: e.BATON_MAX_BODY,
       rateLimitPerMinute: e.BATON_RATE_LIMIT_PER_MINUTE,
+      anonRateLimitPerMinute: e.BATON_ANON_RATE_LIMIT_PER_MINUTE,
     },
     store: { path: e.BATON_DB },
     tasks: { maxDepth: e.BATON_MAX_DEPTH },

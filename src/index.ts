@@ -48,6 +48,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
         idempotency: services.idempotency,
         maxBody: config.server.maxBody,
         rateLimitPerMinute: config.server.rateLimitPerMinute,
+        anonRateLimitPerMinute: config.server.anonRateLimitPerMinute,
         version: VERSION,
         health: () => ({ version: VERSION, repo: `${owner}/${repo}` }),
         log: (error) => app.log.error({ err: error }, "request failed"),
@@ -58,6 +59,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       createMcpHttpHandler({
         authenticate,
         maxBody: config.server.maxBody,
+        anonRateLimitPerMinute: config.server.anonRateLimitPerMinute,
         log: (error) => app.log.error({ err: error }, "MCP request failed"),
       }),
     );

@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { Probot, Server, run } from "probot";
 import { ConfigError, loadConfig } from "./config.js";
 import { createOctokitClass } from "./github/octokit.js";
+import { envelopeAllErrors } from "./http/error-envelope-wrap.js";
 import { createBatonApp } from "./index.js";
 import { openDatabase } from "./store/database.js";
 
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
     }),
   });
   await server.load(createBatonApp(config, db));
-  await server.start();
+  // Probot's own answers (its webhook route, 404s) carry Baton's error envelope too.
+  envelopeAllErrors(await server.start());
   const stop = async () => {
     await server.stop().catch(() => undefined);
     db.close();

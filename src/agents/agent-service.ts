@@ -7,6 +7,7 @@ import {
   type AgentUpdate,
   type Role,
 } from "./agent-schema.js";
+import { randomUUID } from "node:crypto";
 import { generateApiKey, hashApiKey, hashesEqual, visiblePrefix } from "./api-keys.js";
 import { roleForPermissions } from "./delega-permissions.js";
 
@@ -145,15 +146,24 @@ export class AgentService {
       description: input.description === undefined ? undefined : input.description,
       role,
       active: input.active,
+      ...(input.active === false ? { key_hash: revokedKeyHash() } : {}),
       updated_at: this.#now().toISOString(),
     })!;
   }
 
-  /** Deactivates: the key fails at once; the id stays reserved so history keeps its meaning. */
+  /**
+   * Deactivates: the key is revoked at once and for good (its hash is replaced, so reactivating the
+   * agent does not revive it: a reactivated agent needs a new key from rotate-key). The id stays
+   * reserved so history keeps its meaning.
+   */
   deactivate(id: string): void {
     this.get(id);
     this.#cache.delete(id);
-    this.#store.update(id, { active: false, updated_at: this.#now().toISOString() });
+    this.#store.update(id, {
+      active: false,
+      key_hash: revokedKeyHash(),
+      updated_at: this.#now().toISOString(),
+    });
   }
 
   rotateKey(id: string): { agent: Agent; apiKey: string } {
@@ -169,3 +179,6 @@ export class AgentService {
     return { agent: toAgent(updated, apiKey), apiKey };
   }
 }
+
+/** A stored hash no key can ever match (unique, as the column requires). */
+const revokedKeyHash = () => `revoked:${randomUUID()}`;

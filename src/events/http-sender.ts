@@ -128,7 +128,7 @@ export class HttpSender {
       request.on("error", (error: NodeJS.ErrnoException) =>
         finish(
           null,
-          error.message,
+          connectionFailure(error),
           request.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE"),
         ),
       );
@@ -153,7 +153,7 @@ export class HttpSender {
                 : `HTTP ${status}`,
           ),
         );
-        response.on("error", (error) => finish(status, error.message));
+        response.on("error", () => finish(status, "the answer was cut off"));
       });
       request.end(body);
     });
@@ -163,4 +163,19 @@ export class HttpSender {
     this.#agents.http.destroy();
     this.#agents.https.destroy();
   }
+}
+
+/**
+ * What a subscriber's owner is told about a failed connection: its kind, never the raw error (which
+ * names internal addresses and ports, and would make deliveries a probe of the network).
+ */
+export function connectionFailure(error: NodeJS.ErrnoException): string {
+  const code = error.code ?? "";
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ECONNRESET" || code === "EPIPE") return "connection reset";
+  if (code === "ETIMEDOUT" || code === "ESOCKETTIMEDOUT") return "connection timed out";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return "host unreachable";
+  if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return "TLS handshake failed";
+  return "connection failed";
 }

@@ -9,7 +9,8 @@ import { BlockList, isIP } from "node:net";
  * - private: loopback, RFC 1918, link-local, CGNAT, unique-local… (allowed only with
  *   `BATON_ALLOW_PRIVATE_WEBHOOKS=true`);
  * - public: everything else.
- * IPv6 forms that embed an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by it.
+ * IPv6 forms that embed an IPv4 address (mapped, translated, compatible, NAT64, 6to4, Teredo,
+ * ISATAP) are judged by every address they embed as well as by their own range.
  */
 export interface GuardOptions {
   allowPrivate: boolean;
@@ -55,6 +56,7 @@ const PRIVATE_V6: Range[] = [
   ["fe80::", 10, "a link-local address"],
   ["fec0::", 10, "a site-local address"],
   ["fc00::", 7, "a unique-local address"],
+  ["64:ff9b:1::", 48, "a local-use NAT64 address"],
 ];
 
 /** Host names refused whatever they resolve to. */
@@ -101,16 +103,49 @@ export function ipv6Hextets(ip: string): number[] {
   return [...left, ...fill, ...right];
 }
 
-/** The IPv4 address inside an IPv6 one (mapped, compatible, NAT64 64:ff9b::/96, 6to4), if any. */
-export function embeddedIpv4(ip: string): string | undefined {
+/** The 16 bytes of an IPv6 address. */
+function ipv6Bytes(ip: string): number[] {
+  return ipv6Hextets(ip).flatMap((h) => [h >> 8, h & 255]);
+}
+
+const quad = (b: number[]) => b.join(".");
+
+/** RFC 6052: the IPv4 address after a NAT64 prefix of `length` bits (bits 64–71 are skipped). */
+function nat64Embedded(bytes: number[], length: 32 | 40 | 48 | 56 | 64 | 96): string {
+  const after = bytes.filter((_, i) => i !== 8).slice(length / 8, length / 8 + 4);
+  return quad(length === 96 ? bytes.slice(12) : after);
+}
+
+/**
+ * Every IPv4 address an IPv6 one may carry and be routed to: mapped (::ffff:0:0/96), translated
+ * (::ffff:0:0:0/96), compatible (::/96), NAT64 (the well-known 64:ff9b::/96, and every RFC 6052
+ * position inside the local-use 64:ff9b:1::/48), 6to4 (2002::/16), Teredo (2001::/32: server and
+ * de-obfuscated client) and ISATAP interface ids. Empty when there is none.
+ */
+export function embeddedIpv4s(ip: string): string[] {
   const h = ipv6Hextets(ip);
-  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  const b = ipv6Bytes(ip);
   const zeros = (from: number, to: number) => h.slice(from, to).every((x) => x === 0);
-  if (zeros(0, 5) && h[5] === 0xffff) return v4(h[6]!, h[7]!);
-  if (zeros(0, 6) && (h[6] !== 0 || h[7]! > 1)) return v4(h[6]!, h[7]!);
-  if (h[0] === 0x64 && h[1] === 0xff9b && zeros(2, 6)) return v4(h[6]!, h[7]!);
-  if (h[0] === 0x2002) return v4(h[1]!, h[2]!);
-  return undefined;
+  const last = quad(b.slice(12));
+  const found: string[] = [];
+  if (zeros(0, 5) && h[5] === 0xffff) found.push(last);
+  if (zeros(0, 4) && h[4] === 0xffff && h[5] === 0) found.push(last);
+  if (zeros(0, 6) && (h[6] !== 0 || h[7]! > 1)) found.push(last);
+  if (h[0] === 0x64 && h[1] === 0xff9b) {
+    if (h[2] === 1) for (const len of [48, 56, 64, 96] as const) found.push(nat64Embedded(b, len));
+    else found.push(last);
+  }
+  if (h[0] === 0x2002) found.push(quad(b.slice(2, 6)));
+  if (h[0] === 0x2001 && h[1] === 0) {
+    found.push(quad(b.slice(4, 8)), quad(b.slice(12).map((x) => x ^ 255)));
+  }
+  if ((h[4]! & 0xfdff) === 0 && h[5] === 0x5efe) found.push(last);
+  return [...new Set(found)];
+}
+
+/** The first IPv4 address inside an IPv6 one, if any (see embeddedIpv4s). */
+export function embeddedIpv4(ip: string): string | undefined {
+  return embeddedIpv4s(ip)[0];
 }
 
 /** Judges one IP address. */
@@ -118,8 +153,10 @@ export function checkAddress(ip: string, options: GuardOptions): Verdict {
   const family = isIP(ip);
   if (family === 0) return { ok: false, reason: "not an IP address" };
   if (family === 6) {
-    const inner = embeddedIpv4(ip);
-    if (inner) return checkAddress(inner, options);
+    for (const inner of embeddedIpv4s(ip)) {
+      const verdict = checkAddress(inner, options);
+      if (!verdict.ok) return verdict;
+    }
   }
   const type = family === 4 ? "ipv4" : "ipv6";
   const never = reasonIn(family === 4 ? never4 : never6, ip, type);
@@ -177,7 +214,8 @@ export function checkResolved(
   for (const { address } of addresses) {
     const verdict = checkAddress(address, options);
     if (!verdict.ok)
-      return { ok: false, reason: `${host} resolves to ${address}, ${verdict.reason}` };
+      // The address itself is not echoed: it would tell a caller what internal names resolve to.
+      return { ok: false, reason: `${host} resolves to a private or reserved address` };
   }
   const first = addresses[0]!;
   return { ok: true, address: first.address, family: first.family === 6 ? 6 : 4 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkWriteSize } from "./github-limits.js";
 import { errors } from "../errors.js";
 import { definitionFor, type LabelDefinition } from "../tasks/labels.js";
 import type { IssueWrite } from "../tasks/issue-writes.js";
@@ -70,6 +71,7 @@ export class IssueGateway {
   async createIssue(
     write: Required<Pick<IssueWrite, "title" | "body" | "labels">>,
   ): Promise<GitHubIssue> {
+    checkWriteSize(write);
     await this.ensureLabels(write.labels);
     const octokit = await this.#octokit();
     const res = await octokit.request("POST /repos/{owner}/{repo}/issues", {
@@ -91,6 +93,7 @@ export class IssueGateway {
   }
 
   async updateIssue(number: number, write: IssueWrite): Promise<GitHubIssue> {
+    checkWriteSize(write);
     if (write.labels) await this.ensureLabels(write.labels);
     const octokit = await this.#octokit();
     const res = await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
@@ -125,6 +128,7 @@ export class IssueGateway {
   }
 
   async createComment(number: number, body: string): Promise<GitHubComment> {
+    checkWriteSize({ body });
     const octokit = await this.#octokit();
     const res = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       owner: this.owner,

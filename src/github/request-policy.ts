@@ -1,27 +1,41 @@
 import type { Octokit as CoreOctokit } from "@octokit/core";
 import type { EndpointDefaults, OctokitResponse } from "@octokit/types";
 import { rateLimitWait } from "./map-github-error.js";
+import { WriteQueue } from "./write-queue.js";
 
 export interface RequestPolicyOptions {
   /** Minimum spacing between two writes (GitHub's secondary limits); content creation gets 3×. */
   writeSpacingMs: number;
   /** Rate-limit waits longer than this are not retried: the API answers 503 instead. */
   retryBudgetSeconds: number;
+  /** Deadline of one GitHub request; past it the request is abandoned (a 504 to the caller). */
+  timeoutSeconds?: number;
+  /** Longest wait for a turn in the write queue; past it the write is refused with 503. */
+  writeQueueWaitSeconds?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
 type Requested = Required<EndpointDefaults>;
 type Send = (options: Requested) => OctokitResponse<unknown> | Promise<OctokitResponse<unknown>>;
 
-const CONTENT_ROUTES = /\/(issues|comments|sub_issues)(\/|$)|^\/graphql$/;
 const READ_RETRIES = [100, 400];
 
+/** GitHub did not answer in time. A 5xx-like status: a write that timed out may have happened. */
+export class GitHubTimeoutError extends Error {
+  override name = "GitHubTimeoutError";
+  readonly status = 504;
+  constructor(seconds: number) {
+    super(`GitHub did not answer within ${seconds} s`);
+  }
+}
+
 /**
- * Baton's write queue and retry rules as an Octokit request hook. plugin-throttling and
+ * Baton's write queue, deadlines and retry rules as an Octokit request hook. plugin-throttling and
  * plugin-retry do the same through Bottleneck, which costs ~5 ms per scheduled job (three jobs per
  * request: ~15 ms, measured) — more than the whole latency budget of a task read.
  *
- * - Writes run one at a time with spacing; reads run freely.
+ * - Every request has a deadline (`timeoutSeconds`), so one slow answer cannot hold a client.
+ * - Writes start spaced (see WriteQueue), with a bounded wait for their turn; reads run freely.
  * - A rate-limited answer (403/429 with retry-after, or a secondary limit) is retried only when the
  *   wait fits the budget: GitHub did not act on it, so a retry is safe for writes too.
  * - Reads are retried on 5xx and network errors; writes never are (GitHub may have acted).
@@ -29,24 +43,31 @@ const READ_RETRIES = [100, 400];
 export function requestPolicy(options: RequestPolicyOptions) {
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  let writeTail: Promise<unknown> = Promise.resolve();
-  let nextWriteAt = 0;
+  const timeoutSeconds = options.timeoutSeconds ?? 10;
+  const queue = new WriteQueue({
+    spacingMs: options.writeSpacingMs,
+    maxWaitMs: (options.writeQueueWaitSeconds ?? 10) * 1000,
+    sleep,
+  });
 
-  const spaced = <T>(route: string, run: () => Promise<T>): Promise<T> => {
-    const job = writeTail.then(async () => {
-      const wait = nextWriteAt - Date.now();
-      if (wait > 0) await sleep(wait);
-      try {
-        return await run();
-      } finally {
-        const spacing = CONTENT_ROUTES.test(route)
-          ? options.writeSpacingMs * 3
-          : options.writeSpacingMs;
-        nextWriteAt = Date.now() + spacing;
-      }
-    });
-    writeTail = job.catch(() => undefined);
-    return job;
+  // Signals this hook set on a request's options, with the caller's own one they include: a retry
+  // must find the caller's signal again, not the spent deadline.
+  const deadlines = new WeakMap<AbortSignal, AbortSignal | undefined>();
+  const withDeadline = async (request: Send, requestOptions: Requested) => {
+    const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
+    const previous = requestOptions.request?.signal as AbortSignal | undefined;
+    const own = previous && deadlines.has(previous) ? deadlines.get(previous) : previous;
+    const signal = own ? AbortSignal.any([own, deadline]) : deadline;
+    deadlines.set(signal, own);
+    // Set in place: inner hooks (the App's auth) are bound to this very options object and
+    // ignore a copy passed to them.
+    requestOptions.request = { ...requestOptions.request, signal };
+    try {
+      return await request(requestOptions);
+    } catch (error) {
+      if (deadline.aborted && !own?.aborted) throw new GitHubTimeoutError(timeoutSeconds);
+      throw error;
+    }
   };
 
   return (octokit: CoreOctokit) => {
@@ -61,8 +82,8 @@ export function requestPolicy(options: RequestPolicyOptions) {
       for (let attempt = 0; ; attempt++) {
         try {
           return isWrite
-            ? await spaced(path, async () => request(requestOptions))
-            : await request(requestOptions);
+            ? await queue.run(path, () => withDeadline(request, requestOptions))
+            : await withDeadline(request, requestOptions);
         } catch (error) {
           const wait = rateLimitWait(error);
           if (wait !== undefined) {
@@ -71,7 +92,7 @@ export function requestPolicy(options: RequestPolicyOptions) {
             continue;
           }
           const status = (error as { status?: number }).status ?? 0;
-          const transient = status >= 500 || status === 0;
+          const transient = (status >= 500 && status !== 504) || status === 0;
           if (isWrite || !transient || attempt >= READ_RETRIES.length) throw error;
           await sleep(READ_RETRIES[attempt]!);
         }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkWriteSize } from "./github-limits.js";
 import { MAX_CHILDREN, type GitHubIssue } from "../tasks/github-issue.js";
 import {
   GraphqlIssueSchema,
@@ -143,6 +144,7 @@ export class SubIssueGateway {
     parent: { number: number; nodeId: string },
     nonce: string,
   ): Promise<GitHubIssue> {
+    checkWriteSize(write);
     const [repositoryId, labelIds] = await Promise.all([
       this.repositoryId(),
       this.#issues.labelNodeIds(write.labels),

@@ -7,6 +7,7 @@ import { buildRouter, errorMiddleware } from "./express-adapter.js";
 import { buildOpenApi } from "./openapi.js";
 import type { AnyRoute } from "./route.js";
 import { perAgentRateLimit } from "./rate-limit.js";
+import { anonymousRateLimit, jsonBody } from "./request-guards.js";
 
 export interface HttpOptions {
   routes: AnyRoute[];
@@ -14,6 +15,8 @@ export interface HttpOptions {
   idempotency: IdempotencyStore;
   maxBody: string;
   rateLimitPerMinute: number;
+  /** Requests without a valid key, per client address. */
+  anonRateLimitPerMinute: number;
   version: string;
   health: () => Record<string, unknown>;
   log: (error: unknown) => void;
@@ -34,13 +37,19 @@ export function createHttpHandler(options: HttpOptions) {
 
   const openapi = buildOpenApi(options.routes, options.version);
   const api = express.Router();
-  api.use(
-    express.json({
-      limit: options.maxBody,
-      strict: false,
-      type: ["application/json", "application/*+json"],
-    }),
-  );
+  // Who is calling is settled first: requests without a valid key are limited per address before
+  // any other work (a wrong key is answered 401 by the route itself).
+  const anonymousLimit = anonymousRateLimit(options.anonRateLimitPerMinute);
+  api.use((req, res, next) => {
+    try {
+      res.locals.caller = options.authenticate(req);
+    } catch {
+      // not an agent: counted per address below
+    }
+    if (res.locals.caller) return next();
+    return anonymousLimit(req, res, next);
+  });
+  api.use(jsonBody(options.maxBody));
   api.get("/openapi.json", (_req, res) => void res.json(openapi));
   // Delega's CLI asks for `{prefix}/health` when its URL ends in /api.
   api.get("/health", health);
@@ -58,6 +67,7 @@ export function createHttpHandler(options: HttpOptions) {
   api.use(errorMiddleware(options.log));
   app.use("/v1", api);
   app.use("/api", api);
+  app.use(errorMiddleware(options.log));
 
   return (req: IncomingMessage, res: ServerResponse): Promise<boolean> =>
     new Promise((resolve) => {

@@ -40,26 +40,25 @@ export function toErrorResponse(error: unknown): ErrorResponse {
 function toBatonError(error: unknown): BatonError {
   if (isBatonError(error)) return error;
   if (error instanceof z.ZodError) return validationError(error);
-  const parserError = error as { type?: string; status?: number };
-  if (parserError.type === "entity.too.large") {
-    return new BatonError({
-      status: 413,
-      code: "payload_too_large",
-      message: "The request body is too large",
-    });
-  }
-  if (parserError.type === "entity.parse.failed") {
+  // The router's own failures: a malformed %-escape in the path, or another http-errors 4xx.
+  if (error instanceof URIError) {
     return new BatonError({
       status: 400,
-      code: "invalid_json",
-      message: "The request body is not valid JSON",
+      code: "invalid_path",
+      message: "The request path has a malformed %-escape",
     });
   }
-  if (parserError.type === "encoding.unsupported" || parserError.type === "charset.unsupported") {
+  const httpError = error as { status?: unknown; expose?: unknown };
+  if (
+    typeof httpError.status === "number" &&
+    httpError.status >= 400 &&
+    httpError.status < 500 &&
+    httpError.expose === true
+  ) {
     return new BatonError({
-      status: 415,
-      code: "unsupported_encoding",
-      message: "Send the body as UTF-8 JSON",
+      status: httpError.status,
+      code: "bad_request",
+      message: "The request could not be read",
     });
   }
   return new BatonError({

@@ -24,7 +24,7 @@ export function buildRouter(options: AdapterOptions): Router {
     const handlers: express.RequestHandler[] = [];
     if (!route.public) {
       handlers.push((req, res, next) => {
-        res.locals.caller = options.authenticate(req);
+        res.locals.caller ??= options.authenticate(req);
         next();
       });
       if (options.afterAuth) handlers.push(options.afterAuth);

@@ -4,6 +4,7 @@ import express from "express";
 import type { Caller } from "../tasks/access.js";
 import { readAgentKey } from "../http/auth.js";
 import { errorMiddleware } from "../http/express-adapter.js";
+import { anonymousRateLimit, jsonBody } from "../http/request-guards.js";
 import { BatonClient } from "../sdk/index.js";
 import { VERSION } from "../version.js";
 import { BatonError } from "../errors.js";
@@ -12,6 +13,8 @@ import { createMcpServer } from "./server.js";
 export interface McpHttpOptions {
   authenticate: (req: express.Request) => Caller;
   maxBody: string;
+  /** Requests without a valid key, per client address. */
+  anonRateLimitPerMinute: number;
   log: (error: unknown) => void;
 }
 
@@ -30,8 +33,18 @@ function selfUrl(req: express.Request): string {
 export function createMcpHttpHandler(options: McpHttpOptions) {
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
   const route = express.Router();
-  route.use(express.json({ limit: options.maxBody }));
+  const anonymousLimit = anonymousRateLimit(options.anonRateLimitPerMinute);
+  route.use((req, res, next) => {
+    try {
+      options.authenticate(req);
+      return next();
+    } catch {
+      return anonymousLimit(req, res, next);
+    }
+  });
+  route.use(jsonBody(options.maxBody));
   route.post("/", async (req, res) => {
     options.authenticate(req);
     const client = new BatonClient({

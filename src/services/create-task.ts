@@ -112,12 +112,10 @@ export class TaskCreation {
         ? this.#writeChild(caller, fields, intent, delegation)
         : this.#writeRoot(caller, fields, intent);
     if (!guard) return this.#answer(await write());
-    // One create at a time from the check to the index: two creates of one text cannot both pass.
-    return guard.exclusive(async () => {
-      if (!options.skipDedup) await guard.assertUnique(caller, dedupText(fields));
+    // Two creates of one text cannot both pass; a slow GitHub holds back only a create of the same text.
+    return guard.createUnique(caller, dedupText(fields), { skip: options.skipDedup }, async () => {
       const issue = await write();
-      await guard.index(this.#issues.forIndex(issue));
-      return this.#answer(issue);
+      return { result: await this.#answer(issue), issue: this.#issues.forIndex(issue) };
     });
   }
 

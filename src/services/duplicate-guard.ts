@@ -17,7 +17,10 @@ export interface DedupText {
  */
 export class DuplicateGuard {
   readonly #owners = new Map<number, Ownership>();
-  readonly #creates = new KeyedMutex();
+  readonly #checks = new KeyedMutex();
+  /** Creates that passed the check and wait for GitHub, by their (negative) id in the index. */
+  readonly #pending = new Map<number, { done: Promise<void>; settle: () => void }>();
+  #nextPendingId = -1;
   #load: (() => Promise<IssueForIndex[]>) | undefined;
   /** The first sync, once it has succeeded or while it runs; unset after a failure. */
   #synced: Promise<void> | undefined;
@@ -66,8 +69,14 @@ export class DuplicateGuard {
     }
   }
 
-  /** Answers `POST /tasks/dedup`. */
+  /** Answers `POST /tasks/dedup` (pending creates are not tasks yet: never in the answer). */
   async check(caller: Caller, text: DedupText, threshold?: number): Promise<DedupResult> {
+    const found = await this.#check(caller, text, threshold);
+    const matches = found.matches.filter((m) => m.task_id > 0);
+    return { ...found, has_duplicates: matches.length > 0, matches };
+  }
+
+  async #check(caller: Caller, text: DedupText, threshold?: number): Promise<DedupResult> {
     await this.#ensureSynced();
     return this.dedup.check(
       {
@@ -80,27 +89,62 @@ export class DuplicateGuard {
   }
 
   /**
-   * Throws `409 duplicate_task` when an open task the caller may see says the same. A create
-   * calls it inside `exclusive`, then writes and `index`es, so two creates of one text cannot
-   * both pass.
+   * Runs `write` unless an open task the caller may see says the same (`409 duplicate_task`;
+   * `skip` creates anyway). Only the check is done one at a time: a create that passed it is
+   * entered in the index as pending (a negative id) while GitHub creates its issue, so a
+   * concurrent create of the same text waits for that one (then meets it as a duplicate) and any
+   * other create goes ahead, however slow GitHub is. Within one process; replicas would need a
+   * lock in the database.
    */
-  async assertUnique(caller: Caller, text: DedupText): Promise<void> {
-    const found = await this.check(caller, text);
-    if (!found.has_duplicates) return;
-    const first = found.matches[0]!;
-    throw errors.conflict(
-      "duplicate_task",
-      `An open task already says this: #${first.task_id} "${first.content}". Send "allow_duplicate": true (or X-Dedup-Check: false) to create it anyway`,
-      { matches: found.matches },
-    );
+  async createUnique<T>(
+    caller: Caller,
+    text: DedupText,
+    options: { skip: boolean },
+    write: () => Promise<{ result: T; issue: IssueForIndex }>,
+  ): Promise<T> {
+    for (;;) {
+      const admitted = await this.#checks.run("check", () => this.#admit(caller, text, options));
+      if ("waitFor" in admitted) {
+        await admitted.waitFor;
+        continue;
+      }
+      try {
+        const { result, issue } = await write();
+        await this.index(issue);
+        return result;
+      } finally {
+        this.dedup.remove(admitted.pendingId);
+        this.#pending.get(admitted.pendingId)?.settle();
+        this.#pending.delete(admitted.pendingId);
+      }
+    }
   }
 
-  /**
-   * One create at a time (check → create issue → index). Within one process; replicas would
-   * need a lock in the database.
-   */
-  exclusive<T>(create: () => Promise<T>): Promise<T> {
-    return this.#creates.run("create", create);
+  async #admit(
+    caller: Caller,
+    text: DedupText,
+    options: { skip: boolean },
+  ): Promise<{ waitFor: Promise<void> } | { pendingId: number }> {
+    if (!options.skip) {
+      const found = await this.#check(caller, text);
+      assertNone(found.matches.filter((m) => m.task_id > 0));
+      const pending = found.matches.map((m) => this.#pending.get(m.task_id)).find(Boolean);
+      if (pending) return { waitFor: pending.done };
+    } else {
+      await this.#ensureSynced();
+    }
+    const pendingId = this.#nextPendingId--;
+    let settle = () => {};
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.#pending.set(pendingId, { done, settle });
+    await this.dedup.upsert({
+      taskId: pendingId,
+      url: "",
+      content: text.content,
+      description: text.description ?? "",
+      projectId: text.projectSlug ?? null,
+    });
+    return { pendingId };
   }
 
   /** An issue's current state (from a write or a webhook): index it if open, drop it if not. */
@@ -121,9 +165,22 @@ export class DuplicateGuard {
   }
 
   #visible(caller: Caller, id: number): boolean {
+    // A pending create is only ever waited for, never shown.
+    if (id < 0) return this.#pending.has(id);
     const owner = this.#owners.get(id);
     return owner !== undefined && canRead(caller, owner);
   }
+}
+
+/** `409 duplicate_task` naming the first open task that says the same, if any. */
+function assertNone(matches: DedupResult["matches"]): void {
+  const first = matches[0];
+  if (!first) return;
+  throw errors.conflict(
+    "duplicate_task",
+    `An open task already says this: #${first.task_id} "${first.content}". Send "allow_duplicate": true (or X-Dedup-Check: false) to create it anyway`,
+    { matches },
+  );
 }
 
 export interface IssueForIndex {

@@ -89,10 +89,9 @@ describe("DuplicateGuard start-up sync", () => {
     const created: number[] = [];
     const create = () =>
       guard
-        .exclusive(async () => {
-          await guard.assertUnique(worker, { content: "Check disk usage" });
+        .createUnique(worker, { content: "Check disk usage" }, { skip: false }, async () => {
           const number = nextNumber++;
-          // GitHub takes a while to answer: the other create must wait, not check meanwhile.
+          // GitHub takes a while to answer: the other create must wait, not pass the check meanwhile.
           await new Promise((resolve) => setTimeout(resolve, 5));
           created.push(number);
           const issue: IssueForIndex = {
@@ -106,7 +105,7 @@ describe("DuplicateGuard start-up sync", () => {
               labels: [{ name: "agent:builder" }],
             }),
           };
-          await guard.index(issue);
+          return { result: number, issue };
         })
         .then(
           () => "created",
@@ -115,5 +114,61 @@ describe("DuplicateGuard start-up sync", () => {
     const outcomes = await Promise.all([create(), create()]);
     expect(outcomes.sort()).toEqual(["created", "duplicate_task"]);
     expect(created).toHaveLength(1);
+  });
+});
+
+describe("DuplicateGuard concurrent creates", () => {
+  const issue = (number: number, title: string): IssueForIndex => ({
+    number,
+    url: `https://github.com/o/r/issues/${number}`,
+    decoded: decodeIssue({
+      number,
+      title,
+      body: null,
+      state: "open",
+      labels: [{ name: "agent:builder" }],
+    }),
+  });
+
+  it("a slow create holds back only a create of the same text, which then meets it as a duplicate", async () => {
+    db = new Database(":memory:");
+    migrate(db);
+    const guard = new DuplicateGuard(
+      await DedupService.create({
+        method: "lexical",
+        scope: "repo",
+        onError: "fail",
+        store: new DedupStore(db),
+      }),
+    );
+    guard.startSync(async () => []);
+    const same = { content: "Rotate the staging database credentials" };
+    let answer!: () => void;
+    const githubAnswers = new Promise<void>((resolve) => (answer = resolve));
+    const slow = guard.createUnique(worker, same, { skip: false }, async () => {
+      await githubAnswers;
+      return { result: { id: 1 }, issue: issue(1, same.content) };
+    });
+    const twin = guard.createUnique(worker, same, { skip: false }, async () => ({
+      result: { id: 2 },
+      issue: issue(2, same.content),
+    }));
+    // Another text goes ahead while the slow create still waits for GitHub.
+    const other = await guard.createUnique(
+      worker,
+      { content: "Renew the TLS certificate of the docs site" },
+      { skip: false },
+      async () => ({
+        result: { id: 3 },
+        issue: issue(3, "Renew the TLS certificate of the docs site"),
+      }),
+    );
+    expect(other).toEqual({ id: 3 });
+    // Nor does the public check show the pending create.
+    expect((await guard.check(worker, same)).matches).toEqual([]);
+
+    answer();
+    await expect(slow).resolves.toEqual({ id: 1 });
+    await expect(twin).rejects.toMatchObject({ status: 409, code: "duplicate_task" });
   });
 });

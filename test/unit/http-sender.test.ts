@@ -89,4 +89,16 @@ describe("HttpSender", () => {
     expect(result).toMatchObject({ status: 503, error: "HTTP 503" });
     expect(requests).toBe(1);
   });
+
+  it("reports a refused connection by its kind, not by the raw error naming the address", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const sender = new HttpSender({ allowPrivate: true });
+    cleanup.push(() => sender.close());
+
+    const result = await sender.send(`http://127.0.0.1:${port}/hooks`, {}, "{}");
+    expect(result).toMatchObject({ status: null, error: "connection refused" });
+  });
 });

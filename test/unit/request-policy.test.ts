@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { rateLimitWait } from "../../src/github/map-github-error.js";
-import { isGraphQLQuery } from "../../src/github/request-policy.js";
+import {
+  GitHubTimeoutError,
+  isGraphQLQuery,
+  requestPolicy,
+} from "../../src/github/request-policy.js";
+import { WriteQueue } from "../../src/github/write-queue.js";
 
 const error = (status: number, headers: Record<string, string>, message = "x") => ({
   status,
@@ -37,5 +42,65 @@ describe("GraphQL reads and writes", () => {
     ).toBe(false);
     expect(isGraphQLQuery("/graphql", { body: { query: "{ viewer { login } }" } })).toBe(true);
     expect(isGraphQLQuery("/repos/o/r/issues", { query: "{ x }" })).toBe(false);
+  });
+});
+
+describe("the write queue", () => {
+  const clock = () => {
+    // Time stands still: every write below is queued at the same instant.
+    const slept: number[] = [];
+    return { now: () => 0, sleep: async (ms: number) => void slept.push(ms), slept };
+  };
+
+  it("spaces writes by their starts, so a slow write holds nobody up", async () => {
+    const c = clock();
+    const queue = new WriteQueue({
+      spacingMs: 1000,
+      maxWaitMs: 10_000,
+      now: c.now,
+      sleep: c.sleep,
+    });
+    let answer!: () => void;
+    const slow = queue.run("/repos/o/r/labels", () => new Promise<void>((r) => (answer = r)));
+    // The next write starts one spacing after the slow one started, not after it ends.
+    await queue.run("/repos/o/r/labels", async () => undefined);
+    expect(c.slept).toEqual([1000]);
+    answer();
+    await slow;
+  });
+
+  it("refuses at once, with the wait as Retry-After, a write that would wait past the bound", async () => {
+    const c = clock();
+    const queue = new WriteQueue({ spacingMs: 1000, maxWaitMs: 5000, now: c.now, sleep: c.sleep });
+    const started: number[] = [];
+    const writes = Array.from({ length: 3 }, (_, i) =>
+      queue.run("/repos/o/r/issues", async () => void started.push(i)),
+    );
+    // Content creation is spaced 3 s: the third write would wait 6 s.
+    const results = await Promise.allSettled(writes);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected"]);
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({
+      status: 503,
+      code: "github_busy",
+      retryAfter: 6,
+    });
+    expect(started).toEqual([0, 1]);
+  });
+});
+
+describe("the deadline", () => {
+  it("abandons a request GitHub does not answer in time, as a 504", async () => {
+    const hooks: ((request: never, options: never) => Promise<unknown>)[] = [];
+    const fake = { hook: { wrap: (_: string, fn: never) => void hooks.push(fn) } };
+    requestPolicy({ writeSpacingMs: 0, retryBudgetSeconds: 0, timeoutSeconds: 1 })(fake as never);
+    const hanging = (options: { request: { signal: AbortSignal } }) =>
+      new Promise((_, reject) =>
+        options.request.signal.addEventListener("abort", () =>
+          reject(Object.assign(new Error("aborted"), { name: "AbortError", status: 500 })),
+        ),
+      );
+    const call = hooks[0]!(hanging as never, { method: "GET", url: "/repos/o/r/issues" } as never);
+    await expect(call).rejects.toBeInstanceOf(GitHubTimeoutError);
+    await expect(call).rejects.toMatchObject({ status: 504 });
   });
 });

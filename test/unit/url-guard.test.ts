@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { checkAddress, checkResolved, checkUrl, embeddedIpv4 } from "../../src/events/url-guard.js";
+import {
+  checkAddress,
+  checkResolved,
+  checkUrl,
+  embeddedIpv4,
+  embeddedIpv4s,
+} from "../../src/events/url-guard.js";
 
 const strict = { allowPrivate: false };
 const lax = { allowPrivate: true };
@@ -79,7 +85,10 @@ describe("url guard", () => {
     ];
     const verdict = checkResolved("rebind.example", mixed, strict);
     expect(verdict.ok).toBe(false);
-    expect(!verdict.ok && verdict.reason).toContain("10.0.0.5");
+    // Refused, without telling the caller what the name resolves to inside.
+    expect(!verdict.ok && verdict.reason).toBe(
+      "rebind.example resolves to a private or reserved address",
+    );
     expect(checkResolved("a.example", [{ address: "93.184.216.34", family: 4 }], strict)).toEqual({
       ok: true,
       address: "93.184.216.34",
@@ -93,5 +102,41 @@ describe("url guard", () => {
     expect(embeddedIpv4("64:ff9b::102:304")).toBe("1.2.3.4");
     expect(embeddedIpv4("2002:102:304::")).toBe("1.2.3.4");
     expect(embeddedIpv4("2606:4700::1111")).toBeUndefined();
+    expect(embeddedIpv4s("::ffff:0:7f00:1")).toEqual(["127.0.0.1"]);
+    expect(embeddedIpv4s("64:ff9b:1::7f00:1")).toContain("127.0.0.1");
+    expect(embeddedIpv4s("64:ff9b:1:7f00:0:100::")).toContain("127.0.0.1"); // RFC 6052 /48
+    expect(embeddedIpv4s("2001:0:a9fe:a9fe::")).toContain("169.254.169.254"); // Teredo server
+    expect(embeddedIpv4s("2001:0:808:808::80ff:fffe")).toContain("127.0.0.1"); // Teredo client
+    expect(embeddedIpv4s("2606:4700::5efe:a00:1")).toEqual(["10.0.0.1"]); // ISATAP
+  });
+
+  it.each([
+    "http://[::ffff:0:127.0.0.1]/",
+    "http://[::ffff:0:7f00:1]/",
+    "http://[64:ff9b:1::7f00:1]/",
+    "http://[64:ff9b:1:7f00:1::]/",
+    "http://[64:ff9b:1:7f:0:100::]/",
+    "http://[64:ff9b::127.0.0.1]/",
+    "http://[::127.0.0.1]/",
+    "http://[2002:7f00:1::1]/",
+    "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",
+    "http://[2606:4700::5efe:7f00:1]/",
+    "http://[2606:4700::200:5efe:a9fe:a9fe]/",
+  ])("refuses %s, an IPv6 form of an inside IPv4 address", (url) => {
+    expect(checkUrl(url, strict).ok).toBe(false);
+  });
+
+  it("refuses a cloud metadata address in any IPv6 wrapping, even with private targets allowed", () => {
+    for (const ip of [
+      "::ffff:0:a9fe:a9fe",
+      "64:ff9b::a9fe:a9fe",
+      "64:ff9b:1::a9fe:a9fe",
+      "2002:a9fe:a9fe::1",
+      "2606:4700::5efe:a9fe:a9fe",
+    ])
+      expect(checkAddress(ip, lax)).toMatchObject({
+        ok: false,
+        reason: "a cloud metadata address",
+      });
   });
 });
