@@ -1,4 +1,4 @@
-// Built by npm run build:action from 60 source files, sha256 a597f3c19cff75e5
+// Built by npm run build:action from 61 source files, sha256 96f06cd2cfb84e2c
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44592,6 +44592,39 @@ var RecentChanges = class {
   }
 };
 
+// src/github/github-limits.ts
+var GITHUB_LIMITS = { title: 256, body: 65536, label: 50, labelsPerIssue: 100 };
+function checkWriteSize(write) {
+  if (write.title !== void 0 && write.title.length > GITHUB_LIMITS.title) {
+    throw errors.unprocessable("too_large_for_github", "The title is too long for GitHub", {
+      field: "content",
+      limit: GITHUB_LIMITS.title
+    });
+  }
+  if (write.body !== void 0 && write.body.length > GITHUB_LIMITS.body) {
+    throw errors.unprocessable(
+      "too_large_for_github",
+      `Stored on GitHub this would take ${write.body.length} characters once escaped (GitHub's limit is ${GITHUB_LIMITS.body}): shorten the text or the context`,
+      { limit: GITHUB_LIMITS.body, size: write.body.length }
+    );
+  }
+  const labels = write.labels ?? [];
+  const long = labels.find((label) => label.length > GITHUB_LIMITS.label);
+  if (long !== void 0) {
+    throw errors.unprocessable(
+      "too_large_for_github",
+      `The label "${long.slice(0, 60)}" is longer than GitHub's ${GITHUB_LIMITS.label} characters`,
+      { field: "labels", limit: GITHUB_LIMITS.label }
+    );
+  }
+  if (labels.length > GITHUB_LIMITS.labelsPerIssue) {
+    throw errors.unprocessable("too_large_for_github", "Too many labels for one GitHub issue", {
+      field: "labels",
+      limit: GITHUB_LIMITS.labelsPerIssue
+    });
+  }
+}
+
 // src/tasks/labels.ts
 var PRIORITY_LABELS = [
   "priority:low",
@@ -44722,6 +44755,7 @@ var IssueGateway = class {
    * for the issue's nonce (`findIssueByNonce`; src/idempotency.ts).
    */
   async createIssue(write) {
+    checkWriteSize(write);
     await this.ensureLabels(write.labels);
     const octokit = await this.#octokit();
     const res = await octokit.request("POST /repos/{owner}/{repo}/issues", {
@@ -44741,6 +44775,7 @@ var IssueGateway = class {
     return page.data.pull_request ? null : page.data;
   }
   async updateIssue(number4, write) {
+    checkWriteSize(write);
     if (write.labels) await this.ensureLabels(write.labels);
     const octokit = await this.#octokit();
     const res = await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
@@ -44772,6 +44807,7 @@ var IssueGateway = class {
     return pages.flat();
   }
   async createComment(number4, body) {
+    checkWriteSize({ body });
     const octokit = await this.#octokit();
     const res = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       owner: this.owner,
@@ -45140,6 +45176,7 @@ var SubIssueGateway = class {
    * (src/idempotency.ts); `nonce` also goes as GraphQL's `clientMutationId`.
    */
   async createSubIssue(write, parent, nonce) {
+    checkWriteSize(write);
     const [repositoryId, labelIds] = await Promise.all([
       this.repositoryId(),
       this.#issues.labelNodeIds(write.labels)
@@ -45661,11 +45698,14 @@ var AgentSchema = external_exports.object({
 
 // src/tasks/untrusted-text.ts
 var ZWSP = "\u200B";
+var ENTITY = /&(?=#\d|#x[0-9a-f]|[a-z][a-z0-9]*;)/giu;
+var MENTION = /(^|[^A-Za-z0-9_`])@(?=[\p{L}\p{N}])/gu;
+var URL_REFERENCE = /(\/(?:issues|pulls?|discussions))\/(?=\d)/giu;
 function render(text) {
-  return text.replace(/<!--/g, "&lt;!--").replace(/(^|[^\p{L}\p{N}_`])@(?=[\p{L}\p{N}])/gu, `$1@${ZWSP}`).replace(/(^|[^&])#(?=\d)/gu, `$1#${ZWSP}`).replace(/\b(GH)-(?=\d)/g, `$1-${ZWSP}`);
+  return text.replace(ENTITY, `&${ZWSP}`).replace(/<!--/g, "&lt;!--").replace(MENTION, `$1@${ZWSP}`).replace(/(^|[^&])#(?=\d)/gu, `$1#${ZWSP}`).replace(/\b(GH)-(?=\d)/g, `$1-${ZWSP}`).replace(URL_REFERENCE, `$1${ZWSP}/`);
 }
 function unrender(text) {
-  return text.replace(/&lt;!--/g, "<!--").replace(new RegExp(`([@#]|GH-)${ZWSP}`, "g"), "$1");
+  return text.replace(/&lt;!--/g, "<!--").replace(new RegExp(`([@#&]|GH-)${ZWSP}`, "g"), "$1").replace(new RegExp(`(/(?:issues|pulls?|discussions))${ZWSP}/`, "giu"), "$1/");
 }
 function jsonForComment(value) {
   return JSON.stringify(value).replace(
