@@ -290,8 +290,7 @@ function shippedPairScores(
   return features.map((f, i) => {
     const score = scoreLexical(model, f);
     const pair = splitPairs[i]!;
-    return !evidence ||
-      enoughEvidence(asText(pair.b), asText(corpus[numericId.get(pair.a_id)!]!), score)
+    return !evidence || enoughEvidence(asText(pair.b), asText(corpus[numericId.get(pair.a_id)!]!))
       ? score
       : 0;
   });

@@ -31,7 +31,7 @@ export function bestMatches(
   for (const { id, score } of scorer.search(prepared, accept, options.threshold)) {
     if (score < options.threshold || matches.length === max) break;
     const document = documentOf(id)!;
-    if (!enoughEvidence(prepared.text, document, score)) continue;
+    if (!enoughEvidence(prepared.text, document)) continue;
     matches.push({
       task_id: id,
       url: document.url,
