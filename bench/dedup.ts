@@ -35,6 +35,9 @@ import {
 } from "../src/dedup/eval/metrics.js";
 import { resolveMethod, type MethodSpec } from "../src/dedup/methods.js";
 import { CALIBRATION, DEFAULT_METHOD, TERMS } from "../src/dedup/calibration.js";
+import { LEVELS } from "../src/dedup/level-calibration.js";
+import { matchLevel, type LevelThresholds } from "../src/dedup/levels.js";
+import { evaluateAgentTasks } from "./agent-tasks.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DATA = join(here, "data", "dedup");
@@ -612,6 +615,12 @@ async function main(): Promise<void> {
   const DEFAULT = chosen.candidate.spec.name;
   log(`default: ${DEFAULT}`);
 
+  // ---------- The two levels: agent-task cases, and the public set as the service decides ----------
+  log("agent tasks (levels)");
+  const agent = await evaluateAgentTasks(chosen.candidate.spec);
+  const levelsShipped = JSON.stringify(LEVELS[DEFAULT]) === JSON.stringify(agent.thresholds);
+  const publicLevels = levelsOnPublicTest(chosen.candidate.scores.test, agent.thresholds);
+
   // ---------- Latency, RSS and GitHub requests for the default method ----------
   const defaultSpec: MethodSpec = chosen.candidate.spec;
   const dense = defaultSpec.dense === "local";
@@ -705,10 +714,43 @@ async function main(): Promise<void> {
     rss_mb: rss.total,
     // The 10,000-task index alone (fresh process; the rest is Node, tsx and the evaluation data).
     rss_index_mb: rss.index,
-    calibration_matches_shipped: shipped,
+    // The public test pairs as the service answers them: block = 409, flag = 409 or possible.
+    public_levels: publicLevels,
+    // Written for Baton (bench/data/agent-tasks): levels calibrated on dev, figures on test.
+    agent_tasks: {
+      block: agent.test.block,
+      flag: agent.test.flag,
+      by_category: agent.test.by_category,
+      thresholds: agent.thresholds,
+      dev: { block: agent.dev.block, flag: agent.dev.flag },
+      // Baton never compares a child with its chain; the scorer alone, as if it did:
+      delegations: agent.delegations,
+    },
+    calibration_matches_shipped: shipped && levelsShipped,
     seconds: round((performance.now() - started) / 1000, 1),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** Block and flag precision/recall of the shipped levels on the public test pairs. */
+function levelsOnPublicTest(scores: readonly number[], thresholds: LevelThresholds) {
+  const testPairs = bySplit("test").pairs;
+  const levels = testPairs.map((pair, i) =>
+    matchLevel(asText(pair.b), asText(corpus[numericId.get(pair.a_id)!]!), scores[i]!, thresholds),
+  );
+  const labels = testPairs.map((pair) => pair.duplicate);
+  const at = (hit: (i: number) => boolean) => {
+    const c = classify(
+      levels.map((_, i) => (hit(i) ? 1 : 0)),
+      labels,
+      0.5,
+    );
+    return { f1: round(c.f1), precision: round(c.precision), recall: round(c.recall) };
+  };
+  return {
+    block: at((i) => levels[i] === "duplicate"),
+    flag: at((i) => levels[i] !== undefined),
+  };
 }
 
 /**

@@ -39,7 +39,7 @@ export interface FrameComparison {
   actionConflict: boolean;
   /** Each names a target the other does not (eu-west-1 vs us-east-1, Salesforce vs Zoom). */
   targetConflict: boolean;
-  /** Otherwise alike, each has one or two words of its own that say what it is about (orders vs refunds table). */
+  /** Titles otherwise alike, each with one or two words of its own about what it is (orders vs refunds table). */
   substitution: boolean;
   /** Both name a period of the same kind and they differ (March vs April). */
   periodConflict: boolean;
@@ -112,13 +112,18 @@ const hasOwn = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
 function substituted(a: TaskFrame, b: TaskFrame): boolean {
   const topical = (word: string): boolean =>
     !a.verbs.has(word) && !b.verbs.has(word) && !VAGUE_STEMS.has(word) && !PERIOD_WORDS.has(word);
-  const own = (x: TaskFrame, y: TaskFrame): string[] =>
-    [...x.words].filter((word) => !y.words.has(word) && topical(word));
-  const onlyA = own(a, b);
-  const onlyB = own(b, a);
+  const titleA = new Set(a.sequence);
+  const titleB = new Set(b.sequence);
+  // Two forms of one word ("expiry", "expires") are not two targets.
+  const alike = (x: string, y: string): boolean =>
+    x === y || (x.length >= 5 && y.length >= 5 && x.slice(0, 5) === y.slice(0, 5));
+  const own = (x: Set<string>, y: Set<string>): string[] =>
+    [...x].filter((word) => topical(word) && ![...y].some((other) => alike(word, other)));
+  const onlyA = own(titleA, titleB);
+  const onlyB = own(titleB, titleA);
   if (onlyA.length === 0 || onlyB.length === 0 || onlyA.length > 2 || onlyB.length > 2)
     return false;
-  if (intersect(a.words, b.words) < 2) return false;
+  if (intersect(titleA, titleB) < 2) return false;
   const abbreviation = (one: string[], run: string[]): boolean =>
     one.length === 1 && run.length >= 2 && run[0]![0] === one[0]![0];
   return !abbreviation(onlyA, onlyB) && !abbreviation(onlyB, onlyA);
@@ -181,6 +186,8 @@ function actionsOf(title: string): { actions: Set<string>; verbs: Set<string> } 
     .replace(LABEL, "")
     .toLowerCase()
     .replace(/\bset up\b/g, "setup")
+    .replace(/\b(?:roll|rolled|rolling) back\b/g, "rollback")
+    .replace(/\b(?:roll|rolled|rolling) out\b/g, "rollout")
     .split(/[,;:()]|\band\b|\bthen\b|\bto\b/);
   const add = (word: string): boolean => {
     const stem = stemmer(word);

@@ -36,7 +36,7 @@ const ACTION_CLASSES: Record<string, readonly string[]> = {
     "describe",
   ],
   publish: ["publish", "push", "post", "announce", "present"],
-  deploy: ["deploy", "ship", "release", "launch", "roll", "rollout", "promote", "apply"],
+  deploy: ["deploy", "ship", "release", "launch", "rollout", "promote", "apply"],
   rollback: ["rollback", "revert", "undo", "downgrade"],
   build: [
     "build",

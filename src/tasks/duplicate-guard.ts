@@ -8,6 +8,8 @@ export interface DedupText {
   content: string;
   description?: string | null;
   projectSlug?: string | null;
+  /** A delegation's parent: the tasks of its chain (same root) are never compared with it. */
+  parentId?: number | null;
 }
 
 /**
@@ -17,6 +19,8 @@ export interface DedupText {
  */
 export class DuplicateGuard {
   readonly #owners = new Map<number, Ownership>();
+  /** Each open task's chain root (itself for a root task). */
+  readonly #roots = new Map<number, number>();
   readonly #creates = new KeyedMutex();
   #load: (() => Promise<IssueForIndex[]>) | undefined;
   /** The first sync, once it has succeeded or while it runs; unset after a failure. */
@@ -57,7 +61,8 @@ export class DuplicateGuard {
         else open.delete(number);
       }
       this.#owners.clear();
-      for (const issue of open.values()) this.#owners.set(issue.number, ownershipOf(issue.decoded));
+      this.#roots.clear();
+      for (const issue of open.values()) this.#remember(issue);
       await this.dedup.syncOpenTasks(
         [...open.values()].filter((issue) => !issue.decoded.closed).map(toDocument),
       );
@@ -69,42 +74,56 @@ export class DuplicateGuard {
   /** Answers `POST /tasks/dedup`. */
   async check(caller: Caller, text: DedupText, threshold?: number): Promise<DedupResult> {
     await this.#ensureSynced();
+    // A delegated child resembles its parent and siblings by nature: its chain is never compared.
+    const chain = text.parentId != null ? (this.#roots.get(text.parentId) ?? text.parentId) : null;
     return this.dedup.check(
       {
         content: text.content,
         description: text.description ?? "",
         projectId: text.projectSlug ?? null,
       },
-      { threshold, visible: (id) => this.#visible(caller, id) },
+      {
+        threshold,
+        visible: (id) =>
+          this.#visible(caller, id) && (chain === null || this.#roots.get(id) !== chain),
+      },
     );
   }
 
   /**
-   * Runs `create` unless an open task the caller may see says the same; one at a time, so two
-   * concurrent creates of the same text cannot both pass.
+   * Runs `create` unless an open task the caller may see is surely the same work (409
+   * `duplicate_task` naming it); `create` gets the possible duplicates, to name them on the issue
+   * and in the answer. One create at a time per dedup scope, so two concurrent creates of the
+   * same text cannot both pass; creates that skip the check wait for no one.
    */
   async guard<T extends { id: number }>(
     caller: Caller,
     text: DedupText,
     options: { skip: boolean },
-    create: () => Promise<{ result: T; issue: IssueForIndex }>,
+    create: (possible: DedupResult["possible_duplicates"]) => Promise<{
+      result: T;
+      issue: IssueForIndex;
+    }>,
   ): Promise<T> {
-    // One create at a time (check → create issue → index): two concurrent creates of one text
-    // cannot both pass. Within one process; replicas would need a lock in the database.
-    return this.#creates.run("create", async () => {
-      if (!options.skip) {
-        const found = await this.check(caller, text);
-        if (found.has_duplicates) {
-          throw errors.conflict(
-            "duplicate_task",
-            `An open task already says this: #${found.matches[0]!.task_id} "${found.matches[0]!.content}". Send "allow_duplicate": true (or X-Dedup-Check: false) to create it anyway`,
-            { matches: found.matches },
-          );
-        }
-      }
-      const { result, issue } = await create();
+    const run = async (possible: DedupResult["possible_duplicates"]) => {
+      const { result, issue } = await create(possible);
       await this.index(issue);
       return result;
+    };
+    if (options.skip) return run([]);
+    // check → create issue → index, per scope: only tasks of one scope can match each other.
+    // Within one process; replicas would need a lock in the database.
+    return this.#creates.run(this.dedup.scopeKey(text.projectSlug ?? null), async () => {
+      const found = await this.check(caller, text);
+      const sure = found.matches[0];
+      if (sure) {
+        throw errors.conflict(
+          "duplicate_task",
+          `Task #${sure.task_id} is the same work: "${sure.content}" (${sure.url}). Work on #${sure.task_id}, or send "allow_duplicate": true (or X-Dedup-Check: false) to create it anyway`,
+          { matches: found.matches, existing_task_id: sure.task_id },
+        );
+      }
+      return run(found.possible_duplicates);
     });
   }
 
@@ -115,14 +134,20 @@ export class DuplicateGuard {
       this.remove(issue.number);
       return;
     }
-    this.#owners.set(issue.number, ownershipOf(issue.decoded));
+    this.#remember(issue);
     await this.dedup.upsert(toDocument(issue));
   }
 
   remove(number: number): void {
     this.#seenDuringSync?.set(number, null);
     this.#owners.delete(number);
+    this.#roots.delete(number);
     this.dedup.remove(number);
+  }
+
+  #remember(issue: IssueForIndex): void {
+    this.#owners.set(issue.number, ownershipOf(issue.decoded));
+    this.#roots.set(issue.number, issue.decoded.meta.root ?? issue.number);
   }
 
   #visible(caller: Caller, id: number): boolean {

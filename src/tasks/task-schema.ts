@@ -92,6 +92,10 @@ export const AgentRefSchema = z
   .object({ id: z.string(), name: z.string(), display_name: z.string().nullable() })
   .meta({ id: "AgentRef" });
 
+export const DedupMatchSchema = z
+  .object({ task_id: z.number().int(), url: z.string(), content: z.string(), score: z.number() })
+  .meta({ id: "DedupMatch" });
+
 export const TaskSchema = z
   .object({
     id: z.number().int(),
@@ -120,6 +124,12 @@ export const TaskSchema = z
     context: ContextSchema,
     context_version: z.number().int(),
     url: z.string(),
+    possible_duplicates: z
+      .array(DedupMatchSchema)
+      .optional()
+      .describe(
+        "Only on a create: open tasks that may be the same work (the issue names them too)",
+      ),
   })
   .meta({ id: "Task" });
 export type Task = z.infer<typeof TaskSchema>;
@@ -133,12 +143,16 @@ export const DedupQuerySchema = z
   })
   .meta({ id: "DedupQuery" });
 
-export const DedupMatchSchema = z
-  .object({ task_id: z.number().int(), url: z.string(), content: z.string(), score: z.number() })
-  .meta({ id: "DedupMatch" });
-
 export const DedupResultSchema = z
-  .object({ has_duplicates: z.boolean(), matches: z.array(DedupMatchSchema) })
+  .object({
+    has_duplicates: z
+      .boolean()
+      .describe("A create would be refused (409 duplicate_task): some open task is the same work"),
+    matches: z.array(DedupMatchSchema).describe("Sure duplicates, best first (at most 5)"),
+    possible_duplicates: z
+      .array(DedupMatchSchema)
+      .describe("Similar open tasks that may be the same work; a create goes on (at most 5)"),
+  })
   .meta({ id: "DedupResult" });
 
 export const CommentCreateSchema = z

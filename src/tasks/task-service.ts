@@ -21,6 +21,7 @@ import { positionUnder, ROOT_POSITION, type Position } from "./delegation-rules.
 import { changedParts, completionWrite, reopeningWrite } from "./issue-writes.js";
 import { agentLabel, priorityLabel, projectLabel } from "./labels.js";
 import type { ProjectService } from "./project-service.js";
+import type { DedupMatch } from "../dedup/index.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
 import type { Comment, Task, TaskCreate, TaskUpdate } from "./task-schema.js";
 import { matchesFilters, type TaskFilters } from "./task-filters.js";
@@ -100,12 +101,14 @@ export class TaskService {
     rejectServerOnly(input);
     const nonce = options.nonce ?? randomUUID();
     const parentId = input.parent_task_id;
-    const run = async () => {
+    const run = async (possible: DedupMatch[] = []) => {
+      const seen = possible.map((match) => match.task_id);
       const { task, issue } =
         parentId != null
-          ? await this.#delegate(caller, parentId, input, nonce)
-          : await this.#createRoot(caller, input, nonce);
-      return { result: task, issue: this.#forIndex(issue) };
+          ? await this.#delegate(caller, parentId, input, nonce, seen)
+          : await this.#createRoot(caller, input, nonce, seen);
+      const result: Task = this.#guard ? { ...task, possible_duplicates: possible } : task;
+      return { result, issue: this.#forIndex(issue) };
     };
     if (!this.#guard) return (await run()).result;
     const project =
@@ -114,13 +117,14 @@ export class TaskService {
       content: input.content,
       description: input.description,
       projectSlug: project?.slug ?? null,
+      parentId,
     };
     const skip = input.allow_duplicate === true || options.skipDedup === true;
     return this.#guard.guard(caller, text, { skip }, run);
   }
 
-  async #createRoot(caller: Caller, input: TaskCreate, nonce: string) {
-    const fields = await this.#newTask(caller, input, nonce, ROOT_POSITION, false);
+  async #createRoot(caller: Caller, input: TaskCreate, nonce: string, possible: number[]) {
+    const fields = await this.#newTask(caller, input, nonce, ROOT_POSITION, false, possible);
     const issue = await this.#gateway.createIssue(encodeTask(fields), nonce);
     this.#journal.stamp(this.#journal.record(issue.number, "created", caller.id), issue.updated_at);
     return { task: await this.toTask(issue), issue };
@@ -131,7 +135,13 @@ export class TaskService {
    * request creates the linked child and at most one more marks the parent `status:delegated`.
    * Under the parent's lock, so concurrent delegations count children correctly.
    */
-  async #delegate(caller: Caller, parentId: number, input: TaskCreate, nonce: string) {
+  async #delegate(
+    caller: Caller,
+    parentId: number,
+    input: TaskCreate,
+    nonce: string,
+    possible: number[],
+  ) {
     return this.#locks.run(parentId, async () => {
       const { issue: parent, decoded } = await this.load(caller, parentId, "write");
       const position = positionUnder(parent, decoded, this.#maxDepth);
@@ -141,6 +151,7 @@ export class TaskService {
         nonce,
         position,
         input.auto_complete_parent ?? false,
+        possible,
       );
       const child = await this.#subIssues.createSubIssue(
         encodeTask(fields),
@@ -169,6 +180,7 @@ export class TaskService {
     nonce: string,
     position: Position,
     autoCompleteParent: boolean,
+    possibleDuplicates: number[] = [],
   ): Promise<TaskFields> {
     const assignee = input.assigned_to_agent_id
       ? this.#agents.requireAssignable(input.assigned_to_agent_id).id
@@ -191,6 +203,7 @@ export class TaskService {
         due_time: input.due_time ?? null,
         context: input.context ?? {},
         nonce,
+        possible_duplicates: possibleDuplicates,
       }),
     };
     checkContextSize(fields.meta.context);
@@ -207,7 +220,7 @@ export class TaskService {
       threshold?: number;
     },
   ) {
-    if (!this.#guard) return { has_duplicates: false, matches: [] };
+    if (!this.#guard) return { has_duplicates: false, matches: [], possible_duplicates: [] };
     const project =
       query.project_id != null ? await this.#projects.resolve(query.project_id) : null;
     return this.#guard.check(
