@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Caller } from "../../src/agents/access.js";
@@ -171,5 +172,29 @@ describe("a delegated child is never compared with its own chain", () => {
       },
     );
     expect(seen).toEqual([expect.objectContaining({ task_id: 9 })]);
+  });
+});
+
+describe("the delegation fixture (bench/data/agent-tasks/delegations.jsonl)", () => {
+  it("no realistic delegation is refused, with every parent of the fixture open", async () => {
+    const fixture = readFileSync(
+      new URL("../../bench/data/agent-tasks/delegations.jsonl", import.meta.url),
+      "utf8",
+    )
+      .trim()
+      .split("\n")
+      .map(
+        (line) => JSON.parse(line) as { parent: { content: string }; child: { content: string } },
+      );
+    expect(fixture.length).toBeGreaterThanOrEqual(30);
+    const parents = [...new Set(fixture.map((pair) => pair.parent.content))];
+    const guard = await guardWith(parents.map((title, index) => task(index + 1, title)));
+    const refused: string[] = [];
+    for (const pair of fixture) {
+      const parentId = parents.indexOf(pair.parent.content) + 1;
+      const found = await guard.check(worker, { ...pair.child, parentId });
+      if (found.has_duplicates) refused.push(pair.child.content);
+    }
+    expect(refused).toEqual([]);
   });
 });
