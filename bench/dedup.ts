@@ -619,7 +619,10 @@ async function main(): Promise<void> {
   log("agent tasks (levels)");
   const agent = await evaluateAgentTasks(chosen.candidate.spec);
   const levelsShipped = JSON.stringify(LEVELS[DEFAULT]) === JSON.stringify(agent.thresholds);
-  const publicLevels = levelsOnPublicTest(chosen.candidate.scores.test, agent.thresholds);
+  const publicLevels = levelsOnPublicTest(chosen.candidate.scores.test, {
+    ...agent.thresholds,
+    reports: chosen.candidate.threshold,
+  });
 
   // ---------- Latency, RSS and GitHub requests for the default method ----------
   const defaultSpec: MethodSpec = chosen.candidate.spec;

@@ -1,5 +1,5 @@
 import { enoughEvidence } from "./evidence.js";
-import { matchLevel, type LevelThresholds } from "./levels.js";
+import { levelFloor, matchLevel, type LevelThresholds } from "./levels.js";
 import type { PreparedQuery, Scorer } from "./scorer.js";
 import type { DedupText } from "./text.js";
 
@@ -60,7 +60,7 @@ export function leveledMatches(
     documentOf(id) !== undefined && (options.accept ? options.accept(id) : true);
   const duplicates: ScoredMatch[] = [];
   const possible: ScoredMatch[] = [];
-  const floor = Math.min(thresholds.block, thresholds.flag);
+  const floor = levelFloor(thresholds);
   for (const { id, score } of scorer.search(prepared, accept, floor)) {
     if (score < floor || (duplicates.length === max && possible.length === max)) break;
     const document = documentOf(id)!;

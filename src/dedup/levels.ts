@@ -10,6 +10,27 @@ export interface LevelThresholds {
   block: number;
   /** Similarity at which a match is at least a possible duplicate. */
   flag: number;
+  /**
+   * For two reports (both with a body: over REPORT_CHARS of text), the similarity at which they
+   * are duplicates, calibrated on the public bug reports; absent: `block`.
+   */
+  reports?: number;
+}
+
+/**
+ * Text length from which a task reads as a report rather than a task line. The frames and the
+ * levels are calibrated on task lines (agent-task cases); a report's title is only a summary,
+ * and its body names many things, so two reports are compared by their similarity alone, at the
+ * threshold calibrated on bug reports.
+ */
+export const REPORT_CHARS = 120;
+
+const isReport = (text: DedupText): boolean =>
+  text.content.length + (text.description?.length ?? 0) > REPORT_CHARS;
+
+/** The lowest similarity any level needs (the search floor). */
+export function levelFloor(thresholds: LevelThresholds): number {
+  return Math.min(thresholds.block, thresholds.flag, thresholds.reports ?? thresholds.block);
 }
 
 /**
@@ -23,8 +44,10 @@ export function matchLevel(
   score: number,
   thresholds: LevelThresholds,
 ): MatchLevel | undefined {
-  if (score < Math.min(thresholds.block, thresholds.flag)) return undefined;
+  if (score < levelFloor(thresholds)) return undefined;
   if (!enoughEvidence(query, candidate)) return undefined;
+  if (isReport(query) && isReport(candidate))
+    return score >= (thresholds.reports ?? thresholds.block) ? "duplicate" : undefined;
   const frames = compareFrames(taskFrame(query), taskFrame(candidate));
   if (score >= thresholds.block && sure(frames)) return "duplicate";
   return score >= thresholds.flag && possible(frames) ? "possible" : undefined;

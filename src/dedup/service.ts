@@ -5,7 +5,7 @@ import type { DedupOptions, OpenAISettings } from "./config.js";
 import { contentHash } from "./content-hash.js";
 import { leveledMatches } from "./best-matches.js";
 import { LEVELS } from "./level-calibration.js";
-import type { LevelThresholds } from "./levels.js";
+import { levelFloor, type LevelThresholds } from "./levels.js";
 import type { Embedder } from "./embedders/embedder.js";
 import { resolveMethod } from "./methods.js";
 import { Scorer, type PreparedQuery } from "./scorer.js";
@@ -64,6 +64,8 @@ export class DedupService {
   /** The blocking level; the flag level ("possible") is calibrated with it. */
   readonly threshold: number;
   private readonly flagThreshold: number;
+  /** Two reports (long texts) are duplicates at the method's threshold from the public bug reports. */
+  private readonly reportThreshold: number;
   private readonly documents = new Map<number, DedupDocument & { hash: string }>();
 
   private readonly queryVectors = new Map<string, Float32Array>();
@@ -80,6 +82,7 @@ export class DedupService {
     const levels = LEVELS[scorer.spec.name];
     this.threshold = options.threshold ?? levels?.block ?? scorer.spec.threshold;
     this.flagThreshold = levels?.flag ?? scorer.spec.threshold;
+    this.reportThreshold = options.threshold ?? scorer.spec.threshold;
   }
 
   static async create(options: DedupServiceOptions): Promise<DedupService> {
@@ -110,8 +113,9 @@ export class DedupService {
     const thresholds: LevelThresholds = {
       block: options.threshold ?? this.threshold,
       flag: Math.min(this.flagThreshold, options.threshold ?? this.threshold),
+      reports: options.threshold ?? this.reportThreshold,
     };
-    const threshold = Math.min(thresholds.block, thresholds.flag);
+    const threshold = levelFloor(thresholds);
     const text = { content: query.content, description: query.description ?? "" };
     const sameProject = this.options.scope === "project" && query.projectId !== undefined;
     const accept = (id: number): boolean => {

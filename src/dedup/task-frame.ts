@@ -69,8 +69,8 @@ export function taskFrame(text: DedupText): TaskFrame {
         return action ? [action] : [];
       }),
     ),
-    targets: targetsOf(all),
-    periods: periodsOf(all),
+    targets: targetsOf(title),
+    periods: periodsOf(title),
     subStep: SUB_STEP.test(title),
     words: contentWords(all),
     sequence,
