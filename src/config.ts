@@ -76,6 +76,14 @@ export interface Config {
   dedup: DedupConfig;
 }
 
+/** The store's settings alone, validated like the rest: the CLI's local commands need no more. */
+export function loadStoreConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<Config, "store" | "keyPepper"> {
+  const e = parseEnv(EnvSchema.pick({ BATON_DB: true, BATON_KEY_PEPPER: true }), env);
+  return { store: { path: e.BATON_DB }, keyPepper: e.BATON_KEY_PEPPER };
+}
+
 /** Reads the environment once. Throws a ConfigError whose message is one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parseEnv(EnvSchema, env);

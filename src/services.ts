@@ -8,13 +8,14 @@ import { SqliteAgentStore } from "./store/agent-store.js";
 import type { Db } from "./store/database.js";
 import { SqliteIdempotencyStore } from "./store/idempotency-store.js";
 import { SqliteJournal } from "./store/journal-store.js";
+import { SqliteProjectOrderStore } from "./store/project-store.js";
 import { keyPepper } from "./store/settings-store.js";
 import { relayChainEvents } from "./events/chain-events.js";
-import { ChainService } from "./tasks/chain-service.js";
-import { ProjectService } from "./tasks/project-service.js";
-import { TaskService } from "./tasks/task-service.js";
+import { ChainService } from "./services/chain-service.js";
+import { ProjectService } from "./services/project-service.js";
+import { TaskService } from "./services/task-service.js";
 import { DedupService } from "./dedup/index.js";
-import { DuplicateGuard } from "./tasks/duplicate-guard.js";
+import { DuplicateGuard } from "./services/duplicate-guard.js";
 
 export interface Services {
   db: Db;
@@ -53,7 +54,7 @@ export async function createServices(
     store: new SqliteAgentStore(db),
     pepper: keyPepper(db, config.keyPepper),
   });
-  const projects = new ProjectService(gateway, db);
+  const projects = new ProjectService(gateway, new SqliteProjectOrderStore(db));
   const journal = new SqliteJournal(db);
   const guard = new DuplicateGuard(await DedupService.create({ ...config.dedup, db }));
   const subIssues = new SubIssueGateway({

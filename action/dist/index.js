@@ -1,4 +1,4 @@
-// Built by npm run build:action from 53 source files, sha256 0ee51e6f8673f385
+// Built by npm run build:action from 59 source files, sha256 a5beec6b4ef7ddc8
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44435,7 +44435,7 @@ var EtagCache = class {
   }
 };
 
-// src/github/github-types.ts
+// src/tasks/github-issue.ts
 var GITHUB_MAX_LEVELS = 8;
 var MAX_CHILDREN = 100;
 var GitHubUserSchema = external_exports.object({
@@ -45207,6 +45207,14 @@ var TaskUpdateSchema = external_exports.object({
   ...serverOnly
 }).meta({ id: "TaskUpdate" });
 var AgentRefSchema = external_exports.object({ id: external_exports.string(), name: external_exports.string(), display_name: external_exports.string().nullable() }).meta({ id: "AgentRef" });
+var DedupMatchSchema = external_exports.object({ task_id: external_exports.number().int(), url: external_exports.string(), content: external_exports.string(), score: external_exports.number() }).meta({ id: "DedupMatch" });
+var SubtaskSchema = external_exports.object({
+  id: external_exports.number().int(),
+  task_id: external_exports.number().int(),
+  content: external_exports.string(),
+  completed: external_exports.boolean(),
+  sort_order: external_exports.number().int()
+}).meta({ id: "Subtask" });
 var TaskSchema = external_exports.object({
   id: external_exports.number().int(),
   content: external_exports.string(),
@@ -45233,7 +45241,11 @@ var TaskSchema = external_exports.object({
   delegation_depth: external_exports.number().int(),
   context: ContextSchema,
   context_version: external_exports.number().int(),
-  url: external_exports.string()
+  subtasks: external_exports.array(SubtaskSchema).describe("The checklist: the task list in the issue body"),
+  url: external_exports.string(),
+  possible_duplicates: external_exports.array(DedupMatchSchema).optional().describe(
+    "Only on a create: open tasks that may be the same work (the issue names them too)"
+  )
 }).meta({ id: "Task" });
 var DedupQuerySchema = external_exports.object({
   content: notBlank(2e3),
@@ -45241,8 +45253,11 @@ var DedupQuerySchema = external_exports.object({
   project_id: ProjectRefSchema.nullish(),
   threshold: external_exports.number().min(0).max(1).optional()
 }).meta({ id: "DedupQuery" });
-var DedupMatchSchema = external_exports.object({ task_id: external_exports.number().int(), url: external_exports.string(), content: external_exports.string(), score: external_exports.number() }).meta({ id: "DedupMatch" });
-var DedupResultSchema = external_exports.object({ has_duplicates: external_exports.boolean(), matches: external_exports.array(DedupMatchSchema) }).meta({ id: "DedupResult" });
+var DedupResultSchema = external_exports.object({
+  has_duplicates: external_exports.boolean().describe("A create would be refused (409 duplicate_task): some open task is the same work"),
+  matches: external_exports.array(DedupMatchSchema).describe("Sure duplicates, best first (at most 5)"),
+  possible_duplicates: external_exports.array(DedupMatchSchema).describe("Similar open tasks that may be the same work; a create goes on (at most 5)")
+}).meta({ id: "DedupResult" });
 var CommentCreateSchema = external_exports.object({ content: notBlank(1e4), author: external_exports.string().max(100).optional() }).meta({ id: "CommentCreate" });
 var CommentSchema = external_exports.object({
   id: external_exports.number().int(),
@@ -45251,7 +45266,8 @@ var CommentSchema = external_exports.object({
   author: external_exports.string(),
   author_type: external_exports.enum(["agent", "user"]),
   created_at: external_exports.string(),
-  url: external_exports.string()
+  url: external_exports.string(),
+  notice: external_exports.string().optional().describe("Set when a requested `author` was not used (comments are signed by the caller).")
 }).meta({ id: "Comment" });
 var ContextPatchSchema = external_exports.record(external_exports.string(), external_exports.unknown()).meta({
   id: "ContextPatch",
@@ -45501,20 +45517,27 @@ function summaryFor(result, mode) {
 `;
 }
 
-// src/agents/agent-schema.ts
+// src/tasks/access.ts
 var RoleSchema = external_exports.enum(["worker", "coordinator", "admin"]);
+
+// src/agents/agent-schema.ts
+var DelegaPermissionsSchema = external_exports.array(external_exports.string().max(60)).max(20).describe(
+  "Delega's permissions (e.g. tasks.read_all); Baton grants the smallest role that holds them all"
+);
 var AgentCreateSchema = external_exports.object({
   name: AgentIdSchema,
   display_name: external_exports.string().trim().min(1).max(100).nullish(),
   description: external_exports.string().max(1e3).nullish(),
   role: RoleSchema.optional(),
-  is_admin: external_exports.boolean().optional()
+  is_admin: external_exports.boolean().optional(),
+  permissions: DelegaPermissionsSchema.optional()
 }).meta({ id: "AgentCreate" });
 var AgentUpdateSchema = external_exports.object({
   display_name: external_exports.string().trim().min(1).max(100).nullish(),
   description: external_exports.string().max(1e3).nullish(),
   role: RoleSchema.optional(),
   is_admin: external_exports.boolean().optional(),
+  permissions: DelegaPermissionsSchema.optional(),
   active: external_exports.boolean().optional()
 }).meta({ id: "AgentUpdate" });
 var AgentSchema = external_exports.object({
@@ -45529,6 +45552,8 @@ var AgentSchema = external_exports.object({
   key_prefix: external_exports.string(),
   created_at: external_exports.string(),
   last_seen_at: external_exports.string().nullable(),
+  open_task_count: external_exports.number().int().optional().describe("Open tasks held by the agent (in lists and single reads)."),
+  notice: external_exports.string().optional().describe("How a request was read where Baton differs from Delega (e.g. permissions)."),
   api_key: external_exports.string().optional().describe("Only in the answers to create and rotate-key.")
 }).meta({ id: "Agent" });
 
@@ -45547,7 +45572,7 @@ function jsonForComment(value) {
   );
 }
 
-// src/tasks/project-service.ts
+// src/tasks/project.ts
 var ProjectCreateSchema = external_exports.object({
   name: external_exports.string().trim().min(1).max(80),
   slug: external_exports.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/).optional(),
@@ -45567,7 +45592,8 @@ var ProjectSchema = external_exports.object({
 var EMOJI_RE = new RegExp("^(\\p{Extended_Pictographic}[\\u{FE0F}\\u{200D}\\p{Extended_Pictographic}]*)\\s+", "u");
 
 // src/tasks/task-filters.ts
-var queryBoolean = external_exports.union([external_exports.boolean(), external_exports.enum(["true", "false", "1", "0"])]).transform((value) => value === true || value === "true" || value === "1");
+var queryBoolean = external_exports.union([external_exports.boolean(), external_exports.enum(["true", "false", "1", "0", "True", "False"])]).transform((value) => value === true || value === "true" || value === "True" || value === "1");
+var DueDateQuery = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 var TaskListQuerySchema = external_exports.object({
   assigned_to: AgentIdSchema.optional(),
   created_by: AgentIdSchema.optional(),
@@ -45577,7 +45603,10 @@ var TaskListQuerySchema = external_exports.object({
   label: TaskLabelSchema.optional(),
   completed: queryBoolean.optional(),
   include_completed: queryBoolean.optional(),
-  due: external_exports.enum(["today", "upcoming", "overdue"]).optional(),
+  due: external_exports.union([external_exports.enum(["today", "upcoming", "overdue"]), DueDateQuery]).optional().describe("today, upcoming (7 days), overdue, or a date (YYYY-MM-DD: due that day)"),
+  due_after: DueDateQuery.optional().describe("Due after this date (Delega's Python SDK)"),
+  due_before: DueDateQuery.optional().describe("Due before this date (Delega's Python SDK)"),
+  labels: external_exports.union([TaskLabelSchema, external_exports.array(TaskLabelSchema).max(20)]).transform((value) => Array.isArray(value) ? value : [value]).optional().describe("Tasks carrying every one of these labels (repeat the parameter)"),
   search: external_exports.string().max(200).optional(),
   limit: external_exports.coerce.number().int().min(1).max(100).default(50),
   page: external_exports.coerce.number().int().min(1).default(1)
@@ -45602,6 +45631,17 @@ var StatsSchema = external_exports.object({
     })
   )
 }).meta({ id: "Stats" });
+var DelegaStatsSchema = StatsSchema.extend({
+  total: external_exports.number().int(),
+  completed_tasks: external_exports.number().int(),
+  pending_tasks: external_exports.number().int(),
+  by_project: external_exports.record(external_exports.string(), external_exports.number().int()).describe("Open tasks by project name"),
+  by_project_detail: StatsSchema.shape.by_project
+}).meta({ id: "DelegaStats" });
+var StatsAnswerSchema = external_exports.preprocess(
+  (value) => value && typeof value === "object" && "by_project_detail" in value ? { ...value, by_project: value.by_project_detail } : value,
+  StatsSchema
+);
 
 // src/sdk/errors.ts
 var BatonApiError = class extends BatonError {
@@ -45964,7 +46004,7 @@ var BatonClient = class _BatonClient {
   }
   /** Counts over the tasks the caller may see. */
   stats() {
-    return this.#http.request("GET", "/stats", { schema: StatsSchema });
+    return this.#http.request("GET", "/stats", { schema: StatsAnswerSchema });
   }
   tasks = {
     list: (filters = {}) => this.#http.request("GET", "/tasks", { query: filters, schema: external_exports.array(TaskSchema) }),
@@ -46234,6 +46274,53 @@ var header = (who) => `> Baton agent ${who} commented`;
 
 // src/tasks/issue-codec.ts
 import { createHash as createHash2 } from "node:crypto";
+
+// src/tasks/checklist.ts
+var CHECKLIST_MARKER = "<!-- baton:checklist -->";
+var MAX_ITEM_CHARS = 200;
+var ChecklistEntrySchema = external_exports.object({
+  id: external_exports.number().int().positive(),
+  content: external_exports.string(),
+  done: external_exports.boolean().default(false)
+});
+var ITEM_RE = /^\s*[-*+] \[([ xX])\] ?(.*)$/;
+var visibleText = (content) => render(content.replace(/\s+/g, " ").trim());
+function renderChecklist(items) {
+  const lines = items.map((item) => `- [${item.done ? "x" : " "}] ${visibleText(item.content)}`);
+  return [`${CHECKLIST_MARKER}
+**Checklist**`, lines.join("\n")].join("\n\n");
+}
+function parseChecklist(section) {
+  return section.split(/\r?\n/).flatMap((line) => {
+    const match = ITEM_RE.exec(line);
+    const text = match?.[2]?.trim();
+    return match && text ? [{ text, done: match[1] !== " " }] : [];
+  });
+}
+function reconcile(known, visible) {
+  if (visible === null) return { items: [], seq: known.seq };
+  const unused = [...known.items];
+  let seq = known.seq;
+  const items = visible.map(({ text, done }) => {
+    const index = unused.findIndex((entry) => visibleText(entry.content) === text);
+    if (index >= 0) {
+      const [entry] = unused.splice(index, 1);
+      return { id: entry.id, content: entry.content, done };
+    }
+    seq += 1;
+    return { id: seq, content: unrender(text), done };
+  });
+  return { items, seq };
+}
+var ChecklistItemCreateSchema = external_exports.object({
+  content: external_exports.string().max(MAX_ITEM_CHARS, `must be at most ${MAX_ITEM_CHARS} characters`).refine((value) => value.trim().length > 0, "must not be blank"),
+  completed: external_exports.boolean().optional()
+}).meta({ id: "SubtaskCreate" });
+var ChecklistItemUpdateSchema = ChecklistItemCreateSchema.partial().meta({
+  id: "SubtaskUpdate"
+});
+
+// src/tasks/issue-codec.ts
 var TITLE_MAX = 256;
 var META_RE = /<!-- baton:v1 (\{.*?\}) -->/gs;
 var HEADER_PREFIX = "> Baton task";
@@ -46250,10 +46337,15 @@ var TaskMetaSchema = external_exports.object({
   /** Unique per create request: finds the issue again if GitHub's answer was lost. */
   nonce: external_exports.string().nullable().default(null),
   auto_complete_parent: external_exports.boolean().default(false),
+  /** Open tasks that were possibly the same work when this one was created (dedup "possible"). */
+  possible_duplicates: external_exports.array(external_exports.number().int()).default([]),
   /** Exact texts, kept only when the visible ones differ (title cut, text defused). */
   content: external_exports.string().nullable().default(null),
   description: external_exports.string().nullable().default(null),
-  description_hash: external_exports.string().nullable().default(null)
+  description_hash: external_exports.string().nullable().default(null),
+  /** Checklist items (ids, exact texts); the visible task list says which are there and ticked. */
+  checklist: external_exports.array(ChecklistEntrySchema).default([]),
+  checklist_seq: external_exports.number().int().min(0).default(0)
 });
 var hash3 = (text) => createHash2("sha256").update(text).digest("hex").slice(0, 16);
 var META_DEFAULTS = TaskMetaSchema.parse({});
@@ -46273,6 +46365,10 @@ function headerLine(meta3, assignee) {
   if (meta3.created_by) parts.push(`created by **${meta3.created_by}**`);
   if (assignee) parts.push(`held by **${assignee}**`);
   if (meta3.parent) parts.push(`delegated from #${meta3.parent}`);
+  if (meta3.possible_duplicates.length > 0)
+    parts.push(
+      `possibly the same work as ${meta3.possible_duplicates.map((id2) => `#${id2}`).join(", ")}`
+    );
   return parts.join(" \xB7 ");
 }
 function encodeTask(task) {
@@ -46288,6 +46384,7 @@ function encodeTask(task) {
   const body = [
     headerLine(meta3, task.assignee),
     shown,
+    ...meta3.checklist.length > 0 ? [renderChecklist(meta3.checklist)] : [],
     `<!-- baton:v1 ${jsonForComment(compact(meta3))} -->`
   ].join("\n\n");
   return { title, body, labels: encodeLabels(task) };
@@ -46303,7 +46400,8 @@ function encodeLabels(task) {
 }
 function decodeIssue(issue3) {
   const body = issue3.body ?? "";
-  const { meta: meta3, metaStart } = readMeta(body);
+  const { meta: stored, metaStart } = readMeta(body);
+  const { meta: meta3, descriptionEnd } = withVisibleChecklist(body, stored, metaStart);
   const names = issue3.labels.map((l) => l.name);
   const priorityIndex = names.map((n) => ["priority:low", "priority:medium", "priority:high", "priority:urgent"].indexOf(n)).find((i) => i >= 0);
   const assignee = names.find((n) => n.startsWith("agent:"))?.slice("agent:".length) ?? null;
@@ -46311,7 +46409,7 @@ function decodeIssue(issue3) {
   const depthLabelValue = names.find((n) => n.startsWith("depth:"));
   const status = Object.keys(STATUS_LABELS).find((s) => names.includes(STATUS_LABELS[s])) ?? "open";
   const content = meta3.content !== null && titleFor(meta3.content) === issue3.title ? meta3.content : issue3.title;
-  const shown = visibleDescription(body, metaStart);
+  const shown = visibleDescription(body, descriptionEnd);
   const description = meta3.description_hash === hash3(shown) ? meta3.description ?? shown : unrender(shown.replace(/\r\n/g, "\n").trim());
   const closed = issue3.state === "closed";
   return {
@@ -46342,6 +46440,16 @@ function readMeta(body) {
   } catch {
     return { meta: TaskMetaSchema.parse({}), metaStart: last.index };
   }
+}
+function withVisibleChecklist(body, meta3, metaStart) {
+  const start = body.lastIndexOf(CHECKLIST_MARKER, metaStart);
+  const section = start >= 0 ? body.slice(start + CHECKLIST_MARKER.length, metaStart) : null;
+  const known = { items: meta3.checklist, seq: meta3.checklist_seq };
+  const checklist = reconcile(known, section === null ? null : parseChecklist(section));
+  return {
+    meta: { ...meta3, checklist: checklist.items, checklist_seq: checklist.seq },
+    descriptionEnd: start >= 0 ? start : metaStart
+  };
 }
 function visibleDescription(body, metaStart) {
   let text = body.slice(0, metaStart);
@@ -46374,6 +46482,83 @@ function completionWrite(issue3, fields, agentId) {
 function reopeningWrite(issue3, fields) {
   const open3 = { ...fields, meta: { ...fields.meta, completed_by: null } };
   return { ...changedParts(issue3, open3), state: "open", state_reason: "reopened" };
+}
+
+// src/tasks/task-planners.ts
+var MAX_CONTEXT_CHARS = 32e3;
+function planNewTask(input2, placement) {
+  const fields = {
+    content: input2.content,
+    description: input2.description ?? null,
+    priority: input2.priority ?? 2,
+    labels: input2.labels ?? [],
+    projectSlug: placement.projectSlug,
+    assignee: placement.assignee,
+    status: input2.status ?? "open",
+    meta: TaskMetaSchema.parse({
+      created_by: placement.createdBy,
+      ...placement.position,
+      auto_complete_parent: placement.autoCompleteParent,
+      due_date: input2.due_date ?? null,
+      due_time: input2.due_time ?? null,
+      context: input2.context ?? {},
+      nonce: placement.nonce
+    })
+  };
+  checkContextSize(fields.meta.context);
+  return fields;
+}
+function planDelegation(parent, decoded, maxDepth) {
+  return {
+    position: positionUnder(parent, decoded, maxDepth),
+    parentWrite: planMarkDelegated(parent, decoded)
+  };
+}
+function planMarkDelegated(parent, decoded) {
+  if (decoded.closed || decoded.status === "delegated") return null;
+  const write = changedParts(parent, { ...decoded, status: "delegated" });
+  return write.labels ? { labels: write.labels } : null;
+}
+function planUpdate(issue3, decoded, changes, agentId) {
+  const wantsCompleted = changes.completed ?? (changes.status === "completed" ? true : changes.status ? false : void 0);
+  const status = changes.status && changes.status !== "completed" ? changes.status : decoded.status;
+  const keep = (next, current) => next === void 0 ? current : next;
+  const fields = {
+    content: changes.content ?? decoded.content,
+    description: keep(changes.description, decoded.description),
+    priority: changes.priority ?? decoded.priority,
+    labels: changes.labels ?? decoded.labels,
+    projectSlug: keep(changes.projectSlug, decoded.projectSlug),
+    assignee: keep(changes.assignee, decoded.assignee),
+    status: wantsCompleted ? "open" : status,
+    meta: {
+      ...decoded.meta,
+      due_date: keep(changes.due_date, decoded.meta.due_date),
+      due_time: keep(changes.due_time, decoded.meta.due_time)
+    }
+  };
+  const write = { ...changedParts(issue3, fields) };
+  if (wantsCompleted === true && !decoded.completed) {
+    Object.assign(write, completionWrite(issue3, fields, agentId));
+  } else if (wantsCompleted === false && decoded.closed) {
+    Object.assign(write, reopeningWrite(issue3, fields));
+  }
+  return write;
+}
+function planComplete(issue3, decoded, agentId) {
+  return decoded.completed ? null : completionWrite(issue3, decoded, agentId);
+}
+function planReopen(issue3, decoded) {
+  return decoded.completed ? reopeningWrite(issue3, decoded) : null;
+}
+function checkContextSize(context3) {
+  if (JSON.stringify(context3).length > MAX_CONTEXT_CHARS) {
+    throw errors.unprocessable(
+      "context_too_large",
+      `The context may hold at most ${MAX_CONTEXT_CHARS} characters of JSON`,
+      { field: "context" }
+    );
+  }
 }
 
 // node_modules/stemmer/index.js
@@ -46908,8 +47093,7 @@ function countTerms(terms) {
 }
 
 // src/dedup/evidence.ts
-var STRONG_SCORE = 0.5;
-function enoughEvidence(query, candidate, score) {
+function enoughEvidence(query, candidate) {
   const a = fullText(query);
   const b = fullText(candidate);
   if (normalise(a) === normalise(b)) return true;
@@ -46921,10 +47105,14 @@ function enoughEvidence(query, candidate, score) {
     shared++;
     sharedWord ||= !NUMBER.test(word);
   }
-  return sharedWord && (score >= STRONG_SCORE || shared >= 2);
+  return sharedWord && shared >= 2;
 }
 var NUMBER = /^v?\d[\d.]*$/;
 function evidenceWords(text) {
+  const words2 = wordsOf(text, true);
+  return words2.size >= 2 ? words2 : wordsOf(text, false);
+}
+function wordsOf(text, dropStopWords) {
   const words2 = /* @__PURE__ */ new Set();
   for (const raw of text.toLowerCase().split(/\s+/)) {
     const chunk = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
@@ -46933,12 +47121,212 @@ function evidenceWords(text) {
       continue;
     }
     for (const word of sklearnTokens(chunk)) {
-      if (word.length < 2 || ENGLISH_STOP_WORDS.has(word)) continue;
+      if (word.length < 2 || dropStopWords && ENGLISH_STOP_WORDS.has(word)) continue;
       words2.add(stemmer(CANONICAL_WORDS.get(word) ?? word));
     }
   }
   return words2;
 }
+
+// src/dedup/task-words.ts
+var ACTION_CLASSES = {
+  fix: ["fix", "repair", "resolve", "correct", "solve", "hotfix", "patch", "mend", "unbreak"],
+  investigate: [
+    "investigate",
+    "debug",
+    "troubleshoot",
+    "diagnose",
+    "analyse",
+    "analyze",
+    "research",
+    "explore",
+    "profile"
+  ],
+  triage: ["triage", "prioritise", "prioritize", "sort"],
+  reproduce: ["reproduce", "repro"],
+  test: ["test", "verify", "validate", "qa", "evaluate", "benchmark", "measure", "check"],
+  review: ["review", "audit", "proofread", "inspect", "assess"],
+  approve: ["approve", "authorise", "authorize", "sign"],
+  write: [
+    "write",
+    "draft",
+    "document",
+    "outline",
+    "summarise",
+    "summarize",
+    "author",
+    "compose",
+    "describe"
+  ],
+  publish: ["publish", "push", "post", "announce", "present"],
+  deploy: ["deploy", "ship", "release", "launch", "rollout", "promote", "apply"],
+  rollback: ["rollback", "revert", "undo", "downgrade"],
+  build: [
+    "build",
+    "implement",
+    "create",
+    "add",
+    "develop",
+    "introduce",
+    "setup",
+    "set",
+    "install",
+    "provision",
+    "configure",
+    "extract"
+  ],
+  design: ["design", "architect", "sketch", "mock", "prototype", "spec", "plan", "map"],
+  refactor: ["refactor", "restructure", "rewrite", "simplify"],
+  remove: [
+    "remove",
+    "delete",
+    "drop",
+    "clean",
+    "cleanup",
+    "purge",
+    "deduplicate",
+    "dedupe",
+    "uninstall",
+    "decommission",
+    "retire"
+  ],
+  close: ["close", "dismiss", "archive", "cancel", "stop", "halt", "end"],
+  disable: ["disable", "deactivate", "pause", "freeze", "suspend", "block", "lock"],
+  enable: [
+    "enable",
+    "activate",
+    "resume",
+    "unfreeze",
+    "unblock",
+    "unpause",
+    "unlock",
+    "enforce",
+    "require"
+  ],
+  upgrade: ["upgrade", "update", "bump", "change", "modify"],
+  migrate: ["migrate", "move", "port", "convert", "transfer", "switch"],
+  restart: ["restart", "bounce", "reboot", "recycle", "reload", "kick"],
+  scale: [
+    "scale",
+    "resize",
+    "increase",
+    "decrease",
+    "reduce",
+    "raise",
+    "lower",
+    "grow",
+    "shrink",
+    "speed",
+    "optimise",
+    "optimize"
+  ],
+  rotate: ["rotate", "renew", "regenerate", "refresh", "rebuild"],
+  revoke: ["revoke", "invalidate", "expire"],
+  pay: ["pay", "settle", "remit"],
+  reconcile: ["reconcile", "match"],
+  refund: ["refund", "reimburse", "credit"],
+  reply: ["reply", "respond", "answer", "follow", "chase", "remind"],
+  escalate: ["escalate"],
+  tag: ["tag", "label", "annotate", "categorise", "categorize"],
+  merge: ["merge", "combine", "consolidate"],
+  translate: ["translate", "localise", "localize"],
+  record: ["record", "film"],
+  schedule: ["schedule", "book", "reserve"],
+  prepare: ["prepare", "organise", "organize"],
+  collect: ["collect", "gather", "pull", "export", "fetch", "compile", "interview"],
+  load: ["backfill", "load", "ingest", "import", "replay", "sync"],
+  train: ["train", "retrain", "fine", "finetune", "tune"],
+  send: ["send", "email", "mail", "notify", "share", "forward"],
+  file: ["file", "submit", "issue"],
+  onboard: ["onboard", "invite"],
+  offboard: ["offboard"],
+  cut: ["cut", "branch", "fork"],
+  monitor: ["monitor", "watch", "alert"],
+  scan: ["scan"]
+};
+var ACTION_OF = new Map(
+  Object.entries(ACTION_CLASSES).flatMap(
+    ([action, verbs]) => verbs.flatMap((verb) => [[verb, action], [stemmer(verb), action]])
+  )
+);
+var VAGUE_WORDS = /* @__PURE__ */ new Set([
+  "fail",
+  "failing",
+  "fails",
+  "failed",
+  "broken",
+  "break",
+  "stuck",
+  "slow",
+  "missing",
+  "miss",
+  "drop",
+  "dropped",
+  "fell",
+  "fall",
+  "spike",
+  "spikes",
+  "latest",
+  "last",
+  "new",
+  "old",
+  "current",
+  "yesterday",
+  "today",
+  "tonight",
+  "night",
+  "overnight",
+  "evening",
+  "morning",
+  "since",
+  "again",
+  "still",
+  "repeated",
+  "firing",
+  "please",
+  "asap",
+  "urgent",
+  "issue",
+  "issues",
+  "problem",
+  "bug",
+  "error",
+  "task",
+  "work",
+  "mistake",
+  "mistakes",
+  "run",
+  "running",
+  "reported",
+  "report",
+  "produces",
+  "has",
+  "have",
+  "appear",
+  "appears",
+  "shows",
+  "show",
+  "get",
+  "make",
+  "keep",
+  "need",
+  "needs",
+  "ask",
+  "asks",
+  "find",
+  "finding",
+  "detected",
+  "lot",
+  "too",
+  "every",
+  "all"
+]);
+
+// src/dedup/task-frame.ts
+var VAGUE_STEMS = new Set(
+  [...VAGUE_WORDS].flatMap((word) => [word, stemmer(word)])
+);
+var IDENTIFIER = new RegExp("^(?=.*\\p{L})(?:(?=.*\\d)[\\p{L}\\p{N}]+(?:[-_./#][\\p{L}\\p{N}]+)*|[\\p{L}\\p{N}-]+(?:[_./#@][\\p{L}\\p{N}-]+)+)$", "u");
 
 // src/dedup/best-matches.ts
 function bestMatches(scorer, prepared, documentOf, options) {
@@ -46948,7 +47336,7 @@ function bestMatches(scorer, prepared, documentOf, options) {
   for (const { id: id2, score } of scorer.search(prepared, accept, options.threshold)) {
     if (score < options.threshold || matches.length === max) break;
     const document = documentOf(id2);
-    if (!enoughEvidence(prepared.text, document, score)) continue;
+    if (!enoughEvidence(prepared.text, document)) continue;
     matches.push({
       task_id: id2,
       url: document.url,
@@ -47235,10 +47623,10 @@ function addGrams(counts, tokens, factor, bigramWeight) {
     counts.set(bigram, (counts.get(bigram) ?? 0) + factor * bigramWeight);
   }
 }
-var IDENTIFIER = /[A-Za-z_$][\w$]*(?:[./:#-][\w$]+)+|[a-z]+[A-Z][\w]*|[A-Za-z]+_[\w]+|[A-Za-z]+\d[\w]*/g;
+var IDENTIFIER2 = /[A-Za-z_$][\w$]*(?:[./:#-][\w$]+)+|[a-z]+[A-Z][\w]*|[A-Za-z]+_[\w]+|[A-Za-z]+\d[\w]*/g;
 function identifiers(text) {
   const out = [];
-  for (const match of text.match(IDENTIFIER) ?? []) {
+  for (const match of text.match(IDENTIFIER2) ?? []) {
     const lower = match.toLowerCase();
     out.push(lower);
     for (const part of lower.split(/[./:#-]/)) if (part.length >= 4) out.push(part);
@@ -47865,34 +48253,20 @@ var TokenTaskApi = class {
   }
   async update(id2, changes) {
     const { issue: issue3, decoded } = await this.#load(id2);
-    const wantsCompleted = changes.status === void 0 ? void 0 : changes.status === "completed";
-    const status = !changes.status || changes.status === "completed" ? decoded.status : changes.status;
-    const fields = {
-      ...decoded,
-      content: changes.content ?? decoded.content,
-      description: changes.description ?? decoded.description,
-      priority: changes.priority ?? decoded.priority,
-      labels: changes.labels ?? decoded.labels,
-      assignee: changes.assignee ?? decoded.assignee,
-      projectSlug: changes.project ? await this.#projectSlug(changes.project) : decoded.projectSlug,
-      status: wantsCompleted ? "open" : status
-    };
-    if (wantsCompleted && !decoded.completed)
-      return this.#write(issue3, completionWrite(issue3, fields, this.#agentId));
-    if (wantsCompleted === false && decoded.closed)
-      return this.#write(issue3, reopeningWrite(issue3, fields));
-    return this.#write(issue3, changedParts(issue3, fields));
+    const projectSlug = changes.project ? await this.#projectSlug(changes.project) : void 0;
+    const write = planUpdate(issue3, decoded, { ...changes, projectSlug }, this.#agentId);
+    return this.#write(issue3, write);
   }
   async complete(id2, note) {
     const { issue: issue3, decoded } = await this.#load(id2);
     const commentUrl = note ? (await this.comment(id2, note)).url : null;
-    const task = decoded.completed ? toActionTask2(issue3) : await this.#write(issue3, completionWrite(issue3, decoded, this.#agentId));
-    return { task, commentUrl };
+    const write = planComplete(issue3, decoded, this.#agentId);
+    return { task: write ? await this.#write(issue3, write) : toActionTask2(issue3), commentUrl };
   }
   async reopen(id2) {
     const { issue: issue3, decoded } = await this.#load(id2);
-    if (!decoded.closed) return toActionTask2(issue3);
-    return this.#write(issue3, reopeningWrite(issue3, decoded));
+    const write = planReopen(issue3, decoded);
+    return write ? this.#write(issue3, write) : toActionTask2(issue3);
   }
   async comment(id2, content) {
     const comment = await this.#gateway.createComment(
@@ -47904,7 +48278,7 @@ var TokenTaskApi = class {
   /** A child task created already linked under the parent (one GraphQL request), as the server does. */
   async delegate(parentId, input2) {
     const { issue: parent, decoded } = await this.#load(parentId);
-    const position = positionUnder(parent, decoded, this.#maxDepth);
+    const { position, parentWrite } = planDelegation(parent, decoded, this.#maxDepth);
     const nonce = randomUUID3();
     const fields = await this.#newTask(input2, nonce, position);
     const child = await this.#subIssues.createSubIssue(
@@ -47912,24 +48286,22 @@ var TokenTaskApi = class {
       { number: parent.number, nodeId: parent.node_id },
       nonce
     );
-    if (decoded.status !== "delegated") {
-      const write = changedParts(parent, { ...decoded, status: "delegated" });
-      if (write.labels) await this.#gateway.updateIssue(parent.number, { labels: write.labels });
-    }
+    if (parentWrite) await this.#gateway.updateIssue(parent.number, parentWrite);
     return toActionTask2(child);
   }
   async #newTask(input2, nonce, position = ROOT_POSITION) {
-    const fields = {
-      content: input2.content,
-      description: input2.description ?? null,
-      priority: input2.priority ?? 2,
-      labels: input2.labels ?? [],
-      projectSlug: input2.project ? await this.#projectSlug(input2.project) : null,
-      assignee: input2.assignee ?? null,
-      status: input2.status === "completed" || !input2.status ? "open" : input2.status,
-      meta: TaskMetaSchema.parse({ created_by: this.#agentId, nonce, ...position })
-    };
-    return fields;
+    const { status, ...fields } = input2;
+    return planNewTask(
+      { ...fields, status: status === "completed" ? void 0 : status },
+      {
+        createdBy: this.#agentId,
+        assignee: input2.assignee ?? null,
+        projectSlug: input2.project ? await this.#projectSlug(input2.project) : null,
+        nonce,
+        position,
+        autoCompleteParent: false
+      }
+    );
   }
   /** Projects are labels the server created; token mode uses them but cannot name new ones. */
   async #projectSlug(ref) {

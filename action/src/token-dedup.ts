@@ -1,7 +1,7 @@
 import { bestMatches, type MatchDocument } from "../../src/dedup/best-matches.js";
 import { resolveMethod } from "../../src/dedup/methods.js";
 import { Scorer } from "../../src/dedup/scorer.js";
-import type { GitHubIssue } from "../../src/github/github-types.js";
+import type { GitHubIssue } from "../../src/tasks/github-issue.js";
 import { decodeIssue } from "../../src/tasks/issue-codec.js";
 
 /**

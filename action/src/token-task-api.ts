@@ -1,19 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { errors } from "../../src/errors.js";
-import type { GitHubIssue } from "../../src/github/github-types.js";
-import type { IssueGateway, IssueWrite } from "../../src/github/issue-gateway.js";
+import type { GitHubIssue } from "../../src/tasks/github-issue.js";
+import type { IssueGateway } from "../../src/github/issue-gateway.js";
+import type { IssueWrite } from "../../src/tasks/issue-writes.js";
 import type { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
-import { positionUnder, ROOT_POSITION, type Position } from "../../src/tasks/delegation-rules.js";
+import { ROOT_POSITION, type Position } from "../../src/tasks/delegation-rules.js";
 import { encodeAgentComment } from "../../src/tasks/comment-codec.js";
-import {
-  decodeIssue,
-  encodeTask,
-  TaskMetaSchema,
-  type DecodedIssue,
-  type TaskFields,
-} from "../../src/tasks/issue-codec.js";
+import { decodeIssue, encodeTask, type DecodedIssue } from "../../src/tasks/issue-codec.js";
 import { projectLabel } from "../../src/tasks/labels.js";
-import { changedParts, completionWrite, reopeningWrite } from "../../src/tasks/issue-writes.js";
+import {
+  planComplete,
+  planDelegation,
+  planNewTask,
+  planReopen,
+  planUpdate,
+} from "../../src/tasks/task-planners.js";
 import type { TaskFieldsInput } from "./inputs.js";
 import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
 import { findDuplicate } from "./token-dedup.js";
@@ -64,25 +65,9 @@ export class TokenTaskApi implements TaskApi {
 
   async update(id: number, changes: TaskFieldsInput): Promise<ActionTask> {
     const { issue, decoded } = await this.#load(id);
-    const wantsCompleted =
-      changes.status === undefined ? undefined : changes.status === "completed";
-    const status =
-      !changes.status || changes.status === "completed" ? decoded.status : changes.status;
-    const fields: TaskFields = {
-      ...decoded,
-      content: changes.content ?? decoded.content,
-      description: changes.description ?? decoded.description,
-      priority: changes.priority ?? decoded.priority,
-      labels: changes.labels ?? decoded.labels,
-      assignee: changes.assignee ?? decoded.assignee,
-      projectSlug: changes.project ? await this.#projectSlug(changes.project) : decoded.projectSlug,
-      status: wantsCompleted ? "open" : status,
-    };
-    if (wantsCompleted && !decoded.completed)
-      return this.#write(issue, completionWrite(issue, fields, this.#agentId));
-    if (wantsCompleted === false && decoded.closed)
-      return this.#write(issue, reopeningWrite(issue, fields));
-    return this.#write(issue, changedParts(issue, fields));
+    const projectSlug = changes.project ? await this.#projectSlug(changes.project) : undefined;
+    const write = planUpdate(issue, decoded, { ...changes, projectSlug }, this.#agentId);
+    return this.#write(issue, write);
   }
 
   async complete(
@@ -91,16 +76,14 @@ export class TokenTaskApi implements TaskApi {
   ): Promise<{ task: ActionTask; commentUrl: string | null }> {
     const { issue, decoded } = await this.#load(id);
     const commentUrl = note ? (await this.comment(id, note)).url : null;
-    const task = decoded.completed
-      ? toActionTask(issue)
-      : await this.#write(issue, completionWrite(issue, decoded, this.#agentId));
-    return { task, commentUrl };
+    const write = planComplete(issue, decoded, this.#agentId);
+    return { task: write ? await this.#write(issue, write) : toActionTask(issue), commentUrl };
   }
 
   async reopen(id: number): Promise<ActionTask> {
     const { issue, decoded } = await this.#load(id);
-    if (!decoded.closed) return toActionTask(issue);
-    return this.#write(issue, reopeningWrite(issue, decoded));
+    const write = planReopen(issue, decoded);
+    return write ? this.#write(issue, write) : toActionTask(issue);
   }
 
   async comment(id: number, content: string): Promise<{ url: string }> {
@@ -114,7 +97,7 @@ export class TokenTaskApi implements TaskApi {
   /** A child task created already linked under the parent (one GraphQL request), as the server does. */
   async delegate(parentId: number, input: NewTask): Promise<ActionTask> {
     const { issue: parent, decoded } = await this.#load(parentId);
-    const position = positionUnder(parent, decoded, this.#maxDepth);
+    const { position, parentWrite } = planDelegation(parent, decoded, this.#maxDepth);
     const nonce = randomUUID();
     const fields = await this.#newTask(input, nonce, position);
     const child = await this.#subIssues.createSubIssue(
@@ -122,25 +105,24 @@ export class TokenTaskApi implements TaskApi {
       { number: parent.number, nodeId: parent.node_id },
       nonce,
     );
-    if (decoded.status !== "delegated") {
-      const write = changedParts(parent, { ...decoded, status: "delegated" });
-      if (write.labels) await this.#gateway.updateIssue(parent.number, { labels: write.labels });
-    }
+    if (parentWrite) await this.#gateway.updateIssue(parent.number, parentWrite);
     return toActionTask(child);
   }
 
   async #newTask(input: NewTask, nonce: string, position: Position = ROOT_POSITION) {
-    const fields: TaskFields = {
-      content: input.content,
-      description: input.description ?? null,
-      priority: input.priority ?? 2,
-      labels: input.labels ?? [],
-      projectSlug: input.project ? await this.#projectSlug(input.project) : null,
-      assignee: input.assignee ?? null,
-      status: input.status === "completed" || !input.status ? "open" : input.status,
-      meta: TaskMetaSchema.parse({ created_by: this.#agentId, nonce, ...position }),
-    };
-    return fields;
+    // The Action's status input may say completed: a task is created open, as the server does.
+    const { status, ...fields } = input;
+    return planNewTask(
+      { ...fields, status: status === "completed" ? undefined : status },
+      {
+        createdBy: this.#agentId,
+        assignee: input.assignee ?? null,
+        projectSlug: input.project ? await this.#projectSlug(input.project) : null,
+        nonce,
+        position,
+        autoCompleteParent: false,
+      },
+    );
   }
 
   /** Projects are labels the server created; token mode uses them but cannot name new ones. */

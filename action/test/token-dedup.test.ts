@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { GitHubIssue } from "../../src/github/github-types.js";
+import type { GitHubIssue } from "../../src/tasks/github-issue.js";
 import { findDuplicate } from "../src/token-dedup.js";
 
 const open = (number: number, title: string, body = ""): GitHubIssue => ({

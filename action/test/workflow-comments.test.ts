@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeComment, encodeAgentComment } from "../../src/tasks/comment-codec.js";
-import { isFromApp } from "../../src/tasks/task-service.js";
+import { decodeComment, encodeAgentComment, isFromApp } from "../../src/tasks/comment-codec.js";
 
 const BATON_APP_ID = 1;
 const read = (comment: {

@@ -1,8 +1,16 @@
 import { z } from "zod";
+import { RoleSchema, type Role } from "../tasks/access.js";
 import { AgentIdSchema } from "../tasks/task-schema.js";
 
-export const RoleSchema = z.enum(["worker", "coordinator", "admin"]);
-export type Role = z.infer<typeof RoleSchema>;
+export { RoleSchema, type Role } from "../tasks/access.js";
+
+/** Delega's permission list; granted as the smallest role holding them (delega-permissions.ts). */
+const DelegaPermissionsSchema = z
+  .array(z.string().max(60))
+  .max(20)
+  .describe(
+    "Delega's permissions (e.g. tasks.read_all); Baton grants the smallest role that holds them all",
+  );
 
 export const AgentCreateSchema = z
   .object({
@@ -11,6 +19,7 @@ export const AgentCreateSchema = z
     description: z.string().max(1000).nullish(),
     role: RoleSchema.optional(),
     is_admin: z.boolean().optional(),
+    permissions: DelegaPermissionsSchema.optional(),
   })
   .meta({ id: "AgentCreate" });
 export type AgentCreate = z.infer<typeof AgentCreateSchema>;
@@ -21,6 +30,7 @@ export const AgentUpdateSchema = z
     description: z.string().max(1000).nullish(),
     role: RoleSchema.optional(),
     is_admin: z.boolean().optional(),
+    permissions: DelegaPermissionsSchema.optional(),
     active: z.boolean().optional(),
   })
   .meta({ id: "AgentUpdate" });
@@ -39,6 +49,15 @@ export const AgentSchema = z
     key_prefix: z.string(),
     created_at: z.string(),
     last_seen_at: z.string().nullable(),
+    open_task_count: z
+      .number()
+      .int()
+      .optional()
+      .describe("Open tasks held by the agent (in lists and single reads)."),
+    notice: z
+      .string()
+      .optional()
+      .describe("How a request was read where Baton differs from Delega (e.g. permissions)."),
     api_key: z.string().optional().describe("Only in the answers to create and rotate-key."),
   })
   .meta({ id: "Agent" });

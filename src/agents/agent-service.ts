@@ -8,6 +8,7 @@ import {
   type Role,
 } from "./agent-schema.js";
 import { generateApiKey, hashApiKey, hashesEqual, visiblePrefix } from "./api-keys.js";
+import { roleForPermissions } from "./delega-permissions.js";
 
 export interface AgentServiceOptions {
   store: AgentStore;
@@ -32,12 +33,26 @@ export function toAgent(record: AgentRecord, apiKey?: string): Agent {
   };
 }
 
-const roleOf = (input: {
+/** The role asked for by `role`, `is_admin` or Delega's `permissions`; 422 if they disagree. */
+export function roleOf(input: {
   role?: Role | undefined;
   is_admin?: boolean | undefined;
-}): Role | undefined =>
-  input.role ??
-  (input.is_admin === true ? "admin" : input.is_admin === false ? "worker" : undefined);
+  permissions?: string[] | undefined;
+}): Role | undefined {
+  const named =
+    input.role ??
+    (input.is_admin === true ? "admin" : input.is_admin === false ? "worker" : undefined);
+  if (input.permissions === undefined) return named;
+  const granted = roleForPermissions(input.permissions);
+  if (named !== undefined && named !== granted) {
+    throw errors.unprocessable(
+      "permissions_conflict",
+      `permissions ${JSON.stringify(input.permissions)} mean role "${granted}", not "${named}": send one of them`,
+      { field: "permissions" },
+    );
+  }
+  return granted;
+}
 
 /** Identities and keys. Keys are shown once; only their keyed hash is kept. */
 export class AgentService {

@@ -206,11 +206,6 @@ export class DedupService {
     this.embedInBackground();
   }
 
-  /** Which creates can match each other: one key per project with scope "project", else one. */
-  scopeKey(projectId: string | null): string {
-    return this.options.scope === "project" ? `project:${projectId ?? ""}` : "repo";
-  }
-
   /** Number of open tasks in the index. */
   get size(): number {
     return this.documents.size;

@@ -71,9 +71,12 @@ export class DeliveryWorker {
   #pump(): void {
     if (this.#stopped) return;
     clearTimeout(this.#timer);
+    // One clock reading for both queries: a retry falling due between two readings would be
+    // neither sent now nor timed for later, and would wait for the next unrelated wake.
+    const now = this.#now().getTime();
     const free = this.#o.concurrency - this.#inFlight.size;
     if (free > 0) {
-      for (const row of this.#o.outbox.due(this.#now().getTime(), free + this.#inFlight.size)) {
+      for (const row of this.#o.outbox.due(now, free + this.#inFlight.size)) {
         if (this.#inFlight.size >= this.#o.concurrency) break;
         const key = `${row.subscription_id}:${row.issue_number}`;
         if (this.#inFlight.has(key)) continue;
@@ -86,7 +89,6 @@ export class DeliveryWorker {
     }
     // A retry falling due later. Deliveries due now but not started (slots busy, or queued behind
     // one in flight) are started when a delivery finishes, which wakes the worker.
-    const now = this.#now().getTime();
     const next = this.#o.outbox.nextDueAfter(now);
     if (next !== undefined)
       this.#timer = setTimeout(() => this.wake(), Math.min(next - now, 60_000)).unref();

@@ -1,24 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { canRead } from "../agents/access.js";
+import { canRead } from "../tasks/access.js";
 import type { AgentService } from "../agents/agent-service.js";
-import type { GitHubIssue } from "../github/github-types.js";
+import type { GitHubIssue } from "../tasks/github-issue.js";
 import type { Journal } from "../store/journal-store.js";
 import type { SqliteOutboxStore } from "../store/outbox-store.js";
 import type { SqliteSubscriptionStore, SubscriptionRecord } from "../store/subscription-store.js";
-import { decodeComment } from "../tasks/comment-codec.js";
+import { decodeComment, isFromApp } from "../tasks/comment-codec.js";
 import { decodeIssue } from "../tasks/issue-codec.js";
 import type { Comment, Task } from "../tasks/task-schema.js";
-import type { TaskService } from "../tasks/task-service.js";
-import { isFromApp } from "../tasks/task-service.js";
+import type { TaskService } from "../services/task-service.js";
 import type { Actor, Changes, EventType, TaskEvent } from "./event-schema.js";
-import {
-  actorOf,
-  isBot,
-  readWebhook,
-  trustedIssue,
-  type InboundWebhook,
-  type Sender,
-} from "./github-webhook.js";
+import type { Delivery, GitHubWebhook, Sender } from "../github/webhook-payloads.js";
+import { actorOf, isBot, trustedIssue } from "./trust.js";
 import { classifyAction, classifyChange, type TaskState } from "./task-diff.js";
 
 export interface RelayOptions {
@@ -69,8 +62,14 @@ export class EventRelay {
     this.#now = options.now ?? (() => new Date());
   }
 
-  async ingest(webhook: InboundWebhook): Promise<IngestResult> {
-    const inbound = readWebhook(webhook);
+  /**
+   * Turns one parsed webhook into at most one event. `webhook` is the delivery's id and event
+   * name (redeliveries are dropped by the id); `inbound` is what the router parsed from it.
+   */
+  async accept(
+    webhook: Pick<Delivery, "id" | "name">,
+    inbound: GitHubWebhook,
+  ): Promise<IngestResult> {
     const at = () => this.#now().toISOString();
     const skip = (result: IngestResult, reason: string): IngestResult => {
       const fresh = this.#o.outbox.markInbound(webhook.id, webhook.name, at());
@@ -80,6 +79,9 @@ export class EventRelay {
     switch (inbound.kind) {
       case "ignore":
         return skip("ignored", inbound.reason);
+      case "foreign":
+      case "label":
+        return skip("ignored", `${webhook.name} is not a task event`);
       case "issue": {
         const { issue, sender, action } = inbound;
         if (!trustedIssue(issue))
@@ -135,6 +137,8 @@ export class EventRelay {
       }
       case "link": {
         const { parent, child, sender } = inbound;
+        // An unlink is no event of its own: the chain step corrects the child's position.
+        if (!inbound.added) return skip("ignored", "a sub-issue unlinked");
         if (!trustedIssue(child)) return skip("untrusted", `issue #${child.number}`);
         const decoded = decodeIssue(child);
         // Made by delegation: the child's `opened` already said task.delegated.
@@ -176,7 +180,10 @@ export class EventRelay {
     return { agentId: null, actor: actorOf(sender) };
   }
 
-  #commit(webhook: InboundWebhook, build: () => RecordInput | undefined): IngestResult {
+  #commit(
+    webhook: Pick<Delivery, "id" | "name">,
+    build: () => RecordInput | undefined,
+  ): IngestResult {
     let deliveries = 0;
     const result = this.#o.outbox.transaction((): IngestResult => {
       if (!this.#o.outbox.markInbound(webhook.id, webhook.name, this.#now().toISOString()))

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { Caller } from "../agents/access.js";
+import type { Caller } from "../tasks/access.js";
 import { errors } from "../errors.js";
 import type { DeliveryRecord, SqliteOutboxStore } from "../store/outbox-store.js";
 import type { SqliteSubscriptionStore, SubscriptionRecord } from "../store/subscription-store.js";
-import type { ProjectService } from "../tasks/project-service.js";
+import type { ProjectService } from "../services/project-service.js";
 import type { DeliveryWorker } from "./delivery-worker.js";
 import { TEST_EVENT, type TaskEvent } from "./event-schema.js";
 import { generateSecret } from "./signing.js";

@@ -21,6 +21,7 @@ const TRACKED = [
   "assigned_to_agent_id",
   "parent_task_id",
   "context",
+  "subtasks",
 ] as const satisfies readonly (keyof Task)[];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

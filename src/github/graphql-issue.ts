@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { GitHubIssue } from "./github-types.js";
+import type { GitHubIssue } from "../tasks/github-issue.js";
 
 /** Labels read per issue in GraphQL; an issue with more is re-read over REST. */
 export const LABELS_PER_ISSUE = 20;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { errors } from "../errors.js";
 import { definitionFor, type LabelDefinition } from "../tasks/labels.js";
+import type { IssueWrite } from "../tasks/issue-writes.js";
 import { EtagCache } from "./etag-cache.js";
 import {
   GitHubCommentSchema,
@@ -9,16 +10,8 @@ import {
   type GitHubComment,
   type GitHubIssue,
   type GitHubLabel,
-} from "./github-types.js";
+} from "../tasks/github-issue.js";
 import { isAmbiguous, mapGitHubError } from "./map-github-error.js";
-
-export interface IssueWrite {
-  title?: string;
-  body?: string;
-  labels?: string[];
-  state?: "open" | "closed";
-  state_reason?: "completed" | "not_planned" | "reopened";
-}
 
 export interface IssueListQuery {
   state: "open" | "closed" | "all";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_CHILDREN, type GitHubIssue } from "./github-types.js";
+import { MAX_CHILDREN, type GitHubIssue } from "../tasks/github-issue.js";
 import {
   GraphqlIssueSchema,
   ISSUE_FIELDS,
@@ -7,7 +7,8 @@ import {
   toRestIssue,
   type GraphqlIssue,
 } from "./graphql-issue.js";
-import type { IssueGateway, IssueWrite } from "./issue-gateway.js";
+import type { IssueGateway } from "./issue-gateway.js";
+import type { IssueWrite } from "../tasks/issue-writes.js";
 import { isAmbiguous } from "./map-github-error.js";
 import { isGraphqlAnswer, mapGraphqlError } from "./map-graphql-error.js";
 

@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import type { Caller } from "../agents/access.js";
+import type { Caller } from "../tasks/access.js";
 import type { AgentService } from "../agents/agent-service.js";
 import { errors } from "../errors.js";
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import express from "express";
-import type { Caller } from "../agents/access.js";
+import type { Caller } from "../tasks/access.js";
 import type { IdempotencyStore } from "../store/idempotency-store.js";
 import { errors } from "../errors.js";
 import { buildRouter, errorMiddleware } from "./express-adapter.js";
@@ -28,7 +28,9 @@ export function createHttpHandler(options: HttpOptions) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.get("/health", (_req, res) => void res.json({ status: "ok", ...options.health() }));
+  const health = (_req: express.Request, res: express.Response) =>
+    void res.json({ status: "ok", ...options.health() });
+  app.get("/health", health);
 
   const openapi = buildOpenApi(options.routes, options.version);
   const api = express.Router();
@@ -40,6 +42,8 @@ export function createHttpHandler(options: HttpOptions) {
     }),
   );
   api.get("/openapi.json", (_req, res) => void res.json(openapi));
+  // Delega's CLI asks for `{prefix}/health` when its URL ends in /api.
+  api.get("/health", health);
   api.use(
     buildRouter({
       routes: options.routes,

@@ -4,6 +4,7 @@ import { BatonError, isBatonError } from "../errors.js";
 export const ErrorSchema = z
   .object({
     error: z.string(),
+    detail: z.string().describe("The same message as `error` (Delega's clients read either)."),
     code: z.string(),
     status: z.number().int(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
@@ -26,7 +27,13 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   return {
     status: known.status,
     headers,
-    body: { error: known.message, code: known.code, status: known.status, ...known.details },
+    body: {
+      error: known.message,
+      detail: known.message,
+      code: known.code,
+      status: known.status,
+      ...known.details,
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { z } from "zod";
-import type { Caller } from "../agents/access.js";
+import type { Caller } from "../tasks/access.js";
 import { BatonError, errors } from "../errors.js";
 import type { IdempotencyStore } from "../store/idempotency-store.js";
 import { toErrorResponse, validationError } from "./error-envelope.js";

@@ -1,5 +1,5 @@
 import { rateLimit } from "express-rate-limit";
-import type { Caller } from "../agents/access.js";
+import type { Caller } from "../tasks/access.js";
 import { BatonError } from "../errors.js";
 
 /** Per-key (not per-IP) limits: every local client shares one IP, but each agent has its own key. */

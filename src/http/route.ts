@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { z } from "zod";
-import type { Caller } from "../agents/access.js";
+import type { Caller } from "../tasks/access.js";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 

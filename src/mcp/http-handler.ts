@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import express from "express";
-import type { Caller } from "../agents/access.js";
+import type { Caller } from "../tasks/access.js";
 import { readAgentKey } from "../http/auth.js";
 import { errorMiddleware } from "../http/express-adapter.js";
 import { BatonClient } from "../sdk/index.js";

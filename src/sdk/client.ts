@@ -10,7 +10,7 @@ import {
   type Project,
   type ProjectCreateSchema,
   type ProjectUpdateSchema,
-} from "../tasks/project-service.js";
+} from "../tasks/project.js";
 import type { TaskFilters } from "../tasks/task-filters.js";
 import {
   CommentSchema,
@@ -21,7 +21,7 @@ import {
   type TaskCreateSchema,
   type TaskUpdateSchema,
 } from "../tasks/task-schema.js";
-import { StatsSchema, type Stats } from "../tasks/task-stats.js";
+import { StatsAnswerSchema, type Stats } from "../tasks/task-stats.js";
 import { resolveConfig, serverRoot, type ResolveOptions } from "./config.js";
 import {
   DedupResultSchema,
@@ -44,7 +44,7 @@ export type ProjectCreateInput = z.input<typeof ProjectCreateSchema>;
 export type ProjectUpdateInput = z.input<typeof ProjectUpdateSchema>;
 /** `GET /tasks` filters; `limit` and `page` page through the answer (Link header). */
 export type TaskListFilters = Partial<
-  Omit<TaskFilters, "completed" | "include_completed" | "project_id">
+  Omit<TaskFilters, "completed" | "include_completed" | "project_id" | "labels">
 > & {
   completed?: boolean;
   include_completed?: boolean;
@@ -102,7 +102,7 @@ export class BatonClient {
 
   /** Counts over the tasks the caller may see. */
   stats(): Promise<Stats> {
-    return this.#http.request("GET", "/stats", { schema: StatsSchema });
+    return this.#http.request("GET", "/stats", { schema: StatsAnswerSchema });
   }
 
   readonly tasks = {

@@ -33,6 +33,6 @@ export type {
 export type { RetryOptions } from "./retry-policy.js";
 export type { FetchLike } from "./transport.js";
 export type { Agent, AgentCreate, AgentUpdate, Role } from "../agents/agent-schema.js";
-export type { Project } from "../tasks/project-service.js";
+export type { Project } from "../tasks/project.js";
 export type { Comment, Task, TaskStatus } from "../tasks/task-schema.js";
 export type { Stats } from "../tasks/task-stats.js";

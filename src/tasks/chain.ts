@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { canRead, type Caller } from "../agents/access.js";
+import { canRead, type Caller } from "./access.js";
 import { TaskSchema, type Task } from "./task-schema.js";
 
 /** A task in a chain or child list; `redacted` when the caller may not read the task itself. */
@@ -21,7 +21,8 @@ export type Chain = z.infer<typeof ChainSchema>;
 
 /**
  * What a caller who may not read a task still learns from a chain: where it sits, who holds it
- * and how far it got, never what it says (content, description, labels, project, context).
+ * and how far it got, never what it says (content, description, labels, project, context,
+ * checklist).
  */
 export function scopeTask(caller: Caller, task: Task): ChainTask {
   if (canRead(caller, task)) return { ...task, redacted: false };
@@ -36,6 +37,7 @@ export function scopeTask(caller: Caller, task: Task): ChainTask {
     due_time: null,
     context: {},
     context_version: 0,
+    subtasks: [],
     redacted: true,
   };
 }

@@ -82,3 +82,19 @@ function safeJson(text: string): unknown {
     return null;
   }
 }
+
+/** Whether Baton (or the Action's token mode) wrote this comment, so its marker is trusted. */
+export function isFromApp(
+  comment: {
+    performed_via_github_app?: { id: number } | null;
+    user: { login?: string; type?: string } | null;
+  },
+  appId: number | undefined,
+): boolean {
+  // The companion Action's token mode comments as GitHub Actions' bot, with the agents' marker.
+  // Only the repository's own workflows, with a write token, can comment as this bot.
+  if (comment.user?.type === "Bot" && comment.user.login === "github-actions[bot]") return true;
+  if (comment.performed_via_github_app)
+    return appId === undefined || comment.performed_via_github_app.id === appId;
+  return comment.user?.type === "Bot" && appId === undefined;
+}

@@ -1,5 +1,5 @@
 import { errors } from "../errors.js";
-import { GITHUB_MAX_LEVELS, MAX_CHILDREN } from "../github/github-types.js";
+import { GITHUB_MAX_LEVELS, MAX_CHILDREN } from "./github-issue.js";
 import type { TaskMeta } from "./issue-codec.js";
 
 /** Where a task sits in its chain, as its metadata and `depth:` label say. */

@@ -10,8 +10,15 @@ import {
   type LabelStatus,
 } from "./labels.js";
 import { jsonForComment, render, unrender } from "./untrusted-text.js";
+import {
+  CHECKLIST_MARKER,
+  ChecklistEntrySchema,
+  parseChecklist,
+  reconcile,
+  renderChecklist,
+} from "./checklist.js";
 import type { TaskStatus } from "./task-schema.js";
-import type { Ownership } from "../agents/access.js";
+import type { Ownership } from "./access.js";
 
 /**
  * The issue codec: a task ⇄ an issue's title, labels and body (DESIGN §3). Pure.
@@ -20,6 +27,9 @@ import type { Ownership } from "../agents/access.js";
  *   > Baton task · created by **monitor** · held by **infra** · delegated from #12
  *
  *   <description, rendered safe>
+ *
+ *   <!-- baton:checklist -->  (only when the task has checklist items: see checklist.ts)
+ *   - [ ] …
  *
  *   <!-- baton:v1 {...metadata...} -->
  */
@@ -46,6 +56,9 @@ export const TaskMetaSchema = z.object({
   content: z.string().nullable().default(null),
   description: z.string().nullable().default(null),
   description_hash: z.string().nullable().default(null),
+  /** Checklist items (ids, exact texts); the visible task list says which are there and ticked. */
+  checklist: z.array(ChecklistEntrySchema).default([]),
+  checklist_seq: z.number().int().min(0).default(0),
 });
 export type TaskMeta = z.infer<typeof TaskMetaSchema>;
 
@@ -121,6 +134,7 @@ export function encodeTask(task: TaskFields): EncodedIssue {
   const body = [
     headerLine(meta, task.assignee),
     shown,
+    ...(meta.checklist.length > 0 ? [renderChecklist(meta.checklist)] : []),
     `<!-- baton:v1 ${jsonForComment(compact(meta))} -->`,
   ].join("\n\n");
   return { title, body, labels: encodeLabels(task) };
@@ -153,7 +167,8 @@ export function ownershipOf(decoded: DecodedIssue): Ownership {
 
 export function decodeIssue(issue: IssueLike): DecodedIssue {
   const body = issue.body ?? "";
-  const { meta, metaStart } = readMeta(body);
+  const { meta: stored, metaStart } = readMeta(body);
+  const { meta, descriptionEnd } = withVisibleChecklist(body, stored, metaStart);
   const names = issue.labels.map((l) => l.name);
   const priorityIndex = names
     .map((n) => ["priority:low", "priority:medium", "priority:high", "priority:urgent"].indexOf(n))
@@ -167,7 +182,7 @@ export function decodeIssue(issue: IssueLike): DecodedIssue {
 
   const content =
     meta.content !== null && titleFor(meta.content) === issue.title ? meta.content : issue.title;
-  const shown = visibleDescription(body, metaStart);
+  const shown = visibleDescription(body, descriptionEnd);
   // Unchanged since Baton wrote it: exact text. Otherwise a person edited it on github.com.
   const description =
     meta.description_hash === hash(shown)
@@ -206,6 +221,18 @@ function readMeta(body: string): { meta: TaskMeta; metaStart: number } {
   } catch {
     return { meta: TaskMetaSchema.parse({}), metaStart: last.index };
   }
+}
+
+/** The checklist as the body shows it (people tick items on github.com), and where it starts. */
+function withVisibleChecklist(body: string, meta: TaskMeta, metaStart: number) {
+  const start = body.lastIndexOf(CHECKLIST_MARKER, metaStart);
+  const section = start >= 0 ? body.slice(start + CHECKLIST_MARKER.length, metaStart) : null;
+  const known = { items: meta.checklist, seq: meta.checklist_seq };
+  const checklist = reconcile(known, section === null ? null : parseChecklist(section));
+  return {
+    meta: { ...meta, checklist: checklist.items, checklist_seq: checklist.seq },
+    descriptionEnd: start >= 0 ? start : metaStart,
+  };
 }
 
 /** The description as shown: the body without Baton's header line and metadata block. */

@@ -1,11 +1,19 @@
-import type { GitHubIssue } from "../github/github-types.js";
-import type { IssueWrite } from "../github/issue-gateway.js";
+import type { GitHubIssue } from "./github-issue.js";
 import { encodeTask, type TaskFields } from "./issue-codec.js";
 
 /**
  * The writes that turn an issue into a task's new state. Pure: the server, the delegation
  * lifecycle and the Action's token mode all write through these, so they cannot drift apart.
  */
+
+/** What one PATCH of an issue sends (only the parts that change). */
+export interface IssueWrite {
+  title?: string;
+  body?: string;
+  labels?: string[];
+  state?: "open" | "closed";
+  state_reason?: "completed" | "not_planned" | "reopened";
+}
 
 /** Only the parts of the issue that differ, so an update sends what changed and nothing else. */
 export function changedParts(issue: GitHubIssue, fields: TaskFields): IssueWrite {

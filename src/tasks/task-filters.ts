@@ -8,9 +8,12 @@ import {
   type Task,
 } from "./task-schema.js";
 
+/** `true`/`false`/`1`/`0`, and Python's `True`/`False` (Delega's SDK urlencodes booleans). */
 const queryBoolean = z
-  .union([z.boolean(), z.enum(["true", "false", "1", "0"])])
-  .transform((value) => value === true || value === "true" || value === "1");
+  .union([z.boolean(), z.enum(["true", "false", "1", "0", "True", "False"])])
+  .transform((value) => value === true || value === "true" || value === "True" || value === "1");
+
+const DueDateQuery = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 
 /** Query parameters of `GET /tasks` (Delega's names, plus Baton's filters). */
 export const TaskListQuerySchema = z
@@ -23,7 +26,17 @@ export const TaskListQuerySchema = z
     label: TaskLabelSchema.optional(),
     completed: queryBoolean.optional(),
     include_completed: queryBoolean.optional(),
-    due: z.enum(["today", "upcoming", "overdue"]).optional(),
+    due: z
+      .union([z.enum(["today", "upcoming", "overdue"]), DueDateQuery])
+      .optional()
+      .describe("today, upcoming (7 days), overdue, or a date (YYYY-MM-DD: due that day)"),
+    due_after: DueDateQuery.optional().describe("Due after this date (Delega's Python SDK)"),
+    due_before: DueDateQuery.optional().describe("Due before this date (Delega's Python SDK)"),
+    labels: z
+      .union([TaskLabelSchema, z.array(TaskLabelSchema).max(20)])
+      .transform((value) => (Array.isArray(value) ? value : [value]))
+      .optional()
+      .describe("Tasks carrying every one of these labels (repeat the parameter)"),
     search: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
     page: z.coerce.number().int().min(1).default(1),
@@ -45,7 +58,14 @@ export function matchesFilters(task: Task, filters: TaskFilters, now: Date): boo
   if (filters.assigned_to && task.assigned_to_agent_id !== filters.assigned_to) return false;
   if (filters.status && task.status !== filters.status) return false;
   if (filters.completed !== undefined && task.completed !== filters.completed) return false;
-  if (filters.due) {
+  if (filters.labels && !filters.labels.every((label) => task.labels.includes(label))) return false;
+  if (filters.due_after && !(task.due_date !== null && task.due_date > filters.due_after))
+    return false;
+  if (filters.due_before && !(task.due_date !== null && task.due_date < filters.due_before))
+    return false;
+  if (filters.due && /^\d/.test(filters.due)) {
+    if (task.due_date !== filters.due) return false;
+  } else if (filters.due) {
     const day = today(now);
     if (!task.due_date || task.completed) return false;
     if (filters.due === "today" && task.due_date !== day) return false;

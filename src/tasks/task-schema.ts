@@ -96,6 +96,18 @@ export const DedupMatchSchema = z
   .object({ task_id: z.number().int(), url: z.string(), content: z.string(), score: z.number() })
   .meta({ id: "DedupMatch" });
 
+/** Delega's checklist sub-task: an item inside one task (a GitHub task-list line), not delegation. */
+export const SubtaskSchema = z
+  .object({
+    id: z.number().int(),
+    task_id: z.number().int(),
+    content: z.string(),
+    completed: z.boolean(),
+    sort_order: z.number().int(),
+  })
+  .meta({ id: "Subtask" });
+export type Subtask = z.infer<typeof SubtaskSchema>;
+
 export const TaskSchema = z
   .object({
     id: z.number().int(),
@@ -123,6 +135,7 @@ export const TaskSchema = z
     delegation_depth: z.number().int(),
     context: ContextSchema,
     context_version: z.number().int(),
+    subtasks: z.array(SubtaskSchema).describe("The checklist: the task list in the issue body"),
     url: z.string(),
     possible_duplicates: z
       .array(DedupMatchSchema)
@@ -168,6 +181,10 @@ export const CommentSchema = z
     author_type: z.enum(["agent", "user"]),
     created_at: z.string(),
     url: z.string(),
+    notice: z
+      .string()
+      .optional()
+      .describe("Set when a requested `author` was not used (comments are signed by the caller)."),
   })
   .meta({ id: "Comment" });
 export type Comment = z.infer<typeof CommentSchema>;

@@ -24,6 +24,24 @@ export const StatsSchema = z
   .meta({ id: "Stats" });
 export type Stats = z.infer<typeof StatsSchema>;
 
+/** `/stats` on `/api` (Delega's shape, see src/http/delega-shapes.ts): Baton's fields plus aliases. */
+export const DelegaStatsSchema = StatsSchema.extend({
+  total: z.number().int(),
+  completed_tasks: z.number().int(),
+  pending_tasks: z.number().int(),
+  by_project: z.record(z.string(), z.number().int()).describe("Open tasks by project name"),
+  by_project_detail: StatsSchema.shape.by_project,
+}).meta({ id: "DelegaStats" });
+
+/** Reads either answer as Baton's `Stats` (the SDK talks to `/api` on localhost). */
+export const StatsAnswerSchema = z.preprocess(
+  (value) =>
+    value && typeof value === "object" && "by_project_detail" in value
+      ? { ...value, by_project: value.by_project_detail }
+      : value,
+  StatsSchema,
+);
+
 /** Delega's `/stats` figures over the tasks the caller may see. Pure. */
 export function computeStats(tasks: Task[], now: Date): Stats {
   const day = today(now);

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Caller } from "../../src/agents/access.js";
+import type { Caller } from "../../src/tasks/access.js";
 import { DedupService } from "../../src/dedup/index.js";
 import { matchLevel } from "../../src/dedup/levels.js";
 import { migrate } from "../../src/store/database.js";
-import { DuplicateGuard, type IssueForIndex } from "../../src/tasks/duplicate-guard.js";
+import { DuplicateGuard, type IssueForIndex } from "../../src/services/duplicate-guard.js";
 import { decodeIssue, encodeTask, TaskMetaSchema } from "../../src/tasks/issue-codec.js";
 
 const LEVELS = { block: 0.65, flag: 0.39 };
@@ -154,24 +154,16 @@ describe("a delegated child is never compared with its own chain", () => {
 
   it("the create is refused with the existing task's id, and a possible duplicate goes on", async () => {
     const guard = await guardWith([stranger]);
-    const create = async () => ({ result: { id: 10 }, issue: task(10, child.content) });
-    const refused = guard.guard(worker, child, { skip: false }, create);
-    await expect(refused).rejects.toMatchObject({
+    await expect(guard.assertUnique(worker, child)).rejects.toMatchObject({
       status: 409,
       code: "duplicate_task",
       message: expect.stringContaining("Task #9 is the same work"),
+      details: expect.objectContaining({ existing_task_id: 9 }),
     });
-    let seen: unknown;
-    await guard.guard(
-      worker,
-      { content: "Rotate TLS certs on the public gateway, they expire soon" },
-      { skip: false },
-      async (possible) => {
-        seen = possible;
-        return create();
-      },
-    );
-    expect(seen).toEqual([expect.objectContaining({ task_id: 9 })]);
+    const possible = await guard.assertUnique(worker, {
+      content: "Rotate TLS certs on the public gateway, they expire soon",
+    });
+    expect(possible).toEqual([expect.objectContaining({ task_id: 9 })]);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BatonError } from "../../src/errors.js";
 import { mapGraphqlError } from "../../src/github/map-graphql-error.js";
 import { toRestIssue, type GraphqlIssue } from "../../src/github/graphql-issue.js";
-import { parentNumberOf } from "../../src/github/github-types.js";
+import { parentNumberOf } from "../../src/tasks/github-issue.js";
 import { buildChain, scopeTask } from "../../src/tasks/chain.js";
 import { checkDelegation, childPosition, samePosition } from "../../src/tasks/delegation-rules.js";
 import { TaskMetaSchema } from "../../src/tasks/issue-codec.js";
@@ -128,6 +128,7 @@ describe("chain scoping", () => {
     delegation_depth: 0,
     context: { k: 1 },
     context_version: 1,
+    subtasks: [{ id: 1, task_id: id, content: "secret step", completed: false, sort_order: 0 }],
     url: "",
     ...over,
   });
@@ -144,8 +145,10 @@ describe("chain scoping", () => {
       content: "",
       description: null,
       context: {},
+      subtasks: [],
     });
     expect(chain.chain[2]).toMatchObject({ redacted: false, content: "task 3" });
+    expect(chain.chain[2]!.subtasks[0]!.content).toBe("secret step");
     expect(scopeTask({ id: "boss", role: "coordinator" }, task(1, {})).redacted).toBe(false);
   });
 });

@@ -1,9 +1,9 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Caller } from "../../src/agents/access.js";
+import type { Caller } from "../../src/tasks/access.js";
 import { DedupService } from "../../src/dedup/index.js";
 import { migrate } from "../../src/store/database.js";
-import { DuplicateGuard, type IssueForIndex } from "../../src/tasks/duplicate-guard.js";
+import { DuplicateGuard, type IssueForIndex } from "../../src/services/duplicate-guard.js";
 import { decodeIssue } from "../../src/tasks/issue-codec.js";
 
 let db: Database.Database;
@@ -73,7 +73,8 @@ describe("DuplicateGuard start-up sync", () => {
     const created: number[] = [];
     const create = () =>
       guard
-        .guard(worker, { content: "Check disk usage" }, { skip: false }, async () => {
+        .exclusive(async () => {
+          await guard.assertUnique(worker, { content: "Check disk usage" });
           const number = nextNumber++;
           // GitHub takes a while to answer: the other create must wait, not check meanwhile.
           await new Promise((resolve) => setTimeout(resolve, 5));
@@ -89,7 +90,7 @@ describe("DuplicateGuard start-up sync", () => {
               labels: [{ name: "agent:builder" }],
             }),
           };
-          return { result: { id: number }, issue };
+          await guard.index(issue);
         })
         .then(
           () => "created",

@@ -1,3 +1,4 @@
+import { loadStoreConfig } from "../../config.js";
 import { Command, InvalidArgumentError } from "commander";
 import { AgentService, toAgent } from "../../agents/agent-service.js";
 import { RoleSchema, type Role } from "../../agents/agent-schema.js";
@@ -32,12 +33,13 @@ const parseName = (value: string): string => {
 const useStore = (opts: LocalOptions) => Boolean(opts.db || opts.local || !hasServer(opts));
 
 function withStore<T>(opts: LocalOptions, work: (service: AgentService) => T): T {
-  const db = openDatabase(opts.db ?? process.env.BATON_DB ?? "./data/baton.db");
+  const config = loadStoreConfig();
+  const db = openDatabase(opts.db ?? config.store.path);
   try {
     return work(
       new AgentService({
         store: new SqliteAgentStore(db),
-        pepper: keyPepper(db, process.env.BATON_KEY_PEPPER),
+        pepper: keyPepper(db, config.keyPepper),
       }),
     );
   } finally {

@@ -1,14 +1,35 @@
 import { z } from "zod";
-import { requireAdmin } from "../../agents/access.js";
-import { AgentCreateSchema, AgentSchema, AgentUpdateSchema } from "../../agents/agent-schema.js";
+import { requireAdmin } from "../../tasks/access.js";
+import {
+  AgentCreateSchema,
+  AgentSchema,
+  AgentUpdateSchema,
+  type Role,
+} from "../../agents/agent-schema.js";
 import { toAgent, type AgentService } from "../../agents/agent-service.js";
+import { permissionsNotice } from "../../agents/delega-permissions.js";
 import { errors } from "../../errors.js";
+import type { AgentRecord } from "../../store/agent-store.js";
+import { delegaMe, isDelegaPrefix } from "../delega-shapes.js";
 import { defineRoute, type AnyRoute } from "../route.js";
 
 const AgentParams = z.object({ id: z.string().min(1).max(40) });
 const Deleted = z.object({ ok: z.literal(true), deleted: z.string() }).meta({ id: "Deleted" });
 
-export function agentRoutes(agents: AgentService): AnyRoute[] {
+/** The open tasks each agent holds (`open_task_count`), by agent id. */
+export type OpenTaskCounts = () => Promise<Map<string, number>>;
+
+/** Says how a `permissions` request was granted (Baton has roles only). */
+const withNotice = <T extends object>(agent: T, permissions: string[] | undefined, role: Role) =>
+  permissions === undefined ? agent : { ...agent, notice: permissionsNotice(permissions, role) };
+
+export function agentRoutes(agents: AgentService, openTaskCounts: OpenTaskCounts): AnyRoute[] {
+  const withCount = (record: AgentRecord, counts: Map<string, number> | null) =>
+    counts ? { ...toAgent(record), open_task_count: counts.get(record.id) ?? 0 } : toAgent(record);
+  // The count reads GitHub; when GitHub fails, agents are still answered, without the count.
+  const counts = () => openTaskCounts().catch(() => null);
+  const counted = async (record: AgentRecord) => withCount(record, await counts());
+
   const update = (method: "put" | "patch") =>
     defineRoute({
       method,
@@ -21,10 +42,14 @@ export function agentRoutes(agents: AgentService): AnyRoute[] {
       handler: async ({ caller, params, body }) => {
         const self = caller.id === params.id;
         const privileged =
-          body.role !== undefined || body.is_admin !== undefined || body.active !== undefined;
+          body.role !== undefined ||
+          body.is_admin !== undefined ||
+          body.permissions !== undefined ||
+          body.active !== undefined;
         if (!self || privileged)
-          requireAdmin(caller, "change another agent, a role or an activation");
-        return { body: toAgent(agents.update(params.id, body)) };
+          requireAdmin(caller, "change another agent, a role, permissions or an activation");
+        const record = agents.update(params.id, body);
+        return { body: withNotice(await counted(record), body.permissions, record.role) };
       },
     });
 
@@ -33,9 +58,12 @@ export function agentRoutes(agents: AgentService): AnyRoute[] {
       method: "get",
       path: "/agent/me",
       tag: "agents",
-      summary: "The calling agent",
-      response: AgentSchema,
-      handler: async ({ caller }) => ({ body: toAgent(agents.get(caller.id)) }),
+      summary: "The calling agent (on /api also nested as `agent`, as Delega's CLI reads it)",
+      response: AgentSchema.extend({ agent: AgentSchema.optional() }),
+      handler: async ({ caller, url }) => {
+        const agent = await counted(agents.get(caller.id));
+        return { body: isDelegaPrefix(url) ? delegaMe(agent) : agent };
+      },
     }),
     defineRoute({
       method: "get",
@@ -43,7 +71,10 @@ export function agentRoutes(agents: AgentService): AnyRoute[] {
       tag: "agents",
       summary: "List agents (every agent may see whom it can delegate to)",
       response: z.array(AgentSchema),
-      handler: async () => ({ body: agents.list().map((record) => toAgent(record)) }),
+      handler: async () => {
+        const known = await counts();
+        return { body: agents.list().map((record) => withCount(record, known)) };
+      },
     }),
     defineRoute({
       method: "post",
@@ -55,7 +86,11 @@ export function agentRoutes(agents: AgentService): AnyRoute[] {
       status: 201,
       handler: async ({ caller, body }) => {
         requireAdmin(caller, "register agents");
-        return { status: 201, body: agents.create(body).agent };
+        const { agent } = agents.create(body);
+        return {
+          status: 201,
+          body: withNotice({ ...agent, open_task_count: 0 }, body.permissions, agent.role),
+        };
       },
     }),
     defineRoute({
@@ -65,7 +100,7 @@ export function agentRoutes(agents: AgentService): AnyRoute[] {
       summary: "Get an agent",
       params: AgentParams,
       response: AgentSchema,
-      handler: async ({ params }) => ({ body: toAgent(agents.get(params.id)) }),
+      handler: async ({ params }) => ({ body: await counted(agents.get(params.id)) }),
     }),
     update("put"),
     update("patch"),

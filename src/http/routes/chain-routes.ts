@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { errors } from "../../errors.js";
 import { ChainSchema, ChainTaskSchema } from "../../tasks/chain.js";
-import type { ChainService } from "../../tasks/chain-service.js";
+import type { ChainService } from "../../services/chain-service.js";
 import { TaskCreateSchema, TaskSchema } from "../../tasks/task-schema.js";
-import type { TaskService } from "../../tasks/task-service.js";
+import type { TaskService } from "../../services/task-service.js";
 import { defineRoute, type AnyRoute } from "../route.js";
 import { createTask } from "./create-task.js";
 

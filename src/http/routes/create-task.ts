@@ -1,5 +1,5 @@
 import type { TaskCreate, Task } from "../../tasks/task-schema.js";
-import type { TaskService } from "../../tasks/task-service.js";
+import type { TaskService } from "../../services/task-service.js";
 import { nonceFor } from "../idempotency-nonce.js";
 import type { RouteContext, RouteResult } from "../route.js";
 
@@ -15,8 +15,11 @@ export async function createTask(
     idempotency,
     headers,
   }: Pick<RouteContext<unknown, unknown, unknown>, "caller" | "idempotency" | "headers">,
-  input: TaskCreate,
+  body: TaskCreate,
 ): Promise<RouteResult<Task>> {
+  // Delega's clients echo a root task's fields back; depth 0 is what the server sets anyway.
+  const { delegation_depth: depth, ...rest } = body;
+  const input: TaskCreate = depth === 0 ? rest : body;
   const nonce = idempotency ? nonceFor(caller.id, idempotency.key) : undefined;
   if (idempotency?.interrupted && nonce) {
     // An earlier attempt with this key died mid-way: it may have created the issue.

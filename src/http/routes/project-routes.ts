@@ -1,11 +1,7 @@
 import { z } from "zod";
-import { requireAdmin } from "../../agents/access.js";
-import {
-  ProjectCreateSchema,
-  ProjectSchema,
-  ProjectUpdateSchema,
-  type ProjectService,
-} from "../../tasks/project-service.js";
+import { requireAdmin } from "../../tasks/access.js";
+import type { ProjectService } from "../../services/project-service.js";
+import { ProjectCreateSchema, ProjectSchema, ProjectUpdateSchema } from "../../tasks/project.js";
 import { defineRoute, type AnyRoute } from "../route.js";
 
 const ProjectParams = z.object({ id: z.string().min(1).max(50) });

@@ -11,8 +11,9 @@ import {
   TaskSchema,
   TaskUpdateSchema,
 } from "../../tasks/task-schema.js";
-import type { TaskService } from "../../tasks/task-service.js";
-import { StatsSchema } from "../../tasks/task-stats.js";
+import type { TaskService } from "../../services/task-service.js";
+import { DelegaStatsSchema, StatsSchema } from "../../tasks/task-stats.js";
+import { delegaStats, isDelegaPrefix } from "../delega-shapes.js";
 import { DedupQuerySchema, DedupResultSchema } from "../../tasks/task-schema.js";
 import { paginate } from "../pagination.js";
 import { defineRoute, type AnyRoute } from "../route.js";
@@ -20,6 +21,15 @@ import { createTask } from "./create-task.js";
 
 const TaskParams = z.object({ id: z.coerce.number().int().positive() });
 const Ok = z.object({ ok: z.literal(true) }).meta({ id: "Ok" });
+/** Delega's newer MCP sends the version guard in the query rather than the body. */
+const ContextPatchQuery = z.object({
+  expected_version: z.coerce
+    .number()
+    .int()
+    .min(0, "must be a non-negative integer")
+    .optional()
+    .describe("The context version the write expects (as the body's expected_version)"),
+});
 
 export function taskRoutes(tasks: TaskService): AnyRoute[] {
   const update = (method: "put" | "patch") =>
@@ -133,10 +143,15 @@ export function taskRoutes(tasks: TaskService): AnyRoute[] {
       body: CommentCreateSchema,
       response: CommentSchema,
       status: 201,
-      handler: async ({ caller, params, body }) => ({
-        status: 201,
-        body: await tasks.addComment(caller, params.id, body.content),
-      }),
+      handler: async ({ caller, params, body }) => {
+        const comment = await tasks.addComment(caller, params.id, body.content);
+        // Delega let a client name any author; Baton signs comments with the calling agent.
+        const notice =
+          body.author !== undefined && body.author !== caller.id
+            ? `author "${body.author}" was not used: comments are signed by the calling agent "${caller.id}"`
+            : undefined;
+        return { status: 201, body: notice ? { ...comment, notice } : comment };
+      },
     }),
     defineRoute({
       method: "get",
@@ -154,10 +169,15 @@ export function taskRoutes(tasks: TaskService): AnyRoute[] {
       summary:
         "Merge keys into a task's context; with expected_version (or If-Match), 409 on a stale version",
       params: TaskParams,
+      query: ContextPatchQuery,
       body: ContextPatchSchema,
       response: ContextResponseSchema,
-      handler: async ({ caller, params, body, headers }) => {
-        const { patch, expectedVersion } = readContextPatch(body, headers["if-match"]);
+      handler: async ({ caller, params, query, body, headers }) => {
+        const { patch, expectedVersion } = readContextPatch(
+          body,
+          headers["if-match"],
+          query.expected_version,
+        );
         return { body: await tasks.patchContext(caller, params.id, patch, expectedVersion) };
       },
     }),
@@ -165,22 +185,32 @@ export function taskRoutes(tasks: TaskService): AnyRoute[] {
       method: "get",
       path: "/stats",
       tag: "tasks",
-      summary: "Counts over the tasks the caller may see",
-      response: StatsSchema,
-      handler: async ({ caller }) => ({ body: await tasks.stats(caller) }),
+      summary: "Counts over the tasks the caller may see (on /api in Delega's shape)",
+      response: z.union([StatsSchema, DelegaStatsSchema]),
+      handler: async ({ caller, url }) => {
+        const stats = await tasks.stats(caller);
+        return { body: isDelegaPrefix(url) ? delegaStats(stats) : stats };
+      },
     }),
   ];
 }
 
-/** `{context: {...}, expected_version?}` or a bare object of keys (Delega's form). */
-export function readContextPatch(body: Record<string, unknown>, ifMatch: string | undefined) {
+/**
+ * `{context: {...}, expected_version?}` or a bare object of keys (Delega's form). The version guard
+ * comes from the body, else the `expected_version` query parameter, else `If-Match`.
+ */
+export function readContextPatch(
+  body: Record<string, unknown>,
+  ifMatch: string | undefined,
+  fromQuery?: number,
+) {
   const keys = Object.keys(body);
   const structured =
     isPlainObject(body.context) && keys.every((k) => k === "context" || k === "expected_version");
   const { expected_version: rawVersion, ...bare } = body;
   const patch = structured ? (body.context as Record<string, unknown>) : bare;
   const fromHeader = ifMatch !== undefined ? Number(ifMatch.replace(/"/g, "")) : undefined;
-  const version = rawVersion ?? fromHeader;
+  const version = rawVersion ?? fromQuery ?? fromHeader;
   if (
     version !== undefined &&
     (typeof version !== "number" || !Number.isInteger(version) || version < 0)

@@ -1,13 +1,18 @@
-import type { Caller } from "../agents/access.js";
-import { parentNumberOf, type GitHubIssue } from "../github/github-types.js";
+import type { Caller } from "../tasks/access.js";
+import { parentNumberOf, type GitHubIssue } from "../tasks/github-issue.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
 import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
 import type { Journal } from "../store/journal-store.js";
-import { buildChain, scopeTask, type Chain, type ChainTask } from "./chain.js";
-import type { ChainEvents } from "./chain-events.js";
-import { childPosition, ROOT_POSITION, samePosition, type Position } from "./delegation-rules.js";
-import { decodeIssue, type DecodedIssue } from "./issue-codec.js";
-import { changedParts, completionWrite, reopeningWrite } from "./issue-writes.js";
+import { buildChain, scopeTask, type Chain, type ChainTask } from "../tasks/chain.js";
+import type { ChainEvents } from "../tasks/chain-events.js";
+import {
+  childPosition,
+  ROOT_POSITION,
+  samePosition,
+  type Position,
+} from "../tasks/delegation-rules.js";
+import { decodeIssue, type DecodedIssue } from "../tasks/issue-codec.js";
+import { changedParts, completionWrite, reopeningWrite } from "../tasks/issue-writes.js";
 import type { TaskService } from "./task-service.js";
 
 export interface ChainServiceOptions {

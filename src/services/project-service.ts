@@ -1,56 +1,18 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { errors } from "../errors.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
-import type { GitHubLabel } from "../github/github-types.js";
-import { projectLabel } from "./labels.js";
-import type { Db } from "../store/database.js";
-import { render } from "./untrusted-text.js";
-
-export const ProjectCreateSchema = z
-  .object({
-    name: z.string().trim().min(1).max(80),
-    slug: z
-      .string()
-      .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/)
-      .optional(),
-    emoji: z.string().max(8).nullish(),
-    color: z
-      .string()
-      .regex(/^#?[0-9a-fA-F]{6}$/, "must be a hex colour like #1d76db")
-      .nullish(),
-    sort_order: z.number().int().optional(),
-  })
-  .meta({ id: "ProjectCreate" });
-
-export const ProjectUpdateSchema = ProjectCreateSchema.omit({ slug: true })
-  .partial()
-  .meta({ id: "ProjectUpdate" });
-
-export const ProjectSchema = z
-  .object({
-    id: z.number().int(),
-    slug: z.string(),
-    name: z.string(),
-    emoji: z.string().nullable(),
-    color: z.string(),
-    sort_order: z.number().int(),
-  })
-  .meta({ id: "Project" });
-export type Project = z.infer<typeof ProjectSchema>;
-
-const PREFIX = "project:";
-const EMOJI_RE = /^(\p{Extended_Pictographic}[\u{FE0F}\u{200D}\p{Extended_Pictographic}]*)\s+/u;
-
-export function slugify(name: string): string {
-  const slug = name
-    .normalize("NFKD")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 40)
-    .replace(/-+$/, "");
-  return slug || "project";
-}
+import type { GitHubLabel } from "../tasks/github-issue.js";
+import { projectLabel } from "../tasks/labels.js";
+import {
+  describeProject,
+  PROJECT_PREFIX,
+  projectFromLabel,
+  slugify,
+  type Project,
+  type ProjectCreateSchema,
+  type ProjectUpdateSchema,
+} from "../tasks/project.js";
+import type { ProjectOrderStore } from "../store/project-store.js";
 
 /** Projects are `project:<slug>` labels: name and emoji in the description, colour as the label's. */
 export class ProjectService {
@@ -59,31 +21,13 @@ export class ProjectService {
 
   constructor(
     private readonly gateway: IssueGateway,
-    private readonly db: Db,
+    private readonly store: ProjectOrderStore,
   ) {
-    const rows = db.prepare("SELECT slug, sort_order FROM projects").all() as {
-      slug: string;
-      sort_order: number;
-    }[];
-    this.#orders = new Map(rows.map((row) => [row.slug, row.sort_order]));
+    this.#orders = store.all();
   }
 
   toProject(label: GitHubLabel): Project {
-    const description = label.description ?? "";
-    const emoji = EMOJI_RE.exec(description)?.[1] ?? null;
-    const name = (
-      emoji ? description.slice(EMOJI_RE.exec(description)![0].length) : description
-    ).trim();
-    const slug = label.name.slice(PREFIX.length);
-    const order = this.#orders.get(slug);
-    return {
-      id: label.id,
-      slug,
-      name: name || slug,
-      emoji,
-      color: `#${label.color ?? "ededed"}`,
-      sort_order: order ?? 0,
-    };
+    return projectFromLabel(label, this.#orders.get(label.name.slice(PROJECT_PREFIX.length)));
   }
 
   /** `GET /projects`: a fresh (conditional) read of the labels. */
@@ -112,7 +56,7 @@ export class ProjectService {
 
   #projects(labels: GitHubLabel[]): Project[] {
     return labels
-      .filter((label) => label.name.startsWith(PREFIX))
+      .filter((label) => label.name.startsWith(PROJECT_PREFIX))
       .map((label) => this.toProject(label))
       .sort((a, b) => a.sort_order - b.sort_order || a.name.localeCompare(b.name));
   }
@@ -130,7 +74,7 @@ export class ProjectService {
     const label = await this.gateway.createLabel({
       name: projectLabel(slug),
       color: (input.color ?? "#0e8a16").replace("#", "").toLowerCase(),
-      description: describe(input.name, input.emoji ?? null),
+      description: describeProject(input.name, input.emoji ?? null),
     });
     this.#setOrder(slug, input.sort_order ?? 0);
     return this.toProject(label);
@@ -142,7 +86,7 @@ export class ProjectService {
       color: input.color ? input.color.replace("#", "").toLowerCase() : undefined,
       description:
         input.name !== undefined || input.emoji !== undefined
-          ? describe(
+          ? describeProject(
               input.name ?? current.name,
               input.emoji === undefined ? current.emoji : input.emoji,
             )
@@ -155,21 +99,12 @@ export class ProjectService {
   async remove(ref: number | string): Promise<void> {
     const current = await this.get(ref);
     await this.gateway.deleteLabel(projectLabel(current.slug));
-    this.db.prepare("DELETE FROM projects WHERE slug = ?").run(current.slug);
+    this.store.remove(current.slug);
     this.#orders.delete(current.slug);
   }
 
   #setOrder(slug: string, order: number): void {
-    this.db
-      .prepare(
-        "INSERT INTO projects (slug, sort_order) VALUES (?, ?) ON CONFLICT(slug) DO UPDATE SET sort_order = excluded.sort_order",
-      )
-      .run(slug, order);
+    this.store.set(slug, order);
     this.#orders.set(slug, order);
   }
-}
-
-/** GitHub limits label descriptions to 100 characters. */
-function describe(name: string, emoji: string | null): string {
-  return `${emoji ? `${emoji} ` : ""}${render(name)}`.slice(0, 100);
 }

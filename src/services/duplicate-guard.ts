@@ -1,8 +1,8 @@
-import { canRead, type Caller, type Ownership } from "../agents/access.js";
-import type { DedupResult, DedupService } from "../dedup/index.js";
+import { canRead, type Caller, type Ownership } from "../tasks/access.js";
+import type { DedupMatch, DedupResult, DedupService } from "../dedup/index.js";
 import { errors } from "../errors.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
-import { ownershipOf, type DecodedIssue } from "./issue-codec.js";
+import { ownershipOf, type DecodedIssue } from "../tasks/issue-codec.js";
 
 export interface DedupText {
   content: string;
@@ -91,40 +91,28 @@ export class DuplicateGuard {
   }
 
   /**
-   * Runs `create` unless an open task the caller may see is surely the same work (409
-   * `duplicate_task` naming it); `create` gets the possible duplicates, to name them on the issue
-   * and in the answer. One create at a time per dedup scope, so two concurrent creates of the
-   * same text cannot both pass; creates that skip the check wait for no one.
+   * Throws `409 duplicate_task` naming the existing task when an open task the caller may see is
+   * surely the same work; otherwise answers the possible duplicates (to name on the issue and in
+   * the answer). A create calls it inside `exclusive`, then writes and `index`es, so two creates
+   * of one text cannot both pass.
    */
-  async guard<T extends { id: number }>(
-    caller: Caller,
-    text: DedupText,
-    options: { skip: boolean },
-    create: (possible: DedupResult["possible_duplicates"]) => Promise<{
-      result: T;
-      issue: IssueForIndex;
-    }>,
-  ): Promise<T> {
-    const run = async (possible: DedupResult["possible_duplicates"]) => {
-      const { result, issue } = await create(possible);
-      await this.index(issue);
-      return result;
-    };
-    if (options.skip) return run([]);
-    // check → create issue → index, per scope: only tasks of one scope can match each other.
-    // Within one process; replicas would need a lock in the database.
-    return this.#creates.run(this.dedup.scopeKey(text.projectSlug ?? null), async () => {
-      const found = await this.check(caller, text);
-      const sure = found.matches[0];
-      if (sure) {
-        throw errors.conflict(
-          "duplicate_task",
-          `Task #${sure.task_id} is the same work: "${sure.content}" (${sure.url}). Work on #${sure.task_id}, or send "allow_duplicate": true (or X-Dedup-Check: false) to create it anyway`,
-          { matches: found.matches, existing_task_id: sure.task_id },
-        );
-      }
-      return run(found.possible_duplicates);
-    });
+  async assertUnique(caller: Caller, text: DedupText): Promise<DedupMatch[]> {
+    const found = await this.check(caller, text);
+    const sure = found.matches[0];
+    if (!sure) return found.possible_duplicates;
+    throw errors.conflict(
+      "duplicate_task",
+      `Task #${sure.task_id} is the same work: "${sure.content}" (${sure.url}). Work on #${sure.task_id}, or send "allow_duplicate": true (or X-Dedup-Check: false) to create it anyway`,
+      { matches: found.matches, existing_task_id: sure.task_id },
+    );
+  }
+
+  /**
+   * One create at a time (check → create issue → index). Within one process; replicas would
+   * need a lock in the database.
+   */
+  exclusive<T>(create: () => Promise<T>): Promise<T> {
+    return this.#creates.run("create", create);
   }
 
   /** An issue's current state (from a write or a webhook): index it if open, drop it if not. */

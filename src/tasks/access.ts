@@ -1,5 +1,9 @@
 import { errors } from "../errors.js";
-import type { Role } from "./agent-schema.js";
+import { z } from "zod";
+
+/** What an agent may do (DESIGN §7); the agent records carry it. */
+export const RoleSchema = z.enum(["worker", "coordinator", "admin"]);
+export type Role = z.infer<typeof RoleSchema>;
 
 /** Who is calling, as the HTTP layer authenticated it. */
 export interface Caller {

@@ -1,0 +1,111 @@
+import { canComment, canRead, canWrite, type Caller } from "../tasks/access.js";
+import type { AgentService } from "../agents/agent-service.js";
+import { errors } from "../errors.js";
+import type { IssueGateway } from "../github/issue-gateway.js";
+import type { Journal } from "../store/journal-store.js";
+import type { GitHubIssue } from "../tasks/github-issue.js";
+import { decodeIssue, type DecodedIssue } from "../tasks/issue-codec.js";
+import type { IssueWrite } from "../tasks/issue-writes.js";
+import type { Task } from "../tasks/task-schema.js";
+import { taskFromIssue } from "../tasks/task-view.js";
+import { KeyedMutex } from "../util/keyed-mutex.js";
+import type { DuplicateGuard } from "./duplicate-guard.js";
+import type { ProjectService } from "./project-service.js";
+
+export type Need = "read" | "write" | "comment";
+
+/**
+ * The issues behind tasks: read one for a caller, show it as a task, write it journalled and
+ * re-indexed, one writer per issue at a time. Every task and chain operation goes through here.
+ */
+export class TaskIssues {
+  readonly #gateway: IssueGateway;
+  readonly #agents: AgentService;
+  readonly #projects: ProjectService;
+  readonly #journal: Journal;
+  readonly #guard: DuplicateGuard | undefined;
+  readonly #locks = new KeyedMutex();
+  /** Decoding is pure; an issue is unchanged while its updated_at is (lists re-read many). */
+  readonly #decoded = new Map<string, DecodedIssue>();
+
+  decode(issue: GitHubIssue): DecodedIssue {
+    const key = `${issue.number}@${issue.updated_at}@${issue.state}`;
+    let decoded = this.#decoded.get(key);
+    if (!decoded) {
+      decoded = decodeIssue(issue);
+      if (this.#decoded.size >= 5000) this.#decoded.delete(this.#decoded.keys().next().value!);
+      this.#decoded.set(key, decoded);
+    }
+    return decoded;
+  }
+
+  constructor(options: {
+    gateway: IssueGateway;
+    agents: AgentService;
+    projects: ProjectService;
+    journal: Journal;
+    guard?: DuplicateGuard;
+  }) {
+    this.#gateway = options.gateway;
+    this.#agents = options.agents;
+    this.#projects = options.projects;
+    this.#journal = options.journal;
+    this.#guard = options.guard;
+  }
+
+  /** Keeps the dedup index in step with an issue's state (after a write, or from a webhook). */
+  async reindex(issue: GitHubIssue): Promise<void> {
+    await this.#guard?.index(this.forIndex(issue));
+  }
+
+  forIndex(issue: GitHubIssue) {
+    return { number: issue.number, url: issue.html_url, decoded: this.decode(issue) };
+  }
+
+  /** An issue as the API's task (agents and project resolved from Baton's own records). */
+  async toTask(issue: GitHubIssue, decoded: DecodedIssue = this.decode(issue)): Promise<Task> {
+    const project = decoded.projectSlug ? await this.#projects.bySlug(decoded.projectSlug) : null;
+    return taskFromIssue(issue, decoded, { agent: (id) => this.#agents.find(id), project });
+  }
+
+  /** Reads a task for a caller: 404 when it may not see it, 403 when it may not act on it. */
+  async load(caller: Caller, id: number, need: Need) {
+    const issue = await this.#gateway.getIssue(id);
+    const decoded = issue ? this.decode(issue) : null;
+    if (!issue || !decoded || decoded.deleted)
+      throw errors.notFound("task_not_found", `No task #${id}`);
+    const task = await this.toTask(issue, decoded);
+    // A worker gets 404 for tasks it may not see, so ids reveal nothing.
+    if (!canRead(caller, task)) throw errors.notFound("task_not_found", `No task #${id}`);
+    if (need === "write" && !canWrite(caller, task)) {
+      throw errors.forbidden(
+        `Agent "${caller.id}" may not change task #${id}: it neither created nor holds it`,
+      );
+    }
+    if (need === "comment" && !canComment(caller, task)) {
+      throw errors.forbidden(`Agent "${caller.id}" may not comment on task #${id}`);
+    }
+    return { issue, decoded, task };
+  }
+
+  /** One write to an issue, journalled for the agent that caused it (none for a person). */
+  async writeIssue(
+    agentId: string | undefined,
+    issue: GitHubIssue,
+    write: IssueWrite,
+    kind: string,
+  ): Promise<GitHubIssue> {
+    if (Object.keys(write).length === 0) return issue;
+    // Journalled before the write: GitHub's webhook can arrive before its answer does.
+    const entry = agentId ? this.#journal.record(issue.number, kind, agentId) : undefined;
+    const updated = await this.#gateway.updateIssue(issue.number, write);
+    if (entry !== undefined) this.#journal.stamp(entry, updated.updated_at);
+    await this.reindex(updated);
+    return updated;
+  }
+
+  /** Runs `task` alone for this issue (the same lock every API write takes). */
+  locked<T>(id: number, task: () => Promise<T>): Promise<T> {
+    return this.#locks.run(id, task);
+  }
+}

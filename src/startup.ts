@@ -1,0 +1,35 @@
+import type { Config } from "./config.js";
+import type { ServiceLog, Services } from "./services.js";
+import { baseLabels } from "./tasks/labels.js";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * What Baton starts once the services exist: the dedup index's sync, the delivery worker,
+ * store housekeeping, Baton's labels and the repair of interrupted delegations. None of it
+ * blocks the server; GitHub being unreachable at start only delays the last two.
+ */
+export function startBackgroundWork(config: Config, services: Services, log: ServiceLog): void {
+  services.guard.startSync(() => services.tasks.openIssuesForIndex());
+  services.events.worker.start();
+  services.events.outbox.purgeOlderThan(new Date(Date.now() - 30 * DAY_MS).toISOString());
+  services.idempotency.purgeOlderThan(new Date(Date.now() - DAY_MS).toISOString());
+  // Labels exist before any task uses them, with fixed colours (GitHub would make grey ones).
+  services.gateway
+    .ensureLabels(baseLabels(config.tasks.maxDepth).map((l) => l.name))
+    .catch((error: unknown) =>
+      log.warn("could not create Baton's labels yet; will retry on first use", {
+        err: String(error),
+      }),
+    );
+  // Delegation needs the repository's node id (read once) and repairs interrupted links.
+  void services.subIssues
+    .repositoryId()
+    .then(() => services.chains.repairLinks())
+    .then((repaired) => {
+      if (repaired.length > 0) log.info("repaired sub-issue links", { repaired });
+    })
+    .catch((error: unknown) =>
+      log.warn("could not check sub-issue links at start", { err: String(error) }),
+    );
+}

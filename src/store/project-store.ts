@@ -1,0 +1,33 @@
+import type { Db } from "./database.js";
+
+/** The one thing a project label cannot hold: its sort order, kept by slug. */
+export interface ProjectOrderStore {
+  /** Every stored order, read once at start. */
+  all(): Map<string, number>;
+  set(slug: string, order: number): void;
+  remove(slug: string): void;
+}
+
+export class SqliteProjectOrderStore implements ProjectOrderStore {
+  constructor(private readonly db: Db) {}
+
+  all(): Map<string, number> {
+    const rows = this.db.prepare("SELECT slug, sort_order FROM projects").all() as {
+      slug: string;
+      sort_order: number;
+    }[];
+    return new Map(rows.map((row) => [row.slug, row.sort_order]));
+  }
+
+  set(slug: string, order: number): void {
+    this.db
+      .prepare(
+        "INSERT INTO projects (slug, sort_order) VALUES (?, ?) ON CONFLICT(slug) DO UPDATE SET sort_order = excluded.sort_order",
+      )
+      .run(slug, order);
+  }
+
+  remove(slug: string): void {
+    this.db.prepare("DELETE FROM projects WHERE slug = ?").run(slug);
+  }
+}

@@ -1,0 +1,21 @@
+import type { Services } from "../services.js";
+import { WebhookRouter } from "./router.js";
+
+/** The router over Baton's services: which service does each step. */
+export function createWebhookRouter(
+  repository: string,
+  services: Services,
+  log?: (message: string, details?: Record<string, unknown>) => void,
+): WebhookRouter {
+  return new WebhookRouter({
+    repository,
+    caches: {
+      reindex: (issue) => services.tasks.reindex(issue),
+      forget: (issueNumber) => services.guard.remove(issueNumber),
+      forgetLabels: () => services.gateway.forgetLabels(),
+    },
+    relay: services.events.relay,
+    chains: services.chains,
+    ...(log ? { log } : {}),
+  });
+}

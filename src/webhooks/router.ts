@@ -1,0 +1,107 @@
+import type { GitHubIssue } from "../tasks/github-issue.js";
+import { readDelivery, type Delivery, type GitHubWebhook } from "../github/webhook-payloads.js";
+
+/** Step 1: Baton's caches of GitHub (the dedup index, the label set). Local, no GitHub call. */
+export interface CacheStep {
+  reindex(issue: GitHubIssue): Promise<void>;
+  forget(issueNumber: number): void;
+  forgetLabels(): void;
+}
+
+/** Step 2: the event relay (DESIGN §6), which commits the task event to the outbox. */
+export interface RelayStep {
+  accept(delivery: Pick<Delivery, "id" | "name">, webhook: GitHubWebhook): Promise<unknown>;
+}
+
+/** Step 3: the delegation lifecycle (DESIGN §4), which may write parents on GitHub. */
+export interface ChainStep {
+  issueOpened(issue: GitHubIssue): Promise<void>;
+  issueClosed(issue: GitHubIssue): Promise<void>;
+  issueReopened(issue: GitHubIssue): Promise<void>;
+  linkChanged(link: { added: boolean; parent: number; child: number }): Promise<void>;
+}
+
+export interface WebhookRouterOptions {
+  /** The task repository, `owner/name`: webhooks from any other repository are dropped. */
+  repository: string;
+  caches: CacheStep;
+  relay: RelayStep;
+  chains: ChainStep;
+  log?: (message: string, details?: Record<string, unknown>) => void;
+}
+
+/** The events the relay records (each delivery once, by its id). */
+const RELAYED = new Set(["issues", "issue_comment", "sub_issues"]);
+
+/** Issue actions after which the dedup index re-reads the issue. */
+const REINDEX = new Set(["opened", "edited", "reopened", "closed", "labeled", "unlabeled"]);
+
+/**
+ * The one entry point for GitHub's webhooks. Each delivery is parsed once (one zod schema per
+ * event) and then goes through three steps, one after the other, in this order:
+ *
+ * 1. caches: the dedup index follows the issue, so a create right after sees the change;
+ * 2. relay: the task event is committed to the outbox before GitHub gets its 2xx, and before the
+ *    chain step runs, so a child's `task.completed` precedes its parent's `task.chain_completed`;
+ * 3. chains: parents roll up, links are repaired; these write to GitHub and may fail.
+ *
+ * A failing step does not stop the later ones (an event is never lost to a failed roll-up); the
+ * failures are thrown together once, so GitHub's delivery log shows the webhook as failed.
+ */
+export class WebhookRouter {
+  readonly #o: WebhookRouterOptions;
+
+  constructor(options: WebhookRouterOptions) {
+    this.#o = options;
+  }
+
+  async receive(delivery: Delivery): Promise<void> {
+    const webhook = readDelivery(delivery, this.#o.repository);
+    if (webhook.kind === "foreign") return;
+    if (webhook.kind === "ignore" && webhook.unreadable)
+      this.#o.log?.(webhook.reason, { delivery: delivery.id });
+    const failures: unknown[] = [];
+    const steps = [
+      () => this.#caches(webhook),
+      () => this.#relay(delivery, webhook),
+      () => this.#chains(webhook),
+    ];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1)
+      throw new AggregateError(failures, `${failures.length} steps failed for ${delivery.name}`);
+  }
+
+  async #caches(webhook: GitHubWebhook): Promise<void> {
+    const { caches } = this.#o;
+    if (webhook.kind === "label" && webhook.sender?.type !== "Bot") caches.forgetLabels();
+    if (webhook.kind !== "issue") return;
+    if (webhook.action === "deleted" || webhook.action === "transferred")
+      caches.forget(webhook.issue.number);
+    else if (REINDEX.has(webhook.action)) await caches.reindex(webhook.issue);
+  }
+
+  async #relay(delivery: Delivery, webhook: GitHubWebhook): Promise<void> {
+    if (!RELAYED.has(delivery.name)) return;
+    await this.#o.relay.accept(delivery, webhook);
+  }
+
+  async #chains(webhook: GitHubWebhook): Promise<void> {
+    const { chains } = this.#o;
+    if (webhook.kind === "link") {
+      const { added, parent, child } = webhook;
+      await chains.linkChanged({ added, parent: parent.number, child: child.number });
+      return;
+    }
+    if (webhook.kind !== "issue") return;
+    if (webhook.action === "opened") await chains.issueOpened(webhook.issue);
+    else if (webhook.action === "closed") await chains.issueClosed(webhook.issue);
+    else if (webhook.action === "reopened") await chains.issueReopened(webhook.issue);
+  }
+}

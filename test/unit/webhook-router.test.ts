@@ -1,0 +1,177 @@
+import { describe, expect, it } from "vitest";
+import type { GitHubIssue } from "../../src/tasks/github-issue.js";
+import type { GitHubWebhook } from "../../src/github/webhook-payloads.js";
+import { WebhookRouter, type WebhookRouterOptions } from "../../src/webhooks/router.js";
+import { EXAMPLES_REPO, githubExample } from "../support/inbound-webhooks.js";
+
+/** A router whose steps write what they were asked into one ordered log. */
+function recordingRouter(fail: { caches?: boolean; relay?: boolean; chains?: boolean } = {}) {
+  const calls: string[] = [];
+  const seen: unknown[] = [];
+  const step = (name: string, failing: boolean | undefined, what: string, issue?: unknown) => {
+    calls.push(`${name}: ${what}`);
+    if (issue) seen.push(issue);
+    if (failing) throw new Error(`${name} failed`);
+  };
+  const issueStep = (name: string, failing?: boolean) => async (issue: GitHubIssue) =>
+    step("chains", failing, `${name} #${issue.number}`, issue);
+  const options: WebhookRouterOptions = {
+    repository: EXAMPLES_REPO.toUpperCase(),
+    caches: {
+      reindex: async (issue) => step("caches", fail.caches, `reindex #${issue.number}`, issue),
+      forget: (number) => step("caches", fail.caches, `forget #${number}`),
+      forgetLabels: () => step("caches", fail.caches, "forget labels"),
+    },
+    relay: {
+      accept: async (delivery, webhook: GitHubWebhook) =>
+        step(
+          "relay",
+          fail.relay,
+          `${delivery.id} ${webhook.kind}${webhook.kind === "ignore" ? ` (${webhook.reason})` : ""}`,
+          "issue" in webhook ? webhook.issue : undefined,
+        ),
+    },
+    chains: {
+      issueOpened: issueStep("opened", fail.chains),
+      issueClosed: issueStep("closed", fail.chains),
+      issueReopened: issueStep("reopened", fail.chains),
+      linkChanged: async (link) => step("chains", fail.chains, `link ${JSON.stringify(link)}`),
+    },
+    log: (message) => calls.push(`log: ${message}`),
+  };
+  return { router: new WebhookRouter(options), calls, seen };
+}
+
+function issuesWebhook(action: string) {
+  const payload = githubExample("issues", action === "closed" ? "opened" : action);
+  payload.action = action;
+  return { id: `d-${action}`, name: "issues", payload };
+}
+
+function linkWebhook(action: string) {
+  const opened = githubExample("issues", "opened");
+  const issue = (number: number) => ({ ...(opened.issue as object), number, id: 1e6 + number });
+  return {
+    id: `d-${action}`,
+    name: "sub_issues",
+    payload: {
+      action,
+      parent_issue: issue(1),
+      sub_issue: issue(2),
+      parent_issue_repo: opened.repository,
+      sub_issue_repo: opened.repository,
+      sender: opened.sender,
+    },
+  };
+}
+
+describe("WebhookRouter: one entry point, steps in a stated order", () => {
+  it("a closed issue: index, then relay, then chain, each given the one parsed issue", async () => {
+    const { router, calls, seen } = recordingRouter();
+    await router.receive(issuesWebhook("closed"));
+    expect(calls).toMatchInlineSnapshot(`
+      [
+        "caches: reindex #1",
+        "relay: d-closed issue",
+        "chains: closed #1",
+      ]
+    `);
+    // Parsed once: every step holds the same object.
+    expect(new Set(seen).size).toBe(1);
+  });
+
+  it("opened and reopened issues reach the chain step; an edit only the index and relay", async () => {
+    const { router, calls } = recordingRouter();
+    await router.receive(issuesWebhook("opened"));
+    await router.receive(issuesWebhook("reopened"));
+    await router.receive(issuesWebhook("edited"));
+    expect(calls).toMatchInlineSnapshot(`
+      [
+        "caches: reindex #1",
+        "relay: d-opened issue",
+        "chains: opened #1",
+        "caches: reindex #1",
+        "relay: d-reopened issue",
+        "chains: reopened #1",
+        "caches: reindex #1",
+        "relay: d-edited issue",
+      ]
+    `);
+  });
+
+  it("a deleted issue leaves the index; a pinned one is recorded as seen and nothing more", async () => {
+    const { router, calls } = recordingRouter();
+    await router.receive(issuesWebhook("deleted"));
+    await router.receive(issuesWebhook("pinned"));
+    expect(calls).toMatchInlineSnapshot(`
+      [
+        "caches: forget #1",
+        "relay: d-deleted issue",
+        "relay: d-pinned ignore (issues.pinned changes no task)",
+      ]
+    `);
+  });
+
+  it("GitHub's two reports of one link reach the chain once; an unlink too", async () => {
+    const { router, calls } = recordingRouter();
+    await router.receive(linkWebhook("sub_issue_added"));
+    await router.receive(linkWebhook("parent_issue_added"));
+    await router.receive(linkWebhook("sub_issue_removed"));
+    expect(calls).toMatchInlineSnapshot(`
+      [
+        "relay: d-sub_issue_added link",
+        "chains: link {"added":true,"parent":1,"child":2}",
+        "relay: d-parent_issue_added ignore (sub_issues.parent_issue_added repeats the link)",
+        "relay: d-sub_issue_removed link",
+        "chains: link {"added":false,"parent":1,"child":2}",
+      ]
+    `);
+  });
+
+  it("a person's label edit empties the label cache; Baton's own does not; no relay", async () => {
+    const { router, calls } = recordingRouter();
+    const edited = githubExample("label", "edited");
+    await router.receive({ id: "l-1", name: "label", payload: edited });
+    const byBot = { ...edited, sender: { login: "baton[bot]", type: "Bot" } };
+    await router.receive({ id: "l-2", name: "label", payload: byBot });
+    expect(calls).toEqual(["caches: forget labels"]);
+  });
+
+  it("another repository's webhooks reach no step; other events are not relayed", async () => {
+    const { router, calls } = recordingRouter();
+    const elsewhere = issuesWebhook("closed");
+    (elsewhere.payload.repository as { full_name: string }).full_name = "acme/other";
+    await router.receive(elsewhere);
+    await router.receive({ id: "p-1", name: "push", payload: {} });
+    expect(calls).toEqual([]);
+  });
+
+  it("an unreadable payload is logged and recorded, so its redelivery is a duplicate", async () => {
+    const { router, calls } = recordingRouter();
+    await router.receive({ id: "bad", name: "issues", payload: { action: "opened" } });
+    expect(calls).toMatchInlineSnapshot(`
+      [
+        "log: unreadable issues payload",
+        "relay: bad ignore (unreadable issues payload)",
+      ]
+    `);
+  });
+
+  it("a failing step does not stop the later ones; one failure is thrown as it is", async () => {
+    const { router, calls } = recordingRouter({ caches: true });
+    await expect(router.receive(issuesWebhook("closed"))).rejects.toThrow("caches failed");
+    expect(calls).toHaveLength(3);
+  });
+
+  it("several failures are thrown together, once", async () => {
+    const { router } = recordingRouter({ relay: true, chains: true });
+    const error = await router.receive(issuesWebhook("closed")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AggregateError);
+    expect((error as AggregateError).errors.map(String)).toMatchInlineSnapshot(`
+      [
+        "Error: relay failed",
+        "Error: chains failed",
+      ]
+    `);
+  });
+});
