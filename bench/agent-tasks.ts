@@ -174,7 +174,14 @@ export function calibrateLevels(
 }
 
 /** Everything `bench:dedup` reports for one method: thresholds from dev, figures on test. */
-export async function evaluateAgentTasks(spec: MethodSpec): Promise<{
+export async function evaluateAgentTasks(
+  spec: MethodSpec,
+  /** Completes the dev-calibrated levels (e.g. the report cut-off), given the dev figures of any. */
+  complete: (
+    levels: LevelThresholds,
+    devFigures: (thresholds: LevelThresholds) => LevelFigures,
+  ) => LevelThresholds = (levels) => levels,
+): Promise<{
   thresholds: LevelThresholds;
   dev: LevelFigures;
   test: LevelFigures;
@@ -187,7 +194,9 @@ export async function evaluateAgentTasks(spec: MethodSpec): Promise<{
   };
   const dev = pick("dev");
   const test = pick("test");
-  const thresholds = calibrateLevels(dev.cases, dev.scores);
+  const thresholds = complete(calibrateLevels(dev.cases, dev.scores), (t) =>
+    levelFigures(dev.cases, dev.scores, t),
+  );
   // Baton never compares a child with its own chain; this measures the scorer alone, as if it did.
   const pairs = delegations.map((d) => ({ open: d.parent, new: d.child }));
   const pairScores = await scoreCases(spec, pairs);

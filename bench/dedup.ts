@@ -35,7 +35,7 @@ import {
 } from "../src/dedup/eval/metrics.js";
 import { resolveMethod, type MethodSpec } from "../src/dedup/methods.js";
 import { CALIBRATION, DEFAULT_METHOD, TERMS } from "../src/dedup/calibration.js";
-import { LEVELS } from "../src/dedup/level-calibration.js";
+import { LEVELS, REPORT_CHARS } from "../src/dedup/level-calibration.js";
 import { matchLevel, type LevelThresholds } from "../src/dedup/levels.js";
 import { evaluateAgentTasks } from "./agent-tasks.js";
 
@@ -617,12 +617,21 @@ async function main(): Promise<void> {
 
   // ---------- The two levels: agent-task cases, and the public set as the service decides ----------
   log("agent tasks (levels)");
-  const agent = await evaluateAgentTasks(chosen.candidate.spec);
-  const levelsShipped = JSON.stringify(LEVELS[DEFAULT]) === JSON.stringify(agent.thresholds);
-  const publicLevels = levelsOnPublicTest(chosen.candidate.scores.test, {
-    ...agent.thresholds,
-    reports: chosen.candidate.threshold,
+  let reportChoice: ReportChoice | undefined;
+  const agent = await evaluateAgentTasks(chosen.candidate.spec, (levels, devFigures) => {
+    reportChoice = chooseReportChars(chosen.candidate, levels, devFigures);
+    return reportChoice.thresholds;
   });
+  const { block, flag, reportChars } = agent.thresholds;
+  const levelsShipped =
+    JSON.stringify(LEVELS[DEFAULT]) === JSON.stringify({ block, flag }) &&
+    reportChars === REPORT_CHARS;
+  const publicLevels = {
+    report_chars: reportChars ?? null,
+    report_chars_dev_block_f1: reportChoice!.devF1,
+    dev: levelsOnPublic(chosen.candidate.scores.dev, agent.thresholds, "dev"),
+    test: levelsOnPublic(chosen.candidate.scores.test, agent.thresholds, "test"),
+  };
 
   // ---------- Latency, RSS and GitHub requests for the default method ----------
   const defaultSpec: MethodSpec = chosen.candidate.spec;
@@ -735,9 +744,39 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-/** Block and flag precision/recall of the shipped levels on the public test pairs. */
-function levelsOnPublicTest(scores: readonly number[], thresholds: LevelThresholds) {
-  const testPairs = bySplit("test").pairs;
+interface ReportChoice {
+  thresholds: LevelThresholds;
+  devF1: number;
+}
+
+/**
+ * The report cut-off, on dev splits only: the length over which two texts are compared by
+ * similarity alone (at the method's bug-report threshold). Among cut-offs that keep the agent-task
+ * dev split on target (block precision >= 0.9, flag precision >= 0.8), the best block (409) F1 on
+ * the public dev pairs; ties keep the longest cut-off (the fewest texts leave the frames).
+ */
+function chooseReportChars(
+  candidate: Candidate,
+  levels: LevelThresholds,
+  agentDev: (thresholds: LevelThresholds) => {
+    block: { precision: number };
+    flag: { precision: number };
+  },
+): ReportChoice {
+  let best: ReportChoice = { thresholds: levels, devF1: -1 };
+  for (let cut = 40; cut <= 1000; cut += 10) {
+    const thresholds = { ...levels, reports: candidate.threshold, reportChars: cut };
+    const agent = agentDev(thresholds);
+    if (agent.block.precision < 0.9 || agent.flag.precision < 0.8) continue;
+    const f1 = levelsOnPublic(candidate.scores.dev, thresholds, "dev").block.f1;
+    if (f1 >= best.devF1 - 1e-9) best = { thresholds, devF1: f1 };
+  }
+  return best;
+}
+
+/** Block and flag precision/recall of the shipped levels on one split's public pairs. */
+function levelsOnPublic(scores: readonly number[], thresholds: LevelThresholds, split: Split) {
+  const testPairs = bySplit(split).pairs;
   const levels = testPairs.map((pair, i) =>
     matchLevel(asText(pair.b), asText(corpus[numericId.get(pair.a_id)!]!), scores[i]!, thresholds),
   );

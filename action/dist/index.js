@@ -1,4 +1,4 @@
-// Built by npm run build:action from 59 source files, sha256 a5beec6b4ef7ddc8
+// Built by npm run build:action from 59 source files, sha256 76f3fbc63d2f4855
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;

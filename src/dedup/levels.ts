@@ -11,22 +11,21 @@ export interface LevelThresholds {
   /** Similarity at which a match is at least a possible duplicate. */
   flag: number;
   /**
-   * For two reports (both with a body: over REPORT_CHARS of text), the similarity at which they
-   * are duplicates, calibrated on the public bug reports; absent: `block`.
+   * For two reports (both over `reportChars` of text), the similarity at which they are
+   * duplicates, calibrated on the public bug reports; absent: `block`.
    */
   reports?: number;
+  /**
+   * Text length from which a task reads as a report rather than a task line; absent: never. The
+   * frames are made for task lines; a report's title is only a summary and its body names many
+   * things, so two reports are compared by their similarity alone (cut-off chosen on the public
+   * dev split, `REPORT_CHARS` in level-calibration.ts).
+   */
+  reportChars?: number;
 }
 
-/**
- * Text length from which a task reads as a report rather than a task line. The frames and the
- * levels are calibrated on task lines (agent-task cases); a report's title is only a summary,
- * and its body names many things, so two reports are compared by their similarity alone, at the
- * threshold calibrated on bug reports.
- */
-export const REPORT_CHARS = 120;
-
-const isReport = (text: DedupText): boolean =>
-  text.content.length + (text.description?.length ?? 0) > REPORT_CHARS;
+const isReport = (text: DedupText, reportChars: number | undefined): boolean =>
+  reportChars !== undefined && text.content.length + (text.description?.length ?? 0) > reportChars;
 
 /** The lowest similarity any level needs (the search floor). */
 export function levelFloor(thresholds: LevelThresholds): number {
@@ -46,7 +45,7 @@ export function matchLevel(
 ): MatchLevel | undefined {
   if (score < levelFloor(thresholds)) return undefined;
   if (!enoughEvidence(query, candidate)) return undefined;
-  if (isReport(query) && isReport(candidate))
+  if (isReport(query, thresholds.reportChars) && isReport(candidate, thresholds.reportChars))
     return score >= (thresholds.reports ?? thresholds.block) ? "duplicate" : undefined;
   const frames = compareFrames(taskFrame(query), taskFrame(candidate));
   if (score >= thresholds.block && sure(frames)) return "duplicate";

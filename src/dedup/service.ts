@@ -4,7 +4,7 @@ import { DedupStore } from "../store/dedup-store.js";
 import type { DedupOptions, OpenAISettings } from "./config.js";
 import { contentHash } from "./content-hash.js";
 import { leveledMatches } from "./best-matches.js";
-import { LEVELS } from "./level-calibration.js";
+import { LEVELS, REPORT_CHARS } from "./level-calibration.js";
 import { levelFloor, type LevelThresholds } from "./levels.js";
 import type { Embedder } from "./embedders/embedder.js";
 import { resolveMethod } from "./methods.js";
@@ -114,6 +114,7 @@ export class DedupService {
       block: options.threshold ?? this.threshold,
       flag: Math.min(this.flagThreshold, options.threshold ?? this.threshold),
       reports: options.threshold ?? this.reportThreshold,
+      reportChars: REPORT_CHARS,
     };
     const threshold = levelFloor(thresholds);
     const text = { content: query.content, description: query.description ?? "" };
