@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import { migrate } from "../src/store/database.js";
 import { DedupService } from "../src/dedup/service.js";
+import { DedupStore } from "../src/store/dedup-store.js";
 import { Scorer } from "../src/dedup/scorer.js";
 import { LexicalIndex, type LexicalFeatures } from "../src/dedup/lexical-index.js";
 import {
@@ -835,7 +836,12 @@ async function rssProbe(method: string): Promise<void> {
 async function countRequestsDuringChecks(method: string, texts: DedupText[]): Promise<number> {
   const db = new Database(":memory:");
   migrate(db);
-  const service = await DedupService.create({ method, scope: "repo", onError: "fail", db });
+  const service = await DedupService.create({
+    method,
+    scope: "repo",
+    onError: "fail",
+    store: new DedupStore(db),
+  });
   // A dense method embeds every open task once: 100 keep that to seconds.
   const open = resolveMethod(method).dense ? 100 : 1000;
   await service.syncOpenTasks(

@@ -31,6 +31,10 @@ const EnvSchema = z.object({
     .default(5),
   BATON_WRITE_SPACING_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   BATON_GITHUB_RETRY_BUDGET_S: z.coerce.number().int().min(0).max(600).default(5),
+  BATON_LEASE_MIN_S: z.coerce.number().int().min(1).max(86_400).default(30),
+  BATON_LEASE_MAX_S: z.coerce.number().int().min(1).max(86_400).default(3600),
+  BATON_LEASE_DEFAULT_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  BATON_LEASE_SWEEP_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   BATON_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   BATON_KEY_PEPPER: z.string().min(16).optional(),
   BATON_MAX_BODY: z
@@ -62,6 +66,8 @@ export interface Config {
   server: { port: number; host: string; maxBody: string; rateLimitPerMinute: number };
   store: { path: string };
   tasks: { maxDepth: number };
+  /** Claim leases (issue #17): bounds in seconds, and how often ended leases are released. */
+  claims: { minSeconds: number; maxSeconds: number; defaultSeconds: number; sweepMs: number };
   webhooks: {
     /** Loopback/private targets allowed (tests, demos); metadata addresses never are. */
     allowPrivate: boolean;
@@ -108,6 +114,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       "Missing BATON_REPO: set it to the owner/name of the repository that holds the tasks",
     );
   }
+  if (
+    e.BATON_LEASE_MIN_S > e.BATON_LEASE_DEFAULT_S ||
+    e.BATON_LEASE_DEFAULT_S > e.BATON_LEASE_MAX_S
+  ) {
+    throw new ConfigError(
+      "Invalid BATON_LEASE_DEFAULT_S: it must lie between BATON_LEASE_MIN_S and BATON_LEASE_MAX_S",
+    );
+  }
   const [owner = "", repo = ""] = (e.BATON_REPO ?? "/").split("/");
   return {
     github: {
@@ -128,6 +142,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     store: { path: e.BATON_DB },
     tasks: { maxDepth: e.BATON_MAX_DEPTH },
+    claims: {
+      minSeconds: e.BATON_LEASE_MIN_S,
+      maxSeconds: e.BATON_LEASE_MAX_S,
+      defaultSeconds: e.BATON_LEASE_DEFAULT_S,
+      sweepMs: e.BATON_LEASE_SWEEP_MS,
+    },
     webhooks: {
       allowPrivate:
         e.BATON_ALLOW_PRIVATE_WEBHOOKS === "true" || e.BATON_ALLOW_PRIVATE_WEBHOOKS === "1",

@@ -7,6 +7,7 @@ import { agentRoutes } from "./http/routes/agent-routes.js";
 import { openTaskCounts } from "./http/routes/open-task-counts.js";
 import { subtaskRoutes } from "./http/routes/subtask-routes.js";
 import { chainRoutes } from "./http/routes/chain-routes.js";
+import { claimRoutes } from "./http/routes/claim-routes.js";
 import { projectRoutes } from "./http/routes/project-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
 import { webhookRoutes } from "./http/routes/webhook-routes.js";
@@ -32,6 +33,8 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     addHandler(
       createHttpHandler({
         routes: [
+          // Before the task routes: `/tasks/ready` is not a task id.
+          ...claimRoutes(services.claims.claims, services.claims.ready),
           ...taskRoutes(services.tasks),
           ...chainRoutes(services.tasks, services.chains),
           ...subtaskRoutes(services.tasks),

@@ -5,6 +5,7 @@ import { IssueGateway } from "./github/issue-gateway.js";
 import { SubIssueGateway } from "./github/sub-issue-gateway.js";
 import type { Octokit } from "./github/octokit.js";
 import { SqliteAgentStore } from "./store/agent-store.js";
+import { DedupStore } from "./store/dedup-store.js";
 import type { Db } from "./store/database.js";
 import { SqliteIdempotencyStore } from "./store/idempotency-store.js";
 import { SqliteJournal } from "./store/journal-store.js";
@@ -16,6 +17,10 @@ import { ProjectService } from "./services/project-service.js";
 import { TaskService } from "./services/task-service.js";
 import { DedupService } from "./dedup/index.js";
 import { DuplicateGuard } from "./services/duplicate-guard.js";
+import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
+import { SqliteClaimStore } from "./store/claim-store.js";
+import { SqliteTaskIndex } from "./store/task-index-store.js";
+import { claimFields, type ClaimGuard } from "./claims/lease-rules.js";
 
 export interface Services {
   db: Db;
@@ -29,6 +34,7 @@ export interface Services {
   journal: SqliteJournal;
   guard: DuplicateGuard;
   events: EventServices;
+  claims: ClaimServices;
 }
 
 type LogLine = (message: string, details?: Record<string, unknown>) => void;
@@ -56,14 +62,28 @@ export async function createServices(
   });
   const projects = new ProjectService(gateway, new SqliteProjectOrderStore(db));
   const journal = new SqliteJournal(db);
-  const guard = new DuplicateGuard(await DedupService.create({ ...config.dedup, db }));
+  const guard = new DuplicateGuard(
+    await DedupService.create({ ...config.dedup, store: new DedupStore(db) }),
+  );
   const subIssues = new SubIssueGateway({
     owner: config.github.owner,
     repo: config.github.repo,
     octokit,
     issues: gateway,
   });
+  const claimStore = new SqliteClaimStore(db);
+  const taskIndex = new SqliteTaskIndex(db);
+  // Tasks and claims need each other: the claim service is made below, after the relay.
+  const claimGuard: ClaimGuard = {
+    checkWrite: (caller, id) => claims.claims.checkWrite(caller, id),
+    closed: (id, agentId, reason) => claims.claims.closed(id, agentId, reason),
+  };
   const tasks = new TaskService({
+    claims: {
+      index: taskIndex,
+      claimFields: (id) => claimFields(claimStore.get(id), Date.now()),
+      claimGuard,
+    },
     guard,
     gateway,
     subIssues,
@@ -90,7 +110,17 @@ export async function createServices(
     events: relayChainEvents(events.relay, (id) => tasks.get(system, id)),
     log: log?.info,
   });
+  const claims = createClaimServices(config, {
+    store: claimStore,
+    index: taskIndex,
+    tasks,
+    projects,
+    gateway,
+    relay: events.relay,
+    log: log?.warn,
+  });
   return {
+    claims,
     db,
     gateway,
     agents,

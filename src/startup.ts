@@ -5,13 +5,21 @@ import { baseLabels } from "./tasks/labels.js";
 const DAY_MS = 86_400_000;
 
 /**
- * What Baton starts once the services exist: the dedup index's sync, the delivery worker,
- * store housekeeping, Baton's labels and the repair of interrupted delegations. None of it
- * blocks the server; GitHub being unreachable at start only delays the last two.
+ * What Baton starts once the services exist: the dedup index's sync, the delivery worker, the
+ * lease keeper and the ready queue's index, store housekeeping, Baton's labels and the repair of
+ * interrupted delegations. None of it blocks the server; GitHub being unreachable at start only
+ * delays the last two.
  */
 export function startBackgroundWork(config: Config, services: Services, log: ServiceLog): void {
   services.guard.startSync(() => services.tasks.openIssuesForIndex());
   services.events.worker.start();
+  // Claims: ended leases are released (with task.released) and GitHub shows who holds what.
+  services.claims.keeper.start();
+  services.claims.ready
+    .rebuild()
+    .catch((error: unknown) =>
+      log.warn("could not build the ready queue yet", { err: String(error) }),
+    );
   services.events.outbox.purgeOlderThan(new Date(Date.now() - 30 * DAY_MS).toISOString());
   services.idempotency.purgeOlderThan(new Date(Date.now() - DAY_MS).toISOString());
   // Labels exist before any task uses them, with fixed colours (GitHub would make grey ones).

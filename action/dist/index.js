@@ -1,4 +1,4 @@
-// Built by npm run build:action from 59 source files, sha256 76f3fbc63d2f4855
+// Built by npm run build:action from 61 source files, sha256 1c02431a66cb6259
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44492,9 +44492,15 @@ var GitHubCommentSchema = external_exports.object({
 function isHttpish(error63) {
   return typeof error63 === "object" && error63 !== null && typeof error63.status === "number";
 }
+var AMBIGUOUS_CODES = /* @__PURE__ */ new Set(["github_unavailable", "github_unreachable"]);
 function isAmbiguous(error63) {
-  if (!isHttpish(error63)) return !isBatonError(error63);
+  if (isBatonError(error63)) return AMBIGUOUS_CODES.has(error63.code);
+  if (!isHttpish(error63)) return true;
   return error63.status >= 500;
+}
+function githubStatus(error63) {
+  const raw = isBatonError(error63) ? error63.cause : error63;
+  return isHttpish(raw) ? raw.status : void 0;
 }
 function rateLimitWait(error63) {
   if (!isHttpish(error63) || error63.status !== 403 && error63.status !== 429) return void 0;
@@ -44509,28 +44515,41 @@ function rateLimitWait(error63) {
 function mapGitHubError(error63) {
   if (isBatonError(error63)) return error63;
   if (!isHttpish(error63)) {
-    return errors.unavailable(
-      "github_unreachable",
-      "GitHub could not be reached; try again shortly",
-      5
-    );
+    return new BatonError({
+      status: 503,
+      code: "github_unreachable",
+      message: "GitHub could not be reached; try again shortly",
+      retryAfter: 5,
+      cause: error63
+    });
   }
   const wait = rateLimitWait(error63);
   if (wait !== void 0) {
-    return errors.unavailable(
-      "github_rate_limited",
-      "GitHub is rate limiting Baton; retry after the given delay",
-      wait
-    );
+    return new BatonError({
+      status: 503,
+      code: "github_rate_limited",
+      message: "GitHub is rate limiting Baton; retry after the given delay",
+      retryAfter: wait,
+      cause: error63
+    });
   }
   if (error63.status >= 500) {
-    return errors.unavailable(
-      "github_unavailable",
-      `GitHub answered ${error63.status}; try again shortly`,
-      5
-    );
+    return new BatonError({
+      status: 503,
+      code: "github_unavailable",
+      message: `GitHub answered ${error63.status}; try again shortly`,
+      retryAfter: 5,
+      cause: error63
+    });
   }
-  if (error63.status === 404) return errors.notFound("github_not_found", "Not found on GitHub");
+  if (error63.status === 404) {
+    return new BatonError({
+      status: 404,
+      code: "github_not_found",
+      message: "Not found on GitHub",
+      cause: error63
+    });
+  }
   if (error63.status === 401 || error63.status === 403) {
     return new BatonError({
       status: 502,
@@ -44540,10 +44559,12 @@ function mapGitHubError(error63) {
     });
   }
   if (error63.status === 422) {
-    return errors.unprocessable(
-      "github_validation_failed",
-      `GitHub rejected the change: ${error63.message}`
-    );
+    return new BatonError({
+      status: 422,
+      code: "github_validation_failed",
+      message: `GitHub rejected the change: ${error63.message}`,
+      cause: error63
+    });
   }
   return new BatonError({
     status: 502,
@@ -44551,6 +44572,53 @@ function mapGitHubError(error63) {
     message: `GitHub answered ${error63.status}`,
     cause: error63
   });
+}
+
+// src/github/map-graphql-error.ts
+var GraphqlErrorsSchema = external_exports.object({
+  name: external_exports.literal("GraphqlResponseError"),
+  errors: external_exports.array(external_exports.object({ message: external_exports.string(), type: external_exports.string().optional() }))
+});
+function mapGraphqlError(error63) {
+  const parsed = GraphqlErrorsSchema.safeParse(error63);
+  if (!parsed.success) return mapGitHubError(error63);
+  const message = parsed.data.errors.map((e) => e.message).join("; ");
+  const types = parsed.data.errors.map((e) => e.type);
+  if (/sub-?issues?/i.test(message) && /more than \d+ levels|level|depth|nest/i.test(message)) {
+    return errors.conflict("delegation_depth_exceeded", `GitHub refused the link: ${message}`);
+  }
+  if (/more than \d+ sub-?issues/i.test(message)) {
+    return errors.conflict("too_many_children", `GitHub refused the link: ${message}`);
+  }
+  if (types.includes("RATE_LIMITED")) {
+    return errors.unavailable("github_rate_limited", "GitHub is rate limiting Baton's GraphQL", 60);
+  }
+  if (types.includes("NOT_FOUND")) return errors.notFound("github_not_found", message);
+  return errors.unprocessable("github_validation_failed", `GitHub rejected the change: ${message}`);
+}
+
+// src/github/github-boundary.ts
+function mappedRequester(client) {
+  return {
+    request: async (route, parameters) => {
+      try {
+        return await client.request(route, parameters);
+      } catch (error63) {
+        throw mapGitHubError(error63);
+      }
+    }
+  };
+}
+function mappedGraphqlClient(client) {
+  return {
+    graphql: async (query, parameters) => {
+      try {
+        return await client.graphql(query, parameters);
+      } catch (error63) {
+        throw mapGraphqlError(error63);
+      }
+    }
+  };
 }
 
 // src/github/issue-gateway.ts
@@ -44566,7 +44634,7 @@ var IssueGateway = class {
   constructor(options) {
     this.owner = options.owner;
     this.repo = options.repo;
-    this.#octokit = options.octokit;
+    this.#octokit = async () => mappedRequester(await options.octokit());
   }
   /** Creates an issue. Never retried blindly: if GitHub's answer is lost, look for `nonce` instead. */
   async createIssue(write, nonce) {
@@ -44580,10 +44648,10 @@ var IssueGateway = class {
       });
       return this.#remember(res, GitHubIssueSchema.parse(res.data));
     } catch (error63) {
-      if (!isAmbiguous(error63)) throw mapGitHubError(error63);
+      if (!isAmbiguous(error63)) throw error63;
       const found = await this.findRecentByNonce(nonce).catch(() => null);
       if (found) return found;
-      throw mapGitHubError(error63);
+      throw error63;
     }
   }
   /** Looks through the newest issues for one whose metadata carries `nonce` (no search API: it lags). */
@@ -44613,17 +44681,13 @@ var IssueGateway = class {
   async updateIssue(number4, write) {
     if (write.labels) await this.ensureLabels(write.labels);
     const octokit = await this.#octokit();
-    try {
-      const res = await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number4,
-        ...write
-      });
-      return this.#remember(res, GitHubIssueSchema.parse(res.data), number4);
-    } catch (error63) {
-      throw mapGitHubError(error63);
-    }
+    const res = await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number4,
+      ...write
+    });
+    return this.#remember(res, GitHubIssueSchema.parse(res.data), number4);
   }
   /** Every issue matching the query, 100 per request, each page conditional. */
   async listIssues(query) {
@@ -44647,20 +44711,13 @@ var IssueGateway = class {
   }
   async createComment(number4, body) {
     const octokit = await this.#octokit();
-    try {
-      const res = await octokit.request(
-        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
-        {
-          owner: this.owner,
-          repo: this.repo,
-          issue_number: number4,
-          body
-        }
-      );
-      return GitHubCommentSchema.parse(res.data);
-    } catch (error63) {
-      throw mapGitHubError(error63);
-    }
+    const res = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number4,
+      body
+    });
+    return GitHubCommentSchema.parse(res.data);
   }
   /** An issue's direct sub-issues (≤ 100 by GitHub's rule, so one conditional request). */
   async listSubIssues(number4) {
@@ -44735,33 +44792,29 @@ var IssueGateway = class {
       (await this.#knownLabels)?.set(label.name.toLowerCase(), label);
       return label;
     } catch (error63) {
-      if (error63.status === 422) {
+      if (githubStatus(error63) === 422) {
         this.#knownLabels = void 0;
         const label = await this.findLabel(definition.name);
         if (label) return label;
       }
-      throw mapGitHubError(error63);
+      throw error63;
     }
   }
   async updateLabel(name, changes) {
     const octokit = await this.#octokit();
-    try {
-      const res = await octokit.request("PATCH /repos/{owner}/{repo}/labels/{name}", {
-        owner: this.owner,
-        repo: this.repo,
-        name,
-        new_name: changes.name,
-        color: changes.color,
-        description: changes.description
-      });
-      const label = GitHubLabelSchema.parse(res.data);
-      const known = await this.#knownLabels;
-      known?.delete(name.toLowerCase());
-      known?.set(label.name.toLowerCase(), label);
-      return label;
-    } catch (error63) {
-      throw mapGitHubError(error63);
-    }
+    const res = await octokit.request("PATCH /repos/{owner}/{repo}/labels/{name}", {
+      owner: this.owner,
+      repo: this.repo,
+      name,
+      new_name: changes.name,
+      color: changes.color,
+      description: changes.description
+    });
+    const label = GitHubLabelSchema.parse(res.data);
+    const known = await this.#knownLabels;
+    known?.delete(name.toLowerCase());
+    known?.set(label.name.toLowerCase(), label);
+    return label;
   }
   async deleteLabel(name) {
     const octokit = await this.#octokit();
@@ -44773,7 +44826,7 @@ var IssueGateway = class {
       });
       (await this.#knownLabels)?.delete(name.toLowerCase());
     } catch (error63) {
-      if (error63.status !== 404) throw mapGitHubError(error63);
+      if (githubStatus(error63) !== 404) throw error63;
     }
   }
   /** A label changed on github.com: forget what we knew so the next use re-reads it. */
@@ -44805,14 +44858,14 @@ var IssueGateway = class {
       this.#cache.set(key, typeof etag === "string" ? etag : void 0, { data, link });
       return { data, link };
     } catch (error63) {
-      const status = error63.status;
+      const status = githubStatus(error63);
       if (status === 304 && cached2)
         return { data: cached2.value.data, link: cached2.value.link ?? "" };
       if (status === 404 || status === 410) {
         this.#cache.delete(key);
         return null;
       }
-      throw mapGitHubError(error63);
+      throw error63;
     }
   }
   async #allPages(route, params, schema) {
@@ -44912,32 +44965,6 @@ function toRestIssue(node2, parent) {
 }
 var labelsTruncated = (node2) => node2.labels?.pageInfo.hasNextPage ?? false;
 
-// src/github/map-graphql-error.ts
-var GraphqlErrorsSchema = external_exports.object({
-  name: external_exports.literal("GraphqlResponseError"),
-  errors: external_exports.array(external_exports.object({ message: external_exports.string(), type: external_exports.string().optional() }))
-});
-function isGraphqlAnswer(error63) {
-  return GraphqlErrorsSchema.safeParse(error63).success;
-}
-function mapGraphqlError(error63) {
-  const parsed = GraphqlErrorsSchema.safeParse(error63);
-  if (!parsed.success) return mapGitHubError(error63);
-  const message = parsed.data.errors.map((e) => e.message).join("; ");
-  const types = parsed.data.errors.map((e) => e.type);
-  if (/sub-?issues?/i.test(message) && /more than \d+ levels|level|depth|nest/i.test(message)) {
-    return errors.conflict("delegation_depth_exceeded", `GitHub refused the link: ${message}`);
-  }
-  if (/more than \d+ sub-?issues/i.test(message)) {
-    return errors.conflict("too_many_children", `GitHub refused the link: ${message}`);
-  }
-  if (types.includes("RATE_LIMITED")) {
-    return errors.unavailable("github_rate_limited", "GitHub is rate limiting Baton's GraphQL", 60);
-  }
-  if (types.includes("NOT_FOUND")) return errors.notFound("github_not_found", message);
-  return errors.unprocessable("github_validation_failed", `GitHub rejected the change: ${message}`);
-}
-
 // src/github/sub-issue-gateway.ts
 var CHILDREN_PER_CONTINUATION = 200;
 var TreeNodeSchema = external_exports.lazy(
@@ -45010,7 +45037,7 @@ var SubIssueGateway = class {
   constructor(options) {
     this.#owner = options.owner;
     this.#repo = options.repo;
-    this.#octokit = options.octokit;
+    this.#octokit = async () => mappedGraphqlClient(await options.octokit());
     this.#issues = options.issues;
   }
   /** The repository's node id, read once (createIssue needs it). */
@@ -45048,10 +45075,10 @@ var SubIssueGateway = class {
       const parsed = external_exports.object({ createIssue: external_exports.object({ issue: GraphqlIssueSchema }) }).parse(data);
       return await this.#complete(parsed.createIssue.issue, parent.number);
     } catch (error63) {
-      if (isGraphqlAnswer(error63) || !isAmbiguous(error63)) throw mapGraphqlError(error63);
+      if (!isAmbiguous(error63)) throw error63;
       const found = await this.#issues.findRecentByNonce(nonce).catch(() => null);
       if (found) return found;
-      throw mapGraphqlError(error63);
+      throw error63;
     }
   }
   /** Links an existing issue under a parent (the repair path for a child created unlinked). */
@@ -45132,11 +45159,7 @@ var SubIssueGateway = class {
   }
   async #graphql(query, variables) {
     const octokit = await this.#octokit();
-    try {
-      return await octokit.graphql(query, variables);
-    } catch (error63) {
-      throw mapGraphqlError(error63);
-    }
+    return octokit.graphql(query, variables);
   }
 };
 function takeBatch(frontier) {
@@ -45170,6 +45193,7 @@ var TaskStatusSchema = external_exports.enum([
   "failed",
   "completed"
 ]);
+var SessionStateSchema = external_exports.enum(["working", "waiting_input", "errored"]);
 var PrioritySchema = external_exports.coerce.number().int().min(1).max(4);
 var DueDateSchema = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 var DueTimeSchema = external_exports.string().regex(/^\d{2}:\d{2}(:\d{2})?$/, "must be HH:MM or HH:MM:SS");
@@ -45243,6 +45267,14 @@ var TaskSchema = external_exports.object({
   context_version: external_exports.number().int(),
   subtasks: external_exports.array(SubtaskSchema).describe("The checklist: the task list in the issue body"),
   url: external_exports.string(),
+  // Claims (issue #17): who holds the task, until when, how it is going, what was handed off.
+  claimed_by_agent_id: external_exports.string().nullable(),
+  lease_expires_at: external_exports.string().nullable(),
+  session_state: SessionStateSchema.nullable(),
+  session_state_detail: external_exports.string().nullable(),
+  handoff_note: external_exports.string().nullable(),
+  handoff_by_agent_id: external_exports.string().nullable(),
+  handoff_state: SessionStateSchema.nullable(),
   possible_duplicates: external_exports.array(DedupMatchSchema).optional().describe(
     "Only on a create: open tasks that may be the same work (the issue names them too)"
   )
@@ -45591,6 +45623,40 @@ var ProjectSchema = external_exports.object({
 }).meta({ id: "Project" });
 var EMOJI_RE = new RegExp("^(\\p{Extended_Pictographic}[\\u{FE0F}\\u{200D}\\p{Extended_Pictographic}]*)\\s+", "u");
 
+// src/claims/claim-schema.ts
+var LeaseSeconds = external_exports.number().int().positive();
+var Detail = external_exports.string().max(500);
+var ClaimToken = external_exports.number().int().nonnegative();
+var ClaimRequestSchema = external_exports.object({ lease_seconds: LeaseSeconds.optional() }).meta({ id: "ClaimRequest" });
+var QueueClaimRequestSchema = external_exports.object({
+  project_id: ProjectRefSchema.nullish(),
+  labels: external_exports.array(TaskLabelSchema).max(50).optional(),
+  lease_seconds: LeaseSeconds.optional()
+}).meta({ id: "QueueClaimRequest" });
+var ClaimedSchema = external_exports.object({
+  task: TaskSchema.nullable(),
+  claim_token: external_exports.number().int().nullable().meta({
+    description: "Fencing token: send it as X-Claim-Token with writes made under this claim"
+  })
+}).meta({ id: "Claimed" });
+var HeartbeatRequestSchema = external_exports.object({
+  lease_seconds: LeaseSeconds.optional(),
+  state: SessionStateSchema.optional(),
+  detail: Detail.nullish(),
+  claim_token: ClaimToken.optional()
+}).meta({ id: "HeartbeatRequest" });
+var StateRequestSchema = external_exports.object({
+  state: SessionStateSchema,
+  detail: Detail.nullish(),
+  claim_token: ClaimToken.optional()
+}).meta({ id: "StateRequest" });
+var ReleaseRequestSchema = external_exports.object({ handoff: external_exports.string().max(2e3).optional(), claim_token: ClaimToken.optional() }).meta({ id: "ReleaseRequest" });
+var ReadyQuerySchema = external_exports.object({
+  project_id: external_exports.union([external_exports.coerce.number().int().positive(), ProjectRefSchema]).optional(),
+  label: TaskLabelSchema.optional(),
+  limit: external_exports.coerce.number().int().min(1).max(100).default(50)
+}).meta({ id: "ReadyQuery" });
+
 // src/tasks/task-filters.ts
 var queryBoolean = external_exports.union([external_exports.boolean(), external_exports.enum(["true", "false", "1", "0", "True", "False"])]).transform((value) => value === true || value === "true" || value === "True" || value === "1");
 var DueDateQuery = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
@@ -45608,6 +45674,8 @@ var TaskListQuerySchema = external_exports.object({
   due_before: DueDateQuery.optional().describe("Due before this date (Delega's Python SDK)"),
   labels: external_exports.union([TaskLabelSchema, external_exports.array(TaskLabelSchema).max(20)]).transform((value) => Array.isArray(value) ? value : [value]).optional().describe("Tasks carrying every one of these labels (repeat the parameter)"),
   search: external_exports.string().max(200).optional(),
+  /** Held by a live claim (true) or not (false); issue #17. */
+  claimed: queryBoolean.optional(),
   limit: external_exports.coerce.number().int().min(1).max(100).default(50),
   page: external_exports.coerce.number().int().min(1).default(1)
 }).meta({ id: "TaskListQuery" });
@@ -45789,6 +45857,9 @@ var EVENT_TYPES = [
   "task.commented",
   "task.claimed",
   "task.released",
+  "task.state_changed",
+  "task.unblocked",
+  "task.linked",
   "task.chain_completed"
 ];
 var EventTypeSchema = external_exports.enum(EVENT_TYPES);
@@ -45803,7 +45874,9 @@ var TaskEventSchema = external_exports.object({
   agent: AgentRefSchema.nullable(),
   actor: ActorSchema.nullable(),
   comment: CommentSchema.optional(),
-  changes: ChangesSchema.optional()
+  changes: ChangesSchema.optional(),
+  /** Why a claim ended (`task.released`): released, lease_expired, completed, deleted. */
+  reason: external_exports.string().optional()
 }).meta({ id: "TaskEvent" });
 
 // src/events/subscription-schema.ts
@@ -46061,6 +46134,24 @@ var BatonClient = class _BatonClient {
     }),
     /** Asks whether a task like this exists, without creating one. */
     dedup: (request2) => this.#http.request("POST", "/tasks/dedup", { body: request2, schema: DedupResultSchema })
+  };
+  /**
+   * Claims with leases (docs/coordination.md). `claim_token` from a claim fences the holder's later
+   * calls: pass it back to heartbeat, setState and release.
+   */
+  claims = {
+    /** Claims `taskId`; 409 `task_claimed` while another agent holds it. */
+    claim: (taskId, options = {}) => this.#http.request("POST", `/tasks/${id(taskId)}/claim`, {
+      body: options,
+      schema: ClaimedSchema
+    }),
+    /** Claims the best ready task; `{task: null}` when there is none. */
+    next: (query = {}) => this.#http.request("POST", "/tasks/claim", { body: query, schema: ClaimedSchema }),
+    heartbeat: (taskId, body = {}) => this.#http.request("POST", `/tasks/${id(taskId)}/heartbeat`, { body, schema: TaskSchema }),
+    setState: (taskId, body) => this.#http.request("POST", `/tasks/${id(taskId)}/state`, { body, schema: TaskSchema }),
+    release: (taskId, body = {}) => this.#http.request("POST", `/tasks/${id(taskId)}/release`, { body, schema: TaskSchema }),
+    /** Ready work for the caller, best first. */
+    ready: (query = {}) => this.#http.request("GET", "/tasks/ready", { query, schema: external_exports.array(TaskSchema) })
   };
   agents = {
     list: () => this.#http.request("GET", "/agents", { schema: external_exports.array(AgentSchema) }),
@@ -46343,6 +46434,12 @@ var TaskMetaSchema = external_exports.object({
   content: external_exports.string().nullable().default(null),
   description: external_exports.string().nullable().default(null),
   description_hash: external_exports.string().nullable().default(null),
+  /** Who holds a claim on it, as shown in the header (the lease itself lives in Baton's store). */
+  claim: external_exports.object({
+    by: external_exports.string(),
+    state: external_exports.enum(["working", "waiting_input", "errored"]),
+    detail: external_exports.string().nullable()
+  }).nullable().default(null),
   /** Checklist items (ids, exact texts); the visible task list says which are there and ticked. */
   checklist: external_exports.array(ChecklistEntrySchema).default([]),
   checklist_seq: external_exports.number().int().min(0).default(0)
@@ -46364,12 +46461,20 @@ function headerLine(meta3, assignee) {
   const parts = [HEADER_PREFIX];
   if (meta3.created_by) parts.push(`created by **${meta3.created_by}**`);
   if (assignee) parts.push(`held by **${assignee}**`);
+  if (meta3.claim) parts.push(claimText(meta3.claim));
   if (meta3.parent) parts.push(`delegated from #${meta3.parent}`);
   if (meta3.possible_duplicates.length > 0)
     parts.push(
       `possibly the same work as ${meta3.possible_duplicates.map((id2) => `#${id2}`).join(", ")}`
     );
   return parts.join(" \xB7 ");
+}
+var CLAIM_STATES = { working: "", waiting_input: "waiting for input", errored: "errored" };
+function claimText(claim2) {
+  const text = `claimed by **${claim2.by}**`;
+  if (claim2.state === "working") return text;
+  const detail = claim2.detail ? render(claim2.detail.replace(/\s+/g, " ").trim()).slice(0, 200) : "";
+  return `${text} \xB7 ${CLAIM_STATES[claim2.state]}${detail ? `: ${detail}` : ""}`;
 }
 function encodeTask(task) {
   const title = titleFor(task.content);
@@ -46475,7 +46580,8 @@ function completionWrite(issue3, fields, agentId) {
   const done = {
     ...fields,
     status: "open",
-    meta: { ...fields.meta, completed_by: agentId }
+    // A completed task is held by nobody: the header stops naming a claim holder.
+    meta: { ...fields.meta, completed_by: agentId, claim: null }
   };
   return { ...changedParts(issue3, done), state: "closed", state_reason: "completed" };
 }

@@ -61,6 +61,14 @@ export function showTask(task: Task) {
     ["due", [task.due_date, task.due_time].filter(Boolean).join(" ")],
     ["created by", task.created_by_agent_id],
     ["assigned to", task.assigned_to_agent_id],
+    ["claimed by", task.claimed_by_agent_id],
+    ["lease until", task.lease_expires_at],
+    [
+      "session",
+      task.session_state &&
+        [task.session_state, task.session_state_detail].filter(Boolean).join(": "),
+    ],
+    ["handoff", task.handoff_note],
     ["parent", task.parent_task_id],
     ["root", task.root_task_id !== task.id ? task.root_task_id : undefined],
     ["depth", task.delegation_depth || undefined],

@@ -1,6 +1,5 @@
-import type Database from "better-sqlite3";
 import { BatonError } from "../errors.js";
-import { DedupStore } from "../store/dedup-store.js";
+import type { DedupStore } from "../store/dedup-store.js";
 import type { DedupOptions, OpenAISettings } from "./config.js";
 import { contentHash } from "./content-hash.js";
 import { leveledMatches } from "./best-matches.js";
@@ -45,7 +44,8 @@ export interface CheckOptions {
   visible?: (taskId: number) => boolean;
 }
 export type DedupServiceOptions = DedupOptions & {
-  db: Database.Database;
+  /** Where the index is mirrored; the wiring (src/services.ts) chooses it. */
+  store: DedupStore;
   openai?: OpenAISettings;
   /** Replaces the method's embedder (tests, or a pre-loaded model). */
   embedder?: Embedder;
@@ -97,7 +97,7 @@ export class DedupService {
     }
     const service = new DedupService(
       new Scorer(spec, spec.dense ? embedder : undefined),
-      new DedupStore(options.db),
+      options.store,
       options,
     );
     service.load();

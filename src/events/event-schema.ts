@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AgentRefSchema, CommentSchema, TaskSchema } from "../tasks/task-schema.js";
 
-/** The task events of DESIGN §6. `task.claimed`/`task.released` wait for claims to exist. */
+/** The task events of DESIGN §6, with the coordination events of issue #17. */
 export const EVENT_TYPES = [
   "task.created",
   "task.updated",
@@ -13,6 +13,9 @@ export const EVENT_TYPES = [
   "task.commented",
   "task.claimed",
   "task.released",
+  "task.state_changed",
+  "task.unblocked",
+  "task.linked",
   "task.chain_completed",
 ] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
@@ -40,6 +43,8 @@ export const TaskEventSchema = z
     actor: ActorSchema.nullable(),
     comment: CommentSchema.optional(),
     changes: ChangesSchema.optional(),
+    /** Why a claim ended (`task.released`): released, lease_expired, completed, deleted. */
+    reason: z.string().optional(),
   })
   .meta({ id: "TaskEvent" });
 export type TaskEvent = z.infer<typeof TaskEventSchema>;

@@ -39,6 +39,8 @@ export interface RecordInput {
   comment?: Comment;
   /** The task before the change: a subscriber that could see it then hears about the change. */
   before?: Task;
+  /** Why it happened, when the event needs one (`task.released`). */
+  reason?: string;
 }
 
 /**
@@ -218,6 +220,7 @@ export class EventRelay {
       actor: input.actor ?? null,
       ...(input.comment ? { comment: input.comment } : {}),
       ...(input.changes && Object.keys(input.changes).length > 0 ? { changes: input.changes } : {}),
+      ...(input.reason ? { reason: input.reason } : {}),
     };
     this.#o.outbox.insertEvent(
       {

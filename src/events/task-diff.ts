@@ -49,6 +49,7 @@ export function classifyChange(
   if (after.deleted) return { event: "task.deleted", changes };
   if (before.deleted) return { event: "task.reopened", changes };
   if (Object.keys(changes).length === 0) return undefined;
+  if (claimShownOnly(before.task, after.task, changes)) return undefined;
   if (after.task.completed && !before.task.completed) return { event: "task.completed", changes };
   if (!after.task.completed && before.task.completed) return { event: "task.reopened", changes };
   if (changes.assigned_to_agent_id) return { event: "task.assigned", changes };
@@ -76,4 +77,26 @@ export function classifyAction(action: string, after: TaskState): EventType | un
     default:
       return undefined;
   }
+}
+
+const CLAIM_STATUSES = new Set(["open", "in_progress", "blocked"]);
+
+/** The status GitHub shows for a task's claim: in progress, blocked while stuck, open when free. */
+const claimStatus = (task: Task) =>
+  task.claimed_by_agent_id === null
+    ? "open"
+    : task.session_state === "waiting_input" || task.session_state === "errored"
+      ? "blocked"
+      : "in_progress";
+
+/**
+ * The status a claim shows on GitHub is announced by `task.claimed`, `task.released` and
+ * `task.state_changed`, not again as `task.updated`: a change of status alone, to the one the
+ * claim (as it is now) shows. A person setting another status is still an update.
+ */
+function claimShownOnly(before: Task, after: Task, changes: Changes): boolean {
+  const keys = Object.keys(changes);
+  if (keys.length !== 1 || keys[0] !== "status") return false;
+  if (!CLAIM_STATUSES.has(before.status) || !CLAIM_STATUSES.has(after.status)) return false;
+  return after.status === claimStatus(after);
 }

@@ -11,7 +11,8 @@ import {
   type GitHubIssue,
   type GitHubLabel,
 } from "../tasks/github-issue.js";
-import { isAmbiguous, mapGitHubError } from "./map-github-error.js";
+import { githubStatus, isAmbiguous } from "./map-github-error.js";
+import { mappedRequester } from "./github-boundary.js";
 
 export interface IssueListQuery {
   state: "open" | "closed" | "all";
@@ -58,7 +59,8 @@ export class IssueGateway {
   constructor(options: GatewayOptions) {
     this.owner = options.owner;
     this.repo = options.repo;
-    this.#octokit = options.octokit;
+    // Every request goes through the one boundary: failures arrive here as BatonErrors.
+    this.#octokit = async () => mappedRequester(await options.octokit());
   }
 
   /** Creates an issue. Never retried blindly: if GitHub's answer is lost, look for `nonce` instead. */
@@ -76,10 +78,10 @@ export class IssueGateway {
       });
       return this.#remember(res, GitHubIssueSchema.parse(res.data));
     } catch (error) {
-      if (!isAmbiguous(error)) throw mapGitHubError(error);
+      if (!isAmbiguous(error)) throw error;
       const found = await this.findRecentByNonce(nonce).catch(() => null);
       if (found) return found;
-      throw mapGitHubError(error);
+      throw error;
     }
   }
 
@@ -112,17 +114,13 @@ export class IssueGateway {
   async updateIssue(number: number, write: IssueWrite): Promise<GitHubIssue> {
     if (write.labels) await this.ensureLabels(write.labels);
     const octokit = await this.#octokit();
-    try {
-      const res = await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number,
-        ...write,
-      });
-      return this.#remember(res, GitHubIssueSchema.parse(res.data), number);
-    } catch (error) {
-      throw mapGitHubError(error);
-    }
+    const res = await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number,
+      ...write,
+    });
+    return this.#remember(res, GitHubIssueSchema.parse(res.data), number);
   }
 
   /** Every issue matching the query, 100 per request, each page conditional. */
@@ -149,20 +147,13 @@ export class IssueGateway {
 
   async createComment(number: number, body: string): Promise<GitHubComment> {
     const octokit = await this.#octokit();
-    try {
-      const res = await octokit.request(
-        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
-        {
-          owner: this.owner,
-          repo: this.repo,
-          issue_number: number,
-          body,
-        },
-      );
-      return GitHubCommentSchema.parse(res.data);
-    } catch (error) {
-      throw mapGitHubError(error);
-    }
+    const res = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number,
+      body,
+    });
+    return GitHubCommentSchema.parse(res.data);
   }
 
   /** An issue's direct sub-issues (≤ 100 by GitHub's rule, so one conditional request). */
@@ -251,35 +242,31 @@ export class IssueGateway {
       (await this.#knownLabels)?.set(label.name.toLowerCase(), label);
       return label;
     } catch (error) {
-      if ((error as { status?: number }).status === 422) {
+      if (githubStatus(error) === 422) {
         // Already there (made by someone else meanwhile): re-read the set.
         this.#knownLabels = undefined;
         const label = await this.findLabel(definition.name);
         if (label) return label;
       }
-      throw mapGitHubError(error);
+      throw error;
     }
   }
 
   async updateLabel(name: string, changes: Partial<LabelDefinition>): Promise<GitHubLabel> {
     const octokit = await this.#octokit();
-    try {
-      const res = await octokit.request("PATCH /repos/{owner}/{repo}/labels/{name}", {
-        owner: this.owner,
-        repo: this.repo,
-        name,
-        new_name: changes.name,
-        color: changes.color,
-        description: changes.description,
-      });
-      const label = GitHubLabelSchema.parse(res.data);
-      const known = await this.#knownLabels;
-      known?.delete(name.toLowerCase());
-      known?.set(label.name.toLowerCase(), label);
-      return label;
-    } catch (error) {
-      throw mapGitHubError(error);
-    }
+    const res = await octokit.request("PATCH /repos/{owner}/{repo}/labels/{name}", {
+      owner: this.owner,
+      repo: this.repo,
+      name,
+      new_name: changes.name,
+      color: changes.color,
+      description: changes.description,
+    });
+    const label = GitHubLabelSchema.parse(res.data);
+    const known = await this.#knownLabels;
+    known?.delete(name.toLowerCase());
+    known?.set(label.name.toLowerCase(), label);
+    return label;
   }
 
   async deleteLabel(name: string): Promise<void> {
@@ -292,7 +279,7 @@ export class IssueGateway {
       });
       (await this.#knownLabels)?.delete(name.toLowerCase());
     } catch (error) {
-      if ((error as { status?: number }).status !== 404) throw mapGitHubError(error);
+      if (githubStatus(error) !== 404) throw error;
     }
   }
 
@@ -335,7 +322,7 @@ export class IssueGateway {
       this.#cache.set(key, typeof etag === "string" ? etag : undefined, { data, link });
       return { data, link };
     } catch (error) {
-      const status = (error as { status?: number }).status;
+      const status = githubStatus(error);
       // Only our own cache entries are ever served on a 304, so the cast is to what we stored.
       if (status === 304 && cached)
         return { data: cached.value.data as T, link: cached.value.link ?? "" };
@@ -343,7 +330,7 @@ export class IssueGateway {
         this.#cache.delete(key);
         return null;
       }
-      throw mapGitHubError(error);
+      throw error;
     }
   }
 

@@ -1,4 +1,4 @@
-import { BatonError, errors, isBatonError } from "../errors.js";
+import { BatonError, isBatonError } from "../errors.js";
 
 interface HttpishError {
   status: number;
@@ -14,10 +14,23 @@ function isHttpish(error: unknown): error is HttpishError {
   );
 }
 
+/** Mapped failures after which GitHub may have acted: it answered 5xx, or did not answer. */
+const AMBIGUOUS_CODES = new Set(["github_unavailable", "github_unreachable"]);
+
 /** True when GitHub's answer may have been lost after it acted (a write could have happened). */
 export function isAmbiguous(error: unknown): boolean {
-  if (!isHttpish(error)) return !isBatonError(error);
+  if (isBatonError(error)) return AMBIGUOUS_CODES.has(error.code);
+  if (!isHttpish(error)) return true;
   return error.status >= 500;
+}
+
+/**
+ * The HTTP status GitHub answered, raw or through the mapping (a mapped error keeps GitHub's as
+ * its cause): the gateways read 304, 404 and 410 as answers, not failures.
+ */
+export function githubStatus(error: unknown): number | undefined {
+  const raw = isBatonError(error) ? error.cause : error;
+  return isHttpish(raw) ? raw.status : undefined;
 }
 
 /**
@@ -45,28 +58,41 @@ export function rateLimitWait(error: unknown): number | undefined {
 export function mapGitHubError(error: unknown): BatonError {
   if (isBatonError(error)) return error;
   if (!isHttpish(error)) {
-    return errors.unavailable(
-      "github_unreachable",
-      "GitHub could not be reached; try again shortly",
-      5,
-    );
+    return new BatonError({
+      status: 503,
+      code: "github_unreachable",
+      message: "GitHub could not be reached; try again shortly",
+      retryAfter: 5,
+      cause: error,
+    });
   }
   const wait = rateLimitWait(error);
   if (wait !== undefined) {
-    return errors.unavailable(
-      "github_rate_limited",
-      "GitHub is rate limiting Baton; retry after the given delay",
-      wait,
-    );
+    return new BatonError({
+      status: 503,
+      code: "github_rate_limited",
+      message: "GitHub is rate limiting Baton; retry after the given delay",
+      retryAfter: wait,
+      cause: error,
+    });
   }
   if (error.status >= 500) {
-    return errors.unavailable(
-      "github_unavailable",
-      `GitHub answered ${error.status}; try again shortly`,
-      5,
-    );
+    return new BatonError({
+      status: 503,
+      code: "github_unavailable",
+      message: `GitHub answered ${error.status}; try again shortly`,
+      retryAfter: 5,
+      cause: error,
+    });
   }
-  if (error.status === 404) return errors.notFound("github_not_found", "Not found on GitHub");
+  if (error.status === 404) {
+    return new BatonError({
+      status: 404,
+      code: "github_not_found",
+      message: "Not found on GitHub",
+      cause: error,
+    });
+  }
   if (error.status === 401 || error.status === 403) {
     return new BatonError({
       status: 502,
@@ -76,10 +102,12 @@ export function mapGitHubError(error: unknown): BatonError {
     });
   }
   if (error.status === 422) {
-    return errors.unprocessable(
-      "github_validation_failed",
-      `GitHub rejected the change: ${error.message}`,
-    );
+    return new BatonError({
+      status: 422,
+      code: "github_validation_failed",
+      message: `GitHub rejected the change: ${error.message}`,
+      cause: error,
+    });
   }
   return new BatonError({
     status: 502,

@@ -7,11 +7,6 @@ const GraphqlErrorsSchema = z.object({
   errors: z.array(z.object({ message: z.string(), type: z.string().optional() })),
 });
 
-/** True for a definite GraphQL answer (200 with `errors`): GitHub did not act, nothing was lost. */
-export function isGraphqlAnswer(error: unknown): boolean {
-  return GraphqlErrorsSchema.safeParse(error).success;
-}
-
 /**
  * GraphQL failures as the API's errors. A 200 with `errors` is GitHub refusing: its sub-issue
  * limits become the same 409 codes Baton's own checks give; transport failures map as REST ones.

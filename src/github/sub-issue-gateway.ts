@@ -10,7 +10,7 @@ import {
 import type { IssueGateway } from "./issue-gateway.js";
 import type { IssueWrite } from "../tasks/issue-writes.js";
 import { isAmbiguous } from "./map-github-error.js";
-import { isGraphqlAnswer, mapGraphqlError } from "./map-graphql-error.js";
+import { mappedGraphqlClient } from "./github-boundary.js";
 
 /** The Octokit method this gateway uses: Probot's and @actions/github's Octokit both have it. */
 export interface GitHubGraphqlClient {
@@ -114,7 +114,8 @@ export class SubIssueGateway {
   constructor(options: SubIssueGatewayOptions) {
     this.#owner = options.owner;
     this.#repo = options.repo;
-    this.#octokit = options.octokit;
+    // Every request goes through the one boundary: failures arrive here as BatonErrors.
+    this.#octokit = async () => mappedGraphqlClient(await options.octokit());
     this.#issues = options.issues;
   }
 
@@ -161,10 +162,10 @@ export class SubIssueGateway {
       const parsed = z.object({ createIssue: z.object({ issue: GraphqlIssueSchema }) }).parse(data);
       return await this.#complete(parsed.createIssue.issue, parent.number);
     } catch (error) {
-      if (isGraphqlAnswer(error) || !isAmbiguous(error)) throw mapGraphqlError(error);
+      if (!isAmbiguous(error)) throw error;
       const found = await this.#issues.findRecentByNonce(nonce).catch(() => null);
       if (found) return found;
-      throw mapGraphqlError(error);
+      throw error;
     }
   }
 
@@ -257,11 +258,7 @@ export class SubIssueGateway {
 
   async #graphql(query: string, variables: Record<string, unknown>): Promise<unknown> {
     const octokit = await this.#octokit();
-    try {
-      return await octokit.graphql(query, variables);
-    } catch (error) {
-      throw mapGraphqlError(error);
-    }
+    return octokit.graphql(query, variables);
   }
 }
 

@@ -18,6 +18,21 @@ export function authenticator(agents: AgentService) {
       );
     const agent = agents.authenticate(header);
     if (!agent) throw errors.unauthorized("Invalid, rotated or revoked agent key");
-    return { id: agent.id, role: agent.role };
+    return { id: agent.id, role: agent.role, claimToken: readClaimToken(req) };
   };
+}
+
+/** `X-Claim-Token`: the fencing token of the claim a write is made under (issue #17). */
+function readClaimToken(req: Request): number | undefined {
+  const header = req.get("x-claim-token")?.trim();
+  if (!header) return undefined;
+  if (!/^\d{1,15}$/.test(header))
+    throw errors.badRequest(
+      "invalid_claim_token",
+      "X-Claim-Token must be a claim's integer token",
+      {
+        field: "X-Claim-Token",
+      },
+    );
+  return Number(header);
 }

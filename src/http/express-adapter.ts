@@ -106,6 +106,7 @@ function parse(
     if (!parsed.success) throw validationError(parsed.error, where);
     return parsed.data;
   };
+  if (route.optionalBody && (req.body === undefined || isEmptyBody(req))) req.body = {};
   if (
     route.body &&
     (req.body === undefined ||
@@ -131,6 +132,10 @@ function parse(
     url: new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`),
   };
 }
+
+/** No body at all (express.json leaves `req.body` unset, or empty when no JSON was sent). */
+const isEmptyBody = (req: Request) =>
+  !req.get("content-type") && (req.body == null || Object.keys(req.body as object).length === 0);
 
 function idempotencyKey(req: Request): string | undefined {
   const value = req.get("idempotency-key");

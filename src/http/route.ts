@@ -42,6 +42,8 @@ export interface RouteDefinition<
   params?: P;
   query?: Q;
   body?: B;
+  /** A POST whose body may be left out (read as `{}`), as Delega's clients send some. */
+  optionalBody?: boolean;
   response: R;
   /** Success status (200 unless said). */
   status?: number;

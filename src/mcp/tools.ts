@@ -20,7 +20,7 @@ export interface BatonTool {
   run(client: BatonClient, args: Record<string, unknown>): Promise<string>;
 }
 
-function tool<S extends z.ZodRawShape>(definition: {
+export function tool<S extends z.ZodRawShape>(definition: {
   name: string;
   description: string;
   input: S;
@@ -42,7 +42,7 @@ function tool<S extends z.ZodRawShape>(definition: {
 }
 
 /** Agents send ids as numbers or strings ("12", "#12"). */
-const taskId = z
+export const taskId = z
   .union([z.number().int().positive(), z.string().regex(/^#?\d+$/, "must be a task number")])
   .transform((v) => Number(String(v).replace("#", "")))
   .describe("The task's id (its issue number), e.g. 12");

@@ -11,6 +11,13 @@ import {
   type ProjectCreateSchema,
   type ProjectUpdateSchema,
 } from "../tasks/project.js";
+import {
+  ClaimedSchema,
+  HeartbeatRequestSchema,
+  QueueClaimRequestSchema,
+  ReleaseRequestSchema,
+  StateRequestSchema,
+} from "../claims/claim-schema.js";
 import type { TaskFilters } from "../tasks/task-filters.js";
 import {
   CommentSchema,
@@ -51,6 +58,7 @@ export type TaskListFilters = Partial<
   project_id?: number | string;
 };
 export type TaskId = number | string;
+export type Claimed = z.infer<typeof ClaimedSchema>;
 export type ContextInfo = z.infer<typeof ContextResponseSchema>;
 export type Health = z.infer<typeof HealthSchema>;
 
@@ -183,6 +191,33 @@ export class BatonClient {
     /** Asks whether a task like this exists, without creating one. */
     dedup: (request: DedupRequest): Promise<DedupResult> =>
       this.#http.request("POST", "/tasks/dedup", { body: request, schema: DedupResultSchema }),
+  };
+
+  /**
+   * Claims with leases (docs/coordination.md). `claim_token` from a claim fences the holder's later
+   * calls: pass it back to heartbeat, setState and release.
+   */
+  readonly claims = {
+    /** Claims `taskId`; 409 `task_claimed` while another agent holds it. */
+    claim: (taskId: TaskId, options: { lease_seconds?: number } = {}): Promise<Claimed> =>
+      this.#http.request("POST", `/tasks/${id(taskId)}/claim`, {
+        body: options,
+        schema: ClaimedSchema,
+      }),
+    /** Claims the best ready task; `{task: null}` when there is none. */
+    next: (query: z.input<typeof QueueClaimRequestSchema> = {}): Promise<Claimed> =>
+      this.#http.request("POST", "/tasks/claim", { body: query, schema: ClaimedSchema }),
+    heartbeat: (taskId: TaskId, body: z.input<typeof HeartbeatRequestSchema> = {}): Promise<Task> =>
+      this.#http.request("POST", `/tasks/${id(taskId)}/heartbeat`, { body, schema: TaskSchema }),
+    setState: (taskId: TaskId, body: z.input<typeof StateRequestSchema>): Promise<Task> =>
+      this.#http.request("POST", `/tasks/${id(taskId)}/state`, { body, schema: TaskSchema }),
+    release: (taskId: TaskId, body: z.input<typeof ReleaseRequestSchema> = {}): Promise<Task> =>
+      this.#http.request("POST", `/tasks/${id(taskId)}/release`, { body, schema: TaskSchema }),
+    /** Ready work for the caller, best first. */
+    ready: (
+      query: { project_id?: number | string; label?: string; limit?: number } = {},
+    ): Promise<Task[]> =>
+      this.#http.request("GET", "/tasks/ready", { query, schema: z.array(TaskSchema) }),
   };
 
   readonly agents = {

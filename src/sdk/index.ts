@@ -2,6 +2,7 @@
 export {
   BatonClient,
   type BatonClientOptions,
+  type Claimed,
   type ContextInfo,
   type Health,
   type ProjectCreateInput,

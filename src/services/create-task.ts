@@ -113,14 +113,21 @@ export class TaskCreation {
         ? this.#writeChild(caller, planned, nonce, delegation)
         : this.#writeRoot(caller, planned, nonce);
     };
-    if (!guard) return this.#issues.toTask(await write());
+    if (!guard) return this.#answer(await write());
     // One create at a time from the check to the index: two creates of one text cannot both pass.
     return guard.exclusive(async () => {
       const possible = options.skipDedup ? [] : await guard.assertUnique(caller, dedupText(fields));
       const issue = await write(possible);
       await guard.index(this.#issues.forIndex(issue));
-      return { ...(await this.#issues.toTask(issue)), possible_duplicates: possible };
+      return { ...(await this.#answer(issue)), possible_duplicates: possible };
     });
+  }
+
+  /** The new task, in the ready queue as soon as the create answers (the webhook comes later). */
+  async #answer(issue: GitHubIssue): Promise<Task> {
+    const task = await this.#issues.toTask(issue);
+    this.#issues.indexForQueue(task, true);
+    return task;
   }
 
   async #resolveProject(ref: number | string | null | undefined): Promise<Project | null> {

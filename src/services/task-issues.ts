@@ -3,16 +3,28 @@ import type { AgentService } from "../agents/agent-service.js";
 import { errors } from "../errors.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
 import type { Journal } from "../store/journal-store.js";
+import type { TaskIndex } from "../store/task-index-store.js";
+import type { ClaimGuard } from "../claims/lease-rules.js";
 import type { GitHubIssue } from "../tasks/github-issue.js";
 import { decodeIssue, type DecodedIssue } from "../tasks/issue-codec.js";
 import type { IssueWrite } from "../tasks/issue-writes.js";
 import type { Task } from "../tasks/task-schema.js";
-import { taskFromIssue } from "../tasks/task-view.js";
+import { taskFromIssue, type TaskClaim } from "../tasks/task-view.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
 import type { ProjectService } from "./project-service.js";
 
 export type Need = "read" | "write" | "comment";
+
+/** What task I/O needs of claims (issue #17); each part absent = no claims. */
+export interface TaskClaimHooks {
+  /** The ready queue's index of tasks, kept in step with every issue Baton reads back. */
+  index?: Pick<TaskIndex, "upsert">;
+  /** The claim fields of an open task. */
+  claimFields?: (taskId: number) => TaskClaim;
+  /** Keeps a live claim exclusive to its holder, and ends it when the task closes. */
+  claimGuard?: ClaimGuard;
+}
 
 /**
  * The issues behind tasks: read one for a caller, show it as a task, write it journalled and
@@ -24,6 +36,7 @@ export class TaskIssues {
   readonly #projects: ProjectService;
   readonly #journal: Journal;
   readonly #guard: DuplicateGuard | undefined;
+  readonly #claims: TaskClaimHooks;
   readonly #locks = new KeyedMutex();
   /** Decoding is pure; an issue is unchanged while its updated_at is (lists re-read many). */
   readonly #decoded = new Map<string, DecodedIssue>();
@@ -45,17 +58,26 @@ export class TaskIssues {
     projects: ProjectService;
     journal: Journal;
     guard?: DuplicateGuard;
+    claims?: TaskClaimHooks;
   }) {
     this.#gateway = options.gateway;
     this.#agents = options.agents;
     this.#projects = options.projects;
     this.#journal = options.journal;
     this.#guard = options.guard;
+    this.#claims = options.claims ?? {};
   }
 
   /** Keeps the dedup index in step with an issue's state (after a write, or from a webhook). */
   async reindex(issue: GitHubIssue): Promise<void> {
+    if (this.#claims.index && !issue.pull_request)
+      this.indexForQueue(await this.toTask(issue), issue.state === "open");
     await this.#guard?.index(this.forIndex(issue));
+  }
+
+  /** Keeps the ready queue's task index in step (a create is there as soon as it answers). */
+  indexForQueue(task: Task, open: boolean): void {
+    this.#claims.index?.upsert(task, open);
   }
 
   forIndex(issue: GitHubIssue) {
@@ -65,7 +87,12 @@ export class TaskIssues {
   /** An issue as the API's task (agents and project resolved from Baton's own records). */
   async toTask(issue: GitHubIssue, decoded: DecodedIssue = this.decode(issue)): Promise<Task> {
     const project = decoded.projectSlug ? await this.#projects.bySlug(decoded.projectSlug) : null;
-    return taskFromIssue(issue, decoded, { agent: (id) => this.#agents.find(id), project });
+    const claim = decoded.closed ? undefined : this.#claims.claimFields?.(issue.number);
+    return taskFromIssue(issue, decoded, {
+      agent: (id) => this.#agents.find(id),
+      project,
+      claim,
+    });
   }
 
   /** Reads a task for a caller: 404 when it may not see it, 403 when it may not act on it. */
@@ -82,6 +109,7 @@ export class TaskIssues {
         `Agent "${caller.id}" may not change task #${id}: it neither created nor holds it`,
       );
     }
+    if (need === "write") this.#claims.claimGuard?.checkWrite(caller, id);
     if (need === "comment" && !canComment(caller, task)) {
       throw errors.forbidden(`Agent "${caller.id}" may not comment on task #${id}`);
     }

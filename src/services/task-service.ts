@@ -25,7 +25,7 @@ import { computeStats, type Stats } from "../tasks/task-stats.js";
 import type { ProjectService } from "./project-service.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
 import { TaskCreation } from "./create-task.js";
-import { TaskIssues, type Need } from "./task-issues.js";
+import { TaskIssues, type Need, type TaskClaimHooks } from "./task-issues.js";
 
 export interface TaskServiceOptions {
   gateway: IssueGateway;
@@ -39,6 +39,8 @@ export interface TaskServiceOptions {
   appId: () => number | undefined;
   /** Dedup before create; absent = no check. */
   guard?: DuplicateGuard;
+  /** Claims (issue #17): the ready queue's index, claim fields, and the claim guard. */
+  claims?: TaskClaimHooks;
   now?: () => Date;
 }
 
@@ -55,6 +57,7 @@ export class TaskService {
   readonly #appId: () => number | undefined;
   readonly #guard: DuplicateGuard | undefined;
   readonly #now: () => Date;
+  readonly #claimGuard: TaskClaimHooks["claimGuard"];
   readonly #issues: TaskIssues;
   readonly #creation: TaskCreation;
   constructor(options: TaskServiceOptions) {
@@ -66,6 +69,7 @@ export class TaskService {
     this.#appId = options.appId;
     this.#guard = options.guard;
     this.#now = options.now ?? (() => new Date());
+    this.#claimGuard = options.claims?.claimGuard;
     this.#issues = new TaskIssues(options);
     this.#creation = new TaskCreation({ ...options, issues: this.#issues });
   }
@@ -156,7 +160,7 @@ export class TaskService {
     rejectServerOnly(input);
     rejectDelegationFields(input);
     return this.#issues.locked(id, async () => {
-      const { issue, decoded } = await this.load(caller, id, "write");
+      const { issue, decoded, task } = await this.load(caller, id, "write");
       // undefined keeps the current value, null clears it.
       const assignee =
         input.assigned_to_agent_id == null
@@ -167,7 +171,11 @@ export class TaskService {
           ? input.project_id
           : (await this.#projects.resolve(input.project_id)).slug;
       const write = planUpdate(issue, decoded, { ...input, assignee, projectSlug }, caller.id);
-      return this.#write(caller, issue, write, "updated");
+      const updated = await this.#write(caller, issue, write, "updated");
+      // Completing releases the claim (the write already cleared it from the issue).
+      if (updated.completed && !task.completed)
+        this.#claimGuard?.closed(id, caller.id, "completed");
+      return updated;
     });
   }
 
@@ -175,7 +183,10 @@ export class TaskService {
     return this.#issues.locked(id, async () => {
       const { issue, decoded, task } = await this.load(caller, id, "write");
       const write = planComplete(issue, decoded, caller.id);
-      return write ? this.#write(caller, issue, write, "completed") : task;
+      if (!write) return task;
+      const done = await this.#write(caller, issue, write, "completed");
+      this.#claimGuard?.closed(id, caller.id, "completed");
+      return done;
     });
   }
 
@@ -201,6 +212,7 @@ export class TaskService {
         decoded: this.#issues.decode(child),
       }));
       await this.#write(caller, issue, planDelete(caller, id, children), "deleted");
+      this.#claimGuard?.closed(id, caller.id, "deleted");
       await this.#closeAll(caller.id, open);
     });
   }

@@ -143,4 +143,54 @@ export const migrations: Migration[] = [
       CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, id);
     `,
   },
+  // Claims and leases (src/claims, src/store/claim-store.ts; issue #17). The task index is what
+  // the ready queue reads (open tasks, kept fresh by Baton's writes and GitHub's webhooks), so a
+  // queue claim picks and claims a task in one transaction, without asking GitHub.
+  {
+    version: 170,
+    name: "claims",
+    sql: `
+      CREATE TABLE task_claims (
+        task_id INTEGER PRIMARY KEY,
+        agent_id TEXT,
+        token INTEGER NOT NULL,
+        lease_expires_at INTEGER,
+        claimed_at TEXT,
+        heartbeat_at TEXT,
+        session_state TEXT,
+        session_state_detail TEXT,
+        handoff_note TEXT,
+        handoff_by_agent_id TEXT,
+        handoff_state TEXT,
+        released_at TEXT,
+        release_reason TEXT,
+        version INTEGER NOT NULL DEFAULT 0,
+        shown_version INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX task_claims_lease ON task_claims (lease_expires_at) WHERE agent_id IS NOT NULL;
+      CREATE INDEX task_claims_unshown ON task_claims (task_id) WHERE shown_version < version;
+      CREATE TABLE claim_overrides (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        task_id INTEGER NOT NULL,
+        agent_id TEXT NOT NULL,
+        holder_agent_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        at TEXT NOT NULL
+      );
+      CREATE TABLE task_index (
+        task_id INTEGER PRIMARY KEY,
+        open INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        priority INTEGER NOT NULL,
+        assignee TEXT,
+        created_by TEXT,
+        project_slug TEXT,
+        labels TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        task TEXT NOT NULL
+      );
+      CREATE INDEX task_index_ready ON task_index (open, priority DESC, created_at, task_id);
+    `,
+  },
 ];

@@ -9,15 +9,21 @@ export type Role = z.infer<typeof RoleSchema>;
 export interface Caller {
   id: string;
   role: Role;
+  /** The fencing token the request carries (`X-Claim-Token`), for writes under a claim. */
+  claimToken?: number | undefined;
 }
 
 export interface Ownership {
   created_by_agent_id: string | null;
   assigned_to_agent_id: string | null;
+  /** The holder of a live claim holds the task (issue #17). */
+  claimed_by_agent_id?: string | null;
 }
 
 const involves = (caller: Caller, task: Ownership) =>
-  task.created_by_agent_id === caller.id || task.assigned_to_agent_id === caller.id;
+  task.created_by_agent_id === caller.id ||
+  task.assigned_to_agent_id === caller.id ||
+  task.claimed_by_agent_id === caller.id;
 
 /** Roles per DESIGN §7: workers see what they created or hold; coordinators read all; admins do all. */
 export function canRead(caller: Caller, task: Ownership): boolean {

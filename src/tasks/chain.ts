@@ -37,6 +37,8 @@ export function scopeTask(caller: Caller, task: Task): ChainTask {
     due_time: null,
     context: {},
     context_version: 0,
+    session_state_detail: null,
+    handoff_note: null,
     subtasks: [],
     redacted: true,
   };

@@ -56,6 +56,15 @@ export const TaskMetaSchema = z.object({
   content: z.string().nullable().default(null),
   description: z.string().nullable().default(null),
   description_hash: z.string().nullable().default(null),
+  /** Who holds a claim on it, as shown in the header (the lease itself lives in Baton's store). */
+  claim: z
+    .object({
+      by: z.string(),
+      state: z.enum(["working", "waiting_input", "errored"]),
+      detail: z.string().nullable(),
+    })
+    .nullable()
+    .default(null),
   /** Checklist items (ids, exact texts); the visible task list says which are there and ticked. */
   checklist: z.array(ChecklistEntrySchema).default([]),
   checklist_seq: z.number().int().min(0).default(0),
@@ -113,12 +122,23 @@ export function headerLine(meta: TaskMeta, assignee: string | null): string {
   const parts = [HEADER_PREFIX];
   if (meta.created_by) parts.push(`created by **${meta.created_by}**`);
   if (assignee) parts.push(`held by **${assignee}**`);
+  if (meta.claim) parts.push(claimText(meta.claim));
   if (meta.parent) parts.push(`delegated from #${meta.parent}`);
   if (meta.possible_duplicates.length > 0)
     parts.push(
       `possibly the same work as ${meta.possible_duplicates.map((id) => `#${id}`).join(", ")}`,
     );
   return parts.join(" · ");
+}
+
+const CLAIM_STATES = { working: "", waiting_input: "waiting for input", errored: "errored" };
+
+/** "claimed by **infra**", and why it is stuck when it is (agent text: one safe line). */
+function claimText(claim: NonNullable<TaskMeta["claim"]>): string {
+  const text = `claimed by **${claim.by}**`;
+  if (claim.state === "working") return text;
+  const detail = claim.detail ? render(claim.detail.replace(/\s+/g, " ").trim()).slice(0, 200) : "";
+  return `${text} · ${CLAIM_STATES[claim.state]}${detail ? `: ${detail}` : ""}`;
 }
 
 export function encodeTask(task: TaskFields): EncodedIssue {

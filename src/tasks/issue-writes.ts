@@ -37,7 +37,8 @@ export function completionWrite(
   const done: TaskFields = {
     ...fields,
     status: "open",
-    meta: { ...fields.meta, completed_by: agentId },
+    // A completed task is held by nobody: the header stops naming a claim holder.
+    meta: { ...fields.meta, completed_by: agentId, claim: null },
   };
   return { ...changedParts(issue, done), state: "closed", state_reason: "completed" };
 }

@@ -38,6 +38,8 @@ export const TaskListQuerySchema = z
       .optional()
       .describe("Tasks carrying every one of these labels (repeat the parameter)"),
     search: z.string().max(200).optional(),
+    /** Held by a live claim (true) or not (false); issue #17. */
+    claimed: queryBoolean.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
     page: z.coerce.number().int().min(1).default(1),
   })
@@ -58,6 +60,8 @@ export function matchesFilters(task: Task, filters: TaskFilters, now: Date): boo
   if (filters.assigned_to && task.assigned_to_agent_id !== filters.assigned_to) return false;
   if (filters.status && task.status !== filters.status) return false;
   if (filters.completed !== undefined && task.completed !== filters.completed) return false;
+  if (filters.claimed !== undefined && (task.claimed_by_agent_id !== null) !== filters.claimed)
+    return false;
   if (filters.labels && !filters.labels.every((label) => task.labels.includes(label))) return false;
   if (filters.due_after && !(task.due_date !== null && task.due_date > filters.due_after))
     return false;

@@ -36,6 +36,8 @@ export const TaskStatusSchema = z.enum([
 ]);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
+export const SessionStateSchema = z.enum(["working", "waiting_input", "errored"]);
+
 export const PrioritySchema = z.coerce.number().int().min(1).max(4);
 export const DueDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 export const DueTimeSchema = z
@@ -137,6 +139,14 @@ export const TaskSchema = z
     context_version: z.number().int(),
     subtasks: z.array(SubtaskSchema).describe("The checklist: the task list in the issue body"),
     url: z.string(),
+    // Claims (issue #17): who holds the task, until when, how it is going, what was handed off.
+    claimed_by_agent_id: z.string().nullable(),
+    lease_expires_at: z.string().nullable(),
+    session_state: SessionStateSchema.nullable(),
+    session_state_detail: z.string().nullable(),
+    handoff_note: z.string().nullable(),
+    handoff_by_agent_id: z.string().nullable(),
+    handoff_state: SessionStateSchema.nullable(),
     possible_duplicates: z
       .array(DedupMatchSchema)
       .optional()

@@ -10,11 +10,40 @@ export interface AgentName {
   display_name: string | null;
 }
 
-/** An issue as the API's task, with its agents and project looked up by the caller. */
+/** The task fields a claim contributes (issue #17); the lease itself lives in Baton's store. */
+export type TaskClaim = Pick<
+  Task,
+  | "claimed_by_agent_id"
+  | "lease_expires_at"
+  | "session_state"
+  | "session_state_detail"
+  | "handoff_note"
+  | "handoff_by_agent_id"
+  | "handoff_state"
+>;
+
+export const UNCLAIMED: TaskClaim = {
+  claimed_by_agent_id: null,
+  lease_expires_at: null,
+  session_state: null,
+  session_state_detail: null,
+  handoff_note: null,
+  handoff_by_agent_id: null,
+  handoff_state: null,
+};
+
+/**
+ * An issue as the API's task, with its agents, project and claim looked up by the caller. A closed
+ * task is held by nobody, whatever the claim record still says.
+ */
 export function taskFromIssue(
   issue: GitHubIssue,
   decoded: DecodedIssue,
-  lookup: { agent: (id: string) => AgentName | undefined; project: Project | null },
+  lookup: {
+    agent: (id: string) => AgentName | undefined;
+    project: Project | null;
+    claim?: TaskClaim;
+  },
 ): Task {
   const agentRef = (id: string | null) => {
     if (!id) return null;
@@ -51,5 +80,6 @@ export function taskFromIssue(
     context_version: decoded.meta.context_version,
     subtasks: toSubtasks(issue.number, decoded.meta.checklist),
     url: issue.html_url,
+    ...(decoded.closed ? UNCLAIMED : (lookup.claim ?? UNCLAIMED)),
   };
 }

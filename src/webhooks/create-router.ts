@@ -11,7 +11,10 @@ export function createWebhookRouter(
     repository,
     caches: {
       reindex: (issue) => services.tasks.reindex(issue),
-      forget: (issueNumber) => services.guard.remove(issueNumber),
+      forget: (issueNumber) => {
+        services.guard.remove(issueNumber);
+        services.claims.index.remove(issueNumber);
+      },
       forgetLabels: () => services.gateway.forgetLabels(),
     },
     relay: services.events.relay,

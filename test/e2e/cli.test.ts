@@ -283,3 +283,120 @@ afterAll(() => {
   expect(all).not.toContain(adminKey);
   expect(all).not.toContain(workerKey);
 });
+
+describe("baton tasks claim, heartbeat, release, ready", () => {
+  let urgent: number;
+  let token: string;
+  // Many CLI processes in one test: a budget for a loaded machine, not a speed check.
+  const BUDGET_MS = 240_000;
+
+  it(
+    "lists ready work best first and claims it from the queue or by id",
+    async () => {
+      const make = async (content: string, priority: string) =>
+        (
+          await run(
+            [
+              "tasks",
+              "create",
+              content,
+              "--priority",
+              priority,
+              "--labels",
+              "cli-claims",
+              "--json",
+            ],
+            admin,
+          )
+        ).json.id as number;
+      const low = await make("Prune old container images", "1");
+      urgent = await make("Rotate the expiring TLS certificate", "4");
+
+      // Unassigned work is any worker's: the worker sees both, the urgent one first.
+      const ready = await run(["tasks", "ready", "--label", "cli-claims", "--json"], worker);
+      expect(ready.code).toBe(0);
+      expect(ready.json.map((t: { id: number }) => t.id)).toEqual([urgent, low]);
+
+      // Without an id, the best ready task is claimed.
+      const next = await run(
+        ["tasks", "claim", "--labels", "cli-claims", "--lease", "120", "--json"],
+        worker,
+      );
+      expect(next.code).toBe(0);
+      expect(next.json.task).toMatchObject({ id: urgent, claimed_by_agent_id: "builder" });
+      token = String(next.json.claim_token);
+
+      // By id, in words.
+      const byId = await run(["tasks", "claim", String(low)], worker);
+      expect(byId.code).toBe(0);
+      expect(byId.stdout).toContain(`Claimed #${low}: Prune old container images`);
+      expect(byId.stdout).toMatch(/claim token \d+/);
+
+      const none = await run(["tasks", "claim", "--labels", "cli-claims", "--json"], worker);
+      expect(none.json).toEqual({ task: null, claim_token: null });
+      expect((await run(["tasks", "ready", "--label", "cli-claims"], worker)).stdout).toContain(
+        "No ready task.",
+      );
+
+      // A live claim is exclusive, even for an admin.
+      const taken = await run(["tasks", "claim", String(urgent)], admin);
+      expect(taken.code).toBe(1);
+      expect(taken.stderr).toMatch(/claimed by agent "builder"/);
+    },
+    BUDGET_MS,
+  );
+
+  it(
+    "reports state under the claim token, refuses a stale one, and hands off",
+    async () => {
+      const beat = await run(
+        [
+          "tasks",
+          "heartbeat",
+          String(urgent),
+          "--state",
+          "waiting_input",
+          "--detail",
+          "Need the DNS zone's owner",
+          "--token",
+          token,
+          "--json",
+        ],
+        worker,
+      );
+      expect(beat.code).toBe(0);
+      expect(beat.json).toMatchObject({
+        session_state: "waiting_input",
+        session_state_detail: "Need the DNS zone's owner",
+      });
+
+      const stale = await run(
+        ["tasks", "heartbeat", String(urgent), "--token", String(Number(token) + 100)],
+        worker,
+      );
+      expect(stale.code).toBe(1);
+      expect(stale.stderr).toMatch(/stale/);
+
+      const released = await run(
+        ["tasks", "release", String(urgent), "--handoff", "CSR is in the vault", "--token", token],
+        worker,
+      );
+      expect(released.code).toBe(0);
+      expect(released.stdout).toContain(`Released #${urgent}`);
+
+      // The next holder reads the hand-off.
+      const again = await run(["tasks", "claim", "--labels", "cli-claims"], admin);
+      expect(again.stdout).toContain(`Claimed #${urgent}`);
+      expect(again.stdout).toContain("Handed over: CSR is in the vault");
+      const shown = await run(["tasks", "show", String(urgent)], admin);
+      expect(shown.stdout).toMatch(/claimed by:\s+admin/);
+    },
+    BUDGET_MS,
+  );
+
+  it("exits 2 on a claim command called wrongly", async () => {
+    expect((await run(["tasks", "claim", "1", "--labels", "x"], worker)).code).toBe(2);
+    expect((await run(["tasks", "heartbeat", "1", "--state", "asleep"], worker)).code).toBe(2);
+    expect((await run(["tasks", "release"], worker)).code).toBe(2);
+  });
+});

@@ -28,6 +28,10 @@ const TOOLS = [
   "get_task_chain",
   "update_task_context",
   "find_duplicate_tasks",
+  "claim_task",
+  "heartbeat_task",
+  "set_task_state",
+  "release_task",
 ];
 
 let stack: Stack;
@@ -161,6 +165,36 @@ describe.each([
     expect((await call(admin, "delete_agent", { agent_id: name })).text).toBe(
       `Deactivated agent ${name}.`,
     );
+  });
+
+  it("claims, heartbeats, reports state and releases with a hand-off (the claim tools)", async () => {
+    const created = await call(worker, "create_task", {
+      // Different work per transport (the same text twice would be refused as a duplicate).
+      content: transport.startsWith("stdio") ? "Rotate the API keys" : "Renew partner certificates",
+      labels: [`claim-${transport.length}`],
+    });
+    const id = Number(/#(\d+)/.exec(created.text)![1]);
+    const claimed = await call(worker, "claim_task", { labels: [`claim-${transport.length}`] });
+    expect(claimed.text).toMatch(
+      new RegExp(`^Claimed #${id} \\[in_progress\\] .*\\nLease until \\S+; claim token 1\\.$`),
+    );
+    const beat = await call(worker, "heartbeat_task", { task_id: String(id), lease_seconds: 600 });
+    expect(beat.text).toMatch(new RegExp(`^#${id}: claimed by builder until \\S+ \\(working\\)$`));
+    const waiting = await call(worker, "set_task_state", {
+      task_id: id,
+      state: "waiting_input",
+      detail: "which env?",
+    });
+    expect(waiting.text).toContain("(waiting_input)");
+    const released = await call(worker, "release_task", {
+      task_id: id,
+      handoff: "keys 1-3 rotated",
+    });
+    expect(released.text).toMatch(new RegExp(`^Released #${id} \\[open\\]`));
+    const again = await call(admin, "claim_task", { task_id: id });
+    expect(again.text).toContain("Hand-off from builder: keys 1-3 rotated");
+    const none = await call(worker, "claim_task", { labels: ["no-such-work"] });
+    expect(none.text).toBe("Nothing is ready to claim right now.");
   });
 
   it("answers failures with isError and one line saying what to do", async () => {

@@ -1,66 +1,21 @@
 // The task service in process, against the GitHub double: the exact requests each operation sends.
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AgentService } from "../../src/agents/agent-service.js";
-import { IssueGateway } from "../../src/github/issue-gateway.js";
-import { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
-import { ProjectService } from "../../src/services/project-service.js";
-import { TaskService } from "../../src/services/task-service.js";
-import { SqliteAgentStore } from "../../src/store/agent-store.js";
-import { migrate } from "../../src/store/database.js";
-import { SqliteJournal } from "../../src/store/journal-store.js";
-import { SqliteProjectOrderStore } from "../../src/store/project-store.js";
+import type { TaskService } from "../../src/services/task-service.js";
 import type { Caller } from "../../src/tasks/access.js";
 import { startGitHubDouble, type GitHubDouble } from "../support/github-double/index.ts";
-import { clientFor } from "../support/github-double/test-client.ts";
-
-interface SentRequest {
-  request: string;
-  body?: unknown;
-}
+import type { RecordedRequests } from "../support/github-double/recorded-requests.ts";
+import { inProcessServices } from "../support/in-process-services.ts";
 
 let double: GitHubDouble;
 let db: Database.Database;
 let tasks: TaskService;
-let sent: SentRequest[];
+let recorded: RecordedRequests;
 const lead: Caller = { id: "lead", role: "coordinator" };
 
 beforeAll(async () => {
   double = await startGitHubDouble({ repo: "acme/tasks" });
-  const octokit = clientFor(double);
-  // Every request the service sends, as GitHub receives it (reads are conditional and skipped).
-  octokit.hook.before("request", (options) => {
-    if (options.method === "GET") return;
-    const { method, url, baseUrl, headers, request, mediaType, owner, repo, query, ...rest } =
-      options as Record<string, unknown>;
-    void [baseUrl, headers, request, mediaType, owner, repo];
-    const body =
-      typeof query === "string"
-        ? { operation: /(?:mutation|query)\s+(\w+)/.exec(query)?.[1], variables: rest.variables }
-        : rest;
-    const route = String(url).replace(double.url, "");
-    sent.push({ request: `${String(method)} ${route}`, body });
-  });
-  db = new Database(":memory:");
-  migrate(db);
-  const gateway = new IssueGateway({ owner: "acme", repo: "tasks", octokit: async () => octokit });
-  const agents = new AgentService({ store: new SqliteAgentStore(db), pepper: "pepper" });
-  agents.create({ name: "lead", role: "coordinator" });
-  agents.create({ name: "builder", role: "worker" });
-  tasks = new TaskService({
-    gateway,
-    subIssues: new SubIssueGateway({
-      owner: "acme",
-      repo: "tasks",
-      octokit: async () => octokit,
-      issues: gateway,
-    }),
-    maxDepth: 5,
-    agents,
-    projects: new ProjectService(gateway, new SqliteProjectOrderStore(db)),
-    journal: new SqliteJournal(db),
-    appId: () => undefined,
-  });
+  ({ db, tasks, recorded } = inProcessServices(double));
 });
 
 afterAll(async () => {
@@ -69,7 +24,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  sent = [];
+  recorded.clear();
 });
 
 describe("TaskService", () => {
@@ -80,7 +35,7 @@ describe("TaskService", () => {
       { nonce: "nonce-create" },
     );
     expect(task).toMatchObject({ content: "Rotate the API keys", status: "open", priority: 3 });
-    expect(sent.filter((r) => r.request.endsWith("/issues"))).toMatchInlineSnapshot(`
+    expect(recorded.sent.filter((r) => r.request.endsWith("/issues"))).toMatchInlineSnapshot(`
       [
         {
           "body": {
@@ -103,10 +58,10 @@ describe("TaskService", () => {
 
   it("complete is one PATCH that closes the issue as completed, by the caller", async () => {
     const task = await tasks.create(lead, { content: "Ship it" }, { nonce: "nonce-complete" });
-    sent = [];
+    recorded.clear();
     const done = await tasks.complete(lead, task.id);
     expect(done.completed_by_agent_id).toBe("lead");
-    expect(sent).toMatchInlineSnapshot(`
+    expect(recorded.sent).toMatchInlineSnapshot(`
       [
         {
           "body": {
@@ -123,14 +78,14 @@ describe("TaskService", () => {
         },
       ]
     `);
-    sent = [];
+    recorded.clear();
     await tasks.complete(lead, task.id);
-    expect(sent).toEqual([]);
+    expect(recorded.sent).toEqual([]);
   });
 
   it("delegate creates the linked child in one GraphQL request and marks the parent delegated", async () => {
     const parent = await tasks.create(lead, { content: "Release 2.0" }, { nonce: "nonce-parent" });
-    sent = [];
+    recorded.clear();
     const child = await tasks.create(
       lead,
       {
@@ -141,7 +96,7 @@ describe("TaskService", () => {
       { nonce: "nonce-child" },
     );
     expect(child).toMatchObject({ parent_task_id: parent.id, delegation_depth: 1 });
-    expect(sent).toMatchInlineSnapshot(`
+    expect(recorded.sent).toMatchInlineSnapshot(`
       [
         {
           "body": {
@@ -209,9 +164,9 @@ describe("TaskService", () => {
 
   it("an update sends only what changed, and nothing when nothing did", async () => {
     const task = await tasks.create(lead, { content: "Tidy the docs" }, { nonce: "nonce-update" });
-    sent = [];
+    recorded.clear();
     await tasks.update(lead, task.id, { priority: 4, content: "Tidy the docs" });
-    expect(sent).toMatchInlineSnapshot(`
+    expect(recorded.sent).toMatchInlineSnapshot(`
       [
         {
           "body": {
@@ -232,8 +187,8 @@ describe("TaskService", () => {
         },
       ]
     `);
-    sent = [];
+    recorded.clear();
     await tasks.update(lead, task.id, { priority: 4 });
-    expect(sent).toEqual([]);
+    expect(recorded.sent).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type { Caller } from "../../src/tasks/access.js";
 import { DedupService } from "../../src/dedup/index.js";
 import { matchLevel } from "../../src/dedup/levels.js";
 import { migrate } from "../../src/store/database.js";
+import { DedupStore } from "../../src/store/dedup-store.js";
 import { DuplicateGuard, type IssueForIndex } from "../../src/services/duplicate-guard.js";
 import { decodeIssue, encodeTask, TaskMetaSchema } from "../../src/tasks/issue-codec.js";
 
@@ -123,7 +124,12 @@ async function guardWith(issues: IssueForIndex[]): Promise<DuplicateGuard> {
   db = new Database(":memory:");
   migrate(db);
   const guard = new DuplicateGuard(
-    await DedupService.create({ method: "lexical", scope: "repo", onError: "fail", db }),
+    await DedupService.create({
+      method: "lexical",
+      scope: "repo",
+      onError: "fail",
+      store: new DedupStore(db),
+    }),
   );
   for (const issue of issues) await guard.index(issue);
   return guard;

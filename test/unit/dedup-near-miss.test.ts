@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../src/store/database.js";
 import { DedupService, DEFAULT_METHOD } from "../../src/dedup/index.js";
 import { extractSpecifics, specificsConflict } from "../../src/dedup/specifics.js";
+import { DedupStore } from "../../src/store/dedup-store.js";
 
 const fixture = JSON.parse(
   readFileSync(new URL("../fixtures/dedup/near-misses.json", import.meta.url), "utf8"),
@@ -28,7 +29,12 @@ let dedup: DedupService;
 beforeAll(async () => {
   db = new Database(":memory:");
   migrate(db);
-  dedup = await DedupService.create({ method: DEFAULT_METHOD, scope: "repo", onError: "fail", db });
+  dedup = await DedupService.create({
+    method: DEFAULT_METHOD,
+    scope: "repo",
+    onError: "fail",
+    store: new DedupStore(db),
+  });
   await dedup.syncOpenTasks(
     background.map((issue, index) => ({
       taskId: index + 1,

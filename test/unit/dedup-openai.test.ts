@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../src/store/database.js";
 import { DedupService } from "../../src/dedup/index.js";
 import { createOpenAIEmbedder } from "../../src/dedup/embedders/openai-embedder.js";
+import { DedupStore } from "../../src/store/dedup-store.js";
 
 /** A fake OpenAI-compatible embeddings server on loopback, recording request bodies. */
 const requests: { model: string; input: string[]; encoding_format?: string }[] = [];
@@ -81,7 +82,7 @@ describe("openai scorer", () => {
       method: "openai",
       scope: "repo",
       onError: "fail",
-      db,
+      store: new DedupStore(db),
       openai: { baseUrl, model: "m" },
     });
     await dedup.syncOpenTasks([
@@ -104,7 +105,7 @@ describe("openai scorer", () => {
         method: "openai",
         scope: "repo",
         onError,
-        db,
+        store: new DedupStore(db),
         openai: { baseUrl: `http://127.0.0.1:${port}/v1` },
       });
       const outcome = await dedup

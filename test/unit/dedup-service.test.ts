@@ -9,6 +9,7 @@ import {
   type Embedder,
 } from "../../src/dedup/index.js";
 import { BatonError } from "../../src/errors.js";
+import { DedupStore } from "../../src/store/dedup-store.js";
 
 /** Every similar open task, sure or possible, best first. */
 const similar = (result: DedupResult): DedupMatch[] =>
@@ -95,7 +96,7 @@ async function service(
 ) {
   db = new Database(":memory:");
   migrate(db);
-  return DedupService.create({ method, scope, onError, db, embedder });
+  return DedupService.create({ method, scope, onError, store: new DedupStore(db), embedder });
 }
 
 describe("DedupService (default lexical method)", () => {
@@ -234,7 +235,7 @@ describe("DedupService (default lexical method)", () => {
       method: "lexical",
       scope: "repo",
       onError: "fail",
-      db,
+      store: new DedupStore(db),
     });
     expect(again.size).toBe(4);
     expect(
@@ -284,7 +285,7 @@ describe("DedupService vector cache (dense method)", () => {
       method: "local",
       scope: "repo",
       onError: "fail",
-      db,
+      store: new DedupStore(db),
       embedder,
     });
     await restarted.syncOpenTasks(OPEN);

@@ -1,3 +1,4 @@
+import { NO_CLAIM } from "../../src/claims/lease-rules.js";
 import { describe, expect, it } from "vitest";
 import { BatonError } from "../../src/errors.js";
 import { mapGraphqlError } from "../../src/github/map-graphql-error.js";
@@ -130,6 +131,7 @@ describe("chain scoping", () => {
     context_version: 1,
     subtasks: [{ id: 1, task_id: id, content: "secret step", completed: false, sort_order: 0 }],
     url: "",
+    ...NO_CLAIM,
     ...over,
   });
   it("redacts what a worker may not read, keeps the structure and counts", () => {

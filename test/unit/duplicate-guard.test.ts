@@ -5,6 +5,7 @@ import { DedupService } from "../../src/dedup/index.js";
 import { migrate } from "../../src/store/database.js";
 import { DuplicateGuard, type IssueForIndex } from "../../src/services/duplicate-guard.js";
 import { decodeIssue } from "../../src/tasks/issue-codec.js";
+import { DedupStore } from "../../src/store/dedup-store.js";
 
 let db: Database.Database;
 afterEach(() => db?.close());
@@ -28,7 +29,12 @@ describe("DuplicateGuard start-up sync", () => {
     db = new Database(":memory:");
     migrate(db);
     const guard = new DuplicateGuard(
-      await DedupService.create({ method: "lexical", scope: "repo", onError: "fail", db }),
+      await DedupService.create({
+        method: "lexical",
+        scope: "repo",
+        onError: "fail",
+        store: new DedupStore(db),
+      }),
     );
     let calls = 0;
     guard.startSync(async () => {
@@ -49,7 +55,12 @@ describe("DuplicateGuard start-up sync", () => {
     db = new Database(":memory:");
     migrate(db);
     const guard = new DuplicateGuard(
-      await DedupService.create({ method: "lexical", scope: "repo", onError: "fail", db }),
+      await DedupService.create({
+        method: "lexical",
+        scope: "repo",
+        onError: "fail",
+        store: new DedupStore(db),
+      }),
     );
     let listed!: (issues: IssueForIndex[]) => void;
     guard.startSync(() => new Promise((resolve) => (listed = resolve)));
@@ -66,7 +77,12 @@ describe("DuplicateGuard start-up sync", () => {
     db = new Database(":memory:");
     migrate(db);
     const guard = new DuplicateGuard(
-      await DedupService.create({ method: "lexical", scope: "repo", onError: "fail", db }),
+      await DedupService.create({
+        method: "lexical",
+        scope: "repo",
+        onError: "fail",
+        store: new DedupStore(db),
+      }),
     );
     guard.startSync(async () => []);
     let nextNumber = 100;

@@ -14,6 +14,7 @@ import {
   type CommonOptions,
 } from "../context.js";
 import { showTask, table, taskColumns } from "../output.js";
+import { addClaimCommands } from "./task-claims.js";
 
 interface TaskFieldOptions extends CommonOptions {
   description?: string;
@@ -404,5 +405,6 @@ export function tasksCommand(): Command {
     },
   );
 
+  addClaimCommands(tasks);
   return tasks;
 }

@@ -1,0 +1,107 @@
+import type { Task } from "../tasks/task-schema.js";
+import { prepared, type Db } from "./database.js";
+
+export interface ReadyQuery {
+  /** The caller: tasks assigned to another agent are not its work. */
+  agentId: string;
+  projectSlug?: string | null;
+  labels?: string[];
+  /** Leases ending by now count as free (the sweep releases them within a second). */
+  now: number;
+  limit: number;
+}
+
+/**
+ * The tasks as Baton last saw them, for the ready queue (issue #17): one row per issue, kept
+ * fresh by Baton's own writes and GitHub's `issues` webhooks and rebuilt from GitHub at start.
+ * A cache: GitHub stays the record, and a claim re-reads the issue before it answers.
+ */
+export interface TaskIndex {
+  /** The task as Baton reads it; `open` = the issue is open (a deleted task is closed too). */
+  upsert(task: Task, open: boolean): void;
+  remove(taskId: number): void;
+  /** The ids indexed as open that are not in `ids` (closed while Baton was not looking?). */
+  openNotIn(ids: number[]): number[];
+  /** Ready tasks, best first: open, unclaimed, no open blocker, unassigned or the caller's. */
+  readyIds(query: ReadyQuery): number[];
+  tasks(ids: number[]): Task[];
+}
+
+// Ready = open, not delegated/failed/blocked by a person, not held by a live lease.
+const READY = `
+  SELECT t.task_id FROM task_index t
+  WHERE t.open = 1
+    AND t.status IN ('open', 'in_progress')
+    AND (t.assignee IS NULL OR t.assignee = @agent)
+    AND (@project IS NULL OR t.project_slug = @project)
+    AND NOT EXISTS (
+      SELECT 1 FROM task_claims c
+      WHERE c.task_id = t.task_id AND c.agent_id IS NOT NULL AND c.lease_expires_at > @now)
+    AND NOT EXISTS (
+      SELECT 1 FROM json_each(@labels) l
+      WHERE NOT EXISTS (SELECT 1 FROM json_each(t.labels) tl WHERE tl.value = l.value))
+  ORDER BY t.priority DESC, t.created_at, t.task_id
+  LIMIT @limit`;
+
+export class SqliteTaskIndex implements TaskIndex {
+  constructor(private readonly db: Db) {}
+
+  upsert(task: Task, open: boolean): void {
+    prepared(
+      this.db,
+      `INSERT INTO task_index (task_id, open, status, priority, assignee, created_by, project_slug, labels, created_at, updated_at, task)
+       VALUES (@id, @open, @status, @priority, @assignee, @created_by, @project, @labels, @created_at, @updated_at, @task)
+       ON CONFLICT (task_id) DO UPDATE SET open = excluded.open, status = excluded.status,
+         priority = excluded.priority, assignee = excluded.assignee, created_by = excluded.created_by,
+         project_slug = excluded.project_slug, labels = excluded.labels, created_at = excluded.created_at,
+         updated_at = excluded.updated_at, task = excluded.task
+       WHERE excluded.updated_at >= task_index.updated_at`,
+    ).run({
+      id: task.id,
+      open: open ? 1 : 0,
+      status: task.status,
+      priority: task.priority,
+      assignee: task.assigned_to_agent_id,
+      created_by: task.created_by_agent_id,
+      project: task.project?.slug ?? null,
+      labels: JSON.stringify(task.labels),
+      created_at: task.created_at,
+      updated_at: task.updated_at,
+      task: JSON.stringify(task),
+    });
+  }
+
+  remove(taskId: number): void {
+    prepared(this.db, "DELETE FROM task_index WHERE task_id = ?").run(taskId);
+  }
+
+  openNotIn(ids: number[]): number[] {
+    return prepared(
+      this.db,
+      "SELECT task_id FROM task_index WHERE open = 1 AND task_id NOT IN (SELECT value FROM json_each(?))",
+    )
+      .pluck()
+      .all(JSON.stringify(ids)) as number[];
+  }
+
+  readyIds(query: ReadyQuery): number[] {
+    return prepared(this.db, READY)
+      .pluck()
+      .all({
+        agent: query.agentId,
+        project: query.projectSlug ?? null,
+        labels: JSON.stringify(query.labels ?? []),
+        now: query.now,
+        limit: query.limit,
+      }) as number[];
+  }
+
+  tasks(ids: number[]): Task[] {
+    const rows = prepared(
+      this.db,
+      "SELECT task_id, task FROM task_index WHERE task_id IN (SELECT value FROM json_each(?))",
+    ).all(JSON.stringify(ids)) as { task_id: number; task: string }[];
+    const byId = new Map(rows.map((row) => [row.task_id, JSON.parse(row.task) as Task]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+}

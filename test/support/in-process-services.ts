@@ -1,0 +1,53 @@
+// The task services wired in process against the GitHub double, as src/services.ts wires them
+// (no dedup guard, no relay): for tests that snapshot the requests GitHub receives.
+import Database from "better-sqlite3";
+import { AgentService } from "../../src/agents/agent-service.js";
+import { IssueGateway } from "../../src/github/issue-gateway.js";
+import { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
+import { ProjectService } from "../../src/services/project-service.js";
+import { TaskService } from "../../src/services/task-service.js";
+import { SqliteAgentStore } from "../../src/store/agent-store.js";
+import { migrate } from "../../src/store/database.js";
+import { SqliteJournal } from "../../src/store/journal-store.js";
+import { SqliteProjectOrderStore } from "../../src/store/project-store.js";
+import type { GitHubDouble } from "./github-double/index.ts";
+import { recordRequests, type RecordedRequests } from "./github-double/recorded-requests.ts";
+import { clientFor } from "./github-double/test-client.ts";
+
+export interface InProcessServices {
+  db: Database.Database;
+  gateway: IssueGateway;
+  subIssues: SubIssueGateway;
+  journal: SqliteJournal;
+  tasks: TaskService;
+  recorded: RecordedRequests;
+}
+
+/** Agents `lead` (coordinator) and `builder` (worker) exist; the repository is acme/tasks. */
+export function inProcessServices(double: GitHubDouble): InProcessServices {
+  const octokit = clientFor(double);
+  const recorded = recordRequests(octokit);
+  const db = new Database(":memory:");
+  migrate(db);
+  const gateway = new IssueGateway({ owner: "acme", repo: "tasks", octokit: async () => octokit });
+  const subIssues = new SubIssueGateway({
+    owner: "acme",
+    repo: "tasks",
+    octokit: async () => octokit,
+    issues: gateway,
+  });
+  const agents = new AgentService({ store: new SqliteAgentStore(db), pepper: "pepper" });
+  agents.create({ name: "lead", role: "coordinator" });
+  agents.create({ name: "builder", role: "worker" });
+  const journal = new SqliteJournal(db);
+  const tasks = new TaskService({
+    gateway,
+    subIssues,
+    maxDepth: 5,
+    agents,
+    projects: new ProjectService(gateway, new SqliteProjectOrderStore(db)),
+    journal,
+    appId: () => undefined,
+  });
+  return { db, gateway, subIssues, journal, tasks, recorded };
+}
