@@ -13,4 +13,4 @@ export const LEVELS: Record<string, LevelThresholds | undefined> = {
  * the cut-off with the best block F1 on the public bug reports' dev split among those that keep
  * the agent-task dev split on target (`chooseReportChars` in bench/dedup.ts). Measured, not chosen.
  */
-export const REPORT_CHARS = 120;
+export const REPORT_CHARS = 90;
