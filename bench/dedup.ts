@@ -36,6 +36,9 @@ import {
 } from "../src/dedup/eval/metrics.js";
 import { resolveMethod, type MethodSpec } from "../src/dedup/methods.js";
 import { CALIBRATION, DEFAULT_METHOD, TERMS } from "../src/dedup/calibration.js";
+import { LEVELS, REPORT_CHARS } from "../src/dedup/level-calibration.js";
+import { matchLevel, type LevelThresholds } from "../src/dedup/levels.js";
+import { evaluateAgentTasks } from "./agent-tasks.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DATA = join(here, "data", "dedup");
@@ -291,8 +294,7 @@ function shippedPairScores(
   return features.map((f, i) => {
     const score = scoreLexical(model, f);
     const pair = splitPairs[i]!;
-    return !evidence ||
-      enoughEvidence(asText(pair.b), asText(corpus[numericId.get(pair.a_id)!]!), score)
+    return !evidence || enoughEvidence(asText(pair.b), asText(corpus[numericId.get(pair.a_id)!]!))
       ? score
       : 0;
   });
@@ -614,6 +616,24 @@ async function main(): Promise<void> {
   const DEFAULT = chosen.candidate.spec.name;
   log(`default: ${DEFAULT}`);
 
+  // ---------- The two levels: agent-task cases, and the public set as the service decides ----------
+  log("agent tasks (levels)");
+  let reportChoice: ReportChoice | undefined;
+  const agent = await evaluateAgentTasks(chosen.candidate.spec, (levels, devFigures) => {
+    reportChoice = chooseReportChars(chosen.candidate, levels, devFigures);
+    return reportChoice.thresholds;
+  });
+  const { block, flag, reportChars } = agent.thresholds;
+  const levelsShipped =
+    JSON.stringify(LEVELS[DEFAULT]) === JSON.stringify({ block, flag }) &&
+    reportChars === REPORT_CHARS;
+  const publicLevels = {
+    report_chars: reportChars ?? null,
+    report_chars_dev_block_f1: reportChoice!.devF1,
+    dev: levelsOnPublic(chosen.candidate.scores.dev, agent.thresholds, "dev"),
+    test: levelsOnPublic(chosen.candidate.scores.test, agent.thresholds, "test"),
+  };
+
   // ---------- Latency, RSS and GitHub requests for the default method ----------
   const defaultSpec: MethodSpec = chosen.candidate.spec;
   const dense = defaultSpec.dense === "local";
@@ -707,10 +727,73 @@ async function main(): Promise<void> {
     rss_mb: rss.total,
     // The 10,000-task index alone (fresh process; the rest is Node, tsx and the evaluation data).
     rss_index_mb: rss.index,
-    calibration_matches_shipped: shipped,
+    // The public test pairs as the service answers them: block = 409, flag = 409 or possible.
+    public_levels: publicLevels,
+    // Written for Baton (bench/data/agent-tasks): levels calibrated on dev, figures on test.
+    agent_tasks: {
+      block: agent.test.block,
+      flag: agent.test.flag,
+      by_category: agent.test.by_category,
+      thresholds: agent.thresholds,
+      dev: { block: agent.dev.block, flag: agent.dev.flag },
+      // Baton never compares a child with its chain; the scorer alone, as if it did:
+      delegations: agent.delegations,
+    },
+    calibration_matches_shipped: shipped && levelsShipped,
     seconds: round((performance.now() - started) / 1000, 1),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+interface ReportChoice {
+  thresholds: LevelThresholds;
+  devF1: number;
+}
+
+/**
+ * The report cut-off, on dev splits only: the length over which two texts are compared by
+ * similarity alone (at the method's bug-report threshold). Among cut-offs that keep the agent-task
+ * dev split on target (block precision >= 0.9, flag precision >= 0.8), the best block (409) F1 on
+ * the public dev pairs; ties keep the longest cut-off (the fewest texts leave the frames).
+ */
+function chooseReportChars(
+  candidate: Candidate,
+  levels: LevelThresholds,
+  agentDev: (thresholds: LevelThresholds) => {
+    block: { precision: number };
+    flag: { precision: number };
+  },
+): ReportChoice {
+  let best: ReportChoice = { thresholds: levels, devF1: -1 };
+  for (let cut = 40; cut <= 1000; cut += 10) {
+    const thresholds = { ...levels, reports: candidate.threshold, reportChars: cut };
+    const agent = agentDev(thresholds);
+    if (agent.block.precision < 0.9 || agent.flag.precision < 0.8) continue;
+    const f1 = levelsOnPublic(candidate.scores.dev, thresholds, "dev").block.f1;
+    if (f1 >= best.devF1 - 1e-9) best = { thresholds, devF1: f1 };
+  }
+  return best;
+}
+
+/** Block and flag precision/recall of the shipped levels on one split's public pairs. */
+function levelsOnPublic(scores: readonly number[], thresholds: LevelThresholds, split: Split) {
+  const testPairs = bySplit(split).pairs;
+  const levels = testPairs.map((pair, i) =>
+    matchLevel(asText(pair.b), asText(corpus[numericId.get(pair.a_id)!]!), scores[i]!, thresholds),
+  );
+  const labels = testPairs.map((pair) => pair.duplicate);
+  const at = (hit: (i: number) => boolean) => {
+    const c = classify(
+      levels.map((_, i) => (hit(i) ? 1 : 0)),
+      labels,
+      0.5,
+    );
+    return { f1: round(c.f1), precision: round(c.precision), recall: round(c.recall) };
+  };
+  return {
+    block: at((i) => levels[i] === "duplicate"),
+    flag: at((i) => levels[i] !== undefined),
+  };
 }
 
 /**

@@ -2,7 +2,9 @@ import { BatonError } from "../errors.js";
 import type { DedupStore } from "../store/dedup-store.js";
 import type { DedupOptions, OpenAISettings } from "./config.js";
 import { contentHash } from "./content-hash.js";
-import { bestMatches } from "./best-matches.js";
+import { leveledMatches } from "./best-matches.js";
+import { LEVELS, REPORT_CHARS } from "./level-calibration.js";
+import { levelFloor, type LevelThresholds } from "./levels.js";
 import type { Embedder } from "./embedders/embedder.js";
 import { resolveMethod } from "./methods.js";
 import { Scorer, type PreparedQuery } from "./scorer.js";
@@ -20,10 +22,14 @@ export interface DedupMatch {
   content: string;
   score: number;
 }
-/** Best first, at most 5, only scores ≥ threshold. */
+/**
+ * `matches`: sure duplicates (a create is refused), best first, at most 5. `possible_duplicates`:
+ * similar open tasks that may be the same work (a create goes on), best first, at most 5.
+ */
 export interface DedupResult {
   has_duplicates: boolean;
   matches: DedupMatch[];
+  possible_duplicates: DedupMatch[];
 }
 export interface DedupQuery {
   content: string;
@@ -32,6 +38,7 @@ export interface DedupQuery {
   projectId?: string | null;
 }
 export interface CheckOptions {
+  /** The blocking level (a match at or over it, with no sign of different work, is a duplicate). */
   threshold?: number;
   /** Only tasks the caller may see can match. */
   visible?: (taskId: number) => boolean;
@@ -54,7 +61,11 @@ const RETRY_AFTER_SECONDS = 30;
  */
 export class DedupService {
   readonly method: string;
+  /** The blocking level; the flag level ("possible") is calibrated with it. */
   readonly threshold: number;
+  private readonly flagThreshold: number;
+  /** Two reports (long texts) are duplicates at the method's threshold from the public bug reports. */
+  private readonly reportThreshold: number;
   private readonly documents = new Map<number, DedupDocument & { hash: string }>();
 
   private readonly queryVectors = new Map<string, Float32Array>();
@@ -68,7 +79,10 @@ export class DedupService {
     private readonly options: DedupOptions,
   ) {
     this.method = scorer.spec.name;
-    this.threshold = options.threshold ?? scorer.spec.threshold;
+    const levels = LEVELS[scorer.spec.name];
+    this.threshold = options.threshold ?? levels?.block ?? scorer.spec.threshold;
+    this.flagThreshold = levels?.flag ?? scorer.spec.threshold;
+    this.reportThreshold = options.threshold ?? scorer.spec.threshold;
   }
 
   static async create(options: DedupServiceOptions): Promise<DedupService> {
@@ -96,7 +110,13 @@ export class DedupService {
    * `dedup_unavailable` with Retry-After).
    */
   async check(query: DedupQuery, options: CheckOptions = {}): Promise<DedupResult> {
-    const threshold = options.threshold ?? this.threshold;
+    const thresholds: LevelThresholds = {
+      block: options.threshold ?? this.threshold,
+      flag: Math.min(this.flagThreshold, options.threshold ?? this.threshold),
+      reports: options.threshold ?? this.reportThreshold,
+      reportChars: REPORT_CHARS,
+    };
+    const threshold = levelFloor(thresholds);
     const text = { content: query.content, description: query.description ?? "" };
     const sameProject = this.options.scope === "project" && query.projectId !== undefined;
     const accept = (id: number): boolean => {
@@ -120,7 +140,8 @@ export class DedupService {
         prepared.vector = vector;
         this.rememberQueryVector(hash, vector);
       } catch (error) {
-        if (this.options.onError === "allow") return { has_duplicates: false, matches: [] };
+        if (this.options.onError === "allow")
+          return { has_duplicates: false, matches: [], possible_duplicates: [] };
         throw new BatonError({
           status: 503,
           code: "dedup_unavailable",
@@ -130,12 +151,16 @@ export class DedupService {
         });
       }
     }
-    const matches = bestMatches(this.scorer, prepared, (id) => this.documents.get(id), {
-      threshold,
+    const found = leveledMatches(this.scorer, prepared, (id) => this.documents.get(id), {
+      thresholds,
       max: MAX_MATCHES,
       accept,
     });
-    return { has_duplicates: matches.length > 0, matches };
+    return {
+      has_duplicates: found.duplicates.length > 0,
+      matches: found.duplicates,
+      possible_duplicates: found.possible,
+    };
   }
 
   /** An open task was created, edited or reopened. Re-embeds only when its content hash changed. */

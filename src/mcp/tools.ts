@@ -112,7 +112,13 @@ export const TOOLS: BatonTool[] = [
       assigned_to_agent_id: agentId.optional().describe("Agent to hold the task"),
       allow_duplicate: z.boolean().optional().describe("Create even if a similar task exists"),
     },
-    run: async (client, args) => `Created ${taskLine(await client.tasks.create(args))}`,
+    run: async (client, args) => {
+      const task = await client.tasks.create(args);
+      const possible = (task.possible_duplicates ?? []).map((m) => `#${m.task_id} ${m.content}`);
+      return possible.length > 0
+        ? `Created ${taskLine(task)}\nPossibly the same work: ${possible.join("; ")}`
+        : `Created ${taskLine(task)}`;
+    },
   }),
   tool({
     name: "update_task",
@@ -323,13 +329,20 @@ export const TOOLS: BatonTool[] = [
     },
     run: async (client, args) => {
       const result = await client.tasks.dedup(args);
-      if (!result.has_duplicates) return "No similar open task: safe to create.";
+      const line = (m: { task_id: number; content: string; score: number; url: string }) =>
+        `#${m.task_id} ${m.content} (score ${m.score.toFixed(2)})${m.url ? ` ${m.url}` : ""}`;
+      const possible = result.possible_duplicates ?? [];
+      if (!result.has_duplicates && possible.length === 0)
+        return "No similar open task: safe to create.";
       return [
-        "Similar open tasks:",
-        ...result.matches.map(
-          (m) =>
-            `#${m.task_id} ${m.content} (score ${m.score.toFixed(2)})${m.url ? ` ${m.url}` : ""}`,
-        ),
+        ...(result.has_duplicates
+          ? ["The same work is already open (create_task would be refused):"]
+          : []),
+        ...result.matches.map(line),
+        ...(possible.length > 0
+          ? ["Possibly the same work (create_task would go on; check before creating):"]
+          : []),
+        ...possible.map(line),
       ].join("\n");
     },
   }),

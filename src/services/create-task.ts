@@ -1,4 +1,5 @@
 import type { AgentService } from "../agents/agent-service.js";
+import type { DedupMatch } from "../dedup/index.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
 import type { RecentChanges } from "../github/recent-changes.js";
 import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
@@ -10,7 +11,12 @@ import type { GitHubIssue } from "../tasks/github-issue.js";
 import { encodeTask, type DecodedIssue, type TaskFields } from "../tasks/issue-codec.js";
 import type { IssueWrite } from "../tasks/issue-writes.js";
 import type { Project } from "../tasks/project.js";
-import { planDelegation, planNewTask, rejectServerOnly } from "../tasks/task-planners.js";
+import {
+  planDelegation,
+  planNewTask,
+  planPossibleDuplicates,
+  rejectServerOnly,
+} from "../tasks/task-planners.js";
 import type { Task, TaskCreate } from "../tasks/task-schema.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
 import type { ProjectService } from "./project-service.js";
@@ -107,16 +113,26 @@ export class TaskCreation {
       autoCompleteParent: parent ? (input.auto_complete_parent ?? false) : false,
     });
     const guard = this.#guard;
-    const write = () =>
-      delegation
-        ? this.#writeChild(caller, fields, intent, delegation)
-        : this.#writeRoot(caller, fields, intent);
+    const write = (possible: DedupMatch[] = []) => {
+      const planned = planPossibleDuplicates(fields, possible);
+      return delegation
+        ? this.#writeChild(caller, planned, intent, delegation)
+        : this.#writeRoot(caller, planned, intent);
+    };
     if (!guard) return this.#answer(await write());
     // Two creates of one text cannot both pass; a slow GitHub holds back only a create of the same text.
-    return guard.createUnique(caller, dedupText(fields), { skip: options.skipDedup }, async () => {
-      const issue = await write();
-      return { result: await this.#answer(issue), issue: this.#issues.forIndex(issue) };
-    });
+    return guard.createUnique(
+      caller,
+      dedupText(fields),
+      { skip: options.skipDedup },
+      async (possible) => {
+        const issue = await write(possible);
+        return {
+          result: { ...(await this.#answer(issue)), possible_duplicates: possible },
+          issue: this.#issues.forIndex(issue),
+        };
+      },
+    );
   }
 
   /** The new task, in the ready queue as soon as the create answers (the webhook comes later). */
@@ -169,11 +185,15 @@ export class TaskCreation {
   }
 }
 
-/** What the dedup check compares: the texts a create writes, in its project. */
+/**
+ * What the dedup check compares: the texts a create writes, in its project; a delegation names
+ * its parent, so the tasks of its own chain are left out.
+ */
 function dedupText(fields: TaskFields) {
   return {
     content: fields.content,
     description: fields.description,
     projectSlug: fields.projectSlug,
+    parentId: fields.meta.parent,
   };
 }

@@ -1,5 +1,5 @@
 import { canRead, type Caller, type Ownership } from "../tasks/access.js";
-import type { DedupResult, DedupService } from "../dedup/index.js";
+import type { DedupMatch, DedupResult, DedupService } from "../dedup/index.js";
 import { errors } from "../errors.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { ownershipOf, type DecodedIssue } from "../tasks/issue-codec.js";
@@ -8,6 +8,8 @@ export interface DedupText {
   content: string;
   description?: string | null;
   projectSlug?: string | null;
+  /** A delegation's parent: the tasks of its chain (same root) are never compared with it. */
+  parentId?: number | null;
 }
 
 /**
@@ -21,6 +23,8 @@ export class DuplicateGuard {
   /** Creates that passed the check and wait for GitHub, by their (negative) id in the index. */
   readonly #pending = new Map<number, { done: Promise<void>; settle: () => void }>();
   #nextPendingId = -1;
+  /** Each open task's chain root (itself for a root task). */
+  readonly #roots = new Map<number, number>();
   #load: (() => Promise<IssueForIndex[]>) | undefined;
   /** The first sync, once it has succeeded or while it runs; unset after a failure. */
   #synced: Promise<void> | undefined;
@@ -60,7 +64,8 @@ export class DuplicateGuard {
         else open.delete(number);
       }
       this.#owners.clear();
-      for (const issue of open.values()) this.#owners.set(issue.number, ownershipOf(issue.decoded));
+      this.#roots.clear();
+      for (const issue of open.values()) this.#remember(issue);
       await this.dedup.syncOpenTasks(
         [...open.values()].filter((issue) => !issue.decoded.closed).map(toDocument),
       );
@@ -78,29 +83,36 @@ export class DuplicateGuard {
 
   async #check(caller: Caller, text: DedupText, threshold?: number): Promise<DedupResult> {
     await this.#ensureSynced();
+    // A delegated child resembles its parent and siblings by nature: its chain is never compared.
+    const chain = text.parentId != null ? (this.#roots.get(text.parentId) ?? text.parentId) : null;
     return this.dedup.check(
       {
         content: text.content,
         description: text.description ?? "",
         projectId: text.projectSlug ?? null,
       },
-      { threshold, visible: (id) => this.#visible(caller, id) },
+      {
+        threshold,
+        visible: (id) =>
+          this.#visible(caller, id) && (chain === null || this.#roots.get(id) !== chain),
+      },
     );
   }
 
   /**
-   * Runs `write` unless an open task the caller may see says the same (`409 duplicate_task`;
-   * `skip` creates anyway). Only the check is done one at a time: a create that passed it is
-   * entered in the index as pending (a negative id) while GitHub creates its issue, so a
-   * concurrent create of the same text waits for that one (then meets it as a duplicate) and any
-   * other create goes ahead, however slow GitHub is. Within one process; replicas would need a
-   * lock in the database.
+   * Runs `write` unless an open task the caller may see is surely the same work (`409
+   * duplicate_task` naming it; `skip` creates anyway); `write` gets the possible duplicates to
+   * name on the issue and in the answer. Only the check is done one at a time: a create that
+   * passed it is entered in the index as pending (a negative id) while GitHub creates its issue,
+   * so a concurrent create of the same text waits for that one (then meets it as a duplicate) and
+   * any other create goes ahead, however slow GitHub is. Within one process; replicas would need
+   * a lock in the database.
    */
   async createUnique<T>(
     caller: Caller,
     text: DedupText,
     options: { skip: boolean },
-    write: () => Promise<{ result: T; issue: IssueForIndex }>,
+    write: (possible: DedupMatch[]) => Promise<{ result: T; issue: IssueForIndex }>,
   ): Promise<T> {
     for (;;) {
       const admitted = await this.#checks.run("check", () => this.#admit(caller, text, options));
@@ -109,7 +121,7 @@ export class DuplicateGuard {
         continue;
       }
       try {
-        const { result, issue } = await write();
+        const { result, issue } = await write(admitted.possible);
         await this.index(issue);
         return result;
       } finally {
@@ -124,12 +136,14 @@ export class DuplicateGuard {
     caller: Caller,
     text: DedupText,
     options: { skip: boolean },
-  ): Promise<{ waitFor: Promise<void> } | { pendingId: number }> {
+  ): Promise<{ waitFor: Promise<void> } | { pendingId: number; possible: DedupMatch[] }> {
+    let possible: DedupMatch[] = [];
     if (!options.skip) {
       const found = await this.#check(caller, text);
       assertNone(found.matches.filter((m) => m.task_id > 0));
       const pending = found.matches.map((m) => this.#pending.get(m.task_id)).find(Boolean);
       if (pending) return { waitFor: pending.done };
+      possible = found.possible_duplicates.filter((m) => m.task_id > 0);
     } else {
       await this.#ensureSynced();
     }
@@ -144,7 +158,7 @@ export class DuplicateGuard {
       description: text.description ?? "",
       projectId: text.projectSlug ?? null,
     });
-    return { pendingId };
+    return { pendingId, possible };
   }
 
   /** An issue's current state (from a write or a webhook): index it if open, drop it if not. */
@@ -154,14 +168,20 @@ export class DuplicateGuard {
       this.remove(issue.number);
       return;
     }
-    this.#owners.set(issue.number, ownershipOf(issue.decoded));
+    this.#remember(issue);
     await this.dedup.upsert(toDocument(issue));
   }
 
   remove(number: number): void {
     this.#seenDuringSync?.set(number, null);
     this.#owners.delete(number);
+    this.#roots.delete(number);
     this.dedup.remove(number);
+  }
+
+  #remember(issue: IssueForIndex): void {
+    this.#owners.set(issue.number, ownershipOf(issue.decoded));
+    this.#roots.set(issue.number, issue.decoded.meta.root ?? issue.number);
   }
 
   #visible(caller: Caller, id: number): boolean {
@@ -174,12 +194,12 @@ export class DuplicateGuard {
 
 /** `409 duplicate_task` naming the first open task that says the same, if any. */
 function assertNone(matches: DedupResult["matches"]): void {
-  const first = matches[0];
-  if (!first) return;
+  const sure = matches[0];
+  if (!sure) return;
   throw errors.conflict(
     "duplicate_task",
-    `An open task already says this: #${first.task_id} "${first.content}". Send "allow_duplicate": true (or X-Dedup-Check: false) to create it anyway`,
-    { matches },
+    `Task #${sure.task_id} is the same work: "${sure.content}" (${sure.url}). Work on #${sure.task_id}, or send "allow_duplicate": true (or X-Dedup-Check: false) to create it anyway`,
+    { matches, existing_task_id: sure.task_id },
   );
 }
 

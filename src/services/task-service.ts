@@ -109,7 +109,7 @@ export class TaskService {
       threshold?: number;
     },
   ) {
-    if (!this.#guard) return { has_duplicates: false, matches: [] };
+    if (!this.#guard) return { has_duplicates: false, matches: [], possible_duplicates: [] };
     const project =
       query.project_id != null ? await this.#projects.resolve(query.project_id) : null;
     const text = { ...query, projectSlug: project?.slug ?? null };

@@ -50,6 +50,8 @@ export const TaskMetaSchema = z.object({
   /** Unique per create request: finds the issue again if GitHub's answer was lost. */
   nonce: z.string().nullable().default(null),
   auto_complete_parent: z.boolean().default(false),
+  /** Open tasks that were possibly the same work when this one was created (dedup "possible"). */
+  possible_duplicates: z.array(z.number().int()).default([]),
   /** Exact texts, kept only when the visible ones differ (title cut, text defused). */
   content: z.string().nullable().default(null),
   description: z.string().nullable().default(null),
@@ -122,6 +124,10 @@ export function headerLine(meta: TaskMeta, assignee: string | null): string {
   if (assignee) parts.push(`held by **${assignee}**`);
   if (meta.claim) parts.push(claimText(meta.claim));
   if (meta.parent) parts.push(`delegated from #${meta.parent}`);
+  if (meta.possible_duplicates.length > 0)
+    parts.push(
+      `possibly the same work as ${meta.possible_duplicates.map((id) => `#${id}`).join(", ")}`,
+    );
   return parts.join(" · ");
 }
 

@@ -69,6 +69,16 @@ export function planNewTask(input: NewTaskRequest, placement: NewTaskPlacement):
   return fields;
 }
 
+/** A new task that names the open tasks possibly the same work (its issue header says so). */
+export function planPossibleDuplicates(
+  fields: TaskFields,
+  possible: readonly { task_id: number }[],
+): TaskFields {
+  if (possible.length === 0) return fields;
+  const ids = possible.map((match) => match.task_id);
+  return { ...fields, meta: { ...fields.meta, possible_duplicates: ids } };
+}
+
 /**
  * A delegation under `parent`: the child's position (throws when the depth or children limit is
  * reached) and the parent's label write once the child exists (null when nothing changes).

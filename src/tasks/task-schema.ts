@@ -94,6 +94,10 @@ export const AgentRefSchema = z
   .object({ id: z.string(), name: z.string(), display_name: z.string().nullable() })
   .meta({ id: "AgentRef" });
 
+export const DedupMatchSchema = z
+  .object({ task_id: z.number().int(), url: z.string(), content: z.string(), score: z.number() })
+  .meta({ id: "DedupMatch" });
+
 /** Delega's checklist sub-task: an item inside one task (a GitHub task-list line), not delegation. */
 export const SubtaskSchema = z
   .object({
@@ -143,6 +147,12 @@ export const TaskSchema = z
     handoff_note: z.string().nullable(),
     handoff_by_agent_id: z.string().nullable(),
     handoff_state: SessionStateSchema.nullable(),
+    possible_duplicates: z
+      .array(DedupMatchSchema)
+      .optional()
+      .describe(
+        "Only on a create: open tasks that may be the same work (the issue names them too)",
+      ),
   })
   .meta({ id: "Task" });
 export type Task = z.infer<typeof TaskSchema>;
@@ -156,12 +166,16 @@ export const DedupQuerySchema = z
   })
   .meta({ id: "DedupQuery" });
 
-export const DedupMatchSchema = z
-  .object({ task_id: z.number().int(), url: z.string(), content: z.string(), score: z.number() })
-  .meta({ id: "DedupMatch" });
-
 export const DedupResultSchema = z
-  .object({ has_duplicates: z.boolean(), matches: z.array(DedupMatchSchema) })
+  .object({
+    has_duplicates: z
+      .boolean()
+      .describe("A create would be refused (409 duplicate_task): some open task is the same work"),
+    matches: z.array(DedupMatchSchema).describe("Sure duplicates, best first (at most 5)"),
+    possible_duplicates: z
+      .array(DedupMatchSchema)
+      .describe("Similar open tasks that may be the same work; a create goes on (at most 5)"),
+  })
   .meta({ id: "DedupResult" });
 
 export const CommentCreateSchema = z

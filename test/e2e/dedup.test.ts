@@ -44,7 +44,64 @@ describe("dedup before create", () => {
     });
     expect(again.json.matches[0].score).toBeGreaterThan(0);
     expect(again.json.matches.length).toBeLessThanOrEqual(5);
+    // Delega's clients cannot send allow_duplicate: the message names the task to work on.
+    expect(again.json.error ?? again.json.message).toContain(
+      `Task #${first.json.id} is the same work`,
+    );
     expect(stack.double.state.issues.size).toBe(before);
+  });
+
+  it("a possible duplicate is created: the answer and the issue name the similar task", async () => {
+    const first = await create(monitor, {
+      content: "Rotate the TLS certificates of the public gateway",
+    });
+    expect(first.status).toBe(201);
+    expect(first.json.possible_duplicates).toEqual([]);
+    // The dedup call first: not refused (has_duplicates false), but named.
+    const check = await stack.api(monitor, "POST", "/v1/tasks/dedup", {
+      content: "Rotate TLS certs on the public gateway, they expire soon",
+    });
+    expect(check.json.has_duplicates).toBe(false);
+    expect(check.json.possible_duplicates.map((m: { task_id: number }) => m.task_id)).toContain(
+      first.json.id,
+    );
+    // Its `threshold` still sets the blocking level, as Delega's clients expect.
+    const strict = await stack.api(monitor, "POST", "/v1/tasks/dedup", {
+      content: "Rotate TLS certs on the public gateway, they expire soon",
+      threshold: 0.3,
+    });
+    expect(strict.json.has_duplicates).toBe(true);
+    expect(strict.json.matches[0].task_id).toBe(first.json.id);
+    const similar = await create(monitor, {
+      content: "Rotate TLS certs on the public gateway, they expire soon",
+    });
+    expect(similar.status).toBe(201);
+    expect(similar.json.possible_duplicates).toEqual([
+      {
+        task_id: first.json.id,
+        url: first.json.url,
+        content: "Rotate the TLS certificates of the public gateway",
+        score: expect.any(Number),
+      },
+    ]);
+    const body = stack.double.state.issues.get(similar.json.id)!.body;
+    expect(body).toContain(`possibly the same work as #${first.json.id}`);
+  });
+
+  it("different work is not refused: another target, another action, the next period", async () => {
+    const pairs = [
+      ["Restart the payments service in eu-west-1", "Restart the payments service in us-east-1"],
+      [
+        "Review the Terraform plan for the VPC peering",
+        "Apply the Terraform plan for the VPC peering",
+      ],
+      ["Refresh the sales forecast for March", "Refresh the sales forecast for April"],
+    ];
+    for (const [open, next] of pairs) {
+      expect((await create(monitor, { content: open })).status).toBe(201);
+      const res = await create(monitor, { content: next });
+      expect({ next, status: res.status }).toEqual({ next, status: 201 });
+    }
   });
 
   it("creates anyway with allow_duplicate or X-Dedup-Check: false", async () => {
@@ -53,14 +110,32 @@ describe("dedup before create", () => {
     expect((await create(monitor, body, { "x-dedup-check": "false" })).status).toBe(201);
   });
 
-  it("a delegation is checked too, and honours X-Dedup-Check: false like a create", async () => {
-    const parent = await create(monitor, { content: "Quarterly infrastructure review" });
-    const child = { content: "Rotate the TLS certificates of the public gateway" };
-    const delegate = (headers?: Record<string, string>) =>
-      stack.api(monitor, "POST", `/v1/tasks/${parent.json.id}/delegate`, child, headers);
-    expect((await delegate()).status).toBe(201);
-    expect((await delegate()).status).toBe(409);
-    expect((await delegate({ "x-dedup-check": "false" })).status).toBe(201);
+  it("a delegation is never refused for its own chain, but is checked against other tasks", async () => {
+    const parent = await create(monitor, { content: "Fix the login page crash on Safari" });
+    const delegate = (content: string, headers?: Record<string, string>) =>
+      stack.api(monitor, "POST", `/v1/tasks/${parent.json.id}/delegate`, { content }, headers);
+    // A sub-step resembles its parent and siblings by nature.
+    expect((await delegate("Reproduce the login page crash on Safari 17")).status).toBe(201);
+    expect((await delegate("Fix the login page crash on Safari")).status).toBe(201);
+    expect((await delegate("Fix the login page crash on Safari")).status).toBe(201);
+    // Another chain's task is compared as for any create.
+    const other = await create(monitor, { content: "Quarterly infrastructure review of the CDN" });
+    const child = "Rotate the TLS certificates of the marketing gateway";
+    const elsewhere = await create(monitor, { content: child });
+    expect(elsewhere.status).toBe(201);
+    const refused = await stack.api(monitor, "POST", `/v1/tasks/${other.json.id}/delegate`, {
+      content: child,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.json.matches[0].task_id).toBe(elsewhere.json.id);
+    const forced = await stack.api(
+      monitor,
+      "POST",
+      `/v1/tasks/${other.json.id}/delegate`,
+      { content: child },
+      { "x-dedup-check": "false" },
+    );
+    expect(forced.status).toBe(201);
     // The parent's lifecycle webhooks finish before the next test counts requests.
     await stack.double.waitForWebhooksIdle();
   });
@@ -77,7 +152,7 @@ describe("dedup before create", () => {
     const none = await stack.api(monitor, "POST", "/v1/tasks/dedup", {
       content: "Order more coffee beans",
     });
-    expect(none.json).toEqual({ has_duplicates: false, matches: [] });
+    expect(none.json).toEqual({ has_duplicates: false, matches: [], possible_duplicates: [] });
   });
 
   it("does not flag tasks that differ only in a version, host or number", async () => {
@@ -159,6 +234,6 @@ describe("dedup before create", () => {
     const res = await stack.api(admin, "POST", "/v1/tasks/dedup", {
       content: "Renew the wildcard certificate for the marketing site",
     });
-    expect(res.json).toEqual({ has_duplicates: false, matches: [] });
+    expect(res.json).toEqual({ has_duplicates: false, matches: [], possible_duplicates: [] });
   });
 });

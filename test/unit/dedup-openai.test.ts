@@ -113,7 +113,7 @@ describe("openai scorer", () => {
         .catch((error: unknown) => error);
       if (onError === "fail")
         expect(outcome).toMatchObject({ status: 503, code: "dedup_unavailable", retryAfter: 30 });
-      else expect(outcome).toEqual({ has_duplicates: false, matches: [] });
+      else expect(outcome).toEqual({ has_duplicates: false, matches: [], possible_duplicates: [] });
       db.close();
     }
   });

@@ -381,10 +381,21 @@ export function tasksCommand(): Command {
         opts,
         (c) => c.tasks.dedup({ content, description: opts.description, threshold: opts.threshold }),
         (result) => {
-          if (!result.has_duplicates) return console.log("No similar open task.");
-          console.log("Similar open tasks:");
-          table(result.matches, [
+          const possible = result.possible_duplicates ?? [];
+          if (result.matches.length + possible.length === 0)
+            return console.log("No similar open task.");
+          const rows = [
+            ...result.matches.map((m) => ({ ...m, level: "duplicate" })),
+            ...possible.map((m) => ({ ...m, level: "possible" })),
+          ];
+          console.log(
+            result.has_duplicates
+              ? "Same work already open (a create would be refused):"
+              : "Possibly the same work (a create would go on):",
+          );
+          table(rows, [
             ["ID", (m) => m.task_id],
+            ["LEVEL", (m) => m.level],
             ["SCORE", (m) => m.score.toFixed(2)],
             ["CONTENT", (m) => m.content],
             ["URL", (m) => m.url],
