@@ -1,4 +1,4 @@
-// Built by npm run build:action from 61 source files, sha256 96f06cd2cfb84e2c
+// Built by npm run build:action from 64 source files, sha256 4933dcf75715b4a7
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -45345,6 +45345,7 @@ var TaskUpdateSchema = external_exports.object({
   ...serverOnly
 }).meta({ id: "TaskUpdate" });
 var AgentRefSchema = external_exports.object({ id: external_exports.string(), name: external_exports.string(), display_name: external_exports.string().nullable() }).meta({ id: "AgentRef" });
+var DedupMatchSchema = external_exports.object({ task_id: external_exports.number().int(), url: external_exports.string(), content: external_exports.string(), score: external_exports.number() }).meta({ id: "DedupMatch" });
 var SubtaskSchema = external_exports.object({
   id: external_exports.number().int(),
   task_id: external_exports.number().int(),
@@ -45387,7 +45388,10 @@ var TaskSchema = external_exports.object({
   session_state_detail: external_exports.string().nullable(),
   handoff_note: external_exports.string().nullable(),
   handoff_by_agent_id: external_exports.string().nullable(),
-  handoff_state: SessionStateSchema.nullable()
+  handoff_state: SessionStateSchema.nullable(),
+  possible_duplicates: external_exports.array(DedupMatchSchema).optional().describe(
+    "Only on a create: open tasks that may be the same work (the issue names them too)"
+  )
 }).meta({ id: "Task" });
 var DedupQuerySchema = external_exports.object({
   content: notBlank(2e3),
@@ -45395,8 +45399,11 @@ var DedupQuerySchema = external_exports.object({
   project_id: ProjectRefSchema.nullish(),
   threshold: external_exports.number().min(0).max(1).optional()
 }).meta({ id: "DedupQuery" });
-var DedupMatchSchema = external_exports.object({ task_id: external_exports.number().int(), url: external_exports.string(), content: external_exports.string(), score: external_exports.number() }).meta({ id: "DedupMatch" });
-var DedupResultSchema = external_exports.object({ has_duplicates: external_exports.boolean(), matches: external_exports.array(DedupMatchSchema) }).meta({ id: "DedupResult" });
+var DedupResultSchema = external_exports.object({
+  has_duplicates: external_exports.boolean().describe("A create would be refused (409 duplicate_task): some open task is the same work"),
+  matches: external_exports.array(DedupMatchSchema).describe("Sure duplicates, best first (at most 5)"),
+  possible_duplicates: external_exports.array(DedupMatchSchema).describe("Similar open tasks that may be the same work; a create goes on (at most 5)")
+}).meta({ id: "DedupResult" });
 var CommentCreateSchema = external_exports.object({ content: notBlank(1e4), author: external_exports.string().max(100).optional() }).meta({ id: "CommentCreate" });
 var CommentSchema = external_exports.object({
   id: external_exports.number().int(),
@@ -46579,6 +46586,8 @@ var TaskMetaSchema = external_exports.object({
   /** Unique per create request: finds the issue again if GitHub's answer was lost. */
   nonce: external_exports.string().nullable().default(null),
   auto_complete_parent: external_exports.boolean().default(false),
+  /** Open tasks that were possibly the same work when this one was created (dedup "possible"). */
+  possible_duplicates: external_exports.array(external_exports.number().int()).default([]),
   /** Exact texts, kept only when the visible ones differ (title cut, text defused). */
   content: external_exports.string().nullable().default(null),
   description: external_exports.string().nullable().default(null),
@@ -46612,6 +46621,10 @@ function headerLine(meta3, assignee) {
   if (assignee) parts.push(`held by **${assignee}**`);
   if (meta3.claim) parts.push(claimText(meta3.claim));
   if (meta3.parent) parts.push(`delegated from #${meta3.parent}`);
+  if (meta3.possible_duplicates.length > 0)
+    parts.push(
+      `possibly the same work as ${meta3.possible_duplicates.map((id2) => `#${id2}`).join(", ")}`
+    );
   return parts.join(" \xB7 ");
 }
 var CLAIM_STATES = { working: "", waiting_input: "waiting for input", errored: "errored" };
@@ -47344,8 +47357,7 @@ function countTerms(terms) {
 }
 
 // src/dedup/evidence.ts
-var STRONG_SCORE = 0.5;
-function enoughEvidence(query, candidate, score) {
+function enoughEvidence(query, candidate) {
   const a = fullText(query);
   const b = fullText(candidate);
   if (normalise(a) === normalise(b)) return true;
@@ -47357,10 +47369,14 @@ function enoughEvidence(query, candidate, score) {
     shared++;
     sharedWord ||= !NUMBER.test(word);
   }
-  return sharedWord && (score >= STRONG_SCORE || shared >= 2);
+  return sharedWord && shared >= 2;
 }
 var NUMBER = /^v?\d[\d.]*$/;
 function evidenceWords(text) {
+  const words2 = wordsOf(text, true);
+  return words2.size >= 2 ? words2 : wordsOf(text, false);
+}
+function wordsOf(text, dropStopWords) {
   const words2 = /* @__PURE__ */ new Set();
   for (const raw of text.toLowerCase().split(/\s+/)) {
     const chunk = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
@@ -47369,12 +47385,212 @@ function evidenceWords(text) {
       continue;
     }
     for (const word of sklearnTokens(chunk)) {
-      if (word.length < 2 || ENGLISH_STOP_WORDS.has(word)) continue;
+      if (word.length < 2 || dropStopWords && ENGLISH_STOP_WORDS.has(word)) continue;
       words2.add(stemmer(CANONICAL_WORDS.get(word) ?? word));
     }
   }
   return words2;
 }
+
+// src/dedup/task-words.ts
+var ACTION_CLASSES = {
+  fix: ["fix", "repair", "resolve", "correct", "solve", "hotfix", "patch", "mend", "unbreak"],
+  investigate: [
+    "investigate",
+    "debug",
+    "troubleshoot",
+    "diagnose",
+    "analyse",
+    "analyze",
+    "research",
+    "explore",
+    "profile"
+  ],
+  triage: ["triage", "prioritise", "prioritize", "sort"],
+  reproduce: ["reproduce", "repro"],
+  test: ["test", "verify", "validate", "qa", "evaluate", "benchmark", "measure", "check"],
+  review: ["review", "audit", "proofread", "inspect", "assess"],
+  approve: ["approve", "authorise", "authorize", "sign"],
+  write: [
+    "write",
+    "draft",
+    "document",
+    "outline",
+    "summarise",
+    "summarize",
+    "author",
+    "compose",
+    "describe"
+  ],
+  publish: ["publish", "push", "post", "announce", "present"],
+  deploy: ["deploy", "ship", "release", "launch", "rollout", "promote", "apply"],
+  rollback: ["rollback", "revert", "undo", "downgrade"],
+  build: [
+    "build",
+    "implement",
+    "create",
+    "add",
+    "develop",
+    "introduce",
+    "setup",
+    "set",
+    "install",
+    "provision",
+    "configure",
+    "extract"
+  ],
+  design: ["design", "architect", "sketch", "mock", "prototype", "spec", "plan", "map"],
+  refactor: ["refactor", "restructure", "rewrite", "simplify"],
+  remove: [
+    "remove",
+    "delete",
+    "drop",
+    "clean",
+    "cleanup",
+    "purge",
+    "deduplicate",
+    "dedupe",
+    "uninstall",
+    "decommission",
+    "retire"
+  ],
+  close: ["close", "dismiss", "archive", "cancel", "stop", "halt", "end"],
+  disable: ["disable", "deactivate", "pause", "freeze", "suspend", "block", "lock"],
+  enable: [
+    "enable",
+    "activate",
+    "resume",
+    "unfreeze",
+    "unblock",
+    "unpause",
+    "unlock",
+    "enforce",
+    "require"
+  ],
+  upgrade: ["upgrade", "update", "bump", "change", "modify"],
+  migrate: ["migrate", "move", "port", "convert", "transfer", "switch"],
+  restart: ["restart", "bounce", "reboot", "recycle", "reload", "kick"],
+  scale: [
+    "scale",
+    "resize",
+    "increase",
+    "decrease",
+    "reduce",
+    "raise",
+    "lower",
+    "grow",
+    "shrink",
+    "speed",
+    "optimise",
+    "optimize"
+  ],
+  rotate: ["rotate", "renew", "regenerate", "refresh", "rebuild"],
+  revoke: ["revoke", "invalidate", "expire"],
+  pay: ["pay", "settle", "remit"],
+  reconcile: ["reconcile", "match"],
+  refund: ["refund", "reimburse", "credit"],
+  reply: ["reply", "respond", "answer", "follow", "chase", "remind"],
+  escalate: ["escalate"],
+  tag: ["tag", "label", "annotate", "categorise", "categorize"],
+  merge: ["merge", "combine", "consolidate"],
+  translate: ["translate", "localise", "localize"],
+  record: ["record", "film"],
+  schedule: ["schedule", "book", "reserve"],
+  prepare: ["prepare", "organise", "organize"],
+  collect: ["collect", "gather", "pull", "export", "fetch", "compile", "interview"],
+  load: ["backfill", "load", "ingest", "import", "replay", "sync"],
+  train: ["train", "retrain", "fine", "finetune", "tune"],
+  send: ["send", "email", "mail", "notify", "share", "forward"],
+  file: ["file", "submit", "issue"],
+  onboard: ["onboard", "invite"],
+  offboard: ["offboard"],
+  cut: ["cut", "branch", "fork"],
+  monitor: ["monitor", "watch", "alert"],
+  scan: ["scan"]
+};
+var ACTION_OF = new Map(
+  Object.entries(ACTION_CLASSES).flatMap(
+    ([action, verbs]) => verbs.flatMap((verb) => [[verb, action], [stemmer(verb), action]])
+  )
+);
+var VAGUE_WORDS = /* @__PURE__ */ new Set([
+  "fail",
+  "failing",
+  "fails",
+  "failed",
+  "broken",
+  "break",
+  "stuck",
+  "slow",
+  "missing",
+  "miss",
+  "drop",
+  "dropped",
+  "fell",
+  "fall",
+  "spike",
+  "spikes",
+  "latest",
+  "last",
+  "new",
+  "old",
+  "current",
+  "yesterday",
+  "today",
+  "tonight",
+  "night",
+  "overnight",
+  "evening",
+  "morning",
+  "since",
+  "again",
+  "still",
+  "repeated",
+  "firing",
+  "please",
+  "asap",
+  "urgent",
+  "issue",
+  "issues",
+  "problem",
+  "bug",
+  "error",
+  "task",
+  "work",
+  "mistake",
+  "mistakes",
+  "run",
+  "running",
+  "reported",
+  "report",
+  "produces",
+  "has",
+  "have",
+  "appear",
+  "appears",
+  "shows",
+  "show",
+  "get",
+  "make",
+  "keep",
+  "need",
+  "needs",
+  "ask",
+  "asks",
+  "find",
+  "finding",
+  "detected",
+  "lot",
+  "too",
+  "every",
+  "all"
+]);
+
+// src/dedup/task-frame.ts
+var VAGUE_STEMS = new Set(
+  [...VAGUE_WORDS].flatMap((word) => [word, stemmer(word)])
+);
+var IDENTIFIER = new RegExp("^(?=.*\\p{L})(?:(?=.*\\d)[\\p{L}\\p{N}]+(?:[-_./#][\\p{L}\\p{N}]+)*|[\\p{L}\\p{N}-]+(?:[_./#@][\\p{L}\\p{N}-]+)+)$", "u");
 
 // src/dedup/best-matches.ts
 function bestMatches(scorer, prepared, documentOf, options) {
@@ -47384,7 +47600,7 @@ function bestMatches(scorer, prepared, documentOf, options) {
   for (const { id: id2, score } of scorer.search(prepared, accept, options.threshold)) {
     if (score < options.threshold || matches.length === max) break;
     const document = documentOf(id2);
-    if (!enoughEvidence(prepared.text, document, score)) continue;
+    if (!enoughEvidence(prepared.text, document)) continue;
     matches.push({
       task_id: id2,
       url: document.url,
@@ -47671,10 +47887,10 @@ function addGrams(counts, tokens, factor, bigramWeight) {
     counts.set(bigram, (counts.get(bigram) ?? 0) + factor * bigramWeight);
   }
 }
-var IDENTIFIER = /[A-Za-z_$][\w$]*(?:[./:#-][\w$]+)+|[a-z]+[A-Z][\w]*|[A-Za-z]+_[\w]+|[A-Za-z]+\d[\w]*/g;
+var IDENTIFIER2 = /[A-Za-z_$][\w$]*(?:[./:#-][\w$]+)+|[a-z]+[A-Z][\w]*|[A-Za-z]+_[\w]+|[A-Za-z]+\d[\w]*/g;
 function identifiers(text) {
   const out = [];
-  for (const match of text.match(IDENTIFIER) ?? []) {
+  for (const match of text.match(IDENTIFIER2) ?? []) {
     const lower = match.toLowerCase();
     out.push(lower);
     for (const part of lower.split(/[./:#-]/)) if (part.length >= 4) out.push(part);
