@@ -175,7 +175,11 @@ async function downtime(stack: Stack, closeable: number, commentOn: number, tria
   };
   await stack.baton.kill();
   const changes: DowntimeChange[] = [];
-  const opened = await asAlice("POST", "/issues", { title: `chaos ${trial} opened while down` });
+  const opened = await asAlice("POST", "/issues", {
+    title: `chaos ${trial} opened while down`,
+    // A collaborator hands it to Baton (docs/trust.md): then it is a task.
+    labels: ["baton:task"],
+  });
   changes.push({ event: "task.created", task: opened.number });
   const comment = await asAlice("POST", `/issues/${commentOn}/comments`, {
     body: `chaos ${trial} said while down`,

@@ -80,7 +80,11 @@ describe("catch-up after downtime", () => {
         .status,
     ).toBe(201);
     expect((await asAlice("PATCH", `/issues/${other.id}`, { state: "closed" })).status).toBe(200);
-    const opened = await asAlice("POST", "/issues", { title: "Page the on-call" });
+    const opened = await asAlice("POST", "/issues", {
+      title: "Page the on-call",
+      // A person hands an issue to Baton with the baton:task label (docs/trust.md).
+      labels: ["baton:task"],
+    });
     await stack.double.waitForWebhooksIdle();
     const missed = stack.double.webhookDeliveries.filter((d) => d.status === "error");
     expect(missed.length).toBeGreaterThanOrEqual(4);
