@@ -1,7 +1,21 @@
-import type { GitHubRequester } from "./issue-gateway.js";
-import type { GitHubGraphqlClient } from "./sub-issue-gateway.js";
 import { mapGitHubError } from "./map-github-error.js";
 import { mapGraphqlError } from "./map-graphql-error.js";
+
+/**
+ * The one Octokit method the issue gateway uses. Probot's Octokit and @actions/github's both satisfy it,
+ * so the companion Action reuses this gateway with the workflow's token.
+ */
+export interface GitHubRequester {
+  request(
+    route: string,
+    parameters?: Record<string, unknown>,
+  ): Promise<{ data: unknown; headers: Record<string, string | number | undefined> }>;
+}
+
+/** The Octokit method the sub-issue gateway uses: Probot's and @actions/github's Octokit both have it. */
+export interface GitHubGraphqlClient {
+  graphql(query: string, parameters?: Record<string, unknown>): Promise<unknown>;
+}
 
 /**
  * The gateways' one boundary with GitHub: whatever a request throws leaves here as a BatonError

@@ -13,22 +13,13 @@ import {
   type GitHubLabel,
 } from "../tasks/github-issue.js";
 import { githubStatus } from "./map-github-error.js";
-import { mappedRequester } from "./github-boundary.js";
+import { mappedRequester, type GitHubRequester } from "./github-boundary.js";
+
+export type { GitHubRequester } from "./github-boundary.js";
 
 export interface IssueListQuery {
   state: "open" | "closed" | "all";
   labels?: string[];
-}
-
-/**
- * The one Octokit method the gateway uses. Probot's Octokit and @actions/github's both satisfy it,
- * so the companion Action reuses this gateway with the workflow's token.
- */
-export interface GitHubRequester {
-  request(
-    route: string,
-    parameters?: Record<string, unknown>,
-  ): Promise<{ data: unknown; headers: Record<string, string | number | undefined> }>;
 }
 
 export interface GatewayOptions {

@@ -10,12 +10,9 @@ import {
 } from "./graphql-issue.js";
 import type { IssueGateway } from "./issue-gateway.js";
 import type { IssueWrite } from "../tasks/issue-writes.js";
-import { mappedGraphqlClient } from "./github-boundary.js";
+import { mappedGraphqlClient, type GitHubGraphqlClient } from "./github-boundary.js";
 
-/** The Octokit method this gateway uses: Probot's and @actions/github's Octokit both have it. */
-export interface GitHubGraphqlClient {
-  graphql(query: string, parameters?: Record<string, unknown>): Promise<unknown>;
-}
+export type { GitHubGraphqlClient } from "./github-boundary.js";
 
 export interface SubIssueGatewayOptions {
   owner: string;
