@@ -1,4 +1,4 @@
-// Built by npm run build:action from 64 source files, sha256 4933dcf75715b4a7
+// Built by npm run build:action from 64 source files, sha256 c0daa0cb110e7e22
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
