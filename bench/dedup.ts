@@ -214,7 +214,7 @@ function lexicalPairFeatures(
   return Object.fromEntries(
     splits.map((split) => {
       const { corpus: docs, pairs: splitPairs } = bySplit(split);
-      const index = new LexicalIndex(terms);
+      const index = new LexicalIndex(terms ?? TERMS);
       for (const issue of docs) index.add(numericId.get(issue.id)!, asText(issue));
       return [
         split,
@@ -313,7 +313,7 @@ function evaluateLexical(
   const threshold = calibrateThreshold(scores.dev, devLabels);
   const spec: MethodSpec = {
     name,
-    sparse: { kind: "lexical", model, terms },
+    sparse: { kind: "lexical", model, terms: terms ?? TERMS },
     dense: null,
     denseWeight: 0,
     threshold,

@@ -1,5 +1,4 @@
 import { SPACES, extractTerms, type Space, type TermOptions } from "./lexical-terms.js";
-import { TERMS } from "./calibration.js";
 import { SparseSpace, sparseCosine, type SparseVector } from "./sparse-space.js";
 import { extractSpecifics, specificsConflict, type Specifics } from "./specifics.js";
 import { fullText, normalise, type DedupText } from "./text.js";
@@ -56,7 +55,7 @@ export class LexicalIndex {
    * most of it), so a method indexes only those its model weighs, plus titles for the veto.
    */
   constructor(
-    private readonly termOptions: TermOptions = TERMS,
+    private readonly termOptions: TermOptions,
     spaces: readonly Space[] = SPACES,
   ) {
     this.active = SPACES.filter((space) => space === "title" || spaces.includes(space));

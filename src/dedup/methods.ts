@@ -9,7 +9,7 @@ export type DenseKind = "local" | "openai";
 export interface MethodSpec {
   name: string;
   /** The sparse part: the calibrated lexical model, Delega's per-check TF-IDF, or none. */
-  sparse: { kind: "lexical"; model: LexicalModel; terms?: TermOptions } | { kind: "tfidf" } | null;
+  sparse: { kind: "lexical"; model: LexicalModel; terms: TermOptions } | { kind: "tfidf" } | null;
   dense: DenseKind | null;
   /** Weight of the dense cosine in the final score (the sparse score gets 1 − this). */
   denseWeight: number;
