@@ -1,4 +1,4 @@
-// Built by npm run build:action from 64 source files, sha256 c0daa0cb110e7e22
+// Built by npm run build:action from 64 source files, sha256 3b46e60e65d448df
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -48163,7 +48163,7 @@ var LexicalIndex = class {
    * `spaces`: the spaces to index (default all). Unused spaces cost memory (character n-grams are
    * most of it), so a method indexes only those its model weighs, plus titles for the veto.
    */
-  constructor(termOptions = TERMS, spaces = SPACES) {
+  constructor(termOptions, spaces = SPACES) {
     this.termOptions = termOptions;
     this.active = SPACES.filter((space) => space === "title" || spaces.includes(space));
     this.spaces = Object.fromEntries(
