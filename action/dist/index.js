@@ -1,4 +1,4 @@
-// Built by npm run build:action from 64 source files, sha256 3b46e60e65d448df
+// Built by npm run build:action from 65 source files, sha256 2f1dcd0a44fd4232
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -46449,6 +46449,15 @@ async function writeOnce(intent, write, find, now = () => /* @__PURE__ */ new Da
   }
 }
 
+// src/github/create-task-issue.ts
+function createTaskIssueOnce(writers, intent, write, parent) {
+  return writeOnce(
+    intent,
+    () => parent ? writers.subIssues.createSubIssue(write, parent, intent.nonce) : writers.gateway.createIssue(write),
+    (since) => writers.changes.issueWithNonce(intent.nonce, since)
+  );
+}
+
 // src/tasks/delegation-rules.ts
 function childPosition(parent) {
   return {
@@ -48509,11 +48518,7 @@ var TokenTaskApi = class {
     }
     const intent = freshIntent();
     const write = encodeTask(await this.#newTask(input2, intent.nonce));
-    const issue3 = await writeOnce(
-      intent,
-      () => this.#gateway.createIssue(write),
-      (since) => this.#changes.issueWithNonce(intent.nonce, since)
-    );
+    const issue3 = await createTaskIssueOnce(this.#writers(), intent, write);
     return { task: toActionTask2(issue3), duplicateOf: null };
   }
   async get(id2) {
@@ -48551,20 +48556,18 @@ var TokenTaskApi = class {
     return { url: comment.html_url };
   }
   /** A child task created already linked under the parent (one GraphQL request), as the server does. */
+  #writers() {
+    return { gateway: this.#gateway, subIssues: this.#subIssues, changes: this.#changes };
+  }
   async delegate(parentId, input2) {
     const { issue: parent, decoded } = await this.#load(parentId);
     const { position, parentWrite } = planDelegation(parent, decoded, this.#maxDepth);
     const intent = freshIntent();
     const fields = await this.#newTask(input2, intent.nonce, position);
-    const child = await writeOnce(
-      intent,
-      () => this.#subIssues.createSubIssue(
-        encodeTask(fields),
-        { number: parent.number, nodeId: parent.node_id },
-        intent.nonce
-      ),
-      (since) => this.#changes.issueWithNonce(intent.nonce, since)
-    );
+    const child = await createTaskIssueOnce(this.#writers(), intent, encodeTask(fields), {
+      number: parent.number,
+      nodeId: parent.node_id
+    });
     if (parentWrite) await this.#gateway.updateIssue(parent.number, parentWrite);
     return toActionTask2(child);
   }

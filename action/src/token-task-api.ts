@@ -4,6 +4,7 @@ import type { IssueGateway } from "../../src/github/issue-gateway.js";
 import type { IssueWrite } from "../../src/tasks/issue-writes.js";
 import type { RecentChanges } from "../../src/github/recent-changes.js";
 import type { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
+import { createTaskIssueOnce } from "../../src/github/create-task-issue.js";
 import { freshIntent, writeOnce } from "../../src/idempotency.js";
 import { ROOT_POSITION, type Position } from "../../src/tasks/delegation-rules.js";
 import { encodeAgentComment } from "../../src/tasks/comment-codec.js";
@@ -58,11 +59,7 @@ export class TokenTaskApi implements TaskApi {
     }
     const intent = freshIntent();
     const write = encodeTask(await this.#newTask(input, intent.nonce));
-    const issue = await writeOnce(
-      intent,
-      () => this.#gateway.createIssue(write),
-      (since) => this.#changes.issueWithNonce(intent.nonce, since),
-    );
+    const issue = await createTaskIssueOnce(this.#writers(), intent, write);
     return { task: toActionTask(issue), duplicateOf: null };
   }
 
@@ -109,21 +106,19 @@ export class TokenTaskApi implements TaskApi {
   }
 
   /** A child task created already linked under the parent (one GraphQL request), as the server does. */
+  #writers() {
+    return { gateway: this.#gateway, subIssues: this.#subIssues, changes: this.#changes };
+  }
+
   async delegate(parentId: number, input: NewTask): Promise<ActionTask> {
     const { issue: parent, decoded } = await this.#load(parentId);
     const { position, parentWrite } = planDelegation(parent, decoded, this.#maxDepth);
     const intent = freshIntent();
     const fields = await this.#newTask(input, intent.nonce, position);
-    const child = await writeOnce(
-      intent,
-      () =>
-        this.#subIssues.createSubIssue(
-          encodeTask(fields),
-          { number: parent.number, nodeId: parent.node_id },
-          intent.nonce,
-        ),
-      (since) => this.#changes.issueWithNonce(intent.nonce, since),
-    );
+    const child = await createTaskIssueOnce(this.#writers(), intent, encodeTask(fields), {
+      number: parent.number,
+      nodeId: parent.node_id,
+    });
     if (parentWrite) await this.#gateway.updateIssue(parent.number, parentWrite);
     return toActionTask(child);
   }

@@ -3,7 +3,8 @@ import type { DedupMatch } from "../dedup/index.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
 import type { RecentChanges } from "../github/recent-changes.js";
 import type { SubIssueGateway } from "../github/sub-issue-gateway.js";
-import { freshIntent, writeOnce, type WriteIntent } from "../idempotency.js";
+import { createTaskIssueOnce } from "../github/create-task-issue.js";
+import { freshIntent, type WriteIntent } from "../idempotency.js";
 import type { Journal } from "../store/journal-store.js";
 import type { Caller } from "../tasks/access.js";
 import { ROOT_POSITION } from "../tasks/delegation-rules.js";
@@ -146,12 +147,12 @@ export class TaskCreation {
     return ref != null ? this.#projects.resolve(ref) : null;
   }
 
+  #writers() {
+    return { gateway: this.#gateway, subIssues: this.#subIssues, changes: this.#changes };
+  }
+
   async #writeRoot(caller: Caller, fields: TaskFields, intent: WriteIntent): Promise<GitHubIssue> {
-    const issue = await writeOnce(
-      intent,
-      () => this.#gateway.createIssue(encodeTask(fields)),
-      (since) => this.#changes.issueWithNonce(intent.nonce, since),
-    );
+    const issue = await createTaskIssueOnce(this.#writers(), intent, encodeTask(fields));
     this.#journal.stamp(this.#journal.record(issue.number, "created", caller.id), issue.updated_at);
     return issue;
   }
@@ -166,16 +167,10 @@ export class TaskCreation {
     intent: WriteIntent,
     { parent, parentWrite }: { parent: GitHubIssue; parentWrite: IssueWrite | null },
   ): Promise<GitHubIssue> {
-    const child = await writeOnce(
-      intent,
-      () =>
-        this.#subIssues.createSubIssue(
-          encodeTask(fields),
-          { number: parent.number, nodeId: parent.node_id },
-          intent.nonce,
-        ),
-      (since) => this.#changes.issueWithNonce(intent.nonce, since),
-    );
+    const child = await createTaskIssueOnce(this.#writers(), intent, encodeTask(fields), {
+      number: parent.number,
+      nodeId: parent.node_id,
+    });
     this.#journal.stamp(
       this.#journal.record(child.number, "delegated", caller.id),
       child.updated_at,
