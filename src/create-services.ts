@@ -21,6 +21,8 @@ import { DuplicateGuard } from "./services/duplicate-guard.js";
 import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
 import { SqliteClaimStore } from "./store/claim-store.js";
 import { SqliteTaskIndex } from "./store/task-index-store.js";
+import { MirroredClaimStore } from "./claims/mirrored-claim-store.js";
+import { TaskMirror } from "./services/task-mirror.js";
 import { claimFields, type ClaimGuard } from "./tasks/lease-rules.js";
 
 export interface Services {
@@ -36,6 +38,7 @@ export interface Services {
   guard: DuplicateGuard;
   events: EventServices;
   claims: ClaimServices;
+  mirror: TaskMirror;
 }
 
 type LogLine = (message: string, details?: Record<string, unknown>) => void;
@@ -72,14 +75,22 @@ export async function createServices(
     octokit,
     issues: gateway,
   });
-  const claimStore = new SqliteClaimStore(db);
   const taskIndex = new SqliteTaskIndex(db);
+  const claimStore = new MirroredClaimStore(new SqliteClaimStore(db), taskIndex);
+  // Reads are answered from the mirror; it is filled and refreshed through the task service.
+  const mirror: TaskMirror = new TaskMirror({
+    index: taskIndex,
+    listIssues: (state) => gateway.listIssues({ state }),
+    getIssue: (id) => gateway.getIssue(id),
+    reindex: (issue): Promise<void> => tasks.reindex(issue),
+  });
   // Tasks and claims need each other: the claim service is made below, after the relay.
   const claimGuard: ClaimGuard = {
     checkWrite: (caller, id) => claims.claims.checkWrite(caller, id),
     closed: (id, agentId, reason) => claims.claims.closed(id, agentId, reason),
   };
   const tasks = new TaskService({
+    mirror,
     claims: {
       index: taskIndex,
       claimFields: (id) => claimFields(claimStore.get(id), Date.now()),
@@ -127,6 +138,7 @@ export async function createServices(
   });
   return {
     claims,
+    mirror,
     db,
     gateway,
     agents,

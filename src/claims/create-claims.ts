@@ -52,8 +52,6 @@ export function createClaimServices(
   const ready = new ReadyQueue({
     index: deps.index,
     store: deps.store,
-    tasks: deps.tasks,
-    gateway: deps.gateway,
     projects: deps.projects,
   });
   return { claims, ready, keeper, store: deps.store, index: deps.index };

@@ -193,6 +193,18 @@ export const migrations: Migration[] = [
       CREATE INDEX task_index_ready ON task_index (open, priority DESC, created_at, task_id);
     `,
   },
+  // The task mirror (issue #20): every change to task_index takes the next `seq`, so each reader
+  // (every replica) catches up on what changed since it last looked with one indexed query; a task
+  // that stops being one (deleted, or an issue that is not a task) stays as a `gone` row for that.
+  {
+    version: 180,
+    name: "task-mirror",
+    sql: `
+      ALTER TABLE task_index ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE task_index ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX task_index_seq ON task_index (seq);
+    `,
+  },
   // Catch-up (src/events/catch-up.ts): the missed GitHub deliveries already replayed, by guid.
   {
     version: 40,
