@@ -1,0 +1,31 @@
+import { openDatabase, type Db } from "./database.js";
+import { localLock, type DistributedLock } from "./distributed-lock.js";
+import { PgDatabase } from "./pg/pg-database.js";
+import { migratePg } from "./pg/pg-migrate.js";
+
+export interface StoreLocation {
+  /** SQLite file (the default). */
+  path: string;
+  /** `postgres://…`: PostgreSQL instead of the file. */
+  url?: string;
+  /** PostgreSQL schema (default `public`); tests give each run its own. */
+  schema?: string;
+}
+
+/** Opens the configured store and brings its schema up to date (once, across replicas). */
+export function openStore(location: StoreLocation): Db {
+  if (!location.url) return openDatabase(location.path);
+  const db = PgDatabase.open(location.url, location.schema);
+  try {
+    migratePg(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+export const isPostgres = (db: Db): db is PgDatabase => db instanceof PgDatabase;
+
+/** The lock every replica on this store respects; in process only, on SQLite. */
+export const lockFor = (db: Db): DistributedLock => (isPostgres(db) ? db.locks : localLock);
