@@ -58,6 +58,8 @@ const EnvSchema = z.object({
   BATON_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(2000),
   BATON_WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
   BATON_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  // PostgreSQL: how long a replica keeps a delivery it took (another retries it after, if it died).
+  BATON_DELIVERY_LEASE_S: z.coerce.number().int().min(5).max(3600).default(60),
   // 0: catch up only at start. GitHub keeps deliveries for 3 days: at most a day between passes.
   BATON_CATCHUP_INTERVAL_S: z.coerce
     .number()
@@ -106,6 +108,8 @@ export interface Config {
     /** Consecutive failed deliveries (retries spent) that disable a subscription. */
     disableAfter: number;
     concurrency: number;
+    /** Replicas (PostgreSQL): seconds a taken delivery stays with its replica. */
+    leaseSeconds: number;
   };
   /** DESIGN §6a: seconds between passes asking GitHub what Baton missed (0 = only at start). */
   catchUp: { intervalSeconds: number };
@@ -202,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: e.BATON_WEBHOOK_RETRY_BASE_MS,
       disableAfter: e.BATON_WEBHOOK_DISABLE_AFTER,
       concurrency: e.BATON_WEBHOOK_CONCURRENCY,
+      leaseSeconds: e.BATON_DELIVERY_LEASE_S,
     },
     catchUp: { intervalSeconds: e.BATON_CATCHUP_INTERVAL_S },
     keyPepper: e.BATON_KEY_PEPPER,

@@ -19,7 +19,7 @@ import { TaskService } from "./services/task-service.js";
 import { DedupService } from "./dedup/index.js";
 import { DuplicateGuard } from "./services/duplicate-guard.js";
 import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
-import { SqliteClaimStore } from "./store/claim-store.js";
+import { claimStoreFor } from "./store/open-store.js";
 import { SqliteTaskIndex } from "./store/task-index-store.js";
 import { claimFields, type ClaimGuard } from "./claims/lease-rules.js";
 
@@ -72,7 +72,7 @@ export async function createServices(
     octokit,
     issues: gateway,
   });
-  const claimStore = new SqliteClaimStore(db);
+  const claimStore = claimStoreFor(db);
   const taskIndex = new SqliteTaskIndex(db);
   // Tasks and claims need each other: the claim service is made below, after the relay.
   const claimGuard: ClaimGuard = {

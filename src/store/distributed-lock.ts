@@ -7,7 +7,10 @@ export interface DistributedLock {
   /** Waits for the lock, runs `task`, frees the lock. */
   run<T>(name: string, task: () => Promise<T>): Promise<T>;
   /** Runs `task` only if no one holds the lock now. */
-  tryRun<T>(name: string, task: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
+  tryRun<T>(
+    name: string,
+    task: () => Promise<T>,
+  ): Promise<{ ran: true; value: T } | { ran: false }>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,10 @@
+import { SqliteClaimStore, type ClaimStore } from "./claim-store.js";
 import { openDatabase, type Db } from "./database.js";
 import { localLock, type DistributedLock } from "./distributed-lock.js";
+import { SqliteOutboxStore } from "./outbox-store.js";
+import { PgClaimStore } from "./pg/pg-claim-store.js";
 import { PgDatabase } from "./pg/pg-database.js";
+import { PgOutboxStore } from "./pg/pg-outbox-store.js";
 import { migratePg } from "./pg/pg-migrate.js";
 
 export interface StoreLocation {
@@ -29,3 +33,11 @@ export const isPostgres = (db: Db): db is PgDatabase => db instanceof PgDatabase
 
 /** The lock every replica on this store respects; in process only, on SQLite. */
 export const lockFor = (db: Db): DistributedLock => (isPostgres(db) ? db.locks : localLock);
+
+/** Claims: atomic in SQLite's one write lock, or under the task's lock on PostgreSQL. */
+export const claimStoreFor = (db: Db): ClaimStore =>
+  isPostgres(db) ? new PgClaimStore(db) : new SqliteClaimStore(db);
+
+/** The outbox; on PostgreSQL each due delivery is taken by one replica (`leaseMs` at a time). */
+export const outboxStoreFor = (db: Db, leaseMs?: number): SqliteOutboxStore =>
+  isPostgres(db) ? new PgOutboxStore(db, leaseMs) : new SqliteOutboxStore(db);

@@ -38,7 +38,10 @@ async function handle(request: BridgeRequest): Promise<BridgeResult> {
         : await client.query(request.sql);
       // A multi-statement string (migrations) answers one result per statement.
       const last = Array.isArray(result) ? result.at(-1) : result;
-      return { rows: (last?.rows ?? []) as Record<string, unknown>[], rowCount: last?.rowCount ?? 0 };
+      return {
+        rows: (last?.rows ?? []) as Record<string, unknown>[],
+        rowCount: last?.rowCount ?? 0,
+      };
     }
     case "close": {
       const client = connections.get(request.handle);
