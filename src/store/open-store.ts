@@ -5,6 +5,8 @@ import { SqliteOutboxStore } from "./outbox-store.js";
 import { PgClaimStore } from "./pg/pg-claim-store.js";
 import { PgDatabase } from "./pg/pg-database.js";
 import { PgOutboxStore } from "./pg/pg-outbox-store.js";
+import { pgWriteSlots } from "./pg/pg-write-slots.js";
+import type { WriteSlots } from "../github/write-queue.js";
 import { migratePg } from "./pg/pg-migrate.js";
 
 export interface StoreLocation {
@@ -41,3 +43,7 @@ export const claimStoreFor = (db: Db): ClaimStore =>
 /** The outbox; on PostgreSQL each due delivery is taken by one replica (`leaseMs` at a time). */
 export const outboxStoreFor = (db: Db, leaseMs?: number): SqliteOutboxStore =>
   isPostgres(db) ? new PgOutboxStore(db, leaseMs) : new SqliteOutboxStore(db);
+
+/** The GitHub write budget: shared by the replicas on PostgreSQL, per process on SQLite. */
+export const writeSlotsFor = (db: Db): WriteSlots | undefined =>
+  isPostgres(db) ? pgWriteSlots(db) : undefined;

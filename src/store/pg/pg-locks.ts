@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
+import { KeyedMutex } from "../../util/keyed-mutex.js";
 import type { DistributedLock } from "../distributed-lock.js";
 
 /** A 64-bit advisory lock key for `name`, namespaced by schema (advisory locks are per database). */
@@ -11,74 +12,88 @@ export function lockKey(namespace: string, name: string): string {
     .toString();
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
- * Locks shared by every replica on one PostgreSQL database: session advisory locks, each held on
- * its own pooled connection for as long as the task runs (GitHub I/O included), taken
- * asynchronously, never through the synchronous bridge, so waiting never blocks the event loop.
- * A replica that dies drops its connections, and PostgreSQL frees its locks with them.
+ * Locks shared by every replica on one PostgreSQL database, held across async work (GitHub
+ * calls): session advisory locks on ONE connection of this replica's own (never the synchronous
+ * bridge), asked for with `pg_try_advisory_lock` and retried after a short sleep, so waiting never
+ * blocks the event loop nor ties up a connection per waiter. Inside the replica, a lock name is
+ * held by one task at a time (a mutex in front), since a session's advisory locks are re-entrant.
+ * A replica that dies drops its connection, and PostgreSQL frees its locks with it.
  */
 export class PgLocks implements DistributedLock {
-  readonly #pool: pg.Pool;
+  readonly #url: string;
+  readonly #local = new KeyedMutex();
+  readonly #held = new Set<string>();
+  #client: Promise<pg.Client> | undefined;
 
   constructor(
     url: string,
     private readonly namespace: string,
-    size = 20,
   ) {
-    this.#pool = new pg.Pool({ connectionString: url, max: size, application_name: "baton-locks" });
-    // An idle connection that breaks is replaced on next use; it must not crash the process.
-    this.#pool.on("error", () => undefined);
+    this.#url = url;
   }
 
   async run<T>(name: string, task: () => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    const key = lockKey(this.namespace, name);
-    try {
-      await client.query("SELECT pg_advisory_lock($1::bigint)", [key]);
-    } catch (error) {
-      client.release(true);
-      throw error;
-    }
-    return this.#holding(client, key, task);
+    return this.#local.run(name, async () => {
+      const key = lockKey(this.namespace, name);
+      for (let wait = 5; !(await this.#try(key)); wait = Math.min(wait * 2, 100)) await sleep(wait);
+      return this.#holding(name, key, task);
+    });
   }
 
   async tryRun<T>(
     name: string,
     task: () => Promise<T>,
   ): Promise<{ ran: true; value: T } | { ran: false }> {
-    const client = await this.#pool.connect();
-    const key = lockKey(this.namespace, name);
-    let got: boolean;
-    try {
-      const { rows } = await client.query<{ got: boolean }>(
-        "SELECT pg_try_advisory_lock($1::bigint) AS got",
-        [key],
-      );
-      got = rows[0]!.got;
-    } catch (error) {
-      client.release(true);
-      throw error;
-    }
-    if (!got) {
-      client.release();
-      return { ran: false };
-    }
-    return { ran: true, value: await this.#holding(client, key, task) };
+    if (this.#held.has(name)) return { ran: false };
+    return this.#local.run(name, async () => {
+      const key = lockKey(this.namespace, name);
+      if (this.#held.has(name) || !(await this.#try(key))) return { ran: false };
+      return { ran: true, value: await this.#holding(name, key, task) };
+    });
   }
 
-  async #holding<T>(client: pg.PoolClient, key: string, task: () => Promise<T>): Promise<T> {
+  async #holding<T>(name: string, key: string, task: () => Promise<T>): Promise<T> {
+    this.#held.add(name);
     try {
       return await task();
     } finally {
-      // If unlocking fails the connection is dropped, which frees the lock as well.
-      await client.query("SELECT pg_advisory_unlock($1::bigint)", [key]).then(
-        () => client.release(),
-        () => client.release(true),
-      );
+      this.#held.delete(name);
+      // A failed unlock means the connection broke, which freed the lock already.
+      await this.#query("SELECT pg_advisory_unlock($1::bigint)", [key]).catch(() => undefined);
     }
   }
 
+  async #try(key: string): Promise<boolean> {
+    const { rows } = await this.#query("SELECT pg_try_advisory_lock($1::bigint) AS got", [key]);
+    return rows[0]?.got === true;
+  }
+
+  async #query(sql: string, params: unknown[]): Promise<pg.QueryResult> {
+    this.#client ??= this.#connect();
+    const client = await this.#client;
+    return client.query(sql, params);
+  }
+
+  async #connect(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.#url, application_name: "baton-locks" });
+    // A broken connection has dropped every lock it held; the next lock opens a new one.
+    client.on("error", () => (this.#client = undefined));
+    client.on("end", () => (this.#client = undefined));
+    try {
+      await client.connect();
+    } catch (error) {
+      this.#client = undefined;
+      throw error;
+    }
+    return client;
+  }
+
   async close(): Promise<void> {
-    await this.#pool.end().catch(() => undefined);
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.then((c) => c.end()).catch(() => undefined);
   }
 }
