@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClaimRow } from "../../src/claims/lease-rules.js";
+import type { ClaimRow } from "../../src/tasks/lease-rules.js";
 import type { Db } from "../../src/store/database.js";
 import { migrations } from "../../src/store/migrations.js";
 import { SqliteAgentStore, type AgentRecord } from "../../src/store/agent-store.js";

@@ -1,4 +1,4 @@
-import type { ClaimRow } from "../../claims/lease-rules.js";
+import type { ClaimRow } from "../../tasks/lease-rules.js";
 import { SqliteClaimStore, type Decision } from "../claim-store.js";
 import type { PgDatabase } from "./pg-database.js";
 import { lockKey } from "./pg-locks.js";
