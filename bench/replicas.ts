@@ -11,6 +11,7 @@
  * - github_writes_per_min with the budget they share (BATON_WRITE_SPACING_MS=200: a content
  *   write every 600 ms, 100 a minute, for all replicas together).
  */
+import { randomBytes } from "node:crypto";
 import { startEventReceiver } from "../test/support/event-receiver.js";
 import { startReplicas, type Replicas } from "../test/support/replicas.js";
 import { openStore, outboxStoreFor } from "../src/store/open-store.js";
@@ -104,7 +105,7 @@ async function deliveryRate(count: number): Promise<number> {
         events: ["*"],
         project_id: null,
         agent_id: null,
-        secret: "s",
+        secret: `whsec_${randomBytes(24).toString("base64")}`,
         active: true,
       },
       at,
