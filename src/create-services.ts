@@ -8,6 +8,7 @@ import type { Octokit } from "./github/octokit.js";
 import { SqliteAgentStore } from "./store/agent-store.js";
 import { DedupStore } from "./store/dedup-store.js";
 import type { Db } from "./store/database.js";
+import type { DistributedLock } from "./store/distributed-lock.js";
 import { SqliteIdempotencyStore } from "./store/idempotency-store.js";
 import { SqliteJournal } from "./store/journal-store.js";
 import { SqliteProjectOrderStore } from "./store/project-store.js";
@@ -19,7 +20,7 @@ import { TaskService } from "./services/task-service.js";
 import { DedupService } from "./dedup/index.js";
 import { DuplicateGuard } from "./services/duplicate-guard.js";
 import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
-import { SqliteClaimStore } from "./store/claim-store.js";
+import { claimStoreFor, lockFor } from "./store/open-store.js";
 import { SqliteTaskIndex } from "./store/task-index-store.js";
 import { MirroredClaimStore } from "./claims/mirrored-claim-store.js";
 import { TaskMirror } from "./services/task-mirror.js";
@@ -34,6 +35,8 @@ export interface Services {
   subIssues: SubIssueGateway;
   chains: ChainService;
   idempotency: SqliteIdempotencyStore;
+  /** Held across replicas on PostgreSQL; in process only on SQLite. */
+  lock: DistributedLock;
   journal: SqliteJournal;
   guard: DuplicateGuard;
   events: EventServices;
@@ -66,8 +69,11 @@ export async function createServices(
   });
   const projects = new ProjectService(gateway, new SqliteProjectOrderStore(db));
   const journal = new SqliteJournal(db);
+  // Replicas (PostgreSQL): what one process serialises is serialised across all of them.
+  const lock = lockFor(db);
   const guard = new DuplicateGuard(
     await DedupService.create({ ...config.dedup, store: new DedupStore(db) }),
+    lock,
   );
   const subIssues = new SubIssueGateway({
     owner: config.github.owner,
@@ -76,7 +82,7 @@ export async function createServices(
     issues: gateway,
   });
   const taskIndex = new SqliteTaskIndex(db);
-  const claimStore = new MirroredClaimStore(new SqliteClaimStore(db), taskIndex);
+  const claimStore = new MirroredClaimStore(claimStoreFor(db), taskIndex);
   // Reads are answered from the mirror; it is filled and refreshed through the task service.
   const mirror: TaskMirror = new TaskMirror({
     index: taskIndex,
@@ -105,6 +111,7 @@ export async function createServices(
     }),
     subIssues,
     maxDepth: config.tasks.maxDepth,
+    lock,
     agents,
     projects,
     journal,
@@ -147,6 +154,7 @@ export async function createServices(
     subIssues,
     chains,
     idempotency: new SqliteIdempotencyStore(db),
+    lock,
     journal,
     guard,
     events,

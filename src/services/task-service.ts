@@ -30,6 +30,8 @@ import { TaskIssues, type Need, type TaskClaimHooks } from "./task-issues.js";
 import type { TaskMirror } from "./task-mirror.js";
 import { TaskReads } from "./task-reads.js";
 
+import type { DistributedLock } from "../store/distributed-lock.js";
+
 export interface TaskServiceOptions {
   gateway: IssueGateway;
   /** Finds a write whose answer was lost, by its nonce. */
@@ -48,6 +50,8 @@ export interface TaskServiceOptions {
   claims?: TaskClaimHooks;
   /** Issue #20: reads answered from the store's mirror of the tasks; absent = every read asks GitHub. */
   mirror?: Pick<TaskMirror, "ready" | "get" | "all">;
+  /** Replicas (PostgreSQL): the per-issue lock is also taken in the database. */
+  lock?: DistributedLock;
   now?: () => Date;
 }
 

@@ -193,11 +193,23 @@ export const migrations: Migration[] = [
       CREATE INDEX task_index_ready ON task_index (open, priority DESC, created_at, task_id);
     `,
   },
+  // Replicas (issue #18): the installation's next free GitHub write slot (epoch ms), one row
+  // shared by every replica on PostgreSQL (src/store/pg/pg-write-slots.ts); unused on SQLite.
+  {
+    version: 180,
+    name: "replicas",
+    sql: `
+      CREATE TABLE github_write_slots (
+        id INTEGER PRIMARY KEY,
+        next_slot INTEGER NOT NULL
+      );
+    `,
+  },
   // The task mirror (issue #20): every change to task_index takes the next `seq`, so each reader
   // (every replica) catches up on what changed since it last looked with one indexed query; a task
   // that stops being one (deleted, or an issue that is not a task) stays as a `gone` row for that.
   {
-    version: 180,
+    version: 190,
     name: "task-mirror",
     sql: `
       ALTER TABLE task_index ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
