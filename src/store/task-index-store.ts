@@ -156,7 +156,7 @@ export class SqliteTaskIndex implements TaskIndex {
   tasks(ids: number[]): Task[] {
     const rows = prepared(
       this.db,
-      "SELECT task_id, task FROM task_index WHERE task_id IN (SELECT value FROM json_each(?))",
+      "SELECT task_id, task FROM task_index WHERE gone = 0 AND task_id IN (SELECT value FROM json_each(?))",
     ).all(JSON.stringify(ids)) as { task_id: number; task: string }[];
     const byId = new Map(rows.map((row) => [row.task_id, JSON.parse(row.task) as Task]));
     return ids.flatMap((id) => byId.get(id) ?? []);
