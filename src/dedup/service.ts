@@ -3,8 +3,8 @@ import type { DedupStore } from "../store/dedup-store.js";
 import type { DedupOptions, OpenAISettings } from "./config.js";
 import { contentHash } from "./content-hash.js";
 import { leveledMatches } from "./best-matches.js";
-import { LEVELS, REPORT_CHARS } from "./level-calibration.js";
-import { levelFloor, type LevelThresholds } from "./levels.js";
+import { levelFloor } from "./levels.js";
+import { methodLevels } from "./method-levels.js";
 import type { Embedder } from "./embedders/embedder.js";
 import { resolveMethod } from "./methods.js";
 import { Scorer, type PreparedQuery } from "./scorer.js";
@@ -63,9 +63,6 @@ export class DedupService {
   readonly method: string;
   /** The blocking level; the flag level ("possible") is calibrated with it. */
   readonly threshold: number;
-  private readonly flagThreshold: number;
-  /** Two reports (long texts) are duplicates at the method's threshold from the public bug reports. */
-  private readonly reportThreshold: number;
   private readonly documents = new Map<number, DedupDocument & { hash: string }>();
 
   private readonly queryVectors = new Map<string, Float32Array>();
@@ -79,10 +76,7 @@ export class DedupService {
     private readonly options: DedupOptions,
   ) {
     this.method = scorer.spec.name;
-    const levels = LEVELS[scorer.spec.name];
-    this.threshold = options.threshold ?? levels?.block ?? scorer.spec.threshold;
-    this.flagThreshold = levels?.flag ?? scorer.spec.threshold;
-    this.reportThreshold = options.threshold ?? scorer.spec.threshold;
+    this.threshold = methodLevels(scorer.spec, options.threshold).block;
   }
 
   static async create(options: DedupServiceOptions): Promise<DedupService> {
@@ -110,12 +104,7 @@ export class DedupService {
    * `dedup_unavailable` with Retry-After).
    */
   async check(query: DedupQuery, options: CheckOptions = {}): Promise<DedupResult> {
-    const thresholds: LevelThresholds = {
-      block: options.threshold ?? this.threshold,
-      flag: Math.min(this.flagThreshold, options.threshold ?? this.threshold),
-      reports: options.threshold ?? this.reportThreshold,
-      reportChars: REPORT_CHARS,
-    };
+    const thresholds = methodLevels(this.scorer.spec, options.threshold ?? this.options.threshold);
     const threshold = levelFloor(thresholds);
     const text = { content: query.content, description: query.description ?? "" };
     const sameProject = this.options.scope === "project" && query.projectId !== undefined;
