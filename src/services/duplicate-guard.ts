@@ -1,5 +1,6 @@
 import { canRead, type Caller, type Ownership } from "../tasks/access.js";
 import type { DedupMatch, DedupResult, DedupService } from "../dedup/index.js";
+import { outsideChain } from "../dedup/chain.js";
 import { errors } from "../errors.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { localLock, type DistributedLock } from "../store/distributed-lock.js";
@@ -89,7 +90,7 @@ export class DuplicateGuard {
   async #check(caller: Caller, text: DedupText, threshold?: number): Promise<DedupResult> {
     await this.#ensureSynced();
     // A delegated child resembles its parent and siblings by nature: its chain is never compared.
-    const chain = text.parentId != null ? (this.#roots.get(text.parentId) ?? text.parentId) : null;
+    const comparable = outsideChain(text.parentId, (id) => this.#roots.get(id));
     return this.dedup.check(
       {
         content: text.content,
@@ -98,8 +99,7 @@ export class DuplicateGuard {
       },
       {
         threshold,
-        visible: (id) =>
-          this.#visible(caller, id) && (chain === null || this.#roots.get(id) !== chain),
+        visible: (id) => this.#visible(caller, id) && comparable(id),
       },
     );
   }
