@@ -50,6 +50,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
         rateLimitPerMinute: config.server.rateLimitPerMinute,
         anonRateLimitPerMinute: config.server.anonRateLimitPerMinute,
         version: VERSION,
+        githubBudgetSeconds: config.github.timeoutSeconds,
         health: () => ({ version: VERSION, repo: `${owner}/${repo}` }),
         log: (error) => app.log.error({ err: error }, "request failed"),
       }),

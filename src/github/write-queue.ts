@@ -14,8 +14,9 @@ const CONTENT_ROUTES = /\/(issues|comments|sub_issues)(\/|$)|^\/graphql$/;
 /**
  * Spaces GitHub writes (its secondary limits) by their start times: a write takes the next free
  * slot and waits for it, while the writes before it may still be running. So a slow answer holds
- * nobody else up, and the wait is bounded: past `maxWaitMs` the write is not queued at all and the
- * caller gets 503 with the wait as Retry-After, with nothing sent to GitHub.
+ * nobody else up, and the wait is bounded: past `maxWaitMs` (or the `limitMs` its request has left)
+ * the write is not queued at all and the caller gets 503 with the wait as Retry-After, with nothing
+ * sent to GitHub.
  */
 export class WriteQueue {
   readonly #options: Required<WriteQueueOptions>;
@@ -29,11 +30,11 @@ export class WriteQueue {
     };
   }
 
-  async run<T>(route: string, write: () => Promise<T>): Promise<T> {
+  async run<T>(route: string, write: () => Promise<T>, limitMs = Infinity): Promise<T> {
     const now = this.#options.now();
     const start = Math.max(now, this.#nextSlot);
     const wait = start - now;
-    if (wait > this.#options.maxWaitMs) {
+    if (wait > Math.min(this.#options.maxWaitMs, limitMs)) {
       throw errors.unavailable(
         "github_busy",
         "Baton's queue of GitHub writes is full; nothing was written, retry after the given delay",
