@@ -8,6 +8,8 @@ import { openTaskCounts } from "./http/routes/open-task-counts.js";
 import { subtaskRoutes } from "./http/routes/subtask-routes.js";
 import { chainRoutes } from "./http/routes/chain-routes.js";
 import { claimRoutes } from "./http/routes/claim-routes.js";
+import { fleetRoutes } from "./http/routes/fleet-routes.js";
+import { linkRoutes } from "./http/routes/link-routes.js";
 import { projectRoutes } from "./http/routes/project-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
 import { webhookRoutes } from "./http/routes/webhook-routes.js";
@@ -40,6 +42,8 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
           ...taskRoutes(services.tasks),
           ...chainRoutes(services.tasks, services.chains),
           ...subtaskRoutes(services.tasks),
+          ...linkRoutes(services.links),
+          ...fleetRoutes(services.claims.attention),
           ...agentRoutes(services.agents, () => openTaskCounts(services.tasks)),
           ...projectRoutes(services.projects),
           ...webhookRoutes(services.events.subscriptions),

@@ -193,6 +193,16 @@ export const migrations: Migration[] = [
       CREATE INDEX task_index_ready ON task_index (open, priority DESC, created_at, task_id);
     `,
   },
+  // Fleet attention (src/claims/fleet-attention.ts): how often each task was reopened, counted by
+  // the task index as it sees a closed task open again, for the "looping" bucket.
+  {
+    version: 175,
+    name: "task-reopens",
+    sql: `
+      ALTER TABLE task_index ADD COLUMN reopens INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX task_index_reopens ON task_index (reopens) WHERE open = 1 AND reopens > 0;
+    `,
+  },
   // Catch-up (src/events/catch-up.ts): the missed GitHub deliveries already replayed, by guid.
   {
     version: 40,

@@ -25,7 +25,27 @@ export interface TaskIndex {
   /** Ready tasks, best first: open, unclaimed, no open blocker, unassigned or the caller's. */
   readyIds(query: ReadyQuery): number[];
   tasks(ids: number[]): Task[];
+  /** The open ones among `ids`, as `tasks` reads them. */
+  openTasks(ids: number[]): Task[];
+  /** Open tasks that need a look (fleet attention): overdue, failed, reopened `minReopens`+ times. */
+  attentionIds(query: { today: string; minReopens: number }): AttentionIds;
 }
+
+export interface AttentionIds {
+  overdue: number[];
+  failed: number[];
+  looping: number[];
+}
+
+const ATTENTION = `
+  SELECT task_id,
+    json_extract(task, '$.due_date') < @today AS overdue,
+    status = 'failed' AS failed,
+    reopens >= @reopens AS looping
+  FROM task_index
+  WHERE open = 1
+    AND (json_extract(task, '$.due_date') < @today OR status = 'failed' OR reopens >= @reopens)
+  ORDER BY task_id`;
 
 // Ready = open, not delegated/failed/blocked by a person, not held by a live lease.
 const READY = `
@@ -52,6 +72,7 @@ export class SqliteTaskIndex implements TaskIndex {
       `INSERT INTO task_index (task_id, open, status, priority, assignee, created_by, project_slug, labels, created_at, updated_at, task)
        VALUES (@id, @open, @status, @priority, @assignee, @created_by, @project, @labels, @created_at, @updated_at, @task)
        ON CONFLICT (task_id) DO UPDATE SET open = excluded.open, status = excluded.status,
+         reopens = task_index.reopens + (task_index.open = 0 AND excluded.open = 1),
          priority = excluded.priority, assignee = excluded.assignee, created_by = excluded.created_by,
          project_slug = excluded.project_slug, labels = excluded.labels, created_at = excluded.created_at,
          updated_at = excluded.updated_at, task = excluded.task
@@ -96,12 +117,26 @@ export class SqliteTaskIndex implements TaskIndex {
       }) as number[];
   }
 
-  tasks(ids: number[]): Task[] {
+  tasks(ids: number[], openOnly = false): Task[] {
     const rows = prepared(
       this.db,
-      "SELECT task_id, task FROM task_index WHERE task_id IN (SELECT value FROM json_each(?))",
+      `SELECT task_id, task FROM task_index WHERE task_id IN (SELECT value FROM json_each(?))${openOnly ? " AND open = 1" : ""}`,
     ).all(JSON.stringify(ids)) as { task_id: number; task: string }[];
     const byId = new Map(rows.map((row) => [row.task_id, JSON.parse(row.task) as Task]));
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  openTasks(ids: number[]): Task[] {
+    return this.tasks(ids, true);
+  }
+
+  attentionIds(query: { today: string; minReopens: number }): AttentionIds {
+    const rows = prepared(this.db, ATTENTION).all({
+      today: query.today,
+      reopens: query.minReopens,
+    }) as { task_id: number; overdue: number | null; failed: number; looping: number }[];
+    const where = (flag: "overdue" | "failed" | "looping") =>
+      rows.filter((row) => row[flag] === 1).map((row) => row.task_id);
+    return { overdue: where("overdue"), failed: where("failed"), looping: where("looping") };
   }
 }
