@@ -177,7 +177,13 @@ describe("task links", () => {
       ref: "https://runbooks.example.com/backups",
     });
     const dbPath = join(mkdtempSync(join(tmpdir(), "baton-fresh-")), "baton.db");
-    const env = { ...stack.env, BATON_DB: dbPath, PORT: String(await freePort()) };
+    // No local embedding model to load: this server only reads.
+    const env = {
+      ...stack.env,
+      BATON_DB: dbPath,
+      PORT: String(await freePort()),
+      BATON_EMBEDDINGS: "lexical",
+    };
     const made = await runCli(
       ["agents", "create", "reader", "--role", "coordinator", "--json", "--db", dbPath],
       env,
