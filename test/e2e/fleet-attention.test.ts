@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FleetAttention as Attention } from "../../src/sdk/index.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -35,7 +36,6 @@ const ok = async (key: string, method: string, path: string, body?: unknown) => 
   expect(res.status, `${method} ${path}: ${JSON.stringify(res.json)}`).toBeLessThan(300);
   return res.json;
 };
-type Attention = { count: number; buckets: Record<string, Array<{ id: number }>> };
 const bucketIds = (attention: Attention) =>
   Object.fromEntries(
     Object.entries(attention.buckets).map(([name, tasks]) => [name, tasks.map((t) => t.id)]),
