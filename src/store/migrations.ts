@@ -193,14 +193,19 @@ export const migrations: Migration[] = [
       CREATE INDEX task_index_ready ON task_index (open, priority DESC, created_at, task_id);
     `,
   },
-  // Fleet attention (src/claims/fleet-attention.ts): how often each task was reopened, counted by
-  // the task index as it sees a closed task open again, for the "looping" bucket.
+  // Fleet attention (src/claims/fleet-attention.ts) reads the task index: how often each task was
+  // reopened (counted as the index sees a closed task open again) and its due date, each indexed
+  // with `open` so triage stays a few index lookups however many tasks there are.
   {
     version: 175,
-    name: "task-reopens",
+    name: "task-attention",
     sql: `
       ALTER TABLE task_index ADD COLUMN reopens INTEGER NOT NULL DEFAULT 0;
-      CREATE INDEX task_index_reopens ON task_index (reopens) WHERE open = 1 AND reopens > 0;
+      ALTER TABLE task_index ADD COLUMN due_date TEXT;
+      UPDATE task_index SET due_date = json_extract(task, '$.due_date');
+      CREATE INDEX task_index_due ON task_index (open, due_date);
+      CREATE INDEX task_index_status ON task_index (open, status);
+      CREATE INDEX task_index_reopens ON task_index (open, reopens);
     `,
   },
   // Catch-up (src/events/catch-up.ts): the missed GitHub deliveries already replayed, by guid.

@@ -37,15 +37,12 @@ export interface AttentionIds {
   looping: number[];
 }
 
-const ATTENTION = `
-  SELECT task_id,
-    json_extract(task, '$.due_date') < @today AS overdue,
-    status = 'failed' AS failed,
-    reopens >= @reopens AS looping
-  FROM task_index
-  WHERE open = 1
-    AND (json_extract(task, '$.due_date') < @today OR status = 'failed' OR reopens >= @reopens)
-  ORDER BY task_id`;
+/** Each a range in its own index on (open, …) (migration 175). */
+const ATTENTION = {
+  overdue: "SELECT task_id FROM task_index WHERE open = 1 AND due_date < ? ORDER BY task_id",
+  failed: "SELECT task_id FROM task_index WHERE open = 1 AND status = 'failed' ORDER BY task_id",
+  looping: "SELECT task_id FROM task_index WHERE open = 1 AND reopens >= ? ORDER BY task_id",
+};
 
 // Ready = open, not delegated/failed/blocked by a person, not held by a live lease.
 const READY = `
@@ -69,12 +66,13 @@ export class SqliteTaskIndex implements TaskIndex {
   upsert(task: Task, open: boolean): void {
     prepared(
       this.db,
-      `INSERT INTO task_index (task_id, open, status, priority, assignee, created_by, project_slug, labels, created_at, updated_at, task)
-       VALUES (@id, @open, @status, @priority, @assignee, @created_by, @project, @labels, @created_at, @updated_at, @task)
+      `INSERT INTO task_index (task_id, open, status, priority, assignee, created_by, project_slug, labels, due_date, created_at, updated_at, task)
+       VALUES (@id, @open, @status, @priority, @assignee, @created_by, @project, @labels, @due_date, @created_at, @updated_at, @task)
        ON CONFLICT (task_id) DO UPDATE SET open = excluded.open, status = excluded.status,
          reopens = task_index.reopens + (task_index.open = 0 AND excluded.open = 1),
          priority = excluded.priority, assignee = excluded.assignee, created_by = excluded.created_by,
-         project_slug = excluded.project_slug, labels = excluded.labels, created_at = excluded.created_at,
+         project_slug = excluded.project_slug, labels = excluded.labels, due_date = excluded.due_date,
+         created_at = excluded.created_at,
          updated_at = excluded.updated_at, task = excluded.task
        WHERE excluded.updated_at >= task_index.updated_at`,
     ).run({
@@ -86,6 +84,7 @@ export class SqliteTaskIndex implements TaskIndex {
       created_by: task.created_by_agent_id,
       project: task.project?.slug ?? null,
       labels: JSON.stringify(task.labels),
+      due_date: task.due_date,
       created_at: task.created_at,
       updated_at: task.updated_at,
       task: JSON.stringify(task),
@@ -131,12 +130,14 @@ export class SqliteTaskIndex implements TaskIndex {
   }
 
   attentionIds(query: { today: string; minReopens: number }): AttentionIds {
-    const rows = prepared(this.db, ATTENTION).all({
-      today: query.today,
-      reopens: query.minReopens,
-    }) as { task_id: number; overdue: number | null; failed: number; looping: number }[];
-    const where = (flag: "overdue" | "failed" | "looping") =>
-      rows.filter((row) => row[flag] === 1).map((row) => row.task_id);
-    return { overdue: where("overdue"), failed: where("failed"), looping: where("looping") };
+    const ids = (sql: string, ...params: unknown[]) =>
+      prepared(this.db, sql)
+        .pluck()
+        .all(...params) as number[];
+    return {
+      overdue: ids(ATTENTION.overdue, query.today),
+      failed: ids(ATTENTION.failed),
+      looping: ids(ATTENTION.looping, query.minReopens),
+    };
   }
 }
