@@ -1,4 +1,4 @@
-// Built by npm run build:action from 69 source files, sha256 a54df6e37a71072b
+// Built by npm run build:action from 69 source files, sha256 4b7a66c1a29dc973
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -45312,7 +45312,7 @@ var MAX_LINKS = 50;
 var LINKS_MARKER = "<!-- baton:links -->";
 var HttpUrl = external_exports.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2e3);
 var RepoSchema = external_exports.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must look like owner/name").max(200);
-var BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)[^\s~^:?*[\\`\x00-\x1f\x7f]{1,255}(?<![/.])$/;
+var BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)[^\s~^:?*[\\`\p{Cc}]{1,255}(?<![/.])$/u;
 var COMMIT = /^[0-9a-f]{7,64}$/i;
 var PR = /^#?[1-9]\d{0,9}$/;
 var LinkCreateSchema = external_exports.object({

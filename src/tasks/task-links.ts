@@ -18,7 +18,7 @@ const RepoSchema = z
   .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must look like owner/name")
   .max(200);
 /** A git branch name: no spaces, control characters or `~^:?*[\` and no `..` (git's own rules). */
-const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)[^\s~^:?*[\\`\x00-\x1f\x7f]{1,255}(?<![/.])$/;
+const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)[^\s~^:?*[\\`\p{Cc}]{1,255}(?<![/.])$/u;
 const COMMIT = /^[0-9a-f]{7,64}$/i;
 const PR = /^#?[1-9]\d{0,9}$/;
 
