@@ -2,7 +2,7 @@ import type { ClaimStore } from "../store/claim-store.js";
 import type { TaskIndex } from "../store/task-index-store.js";
 import type { Caller } from "../tasks/access.js";
 import { today } from "../tasks/task-filters.js";
-import { LOOPING_REOPENS, triage, type FleetAttention } from "./fleet-attention.js";
+import { LOOPING_REOPENS, triage, type FleetAttention } from "../tasks/fleet-attention.js";
 
 export interface FleetAttentionOptions {
   store: Pick<ClaimStore, "held" | "abandoned" | "get">;

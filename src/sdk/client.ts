@@ -17,8 +17,8 @@ import {
   QueueClaimRequestSchema,
   ReleaseRequestSchema,
   StateRequestSchema,
-} from "../claims/claim-schema.js";
-import { FleetAttentionSchema, type FleetAttention } from "../claims/fleet-attention.js";
+} from "../tasks/claim-schema.js";
+import { FleetAttentionSchema, type FleetAttention } from "../tasks/fleet-attention.js";
 import type { TaskFilters } from "../tasks/task-filters.js";
 import { TaskLinkSchema, type LinkCreateSchema, type TaskLink } from "../tasks/task-links.js";
 import {

@@ -39,4 +39,4 @@ export type { Project } from "../tasks/project.js";
 export type { Comment, Task, TaskStatus } from "../tasks/task-schema.js";
 export type { Stats } from "../tasks/task-stats.js";
 export type { TaskLink } from "../tasks/task-links.js";
-export type { FleetAttention } from "../claims/fleet-attention.js";
+export type { FleetAttention } from "../tasks/fleet-attention.js";

@@ -193,7 +193,7 @@ export const migrations: Migration[] = [
       CREATE INDEX task_index_ready ON task_index (open, priority DESC, created_at, task_id);
     `,
   },
-  // Fleet attention (src/claims/fleet-attention.ts) reads the task index: how often each task was
+  // Fleet attention (src/tasks/fleet-attention.ts) reads the task index: how often each task was
   // reopened (counted as the index sees a closed task open again) and its due date, each indexed
   // with `open` so triage stays a few index lookups however many tasks there are.
   {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isSilent, triage, type AttentionFacts } from "../../src/claims/fleet-attention.js";
-import { NO_CLAIM, type ClaimRow } from "../../src/claims/lease-rules.js";
+import { isSilent, triage, type AttentionFacts } from "../../src/tasks/fleet-attention.js";
+import { NO_CLAIM, type ClaimRow } from "../../src/tasks/lease-rules.js";
 import type { Task } from "../../src/tasks/task-schema.js";
 
 const NOW = Date.parse("2026-11-25T12:00:00.000Z");

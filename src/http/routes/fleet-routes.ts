@@ -1,4 +1,4 @@
-import { FleetAttentionQuerySchema, FleetAttentionSchema } from "../../claims/fleet-attention.js";
+import { FleetAttentionQuerySchema, FleetAttentionSchema } from "../../tasks/fleet-attention.js";
 import type { FleetAttentionService } from "../../claims/fleet-service.js";
 import { defineRoute, type AnyRoute } from "../route.js";
 

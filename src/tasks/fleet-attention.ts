@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { canRead, type Caller } from "../tasks/access.js";
-import { TaskSchema, type Task } from "../tasks/task-schema.js";
+import { canRead, type Caller } from "./access.js";
+import { TaskSchema, type Task } from "./task-schema.js";
 import { claimFields, isLive, type ClaimRow } from "./lease-rules.js";
 
 /**
