@@ -1,4 +1,4 @@
-// Built by npm run build:action from 69 source files, sha256 4b7a66c1a29dc973
+// Built by npm run build:action from 69 source files, sha256 86fecba06665fc99
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -45922,7 +45922,7 @@ var ProjectSchema = external_exports.object({
 }).meta({ id: "Project" });
 var EMOJI_RE = new RegExp("^(\\p{Extended_Pictographic}[\\u{FE0F}\\u{200D}\\p{Extended_Pictographic}]*)\\s+", "u");
 
-// src/claims/claim-schema.ts
+// src/tasks/claim-schema.ts
 var LeaseSeconds = external_exports.number().int().positive();
 var Detail = external_exports.string().max(500);
 var ClaimToken = external_exports.number().int().nonnegative();
@@ -46001,7 +46001,7 @@ var ChecklistItemUpdateSchema = ChecklistItemCreateSchema.partial().meta({
   id: "SubtaskUpdate"
 });
 
-// src/claims/fleet-attention.ts
+// src/tasks/fleet-attention.ts
 var LOOPING_REOPENS = 2;
 var bucket = (description) => external_exports.array(TaskSchema).describe(description);
 var FleetAttentionSchema = external_exports.object({
@@ -48237,12 +48237,14 @@ var SparseSpace = class {
     this.documents[slot] = void 0;
     this.count--;
     for (const id2 of stored.ids) this.df[id2]--;
-    this.recent.delete(slot);
-    if (slot < this.inIndex.length && this.inIndex[slot]) {
+    const indexed = slot < this.inIndex.length && this.inIndex[slot] === 1;
+    if (indexed) {
       this.inIndex[slot] = 0;
       this.indexedCount--;
     }
-    this.changesSinceBuild++;
+    if (this.recent.delete(slot) && !indexed)
+      this.changesSinceBuild = Math.max(0, this.changesSinceBuild - 1);
+    else this.changesSinceBuild++;
     if (!this.bulk && this.drifted()) this.rebuild();
   }
   /** Runs many adds/removes with a single index rebuild at the end (start-up loads). */
