@@ -215,7 +215,7 @@ async function attentionFigures(stack: Stack) {
   const lead = await stack.createAgent("bench-lead", "coordinator");
   const db = new Database(stack.dbPath);
   db.prepare(
-    "UPDATE task_index SET task = json_set(task, '$.due_date', '2020-01-01') WHERE task_id BETWEEN 1000000 AND 1000099",
+    "UPDATE task_index SET due_date = '2020-01-01', task = json_set(task, '$.due_date', '2020-01-01') WHERE task_id BETWEEN 1000000 AND 1000099",
   ).run();
   db.close();
   const ms: number[] = [];
