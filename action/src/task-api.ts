@@ -45,7 +45,12 @@ export interface TaskApi {
   reopen(id: number): Promise<ActionTask>;
   /** Adds a comment; the caller has just read or written the task (no read of its own). */
   comment(id: number, content: string): Promise<{ url: string }>;
-  delegate(parentId: number, input: NewTask): Promise<ActionTask>;
+  /** A child task under `parentId`, unless an open task outside the parent's chain is surely the same work. */
+  delegate(
+    parentId: number,
+    input: NewTask,
+    options: { allowDuplicate: boolean },
+  ): Promise<CreateOutcome>;
   /** Links a branch, commit, pull request or URL (stored once however often it is sent). */
   link(id: number, link: LinkInput): Promise<ActionTask>;
   /** Claims with a lease (REST mode: leases live in the server's store). */

@@ -7,6 +7,7 @@ import { fleetCommand } from "./commands/fleet.js";
 import { mcpCommand } from "./commands/mcp.js";
 import { projectsCommand } from "./commands/projects.js";
 import { sessionCommands } from "./commands/session.js";
+import { storeCommand } from "./commands/store.js";
 import { tasksCommand } from "./commands/tasks.js";
 import { webhooksCommand } from "./commands/webhooks.js";
 import { UsageError } from "./context.js";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     projectsCommand(),
     webhooksCommand(),
     mcpCommand(),
+    storeCommand(),
   ])
     program.addCommand(command);
   // Every subcommand throws instead of exiting, so runCli owns the exit code.

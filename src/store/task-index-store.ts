@@ -69,7 +69,7 @@ export class SqliteTaskIndex implements TaskIndex {
       `INSERT INTO task_index (task_id, open, status, priority, assignee, created_by, project_slug, labels, due_date, created_at, updated_at, task)
        VALUES (@id, @open, @status, @priority, @assignee, @created_by, @project, @labels, @due_date, @created_at, @updated_at, @task)
        ON CONFLICT (task_id) DO UPDATE SET open = excluded.open, status = excluded.status,
-         reopens = task_index.reopens + (task_index.open = 0 AND excluded.open = 1),
+         reopens = task_index.reopens + CASE WHEN task_index.open = 0 AND excluded.open = 1 THEN 1 ELSE 0 END,
          priority = excluded.priority, assignee = excluded.assignee, created_by = excluded.created_by,
          project_slug = excluded.project_slug, labels = excluded.labels, due_date = excluded.due_date,
          created_at = excluded.created_at,
