@@ -16,6 +16,7 @@ import { keyPepper } from "./store/settings-store.js";
 import { relayChainEvents } from "./events/chain-events.js";
 import { ChainService } from "./services/chain-service.js";
 import { ProjectService } from "./services/project-service.js";
+import { LinkService } from "./services/link-service.js";
 import { TaskService } from "./services/task-service.js";
 import { DedupService } from "./dedup/index.js";
 import { DuplicateGuard } from "./services/duplicate-guard.js";
@@ -32,6 +33,7 @@ export interface Services {
   agents: AgentService;
   projects: ProjectService;
   tasks: TaskService;
+  links: LinkService;
   subIssues: SubIssueGateway;
   chains: ChainService;
   idempotency: SqliteIdempotencyStore;
@@ -151,6 +153,7 @@ export async function createServices(
     agents,
     projects,
     tasks,
+    links: new LinkService(tasks),
     subIssues,
     chains,
     idempotency: new SqliteIdempotencyStore(db),

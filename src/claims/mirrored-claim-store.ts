@@ -55,6 +55,10 @@ export class MirroredClaimStore implements ClaimStore {
     return this.#store.held();
   }
 
+  abandoned(): ClaimRow[] {
+    return this.#store.abandoned();
+  }
+
   recordOverride(entry: Parameters<ClaimStore["recordOverride"]>[0]): void {
     this.#store.recordOverride(entry);
   }

@@ -15,6 +15,7 @@ import {
 import { showTask, table, taskColumns } from "../output.js";
 import { addClaimCommands } from "./task-claims.js";
 import { addDedupCommand } from "./task-dedup.js";
+import { addLinkCommands } from "./task-links.js";
 
 interface TaskFieldOptions extends CommonOptions {
   description?: string;
@@ -360,5 +361,6 @@ export function tasksCommand(): Command {
 
   addDedupCommand(tasks);
   addClaimCommands(tasks);
+  addLinkCommands(tasks);
   return tasks;
 }
