@@ -6,6 +6,8 @@ import { RecentChanges } from "./github/recent-changes.js";
 import { SubIssueGateway } from "./github/sub-issue-gateway.js";
 import type { Octokit } from "./github/octokit.js";
 import { SqliteAgentStore } from "./store/agent-store.js";
+import { SqliteBlockStore } from "./store/block-store.js";
+import { MetadataBlocks } from "./services/metadata-blocks.js";
 import { DedupStore } from "./store/dedup-store.js";
 import type { Db } from "./store/database.js";
 import { SqliteIdempotencyStore } from "./store/idempotency-store.js";
@@ -26,6 +28,7 @@ import { claimFields, type ClaimGuard } from "./claims/lease-rules.js";
 export interface Services {
   db: Db;
   gateway: IssueGateway;
+  blocks: MetadataBlocks;
   agents: AgentService;
   projects: ProjectService;
   tasks: TaskService;
@@ -52,10 +55,16 @@ export async function createServices(
   octokit: () => Promise<Octokit>,
   log?: ServiceLog,
 ): Promise<Services> {
+  // Every issue Baton reads shows the metadata block Baton last wrote (docs/trust.md).
+  const blocks = new MetadataBlocks({
+    store: new SqliteBlockStore(db),
+    appId: () => config.github.appId,
+  });
   const gateway = new IssueGateway({
     owner: config.github.owner,
     repo: config.github.repo,
     octokit,
+    blocks,
   });
   const agents = new AgentService({
     store: new SqliteAgentStore(db),
@@ -129,6 +138,7 @@ export async function createServices(
     claims,
     db,
     gateway,
+    blocks,
     agents,
     projects,
     tasks,

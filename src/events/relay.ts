@@ -8,6 +8,7 @@ import type { SqliteSubscriptionStore, SubscriptionRecord } from "../store/subsc
 import { decodeComment, isFromApp } from "../tasks/comment-codec.js";
 import { decodeIssue } from "../tasks/issue-codec.js";
 import { HANDOVER_LABEL } from "../tasks/labels.js";
+import { editorOf, onlyBlockEdited } from "../tasks/metadata-block.js";
 import { refusedAgentLabel } from "../tasks/agent-label-refusal.js";
 import type { Comment, Task } from "../tasks/task-schema.js";
 import type { TaskService } from "../services/task-service.js";
@@ -91,6 +92,14 @@ export class EventRelay {
         if (!this.#o.tasks.isTask(issue))
           return skip("untrusted", `issue #${issue.number} by ${issue.user?.login ?? "?"}`);
         // Refused back on github.com (services/label-refusals.ts): no event believes it.
+        // Someone else's edit of the metadata block alone is not believed (docs/trust.md).
+        if (
+          action === "edited" &&
+          inbound.changes &&
+          editorOf(sender, issue) !== "baton" &&
+          onlyBlockEdited(inbound.changes, issue.body)
+        )
+          return skip("untrusted", `the metadata block of #${issue.number} by ${sender.login}`);
         const known = (id: string) => this.#o.agents.find(id) !== undefined;
         if (refusedAgentLabel({ action, label: inbound.label, sender }, known) !== null)
           return skip("untrusted", `${inbound.label?.name ?? "?"} names no agent`);

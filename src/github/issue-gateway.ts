@@ -26,7 +26,22 @@ export interface GatewayOptions {
   owner: string;
   repo: string;
   octokit: () => Promise<GitHubRequester>;
+  /** Baton's record of the metadata blocks it wrote (docs/trust.md); absent: as on GitHub. */
+  blocks?: BlockKeeper;
 }
+
+/**
+ * DESIGN §3a: the metadata block changes only when Baton writes it. Every issue Baton reads
+ * passes through `believe` (the block it last wrote in place of someone else's edit), and every
+ * body it writes through `wrote`.
+ */
+export interface BlockKeeper {
+  believe(issue: GitHubIssue): GitHubIssue;
+  /** Baton wrote `body` and GitHub answered with `answer`. */
+  wrote(body: string, answer: GitHubIssue): void;
+}
+
+const AS_ON_GITHUB: BlockKeeper = { believe: (issue) => issue, wrote: () => {} };
 
 interface Page {
   data: unknown;
@@ -44,6 +59,7 @@ export class IssueGateway {
   readonly owner: string;
   readonly repo: string;
   readonly #octokit: () => Promise<GitHubRequester>;
+  readonly #blocks: BlockKeeper;
   /** Parsed (zod-trimmed) bodies, not GitHub's full JSON: a fraction of the memory. */
   readonly #cache = new EtagCache<{ data: unknown; link: string | undefined }>();
   #knownLabels: Promise<Map<string, GitHubLabel>> | undefined;
@@ -53,6 +69,17 @@ export class IssueGateway {
     this.repo = options.repo;
     // Every request goes through the one boundary: failures arrive here as BatonErrors.
     this.#octokit = async () => mappedRequester(await options.octokit());
+    this.#blocks = options.blocks ?? AS_ON_GITHUB;
+  }
+
+  /** The issue as Baton believes it (its own metadata block, whoever edited the one on GitHub). */
+  believe(issue: GitHubIssue): GitHubIssue {
+    return this.#blocks.believe(issue);
+  }
+
+  /** Baton wrote this body (an issue created over GraphQL): its block is the one to believe. */
+  wrote(body: string, answer: GitHubIssue): void {
+    this.#blocks.wrote(body, answer);
   }
 
   /**
@@ -70,17 +97,20 @@ export class IssueGateway {
       repo: this.repo,
       ...write,
     });
-    return this.#remember(res, GitHubIssueSchema.parse(res.data));
+    const issue = this.#remember(res, GitHubIssueSchema.parse(res.data));
+    this.#blocks.wrote(write.body, issue);
+    return issue;
   }
 
-  async getIssue(number: number): Promise<GitHubIssue | null> {
+  /** The issue as Baton believes it; `raw`: its body exactly as on GitHub. */
+  async getIssue(number: number, options: { raw?: boolean } = {}): Promise<GitHubIssue | null> {
     const page = await this.#conditionalGet(
       `GET /repos/{owner}/{repo}/issues/{issue_number}`,
       { issue_number: number },
       (data) => GitHubIssueSchema.parse(data),
     );
-    if (!page) return null;
-    return page.data.pull_request ? null : page.data;
+    if (!page || page.data.pull_request) return null;
+    return options.raw ? page.data : this.#blocks.believe(page.data);
   }
 
   async updateIssue(number: number, write: IssueWrite): Promise<GitHubIssue> {
@@ -93,7 +123,9 @@ export class IssueGateway {
       issue_number: number,
       ...write,
     });
-    return this.#remember(res, GitHubIssueSchema.parse(res.data), number);
+    const issue = this.#remember(res, GitHubIssueSchema.parse(res.data), number);
+    if (write.body !== undefined) this.#blocks.wrote(write.body, issue);
+    return this.#blocks.believe(issue);
   }
 
   /** Every issue matching the query, 100 per request, each page conditional. */
@@ -106,7 +138,10 @@ export class IssueGateway {
     };
     if (query.labels?.length) params.labels = query.labels.join(",");
     const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues", params, IssuePage);
-    return pages.flat().filter((issue) => !issue.pull_request);
+    return pages
+      .flat()
+      .filter((issue) => !issue.pull_request)
+      .map((issue) => this.#blocks.believe(issue));
   }
 
   async listComments(number: number): Promise<GitHubComment[]> {
@@ -137,7 +172,7 @@ export class IssueGateway {
       { issue_number: number, per_page: PER_PAGE },
       IssuePage,
     );
-    return pages.flat();
+    return pages.flat().map((issue) => this.#blocks.believe(issue));
   }
 
   /** GraphQL node ids of labels, creating missing ones first (with their fixed colours). */

@@ -158,7 +158,9 @@ export class SubIssueGateway {
       },
     });
     const parsed = z.object({ createIssue: z.object({ issue: GraphqlIssueSchema }) }).parse(data);
-    return this.#complete(parsed.createIssue.issue, parent.number);
+    const issue = await this.#complete(parsed.createIssue.issue, parent.number);
+    this.#issues.wrote(write.body, issue);
+    return issue;
   }
 
   /** Links an existing issue under a parent (the repair path for a child created unlinked). */
@@ -183,7 +185,7 @@ export class SubIssueGateway {
     const visit = (node: TreeNode, parent: number | null, level: number) => {
       if (seen.has(node.number)) return;
       seen.add(node.number);
-      const entry = { issue: toRestIssue(node, parent), parent, level };
+      const entry = { issue: this.#issues.believe(toRestIssue(node, parent)), parent, level };
       out.push(entry);
       if (labelsTruncated(node)) truncated.push(entry);
       if (node.subIssues) {
