@@ -101,6 +101,37 @@ describe("responses match @octokit/openapi", () => {
     expect(all.data.map((c) => c.id)).toEqual([created.data.id]);
   });
 
+  it("an issue's timeline: labels, renames, assignments, comments, close and reopen, with actors", async () => {
+    const { data: issue } = await app.rest.issues.create({
+      ...repo,
+      title: "timeline",
+      labels: ["priority:low"],
+    });
+    const bob = personFor(double, "bob");
+    const at = { ...repo, issue_number: issue.number };
+    await bob.rest.issues.update({ ...at, title: "timeline, renamed", assignees: ["bob"] });
+    await bob.rest.issues.addLabels({ ...at, labels: ["priority:high"] });
+    await bob.rest.issues.removeLabel({ ...at, name: "priority:low" });
+    await bob.rest.issues.createComment({ ...at, body: "on it" });
+    await app.rest.issues.update({ ...at, state: "closed", state_reason: "completed" });
+    await bob.rest.issues.update({ ...at, state: "open" });
+    const timeline = await app.rest.issues.listEventsForTimeline({ ...at, per_page: 100 });
+    expectValid("GET", "/repos/{owner}/{repo}/issues/{issue_number}/timeline", 200, timeline.data);
+    const seen = (timeline.data as { event?: string; actor?: { login: string } | null }[]).map(
+      (e) => `${e.event} by ${e.actor?.login}`,
+    );
+    expect(seen).toEqual([
+      "labeled by baton[bot]",
+      "renamed by bob",
+      "assigned by bob",
+      "labeled by bob",
+      "unlabeled by bob",
+      "commented by bob",
+      "closed by baton[bot]",
+      "reopened by bob",
+    ]);
+  });
+
   it("labels: create, list", async () => {
     const created = await app.rest.issues.createLabel({
       ...repo,
