@@ -7,6 +7,7 @@ import { agentRoutes } from "./http/routes/agent-routes.js";
 import { openTaskCounts } from "./http/routes/open-task-counts.js";
 import { subtaskRoutes } from "./http/routes/subtask-routes.js";
 import { chainRoutes } from "./http/routes/chain-routes.js";
+import { historyRoutes } from "./http/routes/history-routes.js";
 import { claimRoutes } from "./http/routes/claim-routes.js";
 import { projectRoutes } from "./http/routes/project-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
@@ -39,6 +40,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
           ...claimRoutes(services.claims.claims, services.claims.ready),
           ...taskRoutes(services.tasks),
           ...chainRoutes(services.tasks, services.chains),
+          ...historyRoutes(services.history),
           ...subtaskRoutes(services.tasks),
           ...agentRoutes(services.agents, () => openTaskCounts(services.tasks)),
           ...projectRoutes(services.projects),

@@ -18,6 +18,7 @@ import { relayChainEvents } from "./events/chain-events.js";
 import { ChainService } from "./services/chain-service.js";
 import { ProjectService } from "./services/project-service.js";
 import { TaskService } from "./services/task-service.js";
+import { TaskHistory } from "./services/task-history.js";
 import { DedupService } from "./dedup/index.js";
 import { DuplicateGuard } from "./services/duplicate-guard.js";
 import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
@@ -32,6 +33,7 @@ export interface Services {
   agents: AgentService;
   projects: ProjectService;
   tasks: TaskService;
+  history: TaskHistory;
   subIssues: SubIssueGateway;
   chains: ChainService;
   idempotency: SqliteIdempotencyStore;
@@ -142,6 +144,13 @@ export async function createServices(
     agents,
     projects,
     tasks,
+    history: new TaskHistory({
+      tasks,
+      gateway,
+      journal,
+      blocks,
+      appId: () => config.github.appId,
+    }),
     subIssues,
     chains,
     idempotency: new SqliteIdempotencyStore(db),

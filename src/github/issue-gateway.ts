@@ -12,6 +12,7 @@ import {
   type GitHubIssue,
   type GitHubLabel,
 } from "../tasks/github-issue.js";
+import { GitHubTimelineEventSchema, type GitHubTimelineEvent } from "../tasks/task-history.js";
 import { githubStatus } from "./map-github-error.js";
 import { mappedRequester, type GitHubRequester } from "./github-boundary.js";
 
@@ -163,6 +164,22 @@ export class IssueGateway {
       body,
     });
     return GitHubCommentSchema.parse(res.data);
+  }
+
+  /**
+   * An issue's timeline (labels, close/reopen, renames, assignments, comments, with actors),
+   * oldest first. Kinds Baton does not read, or cannot, are left out.
+   */
+  async listTimeline(number: number): Promise<GitHubTimelineEvent[]> {
+    const pages = await this.#allPages(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+      { issue_number: number, per_page: PER_PAGE },
+      z.array(z.unknown()),
+    );
+    return pages.flat().flatMap((item) => {
+      const event = GitHubTimelineEventSchema.safeParse(item);
+      return event.success ? [event.data] : [];
+    });
   }
 
   /** An issue's direct sub-issues (≤ 100 by GitHub's rule, so one conditional request). */

@@ -1,4 +1,12 @@
-import type { Agent, Comment, Project, Task, TaskChain, Webhook } from "../sdk/index.js";
+import type {
+  Agent,
+  Comment,
+  HistoryEntry,
+  Project,
+  Task,
+  TaskChain,
+  Webhook,
+} from "../sdk/index.js";
 import { priorityName } from "../tasks/labels.js";
 
 /** Short text answers for agents: one line per item, with the ids and URLs they need next. */
@@ -44,6 +52,25 @@ export function chainText(chain: TaskChain): string {
   return [
     `Chain of root #${chain.root.id}: ${chain.completed_count}/${chain.total_count} completed, depth ${chain.depth}.`,
     ...chain.chain.map((t) => `${"  ".repeat(t.delegation_depth)}${taskLine(t)}`),
+  ].join("\n");
+}
+
+/** One line per change, oldest first: when, who, what. */
+export function historyText(taskId: number, entries: HistoryEntry[]): string {
+  if (!entries.length) return `No history for #${taskId}.`;
+  const who = (e: HistoryEntry) =>
+    e.actor.type === "agent"
+      ? `agent ${e.actor.id}`
+      : e.actor.type === "person"
+        ? `person ${e.actor.login}`
+        : `app ${e.actor.login ?? "?"}`;
+  const what = (e: HistoryEntry) =>
+    Object.entries(e.detail)
+      .map(([key, value]) => `${key} ${typeof value === "string" ? value : JSON.stringify(value)}`)
+      .join(", ");
+  return [
+    `History of #${taskId} (${entries.length} change(s), oldest first):`,
+    ...entries.map((e) => `${e.at} ${who(e)} ${e.action}${what(e) ? ` (${what(e)})` : ""}`),
   ].join("\n");
 }
 

@@ -33,11 +33,13 @@ import { resolveConfig, serverRoot, type ResolveOptions } from "./config.js";
 import {
   DedupResultSchema,
   DeliverySchema,
+  HistoryEntrySchema,
   TaskChainSchema,
   WebhookSchema,
   type DedupRequest,
   type DedupResult,
   type Delivery,
+  type HistoryEntry,
   type TaskChain,
   type Webhook,
   type WebhookCreate,
@@ -58,6 +60,8 @@ export type TaskListFilters = Partial<
   project_id?: number | string;
 };
 export type TaskId = number | string;
+/** `GET /tasks/{id}/history` pages (oldest first, 50 a page unless `limit`). */
+export type TaskHistoryQuery = { limit?: number; page?: number };
 export type Claimed = z.infer<typeof ClaimedSchema>;
 export type ContextInfo = z.infer<typeof ContextResponseSchema>;
 export type Health = z.infer<typeof HealthSchema>;
@@ -188,6 +192,24 @@ export class BatonClient {
       this.#http.request("GET", `/tasks/${id(taskId)}/children`, {
         schema: z.array(TaskSchema),
       }),
+    /** Who changed the task, what and when (agents, people, apps), oldest first; one page. */
+    history: (taskId: TaskId, query: TaskHistoryQuery = {}): Promise<HistoryEntry[]> =>
+      this.#http.request("GET", `/tasks/${id(taskId)}/history`, {
+        query,
+        schema: z.array(HistoryEntrySchema),
+      }),
+    /** The whole history, following the pages. */
+    historyAll: async (taskId: TaskId): Promise<HistoryEntry[]> => {
+      const all: HistoryEntry[] = [];
+      for (let page = 1; ; page++) {
+        const { data, headers } = await this.#http.exchange("GET", `/tasks/${id(taskId)}/history`, {
+          query: { limit: 100, page },
+          schema: z.array(HistoryEntrySchema),
+        });
+        all.push(...data);
+        if (!/rel="next"/.test(headers.get("link") ?? "")) return all;
+      }
+    },
     /** Asks whether a task like this exists, without creating one. */
     dedup: (request: DedupRequest): Promise<DedupResult> =>
       this.#http.request("POST", "/tasks/dedup", { body: request, schema: DedupResultSchema }),

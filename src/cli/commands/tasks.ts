@@ -15,6 +15,7 @@ import {
 import { showTask, table, taskColumns } from "../output.js";
 import { addClaimCommands } from "./task-claims.js";
 import { addDedupCommand } from "./task-dedup.js";
+import { addHistoryCommand } from "./task-history.js";
 
 interface TaskFieldOptions extends CommonOptions {
   description?: string;
@@ -359,6 +360,7 @@ export function tasksCommand(): Command {
   );
 
   addDedupCommand(tasks);
+  addHistoryCommand(tasks);
   addClaimCommands(tasks);
   return tasks;
 }
