@@ -94,10 +94,10 @@ try {
 
   // The metadata block: a collaborator's edits are written back, a stranger's ignored.
   const BLOCK = /<!-- baton:v1 \{.*?\} -->/s;
-  const forge = (text: string) =>
+  const forge = (text: string, n = 0) =>
     text.replace(
       BLOCK,
-      `<!-- baton:v1 ${JSON.stringify({ created_by: "w2", parent: parent.id, depth: 3, auto_complete_parent: true })} -->`,
+      `<!-- baton:v1 ${JSON.stringify({ created_by: "w2", parent: parent.id, depth: 3, auto_complete_parent: true, n })} -->`,
     );
   const bodyOf = (id: number) => stack.double.state.issues.get(id)!.body ?? "";
   const edited: { id: number; body: string }[] = [];
@@ -118,11 +118,9 @@ try {
   }
   const blockWrites = appWritesSince(stack.double, blockMark).length;
   const strangerMark = stack.double.requests.length;
-  for (let i = 0; i < BLOCK_EDITS; i++) {
-    const own = bodyOf(handed.json.number);
-    await asUser("mallory", "PATCH", `/issues/${handed.json.number}`, { body: `${own} ${i}` });
-    await asUser("mallory", "PATCH", `/issues/${handed.json.number}`, { body: forge(own) });
-  }
+  const own = bodyOf(handed.json.number);
+  for (let i = 1; i <= BLOCK_EDITS; i++)
+    await asUser("mallory", "PATCH", `/issues/${handed.json.number}`, { body: forge(own, i) });
   await settled();
   const strangerBlockWrites = appWritesSince(stack.double, strangerMark).length;
   // A probe after them all: the events of a task arrive in order, so once it is in, so are they.
