@@ -45,7 +45,16 @@ const repo = { owner: "acme", repo: "tasks" };
 let double: GitHubDouble;
 let app: TestOctokit;
 
+// Compiled before any request: GitHub's timeline schema is large, and compiling it takes longer
+// than the double keeps an idle connection open.
+let timelineValidator: ValidateFunction;
+
 beforeAll(async () => {
+  timelineValidator = validatorFor(
+    "GET",
+    "/repos/{owner}/{repo}/issues/{issue_number}/timeline",
+    200,
+  );
   double = await startGitHubDouble({ repo: "acme/tasks", collaborators: ["bob"] });
   app = clientFor(double);
 });
@@ -116,7 +125,8 @@ describe("responses match @octokit/openapi", () => {
     await app.rest.issues.update({ ...at, state: "closed", state_reason: "completed" });
     await bob.rest.issues.update({ ...at, state: "open" });
     const timeline = await app.rest.issues.listEventsForTimeline({ ...at, per_page: 100 });
-    expectValid("GET", "/repos/{owner}/{repo}/issues/{issue_number}/timeline", 200, timeline.data);
+    const validate = timelineValidator;
+    expect(validate(timeline.data) ? [] : validate.errors).toEqual([]);
     const seen = (timeline.data as { event?: string; actor?: { login: string } | null }[]).map(
       (e) => `${e.event} by ${e.actor?.login}`,
     );
