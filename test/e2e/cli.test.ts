@@ -120,22 +120,30 @@ describe("baton tasks", () => {
 
     expect((await run(["tasks", "complete", id, "--json"], worker)).json.completed).toBe(true);
     expect((await run(["tasks", "reopen", id, "--json"], worker)).json.completed).toBe(false);
-    await stack.double.waitForWebhooksIdle();
+    const deleted = await run(["tasks", "delete", id, "--json"], worker);
+    expect(deleted.code).toBe(0);
+    expect(deleted.json).toEqual({ ok: true });
+  });
 
+  it("shows who changed a task: tasks history", async () => {
+    const created = await run(["tasks", "create", "Rotate the signing key", "--json"], worker);
+    const id = String(created.json.id);
+    await run(["tasks", "set-context", id, "--kv", "step=1", "--json"], worker);
+    await run(["tasks", "complete", id, "--json"], worker);
+    await stack.double.waitForWebhooksIdle();
     const history = await run(["tasks", "history", id, "--json"], worker);
-    // All of it the worker's doing, its writes of the body (context) among them.
-    const actions = history.json.map((e: { action: string }) => e.action);
-    expect(actions[0]).toBe("created");
-    expect(actions).toEqual(expect.arrayContaining(["commented", "edited", "closed", "reopened"]));
+    expect(history.json.map((e: { action: string }) => e.action)).toEqual([
+      "created",
+      "labeled",
+      "edited",
+      "closed",
+    ]);
     expect(new Set(history.json.map((e: { actor: unknown }) => JSON.stringify(e.actor)))).toEqual(
       new Set([JSON.stringify({ type: "agent", id: "builder" })]),
     );
     const table = await run(["tasks", "history", id], worker);
     expect(table.stdout).toMatch(/^AT\s+WHO\s+ACTION\s+DETAIL/);
     expect(table.stdout).toMatch(/agent builder\s+closed\s+state_reason=completed/);
-    const deleted = await run(["tasks", "delete", id, "--json"], worker);
-    expect(deleted.code).toBe(0);
-    expect(deleted.json).toEqual({ ok: true });
   });
 
   it("exits 1 with the server's message for an unknown task", async () => {
