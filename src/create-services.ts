@@ -10,6 +10,7 @@ import { SqliteBlockStore } from "./store/block-store.js";
 import { MetadataBlocks } from "./services/metadata-blocks.js";
 import { DedupStore } from "./store/dedup-store.js";
 import type { Db } from "./store/database.js";
+import type { DistributedLock } from "./store/distributed-lock.js";
 import { SqliteIdempotencyStore } from "./store/idempotency-store.js";
 import { SqliteJournal } from "./store/journal-store.js";
 import { SqliteProjectOrderStore } from "./store/project-store.js";
@@ -22,7 +23,7 @@ import { TaskHistory } from "./services/task-history.js";
 import { DedupService } from "./dedup/index.js";
 import { DuplicateGuard } from "./services/duplicate-guard.js";
 import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
-import { SqliteClaimStore } from "./store/claim-store.js";
+import { claimStoreFor, lockFor } from "./store/open-store.js";
 import { SqliteTaskIndex } from "./store/task-index-store.js";
 import { claimFields, type ClaimGuard } from "./tasks/lease-rules.js";
 
@@ -37,6 +38,8 @@ export interface Services {
   subIssues: SubIssueGateway;
   chains: ChainService;
   idempotency: SqliteIdempotencyStore;
+  /** Held across replicas on PostgreSQL; in process only on SQLite. */
+  lock: DistributedLock;
   journal: SqliteJournal;
   guard: DuplicateGuard;
   events: EventServices;
@@ -74,8 +77,11 @@ export async function createServices(
   });
   const projects = new ProjectService(gateway, new SqliteProjectOrderStore(db));
   const journal = new SqliteJournal(db);
+  // Replicas (PostgreSQL): what one process serialises is serialised across all of them.
+  const lock = lockFor(db);
   const guard = new DuplicateGuard(
     await DedupService.create({ ...config.dedup, store: new DedupStore(db) }),
+    lock,
   );
   const subIssues = new SubIssueGateway({
     owner: config.github.owner,
@@ -83,7 +89,7 @@ export async function createServices(
     octokit,
     issues: gateway,
   });
-  const claimStore = new SqliteClaimStore(db);
+  const claimStore = claimStoreFor(db);
   const taskIndex = new SqliteTaskIndex(db);
   // Tasks and claims need each other: the claim service is made below, after the relay.
   const claimGuard: ClaimGuard = {
@@ -105,6 +111,7 @@ export async function createServices(
     }),
     subIssues,
     maxDepth: config.tasks.maxDepth,
+    lock,
     agents,
     projects,
     journal,
@@ -154,6 +161,7 @@ export async function createServices(
     subIssues,
     chains,
     idempotency: new SqliteIdempotencyStore(db),
+    lock,
     journal,
     guard,
     events,

@@ -16,6 +16,7 @@ import { createMcpHttpHandler } from "./mcp/http-handler.js";
 import { createServices, type ServiceLog } from "./create-services.js";
 import { startBackgroundWork } from "./startup.js";
 import type { Db } from "./store/database.js";
+import { isPostgres } from "./store/open-store.js";
 import { VERSION } from "./version.js";
 import { createCatchUp } from "./events/create-catch-up.js";
 import { createWebhookRouter } from "./webhooks/create-router.js";
@@ -48,6 +49,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
         ],
         authenticate,
         idempotency: services.idempotency,
+        keyLock: isPostgres(db) ? services.lock : undefined,
         maxBody: config.server.maxBody,
         rateLimitPerMinute: config.server.rateLimitPerMinute,
         anonRateLimitPerMinute: config.server.anonRateLimitPerMinute,
@@ -72,6 +74,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     // router above (app.receive), at start and every BATON_CATCHUP_INTERVAL_S.
     createCatchUp(config, {
       db,
+      lock: services.lock,
       outbox: services.events.outbox,
       journal: services.journal,
       appOctokit: () => app.auth(),

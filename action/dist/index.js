@@ -1,4 +1,4 @@
-// Built by npm run build:action from 68 source files, sha256 6e6cf548bee5d774
+// Built by npm run build:action from 68 source files, sha256 113db5c746f86dbb
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44735,110 +44735,13 @@ var EtagCache = class {
   }
 };
 
-// src/tasks/comment-codec.ts
-import { createHash } from "node:crypto";
-
-// src/tasks/untrusted-text.ts
-var ZWSP = "\u200B";
-var ENTITY = /&(?=#\d|#x[0-9a-f]|[a-z][a-z0-9]*;)/giu;
-var MENTION = /(^|[^A-Za-z0-9_`])@(?=[\p{L}\p{N}])/gu;
-var URL_REFERENCE = /(\/(?:issues|pulls?|discussions))\/(?=\d)/giu;
-function render(text) {
-  return text.replace(ENTITY, `&${ZWSP}`).replace(/<!--/g, "&lt;!--").replace(MENTION, `$1@${ZWSP}`).replace(/(^|[^&])#(?=\d)/gu, `$1#${ZWSP}`).replace(/\b(GH)-(?=\d)/g, `$1-${ZWSP}`).replace(URL_REFERENCE, `$1${ZWSP}/`);
-}
-function unrender(text) {
-  return text.replace(/&lt;!--/g, "<!--").replace(new RegExp(`([@#&]|GH-)${ZWSP}`, "g"), "$1").replace(new RegExp(`(/(?:issues|pulls?|discussions))${ZWSP}/`, "giu"), "$1/");
-}
-function jsonForComment(value) {
-  return JSON.stringify(value).replace(
-    /[<>&@#]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-}
-
-// src/tasks/comment-codec.ts
-var MarkerSchema = external_exports.object({
-  agent: external_exports.string(),
-  content: external_exports.string().nullable().default(null),
-  hash: external_exports.string().nullable().default(null),
-  /** Finds the comment again when GitHub's answer to its write was lost (src/idempotency.ts). */
-  nonce: external_exports.string().nullable().default(null)
-});
-var hash2 = (text) => createHash("sha256").update(text).digest("hex").slice(0, 16);
-function encodeAgentComment(agent, content, nonce = null) {
-  const shown = render(content);
-  const marker = {
-    agent: agent.id,
-    content: shown === content ? null : content,
-    hash: hash2(shown),
-    nonce
-  };
-  const who = agent.display_name ? `**${agent.id}** (${render(agent.display_name)})` : `**${agent.id}**`;
-  return `${header(who)}
-
-${shown}
-
-<!-- baton:comment ${jsonForComment(marker)} -->`;
-}
-var header = (who) => `> Baton agent ${who} commented`;
-
-// src/tasks/task-history.ts
-var GitHubTimelineEventSchema = external_exports.object({
-  event: external_exports.string().optional(),
-  id: external_exports.number().optional(),
-  actor: GitHubUserSchema.nullish(),
-  created_at: external_exports.string().optional(),
-  performed_via_github_app: external_exports.object({ id: external_exports.number() }).nullish(),
-  label: external_exports.object({ name: external_exports.string() }).optional(),
-  state_reason: external_exports.string().nullish(),
-  rename: external_exports.object({ from: external_exports.string(), to: external_exports.string() }).optional(),
-  assignee: GitHubUserSchema.nullish(),
-  /** `commented`: the comment itself. */
-  body: external_exports.string().nullish(),
-  user: GitHubUserSchema.nullish(),
-  author_association: external_exports.string().optional(),
-  html_url: external_exports.string().optional()
-});
-var HistoryActorSchema = external_exports.discriminatedUnion("type", [
-  external_exports.object({ type: external_exports.literal("agent"), id: external_exports.string().describe("The agent's id") }),
-  external_exports.object({ type: external_exports.literal("person"), login: external_exports.string().describe("Their GitHub login") }),
-  external_exports.object({
-    type: external_exports.literal("app"),
-    login: external_exports.string().nullable().describe("Baton's App, or another App or workflow bot")
-  })
-]).meta({ id: "HistoryActor" });
-var HISTORY_ACTIONS = [
-  "created",
-  "labeled",
-  "unlabeled",
-  "renamed",
-  "assigned",
-  "unassigned",
-  "closed",
-  "reopened",
-  "commented",
-  "edited",
-  "metadata_edit_refused"
-];
-var HistoryEntrySchema = external_exports.object({
-  at: external_exports.string().describe("When (ISO 8601)"),
-  actor: HistoryActorSchema,
-  action: external_exports.enum(HISTORY_ACTIONS),
-  detail: external_exports.record(external_exports.string(), external_exports.unknown()).describe(
-    "labeled/unlabeled: {label}; renamed: {from, to}; assigned/unassigned: {assignee}; closed/reopened: {state_reason}; commented: {comment_id, url}; edited: {write} (an agent's write the timeline does not show, e.g. context); metadata_edit_refused: {restored} (someone else's edit of the metadata block, not believed)"
-  )
-}).meta({ id: "HistoryEntry" });
-
 // src/github/issue-gateway.ts
-var AS_ON_GITHUB = { believe: (issue3) => issue3, wrote: () => {
-} };
 var PER_PAGE2 = 100;
 var IssuePage = external_exports.array(GitHubIssueSchema);
 var IssueGateway = class {
   owner;
   repo;
   #octokit;
-  #blocks;
   /** Parsed (zod-trimmed) bodies, not GitHub's full JSON: a fraction of the memory. */
   #cache = new EtagCache();
   #knownLabels;
@@ -44846,15 +44749,6 @@ var IssueGateway = class {
     this.owner = options.owner;
     this.repo = options.repo;
     this.#octokit = async () => mappedRequester(await options.octokit());
-    this.#blocks = options.blocks ?? AS_ON_GITHUB;
-  }
-  /** The issue as Baton believes it (its own metadata block, whoever edited the one on GitHub). */
-  believe(issue3) {
-    return this.#blocks.believe(issue3);
-  }
-  /** Baton wrote this body (an issue created over GraphQL): its block is the one to believe. */
-  wrote(body, answer) {
-    this.#blocks.wrote(body, answer);
   }
   /**
    * Creates an issue. Never retried blindly: a lost answer is resolved by the caller, which looks
@@ -44869,19 +44763,16 @@ var IssueGateway = class {
       repo: this.repo,
       ...write
     });
-    const issue3 = this.#remember(res, GitHubIssueSchema.parse(res.data));
-    this.#blocks.wrote(write.body, issue3);
-    return issue3;
+    return this.#remember(res, GitHubIssueSchema.parse(res.data));
   }
-  /** The issue as Baton believes it; `raw`: its body exactly as on GitHub. */
-  async getIssue(number4, options = {}) {
+  async getIssue(number4) {
     const page = await this.#conditionalGet(
       `GET /repos/{owner}/{repo}/issues/{issue_number}`,
       { issue_number: number4 },
       (data) => GitHubIssueSchema.parse(data)
     );
-    if (!page || page.data.pull_request) return null;
-    return options.raw ? page.data : this.#blocks.believe(page.data);
+    if (!page) return null;
+    return page.data.pull_request ? null : page.data;
   }
   async updateIssue(number4, write) {
     checkWriteSize(write);
@@ -44893,9 +44784,7 @@ var IssueGateway = class {
       issue_number: number4,
       ...write
     });
-    const issue3 = this.#remember(res, GitHubIssueSchema.parse(res.data), number4);
-    if (write.body !== void 0) this.#blocks.wrote(write.body, issue3);
-    return this.#blocks.believe(issue3);
+    return this.#remember(res, GitHubIssueSchema.parse(res.data), number4);
   }
   /** Every issue matching the query, 100 per request, each page conditional. */
   async listIssues(query) {
@@ -44907,7 +44796,7 @@ var IssueGateway = class {
     };
     if (query.labels?.length) params.labels = query.labels.join(",");
     const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues", params, IssuePage);
-    return pages.flat().filter((issue3) => !issue3.pull_request).map((issue3) => this.#blocks.believe(issue3));
+    return pages.flat().filter((issue3) => !issue3.pull_request);
   }
   async listComments(number4) {
     const pages = await this.#allPages(
@@ -44928,21 +44817,6 @@ var IssueGateway = class {
     });
     return GitHubCommentSchema.parse(res.data);
   }
-  /**
-   * An issue's timeline (labels, close/reopen, renames, assignments, comments, with actors),
-   * oldest first. Kinds Baton does not read, or cannot, are left out.
-   */
-  async listTimeline(number4) {
-    const pages = await this.#allPages(
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
-      { issue_number: number4, per_page: PER_PAGE2 },
-      external_exports.array(external_exports.unknown())
-    );
-    return pages.flat().flatMap((item) => {
-      const event = GitHubTimelineEventSchema.safeParse(item);
-      return event.success ? [event.data] : [];
-    });
-  }
   /** An issue's direct sub-issues (≤ 100 by GitHub's rule, so one conditional request). */
   async listSubIssues(number4) {
     const pages = await this.#allPages(
@@ -44950,7 +44824,7 @@ var IssueGateway = class {
       { issue_number: number4, per_page: PER_PAGE2 },
       IssuePage
     );
-    return pages.flat().map((issue3) => this.#blocks.believe(issue3));
+    return pages.flat();
   }
   /** GraphQL node ids of labels, creating missing ones first (with their fixed colours). */
   async labelNodeIds(names) {
@@ -45146,7 +45020,6 @@ var ISSUE_FIELDS = (
       login
     }
     viewerDidAuthor
-    authorAssociation
     labels(first: ${LABELS_PER_ISSUE}) {
       nodes {
         name
@@ -45176,7 +45049,6 @@ var GraphqlIssueSchema = external_exports.object({
   closedAt: external_exports.string().nullable(),
   author: external_exports.object({ __typename: external_exports.string(), login: external_exports.string() }).nullable(),
   viewerDidAuthor: external_exports.boolean(),
-  authorAssociation: external_exports.string(),
   labels: external_exports.object({
     nodes: external_exports.array(external_exports.object({ name: external_exports.string() }).nullable()).nullable(),
     pageInfo: external_exports.object({ hasNextPage: external_exports.boolean() })
@@ -45201,8 +45073,6 @@ function toRestIssue(node2, parent) {
     // GraphQL has no performed_via_github_app; the viewer is Baton's installation, so this says
     // the App wrote the issue (the provenance check reads it, DESIGN §3a).
     authored_by_app: node2.viewerDidAuthor,
-    // Whether the author may write decides whose metadata block is believed (docs/trust.md).
-    author_association: node2.authorAssociation,
     created_at: node2.createdAt,
     updated_at: node2.updatedAt,
     closed_at: node2.closedAt,
@@ -45323,9 +45193,7 @@ var SubIssueGateway = class {
       }
     });
     const parsed = external_exports.object({ createIssue: external_exports.object({ issue: GraphqlIssueSchema }) }).parse(data);
-    const issue3 = await this.#complete(parsed.createIssue.issue, parent.number);
-    this.#issues.wrote(write.body, issue3);
-    return issue3;
+    return this.#complete(parsed.createIssue.issue, parent.number);
   }
   /** Links an existing issue under a parent (the repair path for a child created unlinked). */
   async addSubIssue(parentNodeId, childNodeId) {
@@ -45346,7 +45214,7 @@ var SubIssueGateway = class {
     const visit2 = (node2, parent, level) => {
       if (seen.has(node2.number)) return;
       seen.add(node2.number);
-      const entry = { issue: this.#issues.believe(toRestIssue(node2, parent)), parent, level };
+      const entry = { issue: toRestIssue(node2, parent), parent, level };
       out.push(entry);
       if (labelsTruncated(node2)) truncated.push(entry);
       if (node2.subIssues) {
@@ -45718,6 +45586,12 @@ async function performOperation(inputs, api) {
     duplicateOf: null,
     commentUrl
   });
+  const duplicate = (match) => ({
+    operation,
+    task: match,
+    duplicateOf: match,
+    commentUrl: null
+  });
   const id2 = inputs.taskId ?? 0;
   const content = fields.content ?? "";
   switch (operation) {
@@ -45726,13 +45600,7 @@ async function performOperation(inputs, api) {
         { ...fields, content },
         { allowDuplicate: inputs.allowDuplicate }
       );
-      if (outcome.task) return result(outcome.task);
-      return {
-        operation,
-        task: outcome.duplicateOf,
-        duplicateOf: outcome.duplicateOf,
-        commentUrl: null
-      };
+      return outcome.task ? result(outcome.task) : duplicate(outcome.duplicateOf);
     }
     case "get":
       return result(await api.get(id2));
@@ -45753,7 +45621,13 @@ async function performOperation(inputs, api) {
       return result(task, (await api.comment(id2, comment ?? "")).url);
     }
     case "delegate": {
-      const child = await api.delegate(id2, { ...fields, content });
+      const outcome = await api.delegate(
+        id2,
+        { ...fields, content },
+        { allowDuplicate: inputs.allowDuplicate }
+      );
+      if (!outcome.task) return duplicate(outcome.duplicateOf);
+      const child = outcome.task;
       return result(child, comment ? (await api.comment(child.id, comment)).url : null);
     }
   }
@@ -45834,6 +45708,24 @@ var AgentSchema = external_exports.object({
   notice: external_exports.string().optional().describe("How a request was read where Baton differs from Delega (e.g. permissions)."),
   api_key: external_exports.string().optional().describe("Only in the answers to create and rotate-key.")
 }).meta({ id: "Agent" });
+
+// src/tasks/untrusted-text.ts
+var ZWSP = "\u200B";
+var ENTITY = /&(?=#\d|#x[0-9a-f]|[a-z][a-z0-9]*;)/giu;
+var MENTION = /(^|[^A-Za-z0-9_`])@(?=[\p{L}\p{N}])/gu;
+var URL_REFERENCE = /(\/(?:issues|pulls?|discussions))\/(?=\d)/giu;
+function render(text) {
+  return text.replace(ENTITY, `&${ZWSP}`).replace(/<!--/g, "&lt;!--").replace(MENTION, `$1@${ZWSP}`).replace(/(^|[^&])#(?=\d)/gu, `$1#${ZWSP}`).replace(/\b(GH)-(?=\d)/g, `$1-${ZWSP}`).replace(URL_REFERENCE, `$1${ZWSP}/`);
+}
+function unrender(text) {
+  return text.replace(/&lt;!--/g, "<!--").replace(new RegExp(`([@#&]|GH-)${ZWSP}`, "g"), "$1").replace(new RegExp(`(/(?:issues|pulls?|discussions))${ZWSP}/`, "giu"), "$1/");
+}
+function jsonForComment(value) {
+  return JSON.stringify(value).replace(
+    /[<>&@#]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
 
 // src/tasks/project.ts
 var ProjectCreateSchema = external_exports.object({
@@ -46363,23 +46255,6 @@ var BatonClient = class _BatonClient {
     children: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/children`, {
       schema: external_exports.array(TaskSchema)
     }),
-    /** Who changed the task, what and when (agents, people, apps), oldest first; one page. */
-    history: (taskId, query = {}) => this.#http.request("GET", `/tasks/${id(taskId)}/history`, {
-      query,
-      schema: external_exports.array(HistoryEntrySchema)
-    }),
-    /** The whole history, following the pages. */
-    historyAll: async (taskId) => {
-      const all = [];
-      for (let page = 1; ; page++) {
-        const { data, headers } = await this.#http.exchange("GET", `/tasks/${id(taskId)}/history`, {
-          query: { limit: 100, page },
-          schema: external_exports.array(HistoryEntrySchema)
-        });
-        all.push(...data);
-        if (!/rel="next"/.test(headers.get("link") ?? "")) return all;
-      }
-    },
     /** Asks whether a task like this exists, without creating one. */
     dedup: (request2) => this.#http.request("POST", "/tasks/dedup", { body: request2, schema: DedupResultSchema })
   };
@@ -46454,13 +46329,13 @@ var RestTaskApi = class {
     this.tasks = tasks;
   }
   tasks;
-  async create(input2, options) {
+  create(input2, options) {
+    return this.#unlessDuplicate(() => this.tasks.create(toCreate(input2, options)));
+  }
+  /** The server's 409 `duplicate_task` is an outcome, not a failure: the step names the open task. */
+  async #unlessDuplicate(create) {
     try {
-      const body = {
-        ...toCreate(input2),
-        ...options.allowDuplicate ? { allow_duplicate: true } : {}
-      };
-      return { task: toActionTask(await this.tasks.create(body)), duplicateOf: null };
+      return { task: toActionTask(await create()), duplicateOf: null };
     } catch (error63) {
       const matchId = duplicateMatchId(error63);
       if (matchId === null) throw error63;
@@ -46492,13 +46367,14 @@ var RestTaskApi = class {
   async comment(id2, content) {
     return { url: (await this.tasks.comment(id2, content)).url };
   }
-  async delegate(parentId, input2) {
-    return toActionTask(await this.tasks.delegate(parentId, toCreate(input2)));
+  delegate(parentId, input2, options) {
+    return this.#unlessDuplicate(() => this.tasks.delegate(parentId, toCreate(input2, options)));
   }
 };
-function toCreate(input2) {
+function toCreate(input2, options) {
   const status = input2.status;
   return withoutUndefined({
+    allow_duplicate: options.allowDuplicate ? true : void 0,
     content: input2.content,
     description: input2.description,
     priority: input2.priority,
@@ -46540,7 +46416,7 @@ function createRestTaskApi(options) {
 }
 
 // src/idempotency.ts
-import { createHash as createHash2, randomUUID as randomUUID3 } from "node:crypto";
+import { createHash, randomUUID as randomUUID3 } from "node:crypto";
 var freshIntent = () => ({ nonce: randomUUID3(), inDoubtSince: null });
 var LOOKBACK_MS = 6e4;
 var lookFrom = (iso) => new Date(Date.parse(iso) - LOOKBACK_MS).toISOString();
@@ -46634,6 +46510,33 @@ function positionUnder(parent, decoded, maxDepth) {
   return position;
 }
 
+// src/tasks/comment-codec.ts
+import { createHash as createHash2 } from "node:crypto";
+var MarkerSchema = external_exports.object({
+  agent: external_exports.string(),
+  content: external_exports.string().nullable().default(null),
+  hash: external_exports.string().nullable().default(null),
+  /** Finds the comment again when GitHub's answer to its write was lost (src/idempotency.ts). */
+  nonce: external_exports.string().nullable().default(null)
+});
+var hash2 = (text) => createHash2("sha256").update(text).digest("hex").slice(0, 16);
+function encodeAgentComment(agent, content, nonce = null) {
+  const shown = render(content);
+  const marker = {
+    agent: agent.id,
+    content: shown === content ? null : content,
+    hash: hash2(shown),
+    nonce
+  };
+  const who = agent.display_name ? `**${agent.id}** (${render(agent.display_name)})` : `**${agent.id}**`;
+  return `${header(who)}
+
+${shown}
+
+<!-- baton:comment ${jsonForComment(marker)} -->`;
+}
+var header = (who) => `> Baton agent ${who} commented`;
+
 // src/tasks/issue-codec.ts
 import { createHash as createHash3 } from "node:crypto";
 
@@ -46682,11 +46585,9 @@ var ChecklistItemUpdateSchema = ChecklistItemCreateSchema.partial().meta({
   id: "SubtaskUpdate"
 });
 
-// src/tasks/metadata-block.ts
-var META_BLOCK_RE = /<!-- baton:v1 (\{.*?\}) -->/gs;
-
 // src/tasks/issue-codec.ts
 var TITLE_MAX = 256;
+var META_RE = /<!-- baton:v1 (\{.*?\}) -->/gs;
 var HEADER_PREFIX = "> Baton task";
 var TaskMetaSchema = external_exports.object({
   created_by: external_exports.string().nullable().default(null),
@@ -46810,7 +46711,7 @@ function decodeIssue(issue3) {
 }
 function readMeta(body) {
   let last = null;
-  for (const match of body.matchAll(META_BLOCK_RE)) last = match;
+  for (const match of body.matchAll(META_RE)) last = match;
   if (!last) return { meta: TaskMetaSchema.parse({}), metaStart: body.length };
   try {
     const parsed = TaskMetaSchema.safeParse(JSON.parse(last[1]));
@@ -46886,6 +46787,11 @@ function planNewTask(input2, placement) {
   };
   checkContextSize(fields.meta.context);
   return fields;
+}
+function planPossibleDuplicates(fields, possible) {
+  if (possible.length === 0) return fields;
+  const ids = possible.map((match) => match.task_id);
+  return { ...fields, meta: { ...fields.meta, possible_duplicates: ids } };
 }
 function planDelegation(parent, decoded, maxDepth) {
   return {
@@ -47628,6 +47534,82 @@ var ACTION_OF = new Map(
     ([action, verbs]) => verbs.flatMap((verb) => [[verb, action], [stemmer(verb), action]])
   )
 );
+var PERIOD_WORDS = /* @__PURE__ */ new Set([
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday"
+]);
+var TARGET_WORDS = /* @__PURE__ */ new Set([
+  "staging",
+  "production",
+  "prod",
+  "stg",
+  "development",
+  "dev",
+  "sandbox",
+  "preview",
+  "qa",
+  "ios",
+  "android",
+  "mobile",
+  "desktop",
+  "web",
+  "windows",
+  "macos",
+  "linux",
+  "safari",
+  "firefox",
+  "chrome",
+  "edge",
+  "german",
+  "french",
+  "spanish",
+  "japanese",
+  "italian",
+  "portuguese",
+  "brazilian",
+  "dutch",
+  "chinese",
+  "korean",
+  "emea",
+  "apac",
+  "latam",
+  "eu",
+  "us",
+  "uk",
+  "cli",
+  "sdk",
+  "api"
+]);
+var FRAME_SYNONYMS = /* @__PURE__ */ new Map([
+  ["a11y", "accessibility"],
+  ["i18n", "internationalization"],
+  ["l10n", "localization"],
+  ["2fa", "mfa"],
+  ["two-factor", "mfa"],
+  ["multi-factor", "mfa"],
+  ["org", "organization"],
+  ["orgs", "organization"],
+  ["typos", "typo"],
+  ["spelling", "typo"],
+  ["ab", "a/b"]
+]);
 var VAGUE_WORDS = /* @__PURE__ */ new Set([
   "fail",
   "failing",
@@ -47672,6 +47654,8 @@ var VAGUE_WORDS = /* @__PURE__ */ new Set([
   "error",
   "task",
   "work",
+  "does",
+  "did",
   "mistake",
   "mistakes",
   "run",
@@ -47700,30 +47684,263 @@ var VAGUE_WORDS = /* @__PURE__ */ new Set([
   "every",
   "all"
 ]);
+var SYMPTOM = /\b(?:fail(?:s|ed|ing|ures?)?|crash(?:es|ed|ing)?|broken|hangs?|hanging|leaks?|leaking|regression|flaky|errors?|exceptions?|timeouts?|times? out|timing out|wrong|incorrect|missing|unable|cannot|can't|(?:does|do|did|is|are|was|were|has|have|can|could|will|would)(?:\s+not|n't)|won't|no longer|not (?:working|loading|arriving|showing|updating))\b/i;
+var FINITE_SYMPTOM = /\b(?:fails|crashes|hangs|breaks|leaks|times out|timed out|throws|(?<!\b(?:the|a|an|all|any|each|every|these|those|of)\s+)(?:failed|crashed)|(?:is|are|was|were|keeps?|has been|have been) (?:failing|crashing|broken|down|missing|stuck|hanging|leaking|not)|(?:does|do|did|can|could|will|would)(?:\s+not|n't)|can't|cannot|won't|unable|no longer)\b/i;
 
 // src/dedup/task-frame.ts
+var SUB_STEP = /\b(?:as part of|part of the|for the [\w\s-]*?(?:migration|move|rewrite|onboarding|close|launch|hardening|investigation|fine-tune)|during the|before the move|step \d|phase \d)\b/i;
+function taskFrame(text) {
+  const title = text.content;
+  const all = fullText(text);
+  const sequence = [...orderedWords(title)];
+  const { actions, verbs } = actionsOf(title);
+  return {
+    actions,
+    verbs,
+    mentions: new Set(
+      sequence.flatMap((word) => {
+        const action = ACTION_OF.get(word);
+        return action ? [action] : [];
+      })
+    ),
+    targets: targetsOf(title),
+    periods: periodsOf(title),
+    subStep: SUB_STEP.test(title),
+    report: actions.size === 0 && SYMPTOM.test(title),
+    words: contentWords(all),
+    sequence
+  };
+}
+function compareFrames(a, b) {
+  const shared = intersect(a.words, b.words);
+  return {
+    actionConflict: a.actions.size > 0 && b.actions.size > 0 && intersect(a.actions, b.mentions) === 0 && intersect(b.actions, a.mentions) === 0,
+    targetConflict: hasOwn(a.targets, b.targets) && hasOwn(b.targets, a.targets),
+    substitution: substituted(a, b),
+    periodConflict: periodsConflict(a.periods, b.periods),
+    subStepAsymmetry: a.subStep !== b.subStep,
+    shared,
+    coverage: shared / Math.max(1, Math.min(a.words.size, b.words.size))
+  };
+}
+var intersect = (a, b) => {
+  let n = 0;
+  for (const value of a) if (b.has(value)) n++;
+  return n;
+};
+var hasOwn = (a, b) => {
+  for (const value of a) if (!b.has(value)) return true;
+  return false;
+};
+function substituted(a, b) {
+  const topical = (word) => !a.verbs.has(word) && !b.verbs.has(word) && !VAGUE_STEMS.has(word) && !PERIOD_WORDS.has(word);
+  const titleA = new Set(a.sequence);
+  const titleB = new Set(b.sequence);
+  const alike = (x, y) => x === y || x.length >= 5 && y.length >= 5 && x.slice(0, 5) === y.slice(0, 5) || Math.min(x.length, y.length) >= 4 && (x.startsWith(y) || y.startsWith(x));
+  const own2 = (x, y) => [...x].filter((word) => topical(word) && ![...y].some((other) => alike(word, other)));
+  const onlyA = own2(titleA, titleB);
+  const onlyB = own2(titleB, titleA);
+  if (onlyA.length === 0 || onlyB.length === 0 || onlyA.length > 2 || onlyB.length > 2)
+    return false;
+  if (intersect(titleA, titleB) < 2) return false;
+  const abbreviation = (one, run2) => one.length === 1 && run2.length >= 2 && run2[0][0] === one[0][0];
+  return !abbreviation(onlyA, onlyB) && !abbreviation(onlyB, onlyA);
+}
 var VAGUE_STEMS = new Set(
   [...VAGUE_WORDS].flatMap((word) => [word, stemmer(word)])
 );
+function periodsConflict(a, b) {
+  const kinds = (set2) => {
+    const out = /* @__PURE__ */ new Map();
+    for (const period of set2) {
+      const [kind, value] = period.split(":");
+      out.set(kind, (out.get(kind) ?? /* @__PURE__ */ new Set()).add(value));
+    }
+    return out;
+  };
+  const ka = kinds(a);
+  const kb = kinds(b);
+  for (const [kind, values] of ka) {
+    const other = kb.get(kind);
+    if (other && (hasOwn(values, other) || hasOwn(other, values))) return true;
+  }
+  return false;
+}
+var WORD = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu;
+var canonical = (word) => {
+  const frame = FRAME_SYNONYMS.get(word) ?? word;
+  return stemmer(CANONICAL_WORDS.get(frame) ?? frame);
+};
+function orderedWords(text) {
+  const tokens = (text.toLowerCase().match(WORD) ?? []).flatMap(
+    (token) => FRAME_SYNONYMS.has(token) || CANONICAL_WORDS.has(token) ? [token] : token.split(/[-_'’]/).filter(Boolean)
+  );
+  const content = tokens.filter((token) => token.length > 1 && !ENGLISH_STOP_WORDS.has(token));
+  const kept = content.length >= 2 ? content : tokens;
+  return kept.map(canonical);
+}
+function contentWords(text) {
+  return new Set(orderedWords(text));
+}
+var LABEL = /^(?:\[[^\]]*\]\s*|[\w .-]{1,24}:\s+)/;
+function actionsOf(title) {
+  const actions = /* @__PURE__ */ new Set();
+  const verbs = /* @__PURE__ */ new Set();
+  const clauses = title.replace(LABEL, "").toLowerCase().replace(/\bset up\b/g, "setup").replace(/\b(?:roll|rolled|rolling) back\b/g, "rollback").replace(/\b(?:roll|rolled|rolling) out\b/g, "rollout").split(/[,;:()]|\band\b|\bthen\b|\bto\b/);
+  const add = (word) => {
+    const stem = stemmer(word);
+    const action = ACTION_OF.get(word) ?? ACTION_OF.get(stem);
+    if (action) {
+      actions.add(action);
+      verbs.add(stem);
+    }
+    return action !== void 0;
+  };
+  for (const clause of clauses) {
+    if (FINITE_SYMPTOM.test(clause)) continue;
+    const words2 = clause.match(WORD) ?? [];
+    for (const word of words2.slice(0, 2).flatMap((w) => w.split("-"))) if (add(word)) break;
+    const passive = /\b(?:must|should|needs? to|to) be (\w+)/.exec(clause);
+    if (passive) add(passive[1]);
+  }
+  return { actions, verbs };
+}
 var IDENTIFIER = new RegExp("^(?=.*\\p{L})(?:(?=.*\\d)[\\p{L}\\p{N}]+(?:[-_./#][\\p{L}\\p{N}]+)*|[\\p{L}\\p{N}-]+(?:[_./#@][\\p{L}\\p{N}-]+)+)$", "u");
+function targetsOf(text) {
+  const out = /* @__PURE__ */ new Set();
+  for (const sentence of text.split(/(?<=[.!?:])\s+|\n+|\s[-–]\s/)) {
+    const tokens = sentence.replace(LABEL, "").match(/[#*]?[\p{L}\p{N}][\p{L}\p{N}'’_./@#-]*/gu) ?? [];
+    tokens.forEach((raw, index) => {
+      const token = raw.replace(/[.'’]+$/, "");
+      const lower = token.toLowerCase();
+      if (isPeriodWord(lower)) return;
+      const synonym = FRAME_SYNONYMS.get(lower) ?? CANONICAL_WORDS.get(lower);
+      const named = IDENTIFIER.test(token) && !/^\d/.test(token);
+      const capital = index > 0 && new RegExp("^\\p{Lu}", "u").test(token) && !ENGLISH_STOP_WORDS.has(lower);
+      if (TARGET_WORDS.has(lower)) out.add(canonical(lower));
+      else if (named || capital)
+        out.add(
+          synonym ? canonical(synonym) : named ? lower.replace(/[-_]/g, "") : canonical(lower)
+        );
+    });
+  }
+  return out;
+}
+var isPeriodWord = (word) => PERIOD_WORDS.has(word) || /^(?:q[1-4]|fy\d{2,4}|h[12])$/.test(word);
+var MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december"
+];
+var WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+function periodsOf(text) {
+  const out = /* @__PURE__ */ new Set();
+  const lower = text.toLowerCase();
+  for (const month of MONTHS)
+    if (new RegExp(`\\b${month}\\b`).test(lower)) out.add(`month:${month}`);
+  for (const day of WEEKDAYS) if (new RegExp(`\\b${day}\\b`).test(lower)) out.add(`weekday:${day}`);
+  for (const match of lower.matchAll(/\b(q[1-4]|h[12])\b/g)) out.add(`quarter:${match[1]}`);
+  for (const match of lower.matchAll(
+    /\b(week|sprint|issue|release train|iteration|cycle)\s*#?(\d+)\b/g
+  ))
+    out.add(`${match[1]}:${match[2]}`);
+  for (const match of lower.matchAll(/\b(first|second|third|fourth|last) (half|quarter|week)\b/g))
+    out.add(`part:${match[1]} ${match[2]}`);
+  for (const match of lower.matchAll(/\b(?:fy)?((?:19|20)\d{2})\b(?!-\d)/g))
+    out.add(`year:${match[1]}`);
+  for (const match of lower.matchAll(/\b(\d{4}-\d{2}-\d{2})\b/g)) out.add(`date:${match[1]}`);
+  return out;
+}
+
+// src/dedup/levels.ts
+var isLong = (text, reportChars) => reportChars !== void 0 && text.content.length + (text.description?.length ?? 0) > reportChars;
+function levelFloor(thresholds) {
+  return Math.min(thresholds.block, thresholds.flag, thresholds.reports ?? thresholds.block);
+}
+function matchLevel(query, candidate, score, thresholds) {
+  if (score < levelFloor(thresholds)) return void 0;
+  if (!enoughEvidence(query, candidate)) return void 0;
+  const { reportChars } = thresholds;
+  const reports = thresholds.reports ?? thresholds.block;
+  const longQuery = isLong(query, reportChars);
+  const longCandidate = isLong(candidate, reportChars);
+  const asReports = () => score >= reports ? "duplicate" : score >= thresholds.flag ? "possible" : void 0;
+  if (longQuery && longCandidate) return asReports();
+  const queryFrame = taskFrame(query);
+  const candidateFrame = taskFrame(candidate);
+  const frames = compareFrames(queryFrame, candidateFrame);
+  if (!sure(frames)) return void 0;
+  if ((longQuery || queryFrame.report) && (longCandidate || candidateFrame.report))
+    return asReports();
+  if (score >= thresholds.block) return "duplicate";
+  return score >= thresholds.flag ? "possible" : void 0;
+}
+var sure = (f) => !f.actionConflict && !f.targetConflict && !f.substitution && !f.periodConflict && !f.subStepAsymmetry;
 
 // src/dedup/best-matches.ts
-function bestMatches(scorer, prepared, documentOf, options) {
+function leveledMatches(scorer, prepared, documentOf, options) {
   const max = options.max ?? 5;
+  const { thresholds } = options;
   const accept = (id2) => documentOf(id2) !== void 0 && (options.accept ? options.accept(id2) : true);
-  const matches = [];
-  for (const { id: id2, score } of scorer.search(prepared, accept, options.threshold)) {
-    if (score < options.threshold || matches.length === max) break;
+  const duplicates = [];
+  const possible = [];
+  const floor = levelFloor(thresholds);
+  for (const { id: id2, score } of scorer.search(prepared, accept, floor)) {
+    if (score < floor || duplicates.length === max && possible.length === max) break;
     const document = documentOf(id2);
-    if (!enoughEvidence(prepared.text, document)) continue;
-    matches.push({
+    const level = matchLevel(prepared.text, document, score, thresholds);
+    const list = level === "duplicate" ? duplicates : level === "possible" ? possible : void 0;
+    if (!list || list.length === max) continue;
+    list.push({
       task_id: id2,
       url: document.url,
       content: document.content,
       score: Math.round(score * 1e3) / 1e3
     });
   }
-  return matches;
+  return { duplicates, possible };
+}
+
+// src/dedup/chain.ts
+function outsideChain(parentId, rootOf) {
+  if (parentId == null) return () => true;
+  const chain = rootOf(parentId) ?? parentId;
+  return (taskId) => (rootOf(taskId) ?? taskId) !== chain;
+}
+
+// src/dedup/level-calibration.ts
+var LEVELS = {
+  "lexical+local": {
+    block: 0.63,
+    flag: 0.4,
+    reportChars: 90
+  },
+  lexical: {
+    block: 0.62,
+    flag: 0.33,
+    reportChars: 90
+  }
+};
+
+// src/dedup/method-levels.ts
+function methodLevels(spec, threshold) {
+  const levels = LEVELS[spec.name];
+  const block = threshold ?? levels?.block ?? spec.threshold;
+  return {
+    block,
+    flag: Math.min(levels?.flag ?? spec.threshold, block),
+    reports: threshold ?? spec.threshold,
+    ...levels?.reportChars !== void 0 ? { reportChars: levels.reportChars } : {}
+  };
 }
 
 // src/dedup/calibration.ts
@@ -47989,9 +48206,9 @@ function words(text, options, numbers) {
   const out = [];
   for (const token of sklearnTokens(normalise(text))) {
     if (ENGLISH_STOP_WORDS.has(token)) continue;
-    const canonical = options.synonyms ? CANONICAL_WORDS.get(token) ?? token : token;
-    if (!numbers && /^v?\d+$/.test(canonical)) continue;
-    out.push(options.stem ? stemmer(canonical) : canonical);
+    const canonical2 = options.synonyms ? CANONICAL_WORDS.get(token) ?? token : token;
+    if (!numbers && /^v?\d+$/.test(canonical2)) continue;
+    out.push(options.stem ? stemmer(canonical2) : canonical2);
   }
   return out;
 }
@@ -48226,14 +48443,14 @@ function sparseCosine(a, b) {
 }
 
 // src/dedup/specifics.ts
-var MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec";
+var MONTHS2 = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec";
 var PATTERNS = [
   // ISO dates, d/m/y style dates, and "March 3"/"3 March" style dates.
   ["date", /\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/g],
   [
     "date",
     new RegExp(
-      `\\b(?:${MONTHS})[a-z]*\\.? \\d{1,2}(?:st|nd|rd|th)?\\b|\\b\\d{1,2}(?:st|nd|rd|th)? (?:${MONTHS})[a-z]*\\b`,
+      `\\b(?:${MONTHS2})[a-z]*\\.? \\d{1,2}(?:st|nd|rd|th)?\\b|\\b\\d{1,2}(?:st|nd|rd|th)? (?:${MONTHS2})[a-z]*\\b`,
       "g"
     )
   ],
@@ -48580,10 +48797,11 @@ var Scorer = class {
 };
 
 // action/src/token-dedup.ts
-async function findDuplicate(task, open3) {
+async function checkDuplicates(task, open3, options = {}) {
   const spec = resolveMethod("lexical");
   const scorer = new Scorer(spec);
   const documents = /* @__PURE__ */ new Map();
+  const roots = /* @__PURE__ */ new Map();
   for (const issue3 of open3) {
     const decoded = decodeIssue(issue3);
     documents.set(issue3.number, {
@@ -48591,17 +48809,22 @@ async function findDuplicate(task, open3) {
       description: decoded.description ?? "",
       url: issue3.html_url
     });
+    roots.set(issue3.number, decoded.meta.root ?? issue3.number);
   }
   scorer.addMany([...documents].map(([id2, text]) => ({ id: id2, text })));
   const prepared = await scorer.prepare({
     content: task.content,
     description: task.description ?? ""
   });
-  const [best] = bestMatches(scorer, prepared, (id2) => documents.get(id2), {
-    threshold: spec.threshold,
-    max: 1
+  const found = leveledMatches(scorer, prepared, (id2) => documents.get(id2), {
+    thresholds: methodLevels(spec),
+    accept: outsideChain(options.parentId, (id2) => roots.get(id2))
   });
-  return best ? open3.find((issue3) => issue3.number === best.task_id) ?? null : null;
+  const sure2 = found.duplicates[0];
+  return {
+    duplicate: sure2 ? open3.find((issue3) => issue3.number === sure2.task_id) ?? null : null,
+    possible: found.possible
+  };
 }
 
 // action/src/token-task-api.ts
@@ -48619,15 +48842,22 @@ var TokenTaskApi = class {
     this.#maxDepth = options.maxDepth ?? 5;
   }
   async create(input2, options) {
-    if (!options.allowDuplicate) {
-      const open3 = await this.#gateway.listIssues({ state: "open" });
-      const same = await findDuplicate(input2, open3);
-      if (same) return { task: null, duplicateOf: toActionTask2(same) };
-    }
+    const found = await this.#checkDuplicates(input2, options);
+    if ("duplicateOf" in found) return { task: null, duplicateOf: found.duplicateOf };
     const intent = freshIntent();
-    const write = encodeTask(await this.#newTask(input2, intent.nonce));
-    const issue3 = await createTaskIssueOnce(this.#writers(), intent, write);
+    const fields = planPossibleDuplicates(await this.#newTask(input2, intent.nonce), found.possible);
+    const issue3 = await createTaskIssueOnce(this.#writers(), intent, encodeTask(fields));
     return { task: toActionTask2(issue3), duplicateOf: null };
+  }
+  /**
+   * The server's duplicate check on the open issues: a sure duplicate stops the create, possible
+   * ones are named on the new issue; a delegated child is not compared with its parent's chain.
+   */
+  async #checkDuplicates(input2, options) {
+    if (options.allowDuplicate) return { possible: [] };
+    const open3 = await this.#gateway.listIssues({ state: "open" });
+    const found = await checkDuplicates(input2, open3, { parentId: options.parentId });
+    return found.duplicate ? { duplicateOf: toActionTask2(found.duplicate) } : { possible: found.possible };
   }
   async get(id2) {
     return toActionTask2((await this.#load(id2)).issue);
@@ -48667,17 +48897,22 @@ var TokenTaskApi = class {
   #writers() {
     return { gateway: this.#gateway, subIssues: this.#subIssues, changes: this.#changes };
   }
-  async delegate(parentId, input2) {
+  async delegate(parentId, input2, options) {
     const { issue: parent, decoded } = await this.#load(parentId);
     const { position, parentWrite } = planDelegation(parent, decoded, this.#maxDepth);
+    const found = await this.#checkDuplicates(input2, { ...options, parentId });
+    if ("duplicateOf" in found) return { task: null, duplicateOf: found.duplicateOf };
     const intent = freshIntent();
-    const fields = await this.#newTask(input2, intent.nonce, position);
+    const fields = planPossibleDuplicates(
+      await this.#newTask(input2, intent.nonce, position),
+      found.possible
+    );
     const child = await createTaskIssueOnce(this.#writers(), intent, encodeTask(fields), {
       number: parent.number,
       nodeId: parent.node_id
     });
     if (parentWrite) await this.#gateway.updateIssue(parent.number, parentWrite);
-    return toActionTask2(child);
+    return { task: toActionTask2(child), duplicateOf: null };
   }
   async #newTask(input2, nonce, position = ROOT_POSITION) {
     const { status, ...fields } = input2;

@@ -21,6 +21,13 @@ export async function performOperation(
     duplicateOf: null,
     commentUrl,
   });
+  // An open task is surely the same work: nothing was created, the step names that task.
+  const duplicate = (match: ActionTask): OperationResult => ({
+    operation,
+    task: match,
+    duplicateOf: match,
+    commentUrl: null,
+  });
   // checkOperation guarantees these for the operations that use them.
   const id = inputs.taskId ?? 0;
   const content = fields.content ?? "";
@@ -31,13 +38,7 @@ export async function performOperation(
         { ...fields, content },
         { allowDuplicate: inputs.allowDuplicate },
       );
-      if (outcome.task) return result(outcome.task);
-      return {
-        operation,
-        task: outcome.duplicateOf,
-        duplicateOf: outcome.duplicateOf,
-        commentUrl: null,
-      };
+      return outcome.task ? result(outcome.task) : duplicate(outcome.duplicateOf);
     }
     case "get":
       return result(await api.get(id));
@@ -59,7 +60,13 @@ export async function performOperation(
       return result(task, (await api.comment(id, comment ?? "")).url);
     }
     case "delegate": {
-      const child = await api.delegate(id, { ...fields, content });
+      const outcome = await api.delegate(
+        id,
+        { ...fields, content },
+        { allowDuplicate: inputs.allowDuplicate },
+      );
+      if (!outcome.task) return duplicate(outcome.duplicateOf);
+      const child = outcome.task;
       return result(child, comment ? (await api.comment(child.id, comment)).url : null);
     }
   }

@@ -24,13 +24,14 @@ export type BatonTasks = Pick<
 export class RestTaskApi implements TaskApi {
   constructor(private readonly tasks: BatonTasks) {}
 
-  async create(input: NewTask, options: { allowDuplicate: boolean }): Promise<CreateOutcome> {
+  create(input: NewTask, options: { allowDuplicate: boolean }): Promise<CreateOutcome> {
+    return this.#unlessDuplicate(() => this.tasks.create(toCreate(input, options)));
+  }
+
+  /** The server's 409 `duplicate_task` is an outcome, not a failure: the step names the open task. */
+  async #unlessDuplicate(create: () => Promise<Task>): Promise<CreateOutcome> {
     try {
-      const body = {
-        ...toCreate(input),
-        ...(options.allowDuplicate ? { allow_duplicate: true } : {}),
-      };
-      return { task: toActionTask(await this.tasks.create(body)), duplicateOf: null };
+      return { task: toActionTask(await create()), duplicateOf: null };
     } catch (error) {
       const matchId = duplicateMatchId(error);
       if (matchId === null) throw error;
@@ -73,14 +74,19 @@ export class RestTaskApi implements TaskApi {
     return { url: (await this.tasks.comment(id, content)).url };
   }
 
-  async delegate(parentId: number, input: NewTask): Promise<ActionTask> {
-    return toActionTask(await this.tasks.delegate(parentId, toCreate(input)));
+  delegate(
+    parentId: number,
+    input: NewTask,
+    options: { allowDuplicate: boolean },
+  ): Promise<CreateOutcome> {
+    return this.#unlessDuplicate(() => this.tasks.delegate(parentId, toCreate(input, options)));
   }
 }
 
-function toCreate(input: NewTask): TaskCreateInput {
+function toCreate(input: NewTask, options: { allowDuplicate: boolean }): TaskCreateInput {
   const status = input.status;
   return withoutUndefined({
+    allow_duplicate: options.allowDuplicate ? true : undefined,
     content: input.content,
     description: input.description,
     priority: input.priority,

@@ -30,5 +30,10 @@ export interface TaskApi {
   reopen(id: number): Promise<ActionTask>;
   /** Adds a comment; the caller has just read or written the task (no read of its own). */
   comment(id: number, content: string): Promise<{ url: string }>;
-  delegate(parentId: number, input: NewTask): Promise<ActionTask>;
+  /** A child task under `parentId`, unless an open task outside the parent's chain is surely the same work. */
+  delegate(
+    parentId: number,
+    input: NewTask,
+    options: { allowDuplicate: boolean },
+  ): Promise<CreateOutcome>;
 }

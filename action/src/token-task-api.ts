@@ -14,12 +14,13 @@ import {
   planComplete,
   planDelegation,
   planNewTask,
+  planPossibleDuplicates,
   planReopen,
   planUpdate,
 } from "../../src/tasks/task-planners.js";
 import type { TaskFieldsInput } from "./inputs.js";
 import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
-import { findDuplicate } from "./token-dedup.js";
+import { checkDuplicates } from "./token-dedup.js";
 
 export interface TokenTaskApiOptions {
   gateway: IssueGateway;
@@ -52,15 +53,28 @@ export class TokenTaskApi implements TaskApi {
   }
 
   async create(input: NewTask, options: { allowDuplicate: boolean }): Promise<CreateOutcome> {
-    if (!options.allowDuplicate) {
-      const open = await this.#gateway.listIssues({ state: "open" });
-      const same = await findDuplicate(input, open);
-      if (same) return { task: null, duplicateOf: toActionTask(same) };
-    }
+    const found = await this.#checkDuplicates(input, options);
+    if ("duplicateOf" in found) return { task: null, duplicateOf: found.duplicateOf };
     const intent = freshIntent();
-    const write = encodeTask(await this.#newTask(input, intent.nonce));
-    const issue = await createTaskIssueOnce(this.#writers(), intent, write);
+    const fields = planPossibleDuplicates(await this.#newTask(input, intent.nonce), found.possible);
+    const issue = await createTaskIssueOnce(this.#writers(), intent, encodeTask(fields));
     return { task: toActionTask(issue), duplicateOf: null };
+  }
+
+  /**
+   * The server's duplicate check on the open issues: a sure duplicate stops the create, possible
+   * ones are named on the new issue; a delegated child is not compared with its parent's chain.
+   */
+  async #checkDuplicates(
+    input: NewTask,
+    options: { allowDuplicate: boolean; parentId?: number },
+  ): Promise<{ duplicateOf: ActionTask } | { possible: { task_id: number }[] }> {
+    if (options.allowDuplicate) return { possible: [] };
+    const open = await this.#gateway.listIssues({ state: "open" });
+    const found = await checkDuplicates(input, open, { parentId: options.parentId });
+    return found.duplicate
+      ? { duplicateOf: toActionTask(found.duplicate) }
+      : { possible: found.possible };
   }
 
   async get(id: number): Promise<ActionTask> {
@@ -110,17 +124,26 @@ export class TokenTaskApi implements TaskApi {
     return { gateway: this.#gateway, subIssues: this.#subIssues, changes: this.#changes };
   }
 
-  async delegate(parentId: number, input: NewTask): Promise<ActionTask> {
+  async delegate(
+    parentId: number,
+    input: NewTask,
+    options: { allowDuplicate: boolean },
+  ): Promise<CreateOutcome> {
     const { issue: parent, decoded } = await this.#load(parentId);
     const { position, parentWrite } = planDelegation(parent, decoded, this.#maxDepth);
+    const found = await this.#checkDuplicates(input, { ...options, parentId });
+    if ("duplicateOf" in found) return { task: null, duplicateOf: found.duplicateOf };
     const intent = freshIntent();
-    const fields = await this.#newTask(input, intent.nonce, position);
+    const fields = planPossibleDuplicates(
+      await this.#newTask(input, intent.nonce, position),
+      found.possible,
+    );
     const child = await createTaskIssueOnce(this.#writers(), intent, encodeTask(fields), {
       number: parent.number,
       nodeId: parent.node_id,
     });
     if (parentWrite) await this.#gateway.updateIssue(parent.number, parentWrite);
-    return toActionTask(child);
+    return { task: toActionTask(child), duplicateOf: null };
   }
 
   async #newTask(input: NewTask, nonce: string, position: Position = ROOT_POSITION) {

@@ -107,11 +107,48 @@ describe("REST mode's mapping onto the SDK", () => {
 
   it("delegate posts the child to /tasks/{parent}/delegate and reports the child", async () => {
     const { tasks, calls } = fakeTasks();
-    const child = await new RestTaskApi(tasks).delegate(3, {
-      content: "Sub-step",
-      assignee: "dns",
-    });
-    expect(child.id).toBe(9);
+    const outcome = await new RestTaskApi(tasks).delegate(
+      3,
+      { content: "Sub-step", assignee: "dns" },
+      { allowDuplicate: false },
+    );
+    expect(outcome.task?.id).toBe(9);
     expect(calls).toEqual([["delegate", 3, { content: "Sub-step", assigned_to_agent_id: "dns" }]]);
+  });
+
+  it("a delegation the server refuses as a duplicate names the open task, as a create does", async () => {
+    const { tasks } = fakeTasks({
+      delegate: async () => {
+        throw new BatonApiError({
+          status: 409,
+          code: "duplicate_task",
+          message: "Task #5 is the same work",
+          details: {
+            matches: [
+              {
+                task_id: 5,
+                url: "https://github.com/acme/tasks/issues/5",
+                content: "T",
+                score: 0.9,
+              },
+            ],
+          },
+        });
+      },
+      get: async () => task(5),
+    });
+    const outcome = await new RestTaskApi(tasks).delegate(
+      3,
+      { content: "Sub-step" },
+      { allowDuplicate: false },
+    );
+    expect(outcome).toEqual({ task: null, duplicateOf: expect.objectContaining({ id: 5 }) });
+    const forced = fakeTasks();
+    await new RestTaskApi(forced.tasks).delegate(
+      3,
+      { content: "Sub-step" },
+      { allowDuplicate: true },
+    );
+    expect(forced.calls).toEqual([["delegate", 3, { content: "Sub-step", allow_duplicate: true }]]);
   });
 });

@@ -202,6 +202,70 @@ describe("token mode: the task issues, written with the workflow's token", () =>
     expect(child.summary).toContain("Delegated task");
   });
 
+  it("a delegated sub-step is not refused for its own chain; another open task still refuses it", async () => {
+    const parent = ok(
+      await step({ operation: "create", content: "Fix the checkout crash on Safari 18" }),
+    );
+    const parentId = parent.outputs["task-id"]!;
+    // The same words as its parent: as a new root task this would be the parent's duplicate.
+    const child = ok(
+      await step({
+        operation: "delegate",
+        "task-id": parentId,
+        content: "Fix the Safari 18 checkout crash",
+      }),
+    );
+    expect(child.outputs["duplicate-of"]).toBe("");
+    expect(issue(Number(parentId)).subIssues).toEqual([Number(child.outputs["task-id"])]);
+
+    const other = ok(
+      await step({ operation: "create", content: "Rotate the Grafana admin password" }),
+    );
+    const before = double.state.issues.size;
+    const refused = ok(
+      await step({
+        operation: "delegate",
+        "task-id": parentId,
+        content: "Rotate the Grafana admin password",
+      }),
+    );
+    expect(refused.outputs).toMatchObject({
+      "task-id": other.outputs["task-id"],
+      "duplicate-of": other.outputs["task-id"],
+    });
+    expect(refused.stdout).toContain("::notice::Open duplicate found");
+    expect(double.state.issues.size).toBe(before);
+    const forced = ok(
+      await step({
+        operation: "delegate",
+        "task-id": parentId,
+        content: "Rotate the Grafana admin password",
+        "allow-duplicate": "true",
+      }),
+    );
+    expect(forced.outputs["duplicate-of"]).toBe("");
+    expect(double.state.issues.size).toBe(before + 1);
+  });
+
+  it("a possible duplicate is created, and its issue names the open task for people", async () => {
+    const first = ok(
+      await step({
+        operation: "create",
+        content: "Renew TLS cert for billing.example.com",
+        description: "Expires in 7 days.",
+      }),
+    );
+    const id = first.outputs["task-id"]!;
+    const similar = ok(
+      await step({ operation: "create", content: "Renew the certificate for billing.example.com" }),
+    );
+    const created = Number(similar.outputs["task-id"]);
+    expect(similar.outputs["duplicate-of"]).toBe("");
+    expect(String(created)).not.toBe(id);
+    expect(decoded(created).meta.possible_duplicates).toEqual([Number(id)]);
+    expect(issue(created).body).toContain(`possibly the same work as #${id}`);
+  });
+
   it("a completed parent cannot be delegated from: one line, nothing created", async () => {
     const parent = ok(await step({ operation: "create", content: "Migrate the wiki" }));
     const id = parent.outputs["task-id"]!;

@@ -6,6 +6,7 @@ import { agentsCommand } from "./commands/agents.js";
 import { mcpCommand } from "./commands/mcp.js";
 import { projectsCommand } from "./commands/projects.js";
 import { sessionCommands } from "./commands/session.js";
+import { storeCommand } from "./commands/store.js";
 import { tasksCommand } from "./commands/tasks.js";
 import { webhooksCommand } from "./commands/webhooks.js";
 import { UsageError } from "./context.js";
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     projectsCommand(),
     webhooksCommand(),
     mcpCommand(),
+    storeCommand(),
   ])
     program.addCommand(command);
   // Every subcommand throws instead of exiting, so runCli owns the exit code.

@@ -29,6 +29,8 @@ import type { DuplicateGuard } from "./duplicate-guard.js";
 import { TaskCreation } from "./create-task.js";
 import { TaskIssues, type Need, type TaskClaimHooks } from "./task-issues.js";
 
+import type { DistributedLock } from "../store/distributed-lock.js";
+
 export interface TaskServiceOptions {
   gateway: IssueGateway;
   /** Finds a write whose answer was lost, by its nonce. */
@@ -45,6 +47,8 @@ export interface TaskServiceOptions {
   guard?: DuplicateGuard;
   /** Claims (issue #17): the ready queue's index, claim fields, and the claim guard. */
   claims?: TaskClaimHooks;
+  /** Replicas (PostgreSQL): the per-issue lock is also taken in the database. */
+  lock?: DistributedLock;
   now?: () => Date;
 }
 

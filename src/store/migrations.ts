@@ -193,6 +193,18 @@ export const migrations: Migration[] = [
       CREATE INDEX task_index_ready ON task_index (open, priority DESC, created_at, task_id);
     `,
   },
+  // Replicas (issue #18): the installation's next free GitHub write slot (epoch ms), one row
+  // shared by every replica on PostgreSQL (src/store/pg/pg-write-slots.ts); unused on SQLite.
+  {
+    version: 180,
+    name: "replicas",
+    sql: `
+      CREATE TABLE github_write_slots (
+        id INTEGER PRIMARY KEY,
+        next_slot INTEGER NOT NULL
+      );
+    `,
+  },
   // Catch-up (src/events/catch-up.ts): the missed GitHub deliveries already replayed, by guid.
   {
     version: 40,
