@@ -1,4 +1,4 @@
-// Built by npm run build:action from 71 source files, sha256 28cb678e8cd93bf9
+// Built by npm run build:action from 72 source files, sha256 b11aa605e85d4c8d
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44829,9 +44829,15 @@ var HistoryEntrySchema = external_exports.object({
   )
 }).meta({ id: "HistoryEntry" });
 
+// src/github/block-keeper.ts
+var AS_ON_GITHUB = {
+  believe: (issue3) => issue3,
+  believeAll: (issues) => issues,
+  wrote: () => {
+  }
+};
+
 // src/github/issue-gateway.ts
-var AS_ON_GITHUB = { believe: (issue3) => issue3, wrote: () => {
-} };
 var PER_PAGE2 = 100;
 var IssuePage = external_exports.array(GitHubIssueSchema);
 var IssueGateway = class {
@@ -44851,6 +44857,10 @@ var IssueGateway = class {
   /** The issue as Baton believes it (its own metadata block, whoever edited the one on GitHub). */
   believe(issue3) {
     return this.#blocks.believe(issue3);
+  }
+  /** A page of issues as Baton believes them, in one look-up. */
+  believeAll(issues) {
+    return this.#blocks.believeAll(issues);
   }
   /** Baton wrote this body (an issue created over GraphQL): its block is the one to believe. */
   wrote(body, answer) {
@@ -44907,7 +44917,7 @@ var IssueGateway = class {
     };
     if (query.labels?.length) params.labels = query.labels.join(",");
     const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues", params, IssuePage);
-    return pages.flat().filter((issue3) => !issue3.pull_request).map((issue3) => this.#blocks.believe(issue3));
+    return this.#blocks.believeAll(pages.flat().filter((issue3) => !issue3.pull_request));
   }
   async listComments(number4) {
     const pages = await this.#allPages(
@@ -44950,7 +44960,7 @@ var IssueGateway = class {
       { issue_number: number4, per_page: PER_PAGE2 },
       IssuePage
     );
-    return pages.flat().map((issue3) => this.#blocks.believe(issue3));
+    return this.#blocks.believeAll(pages.flat());
   }
   /** GraphQL node ids of labels, creating missing ones first (with their fixed colours). */
   async labelNodeIds(names) {
@@ -45346,7 +45356,7 @@ var SubIssueGateway = class {
     const visit2 = (node2, parent, level) => {
       if (seen.has(node2.number)) return;
       seen.add(node2.number);
-      const entry = { issue: this.#issues.believe(toRestIssue(node2, parent)), parent, level };
+      const entry = { issue: toRestIssue(node2, parent), parent, level };
       out.push(entry);
       if (labelsTruncated(node2)) truncated.push(entry);
       if (node2.subIssues) {
@@ -45369,6 +45379,8 @@ var SubIssueGateway = class {
       const full = await this.#issues.getIssue(entry.issue.number);
       if (full) entry.issue = { ...full, parent_issue_url: entry.issue.parent_issue_url };
     }
+    const believed = this.#issues.believeAll(out.map((entry) => entry.issue));
+    out.forEach((entry, i) => entry.issue = believed[i]);
     return out.sort((a, b) => a.level - b.level);
   }
   async #readChildren(parents) {

@@ -13,10 +13,12 @@ import {
   type GitHubLabel,
 } from "../tasks/github-issue.js";
 import { GitHubTimelineEventSchema, type GitHubTimelineEvent } from "../tasks/task-history.js";
+import { AS_ON_GITHUB, type BlockKeeper } from "./block-keeper.js";
 import { githubStatus } from "./map-github-error.js";
 import { mappedRequester, type GitHubRequester } from "./github-boundary.js";
 
 export type { GitHubRequester } from "./github-boundary.js";
+export type { BlockKeeper } from "./block-keeper.js";
 
 export interface IssueListQuery {
   state: "open" | "closed" | "all";
@@ -30,19 +32,6 @@ export interface GatewayOptions {
   /** Baton's record of the metadata blocks it wrote (docs/trust.md); absent: as on GitHub. */
   blocks?: BlockKeeper;
 }
-
-/**
- * DESIGN §3a: the metadata block changes only when Baton writes it. Every issue Baton reads
- * passes through `believe` (the block it last wrote in place of someone else's edit), and every
- * body it writes through `wrote`.
- */
-export interface BlockKeeper {
-  believe(issue: GitHubIssue): GitHubIssue;
-  /** Baton wrote `body` and GitHub answered with `answer`. */
-  wrote(body: string, answer: GitHubIssue): void;
-}
-
-const AS_ON_GITHUB: BlockKeeper = { believe: (issue) => issue, wrote: () => {} };
 
 interface Page {
   data: unknown;
@@ -76,6 +65,11 @@ export class IssueGateway {
   /** The issue as Baton believes it (its own metadata block, whoever edited the one on GitHub). */
   believe(issue: GitHubIssue): GitHubIssue {
     return this.#blocks.believe(issue);
+  }
+
+  /** A page of issues as Baton believes them, in one look-up. */
+  believeAll(issues: GitHubIssue[]): GitHubIssue[] {
+    return this.#blocks.believeAll(issues);
   }
 
   /** Baton wrote this body (an issue created over GraphQL): its block is the one to believe. */
@@ -139,10 +133,7 @@ export class IssueGateway {
     };
     if (query.labels?.length) params.labels = query.labels.join(",");
     const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues", params, IssuePage);
-    return pages
-      .flat()
-      .filter((issue) => !issue.pull_request)
-      .map((issue) => this.#blocks.believe(issue));
+    return this.#blocks.believeAll(pages.flat().filter((issue) => !issue.pull_request));
   }
 
   async listComments(number: number): Promise<GitHubComment[]> {
@@ -189,7 +180,7 @@ export class IssueGateway {
       { issue_number: number, per_page: PER_PAGE },
       IssuePage,
     );
-    return pages.flat().map((issue) => this.#blocks.believe(issue));
+    return this.#blocks.believeAll(pages.flat());
   }
 
   /** GraphQL node ids of labels, creating missing ones first (with their fixed colours). */

@@ -185,7 +185,7 @@ export class SubIssueGateway {
     const visit = (node: TreeNode, parent: number | null, level: number) => {
       if (seen.has(node.number)) return;
       seen.add(node.number);
-      const entry = { issue: this.#issues.believe(toRestIssue(node, parent)), parent, level };
+      const entry = { issue: toRestIssue(node, parent), parent, level };
       out.push(entry);
       if (labelsTruncated(node)) truncated.push(entry);
       if (node.subIssues) {
@@ -209,6 +209,9 @@ export class SubIssueGateway {
       const full = await this.#issues.getIssue(entry.issue.number);
       if (full) entry.issue = { ...full, parent_issue_url: entry.issue.parent_issue_url };
     }
+    // As Baton believes them: its own metadata block on each (docs/trust.md), in one look-up.
+    const believed = this.#issues.believeAll(out.map((entry) => entry.issue));
+    out.forEach((entry, i) => (entry.issue = believed[i]!));
     return out.sort((a, b) => a.level - b.level);
   }
 

@@ -23,6 +23,12 @@ export class MetadataBlocks implements BlockKeeper {
     return believedIssue(issue, this.#store.written(issue.number), this.#appId());
   }
 
+  believeAll<T extends GitHubIssue>(issues: T[]): T[] {
+    const written = this.#store.writtenMany(issues.map((issue) => issue.number));
+    const appId = this.#appId();
+    return issues.map((issue) => believedIssue(issue, written.get(issue.number), appId));
+  }
+
   wrote(body: string, answer: GitHubIssue): void {
     this.#store.saveWritten(answer.number, blockOf(body), answer.updated_at);
   }

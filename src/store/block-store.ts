@@ -24,6 +24,16 @@ export class SqliteBlockStore {
     ).get(issueNumber) as WrittenBlock | undefined;
   }
 
+  /** The records of many issues in one query (a page of a list). */
+  writtenMany(issueNumbers: number[]): Map<number, WrittenBlock> {
+    if (issueNumbers.length === 0) return new Map();
+    const rows = prepared(
+      this.db,
+      "SELECT issue_number, block, updated_at FROM written_blocks WHERE issue_number IN (SELECT value FROM json_each(?))",
+    ).all(JSON.stringify(issueNumbers)) as (WrittenBlock & { issue_number: number })[];
+    return new Map(rows.map(({ issue_number, ...written }) => [Number(issue_number), written]));
+  }
+
   /**
    * Baton wrote `block` (null: none) and GitHub answered `updatedAt`. A write's own answer
    * replaces a record of the same moment (Baton writes an issue one write at a time); a webhook
