@@ -18,6 +18,7 @@ import { keyPepper } from "./store/settings-store.js";
 import { relayChainEvents } from "./events/chain-events.js";
 import { ChainService } from "./services/chain-service.js";
 import { ProjectService } from "./services/project-service.js";
+import { LinkService } from "./services/link-service.js";
 import { TaskService } from "./services/task-service.js";
 import { TaskHistory } from "./services/task-history.js";
 import { DedupService } from "./dedup/index.js";
@@ -35,6 +36,7 @@ export interface Services {
   projects: ProjectService;
   tasks: TaskService;
   history: TaskHistory;
+  links: LinkService;
   subIssues: SubIssueGateway;
   chains: ChainService;
   idempotency: SqliteIdempotencyStore;
@@ -158,6 +160,7 @@ export async function createServices(
       blocks,
       appId: () => config.github.appId,
     }),
+    links: new LinkService(tasks),
     subIssues,
     chains,
     idempotency: new SqliteIdempotencyStore(db),

@@ -1,4 +1,4 @@
-// Built by npm run build:action from 72 source files, sha256 b11aa605e85d4c8d
+// Built by npm run build:action from 73 source files, sha256 244bd0f834f1c89e
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -594,10 +594,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -620,12 +620,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -636,12 +636,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -851,8 +851,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -873,11 +873,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node2.code === code) {
+          if (node2.code === code2) {
             if (length === ++index) {
               node2.value = value;
               break;
@@ -887,7 +887,7 @@ var require_tree = __commonJS({
               node2.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node2.code < code) {
+          } else if (node2.code < code2) {
             if (node2.left !== null) {
               node2 = node2.left;
             } else {
@@ -911,19 +911,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (node2 !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node2 !== null) {
-            if (code === node2.code) {
+            if (code2 === node2.code) {
               if (keylength === ++index) {
                 return node2;
               }
               node2 = node2.middle;
               break;
             }
-            node2 = node2.code < code ? node2.left : node2.right;
+            node2 = node2.code < code2 ? node2.left : node2.right;
           }
         }
         return null;
@@ -1630,11 +1630,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -4086,7 +4086,7 @@ var require_util2 = __commonJS({
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
-    var { performance: performance2 } = __require("node:perf_hooks");
+    var { performance: performance3 } = __require("node:perf_hooks");
     var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util();
     var assert2 = __require("node:assert");
     var { isUint8Array } = __require("node:util/types");
@@ -4122,9 +4122,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url2) {
       for (let i = 0; i < url2.length; ++i) {
-        const code = url2.charCodeAt(i);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url2.charCodeAt(i);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4245,7 +4245,7 @@ var require_util2 = __commonJS({
       };
     }
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
-      return coarsenTime(performance2.now(), crossOriginIsolatedCapability);
+      return coarsenTime(performance3.now(), crossOriginIsolatedCapability);
     }
     function createOpaqueTimingInfo(timingInfo) {
       return {
@@ -4715,8 +4715,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4742,8 +4742,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -7034,9 +7034,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id2) {
+    function onHttp2FrameError(type, code2, id2) {
       if (id2 === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7046,8 +7046,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7252,8 +7252,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -9075,8 +9075,8 @@ var require_retry_handler = __commonJS({
       wrapRequestBody
     } = require_util();
     function calculateRetryAfterHeader(retryAfter) {
-      const current = Date.now();
-      return new Date(retryAfter).getTime() - current;
+      const current2 = Date.now();
+      return new Date(retryAfter).getTime() - current2;
     }
     function validatePartialResponseContentLength(headers, range, statusCode, retryCount) {
       const contentLength = headers["content-length"];
@@ -9191,7 +9191,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9203,7 +9203,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -11946,8 +11946,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -16102,8 +16102,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code = value.charCodeAt(i);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16111,26 +16111,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16146,31 +16146,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code = value.charCodeAt(i++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path) {
       for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path.charCodeAt(i);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain2) {
       if (domain2 === " ") {
@@ -16181,8 +16181,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain2.length; ++i) {
-        const code = domain2.charCodeAt(i);
-        if (code === 46) {
+        const code2 = domain2.charCodeAt(i);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16192,10 +16192,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16969,37 +16969,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code = protocol.charCodeAt(i);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17268,7 +17268,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17276,12 +17276,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17306,25 +17306,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17449,8 +17449,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code2, reason) {
+      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17637,8 +17637,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error63, data) => {
                     if (error63) {
-                      const code = error63 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error63.message);
+                      const code2 = error63 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error63.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17724,11 +17724,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert2(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17740,7 +17740,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17755,8 +17755,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17994,17 +17994,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18018,7 +18018,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18264,15 +18264,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code;
+      let code2;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code = err.code;
+        code2 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module.exports = {
       WebSocket
@@ -20238,9 +20238,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code, lang) {
+  addCodeBlock(code2, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -20999,20 +20999,20 @@ CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
 CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 128; code <= 255; code++) {
-  CHAR_MAP[code] |= LOWER_CASE;
+for (let code2 = 128; code2 <= 255; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE;
 }
 for (const char of "!#$%&'*+-.^_`|~") {
   CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
 }
-for (let code = 48; code <= 57; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
+for (let code2 = 48; code2 <= 57; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
-for (let code = 65; code <= 90; code++) {
-  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+for (let code2 = 65; code2 <= 90; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
 }
-for (let code = 97; code <= 122; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
+for (let code2 = 97; code2 <= 122; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
   const C = function() {
@@ -21032,8 +21032,8 @@ function parse2(header2, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header2.charCodeAt(index);
-    const flags = CHAR_MAP[code];
+    const code2 = header2.charCodeAt(index);
+    const flags = CHAR_MAP[code2];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
       break;
@@ -21044,7 +21044,7 @@ function parse2(header2, options) {
     } else {
       whitespace = -1;
     }
-    typeFlags |= code & NON_ASCII | flags;
+    typeFlags |= code2 & NON_ASCII | flags;
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
@@ -21066,14 +21066,14 @@ function parseParameters(header2, type, index, len, stopFlags) {
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header2.charCodeAt(index);
-      const flags = CHAR_MAP[code];
+      const code2 = header2.charCodeAt(index);
+      const flags = CHAR_MAP[code2];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
           break parameter;
         continue parameter;
       }
-      if (code === EQ) {
+      if (code2 === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header2.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
@@ -21085,16 +21085,16 @@ function parseParameters(header2, type, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header2.charCodeAt(index);
-            if (code2 === DQUOTE) {
+            const code3 = header2.charCodeAt(index);
+            if (code3 === DQUOTE) {
               if (parameters[key] === void 0) {
                 parameters[key] = escaped ? unescapeQuotedPairs(header2, quotedStart, index) : header2.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header2.charCodeAt(index);
-                const flags2 = CHAR_MAP[code3];
+                const code4 = header2.charCodeAt(index);
+                const flags2 = CHAR_MAP[code4];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -21105,7 +21105,7 @@ function parseParameters(header2, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code2 === BSLASH && index + 1 < len) {
+            if (code3 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -21118,8 +21118,8 @@ function parseParameters(header2, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header2.charCodeAt(index);
-          const flags2 = CHAR_MAP[code2];
+          const code3 = header2.charCodeAt(index);
+          const flags2 = CHAR_MAP[code3];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -21146,7 +21146,7 @@ function parseParameters(header2, type, index, len, stopFlags) {
       } else {
         keyWhitespace = -1;
       }
-      keyFlags |= code & NON_ASCII | flags;
+      keyFlags |= code2 & NON_ASCII | flags;
       index++;
     }
   }
@@ -24608,15 +24608,15 @@ var BatonError = class extends Error {
     this.retryAfter = options.retryAfter;
   }
 };
-var shortcut = (status, code) => (message, details) => new BatonError({ status, code, message, details });
+var shortcut = (status, code2) => (message, details) => new BatonError({ status, code: code2, message, details });
 var errors = {
-  badRequest: (code, message, details) => new BatonError({ status: 400, code, message, details }),
+  badRequest: (code2, message, details) => new BatonError({ status: 400, code: code2, message, details }),
   unauthorized: shortcut(401, "unauthorized"),
   forbidden: shortcut(403, "forbidden"),
-  notFound: (code, message) => new BatonError({ status: 404, code, message }),
-  conflict: (code, message, details) => new BatonError({ status: 409, code, message, details }),
-  unprocessable: (code, message, details) => new BatonError({ status: 422, code, message, details }),
-  unavailable: (code, message, retryAfter) => new BatonError({ status: 503, code, message, retryAfter })
+  notFound: (code2, message) => new BatonError({ status: 404, code: code2, message }),
+  conflict: (code2, message, details) => new BatonError({ status: 409, code: code2, message, details }),
+  unprocessable: (code2, message, details) => new BatonError({ status: 422, code: code2, message, details }),
+  unavailable: (code2, message, retryAfter) => new BatonError({ status: 503, code: code2, message, retryAfter })
 };
 function isBatonError(error63) {
   return error63 instanceof BatonError;
@@ -27723,12 +27723,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i = 4; i < len; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   for (let i = 0; i < 4; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -29830,23 +29830,23 @@ function isRecursiveSchema(inst) {
   return isRecursive(inst, /* @__PURE__ */ new Set(), true) !== NONE;
 }
 function bucketFor(state, inst) {
-  let bucket2 = state.buckets.get(inst);
-  if (!bucket2) {
-    bucket2 = /* @__PURE__ */ new WeakMap();
-    state.buckets.set(inst, bucket2);
+  let bucket3 = state.buckets.get(inst);
+  if (!bucket3) {
+    bucket3 = /* @__PURE__ */ new WeakMap();
+    state.buckets.set(inst, bucket3);
   }
-  return bucket2;
+  return bucket3;
 }
 var handoff;
 var open2 = [];
 var memo = {
   alloc(_inst, payload, empty) {
-    const bucket2 = handoff;
-    if (!bucket2)
+    const bucket3 = handoff;
+    if (!bucket3)
       return empty;
     handoff = void 0;
     const entry = { value: empty, issues: null };
-    bucket2.set(payload.value, entry);
+    bucket3.set(payload.value, entry);
     open2.push(entry);
     return empty;
   },
@@ -29896,15 +29896,15 @@ var memo = {
           state = { buckets: /* @__PURE__ */ new WeakMap(), backEdges: void 0 };
           ctx[STATE] = state;
         }
-        let bucket2;
+        let bucket3;
         if (lastCtx === ctx) {
-          bucket2 = lastBucket;
+          bucket3 = lastBucket;
         } else {
-          bucket2 = bucketFor(state, inst);
+          bucket3 = bucketFor(state, inst);
           lastCtx = ctx;
-          lastBucket = bucket2;
+          lastBucket = bucket3;
         }
-        const hit = bucket2.get(input2);
+        const hit = bucket3.get(input2);
         if (hit) {
           payload.value = hit.value;
           if (hit.issues) {
@@ -29917,7 +29917,7 @@ var memo = {
           }
           return payload;
         }
-        handoff = bucket2;
+        handoff = bucket3;
         const depth = open2.length;
         const result = base(payload, ctx);
         handoff = void 0;
@@ -37674,12 +37674,12 @@ function compileFn(schema, options) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code = doc.content.join("\n");
+  const code2 = doc.content.join("\n");
   const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code}` : code : "";
+${code2}` : code2 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code}
+${code2}
 }`;
   let fn;
   try {
@@ -44735,108 +44735,6 @@ var EtagCache = class {
   }
 };
 
-// src/tasks/comment-codec.ts
-import { createHash } from "node:crypto";
-
-// src/tasks/untrusted-text.ts
-var ZWSP = "\u200B";
-var ENTITY = /&(?=#\d|#x[0-9a-f]|[a-z][a-z0-9]*;)/giu;
-var MENTION = /(^|[^A-Za-z0-9_`])@(?=[\p{L}\p{N}])/gu;
-var URL_REFERENCE = /(\/(?:issues|pulls?|discussions))\/(?=\d)/giu;
-function render(text) {
-  return text.replace(ENTITY, `&${ZWSP}`).replace(/<!--/g, "&lt;!--").replace(MENTION, `$1@${ZWSP}`).replace(/(^|[^&])#(?=\d)/gu, `$1#${ZWSP}`).replace(/\b(GH)-(?=\d)/g, `$1-${ZWSP}`).replace(URL_REFERENCE, `$1${ZWSP}/`);
-}
-function unrender(text) {
-  return text.replace(/&lt;!--/g, "<!--").replace(new RegExp(`([@#&]|GH-)${ZWSP}`, "g"), "$1").replace(new RegExp(`(/(?:issues|pulls?|discussions))${ZWSP}/`, "giu"), "$1/");
-}
-function jsonForComment(value) {
-  return JSON.stringify(value).replace(
-    /[<>&@#]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-}
-
-// src/tasks/comment-codec.ts
-var MarkerSchema = external_exports.object({
-  agent: external_exports.string(),
-  content: external_exports.string().nullable().default(null),
-  hash: external_exports.string().nullable().default(null),
-  /** Finds the comment again when GitHub's answer to its write was lost (src/idempotency.ts). */
-  nonce: external_exports.string().nullable().default(null)
-});
-var hash2 = (text) => createHash("sha256").update(text).digest("hex").slice(0, 16);
-function encodeAgentComment(agent, content, nonce = null) {
-  const shown = render(content);
-  const marker = {
-    agent: agent.id,
-    content: shown === content ? null : content,
-    hash: hash2(shown),
-    nonce
-  };
-  const who = agent.display_name ? `**${agent.id}** (${render(agent.display_name)})` : `**${agent.id}**`;
-  return `${header(who)}
-
-${shown}
-
-<!-- baton:comment ${jsonForComment(marker)} -->`;
-}
-var header = (who) => `> Baton agent ${who} commented`;
-
-// src/tasks/task-history.ts
-var GitHubTimelineEventSchema = external_exports.object({
-  event: external_exports.string().optional(),
-  id: external_exports.number().optional(),
-  actor: GitHubUserSchema.nullish(),
-  created_at: external_exports.string().optional(),
-  performed_via_github_app: external_exports.object({ id: external_exports.number() }).nullish(),
-  label: external_exports.object({ name: external_exports.string() }).optional(),
-  state_reason: external_exports.string().nullish(),
-  rename: external_exports.object({ from: external_exports.string(), to: external_exports.string() }).optional(),
-  assignee: GitHubUserSchema.nullish(),
-  /** `commented`: the comment itself. */
-  body: external_exports.string().nullish(),
-  user: GitHubUserSchema.nullish(),
-  author_association: external_exports.string().optional(),
-  html_url: external_exports.string().optional()
-});
-var HistoryActorSchema = external_exports.discriminatedUnion("type", [
-  external_exports.object({ type: external_exports.literal("agent"), id: external_exports.string().describe("The agent's id") }),
-  external_exports.object({ type: external_exports.literal("person"), login: external_exports.string().describe("Their GitHub login") }),
-  external_exports.object({
-    type: external_exports.literal("app"),
-    login: external_exports.string().nullable().describe("Baton's App, or another App or workflow bot")
-  })
-]).meta({ id: "HistoryActor" });
-var HISTORY_ACTIONS = [
-  "created",
-  "labeled",
-  "unlabeled",
-  "renamed",
-  "assigned",
-  "unassigned",
-  "closed",
-  "reopened",
-  "commented",
-  "edited",
-  "metadata_edit_refused"
-];
-var HistoryEntrySchema = external_exports.object({
-  at: external_exports.string().describe("When (ISO 8601)"),
-  actor: HistoryActorSchema,
-  action: external_exports.enum(HISTORY_ACTIONS),
-  detail: external_exports.record(external_exports.string(), external_exports.unknown()).describe(
-    "labeled/unlabeled: {label}; renamed: {from, to}; assigned/unassigned: {assignee}; closed/reopened: {state_reason}; commented: {comment_id, url}; edited: {write} (an agent's write the timeline does not show, e.g. context); metadata_edit_refused: {restored} (someone else's edit of the metadata block, not believed)"
-  )
-}).meta({ id: "HistoryEntry" });
-
-// src/github/block-keeper.ts
-var AS_ON_GITHUB = {
-  believe: (issue3) => issue3,
-  believeAll: (issues) => issues,
-  wrote: () => {
-  }
-};
-
 // src/github/issue-gateway.ts
 var PER_PAGE2 = 100;
 var IssuePage = external_exports.array(GitHubIssueSchema);
@@ -44844,7 +44742,6 @@ var IssueGateway = class {
   owner;
   repo;
   #octokit;
-  #blocks;
   /** Parsed (zod-trimmed) bodies, not GitHub's full JSON: a fraction of the memory. */
   #cache = new EtagCache();
   #knownLabels;
@@ -44852,19 +44749,6 @@ var IssueGateway = class {
     this.owner = options.owner;
     this.repo = options.repo;
     this.#octokit = async () => mappedRequester(await options.octokit());
-    this.#blocks = options.blocks ?? AS_ON_GITHUB;
-  }
-  /** The issue as Baton believes it (its own metadata block, whoever edited the one on GitHub). */
-  believe(issue3) {
-    return this.#blocks.believe(issue3);
-  }
-  /** A page of issues as Baton believes them, in one look-up. */
-  believeAll(issues) {
-    return this.#blocks.believeAll(issues);
-  }
-  /** Baton wrote this body (an issue created over GraphQL): its block is the one to believe. */
-  wrote(body, answer) {
-    this.#blocks.wrote(body, answer);
   }
   /**
    * Creates an issue. Never retried blindly: a lost answer is resolved by the caller, which looks
@@ -44879,19 +44763,16 @@ var IssueGateway = class {
       repo: this.repo,
       ...write
     });
-    const issue3 = this.#remember(res, GitHubIssueSchema.parse(res.data));
-    this.#blocks.wrote(write.body, issue3);
-    return issue3;
+    return this.#remember(res, GitHubIssueSchema.parse(res.data));
   }
-  /** The issue as Baton believes it; `raw`: its body exactly as on GitHub. */
-  async getIssue(number4, options = {}) {
+  async getIssue(number4) {
     const page = await this.#conditionalGet(
       `GET /repos/{owner}/{repo}/issues/{issue_number}`,
       { issue_number: number4 },
       (data) => GitHubIssueSchema.parse(data)
     );
-    if (!page || page.data.pull_request) return null;
-    return options.raw ? page.data : this.#blocks.believe(page.data);
+    if (!page) return null;
+    return page.data.pull_request ? null : page.data;
   }
   async updateIssue(number4, write) {
     checkWriteSize(write);
@@ -44903,9 +44784,7 @@ var IssueGateway = class {
       issue_number: number4,
       ...write
     });
-    const issue3 = this.#remember(res, GitHubIssueSchema.parse(res.data), number4);
-    if (write.body !== void 0) this.#blocks.wrote(write.body, issue3);
-    return this.#blocks.believe(issue3);
+    return this.#remember(res, GitHubIssueSchema.parse(res.data), number4);
   }
   /** Every issue matching the query, 100 per request, each page conditional. */
   async listIssues(query) {
@@ -44917,7 +44796,7 @@ var IssueGateway = class {
     };
     if (query.labels?.length) params.labels = query.labels.join(",");
     const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues", params, IssuePage);
-    return this.#blocks.believeAll(pages.flat().filter((issue3) => !issue3.pull_request));
+    return pages.flat().filter((issue3) => !issue3.pull_request);
   }
   async listComments(number4) {
     const pages = await this.#allPages(
@@ -44938,21 +44817,6 @@ var IssueGateway = class {
     });
     return GitHubCommentSchema.parse(res.data);
   }
-  /**
-   * An issue's timeline (labels, close/reopen, renames, assignments, comments, with actors),
-   * oldest first. Kinds Baton does not read, or cannot, are left out.
-   */
-  async listTimeline(number4) {
-    const pages = await this.#allPages(
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
-      { issue_number: number4, per_page: PER_PAGE2 },
-      external_exports.array(external_exports.unknown())
-    );
-    return pages.flat().flatMap((item) => {
-      const event = GitHubTimelineEventSchema.safeParse(item);
-      return event.success ? [event.data] : [];
-    });
-  }
   /** An issue's direct sub-issues (≤ 100 by GitHub's rule, so one conditional request). */
   async listSubIssues(number4) {
     const pages = await this.#allPages(
@@ -44960,7 +44824,7 @@ var IssueGateway = class {
       { issue_number: number4, per_page: PER_PAGE2 },
       IssuePage
     );
-    return this.#blocks.believeAll(pages.flat());
+    return pages.flat();
   }
   /** GraphQL node ids of labels, creating missing ones first (with their fixed colours). */
   async labelNodeIds(names) {
@@ -45156,7 +45020,6 @@ var ISSUE_FIELDS = (
       login
     }
     viewerDidAuthor
-    authorAssociation
     labels(first: ${LABELS_PER_ISSUE}) {
       nodes {
         name
@@ -45186,7 +45049,6 @@ var GraphqlIssueSchema = external_exports.object({
   closedAt: external_exports.string().nullable(),
   author: external_exports.object({ __typename: external_exports.string(), login: external_exports.string() }).nullable(),
   viewerDidAuthor: external_exports.boolean(),
-  authorAssociation: external_exports.string(),
   labels: external_exports.object({
     nodes: external_exports.array(external_exports.object({ name: external_exports.string() }).nullable()).nullable(),
     pageInfo: external_exports.object({ hasNextPage: external_exports.boolean() })
@@ -45211,8 +45073,6 @@ function toRestIssue(node2, parent) {
     // GraphQL has no performed_via_github_app; the viewer is Baton's installation, so this says
     // the App wrote the issue (the provenance check reads it, DESIGN §3a).
     authored_by_app: node2.viewerDidAuthor,
-    // Whether the author may write decides whose metadata block is believed (docs/trust.md).
-    author_association: node2.authorAssociation,
     created_at: node2.createdAt,
     updated_at: node2.updatedAt,
     closed_at: node2.closedAt,
@@ -45333,9 +45193,7 @@ var SubIssueGateway = class {
       }
     });
     const parsed = external_exports.object({ createIssue: external_exports.object({ issue: GraphqlIssueSchema }) }).parse(data);
-    const issue3 = await this.#complete(parsed.createIssue.issue, parent.number);
-    this.#issues.wrote(write.body, issue3);
-    return issue3;
+    return this.#complete(parsed.createIssue.issue, parent.number);
   }
   /** Links an existing issue under a parent (the repair path for a child created unlinked). */
   async addSubIssue(parentNodeId, childNodeId) {
@@ -45379,8 +45237,6 @@ var SubIssueGateway = class {
       const full = await this.#issues.getIssue(entry.issue.number);
       if (full) entry.issue = { ...full, parent_issue_url: entry.issue.parent_issue_url };
     }
-    const believed = this.#issues.believeAll(out.map((entry) => entry.issue));
-    out.forEach((entry, i) => entry.issue = believed[i]);
     return out.sort((a, b) => a.level - b.level);
   }
   async #readChildren(parents) {
@@ -45430,6 +45286,116 @@ function takeBatch(frontier) {
     children += count;
   }
   return batch;
+}
+
+// src/tasks/untrusted-text.ts
+var ZWSP = "\u200B";
+var ENTITY = /&(?=#\d|#x[0-9a-f]|[a-z][a-z0-9]*;)/giu;
+var MENTION = /(^|[^A-Za-z0-9_`])@(?=[\p{L}\p{N}])/gu;
+var URL_REFERENCE = /(\/(?:issues|pulls?|discussions))\/(?=\d)/giu;
+function render(text) {
+  return text.replace(ENTITY, `&${ZWSP}`).replace(/<!--/g, "&lt;!--").replace(MENTION, `$1@${ZWSP}`).replace(/(^|[^&])#(?=\d)/gu, `$1#${ZWSP}`).replace(/\b(GH)-(?=\d)/g, `$1-${ZWSP}`).replace(URL_REFERENCE, `$1${ZWSP}/`);
+}
+function unrender(text) {
+  return text.replace(/&lt;!--/g, "<!--").replace(new RegExp(`([@#&]|GH-)${ZWSP}`, "g"), "$1").replace(new RegExp(`(/(?:issues|pulls?|discussions))${ZWSP}/`, "giu"), "$1/");
+}
+function jsonForComment(value) {
+  return JSON.stringify(value).replace(
+    /[<>&@#]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+
+// src/tasks/task-links.ts
+var LINK_KINDS = ["branch", "commit", "pr", "url"];
+var MAX_LINKS = 50;
+var LINKS_MARKER = "<!-- baton:links -->";
+var HttpUrl = external_exports.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2e3);
+var RepoSchema = external_exports.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must look like owner/name").max(200);
+var BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)[^\s~^:?*[\\`\p{Cc}]{1,255}(?<![/.])$/u;
+var COMMIT = /^[0-9a-f]{7,64}$/i;
+var PR = /^#?[1-9]\d{0,9}$/;
+var LinkCreateSchema = external_exports.object({
+  kind: external_exports.enum(LINK_KINDS, { error: `must be one of ${LINK_KINDS.join(", ")}` }),
+  repo: RepoSchema.nullish(),
+  ref: external_exports.string().trim().min(1, "must not be blank").max(2e3),
+  url: HttpUrl.nullish()
+}).superRefine((link, ctx) => {
+  const bad = (message) => ctx.addIssue({ code: "custom", path: ["ref"], message });
+  if (link.kind === "branch" && !BRANCH.test(link.ref)) bad("must be a git branch name");
+  if (link.kind === "commit" && !COMMIT.test(link.ref)) bad("must be a commit SHA (7\u201364 hex)");
+  if (link.kind === "pr" && !PR.test(link.ref)) bad("must be a pull request number, e.g. 12");
+  if (link.kind === "url" && !link.url && !HttpUrl.safeParse(link.ref).success)
+    bad("must be an http(s) URL (or send the URL in `url`)");
+  if (link.kind !== "url" && link.ref.length > 255) bad("must be at most 255 characters");
+}).transform((link) => ({
+  kind: link.kind,
+  repo: link.repo ?? null,
+  ref: link.kind === "pr" ? link.ref.replace("#", "") : link.ref,
+  url: link.url ?? (link.kind === "url" ? link.ref : null)
+})).meta({ id: "TaskLinkCreate" });
+var TaskLinkSchema = external_exports.object({
+  kind: external_exports.enum(LINK_KINDS),
+  repo: external_exports.string().nullable(),
+  ref: external_exports.string(),
+  url: external_exports.string().nullable(),
+  created_by_agent_id: external_exports.string().nullable(),
+  created_at: external_exports.string()
+}).meta({ id: "TaskLink" });
+var StoredLinkSchema = external_exports.object({
+  kind: external_exports.enum(LINK_KINDS),
+  repo: external_exports.string().nullable().default(null),
+  ref: external_exports.string(),
+  url: external_exports.string().nullable().default(null),
+  by: external_exports.string().nullable().default(null),
+  at: external_exports.string()
+});
+var StoredLinksSchema = external_exports.array(external_exports.unknown()).default([]).transform(
+  (items) => items.flatMap((item) => {
+    const parsed = StoredLinkSchema.safeParse(item);
+    return parsed.success ? [parsed.data] : [];
+  })
+);
+var sameLink = (a, b) => a.kind === b.kind && a.repo === b.repo && a.ref === b.ref && a.url === b.url;
+function addLink(links, input2, by, at) {
+  const existing = links.find((link2) => sameLink(link2, input2));
+  if (existing) return { link: existing, added: false, links };
+  if (links.length >= MAX_LINKS) {
+    throw errors.unprocessable(
+      "too_many_links",
+      `A task holds at most ${MAX_LINKS} links; this one has ${links.length}`,
+      { limit: MAX_LINKS }
+    );
+  }
+  const link = { ...input2, by, at };
+  return { link, added: true, links: [...links, link] };
+}
+var KIND_NAMES = {
+  branch: "branch",
+  commit: "commit",
+  pr: "pull request",
+  url: "link"
+};
+var code = (text) => `\`${text.replace(/`/g, "%60").replace(/\s+/g, " ")}\``;
+function shownUrl(url2) {
+  let href;
+  try {
+    href = new URL(url2).href;
+  } catch {
+    return code(url2);
+  }
+  return render(href) === href && !/[<>\s]/.test(href) ? `<${href}>` : code(href);
+}
+function linkLine(link) {
+  const where = link.repo ? ` in ${code(link.repo)}` : "";
+  const ref = link.kind === "pr" ? `#${link.ref}` : link.ref;
+  const url2 = link.url && !(link.kind === "url" && link.url === link.ref) ? link.url : null;
+  const head = link.kind === "url" && link.url === link.ref ? `- ${KIND_NAMES.url}: ${shownUrl(link.url)}` : `- ${KIND_NAMES[link.kind]} ${code(ref)}${where}`;
+  return url2 ? `${head} \xB7 ${shownUrl(url2)}` : head;
+}
+function renderLinks(links) {
+  return [`${LINKS_MARKER}
+**Links**`, links.map(linkLine).join("\n")].join("\n\n");
 }
 
 // src/tasks/task-schema.ts
@@ -45524,6 +45490,9 @@ var TaskSchema = external_exports.object({
   context: ContextSchema,
   context_version: external_exports.number().int(),
   subtasks: external_exports.array(SubtaskSchema).describe("The checklist: the task list in the issue body"),
+  links: external_exports.array(TaskLinkSchema).default([]).describe(
+    "Branches, commits, pull requests and URLs linked to the task (`/tasks/{id}/links`)"
+  ),
   url: external_exports.string(),
   // Claims (issue #17): who holds the task, until when, how it is going, what was handed off.
   claimed_by_agent_id: external_exports.string().nullable(),
@@ -45573,8 +45542,13 @@ var OPERATIONS = [
   "reopen",
   "comment",
   "delegate",
-  "get"
+  "get",
+  "claim",
+  "release",
+  "link"
 ];
+var REST_ONLY = ["claim", "release"];
+var restOnlyMessage = (operation) => `Operation "${operation}" needs REST mode (baton-url and agent-key): claims and their leases live in the Baton server's store`;
 var FIELD_INPUTS = [
   "content",
   "description",
@@ -45591,6 +45565,13 @@ var INPUT_NAMES = [
   "comment",
   "body",
   "allow-duplicate",
+  "lease-seconds",
+  "handoff",
+  "claim-token",
+  "link-kind",
+  "link-ref",
+  "link-repo",
+  "link-url",
   "baton-url",
   "agent-key",
   "github-token",
@@ -45630,6 +45611,13 @@ var RawInputsSchema = external_exports.object({
   comment: optional2(external_exports.string().max(1e4, "must be at most 10000 characters")),
   body: optional2(external_exports.string().max(1e4, "must be at most 10000 characters")),
   "allow-duplicate": optional2(BooleanSchema),
+  "lease-seconds": optional2(external_exports.coerce.number().int("must be a whole number of seconds").positive()),
+  handoff: optional2(external_exports.string().max(2e3, "must be at most 2000 characters")),
+  "claim-token": optional2(external_exports.coerce.number().int("must be a whole number").nonnegative()),
+  "link-kind": optional2(external_exports.enum(LINK_KINDS, { error: `must be one of ${LINK_KINDS.join(", ")}` })),
+  "link-ref": optional2(external_exports.string()),
+  "link-repo": optional2(external_exports.string()),
+  "link-url": optional2(external_exports.string()),
   "baton-url": optional2(external_exports.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
   "agent-key": optional2(external_exports.string()),
   "github-token": optional2(external_exports.string()),
@@ -45639,7 +45627,16 @@ var RawInputsSchema = external_exports.object({
 var InputError = class extends Error {
   name = "InputError";
 };
-var needsTaskId = ["update", "complete", "reopen", "comment", "delegate", "get"];
+var needsTaskId = [
+  "update",
+  "complete",
+  "reopen",
+  "comment",
+  "delegate",
+  "get",
+  "release",
+  "link"
+];
 var CREATE_STATUSES = ["open", "in_progress", "blocked"];
 function parseInputs(read, env = {}) {
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, read(name).trim()]));
@@ -45668,8 +45665,32 @@ function parseInputs(read, env = {}) {
     },
     comment: inputs.comment ?? inputs.body,
     allowDuplicate: inputs["allow-duplicate"] ?? false,
+    claim: {
+      leaseSeconds: inputs["lease-seconds"],
+      handoff: inputs.handoff,
+      claimToken: inputs["claim-token"]
+    },
+    link: inputs.operation === "link" ? linkFor(inputs) : void 0,
     connection: connectionFor(inputs, env)
   };
+}
+var LINK_INPUTS = {
+  kind: "link-kind",
+  ref: "link-ref",
+  repo: "link-repo",
+  url: "link-url"
+};
+function linkFor(inputs) {
+  const parsed = LinkCreateSchema.safeParse({
+    kind: inputs["link-kind"],
+    ref: inputs["link-ref"],
+    repo: inputs["link-repo"],
+    url: inputs["link-url"]
+  });
+  if (parsed.success) return parsed.data;
+  const issue3 = parsed.error.issues[0];
+  const name = LINK_INPUTS[String(issue3.path[0])] ?? "link-ref";
+  throw new InputError(`Input "${name}" ${issue3.message}`);
 }
 function checkOperation(inputs) {
   const op = inputs.operation;
@@ -45694,6 +45715,12 @@ function checkOperation(inputs) {
     if (FIELD_INPUTS.every((field) => inputs[field] === void 0)) {
       fail(`Operation "update" needs at least one of the inputs ${FIELD_INPUTS.join(", ")}`);
     }
+  }
+  if (op === "link" && (!inputs["link-kind"] || !inputs["link-ref"])) {
+    fail(`Operation "link" needs the inputs link-kind and link-ref`);
+  }
+  if (REST_ONLY.includes(op) && !inputs["baton-url"]) {
+    fail(restOnlyMessage(op));
   }
 }
 function connectionFor(inputs, env) {
@@ -45774,16 +45801,32 @@ async function performOperation(inputs, api) {
       const child = outcome.task;
       return result(child, comment ? (await api.comment(child.id, comment)).url : null);
     }
+    case "link":
+      return result(await api.link(id2, inputs.link));
+    case "claim": {
+      const target = { taskId: inputs.taskId, labels: fields.labels, project: fields.project };
+      const claimed = await api.claim(target, inputs.claim);
+      return {
+        ...result(claimed.task),
+        claim: { token: claimed.claimToken, leaseExpiresAt: claimed.leaseExpiresAt }
+      };
+    }
+    case "release":
+      return result(await api.release(id2, inputs.claim));
   }
 }
 
 // action/src/report.ts
 function outputsFor(result) {
   return {
-    "task-id": String(result.task.id),
-    "task-url": result.task.url,
-    status: result.task.status,
-    "duplicate-of": result.duplicateOf ? String(result.duplicateOf.id) : ""
+    "task-id": result.task ? String(result.task.id) : "",
+    "task-url": result.task?.url ?? "",
+    status: result.task?.status ?? "",
+    "duplicate-of": result.duplicateOf ? String(result.duplicateOf.id) : "",
+    ...result.claim ? {
+      "claim-token": result.claim.token === null ? "" : String(result.claim.token),
+      "lease-expires-at": result.claim.leaseExpiresAt ?? ""
+    } : {}
   };
 }
 var VERBS = {
@@ -45793,11 +45836,22 @@ var VERBS = {
   reopen: "Reopened",
   comment: "Commented on",
   delegate: "Delegated",
-  get: "Read"
+  get: "Read",
+  claim: "Claimed",
+  release: "Released",
+  link: "Linked"
 };
 var escapeMarkdown = (text) => text.replace(/[\\`*_[\]<>|#@]/g, (c) => `\\${c}`);
 function summaryFor(result, mode) {
   const { task } = result;
+  const how = mode === "rest" ? `_Through the Baton API._` : `_Directly on the issues (token mode)._`;
+  if (!task)
+    return `### Baton: nothing ready to claim
+
+No open, unclaimed task matched.
+
+${how}
+`;
   const link = `[#${task.id} ${escapeMarkdown(task.content)}](${task.url})`;
   const lines = result.duplicateOf ? [
     `### Baton: duplicate found, nothing created`,
@@ -45805,10 +45859,12 @@ function summaryFor(result, mode) {
     `An open task already covers this: ${link} (status \`${task.status}\`).`
   ] : [`### Baton: ${VERBS[result.operation]} task`, ``, `${link}: status \`${task.status}\`.`];
   if (result.commentUrl) lines.push(``, `[Comment](${result.commentUrl}) posted.`);
-  lines.push(
-    ``,
-    mode === "rest" ? `_Through the Baton API._` : `_Directly on the issues (token mode)._`
-  );
+  if (result.claim?.leaseExpiresAt)
+    lines.push(
+      ``,
+      `Lease until ${result.claim.leaseExpiresAt}; claim token ${result.claim.token}.`
+    );
+  lines.push(``, how);
   return `${lines.join("\n")}
 `;
 }
@@ -45906,6 +45962,71 @@ var ReadyQuerySchema = external_exports.object({
   limit: external_exports.coerce.number().int().min(1).max(100).default(50)
 }).meta({ id: "ReadyQuery" });
 
+// src/tasks/checklist.ts
+var CHECKLIST_MARKER = "<!-- baton:checklist -->";
+var MAX_ITEM_CHARS = 200;
+var ChecklistEntrySchema = external_exports.object({
+  id: external_exports.number().int().positive(),
+  content: external_exports.string(),
+  done: external_exports.boolean().default(false)
+});
+var ITEM_RE = /^\s*[-*+] \[([ xX])\] ?(.*)$/;
+var visibleText = (content) => render(content.replace(/\s+/g, " ").trim());
+function renderChecklist(items) {
+  const lines = items.map((item) => `- [${item.done ? "x" : " "}] ${visibleText(item.content)}`);
+  return [`${CHECKLIST_MARKER}
+**Checklist**`, lines.join("\n")].join("\n\n");
+}
+function parseChecklist(section) {
+  return section.split(/\r?\n/).flatMap((line) => {
+    const match = ITEM_RE.exec(line);
+    const text = match?.[2]?.trim();
+    return match && text ? [{ text, done: match[1] !== " " }] : [];
+  });
+}
+function reconcile(known, visible) {
+  if (visible === null) return { items: [], seq: known.seq };
+  const unused = [...known.items];
+  let seq = known.seq;
+  const items = visible.map(({ text, done }) => {
+    const index = unused.findIndex((entry) => visibleText(entry.content) === text);
+    if (index >= 0) {
+      const [entry] = unused.splice(index, 1);
+      return { id: entry.id, content: entry.content, done };
+    }
+    seq += 1;
+    return { id: seq, content: unrender(text), done };
+  });
+  return { items, seq };
+}
+var ChecklistItemCreateSchema = external_exports.object({
+  content: external_exports.string().max(MAX_ITEM_CHARS, `must be at most ${MAX_ITEM_CHARS} characters`).refine((value) => value.trim().length > 0, "must not be blank"),
+  completed: external_exports.boolean().optional()
+}).meta({ id: "SubtaskCreate" });
+var ChecklistItemUpdateSchema = ChecklistItemCreateSchema.partial().meta({
+  id: "SubtaskUpdate"
+});
+
+// src/tasks/fleet-attention.ts
+var LOOPING_REOPENS = 2;
+var bucket = (description) => external_exports.array(TaskSchema).describe(description);
+var FleetAttentionSchema = external_exports.object({
+  count: external_exports.number().int().describe("Tasks in any bucket, each counted once"),
+  buckets: external_exports.object({
+    abandoned_claims: bucket(
+      "Open tasks whose holder's lease ran out; nobody claimed them since"
+    ),
+    silent_holders: bucket("Live claims with no heartbeat for more than half their lease"),
+    errored: bucket("Held tasks in session state errored, and open tasks with status failed"),
+    waiting_input: bucket("Held tasks in session state waiting_input"),
+    overdue: bucket("Open tasks past their due date"),
+    looping: bucket(`Open tasks reopened ${LOOPING_REOPENS} times or more`)
+  })
+}).meta({ id: "FleetAttention" });
+var FleetAttentionQuerySchema = external_exports.object({
+  limit: external_exports.coerce.number().int().min(1).max(200).default(50).describe("At most this many tasks per bucket (count covers them all)")
+}).meta({ id: "FleetAttentionQuery" });
+
 // src/tasks/task-filters.ts
 var queryBoolean = external_exports.union([external_exports.boolean(), external_exports.enum(["true", "false", "1", "0", "True", "False"])]).transform((value) => value === true || value === "true" || value === "True" || value === "1");
 var DueDateQuery = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
@@ -45996,14 +46117,14 @@ function errorFromResponse(status, statusText, body, retryAfterHeader) {
     error: error63,
     message,
     detail,
-    code,
+    code: code2,
     status: _status,
     ...details
   } = record2;
   const text = firstString(error63, message, detail) ?? (typeof body === "string" && body.trim() ? body.trim().slice(0, 200) : void 0) ?? (statusText || `HTTP ${status}`);
   return new BatonApiError({
     status,
-    code: typeof code === "string" ? code : CODES[status] ?? `http_${status}`,
+    code: typeof code2 === "string" ? code2 : CODES[status] ?? `http_${status}`,
     message: text,
     details,
     retryAfter: parseRetryAfter(retryAfterHeader)
@@ -46125,7 +46246,9 @@ var TaskEventSchema = external_exports.object({
   comment: CommentSchema.optional(),
   changes: ChangesSchema.optional(),
   /** Why a claim ended (`task.released`): released, lease_expired, completed, deleted. */
-  reason: external_exports.string().optional()
+  reason: external_exports.string().optional(),
+  /** The link added (`task.linked`); the task lists all of them. */
+  link: TaskLinkSchema.optional()
 }).meta({ id: "TaskEvent" });
 
 // src/events/subscription-schema.ts
@@ -46190,10 +46313,10 @@ import { randomUUID as randomUUID2 } from "node:crypto";
 var DEFAULT_RETRY = { retries: 3, baseDelayMs: 250, maxDelayMs: 1e4 };
 var READ_RETRY_STATUSES = /* @__PURE__ */ new Set([0, 429, 502, 503, 504]);
 var WRITE_RETRY_STATUSES = /* @__PURE__ */ new Set([0, 429, 503]);
-function shouldRetry(method, status, code) {
+function shouldRetry(method, status, code2) {
   if (method === "GET" || method === "HEAD") return READ_RETRY_STATUSES.has(status);
-  if (status === 409 && code === "idempotency_in_progress") return true;
-  return WRITE_RETRY_STATUSES.has(status) && code !== "timeout";
+  if (status === 409 && code2 === "idempotency_in_progress") return true;
+  return WRITE_RETRY_STATUSES.has(status) && code2 !== "timeout";
 }
 function retryDelay(attempt, retryAfterSeconds, options, random = Math.random) {
   if (attempt > options.retries) return void 0;
@@ -46381,23 +46504,13 @@ var BatonClient = class _BatonClient {
     children: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/children`, {
       schema: external_exports.array(TaskSchema)
     }),
-    /** Who changed the task, what and when (agents, people, apps), oldest first; one page. */
-    history: (taskId, query = {}) => this.#http.request("GET", `/tasks/${id(taskId)}/history`, {
-      query,
-      schema: external_exports.array(HistoryEntrySchema)
+    /** Branches, commits, pull requests and URLs linked to the task. */
+    links: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/links`, { schema: external_exports.array(TaskLinkSchema) }),
+    /** Links a branch, commit, pull request or URL; the same link twice is stored once. */
+    link: (taskId, link) => this.#http.request("POST", `/tasks/${id(taskId)}/links`, {
+      body: link,
+      schema: TaskLinkSchema
     }),
-    /** The whole history, following the pages. */
-    historyAll: async (taskId) => {
-      const all = [];
-      for (let page = 1; ; page++) {
-        const { data, headers } = await this.#http.exchange("GET", `/tasks/${id(taskId)}/history`, {
-          query: { limit: 100, page },
-          schema: external_exports.array(HistoryEntrySchema)
-        });
-        all.push(...data);
-        if (!/rel="next"/.test(headers.get("link") ?? "")) return all;
-      }
-    },
     /** Asks whether a task like this exists, without creating one. */
     dedup: (request2) => this.#http.request("POST", "/tasks/dedup", { body: request2, schema: DedupResultSchema })
   };
@@ -46418,6 +46531,14 @@ var BatonClient = class _BatonClient {
     release: (taskId, body = {}) => this.#http.request("POST", `/tasks/${id(taskId)}/release`, { body, schema: TaskSchema }),
     /** Ready work for the caller, best first. */
     ready: (query = {}) => this.#http.request("GET", "/tasks/ready", { query, schema: external_exports.array(TaskSchema) })
+  };
+  /** Triage across the fleet (docs/coordination.md), scoped like `stats`. */
+  fleet = {
+    /** Abandoned claims, silent holders, errored, waiting_input, overdue and looping tasks. */
+    attention: (options = {}) => this.#http.request("GET", "/fleet/attention", {
+      query: options,
+      schema: FleetAttentionSchema
+    })
   };
   agents = {
     list: () => this.#http.request("GET", "/agents", { schema: external_exports.array(AgentSchema) }),
@@ -46468,10 +46589,12 @@ var BatonClient = class _BatonClient {
 
 // action/src/rest-task-api.ts
 var RestTaskApi = class {
-  constructor(tasks) {
+  constructor(tasks, claims) {
     this.tasks = tasks;
+    this.claims = claims;
   }
   tasks;
+  claims;
   create(input2, options) {
     return this.#unlessDuplicate(() => this.tasks.create(toCreate(input2, options)));
   }
@@ -46512,6 +46635,25 @@ var RestTaskApi = class {
   }
   delegate(parentId, input2, options) {
     return this.#unlessDuplicate(() => this.tasks.delegate(parentId, toCreate(input2, options)));
+  }
+  async link(id2, link) {
+    await this.tasks.link(id2, link);
+    return toActionTask(await this.tasks.get(id2));
+  }
+  async claim(target, options) {
+    const lease = options.leaseSeconds ? { lease_seconds: options.leaseSeconds } : {};
+    const claimed = target.taskId !== void 0 ? await this.claims.claim(target.taskId, lease) : await this.claims.next(
+      withoutUndefined({ ...lease, labels: target.labels, project_id: target.project })
+    );
+    return {
+      task: claimed.task && toActionTask(claimed.task),
+      claimToken: claimed.claim_token,
+      leaseExpiresAt: claimed.task?.lease_expires_at ?? null
+    };
+  }
+  async release(id2, options) {
+    const body = withoutUndefined({ handoff: options.handoff, claim_token: options.claimToken });
+    return toActionTask(await this.claims.release(id2, body));
   }
 };
 function toCreate(input2, options) {
@@ -46555,11 +46697,36 @@ function createRestTaskApi(options) {
     fetch: options.fetch,
     userAgent: "baton-action"
   });
-  return new RestTaskApi(client.tasks);
+  return new RestTaskApi(client.tasks, client.claims);
 }
 
 // src/idempotency.ts
-import { createHash as createHash2, randomUUID as randomUUID3 } from "node:crypto";
+import { createHash, randomUUID as randomUUID3 } from "node:crypto";
+
+// src/util/request-budget.ts
+import { AsyncLocalStorage } from "node:async_hooks";
+import { performance as performance2 } from "node:perf_hooks";
+var current = new AsyncLocalStorage();
+function active() {
+  const budget = current.getStore();
+  return budget?.live.open ? budget : void 0;
+}
+function budgetLeftMs() {
+  const budget = active();
+  return budget && budget.deadline - performance2.now();
+}
+function budgetSpent() {
+  const left = budgetLeftMs();
+  return left !== void 0 && left <= 0;
+}
+function holdingBack(share, work) {
+  const budget = active();
+  if (!budget) return work();
+  const held = { ...budget, deadline: budget.deadline - share * budget.seconds * 1e3 };
+  return current.run(held, work);
+}
+
+// src/idempotency.ts
 var freshIntent = () => ({ nonce: randomUUID3(), inDoubtSince: null });
 var LOOKBACK_MS = 6e4;
 var lookFrom = (iso) => new Date(Date.parse(iso) - LOOKBACK_MS).toISOString();
@@ -46567,6 +46734,7 @@ function isInDoubt(error63) {
   if (!isBatonError(error63)) return true;
   return error63.status >= 500 && error63.code !== "github_rate_limited";
 }
+var LOOKUP_SHARE = 0.25;
 var inDoubtError = (cause) => new BatonError({
   status: 503,
   code: "github_write_in_doubt",
@@ -46574,10 +46742,11 @@ var inDoubtError = (cause) => new BatonError({
   retryAfter: 5,
   cause
 });
+var lookupFailed = (lookupError, cause) => budgetSpent() ? lookupError : inDoubtError(cause);
 async function findInDoubt(intent, find) {
   if (!intent.inDoubtSince) return null;
   return find(lookFrom(intent.inDoubtSince)).catch((error63) => {
-    throw inDoubtError(error63);
+    throw lookupFailed(error63, error63);
   });
 }
 async function writeOnce(intent, write, find, now = () => /* @__PURE__ */ new Date()) {
@@ -46585,14 +46754,14 @@ async function writeOnce(intent, write, find, now = () => /* @__PURE__ */ new Da
   if (earlier) return earlier;
   const began = now().toISOString();
   try {
-    return await write();
+    return await holdingBack(LOOKUP_SHARE, write);
   } catch (error63) {
     if (!isInDoubt(error63)) throw error63;
     let found;
     try {
       found = await find(lookFrom(began));
-    } catch {
-      throw inDoubtError(error63);
+    } catch (lookupError) {
+      throw lookupFailed(lookupError, error63);
     }
     if (found) return found;
     throw error63;
@@ -46653,59 +46822,37 @@ function positionUnder(parent, decoded, maxDepth) {
   return position;
 }
 
+// src/tasks/comment-codec.ts
+import { createHash as createHash2 } from "node:crypto";
+var MarkerSchema = external_exports.object({
+  agent: external_exports.string(),
+  content: external_exports.string().nullable().default(null),
+  hash: external_exports.string().nullable().default(null),
+  /** Finds the comment again when GitHub's answer to its write was lost (src/idempotency.ts). */
+  nonce: external_exports.string().nullable().default(null)
+});
+var hash2 = (text) => createHash2("sha256").update(text).digest("hex").slice(0, 16);
+function encodeAgentComment(agent, content, nonce = null) {
+  const shown = render(content);
+  const marker = {
+    agent: agent.id,
+    content: shown === content ? null : content,
+    hash: hash2(shown),
+    nonce
+  };
+  const who = agent.display_name ? `**${agent.id}** (${render(agent.display_name)})` : `**${agent.id}**`;
+  return `${header(who)}
+
+${shown}
+
+<!-- baton:comment ${jsonForComment(marker)} -->`;
+}
+var header = (who) => `> Baton agent ${who} commented`;
+
 // src/tasks/issue-codec.ts
 import { createHash as createHash3 } from "node:crypto";
-
-// src/tasks/checklist.ts
-var CHECKLIST_MARKER = "<!-- baton:checklist -->";
-var MAX_ITEM_CHARS = 200;
-var ChecklistEntrySchema = external_exports.object({
-  id: external_exports.number().int().positive(),
-  content: external_exports.string(),
-  done: external_exports.boolean().default(false)
-});
-var ITEM_RE = /^\s*[-*+] \[([ xX])\] ?(.*)$/;
-var visibleText = (content) => render(content.replace(/\s+/g, " ").trim());
-function renderChecklist(items) {
-  const lines = items.map((item) => `- [${item.done ? "x" : " "}] ${visibleText(item.content)}`);
-  return [`${CHECKLIST_MARKER}
-**Checklist**`, lines.join("\n")].join("\n\n");
-}
-function parseChecklist(section) {
-  return section.split(/\r?\n/).flatMap((line) => {
-    const match = ITEM_RE.exec(line);
-    const text = match?.[2]?.trim();
-    return match && text ? [{ text, done: match[1] !== " " }] : [];
-  });
-}
-function reconcile(known, visible) {
-  if (visible === null) return { items: [], seq: known.seq };
-  const unused = [...known.items];
-  let seq = known.seq;
-  const items = visible.map(({ text, done }) => {
-    const index = unused.findIndex((entry) => visibleText(entry.content) === text);
-    if (index >= 0) {
-      const [entry] = unused.splice(index, 1);
-      return { id: entry.id, content: entry.content, done };
-    }
-    seq += 1;
-    return { id: seq, content: unrender(text), done };
-  });
-  return { items, seq };
-}
-var ChecklistItemCreateSchema = external_exports.object({
-  content: external_exports.string().max(MAX_ITEM_CHARS, `must be at most ${MAX_ITEM_CHARS} characters`).refine((value) => value.trim().length > 0, "must not be blank"),
-  completed: external_exports.boolean().optional()
-}).meta({ id: "SubtaskCreate" });
-var ChecklistItemUpdateSchema = ChecklistItemCreateSchema.partial().meta({
-  id: "SubtaskUpdate"
-});
-
-// src/tasks/metadata-block.ts
-var META_BLOCK_RE = /<!-- baton:v1 (\{.*?\}) -->/gs;
-
-// src/tasks/issue-codec.ts
 var TITLE_MAX = 256;
+var META_RE = /<!-- baton:v1 (\{.*?\}) -->/gs;
 var HEADER_PREFIX = "> Baton task";
 var TaskMetaSchema = external_exports.object({
   created_by: external_exports.string().nullable().default(null),
@@ -46734,7 +46881,9 @@ var TaskMetaSchema = external_exports.object({
   }).nullable().default(null),
   /** Checklist items (ids, exact texts); the visible task list says which are there and ticked. */
   checklist: external_exports.array(ChecklistEntrySchema).default([]),
-  checklist_seq: external_exports.number().int().min(0).default(0)
+  checklist_seq: external_exports.number().int().min(0).default(0),
+  /** Branches, commits, pull requests and URLs linked to the task (shown as a list too). */
+  links: StoredLinksSchema
 });
 var hash3 = (text) => createHash3("sha256").update(text).digest("hex").slice(0, 16);
 var META_DEFAULTS = TaskMetaSchema.parse({});
@@ -46782,6 +46931,7 @@ function encodeTask(task) {
     headerLine(meta3, task.assignee),
     shown,
     ...meta3.checklist.length > 0 ? [renderChecklist(meta3.checklist)] : [],
+    ...meta3.links.length > 0 ? [renderLinks(meta3.links)] : [],
     `<!-- baton:v1 ${jsonForComment(compact(meta3))} -->`
   ].join("\n\n");
   return { title, body, labels: encodeLabels(task) };
@@ -46798,7 +46948,9 @@ function encodeLabels(task) {
 function decodeIssue(issue3) {
   const body = issue3.body ?? "";
   const { meta: stored, metaStart } = readMeta(body);
-  const { meta: meta3, descriptionEnd } = withVisibleChecklist(body, stored, metaStart);
+  const linksStart = body.lastIndexOf(LINKS_MARKER, metaStart);
+  const sectionsEnd = linksStart >= 0 ? linksStart : metaStart;
+  const { meta: meta3, descriptionEnd } = withVisibleChecklist(body, stored, sectionsEnd);
   const names = issue3.labels.map((l) => l.name);
   const priorityIndex = names.map((n) => ["priority:low", "priority:medium", "priority:high", "priority:urgent"].indexOf(n)).find((i) => i >= 0);
   const assignee = names.find((n) => n.startsWith("agent:"))?.slice("agent:".length) ?? null;
@@ -46829,7 +46981,7 @@ function decodeIssue(issue3) {
 }
 function readMeta(body) {
   let last = null;
-  for (const match of body.matchAll(META_BLOCK_RE)) last = match;
+  for (const match of body.matchAll(META_RE)) last = match;
   if (!last) return { meta: TaskMetaSchema.parse({}), metaStart: body.length };
   try {
     const parsed = TaskMetaSchema.safeParse(JSON.parse(last[1]));
@@ -46838,14 +46990,14 @@ function readMeta(body) {
     return { meta: TaskMetaSchema.parse({}), metaStart: last.index };
   }
 }
-function withVisibleChecklist(body, meta3, metaStart) {
-  const start = body.lastIndexOf(CHECKLIST_MARKER, metaStart);
-  const section = start >= 0 ? body.slice(start + CHECKLIST_MARKER.length, metaStart) : null;
+function withVisibleChecklist(body, meta3, sectionEnd) {
+  const start = body.lastIndexOf(CHECKLIST_MARKER, sectionEnd);
+  const section = start >= 0 ? body.slice(start + CHECKLIST_MARKER.length, sectionEnd) : null;
   const known = { items: meta3.checklist, seq: meta3.checklist_seq };
   const checklist = reconcile(known, section === null ? null : parseChecklist(section));
   return {
     meta: { ...meta3, checklist: checklist.items, checklist_seq: checklist.seq },
-    descriptionEnd: start >= 0 ? start : metaStart
+    descriptionEnd: start >= 0 ? start : sectionEnd
   };
 }
 function visibleDescription(body, metaStart) {
@@ -46863,8 +47015,8 @@ function changedParts(issue3, fields) {
   const write = {};
   if (encoded.title !== issue3.title) write.title = encoded.title;
   if (encoded.body !== (issue3.body ?? "")) write.body = encoded.body;
-  const current = issue3.labels.map((l) => l.name);
-  const same = current.length === encoded.labels.length && encoded.labels.every((l) => current.includes(l));
+  const current2 = issue3.labels.map((l) => l.name);
+  const same = current2.length === encoded.labels.length && encoded.labels.every((l) => current2.includes(l));
   if (!same) write.labels = encoded.labels;
   return write;
 }
@@ -46925,7 +47077,7 @@ function planMarkDelegated(parent, decoded) {
 function planUpdate(issue3, decoded, changes, agentId) {
   const wantsCompleted = changes.completed ?? (changes.status === "completed" ? true : changes.status ? false : void 0);
   const status = changes.status && changes.status !== "completed" ? changes.status : decoded.status;
-  const keep = (next, current) => next === void 0 ? current : next;
+  const keep = (next, current2) => next === void 0 ? current2 : next;
   const fields = {
     content: changes.content ?? decoded.content,
     description: keep(changes.description, decoded.description),
@@ -48380,7 +48532,7 @@ function extractTerms(text, options, spaces = SPACES) {
 // src/dedup/sparse-space.ts
 var BUCKET_BITS = 18;
 var BUCKETS = 1 << BUCKET_BITS;
-function bucket(term) {
+function bucket2(term) {
   let hash4 = 2166136261;
   for (let i = 0; i < term.length; i++) {
     hash4 ^= term.charCodeAt(i);
@@ -48535,7 +48687,7 @@ var SparseSpace = class {
 function toStored(counts) {
   const merged = /* @__PURE__ */ new Map();
   for (const [term, count] of counts) {
-    const id2 = bucket(term);
+    const id2 = bucket2(term);
     merged.set(id2, (merged.get(id2) ?? 0) + count);
   }
   const ids = Int32Array.from(merged.keys()).sort();
@@ -49032,6 +49184,24 @@ var TokenTaskApi = class {
     if (parentWrite) await this.#gateway.updateIssue(parent.number, parentWrite);
     return { task: toActionTask2(child), duplicateOf: null };
   }
+  /** The server's own link planner: one body write, none when the task already has the link. */
+  async link(id2, link) {
+    const { issue: issue3, decoded } = await this.#load(id2);
+    const at = (/* @__PURE__ */ new Date()).toISOString();
+    const { added, links } = addLink(decoded.meta.links, link, this.#agentId, at);
+    if (!added) return toActionTask2(issue3);
+    return this.#write(
+      issue3,
+      changedParts(issue3, { ...decoded, meta: { ...decoded.meta, links } })
+    );
+  }
+  /** parseInputs refuses these without a server first; this only keeps the promise. */
+  claim() {
+    return Promise.reject(restOnly("claim"));
+  }
+  release() {
+    return Promise.reject(restOnly("release"));
+  }
   async #newTask(input2, nonce, position = ROOT_POSITION) {
     const { status, ...fields } = input2;
     return planNewTask(
@@ -49073,6 +49243,7 @@ var TokenTaskApi = class {
     return toActionTask2(await this.#gateway.updateIssue(issue3.number, write));
   }
 };
+var restOnly = (operation) => new InputError(restOnlyMessage(operation));
 function toActionTask2(issue3) {
   const decoded = decodeIssue(issue3);
   return {
@@ -49099,10 +49270,12 @@ async function run(options = {}) {
       notice(
         `Open duplicate found: task #${result.duplicateOf.id} (${result.duplicateOf.url}); nothing created`
       );
-    } else {
+    } else if (result.task) {
       info(
         `${result.operation}: task #${result.task.id} is ${result.task.status} (${result.task.url})`
       );
+    } else {
+      info(`${result.operation}: no ready task to claim`);
     }
     if (env.GITHUB_STEP_SUMMARY) {
       await summary.addRaw(summaryFor(result, inputs.connection.mode)).write().catch((error63) => warning(`Job summary not written: ${failureLine(error63)}`));
@@ -49134,8 +49307,8 @@ function createTaskApi(connection, env, fetch2 = globalThis.fetch) {
 var usesProxy = (env) => Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
 function failureLine(error63) {
   const message = error63 instanceof Error ? error63.message : String(error63);
-  const code = isBatonError(error63) ? ` [${error63.code}]` : "";
-  return `${message}${code}`.replace(/\s*\n\s*/g, " ");
+  const code2 = isBatonError(error63) ? ` [${error63.code}]` : "";
+  return `${message}${code2}`.replace(/\s*\n\s*/g, " ");
 }
 
 // action/src/main.ts

@@ -3,10 +3,15 @@ import type { ActionTask, TaskApi } from "./task-api.js";
 
 export interface OperationResult {
   operation: Operation;
-  /** The task the step acted on: the new one, or on a duplicate the open one it matched. */
-  task: ActionTask;
+  /**
+   * The task the step acted on: the new one, or on a duplicate the open one it matched; null
+   * only when `claim` found nothing ready.
+   */
+  task: ActionTask | null;
   duplicateOf: ActionTask | null;
   commentUrl: string | null;
+  /** `claim`: the fencing token and the lease's end, for the steps that follow. */
+  claim?: { token: number | null; leaseExpiresAt: string | null };
 }
 
 /** Runs one operation against either mode's TaskApi. */
@@ -15,7 +20,7 @@ export async function performOperation(
   api: TaskApi,
 ): Promise<OperationResult> {
   const { operation, fields, comment } = inputs;
-  const result = (task: ActionTask, commentUrl: string | null = null): OperationResult => ({
+  const result = (task: ActionTask | null, commentUrl: string | null = null): OperationResult => ({
     operation,
     task,
     duplicateOf: null,
@@ -69,5 +74,18 @@ export async function performOperation(
       const child = outcome.task;
       return result(child, comment ? (await api.comment(child.id, comment)).url : null);
     }
+    case "link":
+      // parseInputs checked the link for this operation.
+      return result(await api.link(id, inputs.link!));
+    case "claim": {
+      const target = { taskId: inputs.taskId, labels: fields.labels, project: fields.project };
+      const claimed = await api.claim(target, inputs.claim);
+      return {
+        ...result(claimed.task),
+        claim: { token: claimed.claimToken, leaseExpiresAt: claimed.leaseExpiresAt },
+      };
+    }
+    case "release":
+      return result(await api.release(id, inputs.claim));
   }
 }

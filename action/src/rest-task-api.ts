@@ -8,21 +8,34 @@ import {
   type TaskCreateInput,
   type TaskUpdateInput,
 } from "../../src/sdk/index.js";
-import { InputError, type TaskFieldsInput } from "./inputs.js";
-import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
+import type { LinkInput } from "../../src/tasks/task-links.js";
+import { InputError, type ClaimInputs, type TaskFieldsInput } from "./inputs.js";
+import type {
+  ActionTask,
+  ClaimOutcome,
+  ClaimTarget,
+  CreateOutcome,
+  NewTask,
+  TaskApi,
+} from "./task-api.js";
 
 /** The SDK's task methods the Action uses; its errors are BatonErrors (BatonApiError). */
 export type BatonTasks = Pick<
   BatonClient["tasks"],
-  "get" | "create" | "update" | "complete" | "uncomplete" | "comment" | "delegate"
+  "get" | "create" | "update" | "complete" | "uncomplete" | "comment" | "delegate" | "link"
 >;
+/** The SDK's claim methods the Action uses. */
+export type BatonClaims = Pick<BatonClient["claims"], "claim" | "next" | "release">;
 
 /**
  * REST mode: the workflow is an agent of the Baton server, with its identity, the server's dedup,
  * delegation and events.
  */
 export class RestTaskApi implements TaskApi {
-  constructor(private readonly tasks: BatonTasks) {}
+  constructor(
+    private readonly tasks: BatonTasks,
+    private readonly claims: BatonClaims,
+  ) {}
 
   create(input: NewTask, options: { allowDuplicate: boolean }): Promise<CreateOutcome> {
     return this.#unlessDuplicate(() => this.tasks.create(toCreate(input, options)));
@@ -81,6 +94,32 @@ export class RestTaskApi implements TaskApi {
   ): Promise<CreateOutcome> {
     return this.#unlessDuplicate(() => this.tasks.delegate(parentId, toCreate(input, options)));
   }
+
+  async link(id: number, link: LinkInput): Promise<ActionTask> {
+    await this.tasks.link(id, link);
+    // The link's answer is the link: the step reports the task (and its status) as it is now.
+    return toActionTask(await this.tasks.get(id));
+  }
+
+  async claim(target: ClaimTarget, options: ClaimInputs): Promise<ClaimOutcome> {
+    const lease = options.leaseSeconds ? { lease_seconds: options.leaseSeconds } : {};
+    const claimed =
+      target.taskId !== undefined
+        ? await this.claims.claim(target.taskId, lease)
+        : await this.claims.next(
+            withoutUndefined({ ...lease, labels: target.labels, project_id: target.project }),
+          );
+    return {
+      task: claimed.task && toActionTask(claimed.task),
+      claimToken: claimed.claim_token,
+      leaseExpiresAt: claimed.task?.lease_expires_at ?? null,
+    };
+  }
+
+  async release(id: number, options: ClaimInputs): Promise<ActionTask> {
+    const body = withoutUndefined({ handoff: options.handoff, claim_token: options.claimToken });
+    return toActionTask(await this.claims.release(id, body));
+  }
 }
 
 function toCreate(input: NewTask, options: { allowDuplicate: boolean }): TaskCreateInput {
@@ -138,5 +177,5 @@ export function createRestTaskApi(options: RestOptions): TaskApi {
     fetch: options.fetch,
     userAgent: "baton-action",
   });
-  return new RestTaskApi(client.tasks);
+  return new RestTaskApi(client.tasks, client.claims);
 }

@@ -18,8 +18,10 @@ import {
   planReopen,
   planUpdate,
 } from "../../src/tasks/task-planners.js";
-import type { TaskFieldsInput } from "./inputs.js";
-import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
+import { changedParts } from "../../src/tasks/issue-writes.js";
+import { addLink, type LinkInput } from "../../src/tasks/task-links.js";
+import { InputError, restOnlyMessage, type TaskFieldsInput } from "./inputs.js";
+import type { ActionTask, ClaimOutcome, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
 import { checkDuplicates } from "./token-dedup.js";
 
 export interface TokenTaskApiOptions {
@@ -146,6 +148,27 @@ export class TokenTaskApi implements TaskApi {
     return { task: toActionTask(child), duplicateOf: null };
   }
 
+  /** The server's own link planner: one body write, none when the task already has the link. */
+  async link(id: number, link: LinkInput): Promise<ActionTask> {
+    const { issue, decoded } = await this.#load(id);
+    const at = new Date().toISOString();
+    const { added, links } = addLink(decoded.meta.links, link, this.#agentId, at);
+    if (!added) return toActionTask(issue);
+    return this.#write(
+      issue,
+      changedParts(issue, { ...decoded, meta: { ...decoded.meta, links } }),
+    );
+  }
+
+  /** parseInputs refuses these without a server first; this only keeps the promise. */
+  claim(): Promise<ClaimOutcome> {
+    return Promise.reject(restOnly("claim"));
+  }
+
+  release(): Promise<ActionTask> {
+    return Promise.reject(restOnly("release"));
+  }
+
   async #newTask(input: NewTask, nonce: string, position: Position = ROOT_POSITION) {
     // The Action's status input may say completed: a task is created open, as the server does.
     const { status, ...fields } = input;
@@ -193,6 +216,8 @@ export class TokenTaskApi implements TaskApi {
     return toActionTask(await this.#gateway.updateIssue(issue.number, write));
   }
 }
+
+const restOnly = (operation: string) => new InputError(restOnlyMessage(operation));
 
 export function toActionTask(issue: GitHubIssue): ActionTask {
   const decoded = decodeIssue(issue);

@@ -279,6 +279,36 @@ describe("token mode: the task issues, written with the workflow's token", () =>
     expect(double.state.issues.size).toBe(before);
   });
 
+  it("links a pull request to a task: one body write, the server's list on the issue", async () => {
+    const created = ok(await step({ operation: "create", content: "Upgrade the runners" }));
+    const id = created.outputs["task-id"]!;
+    const before = double.requests.length;
+    const linkStep = {
+      operation: "link",
+      "task-id": id,
+      "link-kind": "pr",
+      "link-ref": "#88",
+      "link-repo": "acme/ci",
+    };
+    const linked = ok(await step(linkStep));
+    expect(linked.outputs).toMatchObject({ "task-id": id, status: "open" });
+    expect(linked.summary).toContain("Linked task");
+    const writes = double.requests.slice(before).filter((r) => r.method !== "GET");
+    expect(writes.map((r) => r.route)).toEqual([
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+    ]);
+    expect(issue(Number(id)).body).toContain(
+      "<!-- baton:links -->\n**Links**\n\n- pull request `#88` in `acme/ci`",
+    );
+    expect(decoded(Number(id)).meta.links).toMatchObject([
+      { kind: "pr", repo: "acme/ci", ref: "88", by: "github-actions" },
+    ]);
+    // The same link again: nothing written.
+    const again = double.requests.length;
+    ok(await step(linkStep));
+    expect(double.requests.slice(again).filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
   it("get reports a task's status; an unknown task fails with one line", async () => {
     const created = ok(await step({ operation: "create", content: "Check the backups" }));
     const got = ok(await step({ operation: "get", "task-id": created.outputs["task-id"]! }));
@@ -304,7 +334,7 @@ describe("bad inputs fail the step with one clear line, before any GitHub call",
   it.each([
     [
       { operation: "finish", "task-id": "1" },
-      'Input "operation" must be one of create, update, complete, reopen, comment, delegate, get (got "finish")',
+      'Input "operation" must be one of create, update, complete, reopen, comment, delegate, get, claim, release, link (got "finish")',
     ],
     [{ operation: "complete" }, 'Input "task-id" is required for operation "complete"'],
     [
@@ -339,6 +369,14 @@ describe("bad inputs fail the step with one clear line, before any GitHub call",
         "agent-key": "bat_x",
       },
       'Input "baton-url" must use https:// (plain http:// only to localhost): the agent key would travel unencrypted',
+    ],
+    [
+      { operation: "claim", labels: "infra" },
+      `Operation "claim" needs REST mode (baton-url and agent-key): claims and their leases live in the Baton server's store`,
+    ],
+    [
+      { operation: "link", "task-id": "3", "link-kind": "pr", "link-ref": "twelve" },
+      'Input "link-ref" must be a pull request number, e.g. 12',
     ],
   ])("%o", async (inputs, message) => {
     const before = double.requests.length;

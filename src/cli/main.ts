@@ -3,6 +3,7 @@ import { isBatonError } from "../errors.js";
 import { BatonConfigError, isBatonApiError, type BatonApiError } from "../sdk/index.js";
 import { VERSION } from "../version.js";
 import { agentsCommand } from "./commands/agents.js";
+import { fleetCommand } from "./commands/fleet.js";
 import { mcpCommand } from "./commands/mcp.js";
 import { projectsCommand } from "./commands/projects.js";
 import { sessionCommands } from "./commands/session.js";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   for (const command of [
     ...sessionCommands(),
     tasksCommand(),
+    fleetCommand(),
     agentsCommand(),
     projectsCommand(),
     webhooksCommand(),

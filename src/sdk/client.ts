@@ -18,7 +18,9 @@ import {
   ReleaseRequestSchema,
   StateRequestSchema,
 } from "../tasks/claim-schema.js";
+import { FleetAttentionSchema, type FleetAttention } from "../tasks/fleet-attention.js";
 import type { TaskFilters } from "../tasks/task-filters.js";
+import { TaskLinkSchema, type LinkCreateSchema, type TaskLink } from "../tasks/task-links.js";
 import {
   CommentSchema,
   ContextResponseSchema,
@@ -63,6 +65,8 @@ export type TaskId = number | string;
 /** `GET /tasks/{id}/history` pages (oldest first, 50 a page unless `limit`). */
 export type TaskHistoryQuery = { limit?: number; page?: number };
 export type Claimed = z.infer<typeof ClaimedSchema>;
+/** `{kind, repo?, ref, url?}`: kind is branch, commit, pr or url. */
+export type TaskLinkInput = z.input<typeof LinkCreateSchema>;
 export type ContextInfo = z.infer<typeof ContextResponseSchema>;
 export type Health = z.infer<typeof HealthSchema>;
 
@@ -210,6 +214,15 @@ export class BatonClient {
         if (!/rel="next"/.test(headers.get("link") ?? "")) return all;
       }
     },
+    /** Branches, commits, pull requests and URLs linked to the task. */
+    links: (taskId: TaskId): Promise<TaskLink[]> =>
+      this.#http.request("GET", `/tasks/${id(taskId)}/links`, { schema: z.array(TaskLinkSchema) }),
+    /** Links a branch, commit, pull request or URL; the same link twice is stored once. */
+    link: (taskId: TaskId, link: TaskLinkInput): Promise<TaskLink> =>
+      this.#http.request("POST", `/tasks/${id(taskId)}/links`, {
+        body: link,
+        schema: TaskLinkSchema,
+      }),
     /** Asks whether a task like this exists, without creating one. */
     dedup: (request: DedupRequest): Promise<DedupResult> =>
       this.#http.request("POST", "/tasks/dedup", { body: request, schema: DedupResultSchema }),
@@ -240,6 +253,16 @@ export class BatonClient {
       query: { project_id?: number | string; label?: string; limit?: number } = {},
     ): Promise<Task[]> =>
       this.#http.request("GET", "/tasks/ready", { query, schema: z.array(TaskSchema) }),
+  };
+
+  /** Triage across the fleet (docs/coordination.md), scoped like `stats`. */
+  readonly fleet = {
+    /** Abandoned claims, silent holders, errored, waiting_input, overdue and looping tasks. */
+    attention: (options: { limit?: number } = {}): Promise<FleetAttention> =>
+      this.#http.request("GET", "/fleet/attention", {
+        query: options,
+        schema: FleetAttentionSchema,
+      }),
   };
 
   readonly agents = {

@@ -339,6 +339,44 @@ describe.each(storeBackends())("store contract on $name", (backend: Backend) => 
     expect(index.tasks([24])).toEqual([]);
   });
 
+  it("task index for triage: open tasks, overdue, failed, reopened twice; abandoned claims", () => {
+    const index = new SqliteTaskIndex(db);
+    const claims = claimStoreFor(db);
+    const at = (s: number) => `2026-01-03T00:00:${String(s).padStart(2, "0")}.000Z`;
+    index.upsert(task(41, { due_date: "2026-01-01", updated_at: at(1) }), true);
+    index.upsert(task(42, { due_date: "2026-12-31", updated_at: at(1) }), true);
+    index.upsert(task(43, { status: "failed", updated_at: at(1) }), true);
+    index.upsert(task(44, { due_date: "2026-01-01", updated_at: at(1) }), false);
+    // Closed and reopened twice (a stale view in between changes nothing).
+    for (const [s, open] of [
+      [1, true],
+      [2, false],
+      [3, true],
+      [4, false],
+      [5, true],
+    ] as const)
+      index.upsert(task(45, { updated_at: at(s) }), open);
+    index.upsert(task(45, { updated_at: at(0) }), false);
+    const flagged = index.attentionIds({ today: "2026-06-01", minReopens: 2 });
+    expect(flagged).toEqual({ overdue: [41], failed: [43], looping: [45] });
+    expect(index.attentionIds({ today: "2026-06-01", minReopens: 3 }).looping).toEqual([]);
+    expect(index.openTasks([44, 41, 45]).map((t) => t.id)).toEqual([41, 45]);
+
+    claims.update(46, () => ({
+      next: claim(46, {
+        agent_id: null,
+        release_reason: "lease_expired",
+        handoff_by_agent_id: "bob",
+      }),
+      result: 0,
+    }));
+    claims.update(47, () => ({
+      next: claim(47, { agent_id: null, release_reason: "released" }),
+      result: 0,
+    }));
+    expect(claims.abandoned().map((r) => r.task_id)).toEqual([46]);
+  });
+
   it("claims: atomic read-decide-write, rollback, expiry, display versions, overrides", () => {
     const claims = claimStoreFor(db);
     expect(claims.update(31, (row) => ({ next: claim(31), result: row }))).toBeUndefined();

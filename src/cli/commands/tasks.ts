@@ -16,6 +16,7 @@ import { showTask, table, taskColumns } from "../output.js";
 import { addClaimCommands } from "./task-claims.js";
 import { addDedupCommand } from "./task-dedup.js";
 import { addHistoryCommand } from "./task-history.js";
+import { addLinkCommands } from "./task-links.js";
 
 interface TaskFieldOptions extends CommonOptions {
   description?: string;
@@ -362,5 +363,6 @@ export function tasksCommand(): Command {
   addDedupCommand(tasks);
   addHistoryCommand(tasks);
   addClaimCommands(tasks);
+  addLinkCommands(tasks);
   return tasks;
 }
