@@ -4,14 +4,17 @@
  * A stranger (mallory) tries everything github.com lets anyone try: issues with forged metadata
  * blocks naming a parent, an owner and auto-completion, closing and reopening them, a flood of
  * forged children, and labelling or closing someone else's task (refused by GitHub). A
- * collaborator (alice) then steers: closes, reopens, relabels the priority, comments.
- * Last line: one JSON object.
+ * collaborator (alice) then steers: closes, reopens, relabels the priority, comments. Last, the
+ * metadata block: alice edits the block of w1's tasks (each edit is written back, and no event
+ * believes it), and mallory edits the block of her own issue, handed over by alice (ignored, no
+ * App write). Last line: one JSON object.
  */
 import { startEventReceiver } from "../test/support/event-receiver.js";
 import { appWritesSince } from "../test/support/assertions.js";
 import { startStack } from "../test/support/stack.js";
 
 const FLOOD = Number(process.env.BATON_TRUST_FLOOD ?? 101);
+const BLOCK_EDITS = Number(process.env.BATON_TRUST_BLOCK_EDITS ?? 10);
 
 const stack = await startStack({ env: { BATON_ALLOW_PRIVATE_WEBHOOKS: "true" } });
 const receiver = await startEventReceiver();
@@ -89,6 +92,55 @@ try {
     .slice(collaboratorFrom)
     .filter((e) => e.json.actor?.login === "alice").length;
 
+  // The metadata block: a collaborator's edits are written back, a stranger's ignored.
+  const BLOCK = /<!-- baton:v1 \{.*?\} -->/s;
+  const forge = (text: string, n = 0) =>
+    text.replace(
+      BLOCK,
+      `<!-- baton:v1 ${JSON.stringify({ created_by: "w2", parent: parent.id, depth: 3, auto_complete_parent: true, n })} -->`,
+    );
+  const bodyOf = (id: number) => stack.double.state.issues.get(id)!.body ?? "";
+  const edited: { id: number; body: string }[] = [];
+  for (let i = 0; i < BLOCK_EDITS; i++) {
+    const task = (await stack.api(w1, "POST", "/v1/tasks", { content: `Block edit target ${i}` }))
+      .json;
+    edited.push({ id: task.id, body: "" });
+  }
+  const handed = await asUser("mallory", "POST", "/issues", { title: "Her own issue", body });
+  await asUser("alice", "POST", `/issues/${handed.json.number}/labels`, ["baton:task"]);
+  await settled();
+  for (const task of edited) task.body = bodyOf(task.id);
+  const blockFrom = receiver.received.length;
+  const blockMark = stack.double.requests.length;
+  for (const task of edited) {
+    await asUser("alice", "PATCH", `/issues/${task.id}`, { body: forge(task.body) });
+    await settled();
+  }
+  const blockWrites = appWritesSince(stack.double, blockMark).length;
+  const strangerMark = stack.double.requests.length;
+  const own = bodyOf(handed.json.number);
+  for (let i = 1; i <= BLOCK_EDITS; i++)
+    await asUser("mallory", "PATCH", `/issues/${handed.json.number}`, { body: forge(own, i) });
+  await settled();
+  const strangerBlockWrites = appWritesSince(stack.double, strangerMark).length;
+  // A probe after them all: the events of a task arrive in order, so once it is in, so are they.
+  const probe = edited[0]!.id;
+  await asUser("alice", "PUT", `/issues/${probe}/labels`, ["priority:low"]);
+  await receiver.waitFor((all) =>
+    all.slice(blockFrom).some((e) => e.json.task?.id === probe && e.json.changes?.priority),
+  );
+  const ids = new Set([...edited.map((t) => t.id), handed.json.number]);
+  const blockEvents = receiver.received
+    .slice(blockFrom)
+    .filter((e) => ids.has(e.json.task?.id) && !e.json.changes?.priority);
+  const trusting = receiver.received
+    .slice(blockFrom)
+    .filter(
+      (e) =>
+        ids.has(e.json.task?.id) &&
+        (e.json.task.created_by_agent_id === "w2" || e.json.task.parent_task_id !== null),
+    );
+
   console.log(
     JSON.stringify({
       bench: "trust",
@@ -98,6 +150,13 @@ try {
       app_writes_caused_by_strangers: strangerWrites,
       collaborator_changes: steps.length,
       collaborator_changes_recorded_with_actor: recorded,
+      collaborator_block_edits: edited.length,
+      collaborator_block_edits_restored: edited.filter((t) => bodyOf(t.id) === t.body).length,
+      app_writes_for_collaborator_block_edits: blockWrites,
+      stranger_block_edits: BLOCK_EDITS,
+      app_writes_caused_by_stranger_block_edits: strangerBlockWrites,
+      events_from_block_edits: blockEvents.length,
+      events_trusting_edited_blocks: trusting.length,
     }),
   );
 } finally {

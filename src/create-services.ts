@@ -6,6 +6,8 @@ import { RecentChanges } from "./github/recent-changes.js";
 import { SubIssueGateway } from "./github/sub-issue-gateway.js";
 import type { Octokit } from "./github/octokit.js";
 import { SqliteAgentStore } from "./store/agent-store.js";
+import { SqliteBlockStore } from "./store/block-store.js";
+import { MetadataBlocks } from "./services/metadata-blocks.js";
 import { DedupStore } from "./store/dedup-store.js";
 import type { Db } from "./store/database.js";
 import type { DistributedLock } from "./store/distributed-lock.js";
@@ -18,6 +20,7 @@ import { ChainService } from "./services/chain-service.js";
 import { ProjectService } from "./services/project-service.js";
 import { LinkService } from "./services/link-service.js";
 import { TaskService } from "./services/task-service.js";
+import { TaskHistory } from "./services/task-history.js";
 import { DedupService } from "./dedup/index.js";
 import { DuplicateGuard } from "./services/duplicate-guard.js";
 import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
@@ -30,9 +33,11 @@ import { claimFields, type ClaimGuard } from "./tasks/lease-rules.js";
 export interface Services {
   db: Db;
   gateway: IssueGateway;
+  blocks: MetadataBlocks;
   agents: AgentService;
   projects: ProjectService;
   tasks: TaskService;
+  history: TaskHistory;
   links: LinkService;
   subIssues: SubIssueGateway;
   chains: ChainService;
@@ -60,10 +65,16 @@ export async function createServices(
   octokit: () => Promise<Octokit>,
   log?: ServiceLog,
 ): Promise<Services> {
+  // Every issue Baton reads shows the metadata block Baton last wrote (docs/trust.md).
+  const blocks = new MetadataBlocks({
+    store: new SqliteBlockStore(db),
+    appId: () => config.github.appId,
+  });
   const gateway = new IssueGateway({
     owner: config.github.owner,
     repo: config.github.repo,
     octokit,
+    blocks,
   });
   const agents = new AgentService({
     store: new SqliteAgentStore(db),
@@ -150,9 +161,17 @@ export async function createServices(
     mirror,
     db,
     gateway,
+    blocks,
     agents,
     projects,
     tasks,
+    history: new TaskHistory({
+      tasks,
+      gateway,
+      journal,
+      blocks,
+      appId: () => config.github.appId,
+    }),
     links: new LinkService(tasks),
     subIssues,
     chains,

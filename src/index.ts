@@ -7,6 +7,7 @@ import { agentRoutes } from "./http/routes/agent-routes.js";
 import { openTaskCounts } from "./http/routes/open-task-counts.js";
 import { subtaskRoutes } from "./http/routes/subtask-routes.js";
 import { chainRoutes } from "./http/routes/chain-routes.js";
+import { historyRoutes } from "./http/routes/history-routes.js";
 import { claimRoutes } from "./http/routes/claim-routes.js";
 import { fleetRoutes } from "./http/routes/fleet-routes.js";
 import { linkRoutes } from "./http/routes/link-routes.js";
@@ -49,6 +50,7 @@ export function createBatonApp(
           ...claimRoutes(services.claims.claims, services.claims.ready),
           ...taskRoutes(services.tasks),
           ...chainRoutes(services.tasks, services.chains),
+          ...historyRoutes(services.history),
           ...subtaskRoutes(services.tasks),
           ...linkRoutes(services.links),
           ...fleetRoutes(services.claims.attention),

@@ -1,4 +1,4 @@
-// Built by npm run build:action from 73 source files, sha256 244bd0f834f1c89e
+// Built by npm run build:action from 77 source files, sha256 3bc380dab207c04a
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44735,6 +44735,108 @@ var EtagCache = class {
   }
 };
 
+// src/tasks/comment-codec.ts
+import { createHash } from "node:crypto";
+
+// src/tasks/untrusted-text.ts
+var ZWSP = "\u200B";
+var ENTITY = /&(?=#\d|#x[0-9a-f]|[a-z][a-z0-9]*;)/giu;
+var MENTION = /(^|[^A-Za-z0-9_`])@(?=[\p{L}\p{N}])/gu;
+var URL_REFERENCE = /(\/(?:issues|pulls?|discussions))\/(?=\d)/giu;
+function render(text) {
+  return text.replace(ENTITY, `&${ZWSP}`).replace(/<!--/g, "&lt;!--").replace(MENTION, `$1@${ZWSP}`).replace(/(^|[^&])#(?=\d)/gu, `$1#${ZWSP}`).replace(/\b(GH)-(?=\d)/g, `$1-${ZWSP}`).replace(URL_REFERENCE, `$1${ZWSP}/`);
+}
+function unrender(text) {
+  return text.replace(/&lt;!--/g, "<!--").replace(new RegExp(`([@#&]|GH-)${ZWSP}`, "g"), "$1").replace(new RegExp(`(/(?:issues|pulls?|discussions))${ZWSP}/`, "giu"), "$1/");
+}
+function jsonForComment(value) {
+  return JSON.stringify(value).replace(
+    /[<>&@#]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+
+// src/tasks/comment-codec.ts
+var MarkerSchema = external_exports.object({
+  agent: external_exports.string(),
+  content: external_exports.string().nullable().default(null),
+  hash: external_exports.string().nullable().default(null),
+  /** Finds the comment again when GitHub's answer to its write was lost (src/idempotency.ts). */
+  nonce: external_exports.string().nullable().default(null)
+});
+var hash2 = (text) => createHash("sha256").update(text).digest("hex").slice(0, 16);
+function encodeAgentComment(agent, content, nonce = null) {
+  const shown = render(content);
+  const marker = {
+    agent: agent.id,
+    content: shown === content ? null : content,
+    hash: hash2(shown),
+    nonce
+  };
+  const who = agent.display_name ? `**${agent.id}** (${render(agent.display_name)})` : `**${agent.id}**`;
+  return `${header(who)}
+
+${shown}
+
+<!-- baton:comment ${jsonForComment(marker)} -->`;
+}
+var header = (who) => `> Baton agent ${who} commented`;
+
+// src/tasks/task-history.ts
+var GitHubTimelineEventSchema = external_exports.object({
+  event: external_exports.string().optional(),
+  id: external_exports.number().optional(),
+  actor: GitHubUserSchema.nullish(),
+  created_at: external_exports.string().optional(),
+  performed_via_github_app: external_exports.object({ id: external_exports.number() }).nullish(),
+  label: external_exports.object({ name: external_exports.string() }).optional(),
+  state_reason: external_exports.string().nullish(),
+  rename: external_exports.object({ from: external_exports.string(), to: external_exports.string() }).optional(),
+  assignee: GitHubUserSchema.nullish(),
+  /** `commented`: the comment itself. */
+  body: external_exports.string().nullish(),
+  user: GitHubUserSchema.nullish(),
+  author_association: external_exports.string().optional(),
+  html_url: external_exports.string().optional()
+});
+var HistoryActorSchema = external_exports.discriminatedUnion("type", [
+  external_exports.object({ type: external_exports.literal("agent"), id: external_exports.string().describe("The agent's id") }),
+  external_exports.object({ type: external_exports.literal("person"), login: external_exports.string().describe("Their GitHub login") }),
+  external_exports.object({
+    type: external_exports.literal("app"),
+    login: external_exports.string().nullable().describe("Baton's App, or another App or workflow bot")
+  })
+]).meta({ id: "HistoryActor" });
+var HISTORY_ACTIONS = [
+  "created",
+  "labeled",
+  "unlabeled",
+  "renamed",
+  "assigned",
+  "unassigned",
+  "closed",
+  "reopened",
+  "commented",
+  "edited",
+  "metadata_edit_refused"
+];
+var HistoryEntrySchema = external_exports.object({
+  at: external_exports.string().describe("When (ISO 8601)"),
+  actor: HistoryActorSchema,
+  action: external_exports.enum(HISTORY_ACTIONS),
+  detail: external_exports.record(external_exports.string(), external_exports.unknown()).describe(
+    "labeled/unlabeled: {label}; renamed: {from, to}; assigned/unassigned: {assignee}; closed/reopened: {state_reason}; commented: {comment_id, url}; edited: {write} (an agent's write the timeline does not show, e.g. context); metadata_edit_refused: {restored} (someone else's edit of the metadata block, not believed)"
+  )
+}).meta({ id: "HistoryEntry" });
+
+// src/github/block-keeper.ts
+var AS_ON_GITHUB = {
+  believe: (issue3) => issue3,
+  believeAll: (issues) => issues,
+  wrote: () => {
+  }
+};
+
 // src/github/issue-gateway.ts
 var PER_PAGE2 = 100;
 var IssuePage = external_exports.array(GitHubIssueSchema);
@@ -44742,6 +44844,7 @@ var IssueGateway = class {
   owner;
   repo;
   #octokit;
+  #blocks;
   /** Parsed (zod-trimmed) bodies, not GitHub's full JSON: a fraction of the memory. */
   #cache = new EtagCache();
   #knownLabels;
@@ -44749,6 +44852,19 @@ var IssueGateway = class {
     this.owner = options.owner;
     this.repo = options.repo;
     this.#octokit = async () => mappedRequester(await options.octokit());
+    this.#blocks = options.blocks ?? AS_ON_GITHUB;
+  }
+  /** The issue as Baton believes it (its own metadata block, whoever edited the one on GitHub). */
+  believe(issue3) {
+    return this.#blocks.believe(issue3);
+  }
+  /** A page of issues as Baton believes them, in one look-up. */
+  believeAll(issues) {
+    return this.#blocks.believeAll(issues);
+  }
+  /** Baton wrote this body (an issue created over GraphQL): its block is the one to believe. */
+  wrote(body, answer) {
+    this.#blocks.wrote(body, answer);
   }
   /**
    * Creates an issue. Never retried blindly: a lost answer is resolved by the caller, which looks
@@ -44763,16 +44879,19 @@ var IssueGateway = class {
       repo: this.repo,
       ...write
     });
-    return this.#remember(res, GitHubIssueSchema.parse(res.data));
+    const issue3 = this.#remember(res, GitHubIssueSchema.parse(res.data));
+    this.#blocks.wrote(write.body, issue3);
+    return issue3;
   }
-  async getIssue(number4) {
+  /** The issue as Baton believes it; `raw`: its body exactly as on GitHub. */
+  async getIssue(number4, options = {}) {
     const page = await this.#conditionalGet(
       `GET /repos/{owner}/{repo}/issues/{issue_number}`,
       { issue_number: number4 },
       (data) => GitHubIssueSchema.parse(data)
     );
-    if (!page) return null;
-    return page.data.pull_request ? null : page.data;
+    if (!page || page.data.pull_request) return null;
+    return options.raw ? page.data : this.#blocks.believe(page.data);
   }
   async updateIssue(number4, write) {
     checkWriteSize(write);
@@ -44784,7 +44903,9 @@ var IssueGateway = class {
       issue_number: number4,
       ...write
     });
-    return this.#remember(res, GitHubIssueSchema.parse(res.data), number4);
+    const issue3 = this.#remember(res, GitHubIssueSchema.parse(res.data), number4);
+    if (write.body !== void 0) this.#blocks.wrote(write.body, issue3);
+    return this.#blocks.believe(issue3);
   }
   /** Every issue matching the query, 100 per request, each page conditional. */
   async listIssues(query) {
@@ -44796,7 +44917,7 @@ var IssueGateway = class {
     };
     if (query.labels?.length) params.labels = query.labels.join(",");
     const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues", params, IssuePage);
-    return pages.flat().filter((issue3) => !issue3.pull_request);
+    return this.#blocks.believeAll(pages.flat().filter((issue3) => !issue3.pull_request));
   }
   async listComments(number4) {
     const pages = await this.#allPages(
@@ -44817,6 +44938,21 @@ var IssueGateway = class {
     });
     return GitHubCommentSchema.parse(res.data);
   }
+  /**
+   * An issue's timeline (labels, close/reopen, renames, assignments, comments, with actors),
+   * oldest first. Kinds Baton does not read, or cannot, are left out.
+   */
+  async listTimeline(number4) {
+    const pages = await this.#allPages(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+      { issue_number: number4, per_page: PER_PAGE2 },
+      external_exports.array(external_exports.unknown())
+    );
+    return pages.flat().flatMap((item) => {
+      const event = GitHubTimelineEventSchema.safeParse(item);
+      return event.success ? [event.data] : [];
+    });
+  }
   /** An issue's direct sub-issues (≤ 100 by GitHub's rule, so one conditional request). */
   async listSubIssues(number4) {
     const pages = await this.#allPages(
@@ -44824,7 +44960,7 @@ var IssueGateway = class {
       { issue_number: number4, per_page: PER_PAGE2 },
       IssuePage
     );
-    return pages.flat();
+    return this.#blocks.believeAll(pages.flat());
   }
   /** GraphQL node ids of labels, creating missing ones first (with their fixed colours). */
   async labelNodeIds(names) {
@@ -45020,6 +45156,7 @@ var ISSUE_FIELDS = (
       login
     }
     viewerDidAuthor
+    authorAssociation
     labels(first: ${LABELS_PER_ISSUE}) {
       nodes {
         name
@@ -45049,6 +45186,7 @@ var GraphqlIssueSchema = external_exports.object({
   closedAt: external_exports.string().nullable(),
   author: external_exports.object({ __typename: external_exports.string(), login: external_exports.string() }).nullable(),
   viewerDidAuthor: external_exports.boolean(),
+  authorAssociation: external_exports.string(),
   labels: external_exports.object({
     nodes: external_exports.array(external_exports.object({ name: external_exports.string() }).nullable()).nullable(),
     pageInfo: external_exports.object({ hasNextPage: external_exports.boolean() })
@@ -45073,6 +45211,8 @@ function toRestIssue(node2, parent) {
     // GraphQL has no performed_via_github_app; the viewer is Baton's installation, so this says
     // the App wrote the issue (the provenance check reads it, DESIGN §3a).
     authored_by_app: node2.viewerDidAuthor,
+    // Whether the author may write decides whose metadata block is believed (docs/trust.md).
+    author_association: node2.authorAssociation,
     created_at: node2.createdAt,
     updated_at: node2.updatedAt,
     closed_at: node2.closedAt,
@@ -45193,7 +45333,9 @@ var SubIssueGateway = class {
       }
     });
     const parsed = external_exports.object({ createIssue: external_exports.object({ issue: GraphqlIssueSchema }) }).parse(data);
-    return this.#complete(parsed.createIssue.issue, parent.number);
+    const issue3 = await this.#complete(parsed.createIssue.issue, parent.number);
+    this.#issues.wrote(write.body, issue3);
+    return issue3;
   }
   /** Links an existing issue under a parent (the repair path for a child created unlinked). */
   async addSubIssue(parentNodeId, childNodeId) {
@@ -45237,6 +45379,8 @@ var SubIssueGateway = class {
       const full = await this.#issues.getIssue(entry.issue.number);
       if (full) entry.issue = { ...full, parent_issue_url: entry.issue.parent_issue_url };
     }
+    const believed = this.#issues.believeAll(out.map((entry) => entry.issue));
+    out.forEach((entry, i) => entry.issue = believed[i]);
     return out.sort((a, b) => a.level - b.level);
   }
   async #readChildren(parents) {
@@ -45286,24 +45430,6 @@ function takeBatch(frontier) {
     children += count;
   }
   return batch;
-}
-
-// src/tasks/untrusted-text.ts
-var ZWSP = "\u200B";
-var ENTITY = /&(?=#\d|#x[0-9a-f]|[a-z][a-z0-9]*;)/giu;
-var MENTION = /(^|[^A-Za-z0-9_`])@(?=[\p{L}\p{N}])/gu;
-var URL_REFERENCE = /(\/(?:issues|pulls?|discussions))\/(?=\d)/giu;
-function render(text) {
-  return text.replace(ENTITY, `&${ZWSP}`).replace(/<!--/g, "&lt;!--").replace(MENTION, `$1@${ZWSP}`).replace(/(^|[^&])#(?=\d)/gu, `$1#${ZWSP}`).replace(/\b(GH)-(?=\d)/g, `$1-${ZWSP}`).replace(URL_REFERENCE, `$1${ZWSP}/`);
-}
-function unrender(text) {
-  return text.replace(/&lt;!--/g, "<!--").replace(new RegExp(`([@#&]|GH-)${ZWSP}`, "g"), "$1").replace(new RegExp(`(/(?:issues|pulls?|discussions))${ZWSP}/`, "giu"), "$1/");
-}
-function jsonForComment(value) {
-  return JSON.stringify(value).replace(
-    /[<>&@#]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
 }
 
 // src/tasks/task-links.ts
@@ -46504,6 +46630,23 @@ var BatonClient = class _BatonClient {
     children: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/children`, {
       schema: external_exports.array(TaskSchema)
     }),
+    /** Who changed the task, what and when (agents, people, apps), oldest first; one page. */
+    history: (taskId, query = {}) => this.#http.request("GET", `/tasks/${id(taskId)}/history`, {
+      query,
+      schema: external_exports.array(HistoryEntrySchema)
+    }),
+    /** The whole history, following the pages. */
+    historyAll: async (taskId) => {
+      const all = [];
+      for (let page = 1; ; page++) {
+        const { data, headers } = await this.#http.exchange("GET", `/tasks/${id(taskId)}/history`, {
+          query: { limit: 100, page },
+          schema: external_exports.array(HistoryEntrySchema)
+        });
+        all.push(...data);
+        if (!/rel="next"/.test(headers.get("link") ?? "")) return all;
+      }
+    },
     /** Branches, commits, pull requests and URLs linked to the task. */
     links: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/links`, { schema: external_exports.array(TaskLinkSchema) }),
     /** Links a branch, commit, pull request or URL; the same link twice is stored once. */
@@ -46701,7 +46844,7 @@ function createRestTaskApi(options) {
 }
 
 // src/idempotency.ts
-import { createHash, randomUUID as randomUUID3 } from "node:crypto";
+import { createHash as createHash2, randomUUID as randomUUID3 } from "node:crypto";
 
 // src/util/request-budget.ts
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -46822,37 +46965,14 @@ function positionUnder(parent, decoded, maxDepth) {
   return position;
 }
 
-// src/tasks/comment-codec.ts
-import { createHash as createHash2 } from "node:crypto";
-var MarkerSchema = external_exports.object({
-  agent: external_exports.string(),
-  content: external_exports.string().nullable().default(null),
-  hash: external_exports.string().nullable().default(null),
-  /** Finds the comment again when GitHub's answer to its write was lost (src/idempotency.ts). */
-  nonce: external_exports.string().nullable().default(null)
-});
-var hash2 = (text) => createHash2("sha256").update(text).digest("hex").slice(0, 16);
-function encodeAgentComment(agent, content, nonce = null) {
-  const shown = render(content);
-  const marker = {
-    agent: agent.id,
-    content: shown === content ? null : content,
-    hash: hash2(shown),
-    nonce
-  };
-  const who = agent.display_name ? `**${agent.id}** (${render(agent.display_name)})` : `**${agent.id}**`;
-  return `${header(who)}
-
-${shown}
-
-<!-- baton:comment ${jsonForComment(marker)} -->`;
-}
-var header = (who) => `> Baton agent ${who} commented`;
-
 // src/tasks/issue-codec.ts
 import { createHash as createHash3 } from "node:crypto";
+
+// src/tasks/metadata-block.ts
+var META_BLOCK_RE = /<!-- baton:v1 (\{.*?\}) -->/gs;
+
+// src/tasks/issue-codec.ts
 var TITLE_MAX = 256;
-var META_RE = /<!-- baton:v1 (\{.*?\}) -->/gs;
 var HEADER_PREFIX = "> Baton task";
 var TaskMetaSchema = external_exports.object({
   created_by: external_exports.string().nullable().default(null),
@@ -46981,7 +47101,7 @@ function decodeIssue(issue3) {
 }
 function readMeta(body) {
   let last = null;
-  for (const match of body.matchAll(META_RE)) last = match;
+  for (const match of body.matchAll(META_BLOCK_RE)) last = match;
   if (!last) return { meta: TaskMetaSchema.parse({}), metaStart: body.length };
   try {
     const parsed = TaskMetaSchema.safeParse(JSON.parse(last[1]));

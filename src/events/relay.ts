@@ -8,6 +8,7 @@ import type { SqliteSubscriptionStore, SubscriptionRecord } from "../store/subsc
 import { decodeComment, isFromApp } from "../tasks/comment-codec.js";
 import { decodeIssue } from "../tasks/issue-codec.js";
 import { HANDOVER_LABEL } from "../tasks/labels.js";
+import { editorOf, onlyBlockEdited } from "../tasks/metadata-block.js";
 import { refusedAgentLabel } from "../tasks/agent-label-refusal.js";
 import type { Comment, Task } from "../tasks/task-schema.js";
 import type { TaskLink } from "../tasks/task-links.js";
@@ -89,44 +90,8 @@ export class EventRelay {
       case "foreign":
       case "label":
         return skip("ignored", `${webhook.name} is not a task event`);
-      case "issue": {
-        const { issue, sender, action } = inbound;
-        if (!this.#o.tasks.isTask(issue))
-          return skip("untrusted", `issue #${issue.number} by ${issue.user?.login ?? "?"}`);
-        // Refused back on github.com (services/label-refusals.ts): no event believes it.
-        const known = (id: string) => this.#o.agents.find(id) !== undefined;
-        if (refusedAgentLabel({ action, label: inbound.label, sender }, known) !== null)
-          return skip("untrusted", `${inbound.label?.name ?? "?"} names no agent`);
-        const decoded = decodeIssue(issue);
-        const state: TaskState = {
-          task: await this.#o.tasks.toTask(issue, decoded),
-          // Deleted on GitHub or moved to another repository: gone for Baton too.
-          deleted: decoded.deleted || action === "deleted" || action === "transferred",
-        };
-        const who = this.#attribute(issue, sender, action === "opened");
-        return this.#commit(webhook, () => {
-          const snap = this.#o.outbox.snapshot(issue.number);
-          if (snap && snap.updated_at > issue.updated_at) return undefined; // stale
-          const before = snap ? (JSON.parse(snap.task) as TaskState) : undefined;
-          this.#o.outbox.saveSnapshot(issue.number, issue.updated_at, JSON.stringify(state));
-          if (before) {
-            const change = classifyChange(before, state, {
-              claimDisplayWrite:
-                isBot(sender) && this.#o.journal.kindOf(issue.number, issue.updated_at) === "claim",
-            });
-            return change && { ...change, task: state.task, before: before.task, ...who };
-          }
-          // A person handing an issue over (the `baton:task` label) creates the task.
-          const handedOver = action === "labeled" && inbound.label?.name === HANDOVER_LABEL;
-          const event =
-            action === "opened" && state.task.parent_task_id !== null
-              ? "task.delegated"
-              : handedOver
-                ? "task.created"
-                : classifyAction(action, state);
-          return event && { event, task: state.task, ...who };
-        });
-      }
+      case "issue":
+        return this.#issue(webhook, inbound, skip);
       case "comment": {
         const { issue, comment, sender } = inbound;
         if (!this.#o.tasks.isTask(issue)) return skip("untrusted", `issue #${issue.number}`);
@@ -175,6 +140,56 @@ export class EventRelay {
         }));
       }
     }
+  }
+
+  /** An `issues` webhook: at most one event, diffed against the relay's last view of the task. */
+  async #issue(
+    webhook: Pick<Delivery, "id" | "name">,
+    inbound: Extract<GitHubWebhook, { kind: "issue" }>,
+    skip: (result: IngestResult, reason: string) => IngestResult,
+  ): Promise<IngestResult> {
+    const { issue, sender, action } = inbound;
+    if (!this.#o.tasks.isTask(issue))
+      return skip("untrusted", `issue #${issue.number} by ${issue.user?.login ?? "?"}`);
+    // Refused back on github.com (services/label-refusals.ts): no event believes it.
+    const known = (id: string) => this.#o.agents.find(id) !== undefined;
+    if (refusedAgentLabel({ action, label: inbound.label, sender }, known) !== null)
+      return skip("untrusted", `${inbound.label?.name ?? "?"} names no agent`);
+    const untrusted = untrustedChange(inbound);
+    const decoded = decodeIssue(issue);
+    const state: TaskState = {
+      task: await this.#o.tasks.toTask(issue, decoded),
+      // Deleted on GitHub or moved to another repository: gone for Baton too.
+      deleted: decoded.deleted || action === "deleted" || action === "transferred",
+    };
+    const who = this.#attribute(issue, sender, action === "opened");
+    const result = this.#commit(webhook, () => {
+      const snap = this.#o.outbox.snapshot(issue.number);
+      if (snap && snap.updated_at > issue.updated_at) return undefined; // stale
+      const before = snap ? (JSON.parse(snap.task) as TaskState) : undefined;
+      // Followed even when untrusted, so a later event never reports this change as its own.
+      this.#o.outbox.saveSnapshot(issue.number, issue.updated_at, JSON.stringify(state));
+      if (untrusted) return undefined;
+      if (before) {
+        const change = classifyChange(before, state, {
+          claimDisplayWrite:
+            isBot(sender) && this.#o.journal.kindOf(issue.number, issue.updated_at) === "claim",
+        });
+        return change && { ...change, task: state.task, before: before.task, ...who };
+      }
+      // A person handing an issue over (the `baton:task` label) creates the task.
+      const handedOver = action === "labeled" && inbound.label?.name === HANDOVER_LABEL;
+      const event =
+        action === "opened" && state.task.parent_task_id !== null
+          ? "task.delegated"
+          : handedOver
+            ? "task.created"
+            : classifyAction(action, state);
+      return event && { event, task: state.task, ...who };
+    });
+    if (!untrusted || result !== "unchanged") return result;
+    this.#o.log?.("dropped an untrusted change", { reason: untrusted });
+    return "untrusted";
   }
 
   /** Records an event that no webhook carries (e.g. `task.chain_completed`), durably. */
@@ -286,4 +301,19 @@ export class EventRelay {
     if (!owner?.active) return false;
     return views.some((t) => canRead({ id: owner.id, role: owner.role }, t));
   }
+}
+
+/**
+ * Why an issue change is no event, or null when it may be one. The author of a handed-over issue
+ * may lack write access: GitHub still lets them edit, close and reopen it, but no agent hears
+ * from them (DESIGN §6). Someone else's edit of the metadata block alone is not believed
+ * (docs/trust.md).
+ */
+function untrustedChange(inbound: Extract<GitHubWebhook, { kind: "issue" }>): string | null {
+  const { issue, sender, action, changes } = inbound;
+  const editor = editorOf(sender, issue);
+  if (editor === "stranger") return `${action} of #${issue.number} by its author ${sender.login}`;
+  if (action === "edited" && changes && editor !== "baton" && onlyBlockEdited(changes, issue.body))
+    return `the metadata block of #${issue.number} by ${sender.login}`;
+  return null;
 }

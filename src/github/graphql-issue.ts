@@ -23,6 +23,7 @@ export const ISSUE_FIELDS = /* GraphQL */ `
       login
     }
     viewerDidAuthor
+    authorAssociation
     labels(first: ${LABELS_PER_ISSUE}) {
       nodes {
         name
@@ -52,6 +53,7 @@ export const GraphqlIssueSchema = z.object({
   closedAt: z.string().nullable(),
   author: z.object({ __typename: z.string(), login: z.string() }).nullable(),
   viewerDidAuthor: z.boolean(),
+  authorAssociation: z.string(),
   labels: z
     .object({
       nodes: z.array(z.object({ name: z.string() }).nullable()).nullable(),
@@ -83,6 +85,8 @@ export function toRestIssue(node: GraphqlIssue, parent: number | null): GitHubIs
     // GraphQL has no performed_via_github_app; the viewer is Baton's installation, so this says
     // the App wrote the issue (the provenance check reads it, DESIGN §3a).
     authored_by_app: node.viewerDidAuthor,
+    // Whether the author may write decides whose metadata block is believed (docs/trust.md).
+    author_association: node.authorAssociation,
     created_at: node.createdAt,
     updated_at: node.updatedAt,
     closed_at: node.closedAt,

@@ -12,10 +12,13 @@ import {
   type GitHubIssue,
   type GitHubLabel,
 } from "../tasks/github-issue.js";
+import { GitHubTimelineEventSchema, type GitHubTimelineEvent } from "../tasks/task-history.js";
+import { AS_ON_GITHUB, type BlockKeeper } from "./block-keeper.js";
 import { githubStatus } from "./map-github-error.js";
 import { mappedRequester, type GitHubRequester } from "./github-boundary.js";
 
 export type { GitHubRequester } from "./github-boundary.js";
+export type { BlockKeeper } from "./block-keeper.js";
 
 export interface IssueListQuery {
   state: "open" | "closed" | "all";
@@ -26,6 +29,8 @@ export interface GatewayOptions {
   owner: string;
   repo: string;
   octokit: () => Promise<GitHubRequester>;
+  /** Baton's record of the metadata blocks it wrote (docs/trust.md); absent: as on GitHub. */
+  blocks?: BlockKeeper;
 }
 
 interface Page {
@@ -44,6 +49,7 @@ export class IssueGateway {
   readonly owner: string;
   readonly repo: string;
   readonly #octokit: () => Promise<GitHubRequester>;
+  readonly #blocks: BlockKeeper;
   /** Parsed (zod-trimmed) bodies, not GitHub's full JSON: a fraction of the memory. */
   readonly #cache = new EtagCache<{ data: unknown; link: string | undefined }>();
   #knownLabels: Promise<Map<string, GitHubLabel>> | undefined;
@@ -53,6 +59,22 @@ export class IssueGateway {
     this.repo = options.repo;
     // Every request goes through the one boundary: failures arrive here as BatonErrors.
     this.#octokit = async () => mappedRequester(await options.octokit());
+    this.#blocks = options.blocks ?? AS_ON_GITHUB;
+  }
+
+  /** The issue as Baton believes it (its own metadata block, whoever edited the one on GitHub). */
+  believe(issue: GitHubIssue): GitHubIssue {
+    return this.#blocks.believe(issue);
+  }
+
+  /** A page of issues as Baton believes them, in one look-up. */
+  believeAll(issues: GitHubIssue[]): GitHubIssue[] {
+    return this.#blocks.believeAll(issues);
+  }
+
+  /** Baton wrote this body (an issue created over GraphQL): its block is the one to believe. */
+  wrote(body: string, answer: GitHubIssue): void {
+    this.#blocks.wrote(body, answer);
   }
 
   /**
@@ -70,17 +92,20 @@ export class IssueGateway {
       repo: this.repo,
       ...write,
     });
-    return this.#remember(res, GitHubIssueSchema.parse(res.data));
+    const issue = this.#remember(res, GitHubIssueSchema.parse(res.data));
+    this.#blocks.wrote(write.body, issue);
+    return issue;
   }
 
-  async getIssue(number: number): Promise<GitHubIssue | null> {
+  /** The issue as Baton believes it; `raw`: its body exactly as on GitHub. */
+  async getIssue(number: number, options: { raw?: boolean } = {}): Promise<GitHubIssue | null> {
     const page = await this.#conditionalGet(
       `GET /repos/{owner}/{repo}/issues/{issue_number}`,
       { issue_number: number },
       (data) => GitHubIssueSchema.parse(data),
     );
-    if (!page) return null;
-    return page.data.pull_request ? null : page.data;
+    if (!page || page.data.pull_request) return null;
+    return options.raw ? page.data : this.#blocks.believe(page.data);
   }
 
   async updateIssue(number: number, write: IssueWrite): Promise<GitHubIssue> {
@@ -93,7 +118,9 @@ export class IssueGateway {
       issue_number: number,
       ...write,
     });
-    return this.#remember(res, GitHubIssueSchema.parse(res.data), number);
+    const issue = this.#remember(res, GitHubIssueSchema.parse(res.data), number);
+    if (write.body !== undefined) this.#blocks.wrote(write.body, issue);
+    return this.#blocks.believe(issue);
   }
 
   /** Every issue matching the query, 100 per request, each page conditional. */
@@ -106,7 +133,7 @@ export class IssueGateway {
     };
     if (query.labels?.length) params.labels = query.labels.join(",");
     const pages = await this.#allPages("GET /repos/{owner}/{repo}/issues", params, IssuePage);
-    return pages.flat().filter((issue) => !issue.pull_request);
+    return this.#blocks.believeAll(pages.flat().filter((issue) => !issue.pull_request));
   }
 
   async listComments(number: number): Promise<GitHubComment[]> {
@@ -130,6 +157,22 @@ export class IssueGateway {
     return GitHubCommentSchema.parse(res.data);
   }
 
+  /**
+   * An issue's timeline (labels, close/reopen, renames, assignments, comments, with actors),
+   * oldest first. Kinds Baton does not read, or cannot, are left out.
+   */
+  async listTimeline(number: number): Promise<GitHubTimelineEvent[]> {
+    const pages = await this.#allPages(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+      { issue_number: number, per_page: PER_PAGE },
+      z.array(z.unknown()),
+    );
+    return pages.flat().flatMap((item) => {
+      const event = GitHubTimelineEventSchema.safeParse(item);
+      return event.success ? [event.data] : [];
+    });
+  }
+
   /** An issue's direct sub-issues (≤ 100 by GitHub's rule, so one conditional request). */
   async listSubIssues(number: number): Promise<GitHubIssue[]> {
     const pages = await this.#allPages(
@@ -137,7 +180,7 @@ export class IssueGateway {
       { issue_number: number, per_page: PER_PAGE },
       IssuePage,
     );
-    return pages.flat();
+    return this.#blocks.believeAll(pages.flat());
   }
 
   /** GraphQL node ids of labels, creating missing ones first (with their fixed colours). */

@@ -158,7 +158,9 @@ export class SubIssueGateway {
       },
     });
     const parsed = z.object({ createIssue: z.object({ issue: GraphqlIssueSchema }) }).parse(data);
-    return this.#complete(parsed.createIssue.issue, parent.number);
+    const issue = await this.#complete(parsed.createIssue.issue, parent.number);
+    this.#issues.wrote(write.body, issue);
+    return issue;
   }
 
   /** Links an existing issue under a parent (the repair path for a child created unlinked). */
@@ -207,6 +209,9 @@ export class SubIssueGateway {
       const full = await this.#issues.getIssue(entry.issue.number);
       if (full) entry.issue = { ...full, parent_issue_url: entry.issue.parent_issue_url };
     }
+    // As Baton believes them: its own metadata block on each (docs/trust.md), in one look-up.
+    const believed = this.#issues.believeAll(out.map((entry) => entry.issue));
+    out.forEach((entry, i) => (entry.issue = believed[i]!));
     return out.sort((a, b) => a.level - b.level);
   }
 

@@ -2,6 +2,7 @@ import type {
   Agent,
   Comment,
   FleetAttention,
+  HistoryEntry,
   Project,
   Task,
   TaskChain,
@@ -54,6 +55,25 @@ export function chainText(chain: TaskChain): string {
   return [
     `Chain of root #${chain.root.id}: ${chain.completed_count}/${chain.total_count} completed, depth ${chain.depth}.`,
     ...chain.chain.map((t) => `${"  ".repeat(t.delegation_depth)}${taskLine(t)}`),
+  ].join("\n");
+}
+
+/** One line per change, oldest first: when, who, what. */
+export function historyText(taskId: number, entries: HistoryEntry[]): string {
+  if (!entries.length) return `No history for #${taskId}.`;
+  const who = (e: HistoryEntry) =>
+    e.actor.type === "agent"
+      ? `agent ${e.actor.id}`
+      : e.actor.type === "person"
+        ? `person ${e.actor.login}`
+        : `app ${e.actor.login ?? "?"}`;
+  const what = (e: HistoryEntry) =>
+    Object.entries(e.detail)
+      .map(([key, value]) => `${key} ${typeof value === "string" ? value : JSON.stringify(value)}`)
+      .join(", ");
+  return [
+    `History of #${taskId} (${entries.length} change(s), oldest first):`,
+    ...entries.map((e) => `${e.at} ${who(e)} ${e.action}${what(e) ? ` (${what(e)})` : ""}`),
   ].join("\n");
 }
 

@@ -4,6 +4,7 @@ import type { BatonClient } from "../sdk/index.js";
 import {
   agentLine,
   chainText,
+  historyText,
   projectLine,
   taskDetail,
   taskLine,
@@ -299,6 +300,15 @@ export const TOOLS: BatonTool[] = [
     kind: "read",
     input: { task_id: taskId },
     run: async (client, { task_id }) => chainText(await client.tasks.chain(task_id)),
+  }),
+  tool({
+    name: "get_task_history",
+    description:
+      "Who changed a task, what and when: agents, and people on github.com (labels, closing, comments, edits). Use to see who steered a task before acting on it.",
+    kind: "read",
+    input: { task_id: taskId },
+    run: async (client, { task_id }) =>
+      historyText(task_id, await client.tasks.historyAll(task_id)),
   }),
   tool({
     name: "update_task_context",

@@ -35,11 +35,13 @@ import { resolveConfig, serverRoot, type ResolveOptions } from "./config.js";
 import {
   DedupResultSchema,
   DeliverySchema,
+  HistoryEntrySchema,
   TaskChainSchema,
   WebhookSchema,
   type DedupRequest,
   type DedupResult,
   type Delivery,
+  type HistoryEntry,
   type TaskChain,
   type Webhook,
   type WebhookCreate,
@@ -60,6 +62,8 @@ export type TaskListFilters = Partial<
   project_id?: number | string;
 };
 export type TaskId = number | string;
+/** `GET /tasks/{id}/history` pages (oldest first, 50 a page unless `limit`). */
+export type TaskHistoryQuery = { limit?: number; page?: number };
 export type Claimed = z.infer<typeof ClaimedSchema>;
 /** `{kind, repo?, ref, url?}`: kind is branch, commit, pr or url. */
 export type TaskLinkInput = z.input<typeof LinkCreateSchema>;
@@ -192,6 +196,24 @@ export class BatonClient {
       this.#http.request("GET", `/tasks/${id(taskId)}/children`, {
         schema: z.array(TaskSchema),
       }),
+    /** Who changed the task, what and when (agents, people, apps), oldest first; one page. */
+    history: (taskId: TaskId, query: TaskHistoryQuery = {}): Promise<HistoryEntry[]> =>
+      this.#http.request("GET", `/tasks/${id(taskId)}/history`, {
+        query,
+        schema: z.array(HistoryEntrySchema),
+      }),
+    /** The whole history, following the pages. */
+    historyAll: async (taskId: TaskId): Promise<HistoryEntry[]> => {
+      const all: HistoryEntry[] = [];
+      for (let page = 1; ; page++) {
+        const { data, headers } = await this.#http.exchange("GET", `/tasks/${id(taskId)}/history`, {
+          query: { limit: 100, page },
+          schema: z.array(HistoryEntrySchema),
+        });
+        all.push(...data);
+        if (!/rel="next"/.test(headers.get("link") ?? "")) return all;
+      }
+    },
     /** Branches, commits, pull requests and URLs linked to the task. */
     links: (taskId: TaskId): Promise<TaskLink[]> =>
       this.#http.request("GET", `/tasks/${id(taskId)}/links`, { schema: z.array(TaskLinkSchema) }),

@@ -8,6 +8,7 @@ import type { DedupQuerySchema } from "../tasks/task-schema.js";
  */
 export { ChainSchema as TaskChainSchema, type Chain as TaskChain } from "../tasks/chain.js";
 export { DedupMatchSchema, DedupResultSchema } from "../tasks/task-schema.js";
+export { HistoryEntrySchema, type HistoryActor, type HistoryEntry } from "../tasks/task-history.js";
 export {
   DeliverySchema,
   WebhookSchema,

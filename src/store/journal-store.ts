@@ -1,3 +1,4 @@
+import type { JournalEntry } from "../tasks/task-history.js";
 import { prepared, type Db } from "./database.js";
 
 /**
@@ -19,6 +20,8 @@ export interface Journal {
   writerOf(issueNumber: number, updatedAt: string, pendingMs?: number): string | undefined;
   /** The kind of Baton's own write that left the issue at `updatedAt` (e.g. "claim"), if any. */
   kindOf(issueNumber: number, updatedAt: string): string | undefined;
+  /** Every write Baton journalled for this issue, oldest first (the task's history). */
+  entries(issueNumber: number): JournalEntry[];
 }
 
 export class SqliteJournal implements Journal {
@@ -54,6 +57,13 @@ export class SqliteJournal implements Journal {
     )
       .pluck()
       .get(issueNumber, updatedAt) as string | undefined;
+  }
+
+  entries(issueNumber: number): JournalEntry[] {
+    return prepared(
+      this.db,
+      "SELECT kind, agent_id, created_at, updated_at FROM journal WHERE issue_number = ? ORDER BY id",
+    ).all(issueNumber) as JournalEntry[];
   }
 
   writerOf(issueNumber: number, updatedAt: string, pendingMs = 60_000): string | undefined {

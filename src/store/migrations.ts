@@ -243,4 +243,25 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  // Whom Baton trusts (docs/trust.md, issue 14): the metadata block Baton last wrote on each
+  // issue (the one it believes), and the edits of it by others that it did not believe.
+  {
+    version: 140,
+    name: "metadata-blocks",
+    sql: `
+      CREATE TABLE written_blocks (
+        issue_number INTEGER PRIMARY KEY,
+        block TEXT,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE refused_block_edits (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        issue_number INTEGER NOT NULL,
+        login TEXT NOT NULL,
+        at TEXT NOT NULL,
+        restored INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX refused_block_edits_edit ON refused_block_edits (issue_number, at, login);
+    `,
+  },
 ];

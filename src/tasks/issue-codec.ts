@@ -20,6 +20,7 @@ import {
 import { LINKS_MARKER, renderLinks, StoredLinksSchema } from "./task-links.js";
 import type { TaskStatus } from "./task-schema.js";
 import type { Ownership } from "./access.js";
+import { META_BLOCK_RE } from "./metadata-block.js";
 
 /**
  * The issue codec: a task ⇄ an issue's title, labels and body (DESIGN §3). Pure.
@@ -38,7 +39,6 @@ import type { Ownership } from "./access.js";
  *   <!-- baton:v1 {...metadata...} -->
  */
 export const TITLE_MAX = 256;
-const META_RE = /<!-- baton:v1 (\{.*?\}) -->/gs;
 const HEADER_PREFIX = "> Baton task";
 
 export const TaskMetaSchema = z.object({
@@ -243,7 +243,7 @@ export function decodeIssue(issue: IssueLike): DecodedIssue {
 
 function readMeta(body: string): { meta: TaskMeta; metaStart: number } {
   let last: RegExpExecArray | null = null;
-  for (const match of body.matchAll(META_RE)) last = match;
+  for (const match of body.matchAll(META_BLOCK_RE)) last = match;
   if (!last) return { meta: TaskMetaSchema.parse({}), metaStart: body.length };
   try {
     const parsed = TaskMetaSchema.safeParse(JSON.parse(last[1]!));

@@ -23,9 +23,13 @@ const ACTIONS_BOT = "github-actions[bot]";
  * Anything else, whatever its body claims, is not a task.
  */
 export function isTask(issue: IssueOrigin, appId: number | undefined): boolean {
+  return createdByBaton(issue, appId) || issue.labels.some((l) => l.name === HANDOVER_LABEL);
+}
+
+/** Baton created the issue: the App (REST, webhooks, GraphQL) or the Action's token mode. */
+export function createdByBaton(issue: IssueOrigin, appId: number | undefined): boolean {
   const app = issue.performed_via_github_app;
   if (app && (appId === undefined || app.id === appId)) return true;
   if (issue.authored_by_app === true) return true;
-  if (issue.user?.type === "Bot" && issue.user.login === ACTIONS_BOT) return true;
-  return issue.labels.some((label) => label.name === HANDOVER_LABEL);
+  return issue.user?.type === "Bot" && issue.user.login === ACTIONS_BOT;
 }

@@ -1,4 +1,5 @@
 import type { Services } from "../create-services.js";
+import { BlockRestorer } from "../services/block-restorer.js";
 import { LabelRefusals } from "../services/label-refusals.js";
 import { WebhookRouter } from "./router.js";
 
@@ -8,8 +9,18 @@ export function createWebhookRouter(
   services: Services,
   log?: (message: string, details?: Record<string, unknown>) => void,
 ): WebhookRouter {
+  const restorer = new BlockRestorer({
+    gateway: services.gateway,
+    blocks: services.blocks,
+    tasks: services.tasks,
+    ...(log ? { log } : {}),
+  });
   return new WebhookRouter({
     repository,
+    blocks: {
+      observe: (webhook) => services.blocks.observe(webhook),
+      edited: (webhook) => restorer.edited(webhook),
+    },
     caches: {
       reindex: (issue) => services.tasks.reindex(issue),
       forget: (issueNumber) => {

@@ -2,6 +2,16 @@ import type { GitHubIssue } from "../tasks/github-issue.js";
 import { readDelivery, type Delivery, type GitHubWebhook } from "../github/webhook-payloads.js";
 import type { LabelAdded } from "../tasks/agent-label-refusal.js";
 
+/**
+ * Before and after the steps: the metadata block is Baton's alone (DESIGN §3a, docs/trust.md).
+ * `observe` is local and comes first, so every step reads the issue as Baton believes it;
+ * `edited` writes Baton's block back over someone else's edit, last.
+ */
+export interface BlockStep {
+  observe(webhook: GitHubWebhook): GitHubWebhook;
+  edited(webhook: GitHubWebhook): Promise<void>;
+}
+
 /** Step 1: Baton's caches of GitHub (the dedup index, the label set). Local, no GitHub call. */
 export interface CacheStep {
   reindex(issue: GitHubIssue): Promise<void>;
@@ -30,6 +40,7 @@ export interface RefusalStep {
 export interface WebhookRouterOptions {
   /** The task repository, `owner/name`: webhooks from any other repository are dropped. */
   repository: string;
+  blocks: BlockStep;
   caches: CacheStep;
   relay: RelayStep;
   chains: ChainStep;
@@ -45,13 +56,17 @@ const REINDEX = new Set(["opened", "edited", "reopened", "closed", "labeled", "u
 
 /**
  * The one entry point for GitHub's webhooks. Each delivery is parsed once (one zod schema per
- * event) and then goes through three steps, one after the other, in this order:
+ * event) and then goes through five steps, one after the other, in this order:
  *
  * 1. caches: the dedup index follows the issue, so a create right after sees the change;
  * 2. relay: the task event is committed to the outbox before GitHub gets its 2xx, and before the
  *    chain step runs, so a child's `task.completed` precedes its parent's `task.chain_completed`;
  * 3. chains: parents roll up, links are repaired; these write to GitHub and may fail;
- * 4. refusals: a person's label Baton cannot honour (`agent:` naming no agent) is taken off.
+ * 4. refusals: a person's label Baton cannot honour (`agent:` naming no agent) is taken off;
+ * 5. blocks: a metadata block someone else edited is written back (a writer's edit).
+ *
+ * Steps 1–4 read the webhook's issues as Baton believes them (its own metadata block, step 0);
+ * step 5 reads it as GitHub sent it.
  *
  * A failing step does not stop the later ones (an event is never lost to a failed roll-up); the
  * failures are thrown together once, so GitHub's delivery log shows the webhook as failed.
@@ -64,16 +79,18 @@ export class WebhookRouter {
   }
 
   async receive(delivery: Delivery): Promise<void> {
-    const webhook = readDelivery(delivery, this.#o.repository);
-    if (webhook.kind === "foreign") return;
-    if (webhook.kind === "ignore" && webhook.unreadable)
-      this.#o.log?.(webhook.reason, { delivery: delivery.id });
+    const sent = readDelivery(delivery, this.#o.repository);
+    if (sent.kind === "foreign") return;
+    if (sent.kind === "ignore" && sent.unreadable)
+      this.#o.log?.(sent.reason, { delivery: delivery.id });
+    const webhook = this.#o.blocks.observe(sent);
     const failures: unknown[] = [];
     const steps = [
       () => this.#caches(webhook),
       () => this.#relay(delivery, webhook),
       () => this.#chains(webhook),
       () => this.#refusals(webhook),
+      () => this.#o.blocks.edited(sent),
     ];
     for (const step of steps) {
       try {

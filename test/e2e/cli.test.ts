@@ -125,6 +125,27 @@ describe("baton tasks", () => {
     expect(deleted.json).toEqual({ ok: true });
   });
 
+  it("shows who changed a task: tasks history", async () => {
+    const created = await run(["tasks", "create", "Rotate the signing key", "--json"], worker);
+    const id = String(created.json.id);
+    await run(["tasks", "set-context", id, "--kv", "step=1", "--json"], worker);
+    await run(["tasks", "complete", id, "--json"], worker);
+    await stack.double.waitForWebhooksIdle();
+    const history = await run(["tasks", "history", id, "--json"], worker);
+    expect(history.json.map((e: { action: string }) => e.action)).toEqual([
+      "created",
+      "labeled",
+      "edited",
+      "closed",
+    ]);
+    expect(new Set(history.json.map((e: { actor: unknown }) => JSON.stringify(e.actor)))).toEqual(
+      new Set([JSON.stringify({ type: "agent", id: "builder" })]),
+    );
+    const table = await run(["tasks", "history", id], worker);
+    expect(table.stdout).toMatch(/^AT\s+WHO\s+ACTION\s+DETAIL/);
+    expect(table.stdout).toMatch(/agent builder\s+closed\s+state_reason=completed/);
+  });
+
   it("exits 1 with the server's message for an unknown task", async () => {
     const result = await run(["tasks", "show", "99999", "--json"], worker);
     expect(result.code).toBe(1);

@@ -26,6 +26,7 @@ const TOOLS = [
   "assign_task",
   "delegate_task",
   "get_task_chain",
+  "get_task_history",
   "update_task_context",
   "find_duplicate_tasks",
   "claim_task",
@@ -278,6 +279,9 @@ describe.each([
     const chain = await call(worker, "get_task_chain", { task_id: rootId });
     expect(chain.text).toContain(title);
     expect(chain.text).toContain(part);
+    const history = await call(worker, "get_task_history", { task_id: rootId });
+    expect(history.text).toMatch(new RegExp(`^History of #${rootId} `));
+    expect(history.text).toMatch(/agent builder created\n/);
     const dup = await call(worker, "find_duplicate_tasks", { content: title.replace("the ", "") });
     expect(dup.text).toContain(`#${rootId}`);
     const refused = await call(worker, "create_task", { content: title.replace("the ", "") });

@@ -3,6 +3,7 @@ import type { ClaimRow } from "../../src/tasks/lease-rules.js";
 import type { Db } from "../../src/store/database.js";
 import { migrations } from "../../src/store/migrations.js";
 import { SqliteAgentStore, type AgentRecord } from "../../src/store/agent-store.js";
+import { SqliteBlockStore } from "../../src/store/block-store.js";
 import { SqliteCatchUpStore } from "../../src/store/catch-up-store.js";
 import { DedupStore } from "../../src/store/dedup-store.js";
 import { SqliteIdempotencyStore } from "../../src/store/idempotency-store.js";
@@ -152,6 +153,40 @@ describe.each(storeBackends())("store contract on $name", (backend: Backend) => 
     expect(journal.kindOf(5, "2026-01-01T00:00:02Z")).toBe("claim");
     expect(journal.lastWriter(5)).toBe("bob");
     expect(journal.lastWriter(6)).toBeUndefined();
+    expect(journal.entries(5).map((e) => [e.kind, e.agent_id, e.updated_at])).toEqual([
+      ["create", "alice", "2026-01-01T00:00:01Z"],
+      ["claim", "bob", "2026-01-01T00:00:02Z"],
+    ]);
+  });
+
+  it("metadata blocks: the last written wins over an older webhook; seeds only once; refusals once", () => {
+    const store = new SqliteBlockStore(db);
+    expect(store.written(9)).toBeUndefined();
+    store.seed(9, "<!-- seed -->");
+    store.seed(9, "<!-- other -->");
+    expect(store.written(9)).toEqual({ block: "<!-- seed -->", updated_at: "" });
+    store.saveWritten(9, "<!-- b2 -->", "2026-01-01T00:00:02Z");
+    // A webhook of an older write, or of the same moment, changes nothing; a write's answer does.
+    store.saveWritten(9, "<!-- b1 -->", "2026-01-01T00:00:01Z", true);
+    store.saveWritten(9, "<!-- b2' -->", "2026-01-01T00:00:02Z", true);
+    expect(store.written(9)?.block).toBe("<!-- b2 -->");
+    store.saveWritten(9, null, "2026-01-01T00:00:02Z");
+    expect(store.written(9)).toEqual({ block: null, updated_at: "2026-01-01T00:00:02Z" });
+    store.saveWritten(9, "<!-- b3 -->", "2026-01-01T00:00:03Z", true);
+    expect(store.written(9)?.block).toBe("<!-- b3 -->");
+    store.saveWritten(10, "<!-- c -->", "2026-01-01T00:00:01Z");
+    expect([...store.writtenMany([9, 10, 11]).entries()]).toEqual([
+      [9, { block: "<!-- b3 -->", updated_at: "2026-01-01T00:00:03Z" }],
+      [10, { block: "<!-- c -->", updated_at: "2026-01-01T00:00:01Z" }],
+    ]);
+    const edit = { login: "alice", at: "2026-01-01T00:00:04Z", restored: true };
+    store.saveRefused(9, edit);
+    store.saveRefused(9, edit);
+    store.saveRefused(9, { login: "mallory", at: "2026-01-01T00:00:05Z", restored: false });
+    expect(store.refused(9)).toEqual([
+      edit,
+      { login: "mallory", at: "2026-01-01T00:00:05Z", restored: false },
+    ]);
   });
 
   it("project order: set, read all, remove", () => {

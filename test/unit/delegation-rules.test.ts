@@ -86,6 +86,7 @@ describe("GraphQL issues in REST shape", () => {
       closedAt: "2026-01-02T00:00:00Z",
       author: { __typename: "Bot", login: "baton" },
       viewerDidAuthor: true,
+      authorAssociation: "NONE",
       labels: { nodes: [{ name: "depth:1" }], pageInfo: { hasNextPage: false } },
       subIssuesSummary: { total: 2, completed: 1 },
     };
@@ -99,6 +100,7 @@ describe("GraphQL issues in REST shape", () => {
       labels: [{ name: "depth:1" }],
       user: { login: "baton[bot]", type: "Bot" },
       authored_by_app: true,
+      author_association: "NONE",
     });
     expect(parentNumberOf(rest)).toBe(7);
   });

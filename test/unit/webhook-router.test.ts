@@ -15,8 +15,18 @@ function recordingRouter(fail: { caches?: boolean; relay?: boolean; chains?: boo
   };
   const issueStep = (name: string, failing?: boolean) => async (issue: GitHubIssue) =>
     step("chains", failing, `${name} #${issue.number}`, issue);
+  // The block step answers the issue as Baton believes it: here, a copy with its own body.
+  const believed = (issue: GitHubIssue) => ({ ...issue, body: `${issue.body ?? ""} (believed)` });
   const options: WebhookRouterOptions = {
     repository: EXAMPLES_REPO.toUpperCase(),
+    blocks: {
+      observe: (webhook) =>
+        webhook.kind === "issue" ? { ...webhook, issue: believed(webhook.issue) } : webhook,
+      edited: async (webhook) => {
+        if (webhook.kind === "issue" && webhook.action === "edited")
+          step("blocks", false, `edited #${webhook.issue.number}`, webhook.issue);
+      },
+    },
     caches: {
       reindex: async (issue) => step("caches", fail.caches, `reindex #${issue.number}`, issue),
       forget: (number) => step("caches", fail.caches, `forget #${number}`),
@@ -99,8 +109,19 @@ describe("WebhookRouter: one entry point, steps in a stated order", () => {
         "chains: reopened #1",
         "caches: reindex #1",
         "relay: d-edited issue",
+        "blocks: edited #1",
       ]
     `);
+  });
+
+  it("every step reads the issue as Baton believes it; the block step last, as GitHub sent it", async () => {
+    const { router, calls, seen } = recordingRouter();
+    const edited = issuesWebhook("edited");
+    await router.receive(edited);
+    expect(calls.at(-1)).toBe("blocks: edited #1");
+    const bodies = (seen as GitHubIssue[]).map((issue) => issue.body);
+    const sent = (edited.payload.issue as { body: string }).body;
+    expect(bodies).toEqual([`${sent} (believed)`, `${sent} (believed)`, sent]);
   });
 
   it("a deleted issue leaves the index; a pinned one is recorded as seen and nothing more", async () => {

@@ -15,6 +15,7 @@ import {
 import { showTask, table, taskColumns } from "../output.js";
 import { addClaimCommands } from "./task-claims.js";
 import { addDedupCommand } from "./task-dedup.js";
+import { addHistoryCommand } from "./task-history.js";
 import { addLinkCommands } from "./task-links.js";
 
 interface TaskFieldOptions extends CommonOptions {
@@ -360,6 +361,7 @@ export function tasksCommand(): Command {
   );
 
   addDedupCommand(tasks);
+  addHistoryCommand(tasks);
   addClaimCommands(tasks);
   addLinkCommands(tasks);
   return tasks;

@@ -181,8 +181,17 @@ export async function handleApi(
     at,
   };
   if (actor) entry.actor = actor.kind === "user" ? actor.login : actor.kind;
+  if (method !== "GET" && raw !== "") entry.body = safeJson(raw);
   if (target?.graphqlOperation !== undefined) entry.graphqlOperation = target.graphqlOperation;
   if (target?.graphqlMutation !== undefined) entry.graphqlMutation = target.graphqlMutation;
   deps.log.push(entry);
   sendJson(res, status, status === 304 || status === 204 ? undefined : result.body, headers);
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
 }

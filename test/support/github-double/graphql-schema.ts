@@ -35,6 +35,16 @@ export const SCHEMA_SDL = /* GraphQL */ `
     endCursor: String
   }
 
+  enum CommentAuthorAssociation {
+    MEMBER
+    OWNER
+    MANNEQUIN
+    COLLABORATOR
+    CONTRIBUTOR
+    FIRST_TIME_CONTRIBUTOR
+    FIRST_TIMER
+    NONE
+  }
   enum IssueState {
     OPEN
     CLOSED
@@ -133,6 +143,7 @@ export const SCHEMA_SDL = /* GraphQL */ `
     closedAt: DateTime
     author: Actor
     viewerDidAuthor: Boolean!
+    authorAssociation: CommentAuthorAssociation!
     repository: Repository!
     labels(first: Int, after: String, last: Int, before: String): LabelConnection
     assignees(first: Int, after: String, last: Int, before: String): UserConnection!

@@ -76,6 +76,7 @@ export function issueView(ctx: DoubleContext, issue: IssueRecord): View {
     author: actorView(ctx, issue.author),
     // The viewer is whoever the request acts as (for the App, its bot).
     viewerDidAuthor: (_args: unknown, context: GraphqlContext) => issue.author === context.viewer,
+    authorAssociation: ctx.people.association(issue.author),
     repository: () => repositoryView(ctx),
     labels: (args: ConnectionArgs) =>
       connection(

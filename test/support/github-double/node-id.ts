@@ -1,11 +1,13 @@
 // GraphQL global ids. They look like GitHub's ("I_kwDO…") but decode to "<type>:<key>"
 // so node(id:) can find the record without a lookup table.
-export type NodeType = "Issue" | "Label" | "IssueComment" | "Repository" | "User" | "Bot";
+export type NodeType =
+  "Issue" | "Label" | "IssueComment" | "IssueEvent" | "Repository" | "User" | "Bot";
 
 const PREFIX: Record<NodeType, string> = {
   Issue: "I_kwDO",
   Label: "LA_kwDO",
   IssueComment: "IC_kwDO",
+  IssueEvent: "IE_kwDO",
   Repository: "R_kgDO",
   User: "U_kgDO",
   Bot: "BOT_kgDO",

@@ -6,6 +6,7 @@ import type { Actor } from "./people.ts";
 import { resolveLabels } from "./ops-labels.ts";
 import { assertMayEdit, assertMayTriage, hasPush } from "./permissions.ts";
 import { issueJson, labelJson } from "./serialize.ts";
+import { recordIssueEvent } from "./ops-timeline.ts";
 import type { IssueRecord, IssueStateReason, LabelRecord } from "./state.ts";
 
 export const MAX_TITLE = 256;
@@ -35,6 +36,7 @@ export function emitIssue(
   issue: IssueRecord,
   extra: Record<string, unknown> = {},
 ): void {
+  recordIssueEvent(ctx, actor, action, issue, extra);
   ctx.emit({ event: "issues", action, payload: { issue: issueJson(ctx, issue), ...extra }, actor });
 }
 
@@ -112,6 +114,8 @@ export function createIssue(
   };
   ctx.state.issues.set(issue.number, issue);
   emitIssue(ctx, actor, "opened", issue);
+  // GitHub's timeline shows labels set at creation as labeled events (no webhook for them).
+  for (const label of labels) recordIssueEvent(ctx, actor, "labeled", issue, { label });
   return issue;
 }
 

@@ -8,6 +8,7 @@ import {
   type IssueChanges,
 } from "./ops-issues.ts";
 import { parseLabelNames } from "./ops-labels.ts";
+import { timelineJson } from "./ops-timeline.ts";
 import { paginate } from "./pagination.ts";
 import { bodyObject, type RestRequest, type RestResponse, type Route } from "./rest-types.ts";
 import { issueJson, labelJson } from "./serialize.ts";
@@ -124,6 +125,19 @@ export const issueRoutes: Route[] = [
     }),
   },
   { method: "PATCH", template: ISSUE, auth: "installation", handle: patchIssue },
+  {
+    method: "GET",
+    template: `${ISSUE}/timeline`,
+    auth: "installation",
+    handle: (req) => {
+      const page = paginate(
+        timelineJson(req.ctx, getIssue(req.ctx, issueNumber(req))),
+        req.query,
+        req.url,
+      );
+      return { status: 200, body: page.items, headers: page.headers };
+    },
+  },
   {
     method: "GET",
     template: `${ISSUE}/labels`,

@@ -1,6 +1,7 @@
 // The one repository the double holds. Plain records so tests can inspect them directly.
 import { MonotonicClock } from "./clock.ts";
 import { encodeNodeId } from "./node-id.ts";
+import type { TimelineRecord } from "./ops-timeline.ts";
 
 export type IssueStateReason = "completed" | "not_planned" | "reopened" | null;
 
@@ -52,11 +53,14 @@ export class DoubleState {
   readonly comments = new Map<number, CommentRecord>();
   /** Keyed by label id; use findLabel() for case-insensitive lookup by name. */
   readonly labels = new Map<number, LabelRecord>();
+  /** Issue events as they happened (labels, close/reopen, renames, assignments), oldest first. */
+  readonly timeline: TimelineRecord[] = [];
   /** Names of labels GitHub created implicitly (grey) because an issue used an unknown name. */
   readonly autoCreatedLabels: string[] = [];
   private nextIssueNumber = 1;
   private nextCommentId = 5_000_001;
   private nextLabelId = 9_000_001;
+  private nextTimelineEventId = 7_000_001;
 
   constructor(
     readonly owner: string,
@@ -76,6 +80,10 @@ export class DoubleState {
   allocateLabel(): { id: number; nodeId: string } {
     const id = this.nextLabelId++;
     return { id, nodeId: encodeNodeId("Label", id) };
+  }
+
+  allocateTimelineEvent(): number {
+    return this.nextTimelineEventId++;
   }
 
   findLabel(name: string): LabelRecord | undefined {

@@ -24,6 +24,8 @@ export interface RequestLogEntry {
   graphqlOperation?: string;
   /** For GraphQL: true when the operation is a mutation (a write). */
   graphqlMutation?: boolean;
+  /** What a write (any method but GET) sent, parsed, for snapshots of request bodies. */
+  body?: unknown;
   at: number;
 }
 
