@@ -8,6 +8,7 @@ import { openTaskCounts } from "./http/routes/open-task-counts.js";
 import { subtaskRoutes } from "./http/routes/subtask-routes.js";
 import { chainRoutes } from "./http/routes/chain-routes.js";
 import { claimRoutes } from "./http/routes/claim-routes.js";
+import { dependencyRoutes } from "./http/routes/dependency-routes.js";
 import { projectRoutes } from "./http/routes/project-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
 import { webhookRoutes } from "./http/routes/webhook-routes.js";
@@ -38,6 +39,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
           // Before the task routes: `/tasks/ready` is not a task id.
           ...claimRoutes(services.claims.claims, services.claims.ready),
           ...taskRoutes(services.tasks),
+          ...dependencyRoutes(services.dependencies.dependencies),
           ...chainRoutes(services.tasks, services.chains),
           ...subtaskRoutes(services.tasks),
           ...agentRoutes(services.agents, () => openTaskCounts(services.tasks)),

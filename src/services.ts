@@ -22,6 +22,11 @@ import { createClaimServices, type ClaimServices } from "./claims/create-claims.
 import { SqliteClaimStore } from "./store/claim-store.js";
 import { SqliteTaskIndex } from "./store/task-index-store.js";
 import { claimFields, type ClaimGuard } from "./claims/lease-rules.js";
+import {
+  createDependencyServices,
+  type DependencyServices,
+} from "./dependencies/create-dependencies.js";
+import { SqliteDependencyStore } from "./store/dependency-store.js";
 
 export interface Services {
   db: Db;
@@ -36,6 +41,7 @@ export interface Services {
   guard: DuplicateGuard;
   events: EventServices;
   claims: ClaimServices;
+  dependencies: DependencyServices;
 }
 
 type LogLine = (message: string, details?: Record<string, unknown>) => void;
@@ -73,7 +79,16 @@ export async function createServices(
     issues: gateway,
   });
   const claimStore = new SqliteClaimStore(db);
-  const taskIndex = new SqliteTaskIndex(db);
+  // Dependencies (issue #17): the index unblocks the tasks a closing task held up.
+  const wiring = createDependencyServices(config, {
+    octokit,
+    issues: gateway,
+    store: new SqliteDependencyStore(db),
+    index: new SqliteTaskIndex(db),
+    log: log?.warn,
+  });
+  const dependencies = wiring.services;
+  const taskIndex = dependencies.index;
   // Tasks and claims need each other: the claim service is made below, after the relay.
   const claimGuard: ClaimGuard = {
     checkWrite: (caller, id) => claims.claims.checkWrite(caller, id),
@@ -84,6 +99,10 @@ export async function createServices(
       index: taskIndex,
       claimFields: (id) => claimFields(claimStore.get(id), Date.now()),
       claimGuard,
+    },
+    dependencies: {
+      fields: (id) => dependencies.dependencies.fields(id),
+      reconcile: (issue) => dependencies.dependencies.reconcile(issue),
     },
     guard,
     gateway,
@@ -125,8 +144,17 @@ export async function createServices(
     relay: events.relay,
     log: log?.warn,
   });
+  wiring.connect({
+    tasks,
+    relay: events.relay,
+    view: (id) => {
+      const [task] = taskIndex.tasks([id]);
+      return task && { ...task, ...claimFields(claimStore.get(id), Date.now()) };
+    },
+  });
   return {
     claims,
+    dependencies,
     db,
     gateway,
     agents,

@@ -27,7 +27,12 @@ import { computeStats, type Stats } from "../tasks/task-stats.js";
 import type { ProjectService } from "./project-service.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
 import { TaskCreation } from "./create-task.js";
-import { TaskIssues, type Need, type TaskClaimHooks } from "./task-issues.js";
+import {
+  TaskIssues,
+  type Need,
+  type TaskClaimHooks,
+  type TaskDependencyHooks,
+} from "./task-issues.js";
 
 export interface TaskServiceOptions {
   gateway: IssueGateway;
@@ -45,6 +50,8 @@ export interface TaskServiceOptions {
   guard?: DuplicateGuard;
   /** Claims (issue #17): the ready queue's index, claim fields, and the claim guard. */
   claims?: TaskClaimHooks;
+  /** Dependencies (issue #17): the task fields, and reads back from GitHub when they drifted. */
+  dependencies?: TaskDependencyHooks;
   now?: () => Date;
 }
 

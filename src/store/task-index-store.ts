@@ -27,7 +27,8 @@ export interface TaskIndex {
   tasks(ids: number[]): Task[];
 }
 
-// Ready = open, not delegated/failed/blocked by a person, not held by a live lease.
+// Ready = open, not delegated/failed/blocked by a person, not held by a live lease, and no open
+// task it waits for (task_dependencies: GitHub's "blocked by", as Baton last read it).
 const READY = `
   SELECT t.task_id FROM task_index t
   WHERE t.open = 1
@@ -37,6 +38,9 @@ const READY = `
     AND NOT EXISTS (
       SELECT 1 FROM task_claims c
       WHERE c.task_id = t.task_id AND c.agent_id IS NOT NULL AND c.lease_expires_at > @now)
+    AND NOT EXISTS (
+      SELECT 1 FROM task_dependencies d JOIN task_index b ON b.task_id = d.blocker_id
+      WHERE d.task_id = t.task_id AND b.open = 1)
     AND NOT EXISTS (
       SELECT 1 FROM json_each(@labels) l
       WHERE NOT EXISTS (SELECT 1 FROM json_each(t.labels) tl WHERE tl.value = l.value))
@@ -96,12 +100,30 @@ export class SqliteTaskIndex implements TaskIndex {
       }) as number[];
   }
 
+  /** The tasks as indexed, with their dependencies as they are now (they change apart). */
   tasks(ids: number[]): Task[] {
+    const list = JSON.stringify(ids);
     const rows = prepared(
       this.db,
       "SELECT task_id, task FROM task_index WHERE task_id IN (SELECT value FROM json_each(?))",
-    ).all(JSON.stringify(ids)) as { task_id: number; task: string }[];
-    const byId = new Map(rows.map((row) => [row.task_id, JSON.parse(row.task) as Task]));
+    ).all(list) as { task_id: number; task: string }[];
+    const pairs = prepared(
+      this.db,
+      `SELECT task_id, blocker_id FROM task_dependencies
+       WHERE task_id IN (SELECT value FROM json_each(@ids)) OR blocker_id IN (SELECT value FROM json_each(@ids))
+       ORDER BY task_id, blocker_id`,
+    ).all({ ids: list }) as { task_id: number; blocker_id: number }[];
+    const byId = new Map(
+      rows.map((row) => {
+        const task = JSON.parse(row.task) as Task;
+        return [row.task_id, { ...task, blocked_by: [] as number[], blocking: [] as number[] }];
+      }),
+    );
+    for (const pair of pairs) {
+      byId.get(pair.task_id)?.blocked_by.push(pair.blocker_id);
+      byId.get(pair.blocker_id)?.blocking.push(pair.task_id);
+    }
+    for (const task of byId.values()) task.blocking.sort((a, b) => a - b);
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 }
