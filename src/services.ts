@@ -142,6 +142,7 @@ export async function createServices(
     projects,
     gateway,
     relay: events.relay,
+    blocked: (id) => dependencies.dependencies.isBlocked(id),
     log: log?.warn,
   });
   wiring.connect({

@@ -60,6 +60,11 @@ export class DependencyService {
     return this.#o.store.fields(taskId);
   }
 
+  /** An open task waits for an open task (as the store knows it): not ready. */
+  isBlocked(taskId: number): boolean {
+    return this.#o.store.openBlocked([taskId]).get(taskId) === true;
+  }
+
   /**
    * `POST /tasks/{id}/dependencies {blocked_by}`: one GitHub write. The caller must be allowed to
    * update the task and to read the blocker; adding a pair that exists changes nothing.

@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appWritesSince, writesSince } from "../support/assertions.js";
 import { sendWebhook } from "../support/inbound-webhooks.js";
+import { baton, isolatedHome } from "../support/cli-runner.js";
+import { BatonClient } from "../../src/sdk/index.js";
 import { startEventReceiver, type EventReceiver } from "../support/event-receiver.js";
 import { personFor } from "../support/github-double/test-client.js";
 import { startStack, type Stack } from "../support/stack.js";
@@ -245,6 +247,30 @@ describe("dependencies", () => {
     expect(viaApi.status).toBe(422);
     expect(viaApi.json).toMatchObject({ code: "unknown_blocker", field: "blocked_by" });
     expect(appWritesSince(stack.double, mark)).toEqual([]);
+  });
+
+  it("the SDK's addDependency and removeDependency; the CLI's block, unblock and show", async () => {
+    const sdk = new BatonClient({ baseUrl: `${stack.baton.url}/v1`, agentKey: monitor });
+    const launch = await newTask("Launch the status page");
+    const dns = await newTask("Point status.example.com at it");
+    const tls = await newTask("Get a certificate for the status page");
+    expect(await sdk.tasks.addDependency(launch, dns)).toMatchObject({ blocked_by: [dns] });
+    expect(await sdk.tasks.removeDependency(launch, `#${dns}`)).toMatchObject({ blocked_by: [] });
+
+    const env = { ...isolatedHome(), BATON_URL: stack.baton.url, BATON_AGENT_KEY: monitor };
+    const block = await baton(["tasks", "block", String(launch), "--on", String(tls)], env);
+    expect([block.code, block.stdout.trim()]).toEqual([0, `#${launch} waits for #${tls}.`]);
+    const shown = await baton(["tasks", "show", String(launch)], env);
+    expect(shown.stdout).toMatch(new RegExp(`blocked by:\\s+#${tls}\\n`));
+    const json = await baton(["tasks", "show", String(tls), "--json"], env);
+    expect(json.json).toMatchObject({ blocking: [launch] });
+    const circle = await baton(["tasks", "block", String(tls), "--on", String(launch)], env);
+    expect(circle.code).toBe(1);
+    expect(circle.stderr).toContain("wait for each other");
+    const unblock = await baton(["tasks", "unblock", String(launch), "--on", String(tls)], env);
+    expect([unblock.code, unblock.stdout.trim()]).toEqual([0, `#${launch} waits for nothing.`]);
+    const usage = await baton(["tasks", "block", String(launch)], env);
+    expect(usage.code).toBe(2);
   });
 
   it("bad input: clear codes, nothing written", async () => {

@@ -15,6 +15,7 @@ import {
 import { showTask, table, taskColumns } from "../output.js";
 import { addClaimCommands } from "./task-claims.js";
 import { addDedupCommand } from "./task-dedup.js";
+import { addDependencyCommands } from "./task-dependencies.js";
 
 interface TaskFieldOptions extends CommonOptions {
   description?: string;
@@ -360,5 +361,6 @@ export function tasksCommand(): Command {
 
   addDedupCommand(tasks);
   addClaimCommands(tasks);
+  addDependencyCommands(tasks);
   return tasks;
 }
