@@ -14,6 +14,8 @@ export function taskLine(task: Task): string {
   return `#${task.id} [${task.status}] ${task.content} (${facts.join(", ")}) ${task.url}`;
 }
 
+const numbered = (ids: number[]) => ids.map((id) => `#${id}`).join(", ");
+
 export function taskDetail(task: Task, comments: Comment[] = []): string {
   const lines = [
     taskLine(task),
@@ -29,6 +31,8 @@ export function taskDetail(task: Task, comments: Comment[] = []): string {
     task.completed
       ? `Completed at ${task.completed_at} by ${task.completed_by_agent_id ?? "?"}`
       : undefined,
+    task.blocked_by?.length ? `Waits for: ${numbered(task.blocked_by)}` : undefined,
+    task.blocking?.length ? `Blocking: ${numbered(task.blocking)}` : undefined,
     comments.length ? `Comments (${comments.length}, latest last):` : undefined,
     ...comments.slice(-5).map((c) => `- ${c.author} at ${c.created_at}: ${c.content}`),
   ];

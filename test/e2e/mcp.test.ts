@@ -32,6 +32,8 @@ const TOOLS = [
   "heartbeat_task",
   "set_task_state",
   "release_task",
+  "add_task_dependency",
+  "remove_task_dependency",
 ];
 
 let stack: Stack;
@@ -195,6 +197,39 @@ describe.each([
     expect(again.text).toContain("Hand-off from builder: keys 1-3 rotated");
     const none = await call(worker, "claim_task", { labels: ["no-such-work"] });
     expect(none.text).toBe("Nothing is ready to claim right now.");
+  });
+
+  it("makes one task wait for another, and shows it in get_task", async () => {
+    const [first, second] = transport.startsWith("stdio")
+      ? ["Order the new rack servers", "Install the rack servers"]
+      : ["Sign the data processing agreement", "Send customer data to the processor"];
+    const ids = [];
+    for (const content of [first, second])
+      ids.push(Number(/#(\d+)/.exec((await call(worker, "create_task", { content })).text)![1]));
+    const [blocker, waiting] = ids as [number, number];
+    const added = await call(worker, "add_task_dependency", {
+      task_id: String(waiting),
+      blocked_by: `#${blocker}`,
+    });
+    expect(added.text).toBe(
+      `#${waiting} now waits for #${blocker}; it is ready once they are completed.`,
+    );
+    expect((await call(worker, "get_task", { task_id: waiting })).text).toContain(
+      `Waits for: #${blocker}`,
+    );
+    expect((await call(worker, "get_task", { task_id: blocker })).text).toContain(
+      `Blocking: #${waiting}`,
+    );
+    const circle = await call(worker, "add_task_dependency", {
+      task_id: blocker,
+      blocked_by: waiting,
+    });
+    expect(circle.isError).toBe(true);
+    expect(circle.text).toMatch(/^Error \(422\): /);
+    expect(
+      (await call(worker, "remove_task_dependency", { task_id: waiting, blocked_by: blocker }))
+        .text,
+    ).toBe(`#${waiting} waits for nothing now.`);
   });
 
   it("answers failures with isError and one line saying what to do", async () => {
