@@ -15,6 +15,8 @@ export const OPERATIONS = [
   "comment",
   "delegate",
   "get",
+  "block",
+  "unblock",
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -33,6 +35,7 @@ const FIELD_INPUTS = [
 export const INPUT_NAMES = [
   "operation",
   "task-id",
+  "blocked-by",
   ...FIELD_INPUTS,
   "comment",
   "body",
@@ -92,6 +95,7 @@ const RepositorySchema = z
 const RawInputsSchema = z.object({
   operation: z.enum(OPERATIONS, { error: `must be one of ${OPERATIONS.join(", ")}` }),
   "task-id": optional(TaskIdSchema),
+  "blocked-by": optional(TaskIdSchema),
   content: optional(z.string().max(2000, "must be at most 2000 characters")),
   description: optional(z.string().max(10_000, "must be at most 10000 characters")),
   priority: optional(PriorityInputSchema),
@@ -132,6 +136,8 @@ export type Connection =
 export interface ActionInputs {
   operation: Operation;
   taskId: number | undefined;
+  /** block / unblock: the task that `taskId` waits for (or should no longer). */
+  blockedBy: number | undefined;
   fields: TaskFieldsInput;
   comment: string | undefined;
   allowDuplicate: boolean;
@@ -143,7 +149,16 @@ export class InputError extends Error {
   override name = "InputError";
 }
 
-const needsTaskId: Operation[] = ["update", "complete", "reopen", "comment", "delegate", "get"];
+const needsTaskId: Operation[] = [
+  "update",
+  "complete",
+  "reopen",
+  "comment",
+  "delegate",
+  "get",
+  "block",
+  "unblock",
+];
 const CREATE_STATUSES = ["open", "in_progress", "blocked"];
 
 /**
@@ -171,6 +186,7 @@ export function parseInputs(
   return {
     operation: inputs.operation,
     taskId: inputs["task-id"],
+    blockedBy: inputs["blocked-by"],
     fields: {
       content: inputs.content,
       description: inputs.description,
@@ -196,6 +212,9 @@ function checkOperation(inputs: RawInputs): void {
   }
   if ((op === "create" || op === "delegate") && !inputs.content?.trim()) {
     fail(`Input "content" is required for operation "${op}" (the task's title)`);
+  }
+  if ((op === "block" || op === "unblock") && inputs["blocked-by"] === undefined) {
+    fail(`Input "blocked-by" is required for operation "${op}" (the task that task-id waits for)`);
   }
   if (op === "comment" && !(inputs.comment ?? inputs.body)?.trim()) {
     fail(`Input "comment" is required for operation "comment"`);

@@ -58,6 +58,10 @@ export async function performOperation(
       const task = await api.get(id);
       return result(task, (await api.comment(id, comment ?? "")).url);
     }
+    case "block":
+      return result(await api.block(id, inputs.blockedBy ?? 0));
+    case "unblock":
+      return result(await api.unblock(id, inputs.blockedBy ?? 0));
     case "delegate": {
       const child = await api.delegate(id, { ...fields, content });
       return result(child, comment ? (await api.comment(child.id, comment)).url : null);

@@ -18,6 +18,8 @@ const VERBS: Record<OperationResult["operation"], string> = {
   comment: "Commented on",
   delegate: "Delegated",
   get: "Read",
+  block: "Blocked",
+  unblock: "Unblocked",
 };
 
 /** Task text comes from workflows and agents: keep it from breaking the summary's Markdown. */

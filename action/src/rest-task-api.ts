@@ -14,7 +14,15 @@ import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js"
 /** The SDK's task methods the Action uses; its errors are BatonErrors (BatonApiError). */
 export type BatonTasks = Pick<
   BatonClient["tasks"],
-  "get" | "create" | "update" | "complete" | "uncomplete" | "comment" | "delegate"
+  | "get"
+  | "create"
+  | "update"
+  | "complete"
+  | "uncomplete"
+  | "comment"
+  | "delegate"
+  | "addDependency"
+  | "removeDependency"
 >;
 
 /**
@@ -75,6 +83,14 @@ export class RestTaskApi implements TaskApi {
 
   async delegate(parentId: number, input: NewTask): Promise<ActionTask> {
     return toActionTask(await this.tasks.delegate(parentId, toCreate(input)));
+  }
+
+  async block(id: number, blockerId: number): Promise<ActionTask> {
+    return toActionTask(await this.tasks.addDependency(id, blockerId));
+  }
+
+  async unblock(id: number, blockerId: number): Promise<ActionTask> {
+    return toActionTask(await this.tasks.removeDependency(id, blockerId));
   }
 }
 

@@ -31,4 +31,8 @@ export interface TaskApi {
   /** Adds a comment; the caller has just read or written the task (no read of its own). */
   comment(id: number, content: string): Promise<{ url: string }>;
   delegate(parentId: number, input: NewTask): Promise<ActionTask>;
+  /** Makes task `id` wait for `blockerId` (GitHub's "blocked by"); nothing if it already does. */
+  block(id: number, blockerId: number): Promise<ActionTask>;
+  /** Stops task `id` waiting for `blockerId`. */
+  unblock(id: number, blockerId: number): Promise<ActionTask>;
 }

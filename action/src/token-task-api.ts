@@ -20,12 +20,15 @@ import {
 import type { TaskFieldsInput } from "./inputs.js";
 import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
 import { findDuplicate } from "./token-dedup.js";
+import type { TokenDependencies } from "./token-dependencies.js";
 
 export interface TokenTaskApiOptions {
   gateway: IssueGateway;
   subIssues: SubIssueGateway;
   /** Finds a create or comment whose answer was lost, by its nonce (as the server does). */
   changes: Pick<RecentChanges, "issueWithNonce" | "commentWithNonce">;
+  /** GitHub's issue dependencies, for block and unblock. */
+  dependencies: TokenDependencies;
   /** Who the workflow acts as: `created_by`, `completed_by` and comment headers carry it. */
   agentId: string;
   /** Deepest delegation allowed (the server's BATON_MAX_DEPTH default; GitHub nests 8 levels). */
@@ -40,6 +43,7 @@ export class TokenTaskApi implements TaskApi {
   readonly #gateway: IssueGateway;
   readonly #subIssues: SubIssueGateway;
   readonly #changes: TokenTaskApiOptions["changes"];
+  readonly #dependencies: TokenDependencies;
   readonly #agentId: string;
   readonly #maxDepth: number;
 
@@ -47,6 +51,7 @@ export class TokenTaskApi implements TaskApi {
     this.#gateway = options.gateway;
     this.#subIssues = options.subIssues;
     this.#changes = options.changes;
+    this.#dependencies = options.dependencies;
     this.#agentId = options.agentId;
     this.#maxDepth = options.maxDepth ?? 5;
   }
@@ -103,6 +108,18 @@ export class TokenTaskApi implements TaskApi {
       (since) => this.#changes.commentWithNonce(id, intent.nonce, since),
     );
     return { url: comment.html_url };
+  }
+
+  async block(id: number, blockerId: number): Promise<ActionTask> {
+    const { issue } = await this.#load(id);
+    await this.#dependencies.block(issue, blockerId);
+    return toActionTask(issue);
+  }
+
+  async unblock(id: number, blockerId: number): Promise<ActionTask> {
+    const { issue } = await this.#load(id);
+    await this.#dependencies.unblock(issue, blockerId);
+    return toActionTask(issue);
   }
 
   /** A child task created already linked under the parent (one GraphQL request), as the server does. */
