@@ -142,7 +142,7 @@ export class SqliteDependencyStore implements DependencyStore {
     const rows = prepared(
       this.db,
       `SELECT t.task_id, EXISTS (
-         SELECT 1 FROM task_dependencies d JOIN task_index b ON b.task_id = d.blocker_id
+         SELECT 1 FROM task_dependencies d CROSS JOIN task_index b ON b.task_id = d.blocker_id
          WHERE d.task_id = t.task_id AND b.open = 1) AS blocked
        FROM task_index t WHERE t.open = 1 AND t.task_id IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(ids)) as { task_id: number; blocked: number }[];

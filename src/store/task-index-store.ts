@@ -39,7 +39,7 @@ const READY = `
       SELECT 1 FROM task_claims c
       WHERE c.task_id = t.task_id AND c.agent_id IS NOT NULL AND c.lease_expires_at > @now)
     AND NOT EXISTS (
-      SELECT 1 FROM task_dependencies d JOIN task_index b ON b.task_id = d.blocker_id
+      SELECT 1 FROM task_dependencies d CROSS JOIN task_index b ON b.task_id = d.blocker_id
       WHERE d.task_id = t.task_id AND b.open = 1)
     AND NOT EXISTS (
       SELECT 1 FROM json_each(@labels) l
