@@ -85,6 +85,7 @@ export async function createServices(
     issues: gateway,
     store: new SqliteDependencyStore(db),
     index: new SqliteTaskIndex(db),
+    journal,
     log: log?.warn,
   });
   const dependencies = wiring.services;

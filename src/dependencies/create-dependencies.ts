@@ -4,6 +4,7 @@ import { DependencyGateway } from "../github/dependency-gateway.js";
 import type { GitHubRequester } from "../github/github-boundary.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
 import type { DependencyStore } from "../store/dependency-store.js";
+import type { Journal } from "../store/journal-store.js";
 import type { TaskIndex } from "../store/task-index-store.js";
 import type { TaskService } from "../services/task-service.js";
 import type { Task } from "../tasks/task-schema.js";
@@ -29,6 +30,7 @@ export function createDependencyServices(
     issues: IssueGateway;
     store: DependencyStore;
     index: TaskIndex;
+    journal: Pick<Journal, "record" | "writerOf">;
     log?: ((message: string, details?: Record<string, unknown>) => void) | undefined;
   },
 ) {
@@ -58,6 +60,7 @@ export function createDependencyServices(
     store: deps.store,
     index,
     tracker,
+    journal: deps.journal,
     log: deps.log,
   });
   return {

@@ -4,15 +4,17 @@ import type { Sender } from "../github/webhook-payloads.js";
 import type { DependencyGateway } from "../github/dependency-gateway.js";
 import { githubStatus } from "../github/map-github-error.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
-import type { DependencyStore } from "../store/dependency-store.js";
+import type { DependencyStore, DependencyTotals } from "../store/dependency-store.js";
+import type { Journal } from "../store/journal-store.js";
 import type { TaskIndex } from "../store/task-index-store.js";
-import { actorOf } from "../events/trust.js";
+import { actorOf, isBot } from "../events/trust.js";
 import type { GitHubIssue } from "../tasks/github-issue.js";
 import { decodeIssue } from "../tasks/issue-codec.js";
 import type { Task } from "../tasks/task-schema.js";
 import type { TaskDependencies } from "../tasks/task-view.js";
 import type { TaskService } from "../services/task-service.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
+import type { Cause } from "./dependency-events.js";
 import { checkNewDependency, inRepository } from "./dependency-rules.js";
 import type { UnblockTracker } from "./unblock-tracker.js";
 
@@ -29,6 +31,8 @@ export interface DependencyServiceOptions {
   /** The ready queue's index: a new blocker is there, with its state, before it blocks anything. */
   index: Pick<TaskIndex, "upsert">;
   tracker: UnblockTracker;
+  /** Baton's writes, so GitHub's webhook of one names the agent, not the App. */
+  journal: Pick<Journal, "record" | "writerOf">;
   log?: ((message: string, details?: Record<string, unknown>) => void) | undefined;
 }
 
@@ -92,6 +96,7 @@ export class DependencyService {
           blockerTotalBlocking: blocker.issue.issue_dependencies_summary?.total_blocking ?? 0,
         });
         this.#o.index.upsert(blocker.task, blocker.issue.state === "open");
+        this.#o.journal.record(taskId, "dependency", caller.id);
         await this.#addOnGitHub(taskId, blocker.issue);
         store.add(taskId, blockerId);
         return this.#view(task);
@@ -110,7 +115,11 @@ export class DependencyService {
         );
       const blocker = await this.#o.issues.getIssue(blockerId);
       // A blocker deleted on GitHub took its dependencies with it.
-      if (blocker) await this.#o.github.removeBlockedBy(taskId, blocker.id);
+      if (blocker) {
+        // Journalled first: GitHub's webhook can beat its answer, and then names the agent.
+        this.#o.journal.record(taskId, "dependency", caller.id);
+        await this.#o.github.removeBlockedBy(taskId, blocker.id);
+      }
       this.#o.tracker.around(
         () => [taskId],
         { reason: "dependency_removed", cause: { agentId: caller.id } },
@@ -139,7 +148,7 @@ export class DependencyService {
     else
       this.#o.tracker.around(
         () => [blocked.number],
-        { reason: "dependency_removed", cause: { actor: actorOf(change.sender) } },
+        { reason: "dependency_removed", cause: this.#causeOf(change) },
         () => this.#o.store.remove(blocked.number, blocker.number),
       );
     return "applied";
@@ -173,6 +182,9 @@ export class DependencyService {
         () => [issue.number, ...store.dependentsOf(issue.number)],
         { reason: "dependency_removed", cause: {} },
         () => {
+          // A pair added or removed while GitHub was read moved the totals: what was read may
+          // predate it, so leave the store be (the next read compares again).
+          if (!sameTotals(store.totals(issue.number), known)) return;
           for (const { side, ids } of read) store.replace(issue.number, side, ids);
           store.setTotals(issue.number, summary);
         },
@@ -183,6 +195,14 @@ export class DependencyService {
         err: String(error),
       });
     }
+  }
+
+  /** The agent whose API call made the change (journalled), else whoever GitHub names. */
+  #causeOf({ blocked, sender }: DependencyChange): Cause {
+    const agentId = isBot(sender)
+      ? this.#o.journal.writerOf(blocked.number, blocked.updated_at)
+      : undefined;
+    return agentId ? { agentId } : { actor: actorOf(sender) };
   }
 
   /** The blocker, as the caller may see it; anything else is a 422 naming the field. */
@@ -221,3 +241,6 @@ export class DependencyService {
     return { ...task, ...this.#o.store.fields(task.id) };
   }
 }
+
+const sameTotals = (a: DependencyTotals, b: DependencyTotals) =>
+  a.total_blocked_by === b.total_blocked_by && a.total_blocking === b.total_blocking;

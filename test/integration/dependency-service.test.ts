@@ -60,6 +60,7 @@ beforeAll(async () => {
     store,
     index,
     tracker,
+    journal: services.journal,
   });
 });
 
