@@ -13,7 +13,7 @@ import { projectRoutes } from "./http/routes/project-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
 import { webhookRoutes } from "./http/routes/webhook-routes.js";
 import { createMcpHttpHandler } from "./mcp/http-handler.js";
-import { createServices, type ServiceLog } from "./services.js";
+import { createServices, type ServiceLog } from "./create-services.js";
 import { startBackgroundWork } from "./startup.js";
 import type { Db } from "./store/database.js";
 import { VERSION } from "./version.js";

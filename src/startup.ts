@@ -1,5 +1,5 @@
 import type { Config } from "./config.js";
-import type { ServiceLog, Services } from "./services.js";
+import type { ServiceLog, Services } from "./create-services.js";
 import { baseLabels } from "./tasks/labels.js";
 
 const DAY_MS = 86_400_000;

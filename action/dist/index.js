@@ -1,4 +1,4 @@
-// Built by npm run build:action from 68 source files, sha256 66c4482516e86a8d
+// Built by npm run build:action from 68 source files, sha256 db1df47dddce946a
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -45837,7 +45837,7 @@ var ProjectSchema = external_exports.object({
 }).meta({ id: "Project" });
 var EMOJI_RE = new RegExp("^(\\p{Extended_Pictographic}[\\u{FE0F}\\u{200D}\\p{Extended_Pictographic}]*)\\s+", "u");
 
-// src/claims/claim-schema.ts
+// src/tasks/claim-schema.ts
 var LeaseSeconds = external_exports.number().int().positive();
 var Detail = external_exports.string().max(500);
 var ClaimToken = external_exports.number().int().nonnegative();
@@ -46528,7 +46528,7 @@ function createRestTaskApi(options) {
   return new RestTaskApi(client.tasks);
 }
 
-// src/dependencies/dependency-rules.ts
+// src/tasks/dependency-rules.ts
 var MAX_DEPENDENCIES = 50;
 function findCycle(taskId, blockerId, blockersOf) {
   const cameFrom = /* @__PURE__ */ new Map([[blockerId, taskId]]);
@@ -48227,12 +48227,14 @@ var SparseSpace = class {
     this.documents[slot] = void 0;
     this.count--;
     for (const id2 of stored.ids) this.df[id2]--;
-    this.recent.delete(slot);
-    if (slot < this.inIndex.length && this.inIndex[slot]) {
+    const indexed = slot < this.inIndex.length && this.inIndex[slot] === 1;
+    if (indexed) {
       this.inIndex[slot] = 0;
       this.indexedCount--;
     }
-    this.changesSinceBuild++;
+    if (this.recent.delete(slot) && !indexed)
+      this.changesSinceBuild = Math.max(0, this.changesSinceBuild - 1);
+    else this.changesSinceBuild++;
     if (!this.bulk && this.drifted()) this.rebuild();
   }
   /** Runs many adds/removes with a single index rebuild at the end (start-up loads). */

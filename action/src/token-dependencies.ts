@@ -1,4 +1,4 @@
-import { checkNewDependency, inRepository } from "../../src/dependencies/dependency-rules.js";
+import { checkNewDependency, inRepository } from "../../src/tasks/dependency-rules.js";
 import { errors } from "../../src/errors.js";
 import type { DependencyGateway } from "../../src/github/dependency-gateway.js";
 import type { IssueGateway } from "../../src/github/issue-gateway.js";

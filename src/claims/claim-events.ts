@@ -1,7 +1,7 @@
 import type { EventRelay } from "../events/relay.js";
 import type { TaskIndex } from "../store/task-index-store.js";
 import type { Task } from "../tasks/task-schema.js";
-import { claimFields, type ClaimRow, type ReleaseReason } from "./lease-rules.js";
+import { claimFields, type ClaimRow, type ReleaseReason } from "../tasks/lease-rules.js";
 
 /** The events claims send (issue #17). Synchronous: called inside the store's transaction. */
 export interface ClaimEvents {

@@ -21,7 +21,7 @@ import {
   type SessionChange,
   writeVerdict,
   type ClaimGuard,
-} from "./lease-rules.js";
+} from "../tasks/lease-rules.js";
 
 export interface ClaimServiceOptions {
   store: ClaimStore;

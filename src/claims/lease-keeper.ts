@@ -2,9 +2,9 @@ import type { IssueGateway } from "../github/issue-gateway.js";
 import type { ClaimStore } from "../store/claim-store.js";
 import { decodeIssue } from "../tasks/issue-codec.js";
 import type { TaskService } from "../services/task-service.js";
-import { claimDisplayWrite } from "./claim-display.js";
+import { claimDisplayWrite } from "../tasks/claim-display.js";
 import type { ClaimEvents } from "./claim-events.js";
-import { displayOf, release, type ClaimRow } from "./lease-rules.js";
+import { displayOf, release, type ClaimRow } from "../tasks/lease-rules.js";
 
 export interface LeaseKeeperOptions {
   store: ClaimStore;

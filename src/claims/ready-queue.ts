@@ -6,7 +6,7 @@ import type { ProjectService } from "../services/project-service.js";
 import { TaskListQuerySchema } from "../tasks/task-filters.js";
 import type { Task } from "../tasks/task-schema.js";
 import type { TaskService } from "../services/task-service.js";
-import { claimFields } from "./lease-rules.js";
+import { claimFields } from "../tasks/lease-rules.js";
 
 export interface ReadyQueueOptions {
   index: TaskIndex;

@@ -44,7 +44,7 @@ export interface CheckOptions {
   visible?: (taskId: number) => boolean;
 }
 export type DedupServiceOptions = DedupOptions & {
-  /** Where the index is mirrored; the wiring (src/services.ts) chooses it. */
+  /** Where the index is mirrored; the wiring (src/create-services.ts) chooses it. */
   store: DedupStore;
   openai?: OpenAISettings;
   /** Replaces the method's embedder (tests, or a pre-loaded model). */

@@ -84,12 +84,16 @@ export class SparseSpace {
     this.documents[slot] = undefined;
     this.count--;
     for (const id of stored.ids) this.df[id]!--;
-    this.recent.delete(slot);
-    if (slot < this.inIndex.length && this.inIndex[slot]) {
+    const indexed = slot < this.inIndex.length && this.inIndex[slot] === 1;
+    if (indexed) {
       this.inIndex[slot] = 0;
       this.indexedCount--;
     }
-    this.changesSinceBuild++;
+    // A document added and removed since the last rebuild leaves the collection as it was (a
+    // create's pending entry, say): it undoes its own change instead of counting a second one.
+    if (this.recent.delete(slot) && !indexed)
+      this.changesSinceBuild = Math.max(0, this.changesSinceBuild - 1);
+    else this.changesSinceBuild++;
     if (!this.bulk && this.drifted()) this.rebuild();
   }
 

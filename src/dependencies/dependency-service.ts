@@ -15,7 +15,7 @@ import type { TaskDependencies } from "../tasks/task-view.js";
 import type { TaskService } from "../services/task-service.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import type { Cause } from "./dependency-events.js";
-import { checkNewDependency, inRepository } from "./dependency-rules.js";
+import { checkNewDependency, inRepository } from "../tasks/dependency-rules.js";
 import type { UnblockTracker } from "./unblock-tracker.js";
 
 /** What dependencies need of the task service: access checks, the per-issue lock, trust. */

@@ -1,6 +1,6 @@
 import type { DependencyStore } from "../store/dependency-store.js";
 import type { Cause, DependencyEvents } from "./dependency-events.js";
-import { newlyUnblocked, type UnblockReason } from "./dependency-rules.js";
+import { newlyUnblocked, type UnblockReason } from "../tasks/dependency-rules.js";
 
 /**
  * Runs a change of the ready queue's picture (a blocker closed, a pair removed, pairs read back)

@@ -17,7 +17,7 @@ import {
   QueueClaimRequestSchema,
   ReleaseRequestSchema,
   StateRequestSchema,
-} from "../claims/claim-schema.js";
+} from "../tasks/claim-schema.js";
 import type { TaskFilters } from "../tasks/task-filters.js";
 import {
   CommentSchema,

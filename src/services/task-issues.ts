@@ -4,7 +4,7 @@ import { errors } from "../errors.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
 import type { Journal } from "../store/journal-store.js";
 import type { TaskIndex } from "../store/task-index-store.js";
-import type { ClaimGuard } from "../claims/lease-rules.js";
+import type { ClaimGuard } from "../tasks/lease-rules.js";
 import type { GitHubIssue } from "../tasks/github-issue.js";
 import { decodeIssue, type DecodedIssue } from "../tasks/issue-codec.js";
 import type { IssueWrite } from "../tasks/issue-writes.js";

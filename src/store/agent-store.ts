@@ -1,5 +1,5 @@
 import { prepared, type Db } from "./database.js";
-import type { Role } from "../agents/agent-schema.js";
+import type { Role } from "../tasks/access.js";
 
 export interface AgentRecord {
   id: string;

@@ -1,4 +1,4 @@
-import type { ClaimRow } from "../claims/lease-rules.js";
+import type { ClaimRow } from "../tasks/lease-rules.js";
 import { prepared, type Db } from "./database.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Services } from "../services.js";
+import type { Services } from "../create-services.js";
 import { LabelRefusals } from "../services/label-refusals.js";
 import { WebhookRouter } from "./router.js";
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type Database from "better-sqlite3";
 import type { Cause } from "../../src/dependencies/dependency-events.js";
-import type { UnblockReason } from "../../src/dependencies/dependency-rules.js";
+import type { UnblockReason } from "../../src/tasks/dependency-rules.js";
 import { DependencyService } from "../../src/dependencies/dependency-service.js";
 import { UnblockTracker } from "../../src/dependencies/unblock-tracker.js";
 import { UnblockingIndex } from "../../src/dependencies/unblocking-index.js";

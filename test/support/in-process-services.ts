@@ -1,4 +1,4 @@
-// The task services wired in process against the GitHub double, as src/services.ts wires them
+// The task services wired in process against the GitHub double, as src/create-services.ts wires them
 // (no dedup guard, no relay): for tests that snapshot the requests GitHub receives.
 import Database from "better-sqlite3";
 import { AgentService } from "../../src/agents/agent-service.js";

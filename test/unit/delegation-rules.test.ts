@@ -1,4 +1,4 @@
-import { NO_CLAIM } from "../../src/claims/lease-rules.js";
+import { NO_CLAIM } from "../../src/tasks/lease-rules.js";
 import { describe, expect, it } from "vitest";
 import { BatonError } from "../../src/errors.js";
 import { mapGraphqlError } from "../../src/github/map-graphql-error.js";

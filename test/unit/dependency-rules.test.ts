@@ -5,7 +5,7 @@ import {
   inRepository,
   MAX_DEPENDENCIES,
   newlyUnblocked,
-} from "../../src/dependencies/dependency-rules.js";
+} from "../../src/tasks/dependency-rules.js";
 import { isBatonError } from "../../src/errors.js";
 
 /** Known pairs as "task: its blockers". */

@@ -9,7 +9,7 @@ import {
   requireHolder,
   writeVerdict,
   type ClaimRow,
-} from "../../src/claims/lease-rules.js";
+} from "../../src/tasks/lease-rules.js";
 import { isBatonError } from "../../src/errors.js";
 
 const T0 = Date.parse("2026-12-07T06:00:00Z");

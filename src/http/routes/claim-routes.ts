@@ -8,7 +8,7 @@ import {
   ReadyQuerySchema,
   ReleaseRequestSchema,
   StateRequestSchema,
-} from "../../claims/claim-schema.js";
+} from "../../tasks/claim-schema.js";
 import type { ClaimService } from "../../claims/claim-service.js";
 import type { ReadyQueue } from "../../claims/ready-queue.js";
 import { errors } from "../../errors.js";

@@ -1,6 +1,6 @@
 import { errors, type BatonError } from "../errors.js";
-import type { Caller } from "../tasks/access.js";
-import { UNCLAIMED, type TaskClaim } from "../tasks/task-view.js";
+import type { Caller } from "./access.js";
+import { UNCLAIMED, type TaskClaim } from "./task-view.js";
 
 /**
  * Claims and leases as pure rules (issue #17): who may take a task, who may write to it while it

@@ -4,7 +4,7 @@ import {
   SessionStateSchema,
   TaskLabelSchema,
   TaskSchema,
-} from "../tasks/task-schema.js";
+} from "./task-schema.js";
 
 /**
  * Request and answer shapes of the claim routes, as the hosted Delega API had them (DELEGA-API.md

@@ -1,5 +1,5 @@
 import { errors } from "../errors.js";
-import type { GitHubIssue } from "../tasks/github-issue.js";
+import type { GitHubIssue } from "./github-issue.js";
 
 /** GitHub's limit on each side of an issue's dependencies. */
 export const MAX_DEPENDENCIES = 50;

@@ -21,7 +21,7 @@ import { DuplicateGuard } from "./services/duplicate-guard.js";
 import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
 import { SqliteClaimStore } from "./store/claim-store.js";
 import { SqliteTaskIndex } from "./store/task-index-store.js";
-import { claimFields, type ClaimGuard } from "./claims/lease-rules.js";
+import { claimFields, type ClaimGuard } from "./tasks/lease-rules.js";
 import {
   createDependencyServices,
   type DependencyServices,

@@ -1,6 +1,6 @@
-import type { GitHubIssue } from "../tasks/github-issue.js";
-import type { DecodedIssue } from "../tasks/issue-codec.js";
-import { changedParts, type IssueWrite } from "../tasks/issue-writes.js";
+import type { GitHubIssue } from "./github-issue.js";
+import type { DecodedIssue } from "./issue-codec.js";
+import { changedParts, type IssueWrite } from "./issue-writes.js";
 import type { ClaimDisplay } from "./lease-rules.js";
 
 /** Statuses a claim may show over; `delegated` and `failed` say more and stay. */
