@@ -8,11 +8,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import { Scorer } from "../src/dedup/scorer.js";
 import { resolveMethod, type MethodSpec } from "../src/dedup/methods.js";
 import { DEFAULT_METHOD } from "../src/dedup/calibration.js";
 import { fullText, type DedupText } from "../src/dedup/text.js";
 import { matchLevel, type LevelThresholds } from "../src/dedup/levels.js";
+import type { Embedder } from "../src/dedup/embedders/embedder.js";
+import { DedupService } from "../src/dedup/service.js";
+import { DedupStore } from "../src/store/dedup-store.js";
+import { migrate } from "../src/store/database.js";
+import { DuplicateGuard, type IssueForIndex } from "../src/services/duplicate-guard.js";
+import { decodeIssue, encodeTask, TaskMetaSchema } from "../src/tasks/issue-codec.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DATA = join(here, "data", "agent-tasks");
@@ -73,6 +80,79 @@ async function localVectors(texts: string[]): Promise<Map<string, Float32Array>>
   }
   unique.forEach((text, index) => out.set(text, all.subarray(index * 512, (index + 1) * 512)));
   return out;
+}
+
+/** An embedder that answers from the cached vectors of these texts (the bench never loads a model twice). */
+async function cachedEmbedder(texts: readonly DedupText[]): Promise<Embedder> {
+  const vectors = await localVectors(texts.map(fullText));
+  return {
+    model: "cached",
+    embed: (batch) =>
+      Promise.resolve(
+        batch.map((text) => {
+          const vector = vectors.get(text);
+          if (!vector) throw new Error(`no cached vector for "${text}"`);
+          return vector;
+        }),
+      ),
+  };
+}
+
+/**
+ * How many children of the delegation fixture Baton refuses, as the server checks them: every
+ * parent open, each child checked by the DuplicateGuard under its parent (the chain rule applies).
+ */
+async function refusedDelegations(spec: MethodSpec): Promise<number> {
+  const parents = [...new Set(delegations.map((d) => d.parent.content))];
+  const db = new Database(":memory:");
+  migrate(db);
+  const guard = new DuplicateGuard(
+    await DedupService.create({
+      method: spec.name,
+      scope: "repo",
+      onError: "fail",
+      store: new DedupStore(db),
+      ...(spec.dense === "local"
+        ? {
+            embedder: await cachedEmbedder(delegations.flatMap((d) => [d.parent, d.child])),
+          }
+        : {}),
+    }),
+  );
+  const issue = (number: number, content: string): IssueForIndex => {
+    const meta = TaskMetaSchema.parse({ created_by: "agent", depth: 0 });
+    const encoded = encodeTask({
+      content,
+      description: null,
+      priority: 2,
+      labels: [],
+      projectSlug: null,
+      assignee: "agent",
+      status: "open",
+      meta,
+    });
+    const labels = encoded.labels.map((name) => ({ name }));
+    return {
+      number,
+      url: `https://github.com/o/r/issues/${number}`,
+      decoded: decodeIssue({
+        number,
+        title: encoded.title,
+        body: encoded.body,
+        state: "open",
+        labels,
+      }),
+    };
+  };
+  for (const [index, content] of parents.entries()) await guard.index(issue(index + 1, content));
+  let refused = 0;
+  for (const d of delegations) {
+    const parentId = parents.indexOf(d.parent.content) + 1;
+    const found = await guard.check({ id: "agent", role: "worker" }, { ...d.child, parentId });
+    if (found.has_duplicates) refused++;
+  }
+  db.close();
+  return refused;
 }
 
 /**
@@ -185,7 +265,12 @@ export async function evaluateAgentTasks(
   thresholds: LevelThresholds;
   dev: LevelFigures;
   test: LevelFigures;
-  delegations: { pairs: number; blocked_by_score: number; flagged_by_score: number };
+  delegations: {
+    pairs: number;
+    refused: number;
+    blocked_by_score: number;
+    flagged_by_score: number;
+  };
 }> {
   const scores = await scoreCases(spec, agentCases);
   const pick = (split: Split) => {
@@ -207,6 +292,7 @@ export async function evaluateAgentTasks(
     test: levelFigures(test.cases, test.scores, thresholds),
     delegations: {
       pairs: pairs.length,
+      refused: await refusedDelegations(spec),
       blocked_by_score: levels.filter((level) => level === "duplicate").length,
       flagged_by_score: levels.filter((level) => level !== undefined).length,
     },

@@ -9,7 +9,10 @@
  * - ready_ms: GET /v1/tasks/ready (20 tasks) with 10,000 open tasks in the index, a third of them
  *   waiting for another open task (dependencies), over HTTP, the store's query alone, and
  *   GET /v1/agent/me beside it (the server's floor under this machine's load);
- * - expiry_lag_s: how long after a lease ended the sweep released it (worst of the samples).
+ * - expiry_lag_s: how long after a lease ended the sweep released it (worst of the samples);
+ * - link_github_requests: GitHub requests per new link (rate-limited ones; the same link again: 0);
+ * - attention_ms: GET /v1/fleet/attention with the 10,000 open tasks (100 of them overdue), and
+ *   the GitHub requests it made (none: it reads the store).
  */
 import Database from "better-sqlite3";
 import { rateLimitedSince } from "../test/support/assertions.js";
@@ -46,6 +49,9 @@ async function main() {
     const expiry = await expiryLag(stack, worker, create);
     log(`ready queue with ${OPEN_TASKS} open tasks…`);
     const ready = await readyFigures(stack, worker);
+    log("links and fleet attention…");
+    const links = await linkFigures(stack, worker, create);
+    const attention = await attentionFigures(stack);
     console.log(
       JSON.stringify({
         claim_ms: summary(claim.added),
@@ -54,12 +60,17 @@ async function main() {
         race,
         ready_ms: ready,
         expiry_lag_s: expiry,
+        link_github_requests: links,
+        attention_ms: attention.ms,
+        attention_github_requests: attention.githubRequests,
         samples: SAMPLES,
         targets: {
           claim_github_requests: 1,
           heartbeat_github_requests: 0,
           ready_p50_ms: 10,
           expiry_lag_s: 5,
+          link_github_requests: 1,
+          attention_github_requests: 0,
         },
       }),
     );
@@ -199,6 +210,37 @@ async function readyFigures(stack: Stack, key: string) {
     agent_me_floor: summary(floor),
     blocked_listed: blockedListed,
   };
+}
+
+/** GitHub requests per new link, and for the same link sent again. */
+async function linkFigures(stack: Stack, key: string, create: Create) {
+  const id = await create("Link bench task");
+  const link = { kind: "pr", repo: "acme/api", ref: "42" };
+  let mark = stack.double.requests.length;
+  await stack.api(key, "POST", `/v1/tasks/${id}/links`, link);
+  const added = rateLimitedSince(stack.double, mark).length;
+  mark = stack.double.requests.length;
+  await stack.api(key, "POST", `/v1/tasks/${id}/links`, link);
+  return { new_link: added, same_link_again: rateLimitedSince(stack.double, mark).length };
+}
+
+/** Fleet attention over the filled index (readyFigures ran first), 100 tasks made overdue. */
+async function attentionFigures(stack: Stack) {
+  const lead = await stack.createAgent("bench-lead", "coordinator");
+  const db = new Database(stack.dbPath);
+  db.prepare(
+    "UPDATE task_index SET due_date = '2020-01-01', task = json_set(task, '$.due_date', '2020-01-01') WHERE task_id BETWEEN 1000000 AND 1000099",
+  ).run();
+  db.close();
+  const ms: number[] = [];
+  const mark = stack.double.requests.length;
+  for (let i = 0; i < SAMPLES; i++) {
+    const [took, res] = await timed(() => stack.api(lead, "GET", "/v1/fleet/attention"));
+    if (res.status !== 200 || res.json.buckets.overdue.length !== 50)
+      throw new Error(`attention answered ${res.status}`);
+    ms.push(took);
+  }
+  return { ms: summary(ms), githubRequests: stack.double.requests.length - mark };
 }
 
 /** The GitHub calls a claim makes (a conditional read, one issue write), made directly. */

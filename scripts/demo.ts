@@ -16,6 +16,7 @@ import {
 } from "../test/support/stack.js";
 import type { DemoChapter, DemoContext } from "./demo/context.js";
 import { companionAction } from "./demo/action.js";
+import { claims } from "./demo/claims.js";
 import { coreLoop } from "./demo/core-loop.js";
 import { events } from "./demo/events.js";
 import { dedup } from "./demo/dedup.js";
@@ -27,6 +28,7 @@ const chapters: [string, DemoChapter][] = [
   ["Duplicates caught before an issue is created", dedup],
   ["Delegation chains", delegation],
   ["Signed task events", events],
+  ["Two agents, one queue: claims and leases", claims],
   ["The companion GitHub Action", companionAction],
 ];
 
@@ -111,6 +113,9 @@ async function main() {
     BATON_DB: join(dir, "baton.db"),
     BATON_WRITE_SPACING_MS: "0",
     BATON_ALLOW_PRIVATE_WEBHOOKS: "true",
+    // Short leases allowed and swept often, so the claims chapter shows an expiry in a second.
+    BATON_LEASE_MIN_S: "1",
+    BATON_LEASE_SWEEP_MS: "200",
     LOG_LEVEL: "warn",
   };
   console.log(
@@ -124,6 +129,7 @@ async function main() {
       ["admin", "admin"],
       ["monitor", "worker"],
       ["infra", "worker"],
+      ["infra2", "worker"],
       ["dns", "worker"],
     ] as const) {
       // --db: always the demo's own store, even where BATON_URL or a saved login points elsewhere.

@@ -22,6 +22,15 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
   BATON_REPO: repoSlug.optional(),
   BATON_DB: z.string().min(1).default("./data/baton.db"),
+  // Set: the store is this PostgreSQL database (several replicas may share it); unset: BATON_DB.
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// URL (unset it to use SQLite)")
+    .optional(),
+  BATON_DB_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case PostgreSQL schema name")
+    .optional(),
   // GitHub nests sub-issues 8 levels deep with the root as level 1: delegation depth ≤ 7.
   BATON_MAX_DEPTH: z.coerce
     .number()
@@ -49,6 +58,8 @@ const EnvSchema = z.object({
   BATON_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(2000),
   BATON_WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
   BATON_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  // PostgreSQL: how long a replica keeps a delivery it took (another retries it after, if it died).
+  BATON_DELIVERY_LEASE_S: z.coerce.number().int().min(5).max(3600).default(60),
   // 0: catch up only at start. GitHub keeps deliveries for 3 days: at most a day between passes.
   BATON_CATCHUP_INTERVAL_S: z.coerce
     .number()
@@ -84,7 +95,8 @@ export interface Config {
     rateLimitPerMinute: number;
     anonRateLimitPerMinute: number;
   };
-  store: { path: string };
+  /** SQLite file, or PostgreSQL when `url` is set (DATABASE_URL; `schema` default public). */
+  store: { path: string; url?: string; schema?: string };
   tasks: { maxDepth: number };
   /** Claim leases (issue #17): bounds in seconds, and how often ended leases are released. */
   claims: { minSeconds: number; maxSeconds: number; defaultSeconds: number; sweepMs: number };
@@ -96,6 +108,8 @@ export interface Config {
     /** Consecutive failed deliveries (retries spent) that disable a subscription. */
     disableAfter: number;
     concurrency: number;
+    /** Replicas (PostgreSQL): seconds a taken delivery stays with its replica. */
+    leaseSeconds: number;
   };
   /** DESIGN §6a: seconds between passes asking GitHub what Baton missed (0 = only at start). */
   catchUp: { intervalSeconds: number };
@@ -108,8 +122,20 @@ export interface Config {
 export function loadStoreConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): Pick<Config, "store" | "keyPepper"> {
-  const e = parseEnv(EnvSchema.pick({ BATON_DB: true, BATON_KEY_PEPPER: true }), env);
-  return { store: { path: e.BATON_DB }, keyPepper: e.BATON_KEY_PEPPER };
+  const e = parseEnv(
+    EnvSchema.pick({
+      BATON_DB: true,
+      DATABASE_URL: true,
+      BATON_DB_SCHEMA: true,
+      BATON_KEY_PEPPER: true,
+    }),
+    env,
+  );
+  return { store: storeOf(e), keyPepper: e.BATON_KEY_PEPPER };
+}
+
+function storeOf(e: Pick<Env, "BATON_DB" | "DATABASE_URL" | "BATON_DB_SCHEMA">): Config["store"] {
+  return { path: e.BATON_DB, url: e.DATABASE_URL, schema: e.BATON_DB_SCHEMA };
 }
 
 /** Reads the environment once. Throws a ConfigError whose message is one line naming the variable. */
@@ -165,7 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateLimitPerMinute: e.BATON_RATE_LIMIT_PER_MINUTE,
       anonRateLimitPerMinute: e.BATON_ANON_RATE_LIMIT_PER_MINUTE,
     },
-    store: { path: e.BATON_DB },
+    store: storeOf(e),
     tasks: { maxDepth: e.BATON_MAX_DEPTH },
     claims: {
       minSeconds: e.BATON_LEASE_MIN_S,
@@ -180,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: e.BATON_WEBHOOK_RETRY_BASE_MS,
       disableAfter: e.BATON_WEBHOOK_DISABLE_AFTER,
       concurrency: e.BATON_WEBHOOK_CONCURRENCY,
+      leaseSeconds: e.BATON_DELIVERY_LEASE_S,
     },
     catchUp: { intervalSeconds: e.BATON_CATCHUP_INTERVAL_S },
     keyPepper: e.BATON_KEY_PEPPER,

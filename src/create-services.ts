@@ -8,6 +8,7 @@ import type { Octokit } from "./github/octokit.js";
 import { SqliteAgentStore } from "./store/agent-store.js";
 import { DedupStore } from "./store/dedup-store.js";
 import type { Db } from "./store/database.js";
+import type { DistributedLock } from "./store/distributed-lock.js";
 import { SqliteIdempotencyStore } from "./store/idempotency-store.js";
 import { SqliteJournal } from "./store/journal-store.js";
 import { SqliteProjectOrderStore } from "./store/project-store.js";
@@ -15,18 +16,18 @@ import { keyPepper } from "./store/settings-store.js";
 import { relayChainEvents } from "./events/chain-events.js";
 import { ChainService } from "./services/chain-service.js";
 import { ProjectService } from "./services/project-service.js";
+import { LinkService } from "./services/link-service.js";
 import { TaskService } from "./services/task-service.js";
 import { DedupService } from "./dedup/index.js";
 import { DuplicateGuard } from "./services/duplicate-guard.js";
 import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
-import { SqliteClaimStore } from "./store/claim-store.js";
+import { claimStoreFor, dependencyStoreFor, lockFor } from "./store/open-store.js";
 import { SqliteTaskIndex } from "./store/task-index-store.js";
 import { claimFields, type ClaimGuard } from "./tasks/lease-rules.js";
 import {
   createDependencyServices,
   type DependencyServices,
 } from "./dependencies/create-dependencies.js";
-import { SqliteDependencyStore } from "./store/dependency-store.js";
 
 export interface Services {
   db: Db;
@@ -34,9 +35,12 @@ export interface Services {
   agents: AgentService;
   projects: ProjectService;
   tasks: TaskService;
+  links: LinkService;
   subIssues: SubIssueGateway;
   chains: ChainService;
   idempotency: SqliteIdempotencyStore;
+  /** Held across replicas on PostgreSQL; in process only on SQLite. */
+  lock: DistributedLock;
   journal: SqliteJournal;
   guard: DuplicateGuard;
   events: EventServices;
@@ -69,8 +73,11 @@ export async function createServices(
   });
   const projects = new ProjectService(gateway, new SqliteProjectOrderStore(db));
   const journal = new SqliteJournal(db);
+  // Replicas (PostgreSQL): what one process serialises is serialised across all of them.
+  const lock = lockFor(db);
   const guard = new DuplicateGuard(
     await DedupService.create({ ...config.dedup, store: new DedupStore(db) }),
+    lock,
   );
   const subIssues = new SubIssueGateway({
     owner: config.github.owner,
@@ -78,12 +85,12 @@ export async function createServices(
     octokit,
     issues: gateway,
   });
-  const claimStore = new SqliteClaimStore(db);
+  const claimStore = claimStoreFor(db);
   // Dependencies (issue #17): the index unblocks the tasks a closing task held up.
   const wiring = createDependencyServices(config, {
     octokit,
     issues: gateway,
-    store: new SqliteDependencyStore(db),
+    store: dependencyStoreFor(db),
     index: new SqliteTaskIndex(db),
     journal,
     log: log?.warn,
@@ -114,6 +121,7 @@ export async function createServices(
     }),
     subIssues,
     maxDepth: config.tasks.maxDepth,
+    lock,
     agents,
     projects,
     journal,
@@ -162,9 +170,11 @@ export async function createServices(
     agents,
     projects,
     tasks,
+    links: new LinkService(tasks),
     subIssues,
     chains,
     idempotency: new SqliteIdempotencyStore(db),
+    lock,
     journal,
     guard,
     events,

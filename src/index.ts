@@ -9,6 +9,8 @@ import { subtaskRoutes } from "./http/routes/subtask-routes.js";
 import { chainRoutes } from "./http/routes/chain-routes.js";
 import { claimRoutes } from "./http/routes/claim-routes.js";
 import { dependencyRoutes } from "./http/routes/dependency-routes.js";
+import { fleetRoutes } from "./http/routes/fleet-routes.js";
+import { linkRoutes } from "./http/routes/link-routes.js";
 import { projectRoutes } from "./http/routes/project-routes.js";
 import { taskRoutes } from "./http/routes/task-routes.js";
 import { webhookRoutes } from "./http/routes/webhook-routes.js";
@@ -16,6 +18,7 @@ import { createMcpHttpHandler } from "./mcp/http-handler.js";
 import { createServices, type ServiceLog } from "./create-services.js";
 import { startBackgroundWork } from "./startup.js";
 import type { Db } from "./store/database.js";
+import { isPostgres } from "./store/open-store.js";
 import { VERSION } from "./version.js";
 import { createCatchUp } from "./events/create-catch-up.js";
 import { createWebhookRouter } from "./webhooks/create-router.js";
@@ -42,12 +45,15 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
           ...dependencyRoutes(services.dependencies.dependencies),
           ...chainRoutes(services.tasks, services.chains),
           ...subtaskRoutes(services.tasks),
+          ...linkRoutes(services.links),
+          ...fleetRoutes(services.claims.attention),
           ...agentRoutes(services.agents, () => openTaskCounts(services.tasks)),
           ...projectRoutes(services.projects),
           ...webhookRoutes(services.events.subscriptions),
         ],
         authenticate,
         idempotency: services.idempotency,
+        keyLock: isPostgres(db) ? services.lock : undefined,
         maxBody: config.server.maxBody,
         rateLimitPerMinute: config.server.rateLimitPerMinute,
         anonRateLimitPerMinute: config.server.anonRateLimitPerMinute,
@@ -72,6 +78,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     // router above (app.receive), at start and every BATON_CATCHUP_INTERVAL_S.
     createCatchUp(config, {
       db,
+      lock: services.lock,
       outbox: services.events.outbox,
       journal: services.journal,
       appOctokit: () => app.auth(),

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from "./config.js";
 import { createOctokitClass } from "./github/octokit.js";
 import { envelopeAllErrors } from "./http/error-envelope-wrap.js";
 import { createBatonApp } from "./index.js";
-import { openDatabase } from "./store/database.js";
+import { openStore, writeSlotsFor } from "./store/open-store.js";
 
 /** `npm start`: reads the environment once, opens the store, serves the App. */
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     await run(() => undefined);
     return;
   }
-  const db = openDatabase(config.store.path);
+  const db = openStore(config.store);
   const server = new Server({
     log: pino({ name: "baton", level: config.logLevel }),
     port: config.server.port,
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
       privateKey: config.github.privateKey,
       secret: config.github.webhookSecret,
       baseUrl: config.github.baseUrl,
-      Octokit: createOctokitClass(config.github),
+      Octokit: createOctokitClass({ ...config.github, writeSlots: writeSlotsFor(db) }),
     }),
   });
   await server.load(createBatonApp(config, db));

@@ -1,4 +1,4 @@
-// Built by npm run build:action from 68 source files, sha256 db1df47dddce946a
+// Built by npm run build:action from 75 source files, sha256 fec1fcc353b5b12b
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -594,10 +594,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -620,12 +620,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -636,12 +636,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -851,8 +851,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -873,11 +873,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node2.code === code) {
+          if (node2.code === code2) {
             if (length === ++index) {
               node2.value = value;
               break;
@@ -887,7 +887,7 @@ var require_tree = __commonJS({
               node2.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node2.code < code) {
+          } else if (node2.code < code2) {
             if (node2.left !== null) {
               node2 = node2.left;
             } else {
@@ -911,19 +911,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (node2 !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node2 !== null) {
-            if (code === node2.code) {
+            if (code2 === node2.code) {
               if (keylength === ++index) {
                 return node2;
               }
               node2 = node2.middle;
               break;
             }
-            node2 = node2.code < code ? node2.left : node2.right;
+            node2 = node2.code < code2 ? node2.left : node2.right;
           }
         }
         return null;
@@ -1630,11 +1630,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -4122,9 +4122,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url2) {
       for (let i = 0; i < url2.length; ++i) {
-        const code = url2.charCodeAt(i);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url2.charCodeAt(i);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4715,8 +4715,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4742,8 +4742,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -7034,9 +7034,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id2) {
+    function onHttp2FrameError(type, code2, id2) {
       if (id2 === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7046,8 +7046,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7252,8 +7252,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -9191,7 +9191,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9203,7 +9203,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -11946,8 +11946,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -16102,8 +16102,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code = value.charCodeAt(i);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16111,26 +16111,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16146,31 +16146,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code = value.charCodeAt(i++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path) {
       for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path.charCodeAt(i);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain2) {
       if (domain2 === " ") {
@@ -16181,8 +16181,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain2.length; ++i) {
-        const code = domain2.charCodeAt(i);
-        if (code === 46) {
+        const code2 = domain2.charCodeAt(i);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16192,10 +16192,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16969,37 +16969,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code = protocol.charCodeAt(i);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17268,7 +17268,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17276,12 +17276,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17306,25 +17306,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17449,8 +17449,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code2, reason) {
+      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17637,8 +17637,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error63, data) => {
                     if (error63) {
-                      const code = error63 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error63.message);
+                      const code2 = error63 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error63.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17724,11 +17724,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert2(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17740,7 +17740,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17755,8 +17755,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17994,17 +17994,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18018,7 +18018,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18264,15 +18264,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code;
+      let code2;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code = err.code;
+        code2 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module.exports = {
       WebSocket
@@ -20238,9 +20238,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code, lang) {
+  addCodeBlock(code2, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -20999,20 +20999,20 @@ CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
 CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 128; code <= 255; code++) {
-  CHAR_MAP[code] |= LOWER_CASE;
+for (let code2 = 128; code2 <= 255; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE;
 }
 for (const char of "!#$%&'*+-.^_`|~") {
   CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
 }
-for (let code = 48; code <= 57; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
+for (let code2 = 48; code2 <= 57; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
-for (let code = 65; code <= 90; code++) {
-  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+for (let code2 = 65; code2 <= 90; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
 }
-for (let code = 97; code <= 122; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
+for (let code2 = 97; code2 <= 122; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
   const C = function() {
@@ -21032,8 +21032,8 @@ function parse2(header2, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header2.charCodeAt(index);
-    const flags = CHAR_MAP[code];
+    const code2 = header2.charCodeAt(index);
+    const flags = CHAR_MAP[code2];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
       break;
@@ -21044,7 +21044,7 @@ function parse2(header2, options) {
     } else {
       whitespace = -1;
     }
-    typeFlags |= code & NON_ASCII | flags;
+    typeFlags |= code2 & NON_ASCII | flags;
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
@@ -21066,14 +21066,14 @@ function parseParameters(header2, type, index, len, stopFlags) {
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header2.charCodeAt(index);
-      const flags = CHAR_MAP[code];
+      const code2 = header2.charCodeAt(index);
+      const flags = CHAR_MAP[code2];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
           break parameter;
         continue parameter;
       }
-      if (code === EQ) {
+      if (code2 === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header2.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
@@ -21085,16 +21085,16 @@ function parseParameters(header2, type, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header2.charCodeAt(index);
-            if (code2 === DQUOTE) {
+            const code3 = header2.charCodeAt(index);
+            if (code3 === DQUOTE) {
               if (parameters[key] === void 0) {
                 parameters[key] = escaped ? unescapeQuotedPairs(header2, quotedStart, index) : header2.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header2.charCodeAt(index);
-                const flags2 = CHAR_MAP[code3];
+                const code4 = header2.charCodeAt(index);
+                const flags2 = CHAR_MAP[code4];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -21105,7 +21105,7 @@ function parseParameters(header2, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code2 === BSLASH && index + 1 < len) {
+            if (code3 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -21118,8 +21118,8 @@ function parseParameters(header2, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header2.charCodeAt(index);
-          const flags2 = CHAR_MAP[code2];
+          const code3 = header2.charCodeAt(index);
+          const flags2 = CHAR_MAP[code3];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -21146,7 +21146,7 @@ function parseParameters(header2, type, index, len, stopFlags) {
       } else {
         keyWhitespace = -1;
       }
-      keyFlags |= code & NON_ASCII | flags;
+      keyFlags |= code2 & NON_ASCII | flags;
       index++;
     }
   }
@@ -24608,15 +24608,15 @@ var BatonError = class extends Error {
     this.retryAfter = options.retryAfter;
   }
 };
-var shortcut = (status, code) => (message, details) => new BatonError({ status, code, message, details });
+var shortcut = (status, code2) => (message, details) => new BatonError({ status, code: code2, message, details });
 var errors = {
-  badRequest: (code, message, details) => new BatonError({ status: 400, code, message, details }),
+  badRequest: (code2, message, details) => new BatonError({ status: 400, code: code2, message, details }),
   unauthorized: shortcut(401, "unauthorized"),
   forbidden: shortcut(403, "forbidden"),
-  notFound: (code, message) => new BatonError({ status: 404, code, message }),
-  conflict: (code, message, details) => new BatonError({ status: 409, code, message, details }),
-  unprocessable: (code, message, details) => new BatonError({ status: 422, code, message, details }),
-  unavailable: (code, message, retryAfter) => new BatonError({ status: 503, code, message, retryAfter })
+  notFound: (code2, message) => new BatonError({ status: 404, code: code2, message }),
+  conflict: (code2, message, details) => new BatonError({ status: 409, code: code2, message, details }),
+  unprocessable: (code2, message, details) => new BatonError({ status: 422, code: code2, message, details }),
+  unavailable: (code2, message, retryAfter) => new BatonError({ status: 503, code: code2, message, retryAfter })
 };
 function isBatonError(error63) {
   return error63 instanceof BatonError;
@@ -27723,12 +27723,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i = 4; i < len; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   for (let i = 0; i < 4; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -29830,23 +29830,23 @@ function isRecursiveSchema(inst) {
   return isRecursive(inst, /* @__PURE__ */ new Set(), true) !== NONE;
 }
 function bucketFor(state, inst) {
-  let bucket2 = state.buckets.get(inst);
-  if (!bucket2) {
-    bucket2 = /* @__PURE__ */ new WeakMap();
-    state.buckets.set(inst, bucket2);
+  let bucket3 = state.buckets.get(inst);
+  if (!bucket3) {
+    bucket3 = /* @__PURE__ */ new WeakMap();
+    state.buckets.set(inst, bucket3);
   }
-  return bucket2;
+  return bucket3;
 }
 var handoff;
 var open2 = [];
 var memo = {
   alloc(_inst, payload, empty) {
-    const bucket2 = handoff;
-    if (!bucket2)
+    const bucket3 = handoff;
+    if (!bucket3)
       return empty;
     handoff = void 0;
     const entry = { value: empty, issues: null };
-    bucket2.set(payload.value, entry);
+    bucket3.set(payload.value, entry);
     open2.push(entry);
     return empty;
   },
@@ -29896,15 +29896,15 @@ var memo = {
           state = { buckets: /* @__PURE__ */ new WeakMap(), backEdges: void 0 };
           ctx[STATE] = state;
         }
-        let bucket2;
+        let bucket3;
         if (lastCtx === ctx) {
-          bucket2 = lastBucket;
+          bucket3 = lastBucket;
         } else {
-          bucket2 = bucketFor(state, inst);
+          bucket3 = bucketFor(state, inst);
           lastCtx = ctx;
-          lastBucket = bucket2;
+          lastBucket = bucket3;
         }
-        const hit = bucket2.get(input2);
+        const hit = bucket3.get(input2);
         if (hit) {
           payload.value = hit.value;
           if (hit.issues) {
@@ -29917,7 +29917,7 @@ var memo = {
           }
           return payload;
         }
-        handoff = bucket2;
+        handoff = bucket3;
         const depth = open2.length;
         const result = base(payload, ctx);
         handoff = void 0;
@@ -37674,12 +37674,12 @@ function compileFn(schema, options) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code = doc.content.join("\n");
+  const code2 = doc.content.join("\n");
   const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code}` : code : "";
+${code2}` : code2 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code}
+${code2}
 }`;
   let fn;
   try {
@@ -45354,6 +45354,116 @@ function takeBatch(frontier) {
   return batch;
 }
 
+// src/tasks/untrusted-text.ts
+var ZWSP = "\u200B";
+var ENTITY = /&(?=#\d|#x[0-9a-f]|[a-z][a-z0-9]*;)/giu;
+var MENTION = /(^|[^A-Za-z0-9_`])@(?=[\p{L}\p{N}])/gu;
+var URL_REFERENCE = /(\/(?:issues|pulls?|discussions))\/(?=\d)/giu;
+function render(text) {
+  return text.replace(ENTITY, `&${ZWSP}`).replace(/<!--/g, "&lt;!--").replace(MENTION, `$1@${ZWSP}`).replace(/(^|[^&])#(?=\d)/gu, `$1#${ZWSP}`).replace(/\b(GH)-(?=\d)/g, `$1-${ZWSP}`).replace(URL_REFERENCE, `$1${ZWSP}/`);
+}
+function unrender(text) {
+  return text.replace(/&lt;!--/g, "<!--").replace(new RegExp(`([@#&]|GH-)${ZWSP}`, "g"), "$1").replace(new RegExp(`(/(?:issues|pulls?|discussions))${ZWSP}/`, "giu"), "$1/");
+}
+function jsonForComment(value) {
+  return JSON.stringify(value).replace(
+    /[<>&@#]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+
+// src/tasks/task-links.ts
+var LINK_KINDS = ["branch", "commit", "pr", "url"];
+var MAX_LINKS = 50;
+var LINKS_MARKER = "<!-- baton:links -->";
+var HttpUrl = external_exports.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2e3);
+var RepoSchema = external_exports.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must look like owner/name").max(200);
+var BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)[^\s~^:?*[\\`\p{Cc}]{1,255}(?<![/.])$/u;
+var COMMIT = /^[0-9a-f]{7,64}$/i;
+var PR = /^#?[1-9]\d{0,9}$/;
+var LinkCreateSchema = external_exports.object({
+  kind: external_exports.enum(LINK_KINDS, { error: `must be one of ${LINK_KINDS.join(", ")}` }),
+  repo: RepoSchema.nullish(),
+  ref: external_exports.string().trim().min(1, "must not be blank").max(2e3),
+  url: HttpUrl.nullish()
+}).superRefine((link, ctx) => {
+  const bad = (message) => ctx.addIssue({ code: "custom", path: ["ref"], message });
+  if (link.kind === "branch" && !BRANCH.test(link.ref)) bad("must be a git branch name");
+  if (link.kind === "commit" && !COMMIT.test(link.ref)) bad("must be a commit SHA (7\u201364 hex)");
+  if (link.kind === "pr" && !PR.test(link.ref)) bad("must be a pull request number, e.g. 12");
+  if (link.kind === "url" && !link.url && !HttpUrl.safeParse(link.ref).success)
+    bad("must be an http(s) URL (or send the URL in `url`)");
+  if (link.kind !== "url" && link.ref.length > 255) bad("must be at most 255 characters");
+}).transform((link) => ({
+  kind: link.kind,
+  repo: link.repo ?? null,
+  ref: link.kind === "pr" ? link.ref.replace("#", "") : link.ref,
+  url: link.url ?? (link.kind === "url" ? link.ref : null)
+})).meta({ id: "TaskLinkCreate" });
+var TaskLinkSchema = external_exports.object({
+  kind: external_exports.enum(LINK_KINDS),
+  repo: external_exports.string().nullable(),
+  ref: external_exports.string(),
+  url: external_exports.string().nullable(),
+  created_by_agent_id: external_exports.string().nullable(),
+  created_at: external_exports.string()
+}).meta({ id: "TaskLink" });
+var StoredLinkSchema = external_exports.object({
+  kind: external_exports.enum(LINK_KINDS),
+  repo: external_exports.string().nullable().default(null),
+  ref: external_exports.string(),
+  url: external_exports.string().nullable().default(null),
+  by: external_exports.string().nullable().default(null),
+  at: external_exports.string()
+});
+var StoredLinksSchema = external_exports.array(external_exports.unknown()).default([]).transform(
+  (items) => items.flatMap((item) => {
+    const parsed = StoredLinkSchema.safeParse(item);
+    return parsed.success ? [parsed.data] : [];
+  })
+);
+var sameLink = (a, b) => a.kind === b.kind && a.repo === b.repo && a.ref === b.ref && a.url === b.url;
+function addLink(links, input2, by, at) {
+  const existing = links.find((link2) => sameLink(link2, input2));
+  if (existing) return { link: existing, added: false, links };
+  if (links.length >= MAX_LINKS) {
+    throw errors.unprocessable(
+      "too_many_links",
+      `A task holds at most ${MAX_LINKS} links; this one has ${links.length}`,
+      { limit: MAX_LINKS }
+    );
+  }
+  const link = { ...input2, by, at };
+  return { link, added: true, links: [...links, link] };
+}
+var KIND_NAMES = {
+  branch: "branch",
+  commit: "commit",
+  pr: "pull request",
+  url: "link"
+};
+var code = (text) => `\`${text.replace(/`/g, "%60").replace(/\s+/g, " ")}\``;
+function shownUrl(url2) {
+  let href;
+  try {
+    href = new URL(url2).href;
+  } catch {
+    return code(url2);
+  }
+  return render(href) === href && !/[<>\s]/.test(href) ? `<${href}>` : code(href);
+}
+function linkLine(link) {
+  const where = link.repo ? ` in ${code(link.repo)}` : "";
+  const ref = link.kind === "pr" ? `#${link.ref}` : link.ref;
+  const url2 = link.url && !(link.kind === "url" && link.url === link.ref) ? link.url : null;
+  const head = link.kind === "url" && link.url === link.ref ? `- ${KIND_NAMES.url}: ${shownUrl(link.url)}` : `- ${KIND_NAMES[link.kind]} ${code(ref)}${where}`;
+  return url2 ? `${head} \xB7 ${shownUrl(url2)}` : head;
+}
+function renderLinks(links) {
+  return [`${LINKS_MARKER}
+**Links**`, links.map(linkLine).join("\n")].join("\n\n");
+}
+
 // src/tasks/task-schema.ts
 var AgentIdSchema = external_exports.string().regex(
   /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/,
@@ -45446,6 +45556,9 @@ var TaskSchema = external_exports.object({
   context: ContextSchema,
   context_version: external_exports.number().int(),
   subtasks: external_exports.array(SubtaskSchema).describe("The checklist: the task list in the issue body"),
+  links: external_exports.array(TaskLinkSchema).default([]).describe(
+    "Branches, commits, pull requests and URLs linked to the task (`/tasks/{id}/links`)"
+  ),
   url: external_exports.string(),
   // Claims (issue #17): who holds the task, until when, how it is going, what was handed off.
   claimed_by_agent_id: external_exports.string().nullable(),
@@ -45504,9 +45617,14 @@ var OPERATIONS = [
   "comment",
   "delegate",
   "get",
+  "claim",
+  "release",
+  "link",
   "block",
   "unblock"
 ];
+var REST_ONLY = ["claim", "release"];
+var restOnlyMessage = (operation) => `Operation "${operation}" needs REST mode (baton-url and agent-key): claims and their leases live in the Baton server's store`;
 var FIELD_INPUTS = [
   "content",
   "description",
@@ -45524,6 +45642,13 @@ var INPUT_NAMES = [
   "comment",
   "body",
   "allow-duplicate",
+  "lease-seconds",
+  "handoff",
+  "claim-token",
+  "link-kind",
+  "link-ref",
+  "link-repo",
+  "link-url",
   "baton-url",
   "agent-key",
   "github-token",
@@ -45564,6 +45689,13 @@ var RawInputsSchema = external_exports.object({
   comment: optional2(external_exports.string().max(1e4, "must be at most 10000 characters")),
   body: optional2(external_exports.string().max(1e4, "must be at most 10000 characters")),
   "allow-duplicate": optional2(BooleanSchema),
+  "lease-seconds": optional2(external_exports.coerce.number().int("must be a whole number of seconds").positive()),
+  handoff: optional2(external_exports.string().max(2e3, "must be at most 2000 characters")),
+  "claim-token": optional2(external_exports.coerce.number().int("must be a whole number").nonnegative()),
+  "link-kind": optional2(external_exports.enum(LINK_KINDS, { error: `must be one of ${LINK_KINDS.join(", ")}` })),
+  "link-ref": optional2(external_exports.string()),
+  "link-repo": optional2(external_exports.string()),
+  "link-url": optional2(external_exports.string()),
   "baton-url": optional2(external_exports.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
   "agent-key": optional2(external_exports.string()),
   "github-token": optional2(external_exports.string()),
@@ -45580,6 +45712,8 @@ var needsTaskId = [
   "comment",
   "delegate",
   "get",
+  "release",
+  "link",
   "block",
   "unblock"
 ];
@@ -45612,8 +45746,32 @@ function parseInputs(read, env = {}) {
     },
     comment: inputs.comment ?? inputs.body,
     allowDuplicate: inputs["allow-duplicate"] ?? false,
+    claim: {
+      leaseSeconds: inputs["lease-seconds"],
+      handoff: inputs.handoff,
+      claimToken: inputs["claim-token"]
+    },
+    link: inputs.operation === "link" ? linkFor(inputs) : void 0,
     connection: connectionFor(inputs, env)
   };
+}
+var LINK_INPUTS = {
+  kind: "link-kind",
+  ref: "link-ref",
+  repo: "link-repo",
+  url: "link-url"
+};
+function linkFor(inputs) {
+  const parsed = LinkCreateSchema.safeParse({
+    kind: inputs["link-kind"],
+    ref: inputs["link-ref"],
+    repo: inputs["link-repo"],
+    url: inputs["link-url"]
+  });
+  if (parsed.success) return parsed.data;
+  const issue3 = parsed.error.issues[0];
+  const name = LINK_INPUTS[String(issue3.path[0])] ?? "link-ref";
+  throw new InputError(`Input "${name}" ${issue3.message}`);
 }
 function checkOperation(inputs) {
   const op = inputs.operation;
@@ -45641,6 +45799,12 @@ function checkOperation(inputs) {
     if (FIELD_INPUTS.every((field) => inputs[field] === void 0)) {
       fail(`Operation "update" needs at least one of the inputs ${FIELD_INPUTS.join(", ")}`);
     }
+  }
+  if (op === "link" && (!inputs["link-kind"] || !inputs["link-ref"])) {
+    fail(`Operation "link" needs the inputs link-kind and link-ref`);
+  }
+  if (REST_ONLY.includes(op) && !inputs["baton-url"]) {
+    fail(restOnlyMessage(op));
   }
 }
 function connectionFor(inputs, env) {
@@ -45677,6 +45841,12 @@ async function performOperation(inputs, api) {
     duplicateOf: null,
     commentUrl
   });
+  const duplicate = (match) => ({
+    operation,
+    task: match,
+    duplicateOf: match,
+    commentUrl: null
+  });
   const id2 = inputs.taskId ?? 0;
   const content = fields.content ?? "";
   switch (operation) {
@@ -45685,13 +45855,7 @@ async function performOperation(inputs, api) {
         { ...fields, content },
         { allowDuplicate: inputs.allowDuplicate }
       );
-      if (outcome.task) return result(outcome.task);
-      return {
-        operation,
-        task: outcome.duplicateOf,
-        duplicateOf: outcome.duplicateOf,
-        commentUrl: null
-      };
+      return outcome.task ? result(outcome.task) : duplicate(outcome.duplicateOf);
     }
     case "get":
       return result(await api.get(id2));
@@ -45716,19 +45880,41 @@ async function performOperation(inputs, api) {
     case "unblock":
       return result(await api.unblock(id2, inputs.blockedBy ?? 0));
     case "delegate": {
-      const child = await api.delegate(id2, { ...fields, content });
+      const outcome = await api.delegate(
+        id2,
+        { ...fields, content },
+        { allowDuplicate: inputs.allowDuplicate }
+      );
+      if (!outcome.task) return duplicate(outcome.duplicateOf);
+      const child = outcome.task;
       return result(child, comment ? (await api.comment(child.id, comment)).url : null);
     }
+    case "link":
+      return result(await api.link(id2, inputs.link));
+    case "claim": {
+      const target = { taskId: inputs.taskId, labels: fields.labels, project: fields.project };
+      const claimed = await api.claim(target, inputs.claim);
+      return {
+        ...result(claimed.task),
+        claim: { token: claimed.claimToken, leaseExpiresAt: claimed.leaseExpiresAt }
+      };
+    }
+    case "release":
+      return result(await api.release(id2, inputs.claim));
   }
 }
 
 // action/src/report.ts
 function outputsFor(result) {
   return {
-    "task-id": String(result.task.id),
-    "task-url": result.task.url,
-    status: result.task.status,
-    "duplicate-of": result.duplicateOf ? String(result.duplicateOf.id) : ""
+    "task-id": result.task ? String(result.task.id) : "",
+    "task-url": result.task?.url ?? "",
+    status: result.task?.status ?? "",
+    "duplicate-of": result.duplicateOf ? String(result.duplicateOf.id) : "",
+    ...result.claim ? {
+      "claim-token": result.claim.token === null ? "" : String(result.claim.token),
+      "lease-expires-at": result.claim.leaseExpiresAt ?? ""
+    } : {}
   };
 }
 var VERBS = {
@@ -45739,12 +45925,23 @@ var VERBS = {
   comment: "Commented on",
   delegate: "Delegated",
   get: "Read",
+  claim: "Claimed",
+  release: "Released",
+  link: "Linked",
   block: "Blocked",
   unblock: "Unblocked"
 };
 var escapeMarkdown = (text) => text.replace(/[\\`*_[\]<>|#@]/g, (c) => `\\${c}`);
 function summaryFor(result, mode) {
   const { task } = result;
+  const how = mode === "rest" ? `_Through the Baton API._` : `_Directly on the issues (token mode)._`;
+  if (!task)
+    return `### Baton: nothing ready to claim
+
+No open, unclaimed task matched.
+
+${how}
+`;
   const link = `[#${task.id} ${escapeMarkdown(task.content)}](${task.url})`;
   const lines = result.duplicateOf ? [
     `### Baton: duplicate found, nothing created`,
@@ -45752,10 +45949,12 @@ function summaryFor(result, mode) {
     `An open task already covers this: ${link} (status \`${task.status}\`).`
   ] : [`### Baton: ${VERBS[result.operation]} task`, ``, `${link}: status \`${task.status}\`.`];
   if (result.commentUrl) lines.push(``, `[Comment](${result.commentUrl}) posted.`);
-  lines.push(
-    ``,
-    mode === "rest" ? `_Through the Baton API._` : `_Directly on the issues (token mode)._`
-  );
+  if (result.claim?.leaseExpiresAt)
+    lines.push(
+      ``,
+      `Lease until ${result.claim.leaseExpiresAt}; claim token ${result.claim.token}.`
+    );
+  lines.push(``, how);
   return `${lines.join("\n")}
 `;
 }
@@ -45799,24 +45998,6 @@ var AgentSchema = external_exports.object({
   notice: external_exports.string().optional().describe("How a request was read where Baton differs from Delega (e.g. permissions)."),
   api_key: external_exports.string().optional().describe("Only in the answers to create and rotate-key.")
 }).meta({ id: "Agent" });
-
-// src/tasks/untrusted-text.ts
-var ZWSP = "\u200B";
-var ENTITY = /&(?=#\d|#x[0-9a-f]|[a-z][a-z0-9]*;)/giu;
-var MENTION = /(^|[^A-Za-z0-9_`])@(?=[\p{L}\p{N}])/gu;
-var URL_REFERENCE = /(\/(?:issues|pulls?|discussions))\/(?=\d)/giu;
-function render(text) {
-  return text.replace(ENTITY, `&${ZWSP}`).replace(/<!--/g, "&lt;!--").replace(MENTION, `$1@${ZWSP}`).replace(/(^|[^&])#(?=\d)/gu, `$1#${ZWSP}`).replace(/\b(GH)-(?=\d)/g, `$1-${ZWSP}`).replace(URL_REFERENCE, `$1${ZWSP}/`);
-}
-function unrender(text) {
-  return text.replace(/&lt;!--/g, "<!--").replace(new RegExp(`([@#&]|GH-)${ZWSP}`, "g"), "$1").replace(new RegExp(`(/(?:issues|pulls?|discussions))${ZWSP}/`, "giu"), "$1/");
-}
-function jsonForComment(value) {
-  return JSON.stringify(value).replace(
-    /[<>&@#]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-}
 
 // src/tasks/project.ts
 var ProjectCreateSchema = external_exports.object({
@@ -45870,6 +46051,71 @@ var ReadyQuerySchema = external_exports.object({
   label: TaskLabelSchema.optional(),
   limit: external_exports.coerce.number().int().min(1).max(100).default(50)
 }).meta({ id: "ReadyQuery" });
+
+// src/tasks/checklist.ts
+var CHECKLIST_MARKER = "<!-- baton:checklist -->";
+var MAX_ITEM_CHARS = 200;
+var ChecklistEntrySchema = external_exports.object({
+  id: external_exports.number().int().positive(),
+  content: external_exports.string(),
+  done: external_exports.boolean().default(false)
+});
+var ITEM_RE = /^\s*[-*+] \[([ xX])\] ?(.*)$/;
+var visibleText = (content) => render(content.replace(/\s+/g, " ").trim());
+function renderChecklist(items) {
+  const lines = items.map((item) => `- [${item.done ? "x" : " "}] ${visibleText(item.content)}`);
+  return [`${CHECKLIST_MARKER}
+**Checklist**`, lines.join("\n")].join("\n\n");
+}
+function parseChecklist(section) {
+  return section.split(/\r?\n/).flatMap((line) => {
+    const match = ITEM_RE.exec(line);
+    const text = match?.[2]?.trim();
+    return match && text ? [{ text, done: match[1] !== " " }] : [];
+  });
+}
+function reconcile(known, visible) {
+  if (visible === null) return { items: [], seq: known.seq };
+  const unused = [...known.items];
+  let seq = known.seq;
+  const items = visible.map(({ text, done }) => {
+    const index = unused.findIndex((entry) => visibleText(entry.content) === text);
+    if (index >= 0) {
+      const [entry] = unused.splice(index, 1);
+      return { id: entry.id, content: entry.content, done };
+    }
+    seq += 1;
+    return { id: seq, content: unrender(text), done };
+  });
+  return { items, seq };
+}
+var ChecklistItemCreateSchema = external_exports.object({
+  content: external_exports.string().max(MAX_ITEM_CHARS, `must be at most ${MAX_ITEM_CHARS} characters`).refine((value) => value.trim().length > 0, "must not be blank"),
+  completed: external_exports.boolean().optional()
+}).meta({ id: "SubtaskCreate" });
+var ChecklistItemUpdateSchema = ChecklistItemCreateSchema.partial().meta({
+  id: "SubtaskUpdate"
+});
+
+// src/tasks/fleet-attention.ts
+var LOOPING_REOPENS = 2;
+var bucket = (description) => external_exports.array(TaskSchema).describe(description);
+var FleetAttentionSchema = external_exports.object({
+  count: external_exports.number().int().describe("Tasks in any bucket, each counted once"),
+  buckets: external_exports.object({
+    abandoned_claims: bucket(
+      "Open tasks whose holder's lease ran out; nobody claimed them since"
+    ),
+    silent_holders: bucket("Live claims with no heartbeat for more than half their lease"),
+    errored: bucket("Held tasks in session state errored, and open tasks with status failed"),
+    waiting_input: bucket("Held tasks in session state waiting_input"),
+    overdue: bucket("Open tasks past their due date"),
+    looping: bucket(`Open tasks reopened ${LOOPING_REOPENS} times or more`)
+  })
+}).meta({ id: "FleetAttention" });
+var FleetAttentionQuerySchema = external_exports.object({
+  limit: external_exports.coerce.number().int().min(1).max(200).default(50).describe("At most this many tasks per bucket (count covers them all)")
+}).meta({ id: "FleetAttentionQuery" });
 
 // src/tasks/task-filters.ts
 var queryBoolean = external_exports.union([external_exports.boolean(), external_exports.enum(["true", "false", "1", "0", "True", "False"])]).transform((value) => value === true || value === "true" || value === "True" || value === "1");
@@ -45961,14 +46207,14 @@ function errorFromResponse(status, statusText, body, retryAfterHeader) {
     error: error63,
     message,
     detail,
-    code,
+    code: code2,
     status: _status,
     ...details
   } = record2;
   const text = firstString(error63, message, detail) ?? (typeof body === "string" && body.trim() ? body.trim().slice(0, 200) : void 0) ?? (statusText || `HTTP ${status}`);
   return new BatonApiError({
     status,
-    code: typeof code === "string" ? code : CODES[status] ?? `http_${status}`,
+    code: typeof code2 === "string" ? code2 : CODES[status] ?? `http_${status}`,
     message: text,
     details,
     retryAfter: parseRetryAfter(retryAfterHeader)
@@ -46090,7 +46336,9 @@ var TaskEventSchema = external_exports.object({
   comment: CommentSchema.optional(),
   changes: ChangesSchema.optional(),
   /** Why a claim ended (`task.released`): released, lease_expired, completed, deleted. */
-  reason: external_exports.string().optional()
+  reason: external_exports.string().optional(),
+  /** The link added (`task.linked`); the task lists all of them. */
+  link: TaskLinkSchema.optional()
 }).meta({ id: "TaskEvent" });
 
 // src/events/subscription-schema.ts
@@ -46155,10 +46403,10 @@ import { randomUUID as randomUUID2 } from "node:crypto";
 var DEFAULT_RETRY = { retries: 3, baseDelayMs: 250, maxDelayMs: 1e4 };
 var READ_RETRY_STATUSES = /* @__PURE__ */ new Set([0, 429, 502, 503, 504]);
 var WRITE_RETRY_STATUSES = /* @__PURE__ */ new Set([0, 429, 503]);
-function shouldRetry(method, status, code) {
+function shouldRetry(method, status, code2) {
   if (method === "GET" || method === "HEAD") return READ_RETRY_STATUSES.has(status);
-  if (status === 409 && code === "idempotency_in_progress") return true;
-  return WRITE_RETRY_STATUSES.has(status) && code !== "timeout";
+  if (status === 409 && code2 === "idempotency_in_progress") return true;
+  return WRITE_RETRY_STATUSES.has(status) && code2 !== "timeout";
 }
 function retryDelay(attempt, retryAfterSeconds, options, random = Math.random) {
   if (attempt > options.retries) return void 0;
@@ -46347,6 +46595,13 @@ var BatonClient = class _BatonClient {
     children: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/children`, {
       schema: external_exports.array(TaskSchema)
     }),
+    /** Branches, commits, pull requests and URLs linked to the task. */
+    links: (taskId) => this.#http.request("GET", `/tasks/${id(taskId)}/links`, { schema: external_exports.array(TaskLinkSchema) }),
+    /** Links a branch, commit, pull request or URL; the same link twice is stored once. */
+    link: (taskId, link) => this.#http.request("POST", `/tasks/${id(taskId)}/links`, {
+      body: link,
+      schema: TaskLinkSchema
+    }),
     /**
      * Makes `taskId` wait for `blockerId` (GitHub's "blocked by"): it leaves the ready queue until
      * the blocker completes. 422 `dependency_cycle` when the blocker already waits for it.
@@ -46383,6 +46638,14 @@ var BatonClient = class _BatonClient {
     release: (taskId, body = {}) => this.#http.request("POST", `/tasks/${id(taskId)}/release`, { body, schema: TaskSchema }),
     /** Ready work for the caller, best first. */
     ready: (query = {}) => this.#http.request("GET", "/tasks/ready", { query, schema: external_exports.array(TaskSchema) })
+  };
+  /** Triage across the fleet (docs/coordination.md), scoped like `stats`. */
+  fleet = {
+    /** Abandoned claims, silent holders, errored, waiting_input, overdue and looping tasks. */
+    attention: (options = {}) => this.#http.request("GET", "/fleet/attention", {
+      query: options,
+      schema: FleetAttentionSchema
+    })
   };
   agents = {
     list: () => this.#http.request("GET", "/agents", { schema: external_exports.array(AgentSchema) }),
@@ -46433,17 +46696,19 @@ var BatonClient = class _BatonClient {
 
 // action/src/rest-task-api.ts
 var RestTaskApi = class {
-  constructor(tasks) {
+  constructor(tasks, claims) {
     this.tasks = tasks;
+    this.claims = claims;
   }
   tasks;
-  async create(input2, options) {
+  claims;
+  create(input2, options) {
+    return this.#unlessDuplicate(() => this.tasks.create(toCreate(input2, options)));
+  }
+  /** The server's 409 `duplicate_task` is an outcome, not a failure: the step names the open task. */
+  async #unlessDuplicate(create) {
     try {
-      const body = {
-        ...toCreate(input2),
-        ...options.allowDuplicate ? { allow_duplicate: true } : {}
-      };
-      return { task: toActionTask(await this.tasks.create(body)), duplicateOf: null };
+      return { task: toActionTask(await create()), duplicateOf: null };
     } catch (error63) {
       const matchId = duplicateMatchId(error63);
       if (matchId === null) throw error63;
@@ -46475,8 +46740,27 @@ var RestTaskApi = class {
   async comment(id2, content) {
     return { url: (await this.tasks.comment(id2, content)).url };
   }
-  async delegate(parentId, input2) {
-    return toActionTask(await this.tasks.delegate(parentId, toCreate(input2)));
+  delegate(parentId, input2, options) {
+    return this.#unlessDuplicate(() => this.tasks.delegate(parentId, toCreate(input2, options)));
+  }
+  async link(id2, link) {
+    await this.tasks.link(id2, link);
+    return toActionTask(await this.tasks.get(id2));
+  }
+  async claim(target, options) {
+    const lease = options.leaseSeconds ? { lease_seconds: options.leaseSeconds } : {};
+    const claimed = target.taskId !== void 0 ? await this.claims.claim(target.taskId, lease) : await this.claims.next(
+      withoutUndefined({ ...lease, labels: target.labels, project_id: target.project })
+    );
+    return {
+      task: claimed.task && toActionTask(claimed.task),
+      claimToken: claimed.claim_token,
+      leaseExpiresAt: claimed.task?.lease_expires_at ?? null
+    };
+  }
+  async release(id2, options) {
+    const body = withoutUndefined({ handoff: options.handoff, claim_token: options.claimToken });
+    return toActionTask(await this.claims.release(id2, body));
   }
   async block(id2, blockerId) {
     return toActionTask(await this.tasks.addDependency(id2, blockerId));
@@ -46485,9 +46769,10 @@ var RestTaskApi = class {
     return toActionTask(await this.tasks.removeDependency(id2, blockerId));
   }
 };
-function toCreate(input2) {
+function toCreate(input2, options) {
   const status = input2.status;
   return withoutUndefined({
+    allow_duplicate: options.allowDuplicate ? true : void 0,
     content: input2.content,
     description: input2.description,
     priority: input2.priority,
@@ -46525,7 +46810,7 @@ function createRestTaskApi(options) {
     fetch: options.fetch,
     userAgent: "baton-action"
   });
-  return new RestTaskApi(client.tasks);
+  return new RestTaskApi(client.tasks, client.claims);
 }
 
 // src/tasks/dependency-rules.ts
@@ -46765,53 +47050,6 @@ var header = (who) => `> Baton agent ${who} commented`;
 
 // src/tasks/issue-codec.ts
 import { createHash as createHash3 } from "node:crypto";
-
-// src/tasks/checklist.ts
-var CHECKLIST_MARKER = "<!-- baton:checklist -->";
-var MAX_ITEM_CHARS = 200;
-var ChecklistEntrySchema = external_exports.object({
-  id: external_exports.number().int().positive(),
-  content: external_exports.string(),
-  done: external_exports.boolean().default(false)
-});
-var ITEM_RE = /^\s*[-*+] \[([ xX])\] ?(.*)$/;
-var visibleText = (content) => render(content.replace(/\s+/g, " ").trim());
-function renderChecklist(items) {
-  const lines = items.map((item) => `- [${item.done ? "x" : " "}] ${visibleText(item.content)}`);
-  return [`${CHECKLIST_MARKER}
-**Checklist**`, lines.join("\n")].join("\n\n");
-}
-function parseChecklist(section) {
-  return section.split(/\r?\n/).flatMap((line) => {
-    const match = ITEM_RE.exec(line);
-    const text = match?.[2]?.trim();
-    return match && text ? [{ text, done: match[1] !== " " }] : [];
-  });
-}
-function reconcile(known, visible) {
-  if (visible === null) return { items: [], seq: known.seq };
-  const unused = [...known.items];
-  let seq = known.seq;
-  const items = visible.map(({ text, done }) => {
-    const index = unused.findIndex((entry) => visibleText(entry.content) === text);
-    if (index >= 0) {
-      const [entry] = unused.splice(index, 1);
-      return { id: entry.id, content: entry.content, done };
-    }
-    seq += 1;
-    return { id: seq, content: unrender(text), done };
-  });
-  return { items, seq };
-}
-var ChecklistItemCreateSchema = external_exports.object({
-  content: external_exports.string().max(MAX_ITEM_CHARS, `must be at most ${MAX_ITEM_CHARS} characters`).refine((value) => value.trim().length > 0, "must not be blank"),
-  completed: external_exports.boolean().optional()
-}).meta({ id: "SubtaskCreate" });
-var ChecklistItemUpdateSchema = ChecklistItemCreateSchema.partial().meta({
-  id: "SubtaskUpdate"
-});
-
-// src/tasks/issue-codec.ts
 var TITLE_MAX = 256;
 var META_RE = /<!-- baton:v1 (\{.*?\}) -->/gs;
 var HEADER_PREFIX = "> Baton task";
@@ -46842,7 +47080,9 @@ var TaskMetaSchema = external_exports.object({
   }).nullable().default(null),
   /** Checklist items (ids, exact texts); the visible task list says which are there and ticked. */
   checklist: external_exports.array(ChecklistEntrySchema).default([]),
-  checklist_seq: external_exports.number().int().min(0).default(0)
+  checklist_seq: external_exports.number().int().min(0).default(0),
+  /** Branches, commits, pull requests and URLs linked to the task (shown as a list too). */
+  links: StoredLinksSchema
 });
 var hash3 = (text) => createHash3("sha256").update(text).digest("hex").slice(0, 16);
 var META_DEFAULTS = TaskMetaSchema.parse({});
@@ -46890,6 +47130,7 @@ function encodeTask(task) {
     headerLine(meta3, task.assignee),
     shown,
     ...meta3.checklist.length > 0 ? [renderChecklist(meta3.checklist)] : [],
+    ...meta3.links.length > 0 ? [renderLinks(meta3.links)] : [],
     `<!-- baton:v1 ${jsonForComment(compact(meta3))} -->`
   ].join("\n\n");
   return { title, body, labels: encodeLabels(task) };
@@ -46906,7 +47147,9 @@ function encodeLabels(task) {
 function decodeIssue(issue3) {
   const body = issue3.body ?? "";
   const { meta: stored, metaStart } = readMeta(body);
-  const { meta: meta3, descriptionEnd } = withVisibleChecklist(body, stored, metaStart);
+  const linksStart = body.lastIndexOf(LINKS_MARKER, metaStart);
+  const sectionsEnd = linksStart >= 0 ? linksStart : metaStart;
+  const { meta: meta3, descriptionEnd } = withVisibleChecklist(body, stored, sectionsEnd);
   const names = issue3.labels.map((l) => l.name);
   const priorityIndex = names.map((n) => ["priority:low", "priority:medium", "priority:high", "priority:urgent"].indexOf(n)).find((i) => i >= 0);
   const assignee = names.find((n) => n.startsWith("agent:"))?.slice("agent:".length) ?? null;
@@ -46946,14 +47189,14 @@ function readMeta(body) {
     return { meta: TaskMetaSchema.parse({}), metaStart: last.index };
   }
 }
-function withVisibleChecklist(body, meta3, metaStart) {
-  const start = body.lastIndexOf(CHECKLIST_MARKER, metaStart);
-  const section = start >= 0 ? body.slice(start + CHECKLIST_MARKER.length, metaStart) : null;
+function withVisibleChecklist(body, meta3, sectionEnd) {
+  const start = body.lastIndexOf(CHECKLIST_MARKER, sectionEnd);
+  const section = start >= 0 ? body.slice(start + CHECKLIST_MARKER.length, sectionEnd) : null;
   const known = { items: meta3.checklist, seq: meta3.checklist_seq };
   const checklist = reconcile(known, section === null ? null : parseChecklist(section));
   return {
     meta: { ...meta3, checklist: checklist.items, checklist_seq: checklist.seq },
-    descriptionEnd: start >= 0 ? start : metaStart
+    descriptionEnd: start >= 0 ? start : sectionEnd
   };
 }
 function visibleDescription(body, metaStart) {
@@ -47013,6 +47256,11 @@ function planNewTask(input2, placement) {
   };
   checkContextSize(fields.meta.context);
   return fields;
+}
+function planPossibleDuplicates(fields, possible) {
+  if (possible.length === 0) return fields;
+  const ids = possible.map((match) => match.task_id);
+  return { ...fields, meta: { ...fields.meta, possible_duplicates: ids } };
 }
 function planDelegation(parent, decoded, maxDepth) {
   return {
@@ -47755,6 +48003,82 @@ var ACTION_OF = new Map(
     ([action, verbs]) => verbs.flatMap((verb) => [[verb, action], [stemmer(verb), action]])
   )
 );
+var PERIOD_WORDS = /* @__PURE__ */ new Set([
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday"
+]);
+var TARGET_WORDS = /* @__PURE__ */ new Set([
+  "staging",
+  "production",
+  "prod",
+  "stg",
+  "development",
+  "dev",
+  "sandbox",
+  "preview",
+  "qa",
+  "ios",
+  "android",
+  "mobile",
+  "desktop",
+  "web",
+  "windows",
+  "macos",
+  "linux",
+  "safari",
+  "firefox",
+  "chrome",
+  "edge",
+  "german",
+  "french",
+  "spanish",
+  "japanese",
+  "italian",
+  "portuguese",
+  "brazilian",
+  "dutch",
+  "chinese",
+  "korean",
+  "emea",
+  "apac",
+  "latam",
+  "eu",
+  "us",
+  "uk",
+  "cli",
+  "sdk",
+  "api"
+]);
+var FRAME_SYNONYMS = /* @__PURE__ */ new Map([
+  ["a11y", "accessibility"],
+  ["i18n", "internationalization"],
+  ["l10n", "localization"],
+  ["2fa", "mfa"],
+  ["two-factor", "mfa"],
+  ["multi-factor", "mfa"],
+  ["org", "organization"],
+  ["orgs", "organization"],
+  ["typos", "typo"],
+  ["spelling", "typo"],
+  ["ab", "a/b"]
+]);
 var VAGUE_WORDS = /* @__PURE__ */ new Set([
   "fail",
   "failing",
@@ -47799,6 +48123,8 @@ var VAGUE_WORDS = /* @__PURE__ */ new Set([
   "error",
   "task",
   "work",
+  "does",
+  "did",
   "mistake",
   "mistakes",
   "run",
@@ -47827,30 +48153,263 @@ var VAGUE_WORDS = /* @__PURE__ */ new Set([
   "every",
   "all"
 ]);
+var SYMPTOM = /\b(?:fail(?:s|ed|ing|ures?)?|crash(?:es|ed|ing)?|broken|hangs?|hanging|leaks?|leaking|regression|flaky|errors?|exceptions?|timeouts?|times? out|timing out|wrong|incorrect|missing|unable|cannot|can't|(?:does|do|did|is|are|was|were|has|have|can|could|will|would)(?:\s+not|n't)|won't|no longer|not (?:working|loading|arriving|showing|updating))\b/i;
+var FINITE_SYMPTOM = /\b(?:fails|crashes|hangs|breaks|leaks|times out|timed out|throws|(?<!\b(?:the|a|an|all|any|each|every|these|those|of)\s+)(?:failed|crashed)|(?:is|are|was|were|keeps?|has been|have been) (?:failing|crashing|broken|down|missing|stuck|hanging|leaking|not)|(?:does|do|did|can|could|will|would)(?:\s+not|n't)|can't|cannot|won't|unable|no longer)\b/i;
 
 // src/dedup/task-frame.ts
+var SUB_STEP = /\b(?:as part of|part of the|for the [\w\s-]*?(?:migration|move|rewrite|onboarding|close|launch|hardening|investigation|fine-tune)|during the|before the move|step \d|phase \d)\b/i;
+function taskFrame(text) {
+  const title = text.content;
+  const all = fullText(text);
+  const sequence = [...orderedWords(title)];
+  const { actions, verbs } = actionsOf(title);
+  return {
+    actions,
+    verbs,
+    mentions: new Set(
+      sequence.flatMap((word) => {
+        const action = ACTION_OF.get(word);
+        return action ? [action] : [];
+      })
+    ),
+    targets: targetsOf(title),
+    periods: periodsOf(title),
+    subStep: SUB_STEP.test(title),
+    report: actions.size === 0 && SYMPTOM.test(title),
+    words: contentWords(all),
+    sequence
+  };
+}
+function compareFrames(a, b) {
+  const shared = intersect(a.words, b.words);
+  return {
+    actionConflict: a.actions.size > 0 && b.actions.size > 0 && intersect(a.actions, b.mentions) === 0 && intersect(b.actions, a.mentions) === 0,
+    targetConflict: hasOwn(a.targets, b.targets) && hasOwn(b.targets, a.targets),
+    substitution: substituted(a, b),
+    periodConflict: periodsConflict(a.periods, b.periods),
+    subStepAsymmetry: a.subStep !== b.subStep,
+    shared,
+    coverage: shared / Math.max(1, Math.min(a.words.size, b.words.size))
+  };
+}
+var intersect = (a, b) => {
+  let n = 0;
+  for (const value of a) if (b.has(value)) n++;
+  return n;
+};
+var hasOwn = (a, b) => {
+  for (const value of a) if (!b.has(value)) return true;
+  return false;
+};
+function substituted(a, b) {
+  const topical = (word) => !a.verbs.has(word) && !b.verbs.has(word) && !VAGUE_STEMS.has(word) && !PERIOD_WORDS.has(word);
+  const titleA = new Set(a.sequence);
+  const titleB = new Set(b.sequence);
+  const alike = (x, y) => x === y || x.length >= 5 && y.length >= 5 && x.slice(0, 5) === y.slice(0, 5) || Math.min(x.length, y.length) >= 4 && (x.startsWith(y) || y.startsWith(x));
+  const own2 = (x, y) => [...x].filter((word) => topical(word) && ![...y].some((other) => alike(word, other)));
+  const onlyA = own2(titleA, titleB);
+  const onlyB = own2(titleB, titleA);
+  if (onlyA.length === 0 || onlyB.length === 0 || onlyA.length > 2 || onlyB.length > 2)
+    return false;
+  if (intersect(titleA, titleB) < 2) return false;
+  const abbreviation = (one, run2) => one.length === 1 && run2.length >= 2 && run2[0][0] === one[0][0];
+  return !abbreviation(onlyA, onlyB) && !abbreviation(onlyB, onlyA);
+}
 var VAGUE_STEMS = new Set(
   [...VAGUE_WORDS].flatMap((word) => [word, stemmer(word)])
 );
+function periodsConflict(a, b) {
+  const kinds = (set2) => {
+    const out = /* @__PURE__ */ new Map();
+    for (const period of set2) {
+      const [kind, value] = period.split(":");
+      out.set(kind, (out.get(kind) ?? /* @__PURE__ */ new Set()).add(value));
+    }
+    return out;
+  };
+  const ka = kinds(a);
+  const kb = kinds(b);
+  for (const [kind, values] of ka) {
+    const other = kb.get(kind);
+    if (other && (hasOwn(values, other) || hasOwn(other, values))) return true;
+  }
+  return false;
+}
+var WORD = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu;
+var canonical = (word) => {
+  const frame = FRAME_SYNONYMS.get(word) ?? word;
+  return stemmer(CANONICAL_WORDS.get(frame) ?? frame);
+};
+function orderedWords(text) {
+  const tokens = (text.toLowerCase().match(WORD) ?? []).flatMap(
+    (token) => FRAME_SYNONYMS.has(token) || CANONICAL_WORDS.has(token) ? [token] : token.split(/[-_'’]/).filter(Boolean)
+  );
+  const content = tokens.filter((token) => token.length > 1 && !ENGLISH_STOP_WORDS.has(token));
+  const kept = content.length >= 2 ? content : tokens;
+  return kept.map(canonical);
+}
+function contentWords(text) {
+  return new Set(orderedWords(text));
+}
+var LABEL = /^(?:\[[^\]]*\]\s*|[\w .-]{1,24}:\s+)/;
+function actionsOf(title) {
+  const actions = /* @__PURE__ */ new Set();
+  const verbs = /* @__PURE__ */ new Set();
+  const clauses = title.replace(LABEL, "").toLowerCase().replace(/\bset up\b/g, "setup").replace(/\b(?:roll|rolled|rolling) back\b/g, "rollback").replace(/\b(?:roll|rolled|rolling) out\b/g, "rollout").split(/[,;:()]|\band\b|\bthen\b|\bto\b/);
+  const add = (word) => {
+    const stem = stemmer(word);
+    const action = ACTION_OF.get(word) ?? ACTION_OF.get(stem);
+    if (action) {
+      actions.add(action);
+      verbs.add(stem);
+    }
+    return action !== void 0;
+  };
+  for (const clause of clauses) {
+    if (FINITE_SYMPTOM.test(clause)) continue;
+    const words2 = clause.match(WORD) ?? [];
+    for (const word of words2.slice(0, 2).flatMap((w) => w.split("-"))) if (add(word)) break;
+    const passive = /\b(?:must|should|needs? to|to) be (\w+)/.exec(clause);
+    if (passive) add(passive[1]);
+  }
+  return { actions, verbs };
+}
 var IDENTIFIER = new RegExp("^(?=.*\\p{L})(?:(?=.*\\d)[\\p{L}\\p{N}]+(?:[-_./#][\\p{L}\\p{N}]+)*|[\\p{L}\\p{N}-]+(?:[_./#@][\\p{L}\\p{N}-]+)+)$", "u");
+function targetsOf(text) {
+  const out = /* @__PURE__ */ new Set();
+  for (const sentence of text.split(/(?<=[.!?:])\s+|\n+|\s[-–]\s/)) {
+    const tokens = sentence.replace(LABEL, "").match(/[#*]?[\p{L}\p{N}][\p{L}\p{N}'’_./@#-]*/gu) ?? [];
+    tokens.forEach((raw, index) => {
+      const token = raw.replace(/[.'’]+$/, "");
+      const lower = token.toLowerCase();
+      if (isPeriodWord(lower)) return;
+      const synonym = FRAME_SYNONYMS.get(lower) ?? CANONICAL_WORDS.get(lower);
+      const named = IDENTIFIER.test(token) && !/^\d/.test(token);
+      const capital = index > 0 && new RegExp("^\\p{Lu}", "u").test(token) && !ENGLISH_STOP_WORDS.has(lower);
+      if (TARGET_WORDS.has(lower)) out.add(canonical(lower));
+      else if (named || capital)
+        out.add(
+          synonym ? canonical(synonym) : named ? lower.replace(/[-_]/g, "") : canonical(lower)
+        );
+    });
+  }
+  return out;
+}
+var isPeriodWord = (word) => PERIOD_WORDS.has(word) || /^(?:q[1-4]|fy\d{2,4}|h[12])$/.test(word);
+var MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december"
+];
+var WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+function periodsOf(text) {
+  const out = /* @__PURE__ */ new Set();
+  const lower = text.toLowerCase();
+  for (const month of MONTHS)
+    if (new RegExp(`\\b${month}\\b`).test(lower)) out.add(`month:${month}`);
+  for (const day of WEEKDAYS) if (new RegExp(`\\b${day}\\b`).test(lower)) out.add(`weekday:${day}`);
+  for (const match of lower.matchAll(/\b(q[1-4]|h[12])\b/g)) out.add(`quarter:${match[1]}`);
+  for (const match of lower.matchAll(
+    /\b(week|sprint|issue|release train|iteration|cycle)\s*#?(\d+)\b/g
+  ))
+    out.add(`${match[1]}:${match[2]}`);
+  for (const match of lower.matchAll(/\b(first|second|third|fourth|last) (half|quarter|week)\b/g))
+    out.add(`part:${match[1]} ${match[2]}`);
+  for (const match of lower.matchAll(/\b(?:fy)?((?:19|20)\d{2})\b(?!-\d)/g))
+    out.add(`year:${match[1]}`);
+  for (const match of lower.matchAll(/\b(\d{4}-\d{2}-\d{2})\b/g)) out.add(`date:${match[1]}`);
+  return out;
+}
+
+// src/dedup/levels.ts
+var isLong = (text, reportChars) => reportChars !== void 0 && text.content.length + (text.description?.length ?? 0) > reportChars;
+function levelFloor(thresholds) {
+  return Math.min(thresholds.block, thresholds.flag, thresholds.reports ?? thresholds.block);
+}
+function matchLevel(query, candidate, score, thresholds) {
+  if (score < levelFloor(thresholds)) return void 0;
+  if (!enoughEvidence(query, candidate)) return void 0;
+  const { reportChars } = thresholds;
+  const reports = thresholds.reports ?? thresholds.block;
+  const longQuery = isLong(query, reportChars);
+  const longCandidate = isLong(candidate, reportChars);
+  const asReports = () => score >= reports ? "duplicate" : score >= thresholds.flag ? "possible" : void 0;
+  if (longQuery && longCandidate) return asReports();
+  const queryFrame = taskFrame(query);
+  const candidateFrame = taskFrame(candidate);
+  const frames = compareFrames(queryFrame, candidateFrame);
+  if (!sure(frames)) return void 0;
+  if ((longQuery || queryFrame.report) && (longCandidate || candidateFrame.report))
+    return asReports();
+  if (score >= thresholds.block) return "duplicate";
+  return score >= thresholds.flag ? "possible" : void 0;
+}
+var sure = (f) => !f.actionConflict && !f.targetConflict && !f.substitution && !f.periodConflict && !f.subStepAsymmetry;
 
 // src/dedup/best-matches.ts
-function bestMatches(scorer, prepared, documentOf, options) {
+function leveledMatches(scorer, prepared, documentOf, options) {
   const max = options.max ?? 5;
+  const { thresholds } = options;
   const accept = (id2) => documentOf(id2) !== void 0 && (options.accept ? options.accept(id2) : true);
-  const matches = [];
-  for (const { id: id2, score } of scorer.search(prepared, accept, options.threshold)) {
-    if (score < options.threshold || matches.length === max) break;
+  const duplicates = [];
+  const possible = [];
+  const floor = levelFloor(thresholds);
+  for (const { id: id2, score } of scorer.search(prepared, accept, floor)) {
+    if (score < floor || duplicates.length === max && possible.length === max) break;
     const document = documentOf(id2);
-    if (!enoughEvidence(prepared.text, document)) continue;
-    matches.push({
+    const level = matchLevel(prepared.text, document, score, thresholds);
+    const list = level === "duplicate" ? duplicates : level === "possible" ? possible : void 0;
+    if (!list || list.length === max) continue;
+    list.push({
       task_id: id2,
       url: document.url,
       content: document.content,
       score: Math.round(score * 1e3) / 1e3
     });
   }
-  return matches;
+  return { duplicates, possible };
+}
+
+// src/dedup/chain.ts
+function outsideChain(parentId, rootOf) {
+  if (parentId == null) return () => true;
+  const chain = rootOf(parentId) ?? parentId;
+  return (taskId) => (rootOf(taskId) ?? taskId) !== chain;
+}
+
+// src/dedup/level-calibration.ts
+var LEVELS = {
+  "lexical+local": {
+    block: 0.63,
+    flag: 0.4,
+    reportChars: 90
+  },
+  lexical: {
+    block: 0.62,
+    flag: 0.33,
+    reportChars: 90
+  }
+};
+
+// src/dedup/method-levels.ts
+function methodLevels(spec, threshold) {
+  const levels = LEVELS[spec.name];
+  const block = threshold ?? levels?.block ?? spec.threshold;
+  return {
+    block,
+    flag: Math.min(levels?.flag ?? spec.threshold, block),
+    reports: threshold ?? spec.threshold,
+    ...levels?.reportChars !== void 0 ? { reportChars: levels.reportChars } : {}
+  };
 }
 
 // src/dedup/calibration.ts
@@ -48116,9 +48675,9 @@ function words(text, options, numbers) {
   const out = [];
   for (const token of sklearnTokens(normalise(text))) {
     if (ENGLISH_STOP_WORDS.has(token)) continue;
-    const canonical = options.synonyms ? CANONICAL_WORDS.get(token) ?? token : token;
-    if (!numbers && /^v?\d+$/.test(canonical)) continue;
-    out.push(options.stem ? stemmer(canonical) : canonical);
+    const canonical2 = options.synonyms ? CANONICAL_WORDS.get(token) ?? token : token;
+    if (!numbers && /^v?\d+$/.test(canonical2)) continue;
+    out.push(options.stem ? stemmer(canonical2) : canonical2);
   }
   return out;
 }
@@ -48172,7 +48731,7 @@ function extractTerms(text, options, spaces = SPACES) {
 // src/dedup/sparse-space.ts
 var BUCKET_BITS = 18;
 var BUCKETS = 1 << BUCKET_BITS;
-function bucket(term) {
+function bucket2(term) {
   let hash4 = 2166136261;
   for (let i = 0; i < term.length; i++) {
     hash4 ^= term.charCodeAt(i);
@@ -48327,7 +48886,7 @@ var SparseSpace = class {
 function toStored(counts) {
   const merged = /* @__PURE__ */ new Map();
   for (const [term, count] of counts) {
-    const id2 = bucket(term);
+    const id2 = bucket2(term);
     merged.set(id2, (merged.get(id2) ?? 0) + count);
   }
   const ids = Int32Array.from(merged.keys()).sort();
@@ -48353,14 +48912,14 @@ function sparseCosine(a, b) {
 }
 
 // src/dedup/specifics.ts
-var MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec";
+var MONTHS2 = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec";
 var PATTERNS = [
   // ISO dates, d/m/y style dates, and "March 3"/"3 March" style dates.
   ["date", /\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/g],
   [
     "date",
     new RegExp(
-      `\\b(?:${MONTHS})[a-z]*\\.? \\d{1,2}(?:st|nd|rd|th)?\\b|\\b\\d{1,2}(?:st|nd|rd|th)? (?:${MONTHS})[a-z]*\\b`,
+      `\\b(?:${MONTHS2})[a-z]*\\.? \\d{1,2}(?:st|nd|rd|th)?\\b|\\b\\d{1,2}(?:st|nd|rd|th)? (?:${MONTHS2})[a-z]*\\b`,
       "g"
     )
   ],
@@ -48707,10 +49266,11 @@ var Scorer = class {
 };
 
 // action/src/token-dedup.ts
-async function findDuplicate(task, open3) {
+async function checkDuplicates(task, open3, options = {}) {
   const spec = resolveMethod("lexical");
   const scorer = new Scorer(spec);
   const documents = /* @__PURE__ */ new Map();
+  const roots = /* @__PURE__ */ new Map();
   for (const issue3 of open3) {
     const decoded = decodeIssue(issue3);
     documents.set(issue3.number, {
@@ -48718,17 +49278,22 @@ async function findDuplicate(task, open3) {
       description: decoded.description ?? "",
       url: issue3.html_url
     });
+    roots.set(issue3.number, decoded.meta.root ?? issue3.number);
   }
   scorer.addMany([...documents].map(([id2, text]) => ({ id: id2, text })));
   const prepared = await scorer.prepare({
     content: task.content,
     description: task.description ?? ""
   });
-  const [best] = bestMatches(scorer, prepared, (id2) => documents.get(id2), {
-    threshold: spec.threshold,
-    max: 1
+  const found = leveledMatches(scorer, prepared, (id2) => documents.get(id2), {
+    thresholds: methodLevels(spec),
+    accept: outsideChain(options.parentId, (id2) => roots.get(id2))
   });
-  return best ? open3.find((issue3) => issue3.number === best.task_id) ?? null : null;
+  const sure2 = found.duplicates[0];
+  return {
+    duplicate: sure2 ? open3.find((issue3) => issue3.number === sure2.task_id) ?? null : null,
+    possible: found.possible
+  };
 }
 
 // action/src/token-task-api.ts
@@ -48748,15 +49313,22 @@ var TokenTaskApi = class {
     this.#maxDepth = options.maxDepth ?? 5;
   }
   async create(input2, options) {
-    if (!options.allowDuplicate) {
-      const open3 = await this.#gateway.listIssues({ state: "open" });
-      const same = await findDuplicate(input2, open3);
-      if (same) return { task: null, duplicateOf: toActionTask2(same) };
-    }
+    const found = await this.#checkDuplicates(input2, options);
+    if ("duplicateOf" in found) return { task: null, duplicateOf: found.duplicateOf };
     const intent = freshIntent();
-    const write = encodeTask(await this.#newTask(input2, intent.nonce));
-    const issue3 = await createTaskIssueOnce(this.#writers(), intent, write);
+    const fields = planPossibleDuplicates(await this.#newTask(input2, intent.nonce), found.possible);
+    const issue3 = await createTaskIssueOnce(this.#writers(), intent, encodeTask(fields));
     return { task: toActionTask2(issue3), duplicateOf: null };
+  }
+  /**
+   * The server's duplicate check on the open issues: a sure duplicate stops the create, possible
+   * ones are named on the new issue; a delegated child is not compared with its parent's chain.
+   */
+  async #checkDuplicates(input2, options) {
+    if (options.allowDuplicate) return { possible: [] };
+    const open3 = await this.#gateway.listIssues({ state: "open" });
+    const found = await checkDuplicates(input2, open3, { parentId: options.parentId });
+    return found.duplicate ? { duplicateOf: toActionTask2(found.duplicate) } : { possible: found.possible };
   }
   async get(id2) {
     return toActionTask2((await this.#load(id2)).issue);
@@ -48806,17 +49378,40 @@ var TokenTaskApi = class {
   #writers() {
     return { gateway: this.#gateway, subIssues: this.#subIssues, changes: this.#changes };
   }
-  async delegate(parentId, input2) {
+  async delegate(parentId, input2, options) {
     const { issue: parent, decoded } = await this.#load(parentId);
     const { position, parentWrite } = planDelegation(parent, decoded, this.#maxDepth);
+    const found = await this.#checkDuplicates(input2, { ...options, parentId });
+    if ("duplicateOf" in found) return { task: null, duplicateOf: found.duplicateOf };
     const intent = freshIntent();
-    const fields = await this.#newTask(input2, intent.nonce, position);
+    const fields = planPossibleDuplicates(
+      await this.#newTask(input2, intent.nonce, position),
+      found.possible
+    );
     const child = await createTaskIssueOnce(this.#writers(), intent, encodeTask(fields), {
       number: parent.number,
       nodeId: parent.node_id
     });
     if (parentWrite) await this.#gateway.updateIssue(parent.number, parentWrite);
-    return toActionTask2(child);
+    return { task: toActionTask2(child), duplicateOf: null };
+  }
+  /** The server's own link planner: one body write, none when the task already has the link. */
+  async link(id2, link) {
+    const { issue: issue3, decoded } = await this.#load(id2);
+    const at = (/* @__PURE__ */ new Date()).toISOString();
+    const { added, links } = addLink(decoded.meta.links, link, this.#agentId, at);
+    if (!added) return toActionTask2(issue3);
+    return this.#write(
+      issue3,
+      changedParts(issue3, { ...decoded, meta: { ...decoded.meta, links } })
+    );
+  }
+  /** parseInputs refuses these without a server first; this only keeps the promise. */
+  claim() {
+    return Promise.reject(restOnly("claim"));
+  }
+  release() {
+    return Promise.reject(restOnly("release"));
   }
   async #newTask(input2, nonce, position = ROOT_POSITION) {
     const { status, ...fields } = input2;
@@ -48859,6 +49454,7 @@ var TokenTaskApi = class {
     return toActionTask2(await this.#gateway.updateIssue(issue3.number, write));
   }
 };
+var restOnly = (operation) => new InputError(restOnlyMessage(operation));
 function toActionTask2(issue3) {
   const decoded = decodeIssue(issue3);
   return {
@@ -48885,10 +49481,12 @@ async function run(options = {}) {
       notice(
         `Open duplicate found: task #${result.duplicateOf.id} (${result.duplicateOf.url}); nothing created`
       );
-    } else {
+    } else if (result.task) {
       info(
         `${result.operation}: task #${result.task.id} is ${result.task.status} (${result.task.url})`
       );
+    } else {
+      info(`${result.operation}: no ready task to claim`);
     }
     if (env.GITHUB_STEP_SUMMARY) {
       await summary.addRaw(summaryFor(result, inputs.connection.mode)).write().catch((error63) => warning(`Job summary not written: ${failureLine(error63)}`));
@@ -48930,8 +49528,8 @@ function createTaskApi(connection, env, fetch2 = globalThis.fetch) {
 var usesProxy = (env) => Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
 function failureLine(error63) {
   const message = error63 instanceof Error ? error63.message : String(error63);
-  const code = isBatonError(error63) ? ` [${error63.code}]` : "";
-  return `${message}${code}`.replace(/\s*\n\s*/g, " ");
+  const code2 = isBatonError(error63) ? ` [${error63.code}]` : "";
+  return `${message}${code2}`.replace(/\s*\n\s*/g, " ");
 }
 
 // action/src/main.ts

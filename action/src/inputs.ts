@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LINK_KINDS, LinkCreateSchema, type LinkInput } from "../../src/tasks/task-links.js";
 import {
   AgentIdSchema,
   ProjectSlugSchema,
@@ -15,10 +16,18 @@ export const OPERATIONS = [
   "comment",
   "delegate",
   "get",
+  "claim",
+  "release",
+  "link",
   "block",
   "unblock",
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
+
+/** Claims and leases live in the Baton server's store: token mode cannot hold one. */
+const REST_ONLY: Operation[] = ["claim", "release"];
+export const restOnlyMessage = (operation: string) =>
+  `Operation "${operation}" needs REST mode (baton-url and agent-key): claims and their leases live in the Baton server's store`;
 
 /** The inputs that set a task's fields (an update needs at least one). */
 const FIELD_INPUTS = [
@@ -40,6 +49,13 @@ export const INPUT_NAMES = [
   "comment",
   "body",
   "allow-duplicate",
+  "lease-seconds",
+  "handoff",
+  "claim-token",
+  "link-kind",
+  "link-ref",
+  "link-repo",
+  "link-url",
   "baton-url",
   "agent-key",
   "github-token",
@@ -110,6 +126,13 @@ const RawInputsSchema = z.object({
   comment: optional(z.string().max(10_000, "must be at most 10000 characters")),
   body: optional(z.string().max(10_000, "must be at most 10000 characters")),
   "allow-duplicate": optional(BooleanSchema),
+  "lease-seconds": optional(z.coerce.number().int("must be a whole number of seconds").positive()),
+  handoff: optional(z.string().max(2000, "must be at most 2000 characters")),
+  "claim-token": optional(z.coerce.number().int("must be a whole number").nonnegative()),
+  "link-kind": optional(z.enum(LINK_KINDS, { error: `must be one of ${LINK_KINDS.join(", ")}` })),
+  "link-ref": optional(z.string()),
+  "link-repo": optional(z.string()),
+  "link-url": optional(z.string()),
   "baton-url": optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
   "agent-key": optional(z.string()),
   "github-token": optional(z.string()),
@@ -133,6 +156,13 @@ export type Connection =
   | { mode: "rest"; batonUrl: string; agentKey: string }
   | { mode: "token"; token: string; owner: string; repo: string; agentId: string };
 
+/** What `claim` and `release` send (REST mode). */
+export interface ClaimInputs {
+  leaseSeconds: number | undefined;
+  handoff: string | undefined;
+  claimToken: number | undefined;
+}
+
 export interface ActionInputs {
   operation: Operation;
   taskId: number | undefined;
@@ -141,6 +171,9 @@ export interface ActionInputs {
   fields: TaskFieldsInput;
   comment: string | undefined;
   allowDuplicate: boolean;
+  claim: ClaimInputs;
+  /** The link `link` adds, checked as the server checks it. */
+  link: LinkInput | undefined;
   connection: Connection;
 }
 
@@ -156,6 +189,8 @@ const needsTaskId: Operation[] = [
   "comment",
   "delegate",
   "get",
+  "release",
+  "link",
   "block",
   "unblock",
 ];
@@ -198,8 +233,35 @@ export function parseInputs(
     },
     comment: inputs.comment ?? inputs.body,
     allowDuplicate: inputs["allow-duplicate"] ?? false,
+    claim: {
+      leaseSeconds: inputs["lease-seconds"],
+      handoff: inputs.handoff,
+      claimToken: inputs["claim-token"],
+    },
+    link: inputs.operation === "link" ? linkFor(inputs) : undefined,
     connection: connectionFor(inputs, env),
   };
+}
+
+const LINK_INPUTS: Record<string, InputName> = {
+  kind: "link-kind",
+  ref: "link-ref",
+  repo: "link-repo",
+  url: "link-url",
+};
+
+/** The link, checked with the server's own schema; a problem names the input. */
+function linkFor(inputs: RawInputs): LinkInput {
+  const parsed = LinkCreateSchema.safeParse({
+    kind: inputs["link-kind"],
+    ref: inputs["link-ref"],
+    repo: inputs["link-repo"],
+    url: inputs["link-url"],
+  });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const name = LINK_INPUTS[String(issue.path[0])] ?? "link-ref";
+  throw new InputError(`Input "${name}" ${issue.message}`);
 }
 
 function checkOperation(inputs: RawInputs): void {
@@ -228,6 +290,12 @@ function checkOperation(inputs: RawInputs): void {
     if (FIELD_INPUTS.every((field) => inputs[field] === undefined)) {
       fail(`Operation "update" needs at least one of the inputs ${FIELD_INPUTS.join(", ")}`);
     }
+  }
+  if (op === "link" && (!inputs["link-kind"] || !inputs["link-ref"])) {
+    fail(`Operation "link" needs the inputs link-kind and link-ref`);
+  }
+  if (REST_ONLY.includes(op) && !inputs["baton-url"]) {
+    fail(restOnlyMessage(op));
   }
 }
 

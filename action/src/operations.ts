@@ -3,10 +3,15 @@ import type { ActionTask, TaskApi } from "./task-api.js";
 
 export interface OperationResult {
   operation: Operation;
-  /** The task the step acted on: the new one, or on a duplicate the open one it matched. */
-  task: ActionTask;
+  /**
+   * The task the step acted on: the new one, or on a duplicate the open one it matched; null
+   * only when `claim` found nothing ready.
+   */
+  task: ActionTask | null;
   duplicateOf: ActionTask | null;
   commentUrl: string | null;
+  /** `claim`: the fencing token and the lease's end, for the steps that follow. */
+  claim?: { token: number | null; leaseExpiresAt: string | null };
 }
 
 /** Runs one operation against either mode's TaskApi. */
@@ -15,11 +20,18 @@ export async function performOperation(
   api: TaskApi,
 ): Promise<OperationResult> {
   const { operation, fields, comment } = inputs;
-  const result = (task: ActionTask, commentUrl: string | null = null): OperationResult => ({
+  const result = (task: ActionTask | null, commentUrl: string | null = null): OperationResult => ({
     operation,
     task,
     duplicateOf: null,
     commentUrl,
+  });
+  // An open task is surely the same work: nothing was created, the step names that task.
+  const duplicate = (match: ActionTask): OperationResult => ({
+    operation,
+    task: match,
+    duplicateOf: match,
+    commentUrl: null,
   });
   // checkOperation guarantees these for the operations that use them.
   const id = inputs.taskId ?? 0;
@@ -31,13 +43,7 @@ export async function performOperation(
         { ...fields, content },
         { allowDuplicate: inputs.allowDuplicate },
       );
-      if (outcome.task) return result(outcome.task);
-      return {
-        operation,
-        task: outcome.duplicateOf,
-        duplicateOf: outcome.duplicateOf,
-        commentUrl: null,
-      };
+      return outcome.task ? result(outcome.task) : duplicate(outcome.duplicateOf);
     }
     case "get":
       return result(await api.get(id));
@@ -63,8 +69,27 @@ export async function performOperation(
     case "unblock":
       return result(await api.unblock(id, inputs.blockedBy ?? 0));
     case "delegate": {
-      const child = await api.delegate(id, { ...fields, content });
+      const outcome = await api.delegate(
+        id,
+        { ...fields, content },
+        { allowDuplicate: inputs.allowDuplicate },
+      );
+      if (!outcome.task) return duplicate(outcome.duplicateOf);
+      const child = outcome.task;
       return result(child, comment ? (await api.comment(child.id, comment)).url : null);
     }
+    case "link":
+      // parseInputs checked the link for this operation.
+      return result(await api.link(id, inputs.link!));
+    case "claim": {
+      const target = { taskId: inputs.taskId, labels: fields.labels, project: fields.project };
+      const claimed = await api.claim(target, inputs.claim);
+      return {
+        ...result(claimed.task),
+        claim: { token: claimed.claimToken, leaseExpiresAt: claimed.leaseExpiresAt },
+      };
+    }
+    case "release":
+      return result(await api.release(id, inputs.claim));
   }
 }

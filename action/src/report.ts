@@ -3,10 +3,16 @@ import type { OperationResult } from "./operations.js";
 /** The step's outputs (names as in action.yml). Pure. */
 export function outputsFor(result: OperationResult): Record<string, string> {
   return {
-    "task-id": String(result.task.id),
-    "task-url": result.task.url,
-    status: result.task.status,
+    "task-id": result.task ? String(result.task.id) : "",
+    "task-url": result.task?.url ?? "",
+    status: result.task?.status ?? "",
     "duplicate-of": result.duplicateOf ? String(result.duplicateOf.id) : "",
+    ...(result.claim
+      ? {
+          "claim-token": result.claim.token === null ? "" : String(result.claim.token),
+          "lease-expires-at": result.claim.leaseExpiresAt ?? "",
+        }
+      : {}),
   };
 }
 
@@ -18,6 +24,9 @@ const VERBS: Record<OperationResult["operation"], string> = {
   comment: "Commented on",
   delegate: "Delegated",
   get: "Read",
+  claim: "Claimed",
+  release: "Released",
+  link: "Linked",
   block: "Blocked",
   unblock: "Unblocked",
 };
@@ -28,6 +37,10 @@ const escapeMarkdown = (text: string) => text.replace(/[\\`*_[\]<>|#@]/g, (c) =>
 /** The job summary: one line with a link to the task, and the comment if one was posted. Pure. */
 export function summaryFor(result: OperationResult, mode: "rest" | "token"): string {
   const { task } = result;
+  const how =
+    mode === "rest" ? `_Through the Baton API._` : `_Directly on the issues (token mode)._`;
+  if (!task)
+    return `### Baton: nothing ready to claim\n\nNo open, unclaimed task matched.\n\n${how}\n`;
   const link = `[#${task.id} ${escapeMarkdown(task.content)}](${task.url})`;
   const lines = result.duplicateOf
     ? [
@@ -37,9 +50,11 @@ export function summaryFor(result: OperationResult, mode: "rest" | "token"): str
       ]
     : [`### Baton: ${VERBS[result.operation]} task`, ``, `${link}: status \`${task.status}\`.`];
   if (result.commentUrl) lines.push(``, `[Comment](${result.commentUrl}) posted.`);
-  lines.push(
-    ``,
-    mode === "rest" ? `_Through the Baton API._` : `_Directly on the issues (token mode)._`,
-  );
+  if (result.claim?.leaseExpiresAt)
+    lines.push(
+      ``,
+      `Lease until ${result.claim.leaseExpiresAt}; claim token ${result.claim.token}.`,
+    );
+  lines.push(``, how);
   return `${lines.join("\n")}\n`;
 }

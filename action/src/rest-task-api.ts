@@ -8,8 +8,16 @@ import {
   type TaskCreateInput,
   type TaskUpdateInput,
 } from "../../src/sdk/index.js";
-import { InputError, type TaskFieldsInput } from "./inputs.js";
-import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
+import type { LinkInput } from "../../src/tasks/task-links.js";
+import { InputError, type ClaimInputs, type TaskFieldsInput } from "./inputs.js";
+import type {
+  ActionTask,
+  ClaimOutcome,
+  ClaimTarget,
+  CreateOutcome,
+  NewTask,
+  TaskApi,
+} from "./task-api.js";
 
 /** The SDK's task methods the Action uses; its errors are BatonErrors (BatonApiError). */
 export type BatonTasks = Pick<
@@ -21,24 +29,31 @@ export type BatonTasks = Pick<
   | "uncomplete"
   | "comment"
   | "delegate"
+  | "link"
   | "addDependency"
   | "removeDependency"
 >;
+/** The SDK's claim methods the Action uses. */
+export type BatonClaims = Pick<BatonClient["claims"], "claim" | "next" | "release">;
 
 /**
  * REST mode: the workflow is an agent of the Baton server, with its identity, the server's dedup,
  * delegation and events.
  */
 export class RestTaskApi implements TaskApi {
-  constructor(private readonly tasks: BatonTasks) {}
+  constructor(
+    private readonly tasks: BatonTasks,
+    private readonly claims: BatonClaims,
+  ) {}
 
-  async create(input: NewTask, options: { allowDuplicate: boolean }): Promise<CreateOutcome> {
+  create(input: NewTask, options: { allowDuplicate: boolean }): Promise<CreateOutcome> {
+    return this.#unlessDuplicate(() => this.tasks.create(toCreate(input, options)));
+  }
+
+  /** The server's 409 `duplicate_task` is an outcome, not a failure: the step names the open task. */
+  async #unlessDuplicate(create: () => Promise<Task>): Promise<CreateOutcome> {
     try {
-      const body = {
-        ...toCreate(input),
-        ...(options.allowDuplicate ? { allow_duplicate: true } : {}),
-      };
-      return { task: toActionTask(await this.tasks.create(body)), duplicateOf: null };
+      return { task: toActionTask(await create()), duplicateOf: null };
     } catch (error) {
       const matchId = duplicateMatchId(error);
       if (matchId === null) throw error;
@@ -81,8 +96,38 @@ export class RestTaskApi implements TaskApi {
     return { url: (await this.tasks.comment(id, content)).url };
   }
 
-  async delegate(parentId: number, input: NewTask): Promise<ActionTask> {
-    return toActionTask(await this.tasks.delegate(parentId, toCreate(input)));
+  delegate(
+    parentId: number,
+    input: NewTask,
+    options: { allowDuplicate: boolean },
+  ): Promise<CreateOutcome> {
+    return this.#unlessDuplicate(() => this.tasks.delegate(parentId, toCreate(input, options)));
+  }
+
+  async link(id: number, link: LinkInput): Promise<ActionTask> {
+    await this.tasks.link(id, link);
+    // The link's answer is the link: the step reports the task (and its status) as it is now.
+    return toActionTask(await this.tasks.get(id));
+  }
+
+  async claim(target: ClaimTarget, options: ClaimInputs): Promise<ClaimOutcome> {
+    const lease = options.leaseSeconds ? { lease_seconds: options.leaseSeconds } : {};
+    const claimed =
+      target.taskId !== undefined
+        ? await this.claims.claim(target.taskId, lease)
+        : await this.claims.next(
+            withoutUndefined({ ...lease, labels: target.labels, project_id: target.project }),
+          );
+    return {
+      task: claimed.task && toActionTask(claimed.task),
+      claimToken: claimed.claim_token,
+      leaseExpiresAt: claimed.task?.lease_expires_at ?? null,
+    };
+  }
+
+  async release(id: number, options: ClaimInputs): Promise<ActionTask> {
+    const body = withoutUndefined({ handoff: options.handoff, claim_token: options.claimToken });
+    return toActionTask(await this.claims.release(id, body));
   }
 
   async block(id: number, blockerId: number): Promise<ActionTask> {
@@ -94,9 +139,10 @@ export class RestTaskApi implements TaskApi {
   }
 }
 
-function toCreate(input: NewTask): TaskCreateInput {
+function toCreate(input: NewTask, options: { allowDuplicate: boolean }): TaskCreateInput {
   const status = input.status;
   return withoutUndefined({
+    allow_duplicate: options.allowDuplicate ? true : undefined,
     content: input.content,
     description: input.description,
     priority: input.priority,
@@ -148,5 +194,5 @@ export function createRestTaskApi(options: RestOptions): TaskApi {
     fetch: options.fetch,
     userAgent: "baton-action",
   });
-  return new RestTaskApi(client.tasks);
+  return new RestTaskApi(client.tasks, client.claims);
 }

@@ -37,10 +37,12 @@ export async function run(options: RunOptions = {}): Promise<void> {
       core.notice(
         `Open duplicate found: task #${result.duplicateOf.id} (${result.duplicateOf.url}); nothing created`,
       );
-    } else {
+    } else if (result.task) {
       core.info(
         `${result.operation}: task #${result.task.id} is ${result.task.status} (${result.task.url})`,
       );
+    } else {
+      core.info(`${result.operation}: no ready task to claim`);
     }
     if (env.GITHUB_STEP_SUMMARY) {
       // The task operation is done: a summary that cannot be written is worth a warning, not a failure.

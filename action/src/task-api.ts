@@ -1,5 +1,6 @@
+import type { LinkInput } from "../../src/tasks/task-links.js";
 import type { TaskStatus } from "../../src/tasks/task-schema.js";
-import type { TaskFieldsInput } from "./inputs.js";
+import type { ClaimInputs, TaskFieldsInput } from "./inputs.js";
 
 /** What the Action reports about a task. Both modes produce it. */
 export interface ActionTask {
@@ -10,6 +11,20 @@ export interface ActionTask {
 }
 
 export type NewTask = TaskFieldsInput & { content: string };
+
+/** A claim: the task (null when nothing was ready) and what the holder needs next. */
+export interface ClaimOutcome {
+  task: ActionTask | null;
+  claimToken: number | null;
+  leaseExpiresAt: string | null;
+}
+
+/** Which task a claim takes: that one, or the best ready one matching these. */
+export interface ClaimTarget {
+  taskId: number | undefined;
+  labels: string[] | undefined;
+  project: string | undefined;
+}
 
 export type CreateOutcome =
   { task: ActionTask; duplicateOf: null } | { task: null; duplicateOf: ActionTask };
@@ -30,7 +45,18 @@ export interface TaskApi {
   reopen(id: number): Promise<ActionTask>;
   /** Adds a comment; the caller has just read or written the task (no read of its own). */
   comment(id: number, content: string): Promise<{ url: string }>;
-  delegate(parentId: number, input: NewTask): Promise<ActionTask>;
+  /** A child task under `parentId`, unless an open task outside the parent's chain is surely the same work. */
+  delegate(
+    parentId: number,
+    input: NewTask,
+    options: { allowDuplicate: boolean },
+  ): Promise<CreateOutcome>;
+  /** Links a branch, commit, pull request or URL (stored once however often it is sent). */
+  link(id: number, link: LinkInput): Promise<ActionTask>;
+  /** Claims with a lease (REST mode: leases live in the server's store). */
+  claim(target: ClaimTarget, options: ClaimInputs): Promise<ClaimOutcome>;
+  /** Gives a claim back, with a hand-off note for the next holder. */
+  release(id: number, options: ClaimInputs): Promise<ActionTask>;
   /** Makes task `id` wait for `blockerId` (GitHub's "blocked by"); nothing if it already does. */
   block(id: number, blockerId: number): Promise<ActionTask>;
   /** Stops task `id` waiting for `blockerId`. */

@@ -14,12 +14,15 @@ import {
   planComplete,
   planDelegation,
   planNewTask,
+  planPossibleDuplicates,
   planReopen,
   planUpdate,
 } from "../../src/tasks/task-planners.js";
-import type { TaskFieldsInput } from "./inputs.js";
-import type { ActionTask, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
-import { findDuplicate } from "./token-dedup.js";
+import { changedParts } from "../../src/tasks/issue-writes.js";
+import { addLink, type LinkInput } from "../../src/tasks/task-links.js";
+import { InputError, restOnlyMessage, type TaskFieldsInput } from "./inputs.js";
+import type { ActionTask, ClaimOutcome, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
+import { checkDuplicates } from "./token-dedup.js";
 import type { TokenDependencies } from "./token-dependencies.js";
 
 export interface TokenTaskApiOptions {
@@ -57,15 +60,28 @@ export class TokenTaskApi implements TaskApi {
   }
 
   async create(input: NewTask, options: { allowDuplicate: boolean }): Promise<CreateOutcome> {
-    if (!options.allowDuplicate) {
-      const open = await this.#gateway.listIssues({ state: "open" });
-      const same = await findDuplicate(input, open);
-      if (same) return { task: null, duplicateOf: toActionTask(same) };
-    }
+    const found = await this.#checkDuplicates(input, options);
+    if ("duplicateOf" in found) return { task: null, duplicateOf: found.duplicateOf };
     const intent = freshIntent();
-    const write = encodeTask(await this.#newTask(input, intent.nonce));
-    const issue = await createTaskIssueOnce(this.#writers(), intent, write);
+    const fields = planPossibleDuplicates(await this.#newTask(input, intent.nonce), found.possible);
+    const issue = await createTaskIssueOnce(this.#writers(), intent, encodeTask(fields));
     return { task: toActionTask(issue), duplicateOf: null };
+  }
+
+  /**
+   * The server's duplicate check on the open issues: a sure duplicate stops the create, possible
+   * ones are named on the new issue; a delegated child is not compared with its parent's chain.
+   */
+  async #checkDuplicates(
+    input: NewTask,
+    options: { allowDuplicate: boolean; parentId?: number },
+  ): Promise<{ duplicateOf: ActionTask } | { possible: { task_id: number }[] }> {
+    if (options.allowDuplicate) return { possible: [] };
+    const open = await this.#gateway.listIssues({ state: "open" });
+    const found = await checkDuplicates(input, open, { parentId: options.parentId });
+    return found.duplicate
+      ? { duplicateOf: toActionTask(found.duplicate) }
+      : { possible: found.possible };
   }
 
   async get(id: number): Promise<ActionTask> {
@@ -127,17 +143,47 @@ export class TokenTaskApi implements TaskApi {
     return { gateway: this.#gateway, subIssues: this.#subIssues, changes: this.#changes };
   }
 
-  async delegate(parentId: number, input: NewTask): Promise<ActionTask> {
+  async delegate(
+    parentId: number,
+    input: NewTask,
+    options: { allowDuplicate: boolean },
+  ): Promise<CreateOutcome> {
     const { issue: parent, decoded } = await this.#load(parentId);
     const { position, parentWrite } = planDelegation(parent, decoded, this.#maxDepth);
+    const found = await this.#checkDuplicates(input, { ...options, parentId });
+    if ("duplicateOf" in found) return { task: null, duplicateOf: found.duplicateOf };
     const intent = freshIntent();
-    const fields = await this.#newTask(input, intent.nonce, position);
+    const fields = planPossibleDuplicates(
+      await this.#newTask(input, intent.nonce, position),
+      found.possible,
+    );
     const child = await createTaskIssueOnce(this.#writers(), intent, encodeTask(fields), {
       number: parent.number,
       nodeId: parent.node_id,
     });
     if (parentWrite) await this.#gateway.updateIssue(parent.number, parentWrite);
-    return toActionTask(child);
+    return { task: toActionTask(child), duplicateOf: null };
+  }
+
+  /** The server's own link planner: one body write, none when the task already has the link. */
+  async link(id: number, link: LinkInput): Promise<ActionTask> {
+    const { issue, decoded } = await this.#load(id);
+    const at = new Date().toISOString();
+    const { added, links } = addLink(decoded.meta.links, link, this.#agentId, at);
+    if (!added) return toActionTask(issue);
+    return this.#write(
+      issue,
+      changedParts(issue, { ...decoded, meta: { ...decoded.meta, links } }),
+    );
+  }
+
+  /** parseInputs refuses these without a server first; this only keeps the promise. */
+  claim(): Promise<ClaimOutcome> {
+    return Promise.reject(restOnly("claim"));
+  }
+
+  release(): Promise<ActionTask> {
+    return Promise.reject(restOnly("release"));
   }
 
   async #newTask(input: NewTask, nonce: string, position: Position = ROOT_POSITION) {
@@ -187,6 +233,8 @@ export class TokenTaskApi implements TaskApi {
     return toActionTask(await this.#gateway.updateIssue(issue.number, write));
   }
 }
+
+const restOnly = (operation: string) => new InputError(restOnlyMessage(operation));
 
 export function toActionTask(issue: GitHubIssue): ActionTask {
   const decoded = decodeIssue(issue);

@@ -11,7 +11,9 @@ describe("inputs", () => {
   it("action.yml declares exactly the inputs the Action reads, and the outputs it sets", () => {
     expect(Object.keys(actionYml.inputs).sort()).toEqual([...INPUT_NAMES].sort());
     expect(Object.keys(actionYml.outputs).sort()).toEqual([
+      "claim-token",
       "duplicate-of",
+      "lease-expires-at",
       "status",
       "task-id",
       "task-url",
@@ -64,8 +66,62 @@ describe("inputs", () => {
       { operation: "create", content: "x", "allow-duplicate": "yes" },
       /"allow-duplicate" must be true or false/,
     ],
+    [
+      { operation: "link", "task-id": "1", "link-kind": "pr" },
+      /needs the inputs link-kind and link-ref/,
+    ],
+    [
+      { operation: "link", "task-id": "1", "link-kind": "ticket", "link-ref": "1" },
+      /"link-kind" must be one of branch, commit, pr, url/,
+    ],
+    [
+      {
+        operation: "link",
+        "task-id": "1",
+        "link-kind": "url",
+        "link-ref": "x",
+        "link-url": "ftp://x",
+      },
+      /^Input "link-url" must be an http\(s\) URL$/,
+    ],
+    [
+      { operation: "link", "task-id": "1", "link-kind": "commit", "link-ref": "main" },
+      /^Input "link-ref" must be a commit SHA/,
+    ],
+    [
+      { operation: "claim", labels: "infra" },
+      /^Operation "claim" needs REST mode \(baton-url and agent-key\)/,
+    ],
+    [{ operation: "release", "task-id": "1" }, /^Operation "release" needs REST mode/],
+    [
+      { operation: "claim", "baton-url": "https://x", "agent-key": "k", "lease-seconds": "1.5" },
+      /"lease-seconds" must be a whole number of seconds/,
+    ],
   ])("rejects %o", (inputs, message) => {
     expect(() => parse(inputs as Partial<Record<InputName, string>>)).toThrow(message);
+  });
+
+  it("reads a link as the server does, and claim options", () => {
+    const link = parse({
+      operation: "link",
+      "task-id": "3",
+      "link-kind": "pr",
+      "link-ref": "#12",
+      "link-repo": "acme/api",
+    });
+    expect(link.link).toEqual({ kind: "pr", repo: "acme/api", ref: "12", url: null });
+    const claim = parse({
+      operation: "claim",
+      labels: "infra",
+      "lease-seconds": "600",
+      "baton-url": "https://baton.example.com",
+      "agent-key": "bat_k",
+    });
+    expect(claim).toMatchObject({
+      taskId: undefined,
+      fields: { labels: ["infra"] },
+      claim: { leaseSeconds: 600 },
+    });
   });
 
   it("needs a repository outside Actions", () => {

@@ -164,6 +164,81 @@ describe("REST mode: the Action as an agent of the Baton server", () => {
     expect(after.json.status).toBe("delegated");
   });
 
+  it("claims the best ready task, links its branch, and releases it with a hand-off", async () => {
+    const make = async (content: string, priority: number) =>
+      (
+        await stack.api(monitor, "POST", "/v1/tasks", {
+          content,
+          priority,
+          labels: ["ci-claims"],
+        })
+      ).json.id as number;
+    await make("Prune the old build caches", 1);
+    const urgent = await make("Fix the red main branch", 4);
+
+    const claimed = ok(
+      await step(deployer, { operation: "claim", labels: "ci-claims", "lease-seconds": "120" }),
+    );
+    expect(claimed.outputs).toMatchObject({
+      "task-id": String(urgent),
+      status: "in_progress",
+      "claim-token": "1",
+      "lease-expires-at": expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(claimed.summary).toContain("Claimed task");
+    expect(claimed.summary).toContain("claim token 1");
+
+    ok(
+      await step(deployer, {
+        operation: "link",
+        "task-id": String(urgent),
+        "link-kind": "branch",
+        "link-ref": "ci/fix-main",
+        "link-repo": "acme/app",
+      }),
+    );
+    const links = await stack.api(monitor, "GET", `/v1/tasks/${urgent}/links`);
+    expect(links.json).toMatchObject([
+      { kind: "branch", repo: "acme/app", ref: "ci/fix-main", created_by_agent_id: "deployer" },
+    ]);
+
+    // A release with a token from an older claim is refused: the lease may have been taken over.
+    const stale = await step(deployer, {
+      operation: "release",
+      "task-id": String(urgent),
+      "claim-token": "7",
+    });
+    expect(stale.code).toBe(1);
+    expect(errorLines(stale)).toEqual([expect.stringMatching(/\[stale_claim_token\]$/)]);
+
+    const released = ok(
+      await step(deployer, {
+        operation: "release",
+        "task-id": String(urgent),
+        "claim-token": "1",
+        handoff: "Bisected to a3f9; revert is on ci/fix-main",
+      }),
+    );
+    expect(released.outputs).toMatchObject({ "task-id": String(urgent), status: "open" });
+    const task = await stack.api(monitor, "GET", `/v1/tasks/${urgent}`);
+    expect(task.json).toMatchObject({
+      claimed_by_agent_id: null,
+      handoff_note: "Bisected to a3f9; revert is on ci/fix-main",
+      handoff_by_agent_id: "deployer",
+    });
+
+    const none = ok(await step(deployer, { operation: "claim", labels: "no-such-work" }));
+    expect(none.outputs).toEqual({
+      "task-id": "",
+      "task-url": "",
+      status: "",
+      "duplicate-of": "",
+      "claim-token": "",
+      "lease-expires-at": "",
+    });
+    expect(none.summary).toContain("nothing ready to claim");
+  });
+
   it("the server's access rules apply: another worker's task is not found", async () => {
     const created = await stack.api(monitor, "POST", "/v1/tasks", {
       content: "Private to monitor",

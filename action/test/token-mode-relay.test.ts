@@ -74,4 +74,26 @@ describe("token mode with the Baton App installed", () => {
       content: "Restore took 2 h.",
     });
   });
+
+  it("a link the workflow writes is task.linked for the server's subscribers", async () => {
+    const created = await step({ operation: "create", content: "Nightly backup verify failed" });
+    const id = Number(created.outputs["task-id"]);
+    await step({
+      operation: "link",
+      "task-id": String(id),
+      "link-kind": "url",
+      "link-ref": "https://ci.example.com/runs/77",
+    });
+    const linked = () =>
+      receiver.received.find((e) => e.json.task?.id === id && e.json.event === "task.linked");
+    await receiver.waitFor(() => linked() !== undefined);
+    expect(linked()!.json).toMatchObject({
+      link: {
+        kind: "url",
+        ref: "https://ci.example.com/runs/77",
+        created_by_agent_id: "github-actions",
+      },
+      task: { links: [{ kind: "url" }] },
+    });
+  });
 });

@@ -202,6 +202,70 @@ describe("token mode: the task issues, written with the workflow's token", () =>
     expect(child.summary).toContain("Delegated task");
   });
 
+  it("a delegated sub-step is not refused for its own chain; another open task still refuses it", async () => {
+    const parent = ok(
+      await step({ operation: "create", content: "Fix the checkout crash on Safari 18" }),
+    );
+    const parentId = parent.outputs["task-id"]!;
+    // The same words as its parent: as a new root task this would be the parent's duplicate.
+    const child = ok(
+      await step({
+        operation: "delegate",
+        "task-id": parentId,
+        content: "Fix the Safari 18 checkout crash",
+      }),
+    );
+    expect(child.outputs["duplicate-of"]).toBe("");
+    expect(issue(Number(parentId)).subIssues).toEqual([Number(child.outputs["task-id"])]);
+
+    const other = ok(
+      await step({ operation: "create", content: "Rotate the Grafana admin password" }),
+    );
+    const before = double.state.issues.size;
+    const refused = ok(
+      await step({
+        operation: "delegate",
+        "task-id": parentId,
+        content: "Rotate the Grafana admin password",
+      }),
+    );
+    expect(refused.outputs).toMatchObject({
+      "task-id": other.outputs["task-id"],
+      "duplicate-of": other.outputs["task-id"],
+    });
+    expect(refused.stdout).toContain("::notice::Open duplicate found");
+    expect(double.state.issues.size).toBe(before);
+    const forced = ok(
+      await step({
+        operation: "delegate",
+        "task-id": parentId,
+        content: "Rotate the Grafana admin password",
+        "allow-duplicate": "true",
+      }),
+    );
+    expect(forced.outputs["duplicate-of"]).toBe("");
+    expect(double.state.issues.size).toBe(before + 1);
+  });
+
+  it("a possible duplicate is created, and its issue names the open task for people", async () => {
+    const first = ok(
+      await step({
+        operation: "create",
+        content: "Renew TLS cert for billing.example.com",
+        description: "Expires in 7 days.",
+      }),
+    );
+    const id = first.outputs["task-id"]!;
+    const similar = ok(
+      await step({ operation: "create", content: "Renew the certificate for billing.example.com" }),
+    );
+    const created = Number(similar.outputs["task-id"]);
+    expect(similar.outputs["duplicate-of"]).toBe("");
+    expect(String(created)).not.toBe(id);
+    expect(decoded(created).meta.possible_duplicates).toEqual([Number(id)]);
+    expect(issue(created).body).toContain(`possibly the same work as #${id}`);
+  });
+
   it("a completed parent cannot be delegated from: one line, nothing created", async () => {
     const parent = ok(await step({ operation: "create", content: "Migrate the wiki" }));
     const id = parent.outputs["task-id"]!;
@@ -213,6 +277,36 @@ describe("token mode: the task issues, written with the workflow's token", () =>
       `::error::Task #${id} is completed; reopen it before delegating from it [task_completed]`,
     ]);
     expect(double.state.issues.size).toBe(before);
+  });
+
+  it("links a pull request to a task: one body write, the server's list on the issue", async () => {
+    const created = ok(await step({ operation: "create", content: "Upgrade the runners" }));
+    const id = created.outputs["task-id"]!;
+    const before = double.requests.length;
+    const linkStep = {
+      operation: "link",
+      "task-id": id,
+      "link-kind": "pr",
+      "link-ref": "#88",
+      "link-repo": "acme/ci",
+    };
+    const linked = ok(await step(linkStep));
+    expect(linked.outputs).toMatchObject({ "task-id": id, status: "open" });
+    expect(linked.summary).toContain("Linked task");
+    const writes = double.requests.slice(before).filter((r) => r.method !== "GET");
+    expect(writes.map((r) => r.route)).toEqual([
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+    ]);
+    expect(issue(Number(id)).body).toContain(
+      "<!-- baton:links -->\n**Links**\n\n- pull request `#88` in `acme/ci`",
+    );
+    expect(decoded(Number(id)).meta.links).toMatchObject([
+      { kind: "pr", repo: "acme/ci", ref: "88", by: "github-actions" },
+    ]);
+    // The same link again: nothing written.
+    const again = double.requests.length;
+    ok(await step(linkStep));
+    expect(double.requests.slice(again).filter((r) => r.method !== "GET")).toEqual([]);
   });
 
   it("block and unblock: GitHub's own 'blocked by', a circle refused with one line", async () => {
@@ -291,7 +385,7 @@ describe("bad inputs fail the step with one clear line, before any GitHub call",
   it.each([
     [
       { operation: "finish", "task-id": "1" },
-      'Input "operation" must be one of create, update, complete, reopen, comment, delegate, get, block, unblock (got "finish")',
+      'Input "operation" must be one of create, update, complete, reopen, comment, delegate, get, claim, release, link, block, unblock (got "finish")',
     ],
     [{ operation: "complete" }, 'Input "task-id" is required for operation "complete"'],
     [
@@ -326,6 +420,14 @@ describe("bad inputs fail the step with one clear line, before any GitHub call",
         "agent-key": "bat_x",
       },
       'Input "baton-url" must use https:// (plain http:// only to localhost): the agent key would travel unencrypted',
+    ],
+    [
+      { operation: "claim", labels: "infra" },
+      `Operation "claim" needs REST mode (baton-url and agent-key): claims and their leases live in the Baton server's store`,
+    ],
+    [
+      { operation: "link", "task-id": "3", "link-kind": "pr", "link-ref": "twelve" },
+      'Input "link-ref" must be a pull request number, e.g. 12',
     ],
   ])("%o", async (inputs, message) => {
     const before = double.requests.length;

@@ -5,7 +5,7 @@ export interface DemoContext {
   /** The GitHub double's base URL (its `/_double/*` control endpoints are there too). */
   doubleUrl: string;
   batonUrl: string;
-  keys: Record<"admin" | "monitor" | "infra" | "dns", string>;
+  keys: Record<"admin" | "monitor" | "infra" | "infra2" | "dns", string>;
   api(
     key: string,
     method: string,

@@ -7,18 +7,20 @@ import type { ProjectService } from "../services/project-service.js";
 import type { TaskService } from "../services/task-service.js";
 import { relayClaimEvents } from "./claim-events.js";
 import { ClaimService } from "./claim-service.js";
+import { FleetAttentionService } from "./fleet-service.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { ReadyQueue } from "./ready-queue.js";
 
 export interface ClaimServices {
   claims: ClaimService;
   ready: ReadyQueue;
+  attention: FleetAttentionService;
   keeper: LeaseKeeper;
   store: ClaimStore;
   index: TaskIndex;
 }
 
-/** Wires claims, leases and the ready queue (issue #17). */
+/** Wires claims, leases, the ready queue and fleet triage (issue #17). */
 export function createClaimServices(
   config: Config,
   deps: {
@@ -59,5 +61,6 @@ export function createClaimServices(
     gateway: deps.gateway,
     projects: deps.projects,
   });
-  return { claims, ready, keeper, store: deps.store, index: deps.index };
+  const attention = new FleetAttentionService({ store: deps.store, index: deps.index });
+  return { claims, ready, attention, keeper, store: deps.store, index: deps.index };
 }

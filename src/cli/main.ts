@@ -3,9 +3,11 @@ import { isBatonError } from "../errors.js";
 import { BatonConfigError, isBatonApiError, type BatonApiError } from "../sdk/index.js";
 import { VERSION } from "../version.js";
 import { agentsCommand } from "./commands/agents.js";
+import { fleetCommand } from "./commands/fleet.js";
 import { mcpCommand } from "./commands/mcp.js";
 import { projectsCommand } from "./commands/projects.js";
 import { sessionCommands } from "./commands/session.js";
+import { storeCommand } from "./commands/store.js";
 import { tasksCommand } from "./commands/tasks.js";
 import { webhooksCommand } from "./commands/webhooks.js";
 import { UsageError } from "./context.js";
@@ -21,10 +23,12 @@ export function buildProgram(): Command {
   for (const command of [
     ...sessionCommands(),
     tasksCommand(),
+    fleetCommand(),
     agentsCommand(),
     projectsCommand(),
     webhooksCommand(),
     mcpCommand(),
+    storeCommand(),
   ])
     program.addCommand(command);
   // Every subcommand throws instead of exiting, so runCli owns the exit code.

@@ -1,4 +1,4 @@
-import type { Agent, Task } from "../sdk/index.js";
+import type { Agent, Task, TaskLink } from "../sdk/index.js";
 import { priorityName } from "../tasks/labels.js";
 
 /** Everything the CLI prints goes through here, so `--json` is honoured in one place. */
@@ -41,6 +41,17 @@ export function details(pairs: Array<[label: string, value: unknown]>) {
   }
 }
 
+/** "pr acme/api#12 https://…": how a link reads in one line. */
+export const linkLine = (link: TaskLink) =>
+  [
+    link.kind,
+    link.kind === "pr" ? `${link.repo ?? ""}#${link.ref}` : link.ref,
+    link.kind !== "pr" && link.repo ? `(${link.repo})` : undefined,
+    link.url && link.url !== link.ref ? link.url : undefined,
+  ]
+    .filter(Boolean)
+    .join(" ");
+
 export const taskColumns: Array<[string, (t: Task) => unknown]> = [
   ["ID", (t) => t.id],
   ["PRI", (t) => priorityName(t.priority)],
@@ -72,6 +83,7 @@ export function showTask(task: Task) {
         [task.session_state, task.session_state_detail].filter(Boolean).join(": "),
     ],
     ["handoff", task.handoff_note],
+    ["links", task.links.map(linkLine).join(", ")],
     ["blocked by", ids(task.blocked_by)],
     ["blocking", ids(task.blocking)],
     ["parent", task.parent_task_id],

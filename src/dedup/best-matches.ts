@@ -1,4 +1,3 @@
-import { enoughEvidence } from "./evidence.js";
 import { levelFloor, matchLevel, type LevelThresholds } from "./levels.js";
 import type { PreparedQuery, Scorer } from "./scorer.js";
 import type { DedupText } from "./text.js";
@@ -15,38 +14,9 @@ export interface ScoredMatch {
 }
 
 /**
- * The open tasks that count as duplicates of `text`: over the threshold and with enough evidence,
- * best first, at most `max`. Pure over an already-filled Scorer; shared by the server's
- * DedupService and the companion Action's token mode.
- */
-export function bestMatches(
-  scorer: Scorer,
-  prepared: PreparedQuery,
-  documentOf: (id: number) => MatchDocument | undefined,
-  options: { threshold: number; accept?: (id: number) => boolean; max?: number },
-): ScoredMatch[] {
-  const max = options.max ?? 5;
-  const accept = (id: number) =>
-    documentOf(id) !== undefined && (options.accept ? options.accept(id) : true);
-  const matches: ScoredMatch[] = [];
-  for (const { id, score } of scorer.search(prepared, accept, options.threshold)) {
-    if (score < options.threshold || matches.length === max) break;
-    const document = documentOf(id)!;
-    if (!enoughEvidence(prepared.text, document)) continue;
-    matches.push({
-      task_id: id,
-      url: document.url,
-      content: document.content,
-      score: Math.round(score * 1000) / 1000,
-    });
-  }
-  return matches;
-}
-
-/**
  * The open tasks similar to `text`, by level: `duplicates` (the same work, surely: a create is
  * refused) and `possible` (similar, not sure), each best first, at most `max`. Pure over a filled
- * Scorer.
+ * Scorer; shared by the server's DedupService and the companion Action's token mode.
  */
 export function leveledMatches(
   scorer: Scorer,

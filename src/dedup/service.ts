@@ -2,10 +2,11 @@ import { BatonError } from "../errors.js";
 import type { DedupStore } from "../store/dedup-store.js";
 import type { DedupOptions, OpenAISettings } from "./config.js";
 import { contentHash } from "./content-hash.js";
-import { leveledMatches } from "./best-matches.js";
-import { LEVELS, REPORT_CHARS } from "./level-calibration.js";
-import { levelFloor, type LevelThresholds } from "./levels.js";
+import { leveledMatches, type ScoredMatch } from "./best-matches.js";
+import { levelFloor } from "./levels.js";
+import { methodLevels } from "./method-levels.js";
 import type { Embedder } from "./embedders/embedder.js";
+import { applyVerdicts, type DedupJudge } from "./judge/judge.js";
 import { resolveMethod } from "./methods.js";
 import { Scorer, type PreparedQuery } from "./scorer.js";
 
@@ -63,9 +64,6 @@ export class DedupService {
   readonly method: string;
   /** The blocking level; the flag level ("possible") is calibrated with it. */
   readonly threshold: number;
-  private readonly flagThreshold: number;
-  /** Two reports (long texts) are duplicates at the method's threshold from the public bug reports. */
-  private readonly reportThreshold: number;
   private readonly documents = new Map<number, DedupDocument & { hash: string }>();
 
   private readonly queryVectors = new Map<string, Float32Array>();
@@ -77,12 +75,10 @@ export class DedupService {
     private readonly scorer: Scorer,
     private readonly store: DedupStore,
     private readonly options: DedupOptions,
+    private readonly judge: DedupJudge | undefined,
   ) {
     this.method = scorer.spec.name;
-    const levels = LEVELS[scorer.spec.name];
-    this.threshold = options.threshold ?? levels?.block ?? scorer.spec.threshold;
-    this.flagThreshold = levels?.flag ?? scorer.spec.threshold;
-    this.reportThreshold = options.threshold ?? scorer.spec.threshold;
+    this.threshold = methodLevels(scorer.spec, options.threshold).block;
   }
 
   static async create(options: DedupServiceOptions): Promise<DedupService> {
@@ -95,10 +91,16 @@ export class DedupService {
       const { createOpenAIEmbedder } = await import("./embedders/openai-embedder.js");
       embedder = createOpenAIEmbedder(options.openai ?? {});
     }
+    let judge: DedupJudge | undefined;
+    if (options.judge) {
+      const { createOpenAIJudge } = await import("./judge/openai-judge.js");
+      judge = createOpenAIJudge(options.judge);
+    }
     const service = new DedupService(
       new Scorer(spec, spec.dense ? embedder : undefined),
       options.store,
       options,
+      judge,
     );
     service.load();
     return service;
@@ -110,12 +112,7 @@ export class DedupService {
    * `dedup_unavailable` with Retry-After).
    */
   async check(query: DedupQuery, options: CheckOptions = {}): Promise<DedupResult> {
-    const thresholds: LevelThresholds = {
-      block: options.threshold ?? this.threshold,
-      flag: Math.min(this.flagThreshold, options.threshold ?? this.threshold),
-      reports: options.threshold ?? this.reportThreshold,
-      reportChars: REPORT_CHARS,
-    };
+    const thresholds = methodLevels(this.scorer.spec, options.threshold ?? this.options.threshold);
     const threshold = levelFloor(thresholds);
     const text = { content: query.content, description: query.description ?? "" };
     const sameProject = this.options.scope === "project" && query.projectId !== undefined;
@@ -151,16 +148,42 @@ export class DedupService {
         });
       }
     }
-    const found = leveledMatches(this.scorer, prepared, (id) => this.documents.get(id), {
-      thresholds,
-      max: MAX_MATCHES,
-      accept,
-    });
+    const found = await this.judged(
+      text,
+      leveledMatches(this.scorer, prepared, (id) => this.documents.get(id), {
+        thresholds,
+        max: MAX_MATCHES,
+        accept,
+      }),
+    );
     return {
       has_duplicates: found.duplicates.length > 0,
       matches: found.duplicates,
       possible_duplicates: found.possible,
     };
+  }
+
+  /**
+   * With a judge (`BATON_DEDUP_JUDGE`), its verdicts on the possible band: the same work becomes a
+   * duplicate, different work is dropped. If it fails or times out on any of them, the check
+   * answers without it (a judge is a refinement, never a reason to refuse or fail a create).
+   */
+  private async judged(
+    text: DedupQuery & { description: string },
+    found: { duplicates: ScoredMatch[]; possible: ScoredMatch[] },
+  ): Promise<{ duplicates: ScoredMatch[]; possible: ScoredMatch[] }> {
+    const judge = this.judge;
+    if (!judge || found.possible.length === 0) return found;
+    try {
+      const verdicts = await Promise.all(
+        found.possible.map((match) =>
+          judge.judge(text, this.documents.get(match.task_id) ?? { content: match.content }),
+        ),
+      );
+      return applyVerdicts(found, verdicts, MAX_MATCHES);
+    } catch {
+      return found;
+    }
   }
 
   /** An open task was created, edited or reopened. Re-embeds only when its content hash changed. */

@@ -3,8 +3,10 @@ import { ENGLISH_STOP_WORDS } from "./stop-words.js";
 import { CANONICAL_WORDS } from "./synonyms.js";
 import {
   ACTION_OF,
+  FINITE_SYMPTOM,
   FRAME_SYNONYMS,
   PERIOD_WORDS,
+  SYMPTOM,
   TARGET_WORDS,
   VAGUE_WORDS,
 } from "./task-words.js";
@@ -28,6 +30,8 @@ export interface TaskFrame {
   targets: ReadonlySet<string>;
   periods: ReadonlySet<string>;
   subStep: boolean;
+  /** The title states a symptom and asks for no action: a report of a problem, not a task line. */
+  report: boolean;
   /** Content words (stemmed, canonical); for a title of fewer than two, stop words are kept. */
   words: ReadonlySet<string>;
   /** The title's content words in order (for abbreviations). */
@@ -72,6 +76,7 @@ export function taskFrame(text: DedupText): TaskFrame {
     targets: targetsOf(title),
     periods: periodsOf(title),
     subStep: SUB_STEP.test(title),
+    report: actions.size === 0 && SYMPTOM.test(title),
     words: contentWords(all),
     sequence,
   };
@@ -114,9 +119,12 @@ function substituted(a: TaskFrame, b: TaskFrame): boolean {
     !a.verbs.has(word) && !b.verbs.has(word) && !VAGUE_STEMS.has(word) && !PERIOD_WORDS.has(word);
   const titleA = new Set(a.sequence);
   const titleB = new Set(b.sequence);
-  // Two forms of one word ("expiry", "expires") are not two targets.
+  // Two forms of one word ("expiry", "expires"), or a word and its truncation ("cert",
+  // "certificate"), are not two targets.
   const alike = (x: string, y: string): boolean =>
-    x === y || (x.length >= 5 && y.length >= 5 && x.slice(0, 5) === y.slice(0, 5));
+    x === y ||
+    (x.length >= 5 && y.length >= 5 && x.slice(0, 5) === y.slice(0, 5)) ||
+    (Math.min(x.length, y.length) >= 4 && (x.startsWith(y) || y.startsWith(x)));
   const own = (x: Set<string>, y: Set<string>): string[] =>
     [...x].filter((word) => topical(word) && ![...y].some((other) => alike(word, other)));
   const onlyA = own(titleA, titleB);
@@ -199,6 +207,8 @@ function actionsOf(title: string): { actions: Set<string>; verbs: Set<string> } 
     return action !== undefined;
   };
   for (const clause of clauses) {
+    // "Triage agent crashes…": a clause that states a symptom opens with its subject, not a verb.
+    if (FINITE_SYMPTOM.test(clause)) continue;
     const words = clause.match(WORD) ?? [];
     // The clause's first words ("please restart", "shadow-deploy"), or a verb after "must be".
     for (const word of words.slice(0, 2).flatMap((w) => w.split("-"))) if (add(word)) break;

@@ -263,6 +263,8 @@ export const VAGUE_WORDS: ReadonlySet<string> = new Set([
   "error",
   "task",
   "work",
+  "does",
+  "did",
   "mistake",
   "mistakes",
   "run",
@@ -291,3 +293,18 @@ export const VAGUE_WORDS: ReadonlySet<string> = new Set([
   "every",
   "all",
 ]);
+
+/**
+ * A title that states a symptom ("Checkout page crashes on Safari", "right click in mail does not
+ * work", "ITestFoo failing") reads as a report of a problem, not as a request for some work.
+ */
+export const SYMPTOM =
+  /\b(?:fail(?:s|ed|ing|ures?)?|crash(?:es|ed|ing)?|broken|hangs?|hanging|leaks?|leaking|regression|flaky|errors?|exceptions?|timeouts?|times? out|timing out|wrong|incorrect|missing|unable|cannot|can't|(?:does|do|did|is|are|was|were|has|have|can|could|will|would)(?:\s+not|n't)|won't|no longer|not (?:working|loading|arriving|showing|updating))\b/i;
+
+/**
+ * The same with a finite verb ("crashes", "is failing", "does not work"): then the title's first
+ * word is its subject, whatever it looks like ("Triage agent crashes…" asks for no triage). A
+ * participle after an article is an adjective ("Retry the failed payments").
+ */
+export const FINITE_SYMPTOM =
+  /\b(?:fails|crashes|hangs|breaks|leaks|times out|timed out|throws|(?<!\b(?:the|a|an|all|any|each|every|these|those|of)\s+)(?:failed|crashed)|(?:is|are|was|were|keeps?|has been|have been) (?:failing|crashing|broken|down|missing|stuck|hanging|leaking|not)|(?:does|do|did|can|could|will|would)(?:\s+not|n't)|can't|cannot|won't|unable|no longer)\b/i;

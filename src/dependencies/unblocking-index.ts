@@ -1,5 +1,5 @@
 import type { DependencyStore } from "../store/dependency-store.js";
-import type { ReadyQuery, TaskIndex } from "../store/task-index-store.js";
+import type { AttentionIds, ReadyQuery, TaskIndex } from "../store/task-index-store.js";
 import type { Task } from "../tasks/task-schema.js";
 import type { UnblockTracker } from "./unblock-tracker.js";
 
@@ -47,5 +47,13 @@ export class UnblockingIndex implements TaskIndex {
 
   tasks(ids: number[]): Task[] {
     return this.inner.tasks(ids);
+  }
+
+  openTasks(ids: number[]): Task[] {
+    return this.inner.openTasks(ids);
+  }
+
+  attentionIds(query: { today: string; minReopens: number }): AttentionIds {
+    return this.inner.attentionIds(query);
   }
 }

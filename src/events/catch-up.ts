@@ -3,6 +3,7 @@ import type { HookDeliveries } from "../github/hook-deliveries.js";
 import type { RecentChanges } from "../github/recent-changes.js";
 import type { SqliteCatchUpStore } from "../store/catch-up-store.js";
 import { deliveriesToReplay, readBackWebhooks, type SeenTask } from "./catch-up-plan.js";
+import type { DistributedLock } from "../store/distributed-lock.js";
 import type { Delivery, Sender } from "../github/webhook-payloads.js";
 
 export interface CatchUpOptions {
@@ -16,6 +17,8 @@ export interface CatchUpOptions {
   envelope: Record<string, unknown>;
   log: (message: string, details?: Record<string, unknown>) => void;
   now?: () => Date;
+  /** Replicas (PostgreSQL): one pass at a time across all of them; a busy lock skips the pass. */
+  lock?: DistributedLock;
 }
 
 export interface CatchUpReport {
@@ -27,6 +30,8 @@ export interface CatchUpReport {
   readBack: number;
   /** False if part of it failed: the same window is looked at again next time. */
   complete: boolean;
+  /** Another replica was running a pass: this one did nothing. */
+  skipped?: boolean;
 }
 
 /** Changes this close to the cursor are looked at again: clocks differ, lists lag a little. */
@@ -59,7 +64,7 @@ export class CatchUp {
 
   /** One pass; concurrent calls share the pass in progress. */
   run(): Promise<CatchUpReport> {
-    this.#running ??= this.#pass().finally(() => {
+    this.#running ??= this.#exclusivePass().finally(() => {
       this.#running = undefined;
     });
     return this.#running;
@@ -80,6 +85,14 @@ export class CatchUp {
 
   stop(): void {
     clearInterval(this.#timer);
+  }
+
+  async #exclusivePass(): Promise<CatchUpReport> {
+    if (!this.#o.lock) return this.#pass();
+    const held = await this.#o.lock.tryRun("catch-up", () => this.#pass());
+    if (held.ran) return held.value;
+    const at = this.#now().toISOString();
+    return { from: at, until: at, replayed: 0, readBack: 0, complete: true, skipped: true };
   }
 
   async #pass(): Promise<CatchUpReport> {

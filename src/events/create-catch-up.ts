@@ -4,6 +4,7 @@ import { HookDeliveries } from "../github/hook-deliveries.js";
 import { RecentChanges } from "../github/recent-changes.js";
 import { SqliteCatchUpStore } from "../store/catch-up-store.js";
 import type { Db } from "../store/database.js";
+import type { DistributedLock } from "../store/distributed-lock.js";
 import type { Journal } from "../store/journal-store.js";
 import type { SqliteOutboxStore } from "../store/outbox-store.js";
 import { UNKNOWN_SENDER } from "./catch-up-plan.js";
@@ -13,6 +14,8 @@ import type { TaskState } from "./task-diff.js";
 
 export interface CatchUpDeps {
   db: Db;
+  /** Replicas: one catch-up pass at a time across all of them. */
+  lock?: DistributedLock;
   outbox: SqliteOutboxStore;
   journal: Journal;
   /** The App's own client (JWT): the webhook deliveries belong to the App, not an installation. */
@@ -47,5 +50,6 @@ export function createCatchUp(config: Config, deps: CatchUpDeps): CatchUp {
       repository: { full_name: `${owner}/${repo}`, name: repo, owner: { login: owner } },
     },
     log: deps.log,
+    lock: deps.lock,
   });
 }

@@ -2,7 +2,8 @@ import type { AgentService } from "../agents/agent-service.js";
 import type { Config } from "../config.js";
 import type { Db } from "../store/database.js";
 import type { Journal } from "../store/journal-store.js";
-import { SqliteOutboxStore } from "../store/outbox-store.js";
+import type { SqliteOutboxStore } from "../store/outbox-store.js";
+import { isPostgres, outboxStoreFor } from "../store/open-store.js";
 import { SqliteSubscriptionStore } from "../store/subscription-store.js";
 import type { ProjectService } from "../services/project-service.js";
 import type { TaskService } from "../services/task-service.js";
@@ -34,7 +35,7 @@ export function createEventServices(
     log?: EventLog;
   },
 ): EventServices {
-  const outbox = new SqliteOutboxStore(db);
+  const outbox = outboxStoreFor(db, config.webhooks.leaseSeconds * 1000);
   const subscriptionStore = new SqliteSubscriptionStore(db);
   const sender = new HttpSender({ allowPrivate: config.webhooks.allowPrivate });
   const worker = new DeliveryWorker({
@@ -49,6 +50,8 @@ export function createEventServices(
     disableAfter: config.webhooks.disableAfter,
     concurrency: config.webhooks.concurrency,
     log: deps.log,
+    // Replicas: deliveries another replica left due are found within a second.
+    pollMs: isPostgres(db) ? 1000 : undefined,
   });
   const relay = new EventRelay({
     outbox,

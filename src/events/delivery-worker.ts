@@ -15,6 +15,11 @@ export interface WorkerOptions {
   concurrency: number;
   log?: (message: string, details?: Record<string, unknown>) => void;
   now?: () => Date;
+  /**
+   * Also look every `pollMs` (several replicas on one database): another replica's deliveries,
+   * left due when it died, wake nobody here otherwise.
+   */
+  pollMs?: number;
 }
 
 type DueDelivery = DeliveryRecord & { event: string; body: string };
@@ -30,6 +35,7 @@ export class DeliveryWorker {
   readonly #inFlight = new Set<string>();
   #scheduled = false;
   #timer: NodeJS.Timeout | undefined;
+  #poll: NodeJS.Timeout | undefined;
   #stopped = true;
 
   constructor(options: WorkerOptions) {
@@ -40,11 +46,14 @@ export class DeliveryWorker {
   start(): void {
     this.#stopped = false;
     this.wake();
+    if (this.#o.pollMs) this.#poll ??= setInterval(() => this.wake(), this.#o.pollMs).unref();
   }
 
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    clearInterval(this.#poll);
+    this.#poll = undefined;
   }
 
   /** Something was enqueued or finished: look for due deliveries soon (coalesced). */
@@ -77,9 +86,12 @@ export class DeliveryWorker {
     const free = this.#o.concurrency - this.#inFlight.size;
     if (free > 0) {
       for (const row of this.#o.outbox.due(now, free + this.#inFlight.size)) {
-        if (this.#inFlight.size >= this.#o.concurrency) break;
         const key = `${row.subscription_id}:${row.issue_number}`;
-        if (this.#inFlight.has(key)) continue;
+        if (this.#inFlight.size >= this.#o.concurrency || this.#inFlight.has(key)) {
+          // Not started: on PostgreSQL `due` leased it to this replica, so hand it back.
+          this.#o.outbox.release(row, now);
+          continue;
+        }
         this.#inFlight.add(key);
         void this.#deliver(row).finally(() => {
           this.#inFlight.delete(key);

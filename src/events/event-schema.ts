@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TaskLinkSchema } from "../tasks/task-links.js";
 import { AgentRefSchema, CommentSchema, TaskSchema } from "../tasks/task-schema.js";
 
 /** The task events of DESIGN §6, with the coordination events of issue #17. */
@@ -45,6 +46,8 @@ export const TaskEventSchema = z
     changes: ChangesSchema.optional(),
     /** Why a claim ended (`task.released`): released, lease_expired, completed, deleted. */
     reason: z.string().optional(),
+    /** The link added (`task.linked`); the task lists all of them. */
+    link: TaskLinkSchema.optional(),
   })
   .meta({ id: "TaskEvent" });
 export type TaskEvent = z.infer<typeof TaskEventSchema>;

@@ -10,6 +10,7 @@ import { decodeIssue } from "../tasks/issue-codec.js";
 import { HANDOVER_LABEL } from "../tasks/labels.js";
 import { refusedAgentLabel } from "../tasks/agent-label-refusal.js";
 import type { Comment, Task } from "../tasks/task-schema.js";
+import type { TaskLink } from "../tasks/task-links.js";
 import type { TaskService } from "../services/task-service.js";
 import type { Actor, Changes, EventType, TaskEvent } from "./event-schema.js";
 import type { Delivery, GitHubWebhook, Sender } from "../github/webhook-payloads.js";
@@ -43,6 +44,8 @@ export interface RecordInput {
   before?: Task;
   /** Why it happened, when the event needs one (`task.released`). */
   reason?: string;
+  /** The link added (`task.linked`). */
+  link?: TaskLink;
 }
 
 /**
@@ -238,6 +241,7 @@ export class EventRelay {
       ...(input.comment ? { comment: input.comment } : {}),
       ...(input.changes && Object.keys(input.changes).length > 0 ? { changes: input.changes } : {}),
       ...(input.reason ? { reason: input.reason } : {}),
+      ...(input.link ? { link: input.link } : {}),
     };
     this.#o.outbox.insertEvent(
       {

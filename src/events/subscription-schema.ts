@@ -3,8 +3,8 @@ import { AgentIdSchema, ProjectRefSchema } from "../tasks/task-schema.js";
 import { EVENT_TYPES } from "./event-schema.js";
 
 /**
- * Event names a subscription may list: `*` (all) or `task.*`. Names Baton does not emit (newer
- * Delega clients send `task.state_changed`, `task.linked`) are accepted and never fire.
+ * Event names a subscription may list: `*` (all) or `task.*`. Names Baton does not emit (a newer
+ * client's) are accepted and never fire.
  */
 const EventName = z
   .string()

@@ -1,3 +1,4 @@
+import type { TaskLink } from "../tasks/task-links.js";
 import type { Task } from "../tasks/task-schema.js";
 import type { Changes, EventType } from "./event-schema.js";
 
@@ -22,29 +23,46 @@ const TRACKED = [
   "parent_task_id",
   "context",
   "subtasks",
+  "links",
 ] as const satisfies readonly (keyof Task)[];
+
+/** Fields newer than some kept snapshots: a snapshot without one had none. */
+const ADDED_LATER: Partial<Record<keyof Task, unknown>> = { links: [] };
+const read = (task: Task, field: keyof Task): unknown => task[field] ?? ADDED_LATER[field];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export function diffTasks(before: Task, after: Task): Changes {
   const changes: Changes = {};
   for (const field of TRACKED) {
-    if (!same(before[field], after[field]))
-      changes[field] = { from: before[field], to: after[field] };
+    const from = read(before, field);
+    const to = read(after, field);
+    if (!same(from, to)) changes[field] = { from, to };
   }
   return changes;
+}
+
+/** The link a change added, when adding links is all it did (`task.linked`). */
+function addedLink(changes: Changes): TaskLink | undefined {
+  const keys = Object.keys(changes);
+  if (keys.length !== 1 || keys[0] !== "links") return undefined;
+  const from = (changes.links!.from ?? []) as TaskLink[];
+  const to = (changes.links!.to ?? []) as TaskLink[];
+  const known = new Set(from.map((link) => JSON.stringify(link)));
+  return to.filter((link) => !known.has(JSON.stringify(link))).at(-1);
 }
 
 /**
  * The ONE event for a change from `before` to `after` (GitHub may describe it in several
  * webhooks; they all carry the final state). Most significant first: deleted, completed,
- * reopened, assigned, updated. Undefined when nothing a subscriber cares about changed. Pure.
+ * reopened, assigned, linked, updated. Undefined when nothing a subscriber cares about changed.
+ * Pure.
  */
 export function classifyChange(
   before: TaskState,
   after: TaskState,
   options: { claimDisplayWrite?: boolean } = {},
-): { event: EventType; changes: Changes } | undefined {
+): { event: EventType; changes: Changes; link?: TaskLink } | undefined {
   if (after.deleted && before.deleted) return undefined;
   const changes = diffTasks(before.task, after.task);
   if (after.deleted) return { event: "task.deleted", changes };
@@ -55,6 +73,8 @@ export function classifyChange(
   if (after.task.completed && !before.task.completed) return { event: "task.completed", changes };
   if (!after.task.completed && before.task.completed) return { event: "task.reopened", changes };
   if (changes.assigned_to_agent_id) return { event: "task.assigned", changes };
+  const link = addedLink(changes);
+  if (link) return { event: "task.linked", changes, link };
   return { event: "task.updated", changes };
 }
 

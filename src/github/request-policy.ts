@@ -1,7 +1,7 @@
 import type { Octokit as CoreOctokit } from "@octokit/core";
 import type { EndpointDefaults, OctokitResponse } from "@octokit/types";
 import { rateLimitWait } from "./map-github-error.js";
-import { WriteQueue } from "./write-queue.js";
+import { WriteQueue, type WriteSlots } from "./write-queue.js";
 
 export interface RequestPolicyOptions {
   /** Minimum spacing between two writes (GitHub's secondary limits); content creation gets 3×. */
@@ -13,6 +13,8 @@ export interface RequestPolicyOptions {
   /** Longest wait for a turn in the write queue; past it the write is refused with 503. */
   writeQueueWaitSeconds?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Replicas: the installation's write slots, shared through the database. */
+  writeSlots?: WriteSlots;
 }
 
 type Requested = Required<EndpointDefaults>;
@@ -48,6 +50,7 @@ export function requestPolicy(options: RequestPolicyOptions) {
     spacingMs: options.writeSpacingMs,
     maxWaitMs: (options.writeQueueWaitSeconds ?? 10) * 1000,
     sleep,
+    slots: options.writeSlots,
   });
 
   // Signals this hook set on a request's options, with the caller's own one they include: a retry

@@ -1,5 +1,31 @@
 import { errors } from "../errors.js";
 
+/**
+ * Where the next free write slot is kept: in this process, or (several replicas on PostgreSQL)
+ * in the database, so every replica draws on the installation's one budget.
+ */
+export interface WriteSlots {
+  /**
+   * Takes a slot `spacingMs` wide at the first free moment, unless that is more than `maxWaitMs`
+   * away; answers how long until the slot starts (or would have started, when not taken).
+   */
+  take(spacingMs: number, maxWaitMs: number): { waitMs: number; taken: boolean };
+}
+
+/** The slots of one process. */
+export function localWriteSlots(now: () => number = () => Date.now()): WriteSlots {
+  let nextSlot = 0;
+  return {
+    take(spacingMs, maxWaitMs) {
+      const at = now();
+      const start = Math.max(at, nextSlot);
+      if (start - at > maxWaitMs) return { waitMs: start - at, taken: false };
+      nextSlot = start + spacingMs;
+      return { waitMs: start - at, taken: true };
+    },
+  };
+}
+
 export interface WriteQueueOptions {
   /** Minimum spacing between the starts of two writes; content creation gets 3×. */
   spacingMs: number;
@@ -7,6 +33,8 @@ export interface WriteQueueOptions {
   maxWaitMs: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Default: this process's own (`localWriteSlots`). */
+  slots?: WriteSlots;
 }
 
 const CONTENT_ROUTES = /\/(issues|comments|sub_issues)(\/|$)|^\/graphql$/;
@@ -18,31 +46,27 @@ const CONTENT_ROUTES = /\/(issues|comments|sub_issues)(\/|$)|^\/graphql$/;
  * caller gets 503 with the wait as Retry-After, with nothing sent to GitHub.
  */
 export class WriteQueue {
-  readonly #options: Required<WriteQueueOptions>;
-  #nextSlot = 0;
+  readonly #options: Required<Omit<WriteQueueOptions, "now">>;
 
   constructor(options: WriteQueueOptions) {
     this.#options = {
-      now: () => Date.now(),
       sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
       ...options,
+      slots: options.slots ?? localWriteSlots(options.now),
     };
   }
 
   async run<T>(route: string, write: () => Promise<T>): Promise<T> {
-    const now = this.#options.now();
-    const start = Math.max(now, this.#nextSlot);
-    const wait = start - now;
-    if (wait > this.#options.maxWaitMs) {
+    const spacing = this.#options.spacingMs * (CONTENT_ROUTES.test(route) ? 3 : 1);
+    const { waitMs, taken } = this.#options.slots.take(spacing, this.#options.maxWaitMs);
+    if (!taken) {
       throw errors.unavailable(
         "github_busy",
         "Baton's queue of GitHub writes is full; nothing was written, retry after the given delay",
-        Math.ceil(wait / 1000),
+        Math.ceil(waitMs / 1000),
       );
     }
-    const spacing = this.#options.spacingMs * (CONTENT_ROUTES.test(route) ? 3 : 1);
-    this.#nextSlot = start + spacing;
-    if (wait > 0) await this.#options.sleep(wait);
+    if (waitMs > 0) await this.#options.sleep(waitMs);
     return write();
   }
 }

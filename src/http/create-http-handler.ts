@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import express from "express";
 import type { Caller } from "../tasks/access.js";
 import type { IdempotencyStore } from "../store/idempotency-store.js";
+import type { DistributedLock } from "../store/distributed-lock.js";
 import { errors } from "../errors.js";
 import { buildRouter, errorMiddleware } from "./express-adapter.js";
 import { buildOpenApi } from "./openapi.js";
@@ -13,6 +14,8 @@ export interface HttpOptions {
   routes: AnyRoute[];
   authenticate: (req: express.Request) => Caller;
   idempotency: IdempotencyStore;
+  /** Replicas: an Idempotency-Key is handled by one replica at a time. */
+  keyLock?: DistributedLock;
   maxBody: string;
   rateLimitPerMinute: number;
   /** Requests without a valid key, per client address. */
@@ -58,6 +61,7 @@ export function createHttpHandler(options: HttpOptions) {
       routes: options.routes,
       authenticate: options.authenticate,
       idempotency: options.idempotency,
+      keyLock: options.keyLock,
       afterAuth: perAgentRateLimit(options.rateLimitPerMinute),
     }),
   );

@@ -4,6 +4,7 @@ import type { Caller } from "../tasks/access.js";
 import { BatonError, errors } from "../errors.js";
 import { checkIdempotencyKey, fingerprintOf, runKeyed } from "../idempotency.js";
 import type { IdempotencyStore } from "../store/idempotency-store.js";
+import type { DistributedLock } from "../store/distributed-lock.js";
 import { toErrorResponse, validationError } from "./error-envelope.js";
 import type { AnyRoute, RouteContext } from "./route.js";
 
@@ -11,6 +12,8 @@ export interface AdapterOptions {
   routes: AnyRoute[];
   authenticate: (req: Request) => Caller;
   idempotency: IdempotencyStore;
+  /** Replicas: a key is handled by one replica at a time (a busy key answers 409). */
+  keyLock?: DistributedLock;
   /** Runs after authentication (e.g. per-key rate limits). */
   afterAuth?: express.RequestHandler;
 }
@@ -36,20 +39,24 @@ export function buildRouter(options: AdapterOptions): Router {
           ? checkIdempotencyKey(req.get("idempotency-key"))
           : undefined;
       if (!key) return send(res, await route.handler(ctx));
-      const outcome = await runKeyed(
-        options.idempotency,
-        {
-          agentId: ctx.caller.id,
-          key,
-          fingerprint: fingerprintOf(route.method, `${req.baseUrl}${req.path}`, req.body),
-        },
-        async (intent) => {
-          ctx.idempotency = { key, intent };
-          const result = await route.handler(ctx);
-          return { ...result, status: result.status ?? route.status ?? 200 };
-        },
-        toErrorResponse,
-      );
+      const keyed = () =>
+        runKeyed(
+          options.idempotency,
+          {
+            agentId: ctx.caller.id,
+            key,
+            fingerprint: fingerprintOf(route.method, `${req.baseUrl}${req.path}`, req.body),
+          },
+          async (intent) => {
+            ctx.idempotency = { key, intent };
+            const result = await route.handler(ctx);
+            return { ...result, status: result.status ?? route.status ?? 200 };
+          },
+          toErrorResponse,
+        );
+      const outcome = options.keyLock
+        ? await heldKey(options.keyLock, ctx.caller.id, key, keyed)
+        : await keyed();
       if (outcome.kind === "replay") res.setHeader("idempotent-replayed", "true");
       send(res, outcome);
     });
@@ -65,6 +72,26 @@ export function buildRouter(options: AdapterOptions): Router {
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
     res.status(result.status ?? fallback ?? 200).json(result.body);
   }
+}
+
+/**
+ * Another replica's request with this key is still running: the same 409 as in one process
+ * (src/idempotency.ts), since that replica's pending record looks interrupted from here.
+ */
+async function heldKey<T>(
+  lock: DistributedLock,
+  agentId: string,
+  key: string,
+  task: () => Promise<T>,
+): Promise<T> {
+  const held = await lock.tryRun(`idempotency:${agentId}:${key}`, task);
+  if (held.ran) return held.value;
+  throw new BatonError({
+    status: 409,
+    code: "idempotency_in_progress",
+    message: "A request with this Idempotency-Key is still running",
+    retryAfter: 1,
+  });
 }
 
 function parse(

@@ -1,4 +1,13 @@
-import type { Agent, Comment, Project, Task, TaskChain, Webhook } from "../sdk/index.js";
+import type {
+  Agent,
+  Comment,
+  FleetAttention,
+  Project,
+  Task,
+  TaskChain,
+  TaskLink,
+  Webhook,
+} from "../sdk/index.js";
 import { priorityName } from "../tasks/labels.js";
 
 /** Short text answers for agents: one line per item, with the ids and URLs they need next. */
@@ -31,6 +40,7 @@ export function taskDetail(task: Task, comments: Comment[] = []): string {
     task.completed
       ? `Completed at ${task.completed_at} by ${task.completed_by_agent_id ?? "?"}`
       : undefined,
+    task.links.length ? `Links: ${task.links.map(linkText).join("; ")}` : undefined,
     task.blocked_by?.length ? `Waits for: ${numbered(task.blocked_by)}` : undefined,
     task.blocking?.length ? `Blocking: ${numbered(task.blocking)}` : undefined,
     comments.length ? `Comments (${comments.length}, latest last):` : undefined,
@@ -59,3 +69,40 @@ export const projectLine = (p: Project) =>
 
 export const webhookLine = (w: Webhook) =>
   `${w.id} ${w.url} events ${w.events.join(",")}${w.active === false ? " (inactive)" : ""}`;
+
+/** "pr acme/api#12 https://github.com/acme/api/pull/12" */
+export const linkText = (link: TaskLink) =>
+  [
+    link.kind,
+    `${link.repo ?? ""}${link.kind === "pr" ? "#" : link.repo ? " " : ""}${link.ref}`,
+    link.url && link.url !== link.ref ? link.url : undefined,
+  ]
+    .filter(Boolean)
+    .join(" ");
+
+const BUCKET_TITLES: Record<keyof FleetAttention["buckets"], string> = {
+  abandoned_claims: "Abandoned claims (the holder went silent, the lease ran out)",
+  silent_holders: "Silent holders (claimed, no heartbeat for over half the lease)",
+  errored: "Errored",
+  waiting_input: "Waiting for input",
+  overdue: "Overdue",
+  looping: "Looping (reopened again and again)",
+};
+
+export function attentionText(attention: FleetAttention): string {
+  if (attention.count === 0) return "Fleet attention: nothing needs attention right now.";
+  const lines = [`Fleet attention: ${attention.count} task(s) need a look.`];
+  for (const [bucket, title] of Object.entries(BUCKET_TITLES)) {
+    const tasks = attention.buckets[bucket as keyof FleetAttention["buckets"]];
+    if (!tasks.length) continue;
+    lines.push("", `${title} (${tasks.length}):`);
+    for (const task of tasks) {
+      const who = task.claimed_by_agent_id ?? task.handoff_by_agent_id;
+      const detail = task.session_state_detail ?? task.handoff_note;
+      lines.push(
+        `- #${task.id} ${task.content}${who ? ` (${who})` : ""}${detail ? `: ${detail}` : ""} ${task.url}`,
+      );
+    }
+  }
+  return lines.join("\n");
+}

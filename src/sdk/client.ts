@@ -18,7 +18,9 @@ import {
   ReleaseRequestSchema,
   StateRequestSchema,
 } from "../tasks/claim-schema.js";
+import { FleetAttentionSchema, type FleetAttention } from "../tasks/fleet-attention.js";
 import type { TaskFilters } from "../tasks/task-filters.js";
+import { TaskLinkSchema, type LinkCreateSchema, type TaskLink } from "../tasks/task-links.js";
 import {
   CommentSchema,
   ContextResponseSchema,
@@ -59,6 +61,8 @@ export type TaskListFilters = Partial<
 };
 export type TaskId = number | string;
 export type Claimed = z.infer<typeof ClaimedSchema>;
+/** `{kind, repo?, ref, url?}`: kind is branch, commit, pr or url. */
+export type TaskLinkInput = z.input<typeof LinkCreateSchema>;
 export type ContextInfo = z.infer<typeof ContextResponseSchema>;
 export type Health = z.infer<typeof HealthSchema>;
 
@@ -190,6 +194,15 @@ export class BatonClient {
       this.#http.request("GET", `/tasks/${id(taskId)}/children`, {
         schema: z.array(TaskSchema),
       }),
+    /** Branches, commits, pull requests and URLs linked to the task. */
+    links: (taskId: TaskId): Promise<TaskLink[]> =>
+      this.#http.request("GET", `/tasks/${id(taskId)}/links`, { schema: z.array(TaskLinkSchema) }),
+    /** Links a branch, commit, pull request or URL; the same link twice is stored once. */
+    link: (taskId: TaskId, link: TaskLinkInput): Promise<TaskLink> =>
+      this.#http.request("POST", `/tasks/${id(taskId)}/links`, {
+        body: link,
+        schema: TaskLinkSchema,
+      }),
     /**
      * Makes `taskId` wait for `blockerId` (GitHub's "blocked by"): it leaves the ready queue until
      * the blocker completes. 422 `dependency_cycle` when the blocker already waits for it.
@@ -240,6 +253,16 @@ export class BatonClient {
       query: { project_id?: number | string; label?: string; limit?: number } = {},
     ): Promise<Task[]> =>
       this.#http.request("GET", "/tasks/ready", { query, schema: z.array(TaskSchema) }),
+  };
+
+  /** Triage across the fleet (docs/coordination.md), scoped like `stats`. */
+  readonly fleet = {
+    /** Abandoned claims, silent holders, errored, waiting_input, overdue and looping tasks. */
+    attention: (options: { limit?: number } = {}): Promise<FleetAttention> =>
+      this.#http.request("GET", "/fleet/attention", {
+        query: options,
+        schema: FleetAttentionSchema,
+      }),
   };
 
   readonly agents = {

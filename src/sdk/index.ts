@@ -9,6 +9,7 @@ export {
   type ProjectUpdateInput,
   type TaskCreateInput,
   type TaskId,
+  type TaskLinkInput,
   type TaskListFilters,
   type TaskUpdateInput,
 } from "./client.js";
@@ -37,3 +38,5 @@ export type { Agent, AgentCreate, AgentUpdate, Role } from "../agents/agent-sche
 export type { Project } from "../tasks/project.js";
 export type { Comment, Task, TaskStatus } from "../tasks/task-schema.js";
 export type { Stats } from "../tasks/task-stats.js";
+export type { TaskLink } from "../tasks/task-links.js";
+export type { FleetAttention } from "../tasks/fleet-attention.js";

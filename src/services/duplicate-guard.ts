@@ -1,7 +1,9 @@
 import { canRead, type Caller, type Ownership } from "../tasks/access.js";
 import type { DedupMatch, DedupResult, DedupService } from "../dedup/index.js";
+import { outsideChain } from "../dedup/chain.js";
 import { errors } from "../errors.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
+import { localLock, type DistributedLock } from "../store/distributed-lock.js";
 import { ownershipOf, type DecodedIssue } from "../tasks/issue-codec.js";
 
 export interface DedupText {
@@ -31,7 +33,11 @@ export class DuplicateGuard {
   /** What writes and webhooks said while a sync read the open issues: newer than that list. */
   #seenDuringSync: Map<number, IssueForIndex | null> | undefined;
 
-  constructor(private readonly dedup: DedupService) {}
+  constructor(
+    private readonly dedup: DedupService,
+    /** Replicas (PostgreSQL): a create's check and write hold this lock across all of them. */
+    private readonly shared: DistributedLock = localLock,
+  ) {}
 
   /**
    * Starts the first sync with the open issues. Checks wait for it, so a fresh start misses
@@ -84,7 +90,7 @@ export class DuplicateGuard {
   async #check(caller: Caller, text: DedupText, threshold?: number): Promise<DedupResult> {
     await this.#ensureSynced();
     // A delegated child resembles its parent and siblings by nature: its chain is never compared.
-    const chain = text.parentId != null ? (this.#roots.get(text.parentId) ?? text.parentId) : null;
+    const comparable = outsideChain(text.parentId, (id) => this.#roots.get(id));
     return this.dedup.check(
       {
         content: text.content,
@@ -93,8 +99,7 @@ export class DuplicateGuard {
       },
       {
         threshold,
-        visible: (id) =>
-          this.#visible(caller, id) && (chain === null || this.#roots.get(id) !== chain),
+        visible: (id) => this.#visible(caller, id) && comparable(id),
       },
     );
   }
@@ -105,10 +110,24 @@ export class DuplicateGuard {
    * name on the issue and in the answer. Only the check is done one at a time: a create that
    * passed it is entered in the index as pending (a negative id) while GitHub creates its issue,
    * so a concurrent create of the same text waits for that one (then meets it as a duplicate) and
-   * any other create goes ahead, however slow GitHub is. Within one process; replicas would need
-   * a lock in the database.
+   * any other create goes ahead, however slow GitHub is. Within one process; with replicas
+   * (PostgreSQL) another replica's pending create is not in this index, so there the check and
+   * the write are one step under a database lock (creates are spaced by the shared write budget
+   * anyway).
    */
   async createUnique<T>(
+    caller: Caller,
+    text: DedupText,
+    options: { skip: boolean },
+    write: (possible: DedupMatch[]) => Promise<{ result: T; issue: IssueForIndex }>,
+  ): Promise<T> {
+    if (this.shared === localLock) return this.#createUnique(caller, text, options, write);
+    return this.#checks.run("replicas", () =>
+      this.shared.run("dedup", () => this.#createUnique(caller, text, options, write)),
+    );
+  }
+
+  async #createUnique<T>(
     caller: Caller,
     text: DedupText,
     options: { skip: boolean },

@@ -12,6 +12,7 @@ import type { Task } from "../tasks/task-schema.js";
 import { isTask } from "../tasks/provenance.js";
 import { taskFromIssue, type TaskClaim, type TaskDependencies } from "../tasks/task-view.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
+import { localLock, type DistributedLock } from "../store/distributed-lock.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
 import type { ProjectService } from "./project-service.js";
 
@@ -49,6 +50,8 @@ export class TaskIssues {
   readonly #dependencies: TaskDependencyHooks | undefined;
   readonly #appId: () => number | undefined;
   readonly #locks = new KeyedMutex();
+  /** The same lock across replicas (PostgreSQL); nothing more on SQLite. */
+  readonly #shared: DistributedLock;
   /** Decoding is pure; an issue is unchanged while its updated_at is (lists re-read many). */
   readonly #decoded = new Map<string, DecodedIssue>();
 
@@ -72,7 +75,9 @@ export class TaskIssues {
     claims?: TaskClaimHooks;
     dependencies?: TaskDependencyHooks;
     appId: () => number | undefined;
+    lock?: DistributedLock;
   }) {
+    this.#shared = options.lock ?? localLock;
     this.#appId = options.appId;
     this.#gateway = options.gateway;
     this.#agents = options.agents;
@@ -159,6 +164,7 @@ export class TaskIssues {
 
   /** Runs `task` alone for this issue (the same lock every API write takes). */
   locked<T>(id: number, task: () => Promise<T>): Promise<T> {
-    return this.#locks.run(id, task);
+    // In process first: a replica holds one database lock per issue and never waits on itself.
+    return this.#locks.run(id, () => this.#shared.run(`issue:${id}`, task));
   }
 }

@@ -34,6 +34,8 @@ import {
   type TaskDependencyHooks,
 } from "./task-issues.js";
 
+import type { DistributedLock } from "../store/distributed-lock.js";
+
 export interface TaskServiceOptions {
   gateway: IssueGateway;
   /** Finds a write whose answer was lost, by its nonce. */
@@ -52,6 +54,8 @@ export interface TaskServiceOptions {
   claims?: TaskClaimHooks;
   /** Dependencies (issue #17): the task fields, and reads back from GitHub when they drifted. */
   dependencies?: TaskDependencyHooks;
+  /** Replicas (PostgreSQL): the per-issue lock is also taken in the database. */
+  lock?: DistributedLock;
   now?: () => Date;
 }
 

@@ -20,6 +20,8 @@ export interface ClaimStore {
   markShown(taskId: number, version: number): void;
   /** Every held record (live or expired-unswept), for lists and triage. */
   held(): ClaimRow[];
+  /** Records whose last holder's lease ran out and that nobody has claimed since (triage). */
+  abandoned(): ClaimRow[];
   recordOverride(entry: {
     taskId: number;
     agentId: string;
@@ -107,6 +109,13 @@ export class SqliteClaimStore implements ClaimStore {
     return prepared(
       this.db,
       "SELECT * FROM task_claims WHERE agent_id IS NOT NULL ORDER BY task_id",
+    ).all() as ClaimRow[];
+  }
+
+  abandoned(): ClaimRow[] {
+    return prepared(
+      this.db,
+      "SELECT * FROM task_claims WHERE agent_id IS NULL AND release_reason = 'lease_expired' ORDER BY task_id",
     ).all() as ClaimRow[];
   }
 

@@ -3,10 +3,39 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { migrations } from "./migrations.js";
 
-export type Db = Database.Database;
+export interface RunResult {
+  changes: number;
+  lastInsertRowid: number | bigint;
+}
+
+/** The part of a better-sqlite3 statement the stores use; PgDatabase offers the same. */
+export interface DbStatement {
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): RunResult;
+  pluck(toggle?: boolean): DbStatement;
+}
+
+/** A transaction to run: call it (deferred) or `.immediate()` (take the write lock first). */
+export type DbTransaction<T> = (() => T) & { immediate: () => T };
+
+/**
+ * The store's database: better-sqlite3's (the default) or PostgreSQL's behind the same
+ * synchronous surface (src/store/pg/pg-database.ts, selected by DATABASE_URL).
+ */
+export interface Db {
+  /** Set on PostgreSQL; absent on SQLite. */
+  readonly dialect?: "postgres";
+  prepare(sql: string): DbStatement;
+  exec(sql: string): unknown;
+  transaction<T>(fn: () => T): DbTransaction<T>;
+  readonly inTransaction: boolean;
+  readonly open: boolean;
+  close(): unknown;
+}
 
 /** Opens (creating if needed) the SQLite store and brings its schema up to date. */
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string): Database.Database {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
@@ -18,7 +47,7 @@ export function openDatabase(path: string): Db {
 }
 
 /** Runs each migration not yet applied, each in its own transaction, in version order. */
-export function migrate(db: Db): void {
+export function migrate(db: Database.Database): void {
   db.exec(
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
   );
@@ -39,10 +68,10 @@ export function migrate(db: Db): void {
   }
 }
 
-const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+const statements = new WeakMap<Db, Map<string, DbStatement>>();
 
 /** A prepared statement, compiled once per database and reused (preparing costs more than running). */
-export function prepared(db: Db, sql: string): Database.Statement {
+export function prepared(db: Db, sql: string): DbStatement {
   let cache = statements.get(db);
   if (!cache) statements.set(db, (cache = new Map()));
   let statement = cache.get(sql);

@@ -141,9 +141,9 @@ export class SqliteDependencyStore implements DependencyStore {
   openBlocked(ids: number[]): Map<number, boolean> {
     const rows = prepared(
       this.db,
-      `SELECT t.task_id, EXISTS (
-         SELECT 1 FROM task_dependencies d CROSS JOIN task_index b ON b.task_id = d.blocker_id
-         WHERE d.task_id = t.task_id AND b.open = 1) AS blocked
+      `SELECT t.task_id, CASE WHEN EXISTS (
+         SELECT 1 FROM task_dependencies d CROSS JOIN task_index b
+         WHERE d.task_id = t.task_id AND b.task_id = d.blocker_id AND b.open = 1) THEN 1 ELSE 0 END AS blocked
        FROM task_index t WHERE t.open = 1 AND t.task_id IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(ids)) as { task_id: number; blocked: number }[];
     return new Map(rows.map((row) => [row.task_id, row.blocked === 1]));
@@ -160,13 +160,18 @@ export class SqliteDependencyStore implements DependencyStore {
     );
     ensure.run(taskId);
     ensure.run(blockerId);
+    // CASE, not max(): PostgreSQL has no two-argument max.
     prepared(
       this.db,
-      "UPDATE dependency_totals SET total_blocked_by = max(0, total_blocked_by + ?) WHERE task_id = ?",
-    ).run(delta, taskId);
+      `UPDATE dependency_totals SET total_blocked_by =
+         CASE WHEN total_blocked_by + @delta < 0 THEN 0 ELSE total_blocked_by + @delta END
+       WHERE task_id = @id`,
+    ).run({ delta, id: taskId });
     prepared(
       this.db,
-      "UPDATE dependency_totals SET total_blocking = max(0, total_blocking + ?) WHERE task_id = ?",
-    ).run(delta, blockerId);
+      `UPDATE dependency_totals SET total_blocking =
+         CASE WHEN total_blocking + @delta < 0 THEN 0 ELSE total_blocking + @delta END
+       WHERE task_id = @id`,
+    ).run({ delta, id: blockerId });
   }
 }

@@ -193,11 +193,38 @@ export const migrations: Migration[] = [
       CREATE INDEX task_index_ready ON task_index (open, priority DESC, created_at, task_id);
     `,
   },
+  // Fleet attention (src/tasks/fleet-attention.ts) reads the task index: how often each task was
+  // reopened (counted as the index sees a closed task open again) and its due date, each indexed
+  // with `open` so triage stays a few index lookups however many tasks there are. Existing rows get
+  // their due date when the index is rebuilt at start (ReadyQueue.rebuild re-reads open tasks).
+  {
+    version: 175,
+    name: "task-attention",
+    sql: `
+      ALTER TABLE task_index ADD COLUMN reopens INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE task_index ADD COLUMN due_date TEXT;
+      CREATE INDEX task_index_due ON task_index (open, due_date);
+      CREATE INDEX task_index_status ON task_index (open, status);
+      CREATE INDEX task_index_reopens ON task_index (open, reopens);
+    `,
+  },
+  // Replicas (issue #18): the installation's next free GitHub write slot (epoch ms), one row
+  // shared by every replica on PostgreSQL (src/store/pg/pg-write-slots.ts); unused on SQLite.
+  {
+    version: 180,
+    name: "replicas",
+    sql: `
+      CREATE TABLE github_write_slots (
+        id INTEGER PRIMARY KEY,
+        next_slot INTEGER NOT NULL
+      );
+    `,
+  },
   // Dependencies (src/dependencies, src/store/dependency-store.ts; issue #17): the "blocked by"
   // pairs between tasks as GitHub last said, for the task fields and the ready queue (no GitHub
   // read), and per task the dependency totals GitHub showed when the pairs were last read back.
   {
-    version: 175,
+    version: 185,
     name: "dependencies",
     sql: `
       CREATE TABLE task_dependencies (

@@ -146,6 +146,12 @@ export class SqliteOutboxStore {
     })[];
   }
 
+  /**
+   * A delivery `due` returned that the worker did not start (no free slot). Nothing to undo on
+   * SQLite (one process); on PostgreSQL `due` leased it to this replica, and this hands it back.
+   */
+  release(_delivery: DeliveryRecord, _nowMs: number): void {}
+
   /** The earliest retry time still in the future, if any. */
   nextDueAfter(nowMs: number): number | undefined {
     return (this.#statements.nextDue.pluck().get(nowMs) as number | null) ?? undefined;

@@ -25,7 +25,24 @@ export interface TaskIndex {
   /** Ready tasks, best first: open, unclaimed, no open blocker, unassigned or the caller's. */
   readyIds(query: ReadyQuery): number[];
   tasks(ids: number[]): Task[];
+  /** The open ones among `ids`, as `tasks` reads them. */
+  openTasks(ids: number[]): Task[];
+  /** Open tasks that need a look (fleet attention): overdue, failed, reopened `minReopens`+ times. */
+  attentionIds(query: { today: string; minReopens: number }): AttentionIds;
 }
+
+export interface AttentionIds {
+  overdue: number[];
+  failed: number[];
+  looping: number[];
+}
+
+/** Each a range in its own index on (open, …) (migration 175). */
+const ATTENTION = {
+  overdue: "SELECT task_id FROM task_index WHERE open = 1 AND due_date < ? ORDER BY task_id",
+  failed: "SELECT task_id FROM task_index WHERE open = 1 AND status = 'failed' ORDER BY task_id",
+  looping: "SELECT task_id FROM task_index WHERE open = 1 AND reopens >= ? ORDER BY task_id",
+};
 
 // Ready = open, not delegated/failed/blocked by a person, not held by a live lease, and no open
 // task it waits for (task_dependencies: GitHub's "blocked by", as Baton last read it).
@@ -39,8 +56,8 @@ const READY = `
       SELECT 1 FROM task_claims c
       WHERE c.task_id = t.task_id AND c.agent_id IS NOT NULL AND c.lease_expires_at > @now)
     AND NOT EXISTS (
-      SELECT 1 FROM task_dependencies d CROSS JOIN task_index b ON b.task_id = d.blocker_id
-      WHERE d.task_id = t.task_id AND b.open = 1)
+      SELECT 1 FROM task_dependencies d CROSS JOIN task_index b
+      WHERE d.task_id = t.task_id AND b.task_id = d.blocker_id AND b.open = 1)
     AND NOT EXISTS (
       SELECT 1 FROM json_each(@labels) l
       WHERE NOT EXISTS (SELECT 1 FROM json_each(t.labels) tl WHERE tl.value = l.value))
@@ -53,11 +70,13 @@ export class SqliteTaskIndex implements TaskIndex {
   upsert(task: Task, open: boolean): void {
     prepared(
       this.db,
-      `INSERT INTO task_index (task_id, open, status, priority, assignee, created_by, project_slug, labels, created_at, updated_at, task)
-       VALUES (@id, @open, @status, @priority, @assignee, @created_by, @project, @labels, @created_at, @updated_at, @task)
+      `INSERT INTO task_index (task_id, open, status, priority, assignee, created_by, project_slug, labels, due_date, created_at, updated_at, task)
+       VALUES (@id, @open, @status, @priority, @assignee, @created_by, @project, @labels, @due_date, @created_at, @updated_at, @task)
        ON CONFLICT (task_id) DO UPDATE SET open = excluded.open, status = excluded.status,
+         reopens = task_index.reopens + CASE WHEN task_index.open = 0 AND excluded.open = 1 THEN 1 ELSE 0 END,
          priority = excluded.priority, assignee = excluded.assignee, created_by = excluded.created_by,
-         project_slug = excluded.project_slug, labels = excluded.labels, created_at = excluded.created_at,
+         project_slug = excluded.project_slug, labels = excluded.labels, due_date = excluded.due_date,
+         created_at = excluded.created_at,
          updated_at = excluded.updated_at, task = excluded.task
        WHERE excluded.updated_at >= task_index.updated_at`,
     ).run({
@@ -69,6 +88,7 @@ export class SqliteTaskIndex implements TaskIndex {
       created_by: task.created_by_agent_id,
       project: task.project?.slug ?? null,
       labels: JSON.stringify(task.labels),
+      due_date: task.due_date,
       created_at: task.created_at,
       updated_at: task.updated_at,
       task: JSON.stringify(task),
@@ -101,11 +121,11 @@ export class SqliteTaskIndex implements TaskIndex {
   }
 
   /** The tasks as indexed, with their dependencies as they are now (they change apart). */
-  tasks(ids: number[]): Task[] {
+  tasks(ids: number[], openOnly = false): Task[] {
     const list = JSON.stringify(ids);
     const rows = prepared(
       this.db,
-      "SELECT task_id, task FROM task_index WHERE task_id IN (SELECT value FROM json_each(?))",
+      `SELECT task_id, task FROM task_index WHERE task_id IN (SELECT value FROM json_each(?))${openOnly ? " AND open = 1" : ""}`,
     ).all(list) as { task_id: number; task: string }[];
     const pairs = prepared(
       this.db,
@@ -125,5 +145,21 @@ export class SqliteTaskIndex implements TaskIndex {
     }
     for (const task of byId.values()) task.blocking.sort((a, b) => a - b);
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  openTasks(ids: number[]): Task[] {
+    return this.tasks(ids, true);
+  }
+
+  attentionIds(query: { today: string; minReopens: number }): AttentionIds {
+    const ids = (sql: string, ...params: unknown[]) =>
+      prepared(this.db, sql)
+        .pluck()
+        .all(...params) as number[];
+    return {
+      overdue: ids(ATTENTION.overdue, query.today),
+      failed: ids(ATTENTION.failed),
+      looping: ids(ATTENTION.looping, query.minReopens),
+    };
   }
 }

@@ -22,7 +22,7 @@ export type Chain = z.infer<typeof ChainSchema>;
 /**
  * What a caller who may not read a task still learns from a chain: where it sits, who holds it
  * and how far it got, never what it says (content, description, labels, project, context,
- * checklist).
+ * checklist, links).
  */
 export function scopeTask(caller: Caller, task: Task): ChainTask {
   if (canRead(caller, task)) return { ...task, redacted: false };
@@ -40,6 +40,7 @@ export function scopeTask(caller: Caller, task: Task): ChainTask {
     session_state_detail: null,
     handoff_note: null,
     subtasks: [],
+    links: [],
     redacted: true,
   };
 }

@@ -17,6 +17,7 @@ import {
   reconcile,
   renderChecklist,
 } from "./checklist.js";
+import { LINKS_MARKER, renderLinks, StoredLinksSchema } from "./task-links.js";
 import type { TaskStatus } from "./task-schema.js";
 import type { Ownership } from "./access.js";
 
@@ -30,6 +31,9 @@ import type { Ownership } from "./access.js";
  *
  *   <!-- baton:checklist -->  (only when the task has checklist items: see checklist.ts)
  *   - [ ] …
+ *
+ *   <!-- baton:links -->      (only when the task has links: see task-links.ts)
+ *   - pull request `#12` in `acme/api`
  *
  *   <!-- baton:v1 {...metadata...} -->
  */
@@ -68,6 +72,8 @@ export const TaskMetaSchema = z.object({
   /** Checklist items (ids, exact texts); the visible task list says which are there and ticked. */
   checklist: z.array(ChecklistEntrySchema).default([]),
   checklist_seq: z.number().int().min(0).default(0),
+  /** Branches, commits, pull requests and URLs linked to the task (shown as a list too). */
+  links: StoredLinksSchema,
 });
 export type TaskMeta = z.infer<typeof TaskMetaSchema>;
 
@@ -155,6 +161,7 @@ export function encodeTask(task: TaskFields): EncodedIssue {
     headerLine(meta, task.assignee),
     shown,
     ...(meta.checklist.length > 0 ? [renderChecklist(meta.checklist)] : []),
+    ...(meta.links.length > 0 ? [renderLinks(meta.links)] : []),
     `<!-- baton:v1 ${jsonForComment(compact(meta))} -->`,
   ].join("\n\n");
   return { title, body, labels: encodeLabels(task) };
@@ -188,7 +195,10 @@ export function ownershipOf(decoded: DecodedIssue): Ownership {
 export function decodeIssue(issue: IssueLike): DecodedIssue {
   const body = issue.body ?? "";
   const { meta: stored, metaStart } = readMeta(body);
-  const { meta, descriptionEnd } = withVisibleChecklist(body, stored, metaStart);
+  // The links list is written from the metadata: the text before it is the task's own.
+  const linksStart = body.lastIndexOf(LINKS_MARKER, metaStart);
+  const sectionsEnd = linksStart >= 0 ? linksStart : metaStart;
+  const { meta, descriptionEnd } = withVisibleChecklist(body, stored, sectionsEnd);
   const names = issue.labels.map((l) => l.name);
   const priorityIndex = names
     .map((n) => ["priority:low", "priority:medium", "priority:high", "priority:urgent"].indexOf(n))
@@ -244,14 +254,14 @@ function readMeta(body: string): { meta: TaskMeta; metaStart: number } {
 }
 
 /** The checklist as the body shows it (people tick items on github.com), and where it starts. */
-function withVisibleChecklist(body: string, meta: TaskMeta, metaStart: number) {
-  const start = body.lastIndexOf(CHECKLIST_MARKER, metaStart);
-  const section = start >= 0 ? body.slice(start + CHECKLIST_MARKER.length, metaStart) : null;
+function withVisibleChecklist(body: string, meta: TaskMeta, sectionEnd: number) {
+  const start = body.lastIndexOf(CHECKLIST_MARKER, sectionEnd);
+  const section = start >= 0 ? body.slice(start + CHECKLIST_MARKER.length, sectionEnd) : null;
   const known = { items: meta.checklist, seq: meta.checklist_seq };
   const checklist = reconcile(known, section === null ? null : parseChecklist(section));
   return {
     meta: { ...meta, checklist: checklist.items, checklist_seq: checklist.seq },
-    descriptionEnd: start >= 0 ? start : metaStart,
+    descriptionEnd: start >= 0 ? start : sectionEnd,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TaskLinkSchema } from "./task-links.js";
 
 /** Agent ids are slugs: lower-case letters, digits and dashes (`infra`, `agent-frontend`). */
 export const AgentIdSchema = z
@@ -138,6 +139,12 @@ export const TaskSchema = z
     context: ContextSchema,
     context_version: z.number().int(),
     subtasks: z.array(SubtaskSchema).describe("The checklist: the task list in the issue body"),
+    links: z
+      .array(TaskLinkSchema)
+      .default([])
+      .describe(
+        "Branches, commits, pull requests and URLs linked to the task (`/tasks/{id}/links`)",
+      ),
     url: z.string(),
     // Claims (issue #17): who holds the task, until when, how it is going, what was handed off.
     claimed_by_agent_id: z.string().nullable(),

@@ -3,6 +3,7 @@ import type { GitHubIssue } from "./github-issue.js";
 import type { DecodedIssue } from "./issue-codec.js";
 import type { Project } from "./project.js";
 import type { Task } from "./task-schema.js";
+import { toTaskLink } from "./task-links.js";
 
 /** What the API shows of an agent next to a task. */
 export interface AgentName {
@@ -85,6 +86,7 @@ export function taskFromIssue(
     context: decoded.meta.context,
     context_version: decoded.meta.context_version,
     subtasks: toSubtasks(issue.number, decoded.meta.checklist),
+    links: decoded.meta.links.map(toTaskLink),
     url: issue.html_url,
     ...(decoded.closed ? UNCLAIMED : (lookup.claim ?? UNCLAIMED)),
     ...(lookup.dependencies ?? NO_DEPENDENCIES),

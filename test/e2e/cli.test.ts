@@ -400,3 +400,46 @@ describe("baton tasks claim, heartbeat, release, ready", () => {
     expect((await run(["tasks", "release"], worker)).code).toBe(2);
   });
 });
+
+describe("baton tasks link, links; baton fleet attention", () => {
+  it("links work to a task, lists it, and triages the fleet", async () => {
+    const created = await run(["tasks", "create", "Upgrade the build cache", "--json"], worker);
+    const id = created.json.id as number;
+    const linked = await run(
+      ["tasks", "link", String(id), "pr", "31", "--repo", "acme/build"],
+      worker,
+    );
+    expect(linked.code).toBe(0);
+    expect(linked.stdout.trim()).toBe(`Linked #${id}: pr acme/build#31`);
+    const listed = await run(["tasks", "links", String(id), "--json"], worker);
+    expect(listed.json).toMatchObject([
+      { kind: "pr", repo: "acme/build", ref: "31", created_by_agent_id: "builder" },
+    ]);
+    const shown = await run(["tasks", "show", String(id)], worker);
+    expect(shown.stdout).toMatch(/links:\s+pr acme\/build#31/);
+    // A kind commander does not know is a usage error; a bad URL is the server's 422.
+    expect((await run(["tasks", "link", String(id), "ticket", "1"], worker)).code).toBe(2);
+    const badUrl = await run(
+      ["tasks", "link", String(id), "url", "dashboard", "--link-url", "ftp://x"],
+      worker,
+    );
+    expect(badUrl.code).toBe(1);
+    expect(badUrl.stderr).toContain("url: must be an http(s) URL");
+
+    await run(["tasks", "claim", String(id), "--json"], worker);
+    await run(
+      ["tasks", "heartbeat", String(id), "--state", "errored", "--detail", "disk full"],
+      worker,
+    );
+    const attention = await run(["fleet", "attention"], admin);
+    expect(attention.code).toBe(0);
+    expect(attention.stdout).toMatch(/^\d+ task\(s\) need a look\./);
+    expect(attention.stdout).toMatch(
+      new RegExp(
+        `Errored: \\d+\\n[^]*\\n${id}\\s+builder\\s+-\\s+disk full\\s+Upgrade the build cache`,
+      ),
+    );
+    const json = await run(["fleet", "attention", "--json", "--limit", "5"], admin);
+    expect(json.json.buckets.errored.map((t: { id: number }) => t.id)).toContain(id);
+  }, 240_000);
+});

@@ -5,8 +5,8 @@ import { startStack, type Stack } from "../support/stack.js";
 /*
  * `@delega-dev/mcp` 1.18's tools beyond the first 14, against Baton's `/api`, as its
  * delega-client.ts calls them, checking what its formatters read. Claims, links and fleet
- * attention are Baton's claim routes (issue #17); recurrences, automations, ingress, usage and
- * context history are hosted-only (docs/delega-compatibility.md).
+ * attention are Baton's coordination routes (issue #17); recurrences, automations, ingress, usage
+ * and context history are hosted-only (docs/delega-compatibility.md).
  */
 
 let stack: Stack;
@@ -68,6 +68,57 @@ describe("MCP 1.18 tools against /api", () => {
     );
     expect(bad.status).toBe(422);
     expect(bad.detail).toMatch(/expected_version/);
+  });
+
+  it("get_task reads GET /tasks/{id}/links; link_task and list_task_links", async () => {
+    const task: Json = await worker("POST", "/tasks", { content: "Fix the login redirect loop" });
+    // get_task: GET /tasks/{id}, then GET /tasks/{id}/links, then formatTaskDetail({...task, links}).
+    const fresh: Json = await worker("GET", `/tasks/${task.id}`);
+    expect(await worker("GET", `/tasks/${task.id}/links`)).toEqual([]);
+    expect(fresh.content).toBe("Fix the login redirect loop");
+
+    // link_task sends {kind, repo: repo ?? null, ref, url: url ?? null} and prints the answer.
+    const link: Json = await worker("POST", `/tasks/${task.id}/links`, {
+      kind: "branch",
+      repo: "acme/web",
+      ref: "fix/login-loop",
+      url: null,
+    });
+    expect(link).toMatchObject({ kind: "branch", repo: "acme/web", ref: "fix/login-loop" });
+    await worker("POST", `/tasks/${task.id}/links`, {
+      kind: "pr",
+      repo: null,
+      ref: "18",
+      url: "https://github.com/acme/web/pull/18",
+    });
+    // list_task_links and formatTaskLinkLines print `${kind}: ${repo ? repo + " " : ""}${ref} — url`.
+    const links: Json[] = await worker("GET", `/tasks/${task.id}/links`);
+    expect(
+      links.map(
+        (l) => `${l.kind}: ${l.repo ? `${l.repo} ` : ""}${l.ref}${l.url ? ` — ${l.url}` : ""}`,
+      ),
+    ).toEqual(["branch: acme/web fix/login-loop", "pr: 18 — https://github.com/acme/web/pull/18"]);
+    // Another worker may not read them (the task is not its own).
+    expect((await mcpError(helper("GET", `/tasks/${task.id}/links`))).status).toBe(404);
+    // An unknown kind is refused with the reason the tool shows.
+    const bad = await mcpError(
+      worker("POST", `/tasks/${task.id}/links`, { kind: "ticket", ref: "1" }),
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.detail).toMatch(/kind: must be one of branch, commit, pr, url/);
+  });
+
+  it("fleet_attention reads {count, buckets} with the six buckets", async () => {
+    const attention: Json = await admin("GET", "/fleet/attention");
+    expect(Object.keys(attention.buckets).sort()).toEqual([
+      "abandoned_claims",
+      "errored",
+      "looping",
+      "overdue",
+      "silent_holders",
+      "waiting_input",
+    ]);
+    expect(typeof attention.count).toBe("number");
   });
 
   it("get_task shows the checklist; sub-task items tick and untick", async () => {

@@ -32,6 +32,9 @@ const TOOLS = [
   "heartbeat_task",
   "set_task_state",
   "release_task",
+  "link_task",
+  "list_task_links",
+  "fleet_attention",
   "add_task_dependency",
   "remove_task_dependency",
 ];
@@ -197,6 +200,51 @@ describe.each([
     expect(again.text).toContain("Hand-off from builder: keys 1-3 rotated");
     const none = await call(worker, "claim_task", { labels: ["no-such-work"] });
     expect(none.text).toBe("Nothing is ready to claim right now.");
+  });
+
+  it("links work to a task and triages the fleet (link_task, list_task_links, fleet_attention)", async () => {
+    const stdio = transport.startsWith("stdio");
+    const created = await call(worker, "create_task", {
+      content: stdio ? "Upgrade the CI runners" : "Tune the database connection pool",
+    });
+    const id = Number(/#(\d+)/.exec(created.text)![1]);
+    expect((await call(worker, "list_task_links", { task_id: id })).text).toBe(
+      `Task #${id} has no links.`,
+    );
+    const linked = await call(worker, "link_task", {
+      task_id: String(id),
+      kind: "pr",
+      repo: "acme/ci",
+      ref: "7",
+    });
+    expect(linked).toEqual({ isError: false, text: `Linked #${id}: pr acme/ci#7` });
+    await call(worker, "link_task", {
+      task_id: id,
+      kind: "url",
+      ref: "https://ci.example.com/r/1",
+    });
+    expect((await call(worker, "list_task_links", { task_id: id })).text).toBe(
+      `Links of #${id}:\n- pr acme/ci#7\n- url https://ci.example.com/r/1`,
+    );
+    expect((await call(worker, "get_task", { task_id: id })).text).toContain(
+      "Links: pr acme/ci#7; url https://ci.example.com/r/1",
+    );
+    const bad = await call(worker, "link_task", { task_id: id, kind: "url", ref: "the dashboard" });
+    expect(bad.isError).toBe(true);
+    expect(bad.text).toMatch(/^Error \(422\): .*ref: must be an http\(s\) URL.*Fix the arguments/);
+
+    await call(worker, "claim_task", { task_id: id });
+    await call(worker, "set_task_state", {
+      task_id: id,
+      state: "errored",
+      detail: "runner image missing",
+    });
+    const triage = await call(worker, "fleet_attention");
+    expect(triage.text).toMatch(/^Fleet attention: \d+ task\(s\) need a look\./);
+    expect(triage.text).toContain(`\nErrored (`);
+    expect(triage.text).toContain(`- #${id} ${stdio ? "Upgrade the CI runners" : "Tune"}`);
+    expect(triage.text).toContain("(builder): runner image missing http");
+    await call(worker, "release_task", { task_id: id });
   });
 
   it("makes one task wait for another, and shows it in get_task", async () => {

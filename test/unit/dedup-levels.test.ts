@@ -63,6 +63,45 @@ describe("dedup levels (pure)", () => {
       });
   });
 
+  it("two reports of a problem are duplicates at the bug-report level, unless their frames differ", () => {
+    const reports = { ...LEVELS, reports: 0.26, reportChars: 90 };
+    const asReports = (open: string, created: string, score: number) =>
+      matchLevel({ content: created }, { content: open }, score, reports);
+    // Symptom titles (no action asked): compared as the public bug reports are.
+    expect(
+      asReports("right click in mail does not work", "Right-clicking in Seamonkey Mail fails", 0.5),
+    ).toBe("duplicate");
+    expect(
+      asReports("right click in mail does not work", "Right-clicking in Seamonkey Mail fails", 0.2),
+    ).toBe(undefined);
+    // The same score between two task lines is only possible.
+    expect(
+      asReports(
+        "Restart the payments service in eu-west-1",
+        "Bounce the payments service in eu-west-1, it is stuck",
+        0.5,
+      ),
+    ).toBe("possible");
+    // Another target, or another subject of the symptom ("Triage agent crashes" asks for no triage).
+    expect(
+      asReports("Checkout page crashes on Safari", "Checkout page crashes on Firefox", 0.9),
+    ).toBe(undefined);
+    expect(
+      asReports(
+        "Triage agent crashes when the queue is empty",
+        "Billing agent crashes when the queue is empty",
+        0.9,
+      ),
+    ).toBe(undefined);
+    expect(
+      asReports(
+        "Nightly backup of the orders database fails",
+        "Nightly backup of the users database fails",
+        0.9,
+      ),
+    ).toBe(undefined);
+  });
+
   it("more detail or an abbreviation is still the same work", () => {
     expect(
       matchLevel(
@@ -73,6 +112,13 @@ describe("dedup levels (pure)", () => {
         { content: "Rotate the Stripe API key" },
         0.8,
         LEVELS,
+      ),
+    ).toBe("duplicate");
+    expect(
+      level(
+        "Renew TLS cert for api.example.com",
+        "Renew the TLS certificate for api.example.com",
+        0.8,
       ),
     ).toBe("duplicate");
     expect(

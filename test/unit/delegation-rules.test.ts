@@ -133,6 +133,7 @@ describe("chain scoping", () => {
     context: { k: 1 },
     context_version: 1,
     subtasks: [{ id: 1, task_id: id, content: "secret step", completed: false, sort_order: 0 }],
+    links: [],
     url: "",
     ...NO_CLAIM,
     ...NO_DEPENDENCIES,

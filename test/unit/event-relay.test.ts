@@ -67,6 +67,7 @@ describe("EventRelay: GitHub webhooks in, one task event per change out", () => 
             "id": 7,
             "labels": [],
             "lease_expires_at": null,
+            "links": [],
             "parent_task_id": null,
             "priority": 2,
             "project": null,
@@ -142,6 +143,38 @@ describe("EventRelay: GitHub webhooks in, one task event per change out", () => 
     expect(await t.relay.accept(older.delivery, older.webhook)).toBe("unchanged");
     expect(await t.relay.accept(first.delivery, first.webhook)).toBe("duplicate");
     expect(t.events().map((e) => e.event)).toEqual(["task.updated"]);
+  });
+
+  it("a link added is task.linked with the link; an older snapshot without links is no change", async () => {
+    const t = inProcessEvents(["monitor", "infra"]);
+    t.subscribe("monitor");
+    await accept(t, issueWebhook("opened", taskIssue()));
+    const link = {
+      kind: "pr" as const,
+      repo: "acme/api",
+      ref: "12",
+      url: null,
+      by: "infra",
+      at: "2026-12-07T05:30:00.000Z",
+    };
+    const linked = taskIssue({ meta: { links: [link] }, updated_at: "2026-12-07T05:30:00.000Z" });
+    expect(await accept(t, issueWebhook("edited", linked))).toBe("relayed");
+    const event = t.events()[1]!;
+    expect(event.event).toBe("task.linked");
+    expect(event.link).toEqual({
+      kind: "pr",
+      repo: "acme/api",
+      ref: "12",
+      url: null,
+      created_by_agent_id: "infra",
+      created_at: "2026-12-07T05:30:00.000Z",
+    });
+    expect(event.task?.links).toEqual([event.link]);
+
+    // A snapshot kept before tasks had links reads as having none: no event for that.
+    const task = { ...event.task!, links: [] };
+    const old = { task: { ...task, links: undefined }, deleted: false } as unknown as TaskState;
+    expect(classifyChange(old, { task, deleted: false })).toBeUndefined();
   });
 
   it("a person's edit is attributed to the person", async () => {

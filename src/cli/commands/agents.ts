@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { AgentService, toAgent } from "../../agents/agent-service.js";
 import { RoleSchema, type Role } from "../../agents/agent-schema.js";
 import { SqliteAgentStore } from "../../store/agent-store.js";
-import { openDatabase } from "../../store/database.js";
+import { openStore } from "../../store/open-store.js";
 import { keyPepper } from "../../store/settings-store.js";
 import { AgentIdSchema } from "../../tasks/task-schema.js";
 import { hasServer, run, withCommon, type CommonOptions } from "../context.js";
@@ -34,7 +34,8 @@ const useStore = (opts: LocalOptions) => Boolean(opts.db || opts.local || !hasSe
 
 function withStore<T>(opts: LocalOptions, work: (service: AgentService) => T): T {
   const config = loadStoreConfig();
-  const db = openDatabase(opts.db ?? config.store.path);
+  // --db names a SQLite file; without it, the configured store (DATABASE_URL or BATON_DB).
+  const db = openStore(opts.db ? { path: opts.db } : config.store);
   try {
     return work(
       new AgentService({

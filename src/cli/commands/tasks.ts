@@ -15,6 +15,7 @@ import {
 import { showTask, table, taskColumns } from "../output.js";
 import { addClaimCommands } from "./task-claims.js";
 import { addDedupCommand } from "./task-dedup.js";
+import { addLinkCommands } from "./task-links.js";
 import { addDependencyCommands } from "./task-dependencies.js";
 
 interface TaskFieldOptions extends CommonOptions {
@@ -361,6 +362,7 @@ export function tasksCommand(): Command {
 
   addDedupCommand(tasks);
   addClaimCommands(tasks);
+  addLinkCommands(tasks);
   addDependencyCommands(tasks);
   return tasks;
 }

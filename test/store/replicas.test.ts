@@ -1,0 +1,85 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { migrations } from "../../src/store/migrations.js";
+import { outboxStoreFor, openStore } from "../../src/store/open-store.js";
+import { SqliteSubscriptionStore } from "../../src/store/subscription-store.js";
+import type { PgDatabase } from "../../src/store/pg/pg-database.js";
+import { freshSchema, testDatabaseUrl } from "./store-backends.js";
+
+/** What several replicas on one PostgreSQL database must never do twice. */
+const run = promisify(execFile);
+const child = new URL("./replica-child.ts", import.meta.url).pathname;
+
+describe.skipIf(!testDatabaseUrl)("replicas on one PostgreSQL database", () => {
+  const url = testDatabaseUrl!;
+  const opened: PgDatabase[] = [];
+  const open = (schema: string) => {
+    const db = openStore({ path: "", url, schema }) as PgDatabase;
+    opened.push(db);
+    return db;
+  };
+  afterAll(() => {
+    for (const db of opened.reverse()) {
+      if (db.open) db.exec(`DROP SCHEMA IF EXISTS "${db.schema}" CASCADE`);
+      db.close();
+    }
+  });
+
+  it("three processes starting at once migrate once, and race for claims: one winner per task", async () => {
+    const schema = freshSchema("race");
+    const tasks = 30;
+    const results = await Promise.all(
+      ["r1", "r2", "r3"].map((who) =>
+        run(process.execPath, ["--import", "tsx", child, url, schema, who, String(tasks)]),
+      ),
+    );
+    const won = results.map((r) => JSON.parse(r.stdout.trim()) as { won: number[] });
+    const all = won.flatMap((w) => w.won).sort((a, b) => a - b);
+    expect(all).toEqual(Array.from({ length: tasks }, (_, i) => i + 1));
+    const db = open(schema);
+    expect(
+      db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all(),
+    ).toEqual(migrations.map((m) => m.version).sort((a, b) => a - b));
+    expect(db.prepare("SELECT COUNT(*) FROM task_claims").pluck().get()).toBe(tasks);
+  });
+
+  it("a GitHub delivery id is accepted by one replica; a due delivery is taken by one", () => {
+    const schema = freshSchema("outbox");
+    const [a, b] = [open(schema), open(schema)];
+    const [outA, outB] = [outboxStoreFor(a, 30_000), outboxStoreFor(b, 30_000)];
+    const at = "2026-01-01T00:00:00.000Z";
+    expect(outA.markInbound("gh-7", "issues", at)).toBe(true);
+    expect(outB.markInbound("gh-7", "issues", at)).toBe(false);
+    const sub = new SqliteSubscriptionStore(a).insert(
+      {
+        owner_agent_id: "x",
+        url: "https://e.com",
+        events: ["*"],
+        project_id: null,
+        agent_id: null,
+        secret: "s",
+        active: true,
+      },
+      at,
+    );
+    for (const n of [1, 2]) {
+      outA.insertEvent({ id: `e${n}`, event: "task.updated", issue_number: 9, body: "{}" }, at);
+      outA.enqueue(
+        { id: `d${n}`, subscription_id: sub.id, event_id: `e${n}`, issue_number: 9 },
+        1000,
+        at,
+      );
+    }
+    expect(outA.due(2000, 10).map((d) => d.id)).toEqual(["d1"]);
+    // Taken by A: B finds neither it nor the delivery queued behind it.
+    expect(outB.due(2000, 10)).toEqual([]);
+    // Handed back (A had no free slot): due again for anyone.
+    outA.release(outA.get("d1")!, 2000);
+    expect(outB.due(2000, 10).map((d) => d.id)).toEqual(["d1"]);
+    outB.markDelivered("d1", 1, 200, at);
+    expect(outA.due(2000, 10).map((d) => d.id)).toEqual(["d2"]);
+    // A replica that took d2 and died: after its lease, another replica takes it.
+    expect(outB.due(2000 + 31_000, 10).map((d) => d.id)).toEqual(["d2"]);
+  });
+});
