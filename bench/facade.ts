@@ -8,6 +8,7 @@
 import { rateLimitedSince } from "../test/support/assertions.js";
 import { startStack, type Stack } from "../test/support/stack.js";
 import { measureDelegation } from "./delegation-counts.js";
+import { githubLatencyFigures } from "./github-latency.js";
 import { round, rssMb, summary, timed } from "./stats.js";
 import { DEFAULT_METHOD } from "../src/dedup/calibration.js";
 import { resolveMethod } from "../src/dedup/methods.js";
@@ -24,7 +25,11 @@ async function main() {
   const withDefault = resolveMethod(DEFAULT_METHOD).dense
     ? await defaultDedupFigures(DEFAULT_METHOD)
     : undefined;
-  console.log(JSON.stringify({ ...core, with_default_dedup: withDefault }));
+  log("with 100 ms per GitHub request (the task mirror)…");
+  const withLatency = await githubLatencyFigures({ ...BASE_ENV, BATON_EMBEDDINGS: "lexical" });
+  console.log(
+    JSON.stringify({ ...core, with_default_dedup: withDefault, with_github_latency: withLatency }),
+  );
 }
 
 async function coreFigures() {

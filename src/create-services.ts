@@ -23,6 +23,8 @@ import { DuplicateGuard } from "./services/duplicate-guard.js";
 import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
 import { claimStoreFor, dependencyStoreFor, lockFor } from "./store/open-store.js";
 import { SqliteTaskIndex } from "./store/task-index-store.js";
+import { MirroredClaimStore } from "./claims/mirrored-claim-store.js";
+import { TaskMirror } from "./services/task-mirror.js";
 import { claimFields, type ClaimGuard } from "./tasks/lease-rules.js";
 import {
   createDependencyServices,
@@ -46,6 +48,7 @@ export interface Services {
   events: EventServices;
   claims: ClaimServices;
   dependencies: DependencyServices;
+  mirror: TaskMirror;
 }
 
 type LogLine = (message: string, details?: Record<string, unknown>) => void;
@@ -85,7 +88,6 @@ export async function createServices(
     octokit,
     issues: gateway,
   });
-  const claimStore = claimStoreFor(db);
   // Dependencies (issue #17): the index unblocks the tasks a closing task held up.
   const wiring = createDependencyServices(config, {
     octokit,
@@ -97,12 +99,21 @@ export async function createServices(
   });
   const dependencies = wiring.services;
   const taskIndex = dependencies.index;
+  const claimStore = new MirroredClaimStore(claimStoreFor(db), taskIndex);
+  // Reads are answered from the mirror; it is filled and refreshed through the task service.
+  const mirror: TaskMirror = new TaskMirror({
+    index: taskIndex,
+    listIssues: (state) => gateway.listIssues({ state }),
+    getIssue: (id) => gateway.getIssue(id),
+    reindex: (issue): Promise<void> => tasks.reindex(issue),
+  });
   // Tasks and claims need each other: the claim service is made below, after the relay.
   const claimGuard: ClaimGuard = {
     checkWrite: (caller, id) => claims.claims.checkWrite(caller, id),
     closed: (id, agentId, reason) => claims.claims.closed(id, agentId, reason),
   };
   const tasks = new TaskService({
+    mirror,
     claims: {
       index: taskIndex,
       claimFields: (id) => claimFields(claimStore.get(id), Date.now()),
@@ -165,6 +176,7 @@ export async function createServices(
   return {
     claims,
     dependencies,
+    mirror,
     db,
     gateway,
     agents,

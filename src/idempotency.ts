@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { BatonError, errors, isBatonError } from "./errors.js";
 import type { IdempotencyStore } from "./store/idempotency-store.js";
+import { budgetSpent, holdingBack } from "./util/request-budget.js";
 
 /**
  * Idempotency, in one place (DESIGN §7, §8): `Idempotency-Key` records, the nonce every create,
@@ -10,6 +11,10 @@ import type { IdempotencyStore } from "./store/idempotency-store.js";
  * GitHub may have made it. Its record is kept as in doubt, and the retry (same key) first looks
  * for the write's nonce on GitHub; only when that lookup succeeds and finds nothing is the write
  * made again. A lookup that fails leaves it in doubt (503): never a second write on a guess.
+ *
+ * Within an API request's deadline (util/request-budget.ts) a write leaves part of the time to the
+ * lookup that may follow it; once the deadline has passed, the answer is GitHub's timeout (503), and
+ * the write stays in doubt all the same.
  */
 
 /** What a write needs to be made at most once. */
@@ -41,6 +46,9 @@ export function isInDoubt(error: unknown): boolean {
   return error.status >= 500 && error.code !== "github_rate_limited";
 }
 
+/** The part of a request's deadline a write leaves to the lookup after a lost answer. */
+const LOOKUP_SHARE = 0.25;
+
 const inDoubtError = (cause: unknown) =>
   new BatonError({
     status: 503,
@@ -52,6 +60,13 @@ const inDoubtError = (cause: unknown) =>
   });
 
 /**
+ * A lookup for a write in doubt failed: 503 `github_write_in_doubt`, or, when the request's
+ * deadline has passed meanwhile, the timeout itself (what the lookup failed with).
+ */
+const lookupFailed = (lookupError: unknown, cause: unknown) =>
+  budgetSpent() ? lookupError : inDoubtError(cause);
+
+/**
  * What an earlier attempt in doubt made, if anything (null when not in doubt). Throws 503
  * `github_write_in_doubt` when GitHub cannot be checked: never a second write on a guess.
  */
@@ -61,7 +76,7 @@ export async function findInDoubt<T>(
 ): Promise<T | null> {
   if (!intent.inDoubtSince) return null;
   return find(lookFrom(intent.inDoubtSince)).catch((error: unknown) => {
-    throw inDoubtError(error);
+    throw lookupFailed(error, error);
   });
 }
 
@@ -81,14 +96,14 @@ export async function writeOnce<T>(
   if (earlier) return earlier;
   const began = now().toISOString();
   try {
-    return await write();
+    return await holdingBack(LOOKUP_SHARE, write);
   } catch (error) {
     if (!isInDoubt(error)) throw error;
     let found: T | null;
     try {
       found = await find(lookFrom(began));
-    } catch {
-      throw inDoubtError(error);
+    } catch (lookupError) {
+      throw lookupFailed(lookupError, error);
     }
     if (found) return found;
     // Not there now; GitHub's own error stands, and a keyed retry still looks again first.

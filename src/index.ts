@@ -23,8 +23,15 @@ import { VERSION } from "./version.js";
 import { createCatchUp } from "./events/create-catch-up.js";
 import { createWebhookRouter } from "./webhooks/create-router.js";
 
-/** The Probot app: the REST facade, MCP, the one webhook router, background work. Wiring only. */
-export function createBatonApp(config: Config, db: Db): ApplicationFunction {
+/**
+ * The Probot app: the REST facade, MCP, the one webhook router, background work. Wiring only.
+ * `listening` resolves once the server accepts GitHub's webhooks.
+ */
+export function createBatonApp(
+  config: Config,
+  db: Db,
+  listening?: Promise<void>,
+): ApplicationFunction {
   return async (app: Probot, { addHandler }) => {
     const { owner, repo } = config.github;
     // Service warnings (a subscription disabled, a dropped untrusted change) stay warnings;
@@ -58,6 +65,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
         rateLimitPerMinute: config.server.rateLimitPerMinute,
         anonRateLimitPerMinute: config.server.anonRateLimitPerMinute,
         version: VERSION,
+        githubBudgetSeconds: config.github.timeoutSeconds,
         health: () => ({ version: VERSION, repo: `${owner}/${repo}` }),
         log: (error) => app.log.error({ err: error }, "request failed"),
       }),
@@ -76,7 +84,7 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
     startBackgroundWork(config, services, log);
     // DESIGN §6a: what GitHub sent while Baton was down (or failing) is replayed through the
     // router above (app.receive), at start and every BATON_CATCHUP_INTERVAL_S.
-    createCatchUp(config, {
+    const catchUp = createCatchUp(config, {
       db,
       lock: services.lock,
       outbox: services.events.outbox,
@@ -85,6 +93,15 @@ export function createBatonApp(config: Config, db: Db): ApplicationFunction {
       octokit,
       receive: (webhook) => app.receive(webhook as Parameters<typeof app.receive>[0]),
       log: log.warn,
-    }).start(config.catchUp.intervalSeconds * 1000);
+    });
+    catchUp.start(config.catchUp.intervalSeconds * 1000);
+    // The pass above runs while the server is still starting: what GitHub sent after it listed the
+    // deliveries, and before the server listened, failed too (with BATON_CATCHUP_INTERVAL_S=0 it
+    // would wait for the next start). One more pass once webhooks can arrive.
+    void listening
+      ?.then(() => catchUp.runAgain())
+      .catch((error: unknown) =>
+        log.warn("catch-up failed; will try again", { error: String(error) }),
+      );
   };
 }

@@ -30,9 +30,12 @@ async function main(): Promise<void> {
       Octokit: createOctokitClass({ ...config.github, writeSlots: writeSlotsFor(db) }),
     }),
   });
-  await server.load(createBatonApp(config, db));
+  let listening!: () => void;
+  const listened = new Promise<void>((resolve) => (listening = resolve));
+  await server.load(createBatonApp(config, db, listened));
   // Probot's own answers (its webhook route, 404s) carry Baton's error envelope too.
   envelopeAllErrors(await server.start());
+  listening();
   const stop = async () => {
     await server.stop().catch(() => undefined);
     db.close();

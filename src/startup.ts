@@ -15,10 +15,14 @@ export function startBackgroundWork(config: Config, services: Services, log: Ser
   services.events.worker.start();
   // Claims: ended leases are released (with task.released) and GitHub shows who holds what.
   services.claims.keeper.start();
-  services.claims.ready
+  // The task mirror (reads and the ready queue): filled once, refreshed from GitHub at each start.
+  services.mirror
     .rebuild()
+    .then(({ issues, full }) => log.info("task mirror refreshed from GitHub", { issues, full }))
     .catch((error: unknown) =>
-      log.warn("could not build the ready queue yet", { err: String(error) }),
+      log.warn("could not refresh the task mirror yet; reads ask GitHub until it is filled", {
+        err: String(error),
+      }),
     );
   services.events.outbox.purgeOlderThan(new Date(Date.now() - 30 * DAY_MS).toISOString());
   services.idempotency.purgeOlderThan(new Date(Date.now() - DAY_MS).toISOString());

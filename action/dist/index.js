@@ -1,4 +1,4 @@
-// Built by npm run build:action from 75 source files, sha256 fec1fcc353b5b12b
+// Built by npm run build:action from 76 source files, sha256 7df3a9ad4e5ceb81
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -4086,7 +4086,7 @@ var require_util2 = __commonJS({
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
-    var { performance: performance2 } = __require("node:perf_hooks");
+    var { performance: performance3 } = __require("node:perf_hooks");
     var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util();
     var assert2 = __require("node:assert");
     var { isUint8Array } = __require("node:util/types");
@@ -4245,7 +4245,7 @@ var require_util2 = __commonJS({
       };
     }
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
-      return coarsenTime(performance2.now(), crossOriginIsolatedCapability);
+      return coarsenTime(performance3.now(), crossOriginIsolatedCapability);
     }
     function createOpaqueTimingInfo(timingInfo) {
       return {
@@ -9075,8 +9075,8 @@ var require_retry_handler = __commonJS({
       wrapRequestBody
     } = require_util();
     function calculateRetryAfterHeader(retryAfter) {
-      const current = Date.now();
-      return new Date(retryAfter).getTime() - current;
+      const current2 = Date.now();
+      return new Date(retryAfter).getTime() - current2;
     }
     function validatePartialResponseContentLength(headers, range, statusCode, retryCount) {
       const contentLength = headers["content-length"];
@@ -46928,6 +46928,31 @@ var TokenDependencies = class {
 
 // src/idempotency.ts
 import { createHash, randomUUID as randomUUID3 } from "node:crypto";
+
+// src/util/request-budget.ts
+import { AsyncLocalStorage } from "node:async_hooks";
+import { performance as performance2 } from "node:perf_hooks";
+var current = new AsyncLocalStorage();
+function active() {
+  const budget = current.getStore();
+  return budget?.live.open ? budget : void 0;
+}
+function budgetLeftMs() {
+  const budget = active();
+  return budget && budget.deadline - performance2.now();
+}
+function budgetSpent() {
+  const left = budgetLeftMs();
+  return left !== void 0 && left <= 0;
+}
+function holdingBack(share, work) {
+  const budget = active();
+  if (!budget) return work();
+  const held = { ...budget, deadline: budget.deadline - share * budget.seconds * 1e3 };
+  return current.run(held, work);
+}
+
+// src/idempotency.ts
 var freshIntent = () => ({ nonce: randomUUID3(), inDoubtSince: null });
 var LOOKBACK_MS = 6e4;
 var lookFrom = (iso) => new Date(Date.parse(iso) - LOOKBACK_MS).toISOString();
@@ -46935,6 +46960,7 @@ function isInDoubt(error63) {
   if (!isBatonError(error63)) return true;
   return error63.status >= 500 && error63.code !== "github_rate_limited";
 }
+var LOOKUP_SHARE = 0.25;
 var inDoubtError = (cause) => new BatonError({
   status: 503,
   code: "github_write_in_doubt",
@@ -46942,10 +46968,11 @@ var inDoubtError = (cause) => new BatonError({
   retryAfter: 5,
   cause
 });
+var lookupFailed = (lookupError, cause) => budgetSpent() ? lookupError : inDoubtError(cause);
 async function findInDoubt(intent, find) {
   if (!intent.inDoubtSince) return null;
   return find(lookFrom(intent.inDoubtSince)).catch((error63) => {
-    throw inDoubtError(error63);
+    throw lookupFailed(error63, error63);
   });
 }
 async function writeOnce(intent, write, find, now = () => /* @__PURE__ */ new Date()) {
@@ -46953,14 +46980,14 @@ async function writeOnce(intent, write, find, now = () => /* @__PURE__ */ new Da
   if (earlier) return earlier;
   const began = now().toISOString();
   try {
-    return await write();
+    return await holdingBack(LOOKUP_SHARE, write);
   } catch (error63) {
     if (!isInDoubt(error63)) throw error63;
     let found;
     try {
       found = await find(lookFrom(began));
-    } catch {
-      throw inDoubtError(error63);
+    } catch (lookupError) {
+      throw lookupFailed(lookupError, error63);
     }
     if (found) return found;
     throw error63;
@@ -47214,8 +47241,8 @@ function changedParts(issue3, fields) {
   const write = {};
   if (encoded.title !== issue3.title) write.title = encoded.title;
   if (encoded.body !== (issue3.body ?? "")) write.body = encoded.body;
-  const current = issue3.labels.map((l) => l.name);
-  const same = current.length === encoded.labels.length && encoded.labels.every((l) => current.includes(l));
+  const current2 = issue3.labels.map((l) => l.name);
+  const same = current2.length === encoded.labels.length && encoded.labels.every((l) => current2.includes(l));
   if (!same) write.labels = encoded.labels;
   return write;
 }
@@ -47276,7 +47303,7 @@ function planMarkDelegated(parent, decoded) {
 function planUpdate(issue3, decoded, changes, agentId) {
   const wantsCompleted = changes.completed ?? (changes.status === "completed" ? true : changes.status ? false : void 0);
   const status = changes.status && changes.status !== "completed" ? changes.status : decoded.status;
-  const keep = (next, current) => next === void 0 ? current : next;
+  const keep = (next, current2) => next === void 0 ? current2 : next;
   const fields = {
     content: changes.content ?? decoded.content,
     description: keep(changes.description, decoded.description),

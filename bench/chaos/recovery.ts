@@ -2,11 +2,14 @@
  * Recovery under faults (issue #15), against the real server process and the GitHub double:
  * - kill -9 during bursts of creates, delegations and comments, with and without
  *   `Idempotency-Key`; keyed requests without an answer are retried with the same key;
- * - downtime: changes made on github.com while Baton is down must be relayed after restart;
+ * - downtime: changes made on github.com while Baton is down must be relayed after restart, while
+ *   GitHub's deliveries API answers slowly (catch-up takes seconds, as on a loaded machine);
  * - lost answers: GitHub performs a write then answers 502, and the nonce lookup fails too;
  *   the client retries with the same key until it gets an answer.
  * Counts what was lost or doubled: every figure but `trials` should be 0, and every downtime
- * change relayed.
+ * change relayed. A change counts as relayed when its event arrives within RELAY_WAIT_MS of the
+ * end (not "before the receiver was quiet for a moment": a slow catch-up is not a lost change);
+ * then a quiet spell catches late duplicates. `CHAOS_LOGS=1` prints the server's log lines.
  */
 import { randomUUID } from "node:crypto";
 import { startEventReceiver, type EventReceiver } from "../../test/support/event-receiver.js";
@@ -35,6 +38,10 @@ interface Outcome {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long the last events may take to arrive after the last restart. */
+const RELAY_WAIT_MS = 120_000;
+/** GitHub's deliveries API after a restart: each missed delivery takes this long to fetch. */
+const SLOW_DELIVERY_MS = 3000;
 const ok = (res: ApiResponse | undefined) =>
   res !== undefined && res.status >= 200 && res.status < 300;
 
@@ -188,12 +195,38 @@ async function downtime(stack: Stack, closeable: number, commentOn: number, tria
   await asAlice("PATCH", `/issues/${closeable}`, { state: "closed", state_reason: "completed" });
   changes.push({ event: "task.completed", task: closeable });
   await stack.double.waitForWebhooksIdle();
+  // Longer than the receiver's quiet spell below: arrival, not quiet, ends the wait.
+  stack.double.injectFault({
+    method: "GET",
+    route: "GET /app/hook/deliveries/{delivery_id}",
+    kind: "latency",
+    latencyMs: SLOW_DELIVERY_MS,
+    times: changes.length,
+  });
   await stack.restart();
   return changes;
 }
 
-async function settle(stack: Stack, receiver: EventReceiver): Promise<void> {
+/** Subscribers deduplicate on the event id (at-least-once delivery): distinct events. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- events as the receiver parsed them
+const distinct = (receiver: EventReceiver): any[] => [
+  ...new Map(receiver.received.map((e) => [e.json.id as string, e.json])).values(),
+];
+
+/** Waits for every expected event (or RELAY_WAIT_MS), then for a quiet spell. */
+async function settle(
+  stack: Stack,
+  receiver: EventReceiver,
+  outcomes: Outcome[],
+  changes: DowntimeChange[],
+): Promise<void> {
   await stack.double.waitForWebhooksIdle();
+  await receiver
+    .waitFor(() => {
+      const figures = eventFigures(distinct(receiver), outcomes, changes);
+      return figures.lost === 0 && figures.missed.length === 0;
+    }, RELAY_WAIT_MS)
+    .catch(() => undefined); // counted below
   for (let seen = -1; seen !== receiver.received.length;) {
     seen = receiver.received.length;
     await sleep(2500);
@@ -206,6 +239,7 @@ export async function recovery(
   const trials = options.trials ?? Number(process.env.CHAOS_TRIALS ?? 5);
   const log = options.log ?? (() => undefined);
   const stack = await startStack({
+    showLogs: process.env.CHAOS_LOGS === "1",
     env: {
       BATON_ALLOW_PRIVATE_WEBHOOKS: "true",
       BATON_CATCHUP_INTERVAL_S: "2",
@@ -238,8 +272,11 @@ export async function recovery(
       changes.push(...(await downtime(stack, created?.id ?? parent, parent, trial)));
       log(`trial ${trial + 1}/${trials}: ${outcomes.length} answered writes so far`);
     }
-    await settle(stack, receiver);
-    return count(stack, receiver, trials, outcomes, changes);
+    await settle(stack, receiver, outcomes, changes);
+    const figures = count(stack, receiver, trials, outcomes, changes);
+    for (const change of eventFigures(distinct(receiver), outcomes, changes).missed)
+      log(`not relayed: ${JSON.stringify(change)}`);
+    return figures;
   } finally {
     await receiver.close();
     await stack.stop();
@@ -257,56 +294,59 @@ function count(
   const comments = [...stack.double.state.comments.values()];
   const issuesWith = (tag: string) => issues.filter((i) => i.title === tag).length;
   const commentsWith = (tag: string) => comments.filter((c) => c.body.includes(tag)).length;
-  // Subscribers deduplicate on the event id (at-least-once delivery): count distinct events.
-  const events = [...new Map(receiver.received.map((e) => [e.json.id as string, e.json])).values()];
-  const created = (task: number) =>
-    events.filter(
-      (e) => (e.event === "task.created" || e.event === "task.delegated") && e.task.id === task,
-    ).length;
-  const commented = (comment: number) =>
-    events.filter((e) => e.event === "task.commented" && e.comment?.id === comment).length;
   let tasksLost = 0,
     commentsLost = 0,
     duplicateIssues = 0,
-    duplicateComments = 0,
-    eventsLost = 0,
-    eventsDuplicated = 0;
+    duplicateComments = 0;
   for (const { op, id } of outcomes) {
     if (op.kind === "comment") {
       const n = commentsWith(op.tag);
       if (op.keyed || id !== undefined) commentsLost += n === 0 ? 1 : 0;
       duplicateComments += Math.max(0, n - 1);
-      if (id !== undefined) {
-        eventsLost += commented(id) === 0 ? 1 : 0;
-        eventsDuplicated += Math.max(0, commented(id) - 1);
-      }
     } else {
       const n = issuesWith(op.tag);
       tasksLost += n === 0 ? 1 : 0;
       duplicateIssues += Math.max(0, n - 1);
-      if (id !== undefined) {
-        eventsLost += created(id) === 0 ? 1 : 0;
-        eventsDuplicated += Math.max(0, created(id) - 1);
-      }
     }
   }
-  let relayed = 0;
-  for (const change of changes) {
-    const n =
-      change.comment !== undefined
-        ? commented(change.comment)
-        : events.filter((e) => e.event === change.event && e.task.id === change.task).length;
-    if (n > 0) relayed++;
-    eventsDuplicated += Math.max(0, n - 1);
-  }
+  const events = eventFigures(distinct(receiver), outcomes, changes);
   return {
     trials,
     tasks_lost: tasksLost,
     comments_lost: commentsLost,
     duplicate_issues: duplicateIssues,
     duplicate_comments: duplicateComments,
-    events_lost: eventsLost,
-    events_duplicated: eventsDuplicated,
-    downtime_changes_relayed: `${relayed} of ${changes.length}`,
+    events_lost: events.lost,
+    events_duplicated: events.duplicated,
+    downtime_changes_relayed: `${changes.length - events.missed.length} of ${changes.length}`,
   };
+}
+
+/** The answered writes without their event, the doubled events, the downtime changes missed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- events as the receiver parsed them
+function eventFigures(events: any[], outcomes: Outcome[], changes: DowntimeChange[]) {
+  const created = (task: number) =>
+    events.filter(
+      (e) => (e.event === "task.created" || e.event === "task.delegated") && e.task.id === task,
+    ).length;
+  const commented = (comment: number) =>
+    events.filter((e) => e.event === "task.commented" && e.comment?.id === comment).length;
+  let lost = 0,
+    duplicated = 0;
+  for (const { op, id } of outcomes) {
+    if (id === undefined) continue;
+    const n = op.kind === "comment" ? commented(id) : created(id);
+    lost += n === 0 ? 1 : 0;
+    duplicated += Math.max(0, n - 1);
+  }
+  const missed: DowntimeChange[] = [];
+  for (const change of changes) {
+    const n =
+      change.comment !== undefined
+        ? commented(change.comment)
+        : events.filter((e) => e.event === change.event && e.task.id === change.task).length;
+    if (n === 0) missed.push(change);
+    duplicated += Math.max(0, n - 1);
+  }
+  return { lost, duplicated, missed };
 }

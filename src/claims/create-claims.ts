@@ -57,8 +57,6 @@ export function createClaimServices(
   const ready = new ReadyQueue({
     index: deps.index,
     store: deps.store,
-    tasks: deps.tasks,
-    gateway: deps.gateway,
     projects: deps.projects,
   });
   const attention = new FleetAttentionService({ store: deps.store, index: deps.index });

@@ -1,12 +1,17 @@
 import type { DependencyStore } from "../store/dependency-store.js";
-import type { AttentionIds, ReadyQuery, TaskIndex } from "../store/task-index-store.js";
+import type {
+  AttentionIds,
+  IndexChange,
+  ReadyQuery,
+  TaskIndex,
+} from "../store/task-index-store.js";
 import type { Task } from "../tasks/task-schema.js";
 import type { UnblockTracker } from "./unblock-tracker.js";
 
 /**
- * The ready queue's index, with one thing added: when a task closes (or is gone) in the index,
- * the tasks that waited for it and wait for nothing else are unblocked (`task.unblocked`). Every
- * way a task closes ends here: Baton's own write, GitHub's webhook, the rebuild at start.
+ * The task index, with one thing added: when a task closes (or is gone) in the index, the tasks
+ * that waited for it and wait for nothing else are unblocked (`task.unblocked`). Every way a task
+ * closes ends here: Baton's own write, GitHub's webhook, catch-up, the rebuild at start.
  */
 export class UnblockingIndex implements TaskIndex {
   constructor(
@@ -35,6 +40,22 @@ export class UnblockingIndex implements TaskIndex {
         this.store.forget(taskId);
       },
     );
+  }
+
+  entry(taskId: number): { task: Task; open: boolean } | undefined {
+    return this.inner.entry(taskId);
+  }
+
+  changedSince(seq: number, limit: number): IndexChange[] {
+    return this.inner.changedSince(seq, limit);
+  }
+
+  isComplete(): boolean {
+    return this.inner.isComplete();
+  }
+
+  markComplete(): void {
+    this.inner.markComplete();
   }
 
   openNotIn(ids: number[]): number[] {

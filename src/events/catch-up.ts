@@ -70,6 +70,16 @@ export class CatchUp {
     return this.#running;
   }
 
+  /**
+   * A pass that begins after the one in progress, if any, so it lists what GitHub recorded since
+   * that one listed: the deliveries that failed while Baton was starting, before it listened.
+   */
+  runAgain(): Promise<CatchUpReport> {
+    const current = this.#running;
+    if (!current) return this.run();
+    return current.catch(() => undefined).then(() => this.run());
+  }
+
   /** Runs now, then every `intervalMs` (0: only now). */
   start(intervalMs: number): void {
     const tick = () =>

@@ -1,5 +1,6 @@
 import type { Octokit as CoreOctokit } from "@octokit/core";
 import type { EndpointDefaults, OctokitResponse } from "@octokit/types";
+import { budgetLeftMs, budgetSeconds } from "../util/request-budget.js";
 import { rateLimitWait } from "./map-github-error.js";
 import { WriteQueue, type WriteSlots } from "./write-queue.js";
 
@@ -8,7 +9,10 @@ export interface RequestPolicyOptions {
   writeSpacingMs: number;
   /** Rate-limit waits longer than this are not retried: the API answers 503 instead. */
   retryBudgetSeconds: number;
-  /** Deadline of one GitHub request; past it the request is abandoned (a 504 to the caller). */
+  /**
+   * Deadline of one GitHub request made outside an API request; past it the request is abandoned
+   * (a 504 to the caller). Inside an API request its calls share one budget (util/request-budget.ts).
+   */
   timeoutSeconds?: number;
   /** Longest wait for a turn in the write queue; past it the write is refused with 503. */
   writeQueueWaitSeconds?: number;
@@ -36,11 +40,15 @@ export class GitHubTimeoutError extends Error {
  * plugin-retry do the same through Bottleneck, which costs ~5 ms per scheduled job (three jobs per
  * request: ~15 ms, measured) — more than the whole latency budget of a task read.
  *
- * - Every request has a deadline (`timeoutSeconds`), so one slow answer cannot hold a client.
- * - Writes start spaced (see WriteQueue), with a bounded wait for their turn; reads run freely.
+ * - Every request has a deadline (`timeoutSeconds`), so one slow answer cannot hold a client. The
+ *   calls of one API request share one: each gets what its request has left, and none is sent
+ *   once it is spent (the timeout error at once), so waits and deadlines never stack.
+ * - Writes start spaced (see WriteQueue), with a bounded wait for their turn (never past the
+ *   request's deadline); reads run freely.
  * - A rate-limited answer (403/429 with retry-after, or a secondary limit) is retried only when the
  *   wait fits the budget: GitHub did not act on it, so a retry is safe for writes too.
- * - Reads are retried on 5xx and network errors; writes never are (GitHub may have acted).
+ * - Reads are retried on 5xx and network errors, while the request has time; writes never are
+ *   (GitHub may have acted).
  */
 export function requestPolicy(options: RequestPolicyOptions) {
   const sleep =
@@ -56,8 +64,19 @@ export function requestPolicy(options: RequestPolicyOptions) {
   // Signals this hook set on a request's options, with the caller's own one they include: a retry
   // must find the caller's signal again, not the spent deadline.
   const deadlines = new WeakMap<AbortSignal, AbortSignal | undefined>();
+  // The API request's time is up: nothing is sent, and the caller gets the timeout it would have had.
+  const checkBudget = () => {
+    const left = budgetLeftMs();
+    if (left !== undefined && left <= 0)
+      throw new GitHubTimeoutError(budgetSeconds() ?? timeoutSeconds);
+    return left;
+  };
   const withDeadline = async (request: Send, requestOptions: Requested) => {
-    const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
+    const left = checkBudget();
+    const seconds = budgetSeconds() ?? timeoutSeconds;
+    const deadline = AbortSignal.timeout(
+      Math.ceil(Math.min(timeoutSeconds * 1000, left ?? Infinity)),
+    );
     const previous = requestOptions.request?.signal as AbortSignal | undefined;
     const own = previous && deadlines.has(previous) ? deadlines.get(previous) : previous;
     const signal = own ? AbortSignal.any([own, deadline]) : deadline;
@@ -68,7 +87,7 @@ export function requestPolicy(options: RequestPolicyOptions) {
     try {
       return await request(requestOptions);
     } catch (error) {
-      if (deadline.aborted && !own?.aborted) throw new GitHubTimeoutError(timeoutSeconds);
+      if (deadline.aborted && !own?.aborted) throw new GitHubTimeoutError(seconds);
       throw error;
     }
   };
@@ -85,18 +104,21 @@ export function requestPolicy(options: RequestPolicyOptions) {
       for (let attempt = 0; ; attempt++) {
         try {
           return isWrite
-            ? await queue.run(path, () => withDeadline(request, requestOptions))
+            ? await queue.run(path, () => withDeadline(request, requestOptions), checkBudget())
             : await withDeadline(request, requestOptions);
         } catch (error) {
           const wait = rateLimitWait(error);
+          const left = budgetLeftMs() ?? Infinity;
           if (wait !== undefined) {
-            if (attempt >= 2 || wait > options.retryBudgetSeconds) throw error;
+            if (attempt >= 2 || wait > options.retryBudgetSeconds || wait * 1000 >= left)
+              throw error;
             await sleep(wait * 1000);
             continue;
           }
           const status = (error as { status?: number }).status ?? 0;
           const transient = (status >= 500 && status !== 504) || status === 0;
           if (isWrite || !transient || attempt >= READ_RETRIES.length) throw error;
+          if (READ_RETRIES[attempt]! >= left) throw error;
           await sleep(READ_RETRIES[attempt]!);
         }
       }

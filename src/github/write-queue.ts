@@ -42,8 +42,9 @@ const CONTENT_ROUTES = /\/(issues|comments|sub_issues)(\/|$)|^\/graphql$/;
 /**
  * Spaces GitHub writes (its secondary limits) by their start times: a write takes the next free
  * slot and waits for it, while the writes before it may still be running. So a slow answer holds
- * nobody else up, and the wait is bounded: past `maxWaitMs` the write is not queued at all and the
- * caller gets 503 with the wait as Retry-After, with nothing sent to GitHub.
+ * nobody else up, and the wait is bounded: past `maxWaitMs` (or the `limitMs` its request has left)
+ * the write is not queued at all and the caller gets 503 with the wait as Retry-After, with nothing
+ * sent to GitHub.
  */
 export class WriteQueue {
   readonly #options: Required<Omit<WriteQueueOptions, "now">>;
@@ -56,9 +57,11 @@ export class WriteQueue {
     };
   }
 
-  async run<T>(route: string, write: () => Promise<T>): Promise<T> {
+  async run<T>(route: string, write: () => Promise<T>, limitMs = Infinity): Promise<T> {
     const spacing = this.#options.spacingMs * (CONTENT_ROUTES.test(route) ? 3 : 1);
-    const { waitMs, taken } = this.#options.slots.take(spacing, this.#options.maxWaitMs);
+    // Whole milliseconds: the shared slots compare it in SQL.
+    const maxWaitMs = Math.floor(Math.min(this.#options.maxWaitMs, limitMs));
+    const { waitMs, taken } = this.#options.slots.take(spacing, maxWaitMs);
     if (!taken) {
       throw errors.unavailable(
         "github_busy",

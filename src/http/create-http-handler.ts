@@ -21,6 +21,8 @@ export interface HttpOptions {
   /** Requests without a valid key, per client address. */
   anonRateLimitPerMinute: number;
   version: string;
+  /** BATON_GITHUB_TIMEOUT_S: one deadline for all the GitHub calls of a request. */
+  githubBudgetSeconds?: number;
   health: () => Record<string, unknown>;
   log: (error: unknown) => void;
 }
@@ -34,6 +36,11 @@ export function createHttpHandler(options: HttpOptions) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  // A request's deadline counts from its arrival (body parsing and waits included).
+  app.use((_req, res, next) => {
+    res.locals.startedAt = performance.now();
+    next();
+  });
   const health = (_req: express.Request, res: express.Response) =>
     void res.json({ status: "ok", ...options.health() });
   app.get("/health", health);
@@ -63,6 +70,7 @@ export function createHttpHandler(options: HttpOptions) {
       idempotency: options.idempotency,
       keyLock: options.keyLock,
       afterAuth: perAgentRateLimit(options.rateLimitPerMinute),
+      githubBudgetSeconds: options.githubBudgetSeconds,
     }),
   );
   api.use((req, _res, next) =>

@@ -5,6 +5,7 @@ import { BatonError, errors } from "../errors.js";
 import { checkIdempotencyKey, fingerprintOf, runKeyed } from "../idempotency.js";
 import type { IdempotencyStore } from "../store/idempotency-store.js";
 import type { DistributedLock } from "../store/distributed-lock.js";
+import { withRequestBudget } from "../util/request-budget.js";
 import { toErrorResponse, validationError } from "./error-envelope.js";
 import type { AnyRoute, RouteContext } from "./route.js";
 
@@ -16,6 +17,11 @@ export interface AdapterOptions {
   keyLock?: DistributedLock;
   /** Runs after authentication (e.g. per-key rate limits). */
   afterAuth?: express.RequestHandler;
+  /**
+   * BATON_GITHUB_TIMEOUT_S: the time all of a request's GitHub calls share, from its arrival
+   * (`res.locals.startedAt`, `performance.now()`); absent = each call has its own deadline.
+   */
+  githubBudgetSeconds?: number;
 }
 
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
@@ -32,7 +38,7 @@ export function buildRouter(options: AdapterOptions): Router {
       });
       if (options.afterAuth) handlers.push(options.afterAuth);
     }
-    handlers.push(async (req, res) => {
+    const handle = async (req: Request, res: Response) => {
       const ctx = parse(route, req, res.locals.caller as Caller | undefined);
       const key =
         route.method === "post" && ctx.caller
@@ -59,6 +65,12 @@ export function buildRouter(options: AdapterOptions): Router {
         : await keyed();
       if (outcome.kind === "replay") res.setHeader("idempotent-replayed", "true");
       send(res, outcome);
+    };
+    const budget = options.githubBudgetSeconds;
+    handlers.push(async (req, res) => {
+      if (budget === undefined) return handle(req, res);
+      const startedAt = (res.locals.startedAt as number | undefined) ?? performance.now();
+      return withRequestBudget(budget, startedAt, () => handle(req, res));
     });
     router[route.method](expressPath(route.path), ...handlers);
   }

@@ -20,8 +20,8 @@ export type Need = "read" | "write" | "comment";
 
 /** What task I/O needs of claims (issue #17); each part absent = no claims. */
 export interface TaskClaimHooks {
-  /** The ready queue's index of tasks, kept in step with every issue Baton reads back. */
-  index?: Pick<TaskIndex, "upsert">;
+  /** The task index (ready queue, mirror), kept in step with every issue Baton reads back. */
+  index?: Pick<TaskIndex, "upsert" | "remove">;
   /** The claim fields of an open task. */
   claimFields?: (taskId: number) => TaskClaim;
   /** Keeps a live claim exclusive to its holder, and ends it when the task closes. */
@@ -92,8 +92,14 @@ export class TaskIssues {
   async reindex(issue: GitHubIssue): Promise<void> {
     // An issue that is not a task never enters an index, whatever its text (DESIGN §3a).
     const task = this.isTask(issue);
-    if (this.#claims.index && !issue.pull_request)
-      this.indexForQueue(await this.toTask(issue), task && issue.state === "open");
+    const index = this.#claims.index;
+    if (index && !issue.pull_request) {
+      // The task mirror (issue #20) holds tasks only: an issue that is none, or a deleted task,
+      // leaves it, so no read can show it.
+      if (task && !this.decode(issue).deleted)
+        this.indexForQueue(await this.toTask(issue), issue.state === "open");
+      else index.remove(issue.number);
+    }
     if (!task) this.#guard?.remove(issue.number);
     else await this.#guard?.index(this.forIndex(issue));
   }

@@ -1,4 +1,4 @@
-import { canRead, type Caller } from "../tasks/access.js";
+import type { Caller } from "../tasks/access.js";
 import type { AgentService } from "../agents/agent-service.js";
 import type { GitHubIssue } from "../tasks/github-issue.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
@@ -9,7 +9,6 @@ import type { Journal } from "../store/journal-store.js";
 import { decodeComment, encodeAgentComment, isFromApp } from "../tasks/comment-codec.js";
 import { decodeIssue, type DecodedIssue } from "../tasks/issue-codec.js";
 import type { IssueWrite } from "../tasks/issue-writes.js";
-import { agentLabel, priorityLabel, projectLabel } from "../tasks/labels.js";
 import {
   planComplete,
   planContextPatch,
@@ -22,8 +21,8 @@ import {
   rejectServerOnly,
 } from "../tasks/task-planners.js";
 import type { Comment, Task, TaskCreate, TaskUpdate } from "../tasks/task-schema.js";
-import { matchesFilters, type TaskFilters } from "../tasks/task-filters.js";
-import { computeStats, type Stats } from "../tasks/task-stats.js";
+import type { TaskFilters } from "../tasks/task-filters.js";
+import type { Stats } from "../tasks/task-stats.js";
 import type { ProjectService } from "./project-service.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
 import { TaskCreation } from "./create-task.js";
@@ -33,6 +32,8 @@ import {
   type TaskClaimHooks,
   type TaskDependencyHooks,
 } from "./task-issues.js";
+import type { TaskMirror } from "./task-mirror.js";
+import { TaskReads } from "./task-reads.js";
 
 import type { DistributedLock } from "../store/distributed-lock.js";
 
@@ -54,6 +55,8 @@ export interface TaskServiceOptions {
   claims?: TaskClaimHooks;
   /** Dependencies (issue #17): the task fields, and reads back from GitHub when they drifted. */
   dependencies?: TaskDependencyHooks;
+  /** Issue #20: reads answered from the store's mirror of the tasks; absent = every read asks GitHub. */
+  mirror?: Pick<TaskMirror, "ready" | "get" | "all">;
   /** Replicas (PostgreSQL): the per-issue lock is also taken in the database. */
   lock?: DistributedLock;
   now?: () => Date;
@@ -76,6 +79,7 @@ export class TaskService {
   readonly #claimGuard: TaskClaimHooks["claimGuard"];
   readonly #issues: TaskIssues;
   readonly #creation: TaskCreation;
+  readonly #reads: TaskReads;
   constructor(options: TaskServiceOptions) {
     this.#gateway = options.gateway;
     this.#changes = options.changes;
@@ -89,6 +93,7 @@ export class TaskService {
     this.#claimGuard = options.claims?.claimGuard;
     this.#issues = new TaskIssues(options);
     this.#creation = new TaskCreation({ ...options, issues: this.#issues });
+    this.#reads = new TaskReads({ ...options, issues: this.#issues, now: this.#now });
   }
 
   /**
@@ -151,34 +156,17 @@ export class TaskService {
     return task;
   }
 
-  async get(caller: Caller, id: number): Promise<Task> {
-    const { task } = await this.load(caller, id, "read");
-    return task;
+  get(caller: Caller, id: number): Promise<Task> {
+    return this.#reads.get(caller, id);
   }
 
-  async list(caller: Caller, filters: TaskFilters): Promise<Task[]> {
-    const githubLabels: string[] = [];
-    if (filters.assigned_to) githubLabels.push(agentLabel(filters.assigned_to));
-    if (filters.priority) githubLabels.push(priorityLabel(filters.priority));
-    if (filters.label) githubLabels.push(filters.label);
-    if (filters.project_id != null) {
-      const project = await this.#projects.resolve(filters.project_id).catch(() => null);
-      if (!project) return [];
-      githubLabels.push(projectLabel(project.slug));
-    }
-    const wantsClosed = filters.completed === true || filters.status === "completed";
-    const wantsAll = filters.include_completed === true;
-    const state = wantsClosed ? "closed" : wantsAll ? "all" : "open";
-    const issues = await this.#gateway.listIssues({ state, labels: githubLabels });
-    const tasks: Task[] = [];
-    for (const issue of issues) {
-      if (!this.isTask(issue)) continue;
-      const decoded = this.#issues.decode(issue);
-      if (decoded.deleted) continue;
-      const task = await this.toTask(issue, decoded);
-      if (canRead(caller, task) && matchesFilters(task, filters, this.#now())) tasks.push(task);
-    }
-    return tasks;
+  list(caller: Caller, filters: TaskFilters): Promise<Task[]> {
+    return this.#reads.list(caller, filters);
+  }
+
+  /** The list read from GitHub's issues, whatever the mirror holds. */
+  listFromGitHub(caller: Caller, filters: TaskFilters): Promise<Task[]> {
+    return this.#reads.listFromGitHub(caller, filters);
   }
 
   async update(caller: Caller, id: number, input: TaskUpdate): Promise<Task> {
@@ -340,17 +328,8 @@ export class TaskService {
     });
   }
 
-  async stats(caller: Caller): Promise<Stats> {
-    const issues = await this.#gateway.listIssues({ state: "all" });
-    const tasks: Task[] = [];
-    for (const issue of issues) {
-      if (!this.isTask(issue)) continue;
-      const decoded = this.#issues.decode(issue);
-      if (decoded.deleted) continue;
-      const task = await this.toTask(issue, decoded);
-      if (canRead(caller, task)) tasks.push(task);
-    }
-    return computeStats(tasks, this.#now());
+  stats(caller: Caller): Promise<Stats> {
+    return this.#reads.stats(caller);
   }
 
   /** DESIGN §3a: Baton created the issue, or a person with write access handed it over. */

@@ -1,3 +1,4 @@
+import type { Task } from "../tasks/task-schema.js";
 import type { TaskDependencies } from "../tasks/task-view.js";
 import { prepared, type Db } from "./database.js";
 
@@ -78,7 +79,10 @@ export class SqliteDependencyStore implements DependencyStore {
           this.db,
           "INSERT OR IGNORE INTO task_dependencies (task_id, blocker_id) VALUES (?, ?)",
         ).run(taskId, blockerId).changes > 0;
-      if (added) this.#shift(taskId, blockerId, 1);
+      if (added) {
+        this.#shift(taskId, blockerId, 1);
+        this.#show([taskId, blockerId]);
+      }
       return added;
     });
   }
@@ -90,13 +94,17 @@ export class SqliteDependencyStore implements DependencyStore {
           taskId,
           blockerId,
         ).changes > 0;
-      if (removed) this.#shift(taskId, blockerId, -1);
+      if (removed) {
+        this.#shift(taskId, blockerId, -1);
+        this.#show([taskId, blockerId]);
+      }
       return removed;
     });
   }
 
   replace(taskId: number, side: "blocked_by" | "blocking", ids: number[]): void {
     this.transaction(() => {
+      const before = side === "blocked_by" ? this.blockersOf(taskId) : this.dependentsOf(taskId);
       const [mine, theirs] =
         side === "blocked_by" ? ["task_id", "blocker_id"] : ["blocker_id", "task_id"];
       prepared(
@@ -108,16 +116,19 @@ export class SqliteDependencyStore implements DependencyStore {
         `INSERT OR IGNORE INTO task_dependencies (${mine}, ${theirs}) VALUES (?, ?)`,
       );
       for (const id of ids) insert.run(taskId, id);
+      this.#show([taskId, ...before, ...ids]);
     });
   }
 
   forget(taskId: number): void {
     this.transaction(() => {
+      const partners = [...this.blockersOf(taskId), ...this.dependentsOf(taskId)];
       prepared(this.db, "DELETE FROM task_dependencies WHERE task_id = ? OR blocker_id = ?").run(
         taskId,
         taskId,
       );
       prepared(this.db, "DELETE FROM dependency_totals WHERE task_id = ?").run(taskId);
+      this.#show(partners);
     });
   }
 
@@ -150,6 +161,29 @@ export class SqliteDependencyStore implements DependencyStore {
   }
 
   /**
+   * The pairs are part of the tasks the API shows: a task whose pairs changed is written into the
+   * task index again (its row's task, a new seq), so the task mirror and every process reading it
+   * see the change (src/services/task-mirror.ts). A task the index does not hold is left alone.
+   */
+  #show(ids: number[]): void {
+    for (const id of new Set(ids)) {
+      const row = prepared(
+        this.db,
+        "SELECT task FROM task_index WHERE task_id = ? AND gone = 0",
+      ).get(id) as { task: string } | undefined;
+      if (!row) continue;
+      const task = JSON.parse(row.task) as Task;
+      const fields = this.fields(id);
+      if (sameIds(task.blocked_by, fields.blocked_by) && sameIds(task.blocking, fields.blocking))
+        continue;
+      prepared(
+        this.db,
+        "UPDATE task_index SET task = ?, seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_index) WHERE task_id = ?",
+      ).run(JSON.stringify({ ...task, ...fields }), id);
+    }
+  }
+
+  /**
    * One pair more or less, mirrored in the totals GitHub will now show, so a later read whose
    * summary agrees needs no read back (a pair GitHub had that Baton missed keeps them apart).
    */
@@ -175,3 +209,6 @@ export class SqliteDependencyStore implements DependencyStore {
     ).run({ delta, id: blockerId });
   }
 }
+
+const sameIds = (a: number[] | undefined, b: number[]) =>
+  a !== undefined && a.length === b.length && a.every((id, i) => id === b[i]);

@@ -220,11 +220,23 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  // The task mirror (issue #20): every change to task_index takes the next `seq`, so each reader
+  // (every replica) catches up on what changed since it last looked with one indexed query; a task
+  // that stops being one (deleted, or an issue that is not a task) stays as a `gone` row for that.
+  {
+    version: 190,
+    name: "task-mirror",
+    sql: `
+      ALTER TABLE task_index ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE task_index ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX task_index_seq ON task_index (seq);
+    `,
+  },
   // Dependencies (src/dependencies, src/store/dependency-store.ts; issue #17): the "blocked by"
   // pairs between tasks as GitHub last said, for the task fields and the ready queue (no GitHub
   // read), and per task the dependency totals GitHub showed when the pairs were last read back.
   {
-    version: 185,
+    version: 195,
     name: "dependencies",
     sql: `
       CREATE TABLE task_dependencies (

@@ -11,15 +11,31 @@ export interface ReadyQuery {
   limit: number;
 }
 
+/** One change to the index, in `seq` order; `task` is null when the issue is no task any more. */
+export interface IndexChange {
+  seq: number;
+  taskId: number;
+  task: Task | null;
+}
+
 /**
- * The tasks as Baton last saw them, for the ready queue (issue #17): one row per issue, kept
- * fresh by Baton's own writes and GitHub's `issues` webhooks and rebuilt from GitHub at start.
- * A cache: GitHub stays the record, and a claim re-reads the issue before it answers.
+ * The tasks as Baton last saw them: the ready queue's index (issue #17) and the task mirror every
+ * read is answered from (issue #20). One row per issue, kept fresh by Baton's own writes, GitHub's
+ * webhooks and catch-up, rebuilt from GitHub at start. A cache: GitHub stays the record (a newer
+ * `updated_at` always wins), and a write re-reads the issue before it acts.
  */
 export interface TaskIndex {
-  /** The task as Baton reads it; `open` = the issue is open (a deleted task is closed too). */
+  /** The task as Baton reads it; `open` = the issue is open. */
   upsert(task: Task, open: boolean): void;
+  /** The issue is no task (deleted, or never one): kept as a `gone` change for other readers. */
   remove(taskId: number): void;
+  /** The task as the index holds it (undefined when unknown or gone). */
+  entry(taskId: number): { task: Task; open: boolean } | undefined;
+  /** Every change after `seq`, oldest first (at most `limit`). */
+  changedSince(seq: number, limit: number): IndexChange[];
+  /** The mirror holds every task of the repository (a full read from GitHub finished once). */
+  isComplete(): boolean;
+  markComplete(): void;
   /** The ids indexed as open that are not in `ids` (closed while Baton was not looking?). */
   openNotIn(ids: number[]): number[];
   /** Ready tasks, best first: open, unclaimed, no open blocker, unassigned or the caller's. */
@@ -68,17 +84,20 @@ export class SqliteTaskIndex implements TaskIndex {
   constructor(private readonly db: Db) {}
 
   upsert(task: Task, open: boolean): void {
+    // The same answer read twice (a write, then its webhook) is no change: it takes no new seq.
     prepared(
       this.db,
-      `INSERT INTO task_index (task_id, open, status, priority, assignee, created_by, project_slug, labels, due_date, created_at, updated_at, task)
-       VALUES (@id, @open, @status, @priority, @assignee, @created_by, @project, @labels, @due_date, @created_at, @updated_at, @task)
+      `INSERT INTO task_index (task_id, open, status, priority, assignee, created_by, project_slug, labels, due_date, created_at, updated_at, task, seq, gone)
+       VALUES (@id, @open, @status, @priority, @assignee, @created_by, @project, @labels, @due_date, @created_at, @updated_at, @task,
+         (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_index), 0)
        ON CONFLICT (task_id) DO UPDATE SET open = excluded.open, status = excluded.status,
          reopens = task_index.reopens + CASE WHEN task_index.open = 0 AND excluded.open = 1 THEN 1 ELSE 0 END,
          priority = excluded.priority, assignee = excluded.assignee, created_by = excluded.created_by,
          project_slug = excluded.project_slug, labels = excluded.labels, due_date = excluded.due_date,
          created_at = excluded.created_at,
-         updated_at = excluded.updated_at, task = excluded.task
-       WHERE excluded.updated_at >= task_index.updated_at`,
+         updated_at = excluded.updated_at, task = excluded.task, seq = excluded.seq, gone = 0
+       WHERE excluded.updated_at >= task_index.updated_at
+         AND (task_index.gone = 1 OR excluded.task <> task_index.task OR excluded.open <> task_index.open)`,
     ).run({
       id: task.id,
       open: open ? 1 : 0,
@@ -96,7 +115,45 @@ export class SqliteTaskIndex implements TaskIndex {
   }
 
   remove(taskId: number): void {
-    prepared(this.db, "DELETE FROM task_index WHERE task_id = ?").run(taskId);
+    prepared(
+      this.db,
+      `UPDATE task_index SET gone = 1, open = 0, seq = (SELECT MAX(seq) + 1 FROM task_index)
+       WHERE task_id = ? AND gone = 0`,
+    ).run(taskId);
+  }
+
+  entry(taskId: number): { task: Task; open: boolean } | undefined {
+    const row = prepared(
+      this.db,
+      "SELECT task, open FROM task_index WHERE task_id = ? AND gone = 0",
+    ).get(taskId) as { task: string; open: number } | undefined;
+    return row && { task: JSON.parse(row.task) as Task, open: row.open === 1 };
+  }
+
+  changedSince(seq: number, limit: number): IndexChange[] {
+    const rows = prepared(
+      this.db,
+      "SELECT seq, task_id, gone, task FROM task_index WHERE seq > ? ORDER BY seq LIMIT ?",
+    ).all(seq, limit) as { seq: number; task_id: number; gone: number; task: string }[];
+    return rows.map((row) => ({
+      seq: row.seq,
+      taskId: row.task_id,
+      task: row.gone ? null : (JSON.parse(row.task) as Task),
+    }));
+  }
+
+  isComplete(): boolean {
+    return (
+      prepared(this.db, "SELECT 1 FROM settings WHERE key = 'task_mirror_complete'").get() !==
+      undefined
+    );
+  }
+
+  markComplete(): void {
+    prepared(
+      this.db,
+      "INSERT OR IGNORE INTO settings (key, value) VALUES ('task_mirror_complete', ?)",
+    ).run(new Date().toISOString());
   }
 
   openNotIn(ids: number[]): number[] {
@@ -120,30 +177,12 @@ export class SqliteTaskIndex implements TaskIndex {
       }) as number[];
   }
 
-  /** The tasks as indexed, with their dependencies as they are now (they change apart). */
   tasks(ids: number[], openOnly = false): Task[] {
-    const list = JSON.stringify(ids);
     const rows = prepared(
       this.db,
-      `SELECT task_id, task FROM task_index WHERE task_id IN (SELECT value FROM json_each(?))${openOnly ? " AND open = 1" : ""}`,
-    ).all(list) as { task_id: number; task: string }[];
-    const pairs = prepared(
-      this.db,
-      `SELECT task_id, blocker_id FROM task_dependencies
-       WHERE task_id IN (SELECT value FROM json_each(@ids)) OR blocker_id IN (SELECT value FROM json_each(@ids))
-       ORDER BY task_id, blocker_id`,
-    ).all({ ids: list }) as { task_id: number; blocker_id: number }[];
-    const byId = new Map(
-      rows.map((row) => {
-        const task = JSON.parse(row.task) as Task;
-        return [row.task_id, { ...task, blocked_by: [] as number[], blocking: [] as number[] }];
-      }),
-    );
-    for (const pair of pairs) {
-      byId.get(pair.task_id)?.blocked_by.push(pair.blocker_id);
-      byId.get(pair.blocker_id)?.blocking.push(pair.task_id);
-    }
-    for (const task of byId.values()) task.blocking.sort((a, b) => a - b);
+      `SELECT task_id, task FROM task_index WHERE gone = 0 AND task_id IN (SELECT value FROM json_each(?))${openOnly ? " AND open = 1" : ""}`,
+    ).all(JSON.stringify(ids)) as { task_id: number; task: string }[];
+    const byId = new Map(rows.map((row) => [row.task_id, JSON.parse(row.task) as Task]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 

@@ -1,5 +1,6 @@
 // Dependencies between tasks on GitHub's own issue dependencies, through the real server and the
 // GitHub double: the API, people on github.com, the ready queue and task.unblocked.
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appWritesSince, writesSince } from "../support/assertions.js";
 import { sendWebhook } from "../support/inbound-webhooks.js";
@@ -18,7 +19,9 @@ const repo = { owner: "acme", repo: "tasks" };
 const BLOCKED_BY = "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by";
 
 beforeAll(async () => {
-  stack = await startStack({ env: { BATON_ALLOW_PRIVATE_WEBHOOKS: "true" } });
+  stack = await startStack({
+    env: { BATON_ALLOW_PRIVATE_WEBHOOKS: "true", BATON_CATCHUP_INTERVAL_S: "1" },
+  });
   [monitor, infra, other] = await Promise.all([
     stack.createAgent("monitor"),
     stack.createAgent("infra"),
@@ -54,6 +57,15 @@ const readyIds = async (label: string) => {
 const issueId = (number: number) => stack.double.state.issues.get(number)!.id;
 const unblockedEvents = (id: number) =>
   receiver.received.filter((e) => e.json.event === "task.unblocked" && e.json.task.id === id);
+/** Polls until `check` holds (no timed assertion: the test only fails if it never happens). */
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+  for (let i = 0; ; i++) {
+    const value = await read();
+    if (check(value)) return value;
+    if (i > 600) throw new Error(`never happened: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 /** Baton has taken in every webhook GitHub sent so far. */
 const settled = () => stack.double.waitForWebhooksIdle();
 
@@ -197,11 +209,11 @@ describe("dependencies", () => {
     expect(await readyIds("deps-person")).toEqual([upgrade, backup]);
   });
 
-  it("a dependency GitHub had while Baton missed its webhook is read back on the next read", async () => {
+  it("a dependency whose webhook Baton missed arrives with catch-up", async () => {
     const migrate = await newTask("Migrate the queue", ["deps-missed"]);
     const drain = await newTask("Drain the old queue", ["deps-missed"]);
     await settled();
-    // Baton is not told: the webhook goes nowhere.
+    // Baton is not told: the webhook goes nowhere (GitHub keeps the failed delivery).
     stack.double.setWebhookUrl("http://127.0.0.1:9/api/github/webhooks");
     try {
       await personFor(stack.double, "alice").request(`POST ${BLOCKED_BY}`, {
@@ -213,17 +225,37 @@ describe("dependencies", () => {
     } finally {
       stack.double.setWebhookUrl(`${stack.baton.url}/api/github/webhooks`);
     }
-    // The issue's dependency totals differ from those Baton last saw: it reads the pairs back.
-    const mark = stack.double.requests.length;
-    expect(await task(migrate)).toMatchObject({ blocked_by: [drain] });
-    expect(stack.double.requests.slice(mark).map((r) => r.route)).toContain(`GET ${BLOCKED_BY}`);
+    // The catch-up pass (every second here) replays it: the queue and the fields follow.
+    await eventually(
+      () => readyIds("deps-missed"),
+      (ids) => ids.length === 1,
+    );
     expect(await readyIds("deps-missed")).toEqual([drain]);
-    // Known now: the next read asks GitHub nothing more than the issue itself.
-    const next = stack.double.requests.length;
-    await task(migrate);
-    expect(stack.double.requests.slice(next).map((r) => r.route)).toEqual([
-      "GET /repos/{owner}/{repo}/issues/{issue_number}",
-    ]);
+    expect(await task(migrate)).toMatchObject({ blocked_by: [drain] });
+  });
+
+  it("GitHub is the record: pairs the store lost are read back when the index is refreshed", async () => {
+    const index = await newTask("Reindex the search cluster", ["deps-lost"]);
+    const snapshot = await newTask("Snapshot the search cluster", ["deps-lost"]);
+    await stack.api(monitor, "POST", `/v1/tasks/${index}/dependencies`, { blocked_by: snapshot });
+    await settled(); // GitHub's webhooks of it are in: nothing is left to replay
+    // The store forgets the pair (a restored backup, a bug): GitHub still has it.
+    const db = new Database(stack.dbPath);
+    db.prepare("DELETE FROM task_dependencies WHERE task_id = ?").run(index);
+    db.prepare("DELETE FROM dependency_totals WHERE task_id IN (?, ?)").run(index, snapshot);
+    db.close();
+    // At start Baton reads the open issues again; the totals on the issue differ from the store's
+    // (none), so the pairs are read back before the task is indexed.
+    const mark = stack.double.requests.length;
+    await stack.restart();
+    await eventually(
+      () => readyIds("deps-lost"),
+      (ids) => ids.length === 1,
+    );
+    expect(await readyIds("deps-lost")).toEqual([snapshot]);
+    expect(await task(index)).toMatchObject({ blocked_by: [snapshot] });
+    expect(await task(snapshot)).toMatchObject({ blocking: [index] });
+    expect(stack.double.requests.slice(mark).map((r) => r.route)).toContain(`GET ${BLOCKED_BY}`);
   });
 
   it("only writers change dependencies on GitHub, and only between tasks", async () => {

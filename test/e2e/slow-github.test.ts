@@ -70,6 +70,41 @@ describe("a slow GitHub", () => {
     else expect(createAnswer.json).toMatchObject({ code: "github_unavailable", status: 503 });
     expect(stuck.length).toBeLessThanOrEqual(1);
   });
+
+  it("one deadline for the whole request: a lookup after a lost answer does not add its own", async () => {
+    stack.double.clearFaults();
+    // The create takes 6 s on GitHub's side and the nonce lookup (listing issues) 1.5 s: with a
+    // deadline per call the answer would come after both (201 at ~3.5 s); with one per request the
+    // lookup gets what the write left, and the answer is the timeout at the deadline.
+    stack.double.injectFault({
+      route: "POST /repos/{owner}/{repo}/issues",
+      kind: "latency",
+      latencyMs: 6000,
+    });
+    stack.double.injectFault({
+      method: "GET",
+      route: "GET /repos/{owner}/{repo}/issues",
+      kind: "latency",
+      latencyMs: 1500,
+      times: 10,
+    });
+    const key = { "idempotency-key": "slow-create-and-lookup" };
+    const body = { content: "Slow create, slow lookup" };
+    const first = await stack.api(slowAgent, "POST", "/v1/tasks", body, key);
+    expect(first.status).toBe(503);
+    expect(first.json).toMatchObject({ code: "github_unavailable", status: 503 });
+    expect(first.headers.get("retry-after")).toMatch(/^\d+$/);
+
+    // GitHub made it: the write stays in doubt, and the keyed retry finds that one issue.
+    stack.double.clearFaults();
+    const retry = await stack.api(slowAgent, "POST", "/v1/tasks", body, key);
+    const made = [...stack.double.state.issues.values()].filter(
+      (issue) => issue.title === body.content,
+    );
+    expect(made).toHaveLength(1);
+    expect(retry.status).toBe(201);
+    expect(retry.json.id).toBe(made[0]!.number);
+  });
 });
 
 describe("a full write queue", () => {

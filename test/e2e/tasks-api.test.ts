@@ -116,7 +116,7 @@ describe("the task loop", () => {
 });
 
 describe("GitHub requests per operation", () => {
-  it("create 1, get unchanged 0, comment 1, update 1, complete 1 (rate-limited requests)", async () => {
+  it("create 1, get 0 (the mirror), comment 1, update 1 plus a read of what changed, complete 1 (rate-limited requests)", async () => {
     await create(monitor, { content: "Warm-up: labels exist", assigned_to_agent_id: "infra" });
     let mark = stack.double.requests.length;
     const { json: task } = await create(monitor, {
@@ -134,11 +134,15 @@ describe("GitHub requests per operation", () => {
     await stack.api(infra, "POST", `/v1/tasks/${task.id}/comments`, { content: "on it" });
     expect(rateLimitedSince(stack.double, mark)).toHaveLength(1);
 
-    // The comment changed the issue (its comment count), so this read is a real one.
+    // Reads come from the task mirror (issue #20), even after the comment changed the issue.
+    mark = stack.double.requests.length;
     await stack.api(infra, "GET", `/v1/tasks/${task.id}`);
+    expect(rateLimitedSince(stack.double, mark)).toHaveLength(0);
+    // A write still reads the issue first: the comment changed it (its comment count), so that
+    // read is a real one here; unchanged it is a free 304, as for the completion below.
     mark = stack.double.requests.length;
     await stack.api(infra, "PUT", `/v1/tasks/${task.id}`, { priority: 4, status: "in_progress" });
-    expect(rateLimitedSince(stack.double, mark)).toHaveLength(1);
+    expect(rateLimitedSince(stack.double, mark).map((r) => r.method)).toEqual(["GET", "PATCH"]);
 
     mark = stack.double.requests.length;
     await stack.api(infra, "POST", `/v1/tasks/${task.id}/complete`);

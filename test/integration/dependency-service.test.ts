@@ -33,7 +33,7 @@ beforeAll(async () => {
   let store!: SqliteDependencyStore;
   let tracker!: UnblockTracker;
   let index!: UnblockingIndex;
-  const services = inProcessServices(double, (database) => {
+  const services = inProcessServices(double, {}, (database) => {
     store = new SqliteDependencyStore(database);
     tracker = new UnblockTracker(store, {
       unblocked: (id, reason, cause) => unblocked.push({ id, reason, cause }),

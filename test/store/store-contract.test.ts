@@ -339,6 +339,31 @@ describe.each(storeBackends())("store contract on $name", (backend: Backend) => 
     expect(ready()).toEqual([61, 62, 63, 64]);
   });
 
+  it("task mirror: changes in seq order, an unchanged view takes no seq, gone rows, completeness", () => {
+    const index = new SqliteTaskIndex(db);
+    const since = index.changedSince(0, 1000).at(-1)?.seq ?? 0;
+    index.upsert(task(31), true);
+    index.upsert(task(32, { priority: 4 }), false);
+    index.upsert(task(31), true); // the same view again (a write, then its webhook)
+    index.remove(32);
+    index.remove(32);
+    const changes = index.changedSince(since, 1000);
+    expect(changes.map((c) => [c.taskId, c.task?.id ?? null])).toEqual([
+      [31, 31],
+      [32, null],
+    ]);
+    expect(changes[1]!.seq).toBeGreaterThan(changes[0]!.seq);
+    expect(index.changedSince(changes[1]!.seq, 1000)).toEqual([]);
+    expect(index.entry(31)).toEqual({ task: task(31), open: true });
+    expect(index.entry(32)).toBeUndefined();
+    index.upsert(task(32, { priority: 3 }), true);
+    expect(index.changedSince(changes[1]!.seq, 1000).map((c) => c.task?.priority)).toEqual([3]);
+    expect(index.isComplete()).toBe(false);
+    index.markComplete();
+    index.markComplete();
+    expect(index.isComplete()).toBe(true);
+  });
+
   it("task index for triage: open tasks, overdue, failed, reopened twice; abandoned claims", () => {
     const index = new SqliteTaskIndex(db);
     const claims = claimStoreFor(db);

@@ -11,6 +11,8 @@ import { SqliteAgentStore } from "../../src/store/agent-store.js";
 import { migrate } from "../../src/store/database.js";
 import { SqliteJournal } from "../../src/store/journal-store.js";
 import { SqliteProjectOrderStore } from "../../src/store/project-store.js";
+import { SqliteTaskIndex } from "../../src/store/task-index-store.js";
+import { TaskMirror } from "../../src/services/task-mirror.js";
 import type { GitHubDouble } from "./github-double/index.ts";
 import { recordRequests, type RecordedRequests } from "./github-double/recorded-requests.ts";
 import { clientFor } from "./github-double/test-client.ts";
@@ -24,6 +26,8 @@ export interface InProcessServices {
   journal: SqliteJournal;
   tasks: TaskService;
   recorded: RecordedRequests;
+  /** With `{ mirror: true }`: the task mirror reads are answered from (issue #20). */
+  mirror?: TaskMirror;
 }
 
 /**
@@ -32,11 +36,12 @@ export interface InProcessServices {
  */
 export function inProcessServices(
   double: GitHubDouble,
+  options: { mirror?: boolean; db?: Database.Database } = {},
   extra: (db: Database.Database) => Partial<TaskServiceOptions> = () => ({}),
 ): InProcessServices {
   const octokit = clientFor(double);
   const recorded = recordRequests(octokit);
-  const db = new Database(":memory:");
+  const db = options.db ?? new Database(":memory:");
   migrate(db);
   const gateway = new IssueGateway({ owner: "acme", repo: "tasks", octokit: async () => octokit });
   const subIssues = new SubIssueGateway({
@@ -46,10 +51,20 @@ export function inProcessServices(
     issues: gateway,
   });
   const agents = new AgentService({ store: new SqliteAgentStore(db), pepper: "pepper" });
-  agents.create({ name: "lead", role: "coordinator" });
-  agents.create({ name: "builder", role: "worker" });
+  if (!agents.find("lead")) agents.create({ name: "lead", role: "coordinator" });
+  if (!agents.find("builder")) agents.create({ name: "builder", role: "worker" });
   const journal = new SqliteJournal(db);
-  const tasks = new TaskService({
+  const index = options.mirror ? new SqliteTaskIndex(db) : undefined;
+  const mirror: TaskMirror | undefined = index
+    ? new TaskMirror({
+        index,
+        listIssues: (state) => gateway.listIssues({ state }),
+        getIssue: (id) => gateway.getIssue(id),
+        reindex: (issue): Promise<void> => tasks.reindex(issue),
+      })
+    : undefined;
+  const tasks: TaskService = new TaskService({
+    ...(index && mirror ? { mirror, claims: { index } } : {}),
     gateway,
     changes: new RecentChanges({ owner: "acme", repo: "tasks", octokit: async () => octokit }),
     subIssues,
@@ -60,5 +75,14 @@ export function inProcessServices(
     appId: () => undefined,
     ...extra(db),
   });
-  return { db, octokit, gateway, subIssues, journal, tasks, recorded };
+  return {
+    db,
+    octokit,
+    gateway,
+    subIssues,
+    journal,
+    tasks,
+    recorded,
+    ...(mirror ? { mirror } : {}),
+  };
 }

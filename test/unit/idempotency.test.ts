@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { errors } from "../../src/errors.js";
 import { writeOnce, type WriteIntent } from "../../src/idempotency.js";
+import { withRequestBudget } from "../../src/util/request-budget.js";
 
 const gone = errors.unavailable("github_unavailable", "GitHub answered 502", 5);
 const refused = errors.unprocessable("github_validation_failed", "no");
@@ -85,5 +86,26 @@ describe("writeOnce", () => {
     );
     await expect(writeOnce(fresh, no.write, no.find, now)).rejects.toBe(refused);
     expect(no.calls).toEqual(["write"]);
+  });
+
+  it("past the request's deadline, a lookup that fails answers the timeout; the write stays in doubt", async () => {
+    const timedOut = errors.unavailable("github_unavailable", "GitHub answered 504", 5);
+    const h = harness(
+      async () => {
+        throw gone;
+      },
+      async () => {
+        throw timedOut;
+      },
+    );
+    // A request that arrived 5 s ago with a 3 s budget: its time is up when the lookup fails.
+    const spent = () =>
+      withRequestBudget(3, performance.now() - 5000, () => writeOnce(fresh, h.write, h.find, now));
+    await expect(spent()).rejects.toBe(timedOut);
+    expect(h.calls).toEqual(["write", "find since 2026-12-07T09:59:00.000Z"]);
+    // With time left, the same failure is the in-doubt answer (retry with the same key).
+    await expect(
+      withRequestBudget(60, performance.now(), () => writeOnce(fresh, h.write, h.find, now)),
+    ).rejects.toMatchObject({ status: 503, code: "github_write_in_doubt" });
   });
 });

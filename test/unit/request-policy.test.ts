@@ -6,6 +6,7 @@ import {
   requestPolicy,
 } from "../../src/github/request-policy.js";
 import { WriteQueue } from "../../src/github/write-queue.js";
+import { withRequestBudget } from "../../src/util/request-budget.js";
 
 const error = (status: number, headers: Record<string, string>, message = "x") => ({
   status,
@@ -102,5 +103,54 @@ describe("the deadline", () => {
     const call = hooks[0]!(hanging as never, { method: "GET", url: "/repos/o/r/issues" } as never);
     await expect(call).rejects.toBeInstanceOf(GitHubTimeoutError);
     await expect(call).rejects.toMatchObject({ status: 504 });
+  });
+
+  /** The policy's hook around a fake transport that records what was sent. */
+  function policy(options: Parameters<typeof requestPolicy>[0]) {
+    const hooks: ((request: never, options: never) => Promise<unknown>)[] = [];
+    const fake = { hook: { wrap: (_: string, fn: never) => void hooks.push(fn) } };
+    requestPolicy(options)(fake as never);
+    const sent: string[] = [];
+    const send = async (o: { method: string; url: string }) => {
+      sent.push(`${o.method} ${o.url}`);
+      return { status: 200, data: {}, headers: {} };
+    };
+    const call = (method: string, url: string) =>
+      hooks[0]!(send as never, { method, url } as never);
+    return { call, sent };
+  }
+
+  it("the calls of one API request share its deadline: once it is spent, nothing is sent", async () => {
+    const p = policy({ writeSpacingMs: 0, retryBudgetSeconds: 0, timeoutSeconds: 10 });
+    // A request that arrived 4 s ago with a 3 s budget (an earlier call used it up).
+    const late = (method: string, url: string) =>
+      withRequestBudget(3, performance.now() - 4000, () => p.call(method, url));
+    await expect(late("GET", "/repos/o/r/issues")).rejects.toBeInstanceOf(GitHubTimeoutError);
+    await expect(late("POST", "/repos/o/r/issues")).rejects.toMatchObject({
+      status: 504,
+      message: "GitHub did not answer within 3 s",
+    });
+    expect(p.sent).toEqual([]);
+    // Outside a request (webhooks, catch-up), a call has its own deadline.
+    await p.call("GET", "/repos/o/r/issues");
+    expect(p.sent).toEqual(["GET /repos/o/r/issues"]);
+  });
+
+  it("a write never waits in the queue past its request's deadline: 503 at once, nothing sent", async () => {
+    const slept: number[] = [];
+    const p = policy({
+      writeSpacingMs: 10_000,
+      retryBudgetSeconds: 0,
+      writeQueueWaitSeconds: 300,
+      sleep: async (ms) => void slept.push(ms),
+    });
+    await p.call("POST", "/repos/o/r/issues");
+    // The next create's turn is 30 s away: within the queue's bound, not within a 3 s request.
+    const queued = withRequestBudget(3, performance.now(), () =>
+      p.call("POST", "/repos/o/r/issues"),
+    );
+    await expect(queued).rejects.toMatchObject({ status: 503, code: "github_busy" });
+    expect(slept).toEqual([]);
+    expect(p.sent).toEqual(["POST /repos/o/r/issues"]);
   });
 });

@@ -1,0 +1,101 @@
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStack, type Stack } from "../support/stack.js";
+
+// Issue #20 end to end: reads answered from the task mirror send GitHub nothing, a person's change
+// on github.com reaches them through the webhook, and a lost store is filled again from GitHub.
+let stack: Stack;
+let lead: string;
+
+const asAlice = (method: string, path: string, body: unknown) =>
+  fetch(`${stack.double.url}/api/v3/repos/acme/tasks${path}`, {
+    method,
+    headers: { authorization: "token user:alice", "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+const requestsDuring = async (work: () => Promise<unknown>) => {
+  const mark = stack.double.requests.length;
+  await work();
+  return stack.double.requests.slice(mark).map((r) => `${r.method} ${r.path}`);
+};
+/** Polls until Baton's start-up refresh of the mirror is done (reads send GitHub nothing). */
+async function mirrorFilled(id: number) {
+  for (let i = 0; i < 200; i++) {
+    const sent = await requestsDuring(() => stack.api(lead, "GET", `/v1/tasks/${id}`));
+    if (sent.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("the mirror was never filled");
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  lead = await stack.createAgent("lead", "coordinator");
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("reads from the task mirror", () => {
+  it("get, lists with filters and stats send GitHub nothing; an agent reads its write back", async () => {
+    const { json: task } = await stack.api(lead, "POST", "/v1/tasks", {
+      content: "Rotate the webhook secrets",
+      priority: 3,
+      labels: ["security"],
+    });
+    await mirrorFilled(task.id);
+    const sent = await requestsDuring(async () => {
+      expect((await stack.api(lead, "GET", `/v1/tasks/${task.id}`)).json).toMatchObject({
+        content: "Rotate the webhook secrets",
+        priority: 3,
+      });
+      const listed = await stack.api(lead, "GET", "/v1/tasks?label=security&priority=3&limit=10");
+      expect(listed.json.map((t: { id: number }) => t.id)).toEqual([task.id]);
+      expect((await stack.api(lead, "GET", "/v1/stats")).json.open_tasks).toBeGreaterThan(0);
+    });
+    expect(sent).toEqual([]);
+
+    await stack.api(lead, "PUT", `/v1/tasks/${task.id}`, { priority: 4 });
+    expect((await stack.api(lead, "GET", `/v1/tasks/${task.id}`)).json.priority).toBe(4);
+  });
+
+  it("shows a person's change on github.com once its webhook has arrived", async () => {
+    const { json: task } = await stack.api(lead, "POST", "/v1/tasks", {
+      content: "Renew the wildcard certificate",
+    });
+    const res = await asAlice("PATCH", `/issues/${task.id}`, {
+      state: "closed",
+      state_reason: "completed",
+    });
+    expect(res.status).toBe(200);
+    await stack.double.waitForWebhooksIdle();
+    const sent = await requestsDuring(async () => {
+      expect((await stack.api(lead, "GET", `/v1/tasks/${task.id}`)).json).toMatchObject({
+        status: "completed",
+        completed: true,
+      });
+      const open = await stack.api(lead, "GET", "/v1/tasks?limit=100");
+      expect(open.json.map((t: { id: number }) => t.id)).not.toContain(task.id);
+    });
+    expect(sent).toEqual([]);
+  });
+
+  it("is filled again from GitHub when the store is lost", async () => {
+    const { json: kept } = await stack.api(lead, "POST", "/v1/tasks", {
+      content: "Archive the build logs",
+    });
+    await stack.baton.stop();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${stack.dbPath}${suffix}`, { force: true });
+    await stack.restart();
+    lead = await stack.createAgent("lead", "coordinator");
+    await mirrorFilled(kept.id);
+    const all = await stack.api(lead, "GET", "/v1/tasks?include_completed=true&limit=100");
+    expect(all.json.map((t: { content: string }) => t.content)).toEqual(
+      expect.arrayContaining([
+        "Archive the build logs",
+        "Renew the wildcard certificate",
+        "Rotate the webhook secrets",
+      ]),
+    );
+  });
+});

@@ -1,0 +1,118 @@
+// The task mirror in process (issue #20): which reads reach GitHub, and how the mirror is filled,
+// fed and shared between two Baton processes on one store.
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Caller } from "../../src/tasks/access.js";
+import { TaskListQuerySchema } from "../../src/tasks/task-filters.js";
+import { startGitHubDouble, type GitHubDouble } from "../support/github-double/index.ts";
+import { inProcessServices, type InProcessServices } from "../support/in-process-services.ts";
+
+let double: GitHubDouble;
+let db: Database.Database;
+let first: InProcessServices;
+const lead: Caller = { id: "lead", role: "coordinator" };
+const builder: Caller = { id: "builder", role: "worker" };
+const openList = TaskListQuerySchema.parse({});
+
+/** What a person does on github.com, with their own token. */
+async function asPerson(method: string, path: string, body: unknown) {
+  const res = await fetch(`${double.url}/api/v3/repos/acme/tasks${path}`, {
+    method,
+    headers: { authorization: "token user:alice", "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBeLessThan(300);
+}
+
+beforeAll(async () => {
+  double = await startGitHubDouble({ repo: "acme/tasks", collaborators: ["alice"] });
+  db = new Database(":memory:");
+  first = inProcessServices(double, { mirror: true, db });
+});
+
+afterAll(async () => {
+  db?.close();
+  await double?.close();
+});
+
+describe("TaskMirror", () => {
+  it("is filled from every issue once when the store is new, then answers reads alone", async () => {
+    const before = await first.tasks.create(lead, { content: "Renew the TLS certificate" });
+    expect(first.mirror!.ready()).toBe(false);
+    first.recorded.clear();
+
+    expect(await first.mirror!.rebuild()).toEqual({ issues: 1, full: true });
+    expect(first.recorded.reads).toEqual(["/repos/{owner}/{repo}/issues"]);
+    expect(first.recorded.sent).toEqual([]);
+    expect(first.mirror!.ready()).toBe(true);
+
+    first.recorded.clear();
+    expect(await first.tasks.get(lead, before.id)).toMatchObject({ content: before.content });
+    expect((await first.tasks.list(lead, openList)).map((t) => t.id)).toEqual([before.id]);
+    expect((await first.tasks.stats(lead)).total_tasks).toBe(1);
+    expect([...first.recorded.sent, ...first.recorded.reads]).toEqual([]);
+  });
+
+  it("shows an agent's own write at once, and the worker rules still apply", async () => {
+    const task = await first.tasks.create(lead, {
+      content: "Rotate the deploy keys",
+      assigned_to_agent_id: "builder",
+    });
+    await first.tasks.update(builder, task.id, { priority: 4 });
+    first.recorded.clear();
+    expect(await first.tasks.get(builder, task.id)).toMatchObject({ priority: 4 });
+    const other = await first.tasks.create(lead, { content: "Audit the IAM roles" });
+    first.recorded.clear();
+    await expect(first.tasks.get(builder, other.id)).rejects.toMatchObject({ status: 404 });
+    expect((await first.tasks.list(builder, openList)).map((t) => t.id)).toEqual([task.id]);
+    expect([...first.recorded.sent, ...first.recorded.reads]).toEqual([]);
+  });
+
+  it("takes a person's change from GitHub's webhook, and a second process on the store sees it", async () => {
+    const task = await first.tasks.create(lead, { content: "Patch the bastion host" });
+    const second = inProcessServices(double, { mirror: true, db });
+    expect(second.mirror!.ready()).toBe(true);
+    expect(await second.tasks.get(lead, task.id)).toMatchObject({ priority: 2 });
+
+    await asPerson("PUT", `/issues/${task.id}/labels`, { labels: ["priority:urgent"] });
+    // What the webhook handler does with the issue it carries.
+    await first.tasks.reindex((await first.gateway.getIssue(task.id))!);
+    second.recorded.clear();
+    expect(await second.tasks.get(lead, task.id)).toMatchObject({ priority: 4 });
+    expect([...second.recorded.sent, ...second.recorded.reads]).toEqual([]);
+  });
+
+  it("drops a task that is deleted, for every process", async () => {
+    const task = await first.tasks.create(lead, { content: "Retire the staging cluster" });
+    const second = inProcessServices(double, { mirror: true, db });
+    expect((await second.tasks.list(lead, openList)).map((t) => t.id)).toContain(task.id);
+    await first.tasks.remove(lead, task.id);
+    expect((await second.tasks.list(lead, openList)).map((t) => t.id)).not.toContain(task.id);
+    expect(
+      (await second.tasks.list(lead, TaskListQuerySchema.parse({ include_completed: true }))).map(
+        (t) => t.id,
+      ),
+    ).not.toContain(task.id);
+  });
+
+  it("at a later start reads the open issues again and re-reads what closed meanwhile", async () => {
+    const task = await first.tasks.create(lead, { content: "Drain the old queue workers" });
+    // Closed on github.com while Baton was down: no webhook reached it.
+    await asPerson("PATCH", `/issues/${task.id}`, { state: "closed", state_reason: "completed" });
+    expect(await first.tasks.get(lead, task.id)).toMatchObject({ completed: false });
+
+    const restarted = inProcessServices(double, { mirror: true, db });
+    restarted.recorded.clear();
+    const { full } = await restarted.mirror!.rebuild();
+    expect(full).toBe(false);
+    // The open issues (one page), then the one the mirror holds as open that GitHub did not list.
+    expect(restarted.recorded.reads).toEqual([
+      "/repos/{owner}/{repo}/issues",
+      "/repos/{owner}/{repo}/issues/{issue_number}",
+    ]);
+    expect(await restarted.tasks.get(lead, task.id)).toMatchObject({
+      completed: true,
+      status: "completed",
+    });
+  });
+});
