@@ -6,8 +6,9 @@
  * - heartbeat_github_requests / claim_github_requests: GitHub requests per heartbeat (any kind)
  *   and per claim (rate-limited ones; a 304 costs none);
  * - race: agents racing through queue claims for fewer tasks, and how many tasks went twice;
- * - ready_ms: GET /v1/tasks/ready (20 tasks) with 10,000 open tasks in the index, over HTTP, the
- *   store's query alone, and GET /v1/agent/me beside it (the server's floor under this machine's load);
+ * - ready_ms: GET /v1/tasks/ready (20 tasks) with 10,000 open tasks in the index, a third of them
+ *   waiting for another open task (dependencies), over HTTP, the store's query alone, and
+ *   GET /v1/agent/me beside it (the server's floor under this machine's load);
  * - expiry_lag_s: how long after a lease ended the sweep released it (worst of the samples);
  * - link_github_requests: GitHub requests per new link (rate-limited ones; the same link again: 0);
  * - attention_ms: GET /v1/fleet/attention with the 10,000 open tasks (100 of them overdue), and
@@ -162,16 +163,22 @@ async function readyFigures(stack: Stack, key: string) {
       `INSERT OR IGNORE INTO task_index (task_id, open, status, priority, assignee, created_by, project_slug, labels, created_at, updated_at, task)
        VALUES (@task_id, 1, 'open', @priority, NULL, @created_by, NULL, '[]', @created_at, @updated_at, @task)`,
     );
+    const depend = db.prepare(
+      "INSERT OR IGNORE INTO task_dependencies (task_id, blocker_id) VALUES (?, ?)",
+    );
     const base = 1_000_000;
     db.transaction(() => {
       for (let i = 0; i < OPEN_TASKS; i++) {
         const id = base + i;
         const task = { ...JSON.parse(String(template.task)), id, priority: (i % 4) + 1 };
         insert.run({ ...template, task_id: id, priority: (i % 4) + 1, task: JSON.stringify(task) });
+        // Every third task waits for the one before it (open): the queue must pass it over.
+        if (i % 3 === 2) depend.run(id, id - 1);
       }
     })();
     const open = db.prepare("SELECT count(*) FROM task_index WHERE open = 1").pluck().get();
-    log(`  ${String(open)} open tasks indexed`);
+    const blocked = db.prepare("SELECT count(*) FROM task_dependencies").pluck().get();
+    log(`  ${String(open)} open tasks indexed, ${String(blocked)} waiting for another`);
   } finally {
     db.close();
   }
@@ -188,14 +195,21 @@ async function readyFigures(stack: Stack, key: string) {
   const reader = new Database(stack.dbPath, { readonly: true });
   const index = new SqliteTaskIndex(reader);
   const store: number[] = [];
+  let blockedListed = 0;
   for (let i = 0; i < SAMPLES; i++) {
-    const [ms] = await timed(async () =>
+    const [ms, tasks] = await timed(async () =>
       index.tasks(index.readyIds({ agentId: "bench-worker", now: Date.now(), limit: 20 })),
     );
     store.push(ms);
+    blockedListed += tasks.filter((task) => task.blocked_by.length > 0).length;
   }
   reader.close();
-  return { http: summary(http), store: summary(store), agent_me_floor: summary(floor) };
+  return {
+    http: summary(http),
+    store: summary(store),
+    agent_me_floor: summary(floor),
+    blocked_listed: blockedListed,
+  };
 }
 
 /** GitHub requests per new link, and for the same link sent again. */

@@ -24,11 +24,15 @@ import { TaskHistory } from "./services/task-history.js";
 import { DedupService } from "./dedup/index.js";
 import { DuplicateGuard } from "./services/duplicate-guard.js";
 import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
-import { claimStoreFor, lockFor } from "./store/open-store.js";
+import { claimStoreFor, dependencyStoreFor, lockFor } from "./store/open-store.js";
 import { SqliteTaskIndex } from "./store/task-index-store.js";
 import { MirroredClaimStore } from "./claims/mirrored-claim-store.js";
 import { TaskMirror } from "./services/task-mirror.js";
 import { claimFields, type ClaimGuard } from "./tasks/lease-rules.js";
+import {
+  createDependencyServices,
+  type DependencyServices,
+} from "./dependencies/create-dependencies.js";
 
 export interface Services {
   db: Db;
@@ -48,6 +52,7 @@ export interface Services {
   guard: DuplicateGuard;
   events: EventServices;
   claims: ClaimServices;
+  dependencies: DependencyServices;
   mirror: TaskMirror;
 }
 
@@ -94,7 +99,17 @@ export async function createServices(
     octokit,
     issues: gateway,
   });
-  const taskIndex = new SqliteTaskIndex(db);
+  // Dependencies (issue #17): the index unblocks the tasks a closing task held up.
+  const wiring = createDependencyServices(config, {
+    octokit,
+    issues: gateway,
+    store: dependencyStoreFor(db),
+    index: new SqliteTaskIndex(db),
+    journal,
+    log: log?.warn,
+  });
+  const dependencies = wiring.services;
+  const taskIndex = dependencies.index;
   const claimStore = new MirroredClaimStore(claimStoreFor(db), taskIndex);
   // Reads are answered from the mirror; it is filled and refreshed through the task service.
   const mirror: TaskMirror = new TaskMirror({
@@ -114,6 +129,10 @@ export async function createServices(
       index: taskIndex,
       claimFields: (id) => claimFields(claimStore.get(id), Date.now()),
       claimGuard,
+    },
+    dependencies: {
+      fields: (id) => dependencies.dependencies.fields(id),
+      reconcile: (issue) => dependencies.dependencies.reconcile(issue),
     },
     guard,
     gateway,
@@ -154,10 +173,20 @@ export async function createServices(
     projects,
     gateway,
     relay: events.relay,
+    blocked: (id) => dependencies.dependencies.isBlocked(id),
     log: log?.warn,
+  });
+  wiring.connect({
+    tasks,
+    relay: events.relay,
+    view: (id) => {
+      const [task] = taskIndex.tasks([id]);
+      return task && { ...task, ...claimFields(claimStore.get(id), Date.now()) };
+    },
   });
   return {
     claims,
+    dependencies,
     mirror,
     db,
     gateway,

@@ -9,6 +9,7 @@ import { subtaskRoutes } from "./http/routes/subtask-routes.js";
 import { chainRoutes } from "./http/routes/chain-routes.js";
 import { historyRoutes } from "./http/routes/history-routes.js";
 import { claimRoutes } from "./http/routes/claim-routes.js";
+import { dependencyRoutes } from "./http/routes/dependency-routes.js";
 import { fleetRoutes } from "./http/routes/fleet-routes.js";
 import { linkRoutes } from "./http/routes/link-routes.js";
 import { projectRoutes } from "./http/routes/project-routes.js";
@@ -49,6 +50,7 @@ export function createBatonApp(
           // Before the task routes: `/tasks/ready` is not a task id.
           ...claimRoutes(services.claims.claims, services.claims.ready),
           ...taskRoutes(services.tasks),
+          ...dependencyRoutes(services.dependencies.dependencies),
           ...chainRoutes(services.tasks, services.chains),
           ...historyRoutes(services.history),
           ...subtaskRoutes(services.tasks),

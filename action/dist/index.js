@@ -1,4 +1,4 @@
-// Built by npm run build:action from 77 source files, sha256 3bc380dab207c04a
+// Built by npm run build:action from 80 source files, sha256 6c1560ea974fe05e
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44382,7 +44382,16 @@ var GitHubIssueSchema = external_exports.object({
   /** Sub-issue counts (GitHub counts closed children of either reason as completed). */
   sub_issues_summary: external_exports.object({ total: external_exports.number(), completed: external_exports.number() }).nullish(),
   /** REST URL of the sub-issue parent, if any. */
-  parent_issue_url: external_exports.string().nullish()
+  parent_issue_url: external_exports.string().nullish(),
+  /** The issue's repository (a dependency may name an issue of another repository). */
+  repository_url: external_exports.string().optional(),
+  /** Dependency counts: open blockers and open blocked issues, beside the totals. */
+  issue_dependencies_summary: external_exports.object({
+    blocked_by: external_exports.number(),
+    blocking: external_exports.number(),
+    total_blocked_by: external_exports.number(),
+    total_blocking: external_exports.number()
+  }).nullish()
 });
 var GitHubCommentSchema = external_exports.object({
   id: external_exports.number(),
@@ -44588,6 +44597,56 @@ var RecentChanges = class {
       all.push(...external_exports.array(schema).parse(res.data));
       const link = typeof res.headers.link === "string" ? res.headers.link : "";
       if (!/rel="next"/.test(link)) return all;
+    }
+  }
+};
+
+// src/github/dependency-gateway.ts
+var BLOCKED_BY = "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by";
+var DependencyGateway = class {
+  #owner;
+  #repo;
+  #octokit;
+  #issues;
+  constructor(options) {
+    this.#owner = options.owner;
+    this.#repo = options.repo;
+    this.#octokit = async () => mappedRequester(await options.octokit());
+    this.#issues = options.issues;
+  }
+  /** The issues `number` is blocked by (any repository), conditional reads. */
+  blockedBy(number4) {
+    return this.#issues.listRelated(number4, "dependencies/blocked_by");
+  }
+  /** The issues `number` blocks (any repository), conditional reads. */
+  blocking(number4) {
+    return this.#issues.listRelated(number4, "dependencies/blocking");
+  }
+  /** Marks `number` blocked by the issue whose id is `blockerId`; answers the blocker. */
+  async addBlockedBy(number4, blockerId) {
+    const octokit = await this.#octokit();
+    const res = await octokit.request(`POST ${BLOCKED_BY}`, {
+      owner: this.#owner,
+      repo: this.#repo,
+      issue_number: number4,
+      issue_id: blockerId
+    });
+    return GitHubIssueSchema.parse(res.data);
+  }
+  /** Removes the dependency; false when GitHub had none (a retry, or removed on github.com). */
+  async removeBlockedBy(number4, blockerId) {
+    const octokit = await this.#octokit();
+    try {
+      await octokit.request(`DELETE ${BLOCKED_BY}/{issue_id}`, {
+        owner: this.#owner,
+        repo: this.#repo,
+        issue_number: number4,
+        issue_id: blockerId
+      });
+      return true;
+    } catch (error63) {
+      if (githubStatus(error63) === 404) return false;
+      throw error63;
     }
   }
 };
@@ -44954,9 +45013,16 @@ var IssueGateway = class {
     });
   }
   /** An issue's direct sub-issues (≤ 100 by GitHub's rule, so one conditional request). */
-  async listSubIssues(number4) {
+  listSubIssues(number4) {
+    return this.listRelated(number4, "sub_issues");
+  }
+  /**
+   * The issues related to one at `/issues/{n}/<relation>`: its sub-issues, or the issues it is
+   * blocked by or blocking (≤ 50 each by GitHub's rule). One conditional request per 100.
+   */
+  async listRelated(number4, relation) {
     const pages = await this.#allPages(
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+      `GET /repos/{owner}/{repo}/issues/{issue_number}/${relation}`,
       { issue_number: number4, per_page: PER_PAGE2 },
       IssuePage
     );
@@ -45628,10 +45694,18 @@ var TaskSchema = external_exports.object({
   handoff_note: external_exports.string().nullable(),
   handoff_by_agent_id: external_exports.string().nullable(),
   handoff_state: SessionStateSchema.nullable(),
+  // Dependencies (issue #17), GitHub's own "blocked by" / "blocking" between tasks.
+  blocked_by: external_exports.array(external_exports.number().int()).describe(
+    `Tasks this one waits for (GitHub's "blocked by"), open or completed: it is ready once all are completed`
+  ),
+  blocking: external_exports.array(external_exports.number().int()).describe("Tasks that wait for this one"),
   possible_duplicates: external_exports.array(DedupMatchSchema).optional().describe(
     "Only on a create: open tasks that may be the same work (the issue names them too)"
   )
 }).meta({ id: "Task" });
+var DependencyCreateSchema = external_exports.object({
+  blocked_by: external_exports.coerce.number().int().positive().describe("The task this one waits for (its id); completing it unblocks this one")
+}).meta({ id: "DependencyCreate" });
 var DedupQuerySchema = external_exports.object({
   content: notBlank(2e3),
   description: external_exports.string().max(1e4).nullish(),
@@ -45671,7 +45745,9 @@ var OPERATIONS = [
   "get",
   "claim",
   "release",
-  "link"
+  "link",
+  "block",
+  "unblock"
 ];
 var REST_ONLY = ["claim", "release"];
 var restOnlyMessage = (operation) => `Operation "${operation}" needs REST mode (baton-url and agent-key): claims and their leases live in the Baton server's store`;
@@ -45687,6 +45763,7 @@ var FIELD_INPUTS = [
 var INPUT_NAMES = [
   "operation",
   "task-id",
+  "blocked-by",
   ...FIELD_INPUTS,
   "comment",
   "body",
@@ -45723,6 +45800,7 @@ var RepositorySchema = external_exports.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-
 var RawInputsSchema = external_exports.object({
   operation: external_exports.enum(OPERATIONS, { error: `must be one of ${OPERATIONS.join(", ")}` }),
   "task-id": optional2(TaskIdSchema),
+  "blocked-by": optional2(TaskIdSchema),
   content: optional2(external_exports.string().max(2e3, "must be at most 2000 characters")),
   description: optional2(external_exports.string().max(1e4, "must be at most 10000 characters")),
   priority: optional2(PriorityInputSchema),
@@ -45761,7 +45839,9 @@ var needsTaskId = [
   "delegate",
   "get",
   "release",
-  "link"
+  "link",
+  "block",
+  "unblock"
 ];
 var CREATE_STATUSES = ["open", "in_progress", "blocked"];
 function parseInputs(read, env = {}) {
@@ -45780,6 +45860,7 @@ function parseInputs(read, env = {}) {
   return {
     operation: inputs.operation,
     taskId: inputs["task-id"],
+    blockedBy: inputs["blocked-by"],
     fields: {
       content: inputs.content,
       description: inputs.description,
@@ -45828,6 +45909,9 @@ function checkOperation(inputs) {
   }
   if ((op === "create" || op === "delegate") && !inputs.content?.trim()) {
     fail(`Input "content" is required for operation "${op}" (the task's title)`);
+  }
+  if ((op === "block" || op === "unblock") && inputs["blocked-by"] === void 0) {
+    fail(`Input "blocked-by" is required for operation "${op}" (the task that task-id waits for)`);
   }
   if (op === "comment" && !(inputs.comment ?? inputs.body)?.trim()) {
     fail(`Input "comment" is required for operation "comment"`);
@@ -45917,6 +46001,10 @@ async function performOperation(inputs, api) {
       const task = await api.get(id2);
       return result(task, (await api.comment(id2, comment ?? "")).url);
     }
+    case "block":
+      return result(await api.block(id2, inputs.blockedBy ?? 0));
+    case "unblock":
+      return result(await api.unblock(id2, inputs.blockedBy ?? 0));
     case "delegate": {
       const outcome = await api.delegate(
         id2,
@@ -45965,7 +46053,9 @@ var VERBS = {
   get: "Read",
   claim: "Claimed",
   release: "Released",
-  link: "Linked"
+  link: "Linked",
+  block: "Blocked",
+  unblock: "Unblocked"
 };
 var escapeMarkdown = (text) => text.replace(/[\\`*_[\]<>|#@]/g, (c) => `\\${c}`);
 function summaryFor(result, mode) {
@@ -46549,6 +46639,7 @@ function validate2(schema, value, status, method, path) {
 var OkSchema = external_exports.looseObject({ ok: external_exports.literal(true) });
 var HealthSchema = external_exports.looseObject({ status: external_exports.string(), version: external_exports.string().optional() });
 var id = (value) => encodeURIComponent(String(value));
+var taskNumber = (value) => Number(String(value).replace(/^#/, ""));
 var BatonClient = class _BatonClient {
   #http;
   constructor(options) {
@@ -46654,6 +46745,22 @@ var BatonClient = class _BatonClient {
       body: link,
       schema: TaskLinkSchema
     }),
+    /**
+     * Makes `taskId` wait for `blockerId` (GitHub's "blocked by"): it leaves the ready queue until
+     * the blocker completes. 422 `dependency_cycle` when the blocker already waits for it.
+     */
+    addDependency: (taskId, blockerId) => this.#http.request("POST", `/tasks/${id(taskId)}/dependencies`, {
+      body: { blocked_by: taskNumber(blockerId) },
+      schema: TaskSchema
+    }),
+    /** Stops `taskId` waiting for `blockerId`; answers the task. */
+    removeDependency: async (taskId, blockerId) => (await this.#http.request(
+      "DELETE",
+      `/tasks/${id(taskId)}/dependencies/${taskNumber(blockerId)}`,
+      {
+        schema: external_exports.object({ ok: external_exports.literal(true), task: TaskSchema })
+      }
+    )).task,
     /** Asks whether a task like this exists, without creating one. */
     dedup: (request2) => this.#http.request("POST", "/tasks/dedup", { body: request2, schema: DedupResultSchema })
   };
@@ -46798,6 +46905,12 @@ var RestTaskApi = class {
     const body = withoutUndefined({ handoff: options.handoff, claim_token: options.claimToken });
     return toActionTask(await this.claims.release(id2, body));
   }
+  async block(id2, blockerId) {
+    return toActionTask(await this.tasks.addDependency(id2, blockerId));
+  }
+  async unblock(id2, blockerId) {
+    return toActionTask(await this.tasks.removeDependency(id2, blockerId));
+  }
 };
 function toCreate(input2, options) {
   const status = input2.status;
@@ -46842,6 +46955,119 @@ function createRestTaskApi(options) {
   });
   return new RestTaskApi(client.tasks, client.claims);
 }
+
+// src/tasks/dependency-rules.ts
+var MAX_DEPENDENCIES = 50;
+function findCycle(taskId, blockerId, blockersOf) {
+  const cameFrom = /* @__PURE__ */ new Map([[blockerId, taskId]]);
+  let frontier = [blockerId];
+  while (frontier.length > 0) {
+    const next = [];
+    for (const id2 of frontier) {
+      if (id2 === taskId) return pathTo(taskId, blockerId, cameFrom);
+      for (const blocker of blockersOf(id2)) {
+        if (cameFrom.has(blocker)) continue;
+        cameFrom.set(blocker, id2);
+        next.push(blocker);
+      }
+    }
+    frontier = next;
+  }
+  return null;
+}
+function pathTo(taskId, blockerId, cameFrom) {
+  const back = [taskId];
+  for (let id2 = cameFrom.get(taskId); id2 !== blockerId; id2 = cameFrom.get(id2)) back.push(id2);
+  return [taskId, blockerId, ...back.reverse()];
+}
+function checkNewDependency(input2) {
+  const { taskId, blockerId } = input2;
+  if (taskId === blockerId)
+    throw errors.unprocessable("dependency_on_self", `Task #${taskId} cannot wait for itself`, {
+      field: "blocked_by"
+    });
+  const cycle = findCycle(taskId, blockerId, input2.blockersOf);
+  if (cycle)
+    throw errors.unprocessable(
+      "dependency_cycle",
+      `Task #${blockerId} already waits for #${taskId} (${cycle.map((id2) => `#${id2}`).join(" \u2192 ")}): the two would wait for each other forever`,
+      { field: "blocked_by", cycle }
+    );
+  if (input2.totalBlockedBy >= MAX_DEPENDENCIES)
+    throw errors.unprocessable(
+      "too_many_dependencies",
+      `Task #${taskId} already waits for ${MAX_DEPENDENCIES} issues, GitHub's limit`,
+      { field: "blocked_by" }
+    );
+  if (input2.blockerTotalBlocking >= MAX_DEPENDENCIES)
+    throw errors.unprocessable(
+      "too_many_dependencies",
+      `Task #${blockerId} already blocks ${MAX_DEPENDENCIES} issues, GitHub's limit`,
+      { field: "blocked_by" }
+    );
+}
+function inRepository(issue3, owner, repo) {
+  const tail = `/repos/${owner}/${repo}`.toLowerCase();
+  if (issue3.repository_url) return issue3.repository_url.toLowerCase().endsWith(tail);
+  return issue3.html_url.toLowerCase().includes(`/${owner}/${repo}/issues/`.toLowerCase());
+}
+
+// action/src/token-dependencies.ts
+var MAX_READ = 200;
+var TokenDependencies = class {
+  constructor(issues, github) {
+    this.issues = issues;
+    this.github = github;
+  }
+  issues;
+  github;
+  /** Makes `task` wait for the issue `blockerId`; nothing when it already does. */
+  async block(task, blockerId) {
+    const blocker = blockerId === task.number ? task : await this.issues.getIssue(blockerId);
+    if (!blocker)
+      throw errors.unprocessable("unknown_blocker", `No task #${blockerId} to wait for`, {
+        field: "blocked-by"
+      });
+    const own2 = blockerId === task.number ? [] : await this.#blockers(task.number);
+    if (own2.includes(blockerId)) return;
+    const known = await this.#reachable(blockerId);
+    checkNewDependency({
+      taskId: task.number,
+      blockerId,
+      blockersOf: (id2) => known.get(id2) ?? [],
+      totalBlockedBy: task.issue_dependencies_summary?.total_blocked_by ?? own2.length,
+      blockerTotalBlocking: blocker.issue_dependencies_summary?.total_blocking ?? 0
+    });
+    await this.github.addBlockedBy(task.number, blocker.id);
+  }
+  /** Stops `task` waiting for `blockerId`; 404 when it did not. */
+  async unblock(task, blockerId) {
+    const blocker = await this.issues.getIssue(blockerId);
+    const removed = blocker ? await this.github.removeBlockedBy(task.number, blocker.id) : false;
+    if (!removed)
+      throw errors.notFound(
+        "dependency_not_found",
+        `Task #${task.number} does not wait for #${blockerId}`
+      );
+  }
+  async #blockers(number4) {
+    const { owner, repo } = this.issues;
+    return (await this.github.blockedBy(number4)).filter((issue3) => inRepository(issue3, owner, repo)).map((issue3) => issue3.number);
+  }
+  /** The blockers of `from`, of theirs, and so on, as GitHub has them (at most MAX_READ reads). */
+  async #reachable(from) {
+    const known = /* @__PURE__ */ new Map();
+    const queue = [from];
+    while (queue.length > 0 && known.size < MAX_READ) {
+      const id2 = queue.shift();
+      if (known.has(id2)) continue;
+      const blockers = await this.#blockers(id2);
+      known.set(id2, blockers);
+      queue.push(...blockers.filter((b) => !known.has(b)));
+    }
+    return known;
+  }
+};
 
 // src/idempotency.ts
 import { createHash as createHash2, randomUUID as randomUUID3 } from "node:crypto";
@@ -49222,12 +49448,14 @@ var TokenTaskApi = class {
   #gateway;
   #subIssues;
   #changes;
+  #dependencies;
   #agentId;
   #maxDepth;
   constructor(options) {
     this.#gateway = options.gateway;
     this.#subIssues = options.subIssues;
     this.#changes = options.changes;
+    this.#dependencies = options.dependencies;
     this.#agentId = options.agentId;
     this.#maxDepth = options.maxDepth ?? 5;
   }
@@ -49282,6 +49510,16 @@ var TokenTaskApi = class {
       (since) => this.#changes.commentWithNonce(id2, intent.nonce, since)
     );
     return { url: comment.html_url };
+  }
+  async block(id2, blockerId) {
+    const { issue: issue3 } = await this.#load(id2);
+    await this.#dependencies.block(issue3, blockerId);
+    return toActionTask2(issue3);
+  }
+  async unblock(id2, blockerId) {
+    const { issue: issue3 } = await this.#load(id2);
+    await this.#dependencies.unblock(issue3, blockerId);
+    return toActionTask2(issue3);
   }
   /** A child task created already linked under the parent (one GraphQL request), as the server does. */
   #writers() {
@@ -49422,7 +49660,17 @@ function createTaskApi(connection, env, fetch2 = globalThis.fetch) {
     issues: gateway
   });
   const changes = new RecentChanges({ ...repository, octokit: async () => octokit });
-  return new TokenTaskApi({ gateway, subIssues, changes, agentId: connection.agentId });
+  const dependencies = new TokenDependencies(
+    gateway,
+    new DependencyGateway({ ...repository, octokit: async () => octokit, issues: gateway })
+  );
+  return new TokenTaskApi({
+    gateway,
+    subIssues,
+    changes,
+    dependencies,
+    agentId: connection.agentId
+  });
 }
 var usesProxy = (env) => Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
 function failureLine(error63) {

@@ -19,6 +19,8 @@ export const OPERATIONS = [
   "claim",
   "release",
   "link",
+  "block",
+  "unblock",
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -42,6 +44,7 @@ const FIELD_INPUTS = [
 export const INPUT_NAMES = [
   "operation",
   "task-id",
+  "blocked-by",
   ...FIELD_INPUTS,
   "comment",
   "body",
@@ -108,6 +111,7 @@ const RepositorySchema = z
 const RawInputsSchema = z.object({
   operation: z.enum(OPERATIONS, { error: `must be one of ${OPERATIONS.join(", ")}` }),
   "task-id": optional(TaskIdSchema),
+  "blocked-by": optional(TaskIdSchema),
   content: optional(z.string().max(2000, "must be at most 2000 characters")),
   description: optional(z.string().max(10_000, "must be at most 10000 characters")),
   priority: optional(PriorityInputSchema),
@@ -162,6 +166,8 @@ export interface ClaimInputs {
 export interface ActionInputs {
   operation: Operation;
   taskId: number | undefined;
+  /** block / unblock: the task that `taskId` waits for (or should no longer). */
+  blockedBy: number | undefined;
   fields: TaskFieldsInput;
   comment: string | undefined;
   allowDuplicate: boolean;
@@ -185,6 +191,8 @@ const needsTaskId: Operation[] = [
   "get",
   "release",
   "link",
+  "block",
+  "unblock",
 ];
 const CREATE_STATUSES = ["open", "in_progress", "blocked"];
 
@@ -213,6 +221,7 @@ export function parseInputs(
   return {
     operation: inputs.operation,
     taskId: inputs["task-id"],
+    blockedBy: inputs["blocked-by"],
     fields: {
       content: inputs.content,
       description: inputs.description,
@@ -265,6 +274,9 @@ function checkOperation(inputs: RawInputs): void {
   }
   if ((op === "create" || op === "delegate") && !inputs.content?.trim()) {
     fail(`Input "content" is required for operation "${op}" (the task's title)`);
+  }
+  if ((op === "block" || op === "unblock") && inputs["blocked-by"] === undefined) {
+    fail(`Input "blocked-by" is required for operation "${op}" (the task that task-id waits for)`);
   }
   if (op === "comment" && !(inputs.comment ?? inputs.body)?.trim()) {
     fail(`Input "comment" is required for operation "comment"`);

@@ -64,6 +64,10 @@ export async function performOperation(
       const task = await api.get(id);
       return result(task, (await api.comment(id, comment ?? "")).url);
     }
+    case "block":
+      return result(await api.block(id, inputs.blockedBy ?? 0));
+    case "unblock":
+      return result(await api.unblock(id, inputs.blockedBy ?? 0));
     case "delegate": {
       const outcome = await api.delegate(
         id,

@@ -27,6 +27,8 @@ const VERBS: Record<OperationResult["operation"], string> = {
   claim: "Claimed",
   release: "Released",
   link: "Linked",
+  block: "Blocked",
+  unblock: "Unblocked",
 };
 
 /** Task text comes from workflows and agents: keep it from breaking the summary's Markdown. */

@@ -22,7 +22,16 @@ import type {
 /** The SDK's task methods the Action uses; its errors are BatonErrors (BatonApiError). */
 export type BatonTasks = Pick<
   BatonClient["tasks"],
-  "get" | "create" | "update" | "complete" | "uncomplete" | "comment" | "delegate" | "link"
+  | "get"
+  | "create"
+  | "update"
+  | "complete"
+  | "uncomplete"
+  | "comment"
+  | "delegate"
+  | "link"
+  | "addDependency"
+  | "removeDependency"
 >;
 /** The SDK's claim methods the Action uses. */
 export type BatonClaims = Pick<BatonClient["claims"], "claim" | "next" | "release">;
@@ -119,6 +128,14 @@ export class RestTaskApi implements TaskApi {
   async release(id: number, options: ClaimInputs): Promise<ActionTask> {
     const body = withoutUndefined({ handoff: options.handoff, claim_token: options.claimToken });
     return toActionTask(await this.claims.release(id, body));
+  }
+
+  async block(id: number, blockerId: number): Promise<ActionTask> {
+    return toActionTask(await this.tasks.addDependency(id, blockerId));
+  }
+
+  async unblock(id: number, blockerId: number): Promise<ActionTask> {
+    return toActionTask(await this.tasks.removeDependency(id, blockerId));
   }
 }
 

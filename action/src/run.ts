@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
 import { isBatonError } from "../../src/errors.js";
 import { RecentChanges } from "../../src/github/recent-changes.js";
+import { DependencyGateway } from "../../src/github/dependency-gateway.js";
 import { IssueGateway } from "../../src/github/issue-gateway.js";
 import { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
 import { parseInputs, type Connection, type InputName } from "./inputs.js";
@@ -9,6 +10,7 @@ import { performOperation } from "./operations.js";
 import { outputsFor, summaryFor } from "./report.js";
 import { createRestTaskApi } from "./rest-task-api.js";
 import type { TaskApi } from "./task-api.js";
+import { TokenDependencies } from "./token-dependencies.js";
 import { TokenTaskApi } from "./token-task-api.js";
 
 export interface RunOptions {
@@ -76,7 +78,17 @@ function createTaskApi(
     issues: gateway,
   });
   const changes = new RecentChanges({ ...repository, octokit: async () => octokit });
-  return new TokenTaskApi({ gateway, subIssues, changes, agentId: connection.agentId });
+  const dependencies = new TokenDependencies(
+    gateway,
+    new DependencyGateway({ ...repository, octokit: async () => octokit, issues: gateway }),
+  );
+  return new TokenTaskApi({
+    gateway,
+    subIssues,
+    changes,
+    dependencies,
+    agentId: connection.agentId,
+  });
 }
 
 const usesProxy = (env: NodeJS.ProcessEnv) =>

@@ -57,4 +57,8 @@ export interface TaskApi {
   claim(target: ClaimTarget, options: ClaimInputs): Promise<ClaimOutcome>;
   /** Gives a claim back, with a hand-off note for the next holder. */
   release(id: number, options: ClaimInputs): Promise<ActionTask>;
+  /** Makes task `id` wait for `blockerId` (GitHub's "blocked by"); nothing if it already does. */
+  block(id: number, blockerId: number): Promise<ActionTask>;
+  /** Stops task `id` waiting for `blockerId`. */
+  unblock(id: number, blockerId: number): Promise<ActionTask>;
 }

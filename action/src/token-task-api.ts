@@ -23,12 +23,15 @@ import { addLink, type LinkInput } from "../../src/tasks/task-links.js";
 import { InputError, restOnlyMessage, type TaskFieldsInput } from "./inputs.js";
 import type { ActionTask, ClaimOutcome, CreateOutcome, NewTask, TaskApi } from "./task-api.js";
 import { checkDuplicates } from "./token-dedup.js";
+import type { TokenDependencies } from "./token-dependencies.js";
 
 export interface TokenTaskApiOptions {
   gateway: IssueGateway;
   subIssues: SubIssueGateway;
   /** Finds a create or comment whose answer was lost, by its nonce (as the server does). */
   changes: Pick<RecentChanges, "issueWithNonce" | "commentWithNonce">;
+  /** GitHub's issue dependencies, for block and unblock. */
+  dependencies: TokenDependencies;
   /** Who the workflow acts as: `created_by`, `completed_by` and comment headers carry it. */
   agentId: string;
   /** Deepest delegation allowed (the server's BATON_MAX_DEPTH default; GitHub nests 8 levels). */
@@ -43,6 +46,7 @@ export class TokenTaskApi implements TaskApi {
   readonly #gateway: IssueGateway;
   readonly #subIssues: SubIssueGateway;
   readonly #changes: TokenTaskApiOptions["changes"];
+  readonly #dependencies: TokenDependencies;
   readonly #agentId: string;
   readonly #maxDepth: number;
 
@@ -50,6 +54,7 @@ export class TokenTaskApi implements TaskApi {
     this.#gateway = options.gateway;
     this.#subIssues = options.subIssues;
     this.#changes = options.changes;
+    this.#dependencies = options.dependencies;
     this.#agentId = options.agentId;
     this.#maxDepth = options.maxDepth ?? 5;
   }
@@ -119,6 +124,18 @@ export class TokenTaskApi implements TaskApi {
       (since) => this.#changes.commentWithNonce(id, intent.nonce, since),
     );
     return { url: comment.html_url };
+  }
+
+  async block(id: number, blockerId: number): Promise<ActionTask> {
+    const { issue } = await this.#load(id);
+    await this.#dependencies.block(issue, blockerId);
+    return toActionTask(issue);
+  }
+
+  async unblock(id: number, blockerId: number): Promise<ActionTask> {
+    const { issue } = await this.#load(id);
+    await this.#dependencies.unblock(issue, blockerId);
+    return toActionTask(issue);
   }
 
   /** A child task created already linked under the parent (one GraphQL request), as the server does. */

@@ -309,6 +309,57 @@ describe("token mode: the task issues, written with the workflow's token", () =>
     expect(double.requests.slice(again).filter((r) => r.method !== "GET")).toEqual([]);
   });
 
+  it("block and unblock: GitHub's own 'blocked by', a circle refused with one line", async () => {
+    const id = async (content: string) =>
+      Number(ok(await step({ operation: "create", content })).outputs["task-id"]);
+    // Unrelated titles: token mode's duplicate check would answer a similar one with the first.
+    const [schema, migration, rollout] = [
+      await id("Design the audit log schema"),
+      await id("Backfill invoices from March"),
+      await id("Announce the new pricing page"),
+    ];
+    const block = (task: number, on: number) =>
+      step({ operation: "block", "task-id": String(task), "blocked-by": `#${on}` });
+    const blocked = ok(await block(migration, schema));
+    expect(blocked.outputs).toMatchObject({ "task-id": String(migration), status: "open" });
+    expect(blocked.summary).toContain("Blocked task");
+    ok(await block(migration, schema));
+    ok(await block(rollout, migration));
+    expect(double.state.dependencyLinks()).toEqual(
+      expect.arrayContaining([
+        { blocked: migration, blocker: schema },
+        { blocked: rollout, blocker: migration },
+      ]),
+    );
+    expect(issue(migration).blockedBy).toEqual([schema]);
+
+    const circle = await block(schema, rollout);
+    expect(circle.code).toBe(1);
+    expect(errorLines(circle)).toEqual([
+      `::error::Task #${rollout} already waits for #${schema} (#${schema} → #${rollout} → #${migration} → #${schema}): the two would wait for each other forever [dependency_cycle]`,
+    ]);
+    expect(issue(schema).blockedBy).toEqual([]);
+
+    ok(
+      await step({
+        operation: "unblock",
+        "task-id": String(migration),
+        "blocked-by": String(schema),
+      }),
+    );
+    expect(issue(migration).blockedBy).toEqual([]);
+    const again = await step({
+      operation: "unblock",
+      "task-id": String(migration),
+      "blocked-by": String(schema),
+    });
+    expect(errorLines(again)).toEqual([
+      `::error::Task #${migration} does not wait for #${schema} [dependency_not_found]`,
+    ]);
+    const missing = await step({ operation: "block", "task-id": String(migration) });
+    expect(errorLines(missing)[0]).toContain('Input "blocked-by" is required');
+  });
+
   it("get reports a task's status; an unknown task fails with one line", async () => {
     const created = ok(await step({ operation: "create", content: "Check the backups" }));
     const got = ok(await step({ operation: "get", "task-id": created.outputs["task-id"]! }));
@@ -334,7 +385,7 @@ describe("bad inputs fail the step with one clear line, before any GitHub call",
   it.each([
     [
       { operation: "finish", "task-id": "1" },
-      'Input "operation" must be one of create, update, complete, reopen, comment, delegate, get, claim, release, link (got "finish")',
+      'Input "operation" must be one of create, update, complete, reopen, comment, delegate, get, claim, release, link, block, unblock (got "finish")',
     ],
     [{ operation: "complete" }, 'Input "task-id" is required for operation "complete"'],
     [

@@ -31,6 +31,8 @@ export interface ClaimServiceOptions {
   keeper: LeaseKeeper;
   events: ClaimEvents;
   bounds: LeaseBounds;
+  /** Dependencies: an open task blocks this one (a queue claim then passes it over). */
+  blocked?: (taskId: number) => boolean;
   now?: () => number;
 }
 
@@ -225,11 +227,15 @@ export class ClaimService implements ClaimGuard {
     if (row) this.#o.store.markShown(taskId, row.version);
   }
 
-  /** Claimable by this caller: open, and unassigned or assigned to it. */
+  /**
+   * Claimable from the queue by this caller: open, unassigned or assigned to it, and (as the
+   * fresh read just brought the dependencies up to date) waiting for no open task.
+   */
   #claimable(caller: Caller, task: Task): boolean {
     return (
       !task.completed &&
-      (task.assigned_to_agent_id === null || task.assigned_to_agent_id === caller.id)
+      (task.assigned_to_agent_id === null || task.assigned_to_agent_id === caller.id) &&
+      !(this.#o.blocked?.(task.id) ?? false)
     );
   }
 

@@ -30,6 +30,8 @@ export function createClaimServices(
     projects: ProjectService;
     gateway: IssueGateway;
     relay: Pick<EventRelay, "record">;
+    /** Dependencies: an open task blocks this one. */
+    blocked?: (taskId: number) => boolean;
     log?: ((message: string, details?: Record<string, unknown>) => void) | undefined;
   },
 ): ClaimServices {
@@ -50,6 +52,7 @@ export function createClaimServices(
     keeper,
     events,
     bounds: config.claims,
+    ...(deps.blocked ? { blocked: deps.blocked } : {}),
   });
   const ready = new ReadyQueue({
     index: deps.index,

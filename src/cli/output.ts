@@ -61,6 +61,9 @@ export const taskColumns: Array<[string, (t: Task) => unknown]> = [
   ["CONTENT", (t) => t.content],
 ];
 
+/** "#3, #5", or nothing for none (older servers send no dependency fields). */
+const ids = (list: number[] | undefined) => list?.map((id) => `#${id}`).join(", ") || undefined;
+
 export function showTask(task: Task) {
   details([
     ["id", task.id],
@@ -81,6 +84,8 @@ export function showTask(task: Task) {
     ],
     ["handoff", task.handoff_note],
     ["links", task.links.map(linkLine).join(", ")],
+    ["blocked by", ids(task.blocked_by)],
+    ["blocking", ids(task.blocking)],
     ["parent", task.parent_task_id],
     ["root", task.root_task_id !== task.id ? task.root_task_id : undefined],
     ["depth", task.delegation_depth || undefined],

@@ -4,7 +4,13 @@ import type { RepoComment } from "../github/recent-changes.js";
 import type { Delivery, Sender } from "../github/webhook-payloads.js";
 
 /** The webhooks Baton acts on; GitHub's other deliveries to the App need no replay. */
-const REPLAYED_EVENTS = new Set(["issues", "issue_comment", "sub_issues", "label"]);
+const REPLAYED_EVENTS = new Set([
+  "issues",
+  "issue_comment",
+  "sub_issues",
+  "issue_dependencies",
+  "label",
+]);
 
 const succeeded = (d: DeliverySummary) => d.status_code >= 200 && d.status_code < 300;
 

@@ -89,6 +89,7 @@ export class EventRelay {
         return skip("ignored", inbound.reason);
       case "foreign":
       case "label":
+      case "dependency":
         return skip("ignored", `${webhook.name} is not a task event`);
       case "issue":
         return this.#issue(webhook, inbound, skip);

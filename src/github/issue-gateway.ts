@@ -25,6 +25,8 @@ export interface IssueListQuery {
   labels?: string[];
 }
 
+export type IssueRelation = "sub_issues" | "dependencies/blocked_by" | "dependencies/blocking";
+
 export interface GatewayOptions {
   owner: string;
   repo: string;
@@ -174,9 +176,17 @@ export class IssueGateway {
   }
 
   /** An issue's direct sub-issues (≤ 100 by GitHub's rule, so one conditional request). */
-  async listSubIssues(number: number): Promise<GitHubIssue[]> {
+  listSubIssues(number: number): Promise<GitHubIssue[]> {
+    return this.listRelated(number, "sub_issues");
+  }
+
+  /**
+   * The issues related to one at `/issues/{n}/<relation>`: its sub-issues, or the issues it is
+   * blocked by or blocking (≤ 50 each by GitHub's rule). One conditional request per 100.
+   */
+  async listRelated(number: number, relation: IssueRelation): Promise<GitHubIssue[]> {
     const pages = await this.#allPages(
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+      `GET /repos/{owner}/{repo}/issues/{issue_number}/${relation}`,
       { issue_number: number, per_page: PER_PAGE },
       IssuePage,
     );

@@ -74,6 +74,15 @@ const SubIssuesPayload = z.object({
   parent_issue_repo: Repository.optional(),
   sub_issue_repo: Repository.optional(),
 });
+const IssueDependenciesPayload = z.object({
+  action: z.enum(["blocked_by_added", "blocked_by_removed", "blocking_added", "blocking_removed"]),
+  blocked_issue: GitHubIssueSchema,
+  blocking_issue: GitHubIssueSchema,
+  sender: GitHubUserSchema,
+  repository: Repository.optional(),
+  blocked_issue_repo: Repository.optional(),
+  blocking_issue_repo: Repository.optional(),
+});
 const LabelPayload = z.object({
   action: z.string(),
   sender: GitHubUserSchema.optional(),
@@ -94,6 +103,14 @@ export type GitHubWebhook =
     }
   | { kind: "comment"; issue: GitHubIssue; comment: GitHubComment; sender: Sender }
   | { kind: "link"; added: boolean; parent: GitHubIssue; child: GitHubIssue; sender: Sender }
+  /** GitHub's issue dependency: `blocked` waits for `blocker` (added or removed). */
+  | {
+      kind: "dependency";
+      added: boolean;
+      blocked: GitHubIssue;
+      blocker: GitHubIssue;
+      sender: Sender;
+    }
   | { kind: "label"; action: string; sender: Sender | undefined }
   | { kind: "ignore"; reason: string; unreadable?: true }
   /** From a repository other than the task repository: nothing of Baton's. */
@@ -162,6 +179,25 @@ export function readDelivery(delivery: Delivery, repository: string): GitHubWebh
         added: action === "sub_issue_added",
         parent: parent_issue,
         child: sub_issue,
+        sender,
+      };
+    }
+    case "issue_dependencies": {
+      const parsed = IssueDependenciesPayload.safeParse(delivery.payload);
+      if (!parsed.success) return unreadable();
+      const { action, blocked_issue, blocking_issue, sender } = parsed.data;
+      // One side names the other issue's repository; the payload's own is the event's issue's.
+      const blockedRepo = parsed.data.blocked_issue_repo ?? parsed.data.repository;
+      const blockerRepo = parsed.data.blocking_issue_repo ?? parsed.data.repository;
+      if (!ours(blockedRepo)) return foreign(blockedRepo);
+      if (!ours(blockerRepo)) return foreign(blockerRepo);
+      // GitHub describes one dependency twice (blocked_by_* and blocking_*); both are kept, as
+      // one may come without the other, and applying the second changes nothing.
+      return {
+        kind: "dependency",
+        added: action.endsWith("_added"),
+        blocked: blocked_issue,
+        blocker: blocking_issue,
         sender,
       };
     }

@@ -24,6 +24,8 @@ export function taskLine(task: Task): string {
   return `#${task.id} [${task.status}] ${task.content} (${facts.join(", ")}) ${task.url}`;
 }
 
+const numbered = (ids: number[]) => ids.map((id) => `#${id}`).join(", ");
+
 export function taskDetail(task: Task, comments: Comment[] = []): string {
   const lines = [
     taskLine(task),
@@ -40,6 +42,8 @@ export function taskDetail(task: Task, comments: Comment[] = []): string {
       ? `Completed at ${task.completed_at} by ${task.completed_by_agent_id ?? "?"}`
       : undefined,
     task.links.length ? `Links: ${task.links.map(linkText).join("; ")}` : undefined,
+    task.blocked_by?.length ? `Waits for: ${numbered(task.blocked_by)}` : undefined,
+    task.blocking?.length ? `Blocking: ${numbered(task.blocking)}` : undefined,
     comments.length ? `Comments (${comments.length}, latest last):` : undefined,
     ...comments.slice(-5).map((c) => `- ${c.author} at ${c.created_at}: ${c.content}`),
   ];

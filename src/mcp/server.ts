@@ -3,6 +3,7 @@ import type { BatonClient } from "../sdk/index.js";
 import { VERSION } from "../version.js";
 import { toolErrorText } from "./tool-errors.js";
 import { CLAIM_TOOLS } from "./claim-tools.js";
+import { DEPENDENCY_TOOLS } from "./dependency-tools.js";
 import { LINK_TOOLS } from "./link-tools.js";
 import { TOOLS } from "./tools.js";
 
@@ -15,7 +16,7 @@ export function createMcpServer(client: BatonClient): McpServer {
         "Baton is a task system for AI agents on GitHub issues. list_tasks with assigned_to=<your id> finds your work; get_task reads one; add_comment reports progress; complete_task finishes it; delegate_task hands part of it to another agent.",
     },
   );
-  for (const tool of [...TOOLS, ...CLAIM_TOOLS, ...LINK_TOOLS]) {
+  for (const tool of [...TOOLS, ...CLAIM_TOOLS, ...LINK_TOOLS, ...DEPENDENCY_TOOLS]) {
     server.registerTool(
       tool.name,
       { description: tool.description, inputSchema: tool.input, annotations: tool.annotations },

@@ -76,6 +76,8 @@ const HealthSchema = z.looseObject({ status: z.string(), version: z.string().opt
 export type BatonClientOptions = TransportOptions;
 
 const id = (value: TaskId | string) => encodeURIComponent(String(value));
+/** A task id as agents write it ("12", "#12", 12), as a number. */
+const taskNumber = (value: TaskId) => Number(String(value).replace(/^#/, ""));
 
 /**
  * A typed client for every route of Baton's REST API (and so Delega's). Answers are validated with
@@ -223,6 +225,26 @@ export class BatonClient {
         body: link,
         schema: TaskLinkSchema,
       }),
+    /**
+     * Makes `taskId` wait for `blockerId` (GitHub's "blocked by"): it leaves the ready queue until
+     * the blocker completes. 422 `dependency_cycle` when the blocker already waits for it.
+     */
+    addDependency: (taskId: TaskId, blockerId: TaskId): Promise<Task> =>
+      this.#http.request("POST", `/tasks/${id(taskId)}/dependencies`, {
+        body: { blocked_by: taskNumber(blockerId) },
+        schema: TaskSchema,
+      }),
+    /** Stops `taskId` waiting for `blockerId`; answers the task. */
+    removeDependency: async (taskId: TaskId, blockerId: TaskId): Promise<Task> =>
+      (
+        await this.#http.request(
+          "DELETE",
+          `/tasks/${id(taskId)}/dependencies/${taskNumber(blockerId)}`,
+          {
+            schema: z.object({ ok: z.literal(true), task: TaskSchema }),
+          },
+        )
+      ).task,
     /** Asks whether a task like this exists, without creating one. */
     dedup: (request: DedupRequest): Promise<DedupResult> =>
       this.#http.request("POST", "/tasks/dedup", { body: request, schema: DedupResultSchema }),

@@ -10,7 +10,7 @@ import { decodeIssue, type DecodedIssue } from "../tasks/issue-codec.js";
 import type { IssueWrite } from "../tasks/issue-writes.js";
 import type { Task } from "../tasks/task-schema.js";
 import { isTask } from "../tasks/provenance.js";
-import { taskFromIssue, type TaskClaim } from "../tasks/task-view.js";
+import { taskFromIssue, type TaskClaim, type TaskDependencies } from "../tasks/task-view.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { localLock, type DistributedLock } from "../store/distributed-lock.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
@@ -28,6 +28,14 @@ export interface TaskClaimHooks {
   claimGuard?: ClaimGuard;
 }
 
+/** What task I/O needs of dependencies (issue #17); absent = no dependencies. */
+export interface TaskDependencyHooks {
+  /** `blocked_by` and `blocking`, as Baton's store holds them. */
+  fields(taskId: number): TaskDependencies;
+  /** Brings the store in line with GitHub when the issue's dependency totals say it missed one. */
+  reconcile(issue: GitHubIssue): Promise<void>;
+}
+
 /**
  * The issues behind tasks: read one for a caller, show it as a task, write it journalled and
  * re-indexed, one writer per issue at a time. Every task and chain operation goes through here.
@@ -39,6 +47,7 @@ export class TaskIssues {
   readonly #journal: Journal;
   readonly #guard: DuplicateGuard | undefined;
   readonly #claims: TaskClaimHooks;
+  readonly #dependencies: TaskDependencyHooks | undefined;
   readonly #appId: () => number | undefined;
   readonly #locks = new KeyedMutex();
   /** The same lock across replicas (PostgreSQL); nothing more on SQLite. */
@@ -64,6 +73,7 @@ export class TaskIssues {
     journal: Journal;
     guard?: DuplicateGuard;
     claims?: TaskClaimHooks;
+    dependencies?: TaskDependencyHooks;
     appId: () => number | undefined;
     lock?: DistributedLock;
   }) {
@@ -75,6 +85,7 @@ export class TaskIssues {
     this.#journal = options.journal;
     this.#guard = options.guard;
     this.#claims = options.claims ?? {};
+    this.#dependencies = options.dependencies;
   }
 
   /** Keeps the dedup index in step with an issue's state (after a write, or from a webhook). */
@@ -111,10 +122,12 @@ export class TaskIssues {
   async toTask(issue: GitHubIssue, decoded: DecodedIssue = this.decode(issue)): Promise<Task> {
     const project = decoded.projectSlug ? await this.#projects.bySlug(decoded.projectSlug) : null;
     const claim = decoded.closed ? undefined : this.#claims.claimFields?.(issue.number);
+    await this.#dependencies?.reconcile(issue);
     return taskFromIssue(issue, decoded, {
       agent: (id) => this.#agents.find(id),
       project,
       claim,
+      dependencies: this.#dependencies?.fields(issue.number),
     });
   }
 

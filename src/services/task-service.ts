@@ -26,7 +26,12 @@ import type { Stats } from "../tasks/task-stats.js";
 import type { ProjectService } from "./project-service.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
 import { TaskCreation } from "./create-task.js";
-import { TaskIssues, type Need, type TaskClaimHooks } from "./task-issues.js";
+import {
+  TaskIssues,
+  type Need,
+  type TaskClaimHooks,
+  type TaskDependencyHooks,
+} from "./task-issues.js";
 import type { TaskMirror } from "./task-mirror.js";
 import { TaskReads } from "./task-reads.js";
 
@@ -48,6 +53,8 @@ export interface TaskServiceOptions {
   guard?: DuplicateGuard;
   /** Claims (issue #17): the ready queue's index, claim fields, and the claim guard. */
   claims?: TaskClaimHooks;
+  /** Dependencies (issue #17): the task fields, and reads back from GitHub when they drifted. */
+  dependencies?: TaskDependencyHooks;
   /** Issue #20: reads answered from the store's mirror of the tasks; absent = every read asks GitHub. */
   mirror?: Pick<TaskMirror, "ready" | "get" | "all">;
   /** Replicas (PostgreSQL): the per-issue lock is also taken in the database. */

@@ -232,6 +232,26 @@ export const migrations: Migration[] = [
       CREATE INDEX task_index_seq ON task_index (seq);
     `,
   },
+  // Dependencies (src/dependencies, src/store/dependency-store.ts; issue #17): the "blocked by"
+  // pairs between tasks as GitHub last said, for the task fields and the ready queue (no GitHub
+  // read), and per task the dependency totals GitHub showed when the pairs were last read back.
+  {
+    version: 195,
+    name: "dependencies",
+    sql: `
+      CREATE TABLE task_dependencies (
+        task_id INTEGER NOT NULL,
+        blocker_id INTEGER NOT NULL,
+        PRIMARY KEY (task_id, blocker_id)
+      );
+      CREATE INDEX task_dependencies_blocker ON task_dependencies (blocker_id, task_id);
+      CREATE TABLE dependency_totals (
+        task_id INTEGER PRIMARY KEY,
+        total_blocked_by INTEGER NOT NULL,
+        total_blocking INTEGER NOT NULL
+      );
+    `,
+  },
   // Catch-up (src/events/catch-up.ts): the missed GitHub deliveries already replayed, by guid.
   {
     version: 40,

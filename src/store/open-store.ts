@@ -1,9 +1,11 @@
 import { SqliteClaimStore, type ClaimStore } from "./claim-store.js";
 import { openDatabase, type Db } from "./database.js";
+import { SqliteDependencyStore, type DependencyStore } from "./dependency-store.js";
 import { localLock, type DistributedLock } from "./distributed-lock.js";
 import { SqliteOutboxStore } from "./outbox-store.js";
 import { PgClaimStore } from "./pg/pg-claim-store.js";
 import { PgDatabase } from "./pg/pg-database.js";
+import { PgDependencyStore } from "./pg/pg-dependency-store.js";
 import { PgOutboxStore } from "./pg/pg-outbox-store.js";
 import { pgWriteSlots } from "./pg/pg-write-slots.js";
 import type { WriteSlots } from "../github/write-queue.js";
@@ -39,6 +41,10 @@ export const lockFor = (db: Db): DistributedLock => (isPostgres(db) ? db.locks :
 /** Claims: atomic in SQLite's one write lock, or under the task's lock on PostgreSQL. */
 export const claimStoreFor = (db: Db): ClaimStore =>
   isPostgres(db) ? new PgClaimStore(db) : new SqliteClaimStore(db);
+
+/** Dependencies: each change decided in SQLite's one write lock, or under one lock on PostgreSQL. */
+export const dependencyStoreFor = (db: Db): DependencyStore =>
+  isPostgres(db) ? new PgDependencyStore(db) : new SqliteDependencyStore(db);
 
 /** The outbox; on PostgreSQL each due delivery is taken by one replica (`leaseMs` at a time). */
 export const outboxStoreFor = (db: Db, leaseMs?: number): SqliteOutboxStore =>

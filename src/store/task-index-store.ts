@@ -60,7 +60,8 @@ const ATTENTION = {
   looping: "SELECT task_id FROM task_index WHERE open = 1 AND reopens >= ? ORDER BY task_id",
 };
 
-// Ready = open, not delegated/failed/blocked by a person, not held by a live lease.
+// Ready = open, not delegated/failed/blocked by a person, not held by a live lease, and no open
+// task it waits for (task_dependencies: GitHub's "blocked by", as Baton last read it).
 const READY = `
   SELECT t.task_id FROM task_index t
   WHERE t.open = 1
@@ -70,6 +71,9 @@ const READY = `
     AND NOT EXISTS (
       SELECT 1 FROM task_claims c
       WHERE c.task_id = t.task_id AND c.agent_id IS NOT NULL AND c.lease_expires_at > @now)
+    AND NOT EXISTS (
+      SELECT 1 FROM task_dependencies d CROSS JOIN task_index b
+      WHERE d.task_id = t.task_id AND b.task_id = d.blocker_id AND b.open = 1)
     AND NOT EXISTS (
       SELECT 1 FROM json_each(@labels) l
       WHERE NOT EXISTS (SELECT 1 FROM json_each(t.labels) tl WHERE tl.value = l.value))

@@ -49,6 +49,17 @@ export const GitHubIssueSchema = z.object({
   sub_issues_summary: z.object({ total: z.number(), completed: z.number() }).nullish(),
   /** REST URL of the sub-issue parent, if any. */
   parent_issue_url: z.string().nullish(),
+  /** The issue's repository (a dependency may name an issue of another repository). */
+  repository_url: z.string().optional(),
+  /** Dependency counts: open blockers and open blocked issues, beside the totals. */
+  issue_dependencies_summary: z
+    .object({
+      blocked_by: z.number(),
+      blocking: z.number(),
+      total_blocked_by: z.number(),
+      total_blocking: z.number(),
+    })
+    .nullish(),
 });
 export type GitHubIssue = z.infer<typeof GitHubIssueSchema>;
 

@@ -154,6 +154,13 @@ export const TaskSchema = z
     handoff_note: z.string().nullable(),
     handoff_by_agent_id: z.string().nullable(),
     handoff_state: SessionStateSchema.nullable(),
+    // Dependencies (issue #17), GitHub's own "blocked by" / "blocking" between tasks.
+    blocked_by: z
+      .array(z.number().int())
+      .describe(
+        'Tasks this one waits for (GitHub\'s "blocked by"), open or completed: it is ready once all are completed',
+      ),
+    blocking: z.array(z.number().int()).describe("Tasks that wait for this one"),
     possible_duplicates: z
       .array(DedupMatchSchema)
       .optional()
@@ -163,6 +170,16 @@ export const TaskSchema = z
   })
   .meta({ id: "Task" });
 export type Task = z.infer<typeof TaskSchema>;
+
+export const DependencyCreateSchema = z
+  .object({
+    blocked_by: z.coerce
+      .number()
+      .int()
+      .positive()
+      .describe("The task this one waits for (its id); completing it unblocks this one"),
+  })
+  .meta({ id: "DependencyCreate" });
 
 export const DedupQuerySchema = z
   .object({

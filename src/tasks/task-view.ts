@@ -33,8 +33,13 @@ export const UNCLAIMED: TaskClaim = {
   handoff_state: null,
 };
 
+/** The task fields its dependencies contribute (issue #17); the pairs live in Baton's store. */
+export type TaskDependencies = Pick<Task, "blocked_by" | "blocking">;
+
+export const NO_DEPENDENCIES: TaskDependencies = { blocked_by: [], blocking: [] };
+
 /**
- * An issue as the API's task, with its agents, project and claim looked up by the caller. A closed
+ * An issue as the API's task, with its agents, project, claim and dependencies looked up by the caller. A closed
  * task is held by nobody, whatever the claim record still says.
  */
 export function taskFromIssue(
@@ -44,6 +49,7 @@ export function taskFromIssue(
     agent: (id: string) => AgentName | undefined;
     project: Project | null;
     claim?: TaskClaim;
+    dependencies?: TaskDependencies;
   },
 ): Task {
   const agentRef = (id: string | null) => {
@@ -83,5 +89,6 @@ export function taskFromIssue(
     links: decoded.meta.links.map(toTaskLink),
     url: issue.html_url,
     ...(decoded.closed ? UNCLAIMED : (lookup.claim ?? UNCLAIMED)),
+    ...(lookup.dependencies ?? NO_DEPENDENCIES),
   };
 }

@@ -28,6 +28,9 @@ export function createWebhookRouter(
         services.claims.index.remove(issueNumber);
       },
       forgetLabels: () => services.gateway.forgetLabels(),
+      dependencyChanged: (change) => {
+        services.dependencies.dependencies.changed(change);
+      },
     },
     relay: services.events.relay,
     chains: services.chains,

@@ -12,11 +12,18 @@ export interface BlockStep {
   edited(webhook: GitHubWebhook): Promise<void>;
 }
 
-/** Step 1: Baton's caches of GitHub (the dedup index, the label set). Local, no GitHub call. */
+/** A dependency changed on GitHub (`issue_dependencies`), as the router hands it on. */
+export type DependencyChanged = Omit<Extract<GitHubWebhook, { kind: "dependency" }>, "kind">;
+
+/**
+ * Step 1: Baton's caches of GitHub (the dedup index, the label set, the dependencies between
+ * tasks). Local, no GitHub call except a read back when an issue's dependency totals drifted.
+ */
 export interface CacheStep {
   reindex(issue: GitHubIssue): Promise<void>;
   forget(issueNumber: number): void;
   forgetLabels(): void;
+  dependencyChanged(change: DependencyChanged): void;
 }
 
 /** Step 2: the event relay (DESIGN §6), which commits the task event to the outbox. */
@@ -58,7 +65,8 @@ const REINDEX = new Set(["opened", "edited", "reopened", "closed", "labeled", "u
  * The one entry point for GitHub's webhooks. Each delivery is parsed once (one zod schema per
  * event) and then goes through five steps, one after the other, in this order:
  *
- * 1. caches: the dedup index follows the issue, so a create right after sees the change;
+ * 1. caches: the dedup index follows the issue, so a create right after sees the change; the
+ *    ready queue's index and the dependencies follow too (a closed blocker unblocks its tasks);
  * 2. relay: the task event is committed to the outbox before GitHub gets its 2xx, and before the
  *    chain step runs, so a child's `task.completed` precedes its parent's `task.chain_completed`;
  * 3. chains: parents roll up, links are repaired; these write to GitHub and may fail;
@@ -107,6 +115,10 @@ export class WebhookRouter {
   async #caches(webhook: GitHubWebhook): Promise<void> {
     const { caches } = this.#o;
     if (webhook.kind === "label" && webhook.sender?.type !== "Bot") caches.forgetLabels();
+    if (webhook.kind === "dependency") {
+      const { added, blocked, blocker, sender } = webhook;
+      caches.dependencyChanged({ added, blocked, blocker, sender });
+    }
     if (webhook.kind !== "issue") return;
     if (webhook.action === "deleted" || webhook.action === "transferred")
       caches.forget(webhook.issue.number);

@@ -36,6 +36,8 @@ const TOOLS = [
   "link_task",
   "list_task_links",
   "fleet_attention",
+  "add_task_dependency",
+  "remove_task_dependency",
 ];
 
 let stack: Stack;
@@ -244,6 +246,39 @@ describe.each([
     expect(triage.text).toContain(`- #${id} ${stdio ? "Upgrade the CI runners" : "Tune"}`);
     expect(triage.text).toContain("(builder): runner image missing http");
     await call(worker, "release_task", { task_id: id });
+  });
+
+  it("makes one task wait for another, and shows it in get_task", async () => {
+    const [first, second] = transport.startsWith("stdio")
+      ? ["Order the new rack servers", "Install the rack servers"]
+      : ["Sign the data processing agreement", "Send customer data to the processor"];
+    const ids = [];
+    for (const content of [first, second])
+      ids.push(Number(/#(\d+)/.exec((await call(worker, "create_task", { content })).text)![1]));
+    const [blocker, waiting] = ids as [number, number];
+    const added = await call(worker, "add_task_dependency", {
+      task_id: String(waiting),
+      blocked_by: `#${blocker}`,
+    });
+    expect(added.text).toBe(
+      `#${waiting} now waits for #${blocker}; it is ready once they are completed.`,
+    );
+    expect((await call(worker, "get_task", { task_id: waiting })).text).toContain(
+      `Waits for: #${blocker}`,
+    );
+    expect((await call(worker, "get_task", { task_id: blocker })).text).toContain(
+      `Blocking: #${waiting}`,
+    );
+    const circle = await call(worker, "add_task_dependency", {
+      task_id: blocker,
+      blocked_by: waiting,
+    });
+    expect(circle.isError).toBe(true);
+    expect(circle.text).toMatch(/^Error \(422\): /);
+    expect(
+      (await call(worker, "remove_task_dependency", { task_id: waiting, blocked_by: blocker }))
+        .text,
+    ).toBe(`#${waiting} waits for nothing now.`);
   });
 
   it("answers failures with isError and one line saying what to do", async () => {

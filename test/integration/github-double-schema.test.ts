@@ -14,6 +14,10 @@ interface OpenApiOperation {
 }
 interface OpenApi {
   paths: Record<string, Record<string, OpenApiOperation>>;
+  "x-webhooks": Record<
+    string,
+    { post: { requestBody: { content: { "application/json": { schema: object } } } } }
+  >;
 }
 
 const require = createRequire(import.meta.url);
@@ -74,12 +78,43 @@ function expectValid(method: string, path: string, status: number, data: unknown
   expect(ok ? [] : validate.errors).toEqual([]);
 }
 
+const DEPENDENCY_WEBHOOKS = [
+  "blocked_by_added",
+  "blocking_added",
+  "blocked_by_removed",
+  "blocking_removed",
+];
+const webhookValidators = new Map<string, ValidateFunction>();
+
+/** A webhook payload's schema (`x-webhooks`, e.g. "issue-dependencies-blocked-by-added"). */
+function webhookValidator(name: string): ValidateFunction {
+  const schema = spec["x-webhooks"][name]?.post.requestBody.content["application/json"].schema;
+  if (!schema) throw new Error(`no webhook schema ${name}`);
+  // `organization` is listed as required, but GitHub sends it only for repositories an
+  // organization owns; the double's owner is a user.
+  const { required = [], ...rest } = toJsonSchema(schema) as { required?: string[] };
+  return ajv.compile({ ...rest, required: required.filter((r) => r !== "organization") });
+}
+
+function expectValidWebhook(name: string, payload: unknown): void {
+  const validate = webhookValidators.get(name);
+  if (!validate) throw new Error(`webhook schema ${name} not compiled`);
+  const ok = validate(payload);
+  expect(ok ? [] : validate.errors).toEqual([]);
+}
+
 const repo = { owner: "acme", repo: "tasks" };
 let double: GitHubDouble;
 let app: TestOctokit;
 
 beforeAll(async () => {
   for (const [method, path, status] of CHECKED) validatorFor(method, path, status);
+  // Compiled before any request: the schemas are large, and a compile between two requests
+  // outlasts the double's keep-alive (the next request then meets a closed socket).
+  for (const action of DEPENDENCY_WEBHOOKS) {
+    const name = `issue-dependencies-${action.replaceAll("_", "-")}`;
+    webhookValidators.set(name, webhookValidator(name));
+  }
   double = await startGitHubDouble({ repo: "acme/tasks", collaborators: ["bob"] });
   app = clientFor(double);
 });
@@ -197,6 +232,50 @@ describe("responses match @octokit/openapi", () => {
       issue_number: child.number,
     });
     expectValid("GET", "/repos/{owner}/{repo}/issues/{issue_number}/parent", 200, up.data);
+  });
+
+  it("issue dependencies: add, list both sides, remove, and the webhooks", async () => {
+    const sink = await startWebhookSink();
+    try {
+      double.setWebhookUrl(sink.url);
+      const { data: blocked } = await app.rest.issues.create({ ...repo, title: "blocked" });
+      const { data: blocker } = await app.rest.issues.create({ ...repo, title: "blocker" });
+      const path = "/repos/{owner}/{repo}/issues/{issue_number}/dependencies";
+      const added = await app.request(`POST ${path}/blocked_by`, {
+        ...repo,
+        issue_number: blocked.number,
+        issue_id: blocker.id,
+      });
+      expectValid("POST", `${path}/blocked_by`, 201, added.data);
+      const by = await app.request(`GET ${path}/blocked_by`, {
+        ...repo,
+        issue_number: blocked.number,
+      });
+      expectValid("GET", `${path}/blocked_by`, 200, by.data);
+      const blocking = await app.request(`GET ${path}/blocking`, {
+        ...repo,
+        issue_number: blocker.number,
+      });
+      expectValid("GET", `${path}/blocking`, 200, blocking.data);
+      const removed = await app.request(`DELETE ${path}/blocked_by/{issue_id}`, {
+        ...repo,
+        issue_number: blocked.number,
+        issue_id: blocker.id,
+      });
+      expectValid("DELETE", `${path}/blocked_by/{issue_id}`, 200, removed.data);
+      await double.waitForWebhooksIdle();
+      const sent = double.webhookDeliveries.filter((d) => d.event === "issue_dependencies");
+      expect(sent.map((d) => d.action)).toEqual(DEPENDENCY_WEBHOOKS);
+      for (const delivery of sent)
+        expectValidWebhook(
+          `issue-dependencies-${delivery.action!.replaceAll("_", "-")}`,
+          delivery.payload,
+        );
+    } finally {
+      double.setWebhookUrl(undefined);
+      await double.waitForWebhooksIdle();
+      await sink.close();
+    }
   });
 
   it("app: installation and access token", async () => {

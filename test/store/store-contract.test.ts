@@ -8,7 +8,7 @@ import { SqliteCatchUpStore } from "../../src/store/catch-up-store.js";
 import { DedupStore } from "../../src/store/dedup-store.js";
 import { SqliteIdempotencyStore } from "../../src/store/idempotency-store.js";
 import { SqliteJournal } from "../../src/store/journal-store.js";
-import { claimStoreFor, outboxStoreFor } from "../../src/store/open-store.js";
+import { claimStoreFor, dependencyStoreFor, outboxStoreFor } from "../../src/store/open-store.js";
 import { SqliteProjectOrderStore } from "../../src/store/project-store.js";
 import { getOrCreateSetting } from "../../src/store/settings-store.js";
 import { SqliteSubscriptionStore } from "../../src/store/subscription-store.js";
@@ -337,6 +337,41 @@ describe.each(storeBackends())("store contract on $name", (backend: Backend) => 
     expect(index.tasks([24, 21, 99]).map((t) => t.id)).toEqual([24, 21]);
     index.remove(24);
     expect(index.tasks([24])).toEqual([]);
+  });
+
+  it("dependencies: pairs once, totals, read-back sides, blocked tasks and the ready queue", () => {
+    const index = new SqliteTaskIndex(db);
+    const deps = dependencyStoreFor(db);
+    for (const id of [61, 62, 63, 64]) index.upsert(task(id, { labels: ["deps"] }), true);
+    index.upsert(task(65, { labels: ["deps"] }), false);
+    expect(deps.transaction(() => [deps.add(61, 62), deps.add(61, 62)])).toEqual([true, false]);
+    deps.add(63, 65); // a closed blocker holds nothing up
+    deps.add(64, 61);
+    expect(deps.fields(61)).toEqual({ blocked_by: [62], blocking: [64] });
+    expect(deps.totals(61)).toEqual({ total_blocked_by: 1, total_blocking: 1 });
+    expect(deps.openBlocked([61, 62, 63, 64, 65])).toEqual(
+      new Map([
+        [61, true],
+        [62, false],
+        [63, false],
+        [64, true],
+      ]),
+    );
+    const ready = () => index.readyIds({ agentId: "alice", now: 0, limit: 10, labels: ["deps"] });
+    expect(ready()).toEqual([62, 63]);
+    expect(index.tasks([61, 62]).map((t) => [t.blocked_by, t.blocking])).toEqual([
+      [[62], [64]],
+      [[], [61]],
+    ]);
+    deps.replace(61, "blocked_by", [63]);
+    expect(deps.blockersOf(61)).toEqual([63]);
+    expect(deps.remove(61, 63)).toBe(true);
+    expect(deps.totals(61)).toEqual({ total_blocked_by: 0, total_blocking: 1 });
+    deps.setTotals(61, { total_blocked_by: 4, total_blocking: 2 });
+    expect(deps.totals(61)).toEqual({ total_blocked_by: 4, total_blocking: 2 });
+    deps.forget(61);
+    expect(deps.fields(64)).toEqual({ blocked_by: [], blocking: [] });
+    expect(ready()).toEqual([61, 62, 63, 64]);
   });
 
   it("task mirror: changes in seq order, an unchanged view takes no seq, gone rows, completeness", () => {

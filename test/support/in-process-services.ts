@@ -6,7 +6,7 @@ import { IssueGateway } from "../../src/github/issue-gateway.js";
 import { RecentChanges } from "../../src/github/recent-changes.js";
 import { SubIssueGateway } from "../../src/github/sub-issue-gateway.js";
 import { ProjectService } from "../../src/services/project-service.js";
-import { TaskService } from "../../src/services/task-service.js";
+import { TaskService, type TaskServiceOptions } from "../../src/services/task-service.js";
 import { SqliteAgentStore } from "../../src/store/agent-store.js";
 import { migrate } from "../../src/store/database.js";
 import { SqliteJournal } from "../../src/store/journal-store.js";
@@ -19,6 +19,8 @@ import { clientFor } from "./github-double/test-client.ts";
 
 export interface InProcessServices {
   db: Database.Database;
+  /** The installation's client, recorded: for gateways a test adds. */
+  octokit: ReturnType<typeof clientFor>;
   gateway: IssueGateway;
   subIssues: SubIssueGateway;
   journal: SqliteJournal;
@@ -28,10 +30,14 @@ export interface InProcessServices {
   mirror?: TaskMirror;
 }
 
-/** Agents `lead` (coordinator) and `builder` (worker) exist; the repository is acme/tasks. */
+/**
+ * Agents `lead` (coordinator) and `builder` (worker) exist; the repository is acme/tasks. `extra`
+ * adds task service options (claims, dependencies) that need the database: made from it.
+ */
 export function inProcessServices(
   double: GitHubDouble,
   options: { mirror?: boolean; db?: Database.Database } = {},
+  extra: (db: Database.Database) => Partial<TaskServiceOptions> = () => ({}),
 ): InProcessServices {
   const octokit = clientFor(double);
   const recorded = recordRequests(octokit);
@@ -67,6 +73,16 @@ export function inProcessServices(
     projects: new ProjectService(gateway, new SqliteProjectOrderStore(db)),
     journal,
     appId: () => undefined,
+    ...extra(db),
   });
-  return { db, gateway, subIssues, journal, tasks, recorded, ...(mirror ? { mirror } : {}) };
+  return {
+    db,
+    octokit,
+    gateway,
+    subIssues,
+    journal,
+    tasks,
+    recorded,
+    ...(mirror ? { mirror } : {}),
+  };
 }

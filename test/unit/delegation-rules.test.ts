@@ -4,6 +4,7 @@ import { BatonError } from "../../src/errors.js";
 import { mapGraphqlError } from "../../src/github/map-graphql-error.js";
 import { toRestIssue, type GraphqlIssue } from "../../src/github/graphql-issue.js";
 import { parentNumberOf } from "../../src/tasks/github-issue.js";
+import { NO_DEPENDENCIES } from "../../src/tasks/task-view.js";
 import { buildChain, scopeTask } from "../../src/tasks/chain.js";
 import { checkDelegation, childPosition, samePosition } from "../../src/tasks/delegation-rules.js";
 import { TaskMetaSchema } from "../../src/tasks/issue-codec.js";
@@ -137,6 +138,7 @@ describe("chain scoping", () => {
     links: [],
     url: "",
     ...NO_CLAIM,
+    ...NO_DEPENDENCIES,
     ...over,
   });
   it("redacts what a worker may not read, keeps the structure and counts", () => {

@@ -40,6 +40,8 @@ describe("EventRelay: GitHub webhooks in, one task event per change out", () => 
               "name": "infra",
             },
             "assigned_to_agent_id": "infra",
+            "blocked_by": [],
+            "blocking": [],
             "claimed_by_agent_id": null,
             "completed": false,
             "completed_at": null,

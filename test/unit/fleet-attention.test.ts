@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isSilent, triage, type AttentionFacts } from "../../src/tasks/fleet-attention.js";
 import { NO_CLAIM, type ClaimRow } from "../../src/tasks/lease-rules.js";
 import type { Task } from "../../src/tasks/task-schema.js";
+import { NO_DEPENDENCIES } from "../../src/tasks/task-view.js";
 
 const NOW = Date.parse("2026-11-25T12:00:00.000Z");
 const at = (msAgo: number) => new Date(NOW - msAgo).toISOString();
@@ -36,6 +37,7 @@ const task = (id: number, over: Partial<Task> = {}): Task => ({
   links: [],
   url: `https://github.com/acme/tasks/issues/${id}`,
   ...NO_CLAIM,
+  ...NO_DEPENDENCIES,
   ...over,
 });
 

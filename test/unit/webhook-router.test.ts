@@ -31,6 +31,12 @@ function recordingRouter(fail: { caches?: boolean; relay?: boolean; chains?: boo
       reindex: async (issue) => step("caches", fail.caches, `reindex #${issue.number}`, issue),
       forget: (number) => step("caches", fail.caches, `forget #${number}`),
       forgetLabels: () => step("caches", fail.caches, "forget labels"),
+      dependencyChanged: ({ added, blocked, blocker, sender }) =>
+        step(
+          "caches",
+          fail.caches,
+          `#${blocked.number} ${added ? "blocked by" : "no longer blocked by"} #${blocker.number} (${sender.login})`,
+        ),
     },
     relay: {
       accept: async (delivery, webhook: GitHubWebhook) =>
@@ -74,6 +80,29 @@ function linkWebhook(action: string) {
       sub_issue: issue(2),
       parent_issue_repo: opened.repository,
       sub_issue_repo: opened.repository,
+      sender: opened.sender,
+    },
+  };
+}
+
+function dependencyWebhook(action: string, repository?: string) {
+  const opened = githubExample("issues", "opened");
+  const issue = (number: number) => ({ ...(opened.issue as object), number, id: 1e6 + number });
+  const repo = repository
+    ? { ...(opened.repository as object), full_name: repository }
+    : opened.repository;
+  const side = action.startsWith("blocked_by") ? "blocking_issue_repo" : "blocked_issue_repo";
+  return {
+    id: `d-${action}`,
+    name: "issue_dependencies",
+    payload: {
+      action,
+      blocked_issue_id: 1e6 + 3,
+      blocked_issue: issue(3),
+      blocking_issue_id: 1e6 + 4,
+      blocking_issue: issue(4),
+      [side]: repo,
+      repository: opened.repository,
       sender: opened.sender,
     },
   };
@@ -149,6 +178,22 @@ describe("WebhookRouter: one entry point, steps in a stated order", () => {
         "relay: d-parent_issue_added ignore (sub_issues.parent_issue_added repeats the link)",
         "relay: d-sub_issue_removed link",
         "chains: link {"added":false,"parent":1,"child":2}",
+      ]
+    `);
+  });
+
+  it("a dependency reaches the caches step from either side, and is not relayed", async () => {
+    const { router, calls } = recordingRouter();
+    await router.receive(dependencyWebhook("blocked_by_added"));
+    await router.receive(dependencyWebhook("blocking_added"));
+    await router.receive(dependencyWebhook("blocked_by_removed"));
+    // A blocker in another repository is no task of this one.
+    await router.receive(dependencyWebhook("blocked_by_added", "acme/other"));
+    expect(calls).toMatchInlineSnapshot(`
+      [
+        "caches: #3 blocked by #4 (Codertocat)",
+        "caches: #3 blocked by #4 (Codertocat)",
+        "caches: #3 no longer blocked by #4 (Codertocat)",
       ]
     `);
   });

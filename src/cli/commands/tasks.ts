@@ -17,6 +17,7 @@ import { addClaimCommands } from "./task-claims.js";
 import { addDedupCommand } from "./task-dedup.js";
 import { addHistoryCommand } from "./task-history.js";
 import { addLinkCommands } from "./task-links.js";
+import { addDependencyCommands } from "./task-dependencies.js";
 
 interface TaskFieldOptions extends CommonOptions {
   description?: string;
@@ -364,5 +365,6 @@ export function tasksCommand(): Command {
   addHistoryCommand(tasks);
   addClaimCommands(tasks);
   addLinkCommands(tasks);
+  addDependencyCommands(tasks);
   return tasks;
 }

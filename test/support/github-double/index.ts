@@ -11,6 +11,7 @@ import { People } from "./people.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import { appRoutes } from "./rest-app.ts";
 import { commentRoutes } from "./rest-comments.ts";
+import { dependencyRoutes } from "./rest-dependencies.ts";
 import { issueRoutes } from "./rest-issues.ts";
 import { labelRoutes } from "./rest-labels.ts";
 import { RestRouter } from "./rest-router.ts";
@@ -52,6 +53,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
     ...commentRoutes,
     ...labelRoutes,
     ...subIssueRoutes,
+    ...dependencyRoutes,
   );
   const faults = new FaultSet();
   const webhooks = new WebhookQueue({

@@ -111,6 +111,7 @@ export function createIssue(
     closedBy: null,
     parent: null,
     subIssues: [],
+    blockedBy: [],
   };
   ctx.state.issues.set(issue.number, issue);
   emitIssue(ctx, actor, "opened", issue);
@@ -291,6 +292,9 @@ export function deleteIssue(ctx: DoubleContext, actor: Actor, number: number): v
     const record = ctx.state.issues.get(child);
     if (record) record.parent = null;
   }
+  // GitHub drops a deleted issue's dependencies on both sides.
+  for (const other of ctx.state.issues.values())
+    other.blockedBy = other.blockedBy.filter((n) => n !== number);
   for (const comment of ctx.state.commentsOf(number)) ctx.state.comments.delete(comment.id);
   ctx.state.issues.delete(number);
   ctx.state.deletedIssues.add(number);

@@ -22,7 +22,7 @@ function installationJson(ctx: DoubleContext): Record<string, unknown> {
     target_id: ctx.people.userId(urls.owner),
     target_type: "User",
     permissions: TOKEN_PERMISSIONS,
-    events: ["issues", "issue_comment", "label", "sub_issues"],
+    events: ["issues", "issue_comment", "label", "sub_issues", "issue_dependencies"],
     created_at: app.createdAt,
     updated_at: app.createdAt,
     single_file_name: null,

@@ -2,7 +2,13 @@
 import type { Route } from "./rest-types.ts";
 
 // Numeric path parameters only match digits, so "/issues/comments/1" never hits "/issues/{issue_number}".
-const NUMERIC = new Set(["issue_number", "comment_id", "installation_id", "delivery_id"]);
+const NUMERIC = new Set([
+  "issue_number",
+  "issue_id",
+  "comment_id",
+  "installation_id",
+  "delivery_id",
+]);
 
 interface CompiledRoute {
   route: Route;

@@ -45,7 +45,7 @@ export function appJson(ctx: DoubleContext): Record<string, unknown> {
     created_at: app.createdAt,
     updated_at: app.createdAt,
     permissions: { issues: "write", metadata: "read" },
-    events: ["issues", "issue_comment", "label", "sub_issues"],
+    events: ["issues", "issue_comment", "label", "sub_issues", "issue_dependencies"],
   };
 }
 
@@ -62,6 +62,22 @@ export function subIssuesSummary(
     total,
     completed,
     percent_completed: total === 0 ? 0 : Math.floor((completed * 100) / total),
+  };
+}
+
+/** Open counts (`blocked_by`, `blocking`) beside totals, as GitHub's issue_dependencies_summary. */
+export function issueDependenciesSummary(
+  ctx: DoubleContext,
+  issue: IssueRecord,
+): { blocked_by: number; blocking: number; total_blocked_by: number; total_blocking: number } {
+  const open = (numbers: number[]) =>
+    numbers.filter((n) => ctx.state.issues.get(n)?.state === "open").length;
+  const blocking = ctx.state.blocking(issue.number);
+  return {
+    blocked_by: open(issue.blockedBy),
+    blocking: open(blocking),
+    total_blocked_by: issue.blockedBy.length,
+    total_blocking: blocking.length,
   };
 }
 
@@ -97,6 +113,7 @@ export function issueJson(ctx: DoubleContext, issue: IssueRecord): Record<string
     active_lock_reason: null,
     sub_issues_summary: subIssuesSummary(ctx, issue),
     parent_issue_url: issue.parent === null ? null : urls.issueApi(issue.parent),
+    issue_dependencies_summary: issueDependenciesSummary(ctx, issue),
     body: issue.body,
     closed_by: issue.closedBy === null ? null : people.user(issue.closedBy),
     reactions: reactionsJson(`${url}/reactions`),

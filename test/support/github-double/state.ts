@@ -25,6 +25,8 @@ export interface IssueRecord {
   parent: number | null;
   /** Child issue numbers, in priority order. */
   subIssues: number[];
+  /** Numbers of the issues this one is blocked by ("blocked by"), in the order they were added. */
+  blockedBy: number[];
 }
 
 export interface CommentRecord {
@@ -108,6 +110,21 @@ export class DoubleState {
     return links;
   }
 
+  /** The issues this one blocks (the other side of `blockedBy`), by number. */
+  blocking(number: number): number[] {
+    return [...this.issues.values()]
+      .filter((issue) => issue.blockedBy.includes(number))
+      .map((issue) => issue.number);
+  }
+
+  /** Blocked → blocker pairs, for assertions. */
+  dependencyLinks(): { blocked: number; blocker: number }[] {
+    const links: { blocked: number; blocker: number }[] = [];
+    for (const issue of this.issues.values())
+      for (const blocker of issue.blockedBy) links.push({ blocked: issue.number, blocker });
+    return links;
+  }
+
   toJSON(): Record<string, unknown> {
     return {
       repo: `${this.owner}/${this.name}`,
@@ -115,6 +132,7 @@ export class DoubleState {
       comments: [...this.comments.values()],
       labels: [...this.labels.values()],
       subIssueLinks: this.subIssueLinks(),
+      dependencyLinks: this.dependencyLinks(),
       autoCreatedLabels: this.autoCreatedLabels,
     };
   }

@@ -1,0 +1,31 @@
+import type { Actor } from "../events/event-schema.js";
+import type { EventRelay } from "../events/relay.js";
+import type { Task } from "../tasks/task-schema.js";
+import type { UnblockReason } from "../tasks/dependency-rules.js";
+
+/** Who caused a change: an agent through the API, or a person or bot on github.com. */
+export interface Cause {
+  agentId?: string | null;
+  actor?: Actor | null;
+}
+
+/** The events dependencies send (issue #17). Synchronous: called inside the store's transaction. */
+export interface DependencyEvents {
+  unblocked(taskId: number, reason: UnblockReason, cause: Cause): void;
+}
+
+/**
+ * `task.unblocked` through the relay, like every other task event. The task is the one the ready
+ * queue's index holds (no GitHub request inside a transaction), as `view` completes it.
+ */
+export function relayDependencyEvents(
+  relay: Pick<EventRelay, "record">,
+  view: (taskId: number) => Task | undefined,
+): DependencyEvents {
+  return {
+    unblocked: (taskId, reason, cause) => {
+      const task = view(taskId);
+      if (task) relay.record({ event: "task.unblocked", task, reason, ...cause });
+    },
+  };
+}

@@ -1,0 +1,189 @@
+// Dependencies in process, against the GitHub double: the exact requests each operation sends,
+// the pairs read back when GitHub's totals drift, and task.unblocked once per unblocking.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type Database from "better-sqlite3";
+import type { Cause } from "../../src/dependencies/dependency-events.js";
+import type { UnblockReason } from "../../src/tasks/dependency-rules.js";
+import { DependencyService } from "../../src/dependencies/dependency-service.js";
+import { UnblockTracker } from "../../src/dependencies/unblock-tracker.js";
+import { UnblockingIndex } from "../../src/dependencies/unblocking-index.js";
+import { isBatonError } from "../../src/errors.js";
+import { DependencyGateway } from "../../src/github/dependency-gateway.js";
+import type { TaskService } from "../../src/services/task-service.js";
+import { SqliteDependencyStore } from "../../src/store/dependency-store.js";
+import { SqliteTaskIndex } from "../../src/store/task-index-store.js";
+import type { Caller } from "../../src/tasks/access.js";
+import { startGitHubDouble, type GitHubDouble } from "../support/github-double/index.ts";
+import type { RecordedRequests } from "../support/github-double/recorded-requests.ts";
+import { personFor } from "../support/github-double/test-client.ts";
+import { inProcessServices } from "../support/in-process-services.ts";
+
+let double: GitHubDouble;
+let db: Database.Database;
+let tasks: TaskService;
+let recorded: RecordedRequests;
+let dependencies: DependencyService;
+const unblocked: { id: number; reason: UnblockReason; cause: Cause }[] = [];
+const lead: Caller = { id: "lead", role: "coordinator" };
+const repo = { owner: "acme", repo: "tasks" };
+
+beforeAll(async () => {
+  double = await startGitHubDouble({ repo: "acme/tasks", collaborators: ["alice"] });
+  const late: { service?: DependencyService } = {};
+  let store!: SqliteDependencyStore;
+  let tracker!: UnblockTracker;
+  let index!: UnblockingIndex;
+  const services = inProcessServices(double, {}, (database) => {
+    store = new SqliteDependencyStore(database);
+    tracker = new UnblockTracker(store, {
+      unblocked: (id, reason, cause) => unblocked.push({ id, reason, cause }),
+    });
+    index = new UnblockingIndex(new SqliteTaskIndex(database), store, tracker);
+    return {
+      claims: { index },
+      dependencies: {
+        fields: (id) => late.service!.fields(id),
+        reconcile: (issue) => late.service!.reconcile(issue),
+      },
+    };
+  });
+  ({ db, tasks, recorded } = services);
+  dependencies = late.service = new DependencyService({
+    ...repo,
+    tasks,
+    issues: services.gateway,
+    github: new DependencyGateway({
+      ...repo,
+      octokit: async () => services.octokit,
+      issues: services.gateway,
+    }),
+    store,
+    index,
+    tracker,
+    journal: services.journal,
+  });
+});
+
+afterAll(async () => {
+  db?.close();
+  await double?.close();
+});
+
+beforeEach(() => {
+  recorded.clear();
+  unblocked.length = 0;
+});
+
+let nonce = 0;
+const create = async (content: string) =>
+  (await tasks.create(lead, { content }, { intent: { nonce: `n${nonce++}`, inDoubtSince: null } }))
+    .id;
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "no refusal",
+    (error: unknown) => (isBatonError(error) ? `${error.status} ${error.code}` : String(error)),
+  );
+
+describe("DependencyService", () => {
+  it("add is one POST naming the blocker by its id; remove one DELETE", async () => {
+    const deploy = await create("Deploy the API");
+    const build = await create("Build the API image");
+    recorded.clear();
+    const task = await dependencies.add(lead, deploy, build);
+    expect(task).toMatchObject({ id: deploy, blocked_by: [build], blocking: [] });
+    expect(recorded.sent).toMatchInlineSnapshot(`
+      [
+        {
+          "body": {
+            "issue_id": 1000002,
+            "issue_number": 1,
+          },
+          "request": "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+        },
+      ]
+    `);
+    expect((await tasks.get(lead, build)).blocking).toEqual([deploy]);
+
+    recorded.clear();
+    const after = await dependencies.remove(lead, deploy, build);
+    expect(after.blocked_by).toEqual([]);
+    expect(recorded.sent).toMatchInlineSnapshot(`
+      [
+        {
+          "body": {
+            "issue_id": 1000002,
+            "issue_number": 1,
+          },
+          "request": "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}",
+        },
+      ]
+    `);
+    // The blocker was open: the task is ready again, said once, naming who did it.
+    expect(unblocked).toEqual([
+      { id: deploy, reason: "dependency_removed", cause: { agentId: "lead" } },
+    ]);
+  });
+
+  it("refuses itself, a circle and a blocker that is no task before sending anything", async () => {
+    const a = await create("Design the schema");
+    const b = await create("Write the migration");
+    const c = await create("Run the migration");
+    await dependencies.add(lead, b, a);
+    await dependencies.add(lead, c, b);
+    recorded.clear();
+    expect(await refusal(dependencies.add(lead, a, a))).toBe("422 dependency_on_self");
+    const cycle = await dependencies.add(lead, a, c).catch((e: unknown) => e);
+    expect(isBatonError(cycle) && [cycle.code, cycle.details]).toEqual([
+      "dependency_cycle",
+      { field: "blocked_by", cycle: [a, c, b, a] },
+    ]);
+    const { data: stranger } = await personFor(double, "eve").rest.issues.create({
+      ...repo,
+      title: "Not a task",
+    });
+    expect(await refusal(dependencies.add(lead, a, stranger.number))).toBe("422 unknown_blocker");
+    expect(await refusal(dependencies.remove(lead, a, b))).toBe("404 dependency_not_found");
+    expect(recorded.sent).toEqual([]);
+  });
+
+  it("a closing blocker unblocks the tasks waiting for nothing else, once", async () => {
+    const release = await create("Cut the release");
+    const docs = await create("Write the release notes");
+    const tests = await create("Fix the flaky tests");
+    await dependencies.add(lead, release, docs);
+    await dependencies.add(lead, release, tests);
+    await tasks.complete(lead, docs);
+    expect(unblocked).toEqual([]);
+    await tasks.complete(lead, tests);
+    await tasks.complete(lead, tests);
+    expect(unblocked).toEqual([
+      { id: release, reason: "blocker_completed", cause: { agentId: "lead" } },
+    ]);
+  });
+
+  it("reads the pairs back when an issue's totals differ from those last seen, and only then", async () => {
+    const upgrade = await create("Upgrade Postgres");
+    const backup = await create("Take a base backup");
+    const { data: note } = await personFor(double, "eve").rest.issues.create({
+      ...repo,
+      title: "A stranger's issue",
+    });
+    // A person adds both on github.com while Baton hears nothing (no webhooks in process).
+    for (const blocker of [backup, note.number])
+      await personFor(double, "alice").request(
+        "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+        { ...repo, issue_number: upgrade, issue_id: double.state.issues.get(blocker)!.id },
+      );
+    recorded.clear();
+    // Only the task counts: the stranger's issue is no task.
+    expect(await tasks.get(lead, upgrade)).toMatchObject({ blocked_by: [backup] });
+    expect(recorded.reads).toEqual([
+      "/repos/{owner}/{repo}/issues/{issue_number}",
+      "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+    ]);
+    recorded.clear();
+    await tasks.get(lead, upgrade);
+    expect(recorded.reads).toEqual(["/repos/{owner}/{repo}/issues/{issue_number}"]);
+    expect(recorded.sent).toEqual([]);
+  });
+});
