@@ -4,7 +4,7 @@ import type { EventRelay } from "./relay.js";
 
 /**
  * Delegation's `ChainEvents` hook, published as `task.chain_completed` through the relay.
- * `loadTask` reads the parent as the API shows it (a conditional read).
+ * `loadTask` reads the parent as the API shows it, Baton's roll-up write included.
  */
 export function relayChainEvents(
   relay: Pick<EventRelay, "record">,
@@ -13,7 +13,11 @@ export function relayChainEvents(
   return {
     async chainCompleted({ parentId, agentId }) {
       const task = await loadTask(parentId);
-      relay.record({ event: "task.chain_completed", task, agentId: agentId ?? null });
+      // The roll-up's own write (the parent back to open, or completed) goes out first.
+      relay.record(
+        { event: "task.chain_completed", task, agentId: agentId ?? null },
+        { followsWrite: true },
+      );
     },
   };
 }

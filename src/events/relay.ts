@@ -193,11 +193,37 @@ export class EventRelay {
     return "untrusted";
   }
 
-  /** Records an event that no webhook carries (e.g. `task.chain_completed`), durably. */
-  record(input: RecordInput): TaskEvent {
-    const { event, deliveries } = this.#o.outbox.transaction(() => this.#insert(input));
+  /**
+   * Records an event that no webhook carries (e.g. `task.chain_completed`), durably. With
+   * `followsWrite`, the event comes of Baton's own write to the task, whose webhook may not have
+   * arrived yet: that write's change goes out first (its webhook then finds nothing new), so
+   * subscribers hear of the task's change before what it led to.
+   */
+  record(input: RecordInput, options: { followsWrite?: boolean } = {}): TaskEvent {
+    const { event, deliveries } = this.#o.outbox.transaction(() => {
+      const first = options.followsWrite ? this.#writeBefore(input) : 0;
+      const inserted = this.#insert(input);
+      return { event: inserted.event, deliveries: first + inserted.deliveries };
+    });
     if (deliveries > 0) this.#o.onEnqueued?.();
     return event;
+  }
+
+  /** The change of the task since the relay's last view of it, as its webhook would relay it. */
+  #writeBefore(input: RecordInput): number {
+    const { task } = input;
+    const snap = this.#o.outbox.snapshot(task.id);
+    if (!snap || snap.updated_at >= task.updated_at) return 0;
+    const before = JSON.parse(snap.task) as TaskState;
+    const state: TaskState = { task, deleted: false };
+    this.#o.outbox.saveSnapshot(task.id, task.updated_at, JSON.stringify(state));
+    const change = classifyChange(before, state);
+    if (!change) return 0;
+    const who = {
+      agentId: input.agentId ?? null,
+      actor: input.agentId ? null : (input.actor ?? null),
+    };
+    return this.#insert({ ...change, task, before: before.task, ...who }).deliveries;
   }
 
   /** Who caused a change: the agent whose write the journal matches, else the GitHub user. */

@@ -145,6 +145,25 @@ describe("EventRelay: GitHub webhooks in, one task event per change out", () => 
     expect(t.events().map((e) => e.event)).toEqual(["task.updated"]);
   });
 
+  it("an event that follows Baton's own write sends that write's change first, and its webhook nothing more", async () => {
+    const t = inProcessEvents(["monitor"]);
+    await accept(t, issueWebhook("opened", taskIssue()));
+    // The roll-up's write (here: a priority change), read back before GitHub's webhook comes.
+    const written = taskIssue({ priority: 3, updated_at: "2026-12-07T05:40:00.000Z" });
+    const task = await t.tasks.toTask(written);
+    t.relay.record(
+      { event: "task.chain_completed", task, agentId: "monitor" },
+      { followsWrite: true },
+    );
+    expect(await accept(t, issueWebhook("edited", written))).toBe("unchanged");
+    expect(t.events().map((e) => [e.event, e.agent?.id ?? null])).toEqual([
+      ["task.created", "monitor"],
+      ["task.updated", "monitor"],
+      ["task.chain_completed", "monitor"],
+    ]);
+    expect(t.events()[1]!.changes).toEqual({ priority: { from: 2, to: 3 } });
+  });
+
   it("a link added is task.linked with the link; an older snapshot without links is no change", async () => {
     const t = inProcessEvents(["monitor", "infra"]);
     t.subscribe("monitor");
