@@ -34,7 +34,6 @@ export async function githubLatencyFigures(env: Record<string, string>) {
     let mark = stack.double.requests.length;
     const get = await samples(100, () => stack.api(worker, "GET", `/v1/tasks/${pick()}`));
     const getRequests = rateLimitedSince(stack.double, mark).length / 100;
-    if (process.env.BENCH_DEBUG)
       console.error(
         stack.double.requests
           .slice(mark)

@@ -1,4 +1,4 @@
-// Built by npm run build:action from 80 source files, sha256 6c1560ea974fe05e
+// Built by npm run build:action from 80 source files, sha256 ea952b6eef76e605
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -48150,7 +48150,7 @@ var ACTION_OF = new Map(
     ([action, verbs]) => verbs.flatMap((verb) => [[verb, action], [stemmer(verb), action]])
   )
 );
-var PERIOD_WORDS = /* @__PURE__ */ new Set([
+var MONTHS = [
   "january",
   "february",
   "march",
@@ -48162,7 +48162,9 @@ var PERIOD_WORDS = /* @__PURE__ */ new Set([
   "september",
   "october",
   "november",
-  "december",
+  "december"
+];
+var WEEKDAYS = [
   "monday",
   "tuesday",
   "wednesday",
@@ -48170,7 +48172,8 @@ var PERIOD_WORDS = /* @__PURE__ */ new Set([
   "friday",
   "saturday",
   "sunday"
-]);
+];
+var PERIOD_WORDS = /* @__PURE__ */ new Set([...MONTHS, ...WEEKDAYS]);
 var TARGET_WORDS = /* @__PURE__ */ new Set([
   "staging",
   "production",
@@ -48443,21 +48446,6 @@ function targetsOf(text) {
   return out;
 }
 var isPeriodWord = (word) => PERIOD_WORDS.has(word) || /^(?:q[1-4]|fy\d{2,4}|h[12])$/.test(word);
-var MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december"
-];
-var WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 function periodsOf(text) {
   const out = /* @__PURE__ */ new Set();
   const lower = text.toLowerCase();

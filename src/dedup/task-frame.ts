@@ -5,7 +5,9 @@ import {
   ACTION_OF,
   FINITE_SYMPTOM,
   FRAME_SYNONYMS,
+  MONTHS,
   PERIOD_WORDS,
+  WEEKDAYS,
   SYMPTOM,
   TARGET_WORDS,
   VAGUE_WORDS,
@@ -247,22 +249,6 @@ function targetsOf(text: string): Set<string> {
 
 const isPeriodWord = (word: string): boolean =>
   PERIOD_WORDS.has(word) || /^(?:q[1-4]|fy\d{2,4}|h[12])$/.test(word);
-
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
-const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /** Periods as `kind:value`: month, quarter, half, week, sprint, issue, year, weekday, date. */
 function periodsOf(text: string): Set<string> {

@@ -129,8 +129,7 @@ export const ACTION_OF: ReadonlyMap<string, string> = new Map(
   ),
 );
 
-/** Words that name a period's value: a task for May is not the task for June. */
-export const PERIOD_WORDS: ReadonlySet<string> = new Set([
+export const MONTHS = [
   "january",
   "february",
   "march",
@@ -143,6 +142,8 @@ export const PERIOD_WORDS: ReadonlySet<string> = new Set([
   "october",
   "november",
   "december",
+] as const;
+export const WEEKDAYS = [
   "monday",
   "tuesday",
   "wednesday",
@@ -150,7 +151,10 @@ export const PERIOD_WORDS: ReadonlySet<string> = new Set([
   "friday",
   "saturday",
   "sunday",
-]);
+] as const;
+
+/** Words that name a period's value: a task for May is not the task for June. */
+export const PERIOD_WORDS: ReadonlySet<string> = new Set<string>([...MONTHS, ...WEEKDAYS]);
 
 /**
  * Kinds of target written in lower case that still name one thing among several: environments,

@@ -1,59 +1,37 @@
 import Database from "better-sqlite3";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DedupService, dedupConfigFromEnv } from "../../src/dedup/index.js";
 import { ConfigError } from "../../src/env.js";
 import { migrate } from "../../src/store/database.js";
 import { DedupStore } from "../../src/store/dedup-store.js";
+import { startFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.js";
 
-/** A fake OpenAI-compatible chat server on loopback: answers `reply`, records request bodies. */
-const requests: unknown[] = [];
+/** A fake OpenAI-compatible chat server: answers `reply`, records request bodies. */
 let reply: string | "hang" | "error" = "same";
-let server: Server;
+let fake: FakeOpenAIServer;
 let baseUrl: string;
-
-const readBody = async (request: IncomingMessage): Promise<string> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-};
+let requests: FakeOpenAIServer["requests"];
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    void readBody(request).then((raw) => {
-      requests.push({ path: request.url, body: JSON.parse(raw) as unknown });
-      if (reply === "hang") return;
-      if (reply === "error") {
-        response.writeHead(500, { "content-type": "application/json" });
-        response.end(JSON.stringify({ error: { message: "model not loaded" } }));
-        return;
-      }
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(
-        JSON.stringify({
-          id: "chatcmpl-1",
-          object: "chat.completion",
-          created: 0,
-          model: "judge-model",
-          choices: [
-            {
-              index: 0,
-              finish_reason: "stop",
-              message: { role: "assistant", content: reply },
-            },
-          ],
-        }),
-      );
-    });
+  fake = await startFakeOpenAIServer(() => {
+    if (reply === "hang") return "hang";
+    if (reply === "error") return { status: 500, body: { error: { message: "model not loaded" } } };
+    return {
+      status: 200,
+      body: {
+        id: "chatcmpl-1",
+        object: "chat.completion",
+        created: 0,
+        model: "judge-model",
+        choices: [
+          { index: 0, finish_reason: "stop", message: { role: "assistant", content: reply } },
+        ],
+      },
+    };
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  ({ baseUrl, requests } = fake);
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => fake.close());
 afterEach(() => {
   reply = "same";
   requests.length = 0;

@@ -1,54 +1,48 @@
 import Database from "better-sqlite3";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../src/store/database.js";
 import { DedupService } from "../../src/dedup/index.js";
 import { createOpenAIEmbedder } from "../../src/dedup/embedders/openai-embedder.js";
 import { DedupStore } from "../../src/store/dedup-store.js";
+import { startFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.js";
 
-/** A fake OpenAI-compatible embeddings server on loopback, recording request bodies. */
-const requests: { model: string; input: string[]; encoding_format?: string }[] = [];
+/** A fake OpenAI-compatible embeddings server, recording request bodies. */
+interface EmbeddingsRequest {
+  model: string;
+  input: string[];
+  encoding_format?: string;
+}
 let mode: "ok" | "hang" = "ok";
-let server: Server;
+let fake: FakeOpenAIServer;
 let baseUrl: string;
-
-const readBody = async (request: IncomingMessage): Promise<string> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-};
+const requests: EmbeddingsRequest[] = [];
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    void readBody(request).then((raw) => {
-      if (mode === "hang") return; // never answers
-      const body = JSON.parse(raw) as { model: string; input: string[]; encoding_format?: string };
-      requests.push(body);
-      const data = body.input.map((text, index) => {
-        // Deterministic 8-d vector from the words, so equal texts get equal vectors.
-        const vector = new Array<number>(8).fill(0);
-        for (const word of text.toLowerCase().match(/\w+/g) ?? []) vector[word.length % 8]! += 1;
-        return { object: "embedding", index, embedding: vector };
-      });
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(
-        JSON.stringify({
-          object: "list",
-          data,
-          model: body.model,
-          usage: { prompt_tokens: 1, total_tokens: 1 },
-        }),
-      );
+  fake = await startFakeOpenAIServer((raw) => {
+    if (mode === "hang") return "hang";
+    const body = raw as EmbeddingsRequest;
+    requests.push(body);
+    const data = body.input.map((text, index) => {
+      // Deterministic 8-d vector from the words, so equal texts get equal vectors.
+      const vector = new Array<number>(8).fill(0);
+      for (const word of text.toLowerCase().match(/\w+/g) ?? []) vector[word.length % 8]! += 1;
+      return { object: "embedding", index, embedding: vector };
     });
+    return {
+      status: 200,
+      body: {
+        object: "list",
+        data,
+        model: body.model,
+        usage: { prompt_tokens: 1, total_tokens: 1 },
+      },
+    };
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  baseUrl = fake.baseUrl;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => fake.close());
 afterEach(() => {
   mode = "ok";
   requests.length = 0;
