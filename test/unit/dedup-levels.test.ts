@@ -2,10 +2,8 @@ import { readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Caller } from "../../src/tasks/access.js";
-import { DedupService } from "../../src/dedup/index.js";
 import { matchLevel } from "../../src/dedup/levels.js";
-import { migrate } from "../../src/store/database.js";
-import { DedupStore } from "../../src/store/dedup-store.js";
+import { lexicalGuard } from "../support/lexical-guard.js";
 import { DuplicateGuard, type IssueForIndex } from "../../src/services/duplicate-guard.js";
 import { decodeIssue, encodeTask, TaskMetaSchema } from "../../src/tasks/issue-codec.js";
 
@@ -167,16 +165,8 @@ function task(
 }
 
 async function guardWith(issues: IssueForIndex[]): Promise<DuplicateGuard> {
-  db = new Database(":memory:");
-  migrate(db);
-  const guard = new DuplicateGuard(
-    await DedupService.create({
-      method: "lexical",
-      scope: "repo",
-      onError: "fail",
-      store: new DedupStore(db),
-    }),
-  );
+  const { guard, db: fresh } = await lexicalGuard();
+  db = fresh;
   for (const issue of issues) await guard.index(issue);
   return guard;
 }

@@ -1,11 +1,9 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Caller } from "../../src/tasks/access.js";
-import { DedupService } from "../../src/dedup/index.js";
-import { migrate } from "../../src/store/database.js";
-import { DuplicateGuard, type IssueForIndex } from "../../src/services/duplicate-guard.js";
+import type { IssueForIndex } from "../../src/services/duplicate-guard.js";
 import { decodeIssue } from "../../src/tasks/issue-codec.js";
-import { DedupStore } from "../../src/store/dedup-store.js";
+import { lexicalGuard } from "../support/lexical-guard.js";
 
 let db: Database.Database;
 afterEach(() => db?.close());
@@ -26,16 +24,8 @@ const open: IssueForIndex = {
 
 describe("DuplicateGuard start-up sync", () => {
   it("a failed sync fails the check (never an empty index), and the next check tries again", async () => {
-    db = new Database(":memory:");
-    migrate(db);
-    const guard = new DuplicateGuard(
-      await DedupService.create({
-        method: "lexical",
-        scope: "repo",
-        onError: "fail",
-        store: new DedupStore(db),
-      }),
-    );
+    const { guard, db: fresh } = await lexicalGuard();
+    db = fresh;
     let calls = 0;
     guard.startSync(async () => {
       calls++;
@@ -52,16 +42,8 @@ describe("DuplicateGuard start-up sync", () => {
   });
 
   it("a task indexed while the sync reads the open issues is kept (the list is older)", async () => {
-    db = new Database(":memory:");
-    migrate(db);
-    const guard = new DuplicateGuard(
-      await DedupService.create({
-        method: "lexical",
-        scope: "repo",
-        onError: "fail",
-        store: new DedupStore(db),
-      }),
-    );
+    const { guard, db: fresh } = await lexicalGuard();
+    db = fresh;
     let listed!: (issues: IssueForIndex[]) => void;
     guard.startSync(() => new Promise((resolve) => (listed = resolve)));
     // A webhook (or a create that skipped the check) indexes #7 before the list arrives without it.
@@ -74,16 +56,8 @@ describe("DuplicateGuard start-up sync", () => {
   });
 
   it("two concurrent creates of one text make one task and one 409", async () => {
-    db = new Database(":memory:");
-    migrate(db);
-    const guard = new DuplicateGuard(
-      await DedupService.create({
-        method: "lexical",
-        scope: "repo",
-        onError: "fail",
-        store: new DedupStore(db),
-      }),
-    );
+    const { guard, db: fresh } = await lexicalGuard();
+    db = fresh;
     guard.startSync(async () => []);
     let nextNumber = 100;
     const created: number[] = [];
@@ -131,16 +105,8 @@ describe("DuplicateGuard concurrent creates", () => {
   });
 
   it("a slow create holds back only a create of the same text, which then meets it as a duplicate", async () => {
-    db = new Database(":memory:");
-    migrate(db);
-    const guard = new DuplicateGuard(
-      await DedupService.create({
-        method: "lexical",
-        scope: "repo",
-        onError: "fail",
-        store: new DedupStore(db),
-      }),
-    );
+    const { guard, db: fresh } = await lexicalGuard();
+    db = fresh;
     guard.startSync(async () => []);
     const same = { content: "Rotate the staging database credentials" };
     let answer!: () => void;

@@ -1,0 +1,18 @@
+// A duplicate guard with the lexical method (no model) over a fresh in-memory store.
+import Database from "better-sqlite3";
+import { DedupService } from "../../src/dedup/index.js";
+import { DuplicateGuard } from "../../src/services/duplicate-guard.js";
+import { migrate } from "../../src/store/database.js";
+import { DedupStore } from "../../src/store/dedup-store.js";
+
+export async function lexicalGuard(): Promise<{ guard: DuplicateGuard; db: Database.Database }> {
+  const db = new Database(":memory:");
+  migrate(db);
+  const service = await DedupService.create({
+    method: "lexical",
+    scope: "repo",
+    onError: "fail",
+    store: new DedupStore(db),
+  });
+  return { guard: new DuplicateGuard(service), db };
+}
