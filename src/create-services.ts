@@ -70,17 +70,103 @@ export async function createServices(
   octokit: () => Promise<Octokit>,
   log?: ServiceLog,
 ): Promise<Services> {
+  const github = createGitHub(config, db, octokit);
+  // Tasks and claims need each other: the claim service is made below, after the relay.
+  const core = await createTaskCore(config, db, github, log, {
+    checkWrite: (caller, id) => claims.claims.checkWrite(caller, id),
+    closed: (id, agentId, reason) => claims.claims.closed(id, agentId, reason),
+  });
+  const { tasks, dependencies, taskIndex, claimStore, journal, projects } = core;
+  const events = createEventServices(config, db, {
+    agents: core.agents,
+    tasks,
+    projects,
+    journal,
+    log: log?.warn,
+  });
+  // task.chain_completed goes out through the relay, like every other task event.
+  const system = { id: "baton", role: "admin" as const };
+  const chains = new ChainService({
+    tasks,
+    gateway: github.gateway,
+    subIssues: github.subIssues,
+    journal,
+    events: relayChainEvents(events.relay, (id) => tasks.get(system, id)),
+    log: log?.info,
+  });
+  const claims = createClaimServices(config, {
+    store: claimStore,
+    index: taskIndex,
+    tasks,
+    projects,
+    gateway: github.gateway,
+    relay: events.relay,
+    blocked: (id) => dependencies.dependencies.isBlocked(id),
+    log: log?.warn,
+  });
+  core.connectDependencies({
+    tasks,
+    relay: events.relay,
+    view: (id) => {
+      const [task] = taskIndex.tasks([id]);
+      return task && { ...task, ...claimFields(claimStore.get(id), Date.now()) };
+    },
+  });
+  return {
+    gateway: github.gateway,
+    blocks: github.blocks,
+    subIssues: github.subIssues,
+    claims,
+    dependencies,
+    mirror: core.mirror,
+    db,
+    agents: core.agents,
+    projects,
+    tasks,
+    history: new TaskHistory({
+      tasks,
+      gateway: github.gateway,
+      journal,
+      blocks: github.blocks,
+      appId: () => config.github.appId,
+    }),
+    links: new LinkService(tasks),
+    chains,
+    idempotency: new SqliteIdempotencyStore(db),
+    lock: core.lock,
+    journal,
+    guard: core.guard,
+    events,
+  };
+}
+
+/** The GitHub side: the task repository's issues and sub-issues, as Baton reads and writes them. */
+function createGitHub(config: Config, db: Db, octokit: () => Promise<Octokit>) {
+  const repo = { owner: config.github.owner, repo: config.github.repo, octokit };
   // Every issue Baton reads shows the metadata block Baton last wrote (docs/trust.md).
   const blocks = new MetadataBlocks({
     store: new SqliteBlockStore(db),
     appId: () => config.github.appId,
   });
-  const gateway = new IssueGateway({
-    owner: config.github.owner,
-    repo: config.github.repo,
+  const gateway = new IssueGateway({ ...repo, blocks });
+  return {
     octokit,
     blocks,
-  });
+    gateway,
+    subIssues: new SubIssueGateway({ ...repo, issues: gateway }),
+    changes: new RecentChanges(repo),
+  };
+}
+
+/** The task service and what it stands on: agents, projects, journal, dedup, mirror, claims store. */
+async function createTaskCore(
+  config: Config,
+  db: Db,
+  github: ReturnType<typeof createGitHub>,
+  log: ServiceLog | undefined,
+  claimGuard: ClaimGuard,
+) {
+  const { gateway } = github;
   const agents = new AgentService({
     store: new SqliteAgentStore(db),
     pepper: keyPepper(db, config.keyPepper),
@@ -93,15 +179,9 @@ export async function createServices(
     await DedupService.create({ ...config.dedup, store: new DedupStore(db) }),
     lock,
   );
-  const subIssues = new SubIssueGateway({
-    owner: config.github.owner,
-    repo: config.github.repo,
-    octokit,
-    issues: gateway,
-  });
   // Dependencies (issue #17): the index unblocks the tasks a closing task held up.
   const wiring = createDependencyServices(config, {
-    octokit,
+    octokit: github.octokit,
     issues: gateway,
     store: dependencyStoreFor(db),
     index: new SqliteTaskIndex(db),
@@ -118,12 +198,7 @@ export async function createServices(
     getIssue: (id) => gateway.getIssue(id),
     reindex: (issue): Promise<void> => tasks.reindex(issue),
   });
-  // Tasks and claims need each other: the claim service is made below, after the relay.
-  const claimGuard: ClaimGuard = {
-    checkWrite: (caller, id) => claims.claims.checkWrite(caller, id),
-    closed: (id, agentId, reason) => claims.claims.closed(id, agentId, reason),
-  };
-  const tasks = new TaskService({
+  const tasks: TaskService = new TaskService({
     mirror,
     claims: {
       index: taskIndex,
@@ -136,12 +211,8 @@ export async function createServices(
     },
     guard,
     gateway,
-    changes: new RecentChanges({
-      owner: config.github.owner,
-      repo: config.github.repo,
-      octokit,
-    }),
-    subIssues,
+    changes: github.changes,
+    subIssues: github.subIssues,
     maxDepth: config.tasks.maxDepth,
     lock,
     agents,
@@ -149,65 +220,17 @@ export async function createServices(
     journal,
     appId: () => config.github.appId,
   });
-  const events = createEventServices(config, db, {
-    agents,
-    tasks,
-    projects,
-    journal,
-    log: log?.warn,
-  });
-  // task.chain_completed goes out through the relay, like every other task event.
-  const system = { id: "baton", role: "admin" as const };
-  const chains = new ChainService({
-    tasks,
-    gateway,
-    subIssues,
-    journal,
-    events: relayChainEvents(events.relay, (id) => tasks.get(system, id)),
-    log: log?.info,
-  });
-  const claims = createClaimServices(config, {
-    store: claimStore,
-    index: taskIndex,
-    tasks,
-    projects,
-    gateway,
-    relay: events.relay,
-    blocked: (id) => dependencies.dependencies.isBlocked(id),
-    log: log?.warn,
-  });
-  wiring.connect({
-    tasks,
-    relay: events.relay,
-    view: (id) => {
-      const [task] = taskIndex.tasks([id]);
-      return task && { ...task, ...claimFields(claimStore.get(id), Date.now()) };
-    },
-  });
   return {
-    claims,
-    dependencies,
-    mirror,
-    db,
-    gateway,
-    blocks,
     agents,
     projects,
-    tasks,
-    history: new TaskHistory({
-      tasks,
-      gateway,
-      journal,
-      blocks,
-      appId: () => config.github.appId,
-    }),
-    links: new LinkService(tasks),
-    subIssues,
-    chains,
-    idempotency: new SqliteIdempotencyStore(db),
-    lock,
     journal,
+    lock,
     guard,
-    events,
+    dependencies,
+    taskIndex,
+    claimStore,
+    mirror,
+    tasks,
+    connectDependencies: wiring.connect,
   };
 }
