@@ -98,7 +98,7 @@ export class TaskIssues {
       // leaves it, so no read can show it.
       if (task && !this.decode(issue).deleted)
         this.indexForQueue(await this.toTask(issue), issue.state === "open");
-      else index.remove(issue.number);
+      else index.remove(issue.number, issue.updated_at);
     }
     if (!task) this.#guard?.remove(issue.number);
     else await this.#guard?.index(this.forIndex(issue));

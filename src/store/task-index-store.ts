@@ -27,8 +27,12 @@ export interface IndexChange {
 export interface TaskIndex {
   /** The task as Baton reads it; `open` = the issue is open. */
   upsert(task: Task, open: boolean): void;
-  /** The issue is no task (deleted, or never one): kept as a `gone` change for other readers. */
-  remove(taskId: number): void;
+  /**
+   * The issue is no task (deleted, or never one): kept as a `gone` change for other readers.
+   * `updatedAt` is the issue's as seen then: an older view (a late webhook) is ignored, and only
+   * a newer one brings the task back.
+   */
+  remove(taskId: number, updatedAt?: string): void;
   /** The task as the index holds it (undefined when unknown or gone). */
   entry(taskId: number): { task: Task; open: boolean } | undefined;
   /** Every change after `seq`, oldest first (at most `limit`). */
@@ -96,8 +100,9 @@ export class SqliteTaskIndex implements TaskIndex {
          project_slug = excluded.project_slug, labels = excluded.labels, due_date = excluded.due_date,
          created_at = excluded.created_at,
          updated_at = excluded.updated_at, task = excluded.task, seq = excluded.seq, gone = 0
-       WHERE excluded.updated_at >= task_index.updated_at
-         AND (task_index.gone = 1 OR excluded.task <> task_index.task OR excluded.open <> task_index.open)`,
+       WHERE (task_index.gone = 1 AND excluded.updated_at > task_index.updated_at)
+         OR (task_index.gone = 0 AND excluded.updated_at >= task_index.updated_at
+           AND (excluded.task <> task_index.task OR excluded.open <> task_index.open))`,
     ).run({
       id: task.id,
       open: open ? 1 : 0,
@@ -114,12 +119,13 @@ export class SqliteTaskIndex implements TaskIndex {
     });
   }
 
-  remove(taskId: number): void {
+  remove(taskId: number, updatedAt?: string): void {
     prepared(
       this.db,
-      `UPDATE task_index SET gone = 1, open = 0, seq = (SELECT MAX(seq) + 1 FROM task_index)
-       WHERE task_id = ? AND gone = 0`,
-    ).run(taskId);
+      `UPDATE task_index SET gone = 1, open = 0, seq = (SELECT MAX(seq) + 1 FROM task_index),
+         updated_at = COALESCE(@updated_at, updated_at)
+       WHERE task_id = @id AND gone = 0 AND (@updated_at IS NULL OR @updated_at >= updated_at)`,
+    ).run({ id: taskId, updated_at: updatedAt ?? null });
   }
 
   entry(taskId: number): { task: Task; open: boolean } | undefined {

@@ -95,6 +95,20 @@ describe("TaskMirror", () => {
     ).not.toContain(task.id);
   });
 
+  it("keeps a deleted task gone when a webhook from before the delete arrives late", async () => {
+    const task = await first.tasks.create(lead, { content: "Archive the build logs" });
+    await first.tasks.complete(lead, task.id);
+    // The issue as GitHub's `issues.closed` webhook carries it, delivered after the delete.
+    const closed = (await first.gateway.getIssue(task.id))!;
+    await first.tasks.remove(lead, task.id);
+    await first.tasks.reindex(closed);
+    await expect(first.tasks.get(lead, task.id)).rejects.toMatchObject({ status: 404 });
+    // A person reopening it on github.com later brings it back.
+    await asPerson("PATCH", `/issues/${task.id}`, { state: "open" });
+    await first.tasks.reindex((await first.gateway.getIssue(task.id))!);
+    expect(await first.tasks.get(lead, task.id)).toMatchObject({ id: task.id, completed: false });
+  });
+
   it("at a later start reads the open issues again and re-reads what closed meanwhile", async () => {
     const task = await first.tasks.create(lead, { content: "Drain the old queue workers" });
     // Closed on github.com while Baton was down: no webhook reached it.

@@ -391,8 +391,17 @@ describe.each(storeBackends())("store contract on $name", (backend: Backend) => 
     expect(index.changedSince(changes[1]!.seq, 1000)).toEqual([]);
     expect(index.entry(31)).toEqual({ task: task(31), open: true });
     expect(index.entry(32)).toBeUndefined();
+    // A late view from before the removal (a webhook behind Baton's own write) keeps it gone.
     index.upsert(task(32, { priority: 3 }), true);
+    expect(index.entry(32)).toBeUndefined();
+    index.upsert(task(32, { priority: 3, updated_at: "2030-01-01T00:00:00.000Z" }), true);
     expect(index.changedSince(changes[1]!.seq, 1000).map((c) => c.task?.priority)).toEqual([3]);
+    // A removal seen before a newer view of the task changes nothing.
+    index.remove(32, "2029-01-01T00:00:00.000Z");
+    expect(index.entry(32)?.task.priority).toBe(3);
+    index.remove(32, "2031-01-01T00:00:00.000Z");
+    index.upsert(task(32, { updated_at: "2030-06-01T00:00:00.000Z" }), true);
+    expect(index.entry(32)).toBeUndefined();
     expect(index.isComplete()).toBe(false);
     index.markComplete();
     index.markComplete();
