@@ -51,6 +51,9 @@ export async function githubLatencyFigures(env: Record<string, string>) {
       if (res.status !== 201) throw new Error(`create answered ${res.status}`);
       return res;
     });
+    // One GitHub round trip of the same write, made directly (the double's own work included).
+    const roundTrip = await samples(10, () => createOnDouble(stack, template));
+    await stack.double.waitForWebhooksIdle();
     const freshness = await freshnessSeconds(stack, worker, ids.slice(0, 10));
     return {
       latency_ms: LATENCY_MS,
@@ -58,10 +61,10 @@ export async function githubLatencyFigures(env: Record<string, string>) {
       get: summary(get),
       list_100: { p50: summary(list100).p50 },
       list_100_at_10000: { p50: summary(list10k).p50 },
-      create: { p50: summary(create).p50 },
+      create: { p50: summary(create).p50, github_round_trip_p50: summary(roundTrip).p50 },
       github_requests: { get: getRequests, list_100: listRequests },
       freshness_s: freshness,
-      targets: { get_p50_ms: 5, list_100_at_10000_p50_ms: 20, create_p50_ms: LATENCY_MS + 10 },
+      targets: { get_p50_ms: 5, list_100_at_10000_p50_ms: 20, create_p50_ms: "round trip + 10" },
     };
   } finally {
     await stack.stop();
@@ -91,18 +94,20 @@ async function issueTemplate(stack: Stack, key: string): Promise<Template> {
 
 /** Tasks made on the double as the App; Baton hears of each through its webhook. */
 async function seed(stack: Stack, template: Template, count: number): Promise<void> {
-  const url = `${stack.double.url}/api/v3/repos/${stack.env.BATON_REPO}/issues`;
-  const start = stack.double.state.issues.size;
-  for (let i = 0; i < count; i++) {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { authorization: "token ghs_bench", "content-type": "application/json" },
-      body: JSON.stringify({ title: `Seeded task ${start + i}`, ...template }),
-    });
-    if (res.status !== 201) throw new Error(`seeding answered ${res.status}`);
-    await res.arrayBuffer();
-  }
+  for (let i = 0; i < count; i++) await createOnDouble(stack, template);
   await stack.double.waitForWebhooksIdle();
+}
+
+/** One task issue made on the double directly, as the App. */
+async function createOnDouble(stack: Stack, template: Template): Promise<void> {
+  const url = `${stack.double.url}/api/v3/repos/${stack.env.BATON_REPO}/issues`;
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { authorization: "token ghs_bench", "content-type": "application/json" },
+    body: JSON.stringify({ title: `Seeded task ${stack.double.state.issues.size}`, ...template }),
+  });
+  if (res.status !== 201) throw new Error(`seeding answered ${res.status}`);
+  await res.arrayBuffer();
 }
 
 /**
