@@ -194,7 +194,7 @@ export class DedupService {
     // Baton's own write and then its webhook both report the same task: write it once.
     if (same && this.scorer.has(doc.taskId)) return;
     this.documents.set(doc.taskId, { ...doc, hash });
-    this.store.putTask({ ...doc, contentHash: hash });
+    if (persisted(doc.taskId)) this.store.putTask({ ...doc, contentHash: hash });
     if (known?.hash === hash && this.scorer.has(doc.taskId)) return;
     this.scorer.add(doc.taskId, doc);
     this.embedInBackground();
@@ -204,7 +204,7 @@ export class DedupService {
   remove(taskId: number): void {
     this.documents.delete(taskId);
     this.scorer.remove(taskId);
-    this.store.deleteTask(taskId);
+    if (persisted(taskId)) this.store.deleteTask(taskId);
   }
 
   /** At start: makes the index equal to `docs`, embedding only tasks whose vectors are missing. */
@@ -239,7 +239,9 @@ export class DedupService {
     const vectors = this.scorer.embedder
       ? this.store.listVectors(this.scorer.embedder.model)
       : new Map<number, Float32Array>();
-    const items = this.store.listTasks().map((row) => {
+    // Rows of creates in flight written by earlier versions are no tasks.
+    const rows = this.store.listTasks().filter((row) => persisted(row.taskId));
+    const items = rows.map((row) => {
       const doc = {
         taskId: row.taskId,
         url: row.url,
@@ -345,7 +347,15 @@ export class DedupService {
       // The task may have changed or gone while the embedder worked.
       if (this.documents.get(doc.taskId)?.hash !== doc.hash) return;
       this.scorer.setVector(doc.taskId, vector);
-      this.store.putVector(doc.taskId, embedder.model, doc.hash, vector);
+      if (persisted(doc.taskId)) this.store.putVector(doc.taskId, embedder.model, doc.hash, vector);
     });
   }
+}
+
+/**
+ * A create in flight holds a negative id until GitHub answers: it lives in memory only (a crash
+ * forgets it with the create), so it costs no store write and leaves no row to clean up.
+ */
+function persisted(taskId: number): boolean {
+  return taskId > 0;
 }

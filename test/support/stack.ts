@@ -119,7 +119,7 @@ export async function startBaton(
       : ["--import", "tsx", join(ROOT, "src/main.ts")];
   // BATON_CPU_PROF=<dir> writes a CPU profile of the server (for benchmarks).
   const profile = process.env.BATON_CPU_PROF
-    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BATON_CPU_PROF}`]
+    ? ["--cpu-prof", "--cpu-prof-interval=100", `--cpu-prof-dir=${process.env.BATON_CPU_PROF}`]
     : [];
   const child = spawn(process.execPath, [...profile, ...entry], {
     env: { ...process.env, ...env },

@@ -244,6 +244,25 @@ describe("DedupService (default lexical method)", () => {
     ).toBe(2);
   });
 
+  it("a create in flight (negative id) matches at once but is never stored: a restart forgets it", async () => {
+    const first = await service();
+    await first.syncOpenTasks(OPEN);
+    await first.upsert(doc(-1, "Rebuild the search index for the docs site"));
+    expect((await first.check({ content: "Rebuild the docs site search index" })).matches).toEqual([
+      expect.objectContaining({ task_id: -1 }),
+    ]);
+    const again = await DedupService.create({
+      method: "lexical",
+      scope: "repo",
+      onError: "fail",
+      store: new DedupStore(db),
+    });
+    expect(again.size).toBe(4);
+    expect((await again.check({ content: "Rebuild the docs site search index" })).matches).toEqual(
+      [],
+    );
+  });
+
   it("syncOpenTasks drops tasks that are no longer open", async () => {
     const dedup = await service();
     await dedup.syncOpenTasks(OPEN);
