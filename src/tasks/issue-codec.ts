@@ -192,7 +192,20 @@ export function ownershipOf(decoded: DecodedIssue): Ownership {
   return { created_by_agent_id: decoded.meta.created_by, assigned_to_agent_id: decoded.assignee };
 }
 
+// One webhook's issue is decoded by several steps (block check, caches, relay, chains): once is
+// enough. Issue objects are never changed in place, and a weak key lets each go with its issue.
+const decodedIssues = new WeakMap<IssueLike, DecodedIssue>();
+
 export function decodeIssue(issue: IssueLike): DecodedIssue {
+  let decoded = decodedIssues.get(issue);
+  if (!decoded) {
+    decoded = decodeFresh(issue);
+    decodedIssues.set(issue, decoded);
+  }
+  return decoded;
+}
+
+function decodeFresh(issue: IssueLike): DecodedIssue {
   const body = issue.body ?? "";
   const { meta: stored, metaStart } = readMeta(body);
   // The links list is written from the metadata: the text before it is the task's own.
