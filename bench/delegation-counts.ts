@@ -24,7 +24,10 @@ export interface DelegationCounts {
   delegate_webhook_followups_rate_limited: number;
   chain_tasks: number;
   chain_depth: number;
-  /** GraphQL requests of one `GET /tasks/{id}/chain` on the 50-task tree (from a leaf). */
+  /**
+   * GraphQL requests of one `GET /tasks/{id}/chain` on the 50-task tree (from a leaf): 0 once the
+   * task mirror is filled (issue #20); GitHub's path is counted in chain-service.test.ts.
+   */
   chain_50_graphql_requests: number;
   /** All GitHub requests of that chain read (the task read is a conditional GET). */
   chain_50_requests: number;

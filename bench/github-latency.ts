@@ -28,6 +28,7 @@ export async function githubLatencyFigures(env: Record<string, string>) {
     fast();
     log(`seeding ${OPEN_TASKS} open tasks on the double…`);
     await seed(stack, template, OPEN_TASKS - 101);
+    const tree = await delegationTree(stack, worker);
     slow();
     const ids = [...stack.double.state.issues.keys()];
     const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
@@ -43,6 +44,7 @@ export async function githubLatencyFigures(env: Record<string, string>) {
     mark = stack.double.requests.length;
     const list10k = await samples(20, () => stack.api(worker, "GET", "/v1/tasks?limit=100"));
     const listRequests = rateLimitedSince(stack.double, mark).length / 20;
+    const chains = await chainFigures(stack, worker, tree);
     let n = 0;
     const create = await samples(10, async () => {
       const res = await stack.api(worker, "POST", "/v1/tasks", {
@@ -61,14 +63,59 @@ export async function githubLatencyFigures(env: Record<string, string>) {
       get: summary(get),
       list_100: { p50: summary(list100).p50 },
       list_100_at_10000: { p50: summary(list10k).p50 },
+      chain: chains.chain,
+      children: chains.children,
       create: { p50: summary(create).p50, github_round_trip_p50: summary(roundTrip).p50 },
-      github_requests: { get: getRequests, list_100: listRequests },
+      github_requests: { get: getRequests, list_100: listRequests, ...chains.requests },
       freshness_s: freshness,
       targets: { get_p50_ms: 5, list_100_at_10000_p50_ms: 20, create_p50_ms: "round trip + 10" },
     };
   } finally {
     await stack.stop();
   }
+}
+
+/**
+ * A delegation tree made through the API (the root, 3 children, 2 under each, 1 under each of
+ * those: 16 tasks, 4 levels), while GitHub is fast.
+ */
+async function delegationTree(stack: Stack, key: string) {
+  const create = async (path: string, content: string) => {
+    const res = await stack.api(key, "POST", path, { content, allow_duplicate: true });
+    if (res.status !== 201) throw new Error(`${path} answered ${res.status}`);
+    return res.json.id as number;
+  };
+  const root = await create("/v1/tasks", "Bench chain: the root");
+  let level = [root];
+  let leaf = root;
+  for (const [depth, fanout] of [3, 2, 1].entries()) {
+    const next: number[] = [];
+    for (const parent of level)
+      for (let i = 0; i < fanout; i++)
+        next.push(
+          (leaf = await create(`/v1/tasks/${parent}/delegate`, `Bench chain: ${depth + 1}.${i}`)),
+        );
+    level = next;
+  }
+  await stack.double.waitForWebhooksIdle();
+  return { root, leaf };
+}
+
+/** The chain read from a leaf and the root's children, with the GitHub requests each costs. */
+async function chainFigures(stack: Stack, key: string, tree: { root: number; leaf: number }) {
+  let mark = stack.double.requests.length;
+  const chain = await samples(50, () => stack.api(key, "GET", `/v1/tasks/${tree.leaf}/chain`));
+  const chainRequests = (stack.double.requests.length - mark) / 50;
+  mark = stack.double.requests.length;
+  const children = await samples(50, () =>
+    stack.api(key, "GET", `/v1/tasks/${tree.root}/children`),
+  );
+  const childrenRequests = (stack.double.requests.length - mark) / 50;
+  return {
+    chain: { tasks: 16, ...summary(chain) },
+    children: { p50: summary(children).p50 },
+    requests: { chain: chainRequests, children: childrenRequests },
+  };
 }
 
 async function samples(count: number, fn: () => Promise<unknown>): Promise<number[]> {

@@ -92,6 +92,7 @@ export async function createServices(
     subIssues: github.subIssues,
     journal,
     events: relayChainEvents(events.relay, (id) => tasks.get(system, id)),
+    mirror: core.mirror,
     log: log?.info,
   });
   const claims = createClaimServices(config, {

@@ -13,6 +13,8 @@ import {
 } from "../tasks/delegation-rules.js";
 import { decodeIssue, type DecodedIssue } from "../tasks/issue-codec.js";
 import { changedParts, completionWrite, reopeningWrite } from "../tasks/issue-writes.js";
+import { chainFromMirror, childrenFromMirror } from "./mirror-chains.js";
+import type { TaskMirror } from "./task-mirror.js";
 import type { TaskService } from "./task-service.js";
 
 export interface ChainServiceOptions {
@@ -21,6 +23,8 @@ export interface ChainServiceOptions {
   subIssues: SubIssueGateway;
   journal: Journal;
   events: ChainEvents;
+  /** Issue #20: chains and children read from the task mirror once it is filled. */
+  mirror?: Pick<TaskMirror, "ready" | "view"> | undefined;
   log?: (message: string, data: Record<string, unknown>) => void;
 }
 
@@ -36,6 +40,7 @@ export class ChainService {
   readonly #subIssues: SubIssueGateway;
   readonly #journal: Journal;
   readonly #events: ChainEvents;
+  readonly #mirror: Pick<TaskMirror, "ready" | "view"> | undefined;
   readonly #log: (message: string, data: Record<string, unknown>) => void;
 
   constructor(options: ChainServiceOptions) {
@@ -44,11 +49,23 @@ export class ChainService {
     this.#subIssues = options.subIssues;
     this.#journal = options.journal;
     this.#events = options.events;
+    this.#mirror = options.mirror;
     this.#log = options.log ?? (() => undefined);
   }
 
-  /** The whole chain of a task, from its root: the root is found from the task's metadata. */
+  /**
+   * The whole chain of a task, from its root: the root is found from the task's metadata. From
+   * the mirror when it can answer (0 GitHub requests), else from GitHub's sub-issue tree.
+   */
   async chain(caller: Caller, id: number): Promise<Chain> {
+    const mirrored = this.#mirror?.ready()
+      ? chainFromMirror(caller, id, this.#mirror.view())
+      : undefined;
+    return mirrored ?? this.chainFromGitHub(caller, id);
+  }
+
+  /** The chain read from GitHub's sub-issue tree, whatever the mirror holds. */
+  async chainFromGitHub(caller: Caller, id: number): Promise<Chain> {
     const { task } = await this.#tasks.load(caller, id, "read");
     let tree = await this.#subIssues.readTree(task.root_task_id);
     // A root that no longer holds the task (a link changed meanwhile): answer its own subtree.
@@ -68,6 +85,14 @@ export class ChainService {
 
   /** A task's direct sub-tasks (deleted ones hidden), each scoped to the caller. */
   async children(caller: Caller, id: number): Promise<ChainTask[]> {
+    const mirrored = this.#mirror?.ready()
+      ? childrenFromMirror(caller, id, this.#mirror.view())
+      : undefined;
+    return mirrored ?? this.childrenFromGitHub(caller, id);
+  }
+
+  /** The children read from GitHub's sub-issues, in GitHub's order, whatever the mirror holds. */
+  async childrenFromGitHub(caller: Caller, id: number): Promise<ChainTask[]> {
     await this.#tasks.load(caller, id, "read");
     const children = await this.#gateway.listSubIssues(id);
     const tasks: ChainTask[] = [];

@@ -2,6 +2,13 @@ import type { GitHubIssue } from "../tasks/github-issue.js";
 import type { TaskIndex } from "../store/task-index-store.js";
 import type { Task } from "../tasks/task-schema.js";
 
+/** The tasks of one read that looks at several (a chain): caught up once, then in memory. */
+export interface MirrorView {
+  get(id: number): Task | undefined;
+  /** The tasks whose `parent_task_id` is `id`, oldest first (id ascending: creation order). */
+  children(id: number): Task[];
+}
+
 /** Reads in one refresh; a backlog (a rebuild on another replica) is read in several. */
 const CHANGES_PER_READ = 5000;
 
@@ -29,6 +36,8 @@ export interface TaskMirrorOptions {
 export class TaskMirror {
   readonly #o: TaskMirrorOptions;
   readonly #tasks = new Map<number, Task>();
+  /** Child ids by `parent_task_id`, as the tasks' metadata says (kept true by link repairs). */
+  readonly #children = new Map<number, Set<number>>();
   #seq = 0;
   #complete = false;
   /** All tasks, newest first (GitHub's list order), rebuilt only after a change. */
@@ -54,6 +63,18 @@ export class TaskMirror {
     this.#refresh();
     this.#newestFirst ??= [...this.#tasks.values()].sort((a, b) => b.id - a.id);
     return this.#newestFirst;
+  }
+
+  /** For a read of several tasks: one catch-up, then every look-up answered in memory. */
+  view(): MirrorView {
+    this.#refresh();
+    return {
+      get: (id) => this.#tasks.get(id),
+      children: (id) =>
+        [...(this.#children.get(id) ?? [])]
+          .sort((a, b) => a - b)
+          .flatMap((child) => this.#tasks.get(child) ?? []),
+    };
   }
 
   /**
@@ -82,12 +103,30 @@ export class TaskMirror {
     for (;;) {
       const changes = this.#o.index.changedSince(this.#seq, CHANGES_PER_READ);
       for (const change of changes) {
-        if (change.task) this.#tasks.set(change.taskId, change.task);
-        else this.#tasks.delete(change.taskId);
+        this.#unlink(change.taskId);
+        if (change.task) {
+          this.#tasks.set(change.taskId, change.task);
+          this.#link(change.task);
+        } else this.#tasks.delete(change.taskId);
         this.#seq = change.seq;
       }
       if (changes.length > 0) this.#newestFirst = undefined;
       if (changes.length < CHANGES_PER_READ) return;
     }
+  }
+
+  #link(task: Task): void {
+    if (task.parent_task_id === null) return;
+    let siblings = this.#children.get(task.parent_task_id);
+    if (!siblings) this.#children.set(task.parent_task_id, (siblings = new Set()));
+    siblings.add(task.id);
+  }
+
+  #unlink(id: number): void {
+    const parent = this.#tasks.get(id)?.parent_task_id;
+    if (parent == null) return;
+    const siblings = this.#children.get(parent);
+    siblings?.delete(id);
+    if (siblings?.size === 0) this.#children.delete(parent);
   }
 }

@@ -66,7 +66,8 @@ const REINDEX = new Set(["opened", "edited", "reopened", "closed", "labeled", "u
  * event) and then goes through five steps, one after the other, in this order:
  *
  * 1. caches: the dedup index follows the issue, so a create right after sees the change; the
- *    ready queue's index and the dependencies follow too (a closed blocker unblocks its tasks);
+ *    task mirror and the dependencies follow too (a closed blocker unblocks its tasks; a link
+ *    changed both its issues);
  * 2. relay: the task event is committed to the outbox before GitHub gets its 2xx, and before the
  *    chain step runs, so a child's `task.completed` precedes its parent's `task.chain_completed`;
  * 3. chains: parents roll up, links are repaired; these write to GitHub and may fail;
@@ -118,6 +119,12 @@ export class WebhookRouter {
     if (webhook.kind === "dependency") {
       const { added, blocked, blocker, sender } = webhook;
       caches.dependencyChanged({ added, blocked, blocker, sender });
+    }
+    if (webhook.kind === "link") {
+      // A link changes both issues on GitHub (their updated_at): the mirror takes them as sent.
+      await caches.reindex(webhook.parent);
+      await caches.reindex(webhook.child);
+      return;
     }
     if (webhook.kind !== "issue") return;
     if (webhook.action === "deleted" || webhook.action === "transferred")

@@ -80,6 +80,49 @@ describe("reads from the task mirror", () => {
     expect(sent).toEqual([]);
   });
 
+  it("chains and children (/v1 and /api) send GitHub nothing, and follow a person's unlink", async () => {
+    const delegate = async (parent: number, content: string) =>
+      (await stack.api(lead, "POST", `/v1/tasks/${parent}/delegate`, { content })).json as {
+        id: number;
+      };
+    const { json: root } = await stack.api(lead, "POST", "/v1/tasks", {
+      content: "Move the DNS zone to the new provider",
+    });
+    const child = await delegate(root.id, "Export the zone file from the old provider");
+    const grandchild = await delegate(child.id, "List the records the zone file holds");
+    // Under a parent already delegated: the link alone changes the root on GitHub.
+    const sibling = await delegate(root.id, "Lower the zone's TTLs before the move");
+    await stack.double.waitForWebhooksIdle();
+    const ids = (chain: { json: { chain: { id: number }[] } }) => chain.json.chain.map((t) => t.id);
+    const sent = await requestsDuring(async () => {
+      for (const prefix of ["/v1", "/api"]) {
+        const chain = await stack.api(lead, "GET", `${prefix}/tasks/${grandchild.id}/chain`);
+        expect(ids(chain)).toEqual([root.id, child.id, sibling.id, grandchild.id]);
+        const children = await stack.api(lead, "GET", `${prefix}/tasks/${root.id}/children`);
+        expect(children.json.map((t: { id: number }) => t.id)).toEqual([child.id, sibling.id]);
+      }
+      // The root as GitHub has it: adding its second sub-issue changed its updated_at too.
+      const { json: chain } = await stack.api(lead, "GET", `/v1/tasks/${root.id}/chain`);
+      expect(chain.root.updated_at).toBe(stack.double.state.issues.get(root.id)!.updatedAt);
+    });
+    expect(sent).toEqual([]);
+
+    const subIssueId = stack.double.state.issues.get(child.id)!.id;
+    const res = await asAlice("DELETE", `/issues/${root.id}/sub_issue`, {
+      sub_issue_id: subIssueId,
+    });
+    expect(res.status).toBe(200);
+    await stack.double.waitForWebhooksIdle();
+    const after = await requestsDuring(async () => {
+      const chain = await stack.api(lead, "GET", `/v1/tasks/${grandchild.id}/chain`);
+      expect(ids(chain)).toEqual([child.id, grandchild.id]);
+      expect(chain.json.root).toMatchObject({ id: child.id, delegation_depth: 0 });
+      const children = await stack.api(lead, "GET", `/v1/tasks/${root.id}/children`);
+      expect(children.json.map((t: { id: number }) => t.id)).toEqual([sibling.id]);
+    });
+    expect(after).toEqual([]);
+  });
+
   it("is filled again from GitHub when the store is lost", async () => {
     const { json: kept } = await stack.api(lead, "POST", "/v1/tasks", {
       content: "Archive the build logs",

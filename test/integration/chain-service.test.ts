@@ -251,3 +251,26 @@ describe("ChainService link repair", () => {
     });
   });
 });
+
+describe("ChainService reads from GitHub (before the task mirror is filled)", () => {
+  it("a chain six levels deep is 3 GraphQL requests, from any task in it", async () => {
+    const ids = [(await tasks.create(lead, { content: "Six levels: the root" })).id];
+    for (let depth = 1; depth <= 5; depth++) {
+      const child = await tasks.create(lead, {
+        content: `Six levels: depth ${depth}`,
+        parent_task_id: ids.at(-1)!,
+      });
+      ids.push(child.id);
+    }
+    recorded.clear();
+    const chain = await chains.chain(lead, ids.at(-1)!);
+    expect(chain.chain.map((task) => task.id)).toEqual(ids);
+    expect(chain).toMatchObject({ depth: 5, total_count: 6 });
+    // The task's own conditional read, then the root's first three levels and two more, twice.
+    expect(recorded.sent.map((sent) => (sent.body as { operation?: string }).operation)).toEqual([
+      "BatonTree",
+      "BatonSubtrees",
+      "BatonSubtrees",
+    ]);
+  });
+});

@@ -2,6 +2,7 @@
 // fed and shared between two Baton processes on one store.
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ChainService } from "../../src/services/chain-service.js";
 import type { Caller } from "../../src/tasks/access.js";
 import { TaskListQuerySchema } from "../../src/tasks/task-filters.js";
 import { startGitHubDouble, type GitHubDouble } from "../support/github-double/index.ts";
@@ -129,4 +130,102 @@ describe("TaskMirror", () => {
       status: "completed",
     });
   });
+
+  it("answers chains and children alone, as GitHub's sub-issue tree does", async () => {
+    const { fromMirror, fromGitHub } = chainServices();
+    // root ─ mid (held by builder) ─ leaf (builder's), hidden (lead's, unassigned), dropped (deleted)
+    //      └ branch (deleted) ─ done (completed before its parent was deleted)
+    const delegate = (caller: Caller, parent: number, content: string, assignee?: string) =>
+      first.tasks.create(caller, {
+        content,
+        parent_task_id: parent,
+        ...(assignee ? { assigned_to_agent_id: assignee } : {}),
+      });
+    const root = await first.tasks.create(lead, { content: "Move the mail relay to the new VPC" });
+    const mid = await delegate(lead, root.id, "Open the relay's ports in the new VPC", "builder");
+    const leaf = await delegate(builder, mid.id, "Allow port 25 from the app subnet", "lead");
+    const hidden = await delegate(lead, mid.id, "Allow port 587 from the office range");
+    const dropped = await delegate(lead, mid.id, "Allow port 465 from everywhere");
+    const branch = await delegate(lead, root.id, "Copy the relay's TLS certificate");
+    const done = await delegate(lead, branch.id, "Export the certificate from the old host");
+    await first.tasks.complete(lead, done.id);
+    await first.tasks.remove(lead, branch.id);
+    await first.tasks.remove(lead, dropped.id);
+    // What GitHub's `sub_issues` webhooks bring: a link changes its parent's updated_at too.
+    for (const id of [root.id, mid.id])
+      await first.tasks.reindex((await first.gateway.getIssue(id))!);
+
+    const asked: [Caller, number][] = [
+      [builder, leaf.id],
+      [builder, mid.id],
+      [lead, root.id],
+      [lead, done.id],
+    ];
+    for (const [caller, id] of asked) await expectSameAsGitHub(caller, id);
+    const chain = await fromMirror.chain(builder, leaf.id);
+    expect(chain.chain.map((t) => [t.id, t.redacted])).toEqual([
+      [root.id, true],
+      [mid.id, false],
+      [leaf.id, false],
+      [hidden.id, true],
+    ]);
+    expect(chain).toMatchObject({ depth: 2, total_count: 4, completed_count: 0 });
+    expect((await fromMirror.children(lead, mid.id)).map((t) => t.id)).toEqual([
+      leaf.id,
+      hidden.id,
+    ]);
+
+    // A task the caller may not read: 404 from the mirror too, without asking GitHub.
+    first.recorded.clear();
+    await expect(fromMirror.chain(builder, root.id)).rejects.toMatchObject({ status: 404 });
+    await expect(fromMirror.children(builder, hidden.id)).rejects.toMatchObject({ status: 404 });
+    expect([...first.recorded.sent, ...first.recorded.reads]).toEqual([]);
+    await expect(fromGitHub.chain(builder, root.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("follows a link a person removed on github.com, as the sub_issues webhook brings it", async () => {
+    const { fromMirror } = chainServices();
+    const root = await first.tasks.create(lead, { content: "Replace the office printer" });
+    const child = await first.tasks.create(lead, {
+      content: "Order the new printer",
+      parent_task_id: root.id,
+    });
+    const grandchild = await first.tasks.create(lead, {
+      content: "Get a quote for the printer",
+      parent_task_id: child.id,
+    });
+    await expectSameAsGitHub(lead, grandchild.id);
+    const { id: subIssueId } = (await first.gateway.getIssue(child.id))!;
+    await asPerson("DELETE", `/issues/${root.id}/sub_issue`, { sub_issue_id: subIssueId });
+    // The webhook's steps: the index takes both issues, then the chain service moves the child.
+    for (const id of [root.id, child.id])
+      await first.tasks.reindex((await first.gateway.getIssue(id))!);
+    await fromMirror.linkChanged({ added: false, parent: root.id, child: child.id });
+
+    expect((await fromMirror.chain(lead, grandchild.id)).chain.map((t) => t.id)).toEqual([
+      child.id,
+      grandchild.id,
+    ]);
+    for (const id of [root.id, child.id, grandchild.id]) await expectSameAsGitHub(lead, id);
+  });
 });
+
+/** The chain service reading the mirror, and one reading GitHub, over the same services. */
+function chainServices() {
+  const events = { chainCompleted: () => undefined };
+  return {
+    fromMirror: new ChainService({ ...first, events }),
+    fromGitHub: new ChainService({ ...first, mirror: undefined, events }),
+  };
+}
+
+/** Chain and children from the mirror: no GitHub request, and what GitHub's tree answers. */
+async function expectSameAsGitHub(caller: Caller, id: number) {
+  const { fromMirror, fromGitHub } = chainServices();
+  first.recorded.clear();
+  const chain = await fromMirror.chain(caller, id);
+  const children = await fromMirror.children(caller, id);
+  expect([...first.recorded.sent, ...first.recorded.reads]).toEqual([]);
+  expect(chain).toEqual(await fromGitHub.chain(caller, id));
+  expect(children).toEqual(await fromGitHub.children(caller, id));
+}

@@ -166,16 +166,20 @@ describe("WebhookRouter: one entry point, steps in a stated order", () => {
     `);
   });
 
-  it("GitHub's two reports of one link reach the chain once; an unlink too", async () => {
+  it("GitHub's two reports of one link reach the index and the chain once; an unlink too", async () => {
     const { router, calls } = recordingRouter();
     await router.receive(linkWebhook("sub_issue_added"));
     await router.receive(linkWebhook("parent_issue_added"));
     await router.receive(linkWebhook("sub_issue_removed"));
     expect(calls).toMatchInlineSnapshot(`
       [
+        "caches: reindex #1",
+        "caches: reindex #2",
         "relay: d-sub_issue_added link",
         "chains: link {"added":true,"parent":1,"child":2}",
         "relay: d-parent_issue_added ignore (sub_issues.parent_issue_added repeats the link)",
+        "caches: reindex #1",
+        "caches: reindex #2",
         "relay: d-sub_issue_removed link",
         "chains: link {"added":false,"parent":1,"child":2}",
       ]
