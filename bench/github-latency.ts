@@ -35,12 +35,6 @@ export async function githubLatencyFigures(env: Record<string, string>) {
     let mark = stack.double.requests.length;
     const get = await samples(100, () => stack.api(worker, "GET", `/v1/tasks/${pick()}`));
     const getRequests = rateLimitedSince(stack.double, mark).length / 100;
-    console.error(
-      stack.double.requests
-        .slice(mark)
-        .slice(0, 10)
-        .map((r) => `${r.method} ${r.path} ${r.status}`),
-    );
     mark = stack.double.requests.length;
     const list10k = await samples(20, () => stack.api(worker, "GET", "/v1/tasks?limit=100"));
     const listRequests = rateLimitedSince(stack.double, mark).length / 20;
