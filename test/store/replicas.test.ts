@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { migrations } from "../../src/store/migrations.js";
 import { outboxStoreFor, openStore } from "../../src/store/open-store.js";
 import { SqliteSubscriptionStore } from "../../src/store/subscription-store.js";
+import { SqliteTaskIndex } from "../../src/store/task-index-store.js";
 import type { PgDatabase } from "../../src/store/pg/pg-database.js";
 import { freshSchema, testDatabaseUrl } from "./store-backends.js";
 
@@ -42,6 +43,41 @@ describe.skipIf(!testDatabaseUrl)("replicas on one PostgreSQL database", () => {
       db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all(),
     ).toEqual(migrations.map((m) => m.version).sort((a, b) => a - b));
     expect(db.prepare("SELECT COUNT(*) FROM task_claims").pluck().get()).toBe(tasks);
+  });
+
+  it("three processes writing the task index at once: every seq once, and a reader following the changes misses none", async () => {
+    const schema = freshSchema("seq");
+    const reader = open(schema);
+    const index = new SqliteTaskIndex(reader);
+    const seen = new Set<number>();
+    let seq = 0;
+    const follow = () => {
+      for (const change of index.changedSince(seq, 1000)) {
+        seen.add(change.taskId);
+        seq = change.seq;
+      }
+    };
+    let racing = true;
+    // The reader catches up while the writers race, as each replica's mirror and dedup index do.
+    const following = (async () => {
+      while (racing) {
+        follow();
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    const results = await Promise.all(
+      ["r1", "r2", "r3"].map((who) =>
+        run(process.execPath, ["--import", "tsx", child, url, schema, who, "150", "index"]),
+      ),
+    );
+    racing = false;
+    await following;
+    follow();
+    const written = results.flatMap((r) => (JSON.parse(r.stdout.trim()) as { won: number[] }).won);
+    expect(written).toHaveLength(450);
+    expect([...written].filter((id) => !seen.has(id))).toEqual([]);
+    const seqs = reader.prepare("SELECT seq FROM task_index").pluck().all() as number[];
+    expect(new Set(seqs).size).toBe(450);
   });
 
   it("a GitHub delivery id is accepted by one replica; a due delivery is taken by one", () => {

@@ -387,6 +387,7 @@ describe.each(storeBackends())("store contract on $name", (backend: Backend) => 
       [31, 31],
       [32, null],
     ]);
+    expect(index.lastSeq()).toBe(changes[1]!.seq);
     expect(changes[1]!.seq).toBeGreaterThan(changes[0]!.seq);
     expect(index.changedSince(changes[1]!.seq, 1000)).toEqual([]);
     expect(index.entry(31)).toEqual({ task: task(31), open: true });
