@@ -1,7 +1,10 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { AgentService } from "../../src/agents/agent-service.js";
+import { SqliteAgentStore } from "../../src/store/agent-store.js";
 import { migrations } from "../../src/store/migrations.js";
+import { keyPepper } from "../../src/store/settings-store.js";
 import { outboxStoreFor, openStore } from "../../src/store/open-store.js";
 import { SqliteSubscriptionStore } from "../../src/store/subscription-store.js";
 import { SqliteTaskIndex } from "../../src/store/task-index-store.js";
@@ -78,6 +81,35 @@ describe.skipIf(!testDatabaseUrl)("replicas on one PostgreSQL database", () => {
     expect([...written].filter((id) => !seen.has(id))).toEqual([]);
     const seqs = reader.prepare("SELECT seq FROM task_index").pluck().all() as number[];
     expect(new Set(seqs).size).toBe(450);
+  });
+
+  it("an agent created, changed, rotated or deactivated through one replica is honoured by another at once", async () => {
+    const schema = freshSchema("agents");
+    const [a, b] = [open(schema), open(schema)].map(
+      (db) =>
+        new AgentService({ store: new SqliteAgentStore(db), pepper: keyPepper(db, undefined) }),
+    ) as [AgentService, AgentService];
+    // A later request on B: a new turn of its event loop.
+    const nextRequest = () => new Promise((resolve) => setImmediate(resolve));
+    const first = a.create({ name: "carol" }).apiKey;
+    expect(b.authenticate(first)?.role).toBe("worker");
+    expect(b.requireAssignable("carol").display_name).toBeNull(); // now in B's cache
+    a.update("carol", { role: "coordinator", display_name: "Carol" });
+    await nextRequest();
+    expect(b.find("carol")).toMatchObject({ role: "coordinator", display_name: "Carol" });
+    const second = a.rotateKey("carol").apiKey;
+    expect(b.authenticate(first)).toBeUndefined();
+    expect(b.authenticate(second)?.id).toBe("carol");
+    a.deactivate("carol");
+    await nextRequest();
+    expect(b.authenticate(second)).toBeUndefined();
+    expect(() => b.requireAssignable("carol")).toThrow(
+      expect.objectContaining({ code: "agent_inactive" }),
+    );
+    // One created through A is known to B (names on tasks, assignment) at once.
+    a.create({ name: "dave" });
+    await nextRequest();
+    expect(b.requireAssignable("dave").id).toBe("dave");
   });
 
   it("a GitHub delivery id is accepted by one replica; a due delivery is taken by one", () => {
