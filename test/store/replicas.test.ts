@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { AgentService } from "../../src/agents/agent-service.js";
 import { SqliteAgentStore } from "../../src/store/agent-store.js";
@@ -9,6 +10,7 @@ import { outboxStoreFor, openStore } from "../../src/store/open-store.js";
 import { SqliteSubscriptionStore } from "../../src/store/subscription-store.js";
 import { SqliteTaskIndex } from "../../src/store/task-index-store.js";
 import type { PgDatabase } from "../../src/store/pg/pg-database.js";
+import { createSchema } from "../../src/store/pg/pg-schema.js";
 import { freshSchema, testDatabaseUrl } from "./store-backends.js";
 
 /** What several replicas on one PostgreSQL database must never do twice. */
@@ -46,6 +48,19 @@ describe.skipIf(!testDatabaseUrl)("replicas on one PostgreSQL database", () => {
       db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all(),
     ).toEqual(migrations.map((m) => m.version).sort((a, b) => a - b));
     expect(db.prepare("SELECT COUNT(*) FROM task_claims").pluck().get()).toBe(tasks);
+  });
+
+  it("replicas creating a new schema at the same moment all start", async () => {
+    const schema = freshSchema("start");
+    const clients = Array.from({ length: 8 }, () => new pg.Client({ connectionString: url }));
+    await Promise.all(clients.map((c) => c.connect()));
+    try {
+      const results = await Promise.allSettled(clients.map((c) => createSchema(c, schema)));
+      expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    } finally {
+      await clients[0]!.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await Promise.all(clients.map((c) => c.end()));
+    }
   });
 
   it("three processes writing the task index at once: every seq once, and a reader following the changes misses none", async () => {
