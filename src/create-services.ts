@@ -176,10 +176,6 @@ async function createTaskCore(
   const journal = new SqliteJournal(db);
   // Replicas (PostgreSQL): what one process serialises is serialised across all of them.
   const lock = lockFor(db);
-  const guard = new DuplicateGuard(
-    await DedupService.create({ ...config.dedup, store: new DedupStore(db) }),
-    lock,
-  );
   // Dependencies (issue #17): the index unblocks the tasks a closing task held up.
   const wiring = createDependencyServices(config, {
     octokit: github.octokit,
@@ -191,6 +187,12 @@ async function createTaskCore(
   });
   const dependencies = wiring.services;
   const taskIndex = dependencies.index;
+  // Each dedup decision also counts what other replicas wrote into the shared task index.
+  const guard = new DuplicateGuard(
+    await DedupService.create({ ...config.dedup, store: new DedupStore(db) }),
+    lock,
+    taskIndex,
+  );
   const claimStore = new MirroredClaimStore(claimStoreFor(db), taskIndex);
   // Reads are answered from the mirror; it is filled and refreshed through the task service.
   const mirror: TaskMirror = new TaskMirror({

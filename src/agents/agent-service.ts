@@ -61,6 +61,10 @@ export class AgentService {
   readonly #pepper: string;
   readonly #now: () => Date;
   readonly #cache = new Map<string, AgentRecord>();
+  /** The store's agents version the cache holds (another replica or the CLI may change agents). */
+  #cachedVersion: string | undefined;
+  /** The version was read during this turn of the event loop: no need to read it again. */
+  #checked = false;
 
   constructor(options: AgentServiceOptions) {
     this.#store = options.store;
@@ -110,13 +114,29 @@ export class AgentService {
     return record;
   }
 
-  /** Cached: every task in a list names its agents. Misses go to the store (the CLI adds agents). */
+  /**
+   * Cached: every task in a list names its agents. The cache is dropped when the store's agents
+   * version moved (an agent created, changed, rotated or deactivated by another replica or the
+   * CLI), read at most once per turn of the event loop: a request that arrives after the change
+   * sees it, a list of a thousand tasks costs one read.
+   */
   find(id: string): AgentRecord | undefined {
+    this.#revalidate();
     const cached = this.#cache.get(id);
     if (cached) return cached;
     const record = this.#store.get(id);
     if (record) this.#cache.set(id, record);
     return record;
+  }
+
+  #revalidate(): void {
+    if (this.#checked) return;
+    this.#checked = true;
+    setImmediate(() => (this.#checked = false)).unref();
+    const version = this.#store.version();
+    if (version === this.#cachedVersion) return;
+    this.#cache.clear();
+    this.#cachedVersion = version;
   }
 
   /** The agent a task may be given to: it must exist and be active. */

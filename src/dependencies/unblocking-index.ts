@@ -50,6 +50,10 @@ export class UnblockingIndex implements TaskIndex {
     return this.inner.changedSince(seq, limit);
   }
 
+  lastSeq(): number {
+    return this.inner.lastSeq();
+  }
+
   isComplete(): boolean {
     return this.inner.isComplete();
   }

@@ -5,6 +5,11 @@ import { errors } from "../errors.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { localLock, type DistributedLock } from "../store/distributed-lock.js";
 import { ownershipOf, type DecodedIssue } from "../tasks/issue-codec.js";
+import type { TaskIndex } from "../store/task-index-store.js";
+import type { Task } from "../tasks/task-schema.js";
+
+/** Changes read from the shared task index in one query; a backlog takes several. */
+const CHANGES_PER_READ = 5000;
 
 export interface DedupText {
   content: string;
@@ -16,7 +21,8 @@ export interface DedupText {
 
 /**
  * Dedup before create (DESIGN §5): the check, the 409, and keeping the open-task index fresh from
- * Baton's own writes and from `issues` webhooks. Also remembers who owns each open task, so a
+ * Baton's own writes, from `issues` webhooks and, with replicas, from the shared task index's
+ * changes (what the other replicas wrote or heard). Also remembers who owns each open task, so a
  * caller is only ever matched against tasks it may see.
  */
 export class DuplicateGuard {
@@ -31,12 +37,20 @@ export class DuplicateGuard {
   /** The first sync, once it has succeeded or while it runs; unset after a failure. */
   #synced: Promise<void> | undefined;
   /** What writes and webhooks said while a sync read the open issues: newer than that list. */
-  #seenDuringSync: Map<number, IssueForIndex | null> | undefined;
+  #seenDuringSync: Map<number, IndexEntry | null> | undefined;
+  /** The last change of the shared task index this index has taken in. */
+  #seq = 0;
 
   constructor(
     private readonly dedup: DedupService,
     /** Replicas (PostgreSQL): a create's check and write hold this lock across all of them. */
     private readonly shared: DistributedLock = localLock,
+    /**
+     * The task index every replica writes (issue #20's mirror rows): each check first takes in
+     * its changes since the last one, so a task another replica created, edited or closed a
+     * moment ago counts here too. Without it, only this process's writes and webhooks do.
+     */
+    private readonly changes?: Pick<TaskIndex, "changedSince" | "lastSeq">,
   ) {}
 
   /**
@@ -61,20 +75,24 @@ export class DuplicateGuard {
 
   /** The index becomes exactly the open issues, as listed or as changed since (embedding only what is missing). */
   async #sync(load: () => Promise<IssueForIndex[]>): Promise<void> {
-    const seen = new Map<number, IssueForIndex | null>();
+    const seen = new Map<number, IndexEntry | null>();
     this.#seenDuringSync = seen;
+    // GitHub's list is the start; the shared index's changes from now on are taken in after it.
+    const from = this.changes?.lastSeq() ?? 0;
     try {
-      const open = new Map((await load()).map((issue) => [issue.number, issue]));
-      for (const [number, issue] of seen) {
-        if (issue && !issue.decoded.closed) open.set(number, issue);
+      const listed = (await load()).map(fromIssue);
+      const open = new Map(listed.map((entry) => [entry.number, entry]));
+      for (const [number, entry] of seen) {
+        if (entry && !entry.closed) open.set(number, entry);
         else open.delete(number);
       }
       this.#owners.clear();
       this.#roots.clear();
-      for (const issue of open.values()) this.#remember(issue);
+      for (const entry of open.values()) this.#remember(entry);
       await this.dedup.syncOpenTasks(
-        [...open.values()].filter((issue) => !issue.decoded.closed).map(toDocument),
+        [...open.values()].filter((entry) => !entry.closed).map(toDocument),
       );
+      this.#seq = Math.max(this.#seq, from);
     } finally {
       this.#seenDuringSync = undefined;
     }
@@ -89,6 +107,7 @@ export class DuplicateGuard {
 
   async #check(caller: Caller, text: DedupText, threshold?: number): Promise<DedupResult> {
     await this.#ensureSynced();
+    await this.#checks.run("catch-up", () => this.#catchUp());
     // A delegated child resembles its parent and siblings by nature: its chain is never compared.
     const comparable = outsideChain(text.parentId, (id) => this.#roots.get(id));
     return this.dedup.check(
@@ -180,15 +199,40 @@ export class DuplicateGuard {
     return { pendingId, possible };
   }
 
+  /**
+   * Takes in the shared task index's changes since the last look (one indexed query, usually
+   * empty). This process's own writes come back here too: indexing a task again with the same
+   * text changes nothing (DedupService.upsert), and a pending create keeps its negative id, so
+   * nothing counts twice.
+   */
+  async #catchUp(): Promise<void> {
+    const feed = this.changes;
+    if (!feed) return;
+    for (;;) {
+      const changes = feed.changedSince(this.#seq, CHANGES_PER_READ);
+      for (const change of changes) {
+        this.#seq = change.seq;
+        if (change.task && !change.task.completed) await this.#index(fromTask(change.task));
+        // Only what this index holds: a closed task's first sight here needs no store write.
+        else if (this.#owners.has(change.taskId)) this.remove(change.taskId);
+      }
+      if (changes.length < CHANGES_PER_READ) return;
+    }
+  }
+
   /** An issue's current state (from a write or a webhook): index it if open, drop it if not. */
-  async index(issue: IssueForIndex): Promise<void> {
-    this.#seenDuringSync?.set(issue.number, issue);
-    if (issue.decoded.closed) {
-      this.remove(issue.number);
+  index(issue: IssueForIndex): Promise<void> {
+    return this.#index(fromIssue(issue));
+  }
+
+  async #index(entry: IndexEntry): Promise<void> {
+    this.#seenDuringSync?.set(entry.number, entry);
+    if (entry.closed) {
+      this.remove(entry.number);
       return;
     }
-    this.#remember(issue);
-    await this.dedup.upsert(toDocument(issue));
+    this.#remember(entry);
+    await this.dedup.upsert(toDocument(entry));
   }
 
   remove(number: number): void {
@@ -198,9 +242,9 @@ export class DuplicateGuard {
     this.dedup.remove(number);
   }
 
-  #remember(issue: IssueForIndex): void {
-    this.#owners.set(issue.number, ownershipOf(issue.decoded));
-    this.#roots.set(issue.number, issue.decoded.meta.root ?? issue.number);
+  #remember(entry: IndexEntry): void {
+    this.#owners.set(entry.number, entry.owner);
+    this.#roots.set(entry.number, entry.root);
   }
 
   #visible(caller: Caller, id: number): boolean {
@@ -228,10 +272,49 @@ export interface IssueForIndex {
   decoded: DecodedIssue;
 }
 
-const toDocument = (issue: IssueForIndex) => ({
-  taskId: issue.number,
-  url: issue.url,
-  content: issue.decoded.content,
-  description: issue.decoded.description ?? "",
-  projectId: issue.decoded.projectSlug,
+/** What the guard keeps of a task, read from its issue or from the shared task index. */
+interface IndexEntry {
+  number: number;
+  url: string;
+  content: string;
+  description: string | null;
+  projectSlug: string | null;
+  closed: boolean;
+  owner: Ownership;
+  /** Its chain's root (itself for a root task). */
+  root: number;
+}
+
+const fromIssue = ({ number, url, decoded }: IssueForIndex): IndexEntry => ({
+  number,
+  url,
+  content: decoded.content,
+  description: decoded.description,
+  projectSlug: decoded.projectSlug,
+  closed: decoded.closed,
+  owner: ownershipOf(decoded),
+  root: decoded.meta.root ?? number,
+});
+
+/** The same fields as the task's issue gives them (task-view.ts), so both sources agree. */
+const fromTask = (task: Task): IndexEntry => ({
+  number: task.id,
+  url: task.url,
+  content: task.content,
+  description: task.description,
+  projectSlug: task.project?.slug ?? null,
+  closed: task.completed,
+  owner: {
+    created_by_agent_id: task.created_by_agent_id,
+    assigned_to_agent_id: task.assigned_to_agent_id,
+  },
+  root: task.root_task_id,
+});
+
+const toDocument = (entry: IndexEntry) => ({
+  taskId: entry.number,
+  url: entry.url,
+  content: entry.content,
+  description: entry.description ?? "",
+  projectId: entry.projectSlug,
 });

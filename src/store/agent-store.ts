@@ -26,21 +26,30 @@ export interface AgentStore {
     changes: Partial<Omit<AgentRecord, "id" | "created_at">>,
   ): AgentRecord | undefined;
   touch(id: string, at: string): void;
+  /**
+   * Changes with every insert and update (not `touch`), in the same transaction: a process that
+   * caches agents sees that another one (a replica, the CLI) changed one.
+   */
+  version(): string;
 }
 
 type Row = Omit<AgentRecord, "active"> & { active: number };
 const toRecord = (row: Row | undefined): AgentRecord | undefined =>
   row && { ...row, active: row.active === 1 };
 
+const VERSION_KEY = "agents_version";
+
 export class SqliteAgentStore implements AgentStore {
   constructor(private readonly db: Db) {}
 
   insert(agent: AgentRecord): void {
-    prepared(
-      this.db,
-      `INSERT INTO agents (id, name, display_name, description, role, active, key_prefix, key_hash, created_at, updated_at, last_seen_at)
-         VALUES (@id, @name, @display_name, @description, @role, @active, @key_prefix, @key_hash, @created_at, @updated_at, @last_seen_at)`,
-    ).run({ ...agent, active: agent.active ? 1 : 0 });
+    this.#changing(() =>
+      prepared(
+        this.db,
+        `INSERT INTO agents (id, name, display_name, description, role, active, key_prefix, key_hash, created_at, updated_at, last_seen_at)
+           VALUES (@id, @name, @display_name, @description, @role, @active, @key_prefix, @key_hash, @created_at, @updated_at, @last_seen_at)`,
+      ).run({ ...agent, active: agent.active ? 1 : 0 }),
+    );
   }
 
   get(id: string): AgentRecord | undefined {
@@ -71,12 +80,33 @@ export class SqliteAgentStore implements AgentStore {
       const values = Object.fromEntries(
         entries.map(([k, v]) => [k, typeof v === "boolean" ? (v ? 1 : 0) : v]),
       );
-      prepared(this.db, `UPDATE agents SET ${assignments} WHERE id = @id`).run({ ...values, id });
+      this.#changing(() =>
+        prepared(this.db, `UPDATE agents SET ${assignments} WHERE id = @id`).run({ ...values, id }),
+      );
     }
     return this.get(id);
   }
 
   touch(id: string, at: string): void {
     prepared(this.db, "UPDATE agents SET last_seen_at = ? WHERE id = ?").run(at, id);
+  }
+
+  version(): string {
+    return (
+      (prepared(this.db, "SELECT value FROM settings WHERE key = ?").pluck().get(VERSION_KEY) as
+        string | undefined) ?? "0"
+    );
+  }
+
+  /** The change and the version's step commit together (the row lock orders replicas' steps). */
+  #changing(change: () => unknown): void {
+    this.db.transaction(() => {
+      change();
+      prepared(
+        this.db,
+        `INSERT INTO settings (key, value) VALUES (?, '1')
+           ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)`,
+      ).run(VERSION_KEY);
+    })();
   }
 }

@@ -26,6 +26,11 @@ export type DbTransaction<T> = (() => T) & { immediate: () => T };
 export interface Db {
   /** Set on PostgreSQL; absent on SQLite. */
   readonly dialect?: "postgres";
+  /**
+   * PostgreSQL only: takes the lock `name` inside the current transaction, held to its COMMIT and
+   * respected by every replica (what SQLite's one write lock gives a transaction for free).
+   */
+  lockInTransaction?(name: string): void;
   prepare(sql: string): DbStatement;
   exec(sql: string): unknown;
   transaction<T>(fn: () => T): DbTransaction<T>;

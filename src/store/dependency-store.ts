@@ -1,6 +1,7 @@
 import type { Task } from "../tasks/task-schema.js";
 import type { TaskDependencies } from "../tasks/task-view.js";
 import { prepared, type Db } from "./database.js";
+import { inSeqOrder } from "./task-index-store.js";
 
 /** GitHub's dependency totals of one issue (`issue_dependencies_summary`), every repository's. */
 export interface DependencyTotals {
@@ -176,10 +177,12 @@ export class SqliteDependencyStore implements DependencyStore {
       const fields = this.fields(id);
       if (sameIds(task.blocked_by, fields.blocked_by) && sameIds(task.blocking, fields.blocking))
         continue;
-      prepared(
-        this.db,
-        "UPDATE task_index SET task = ?, seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_index) WHERE task_id = ?",
-      ).run(JSON.stringify({ ...task, ...fields }), id);
+      inSeqOrder(this.db, () =>
+        prepared(
+          this.db,
+          "UPDATE task_index SET task = ?, seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_index) WHERE task_id = ?",
+        ).run(JSON.stringify({ ...task, ...fields }), id),
+      );
     }
   }
 

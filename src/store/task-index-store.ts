@@ -37,6 +37,8 @@ export interface TaskIndex {
   entry(taskId: number): { task: Task; open: boolean } | undefined;
   /** Every change after `seq`, oldest first (at most `limit`). */
   changedSince(seq: number, limit: number): IndexChange[];
+  /** The latest change's `seq` (0 when none): a reader that starts now reads changes after it. */
+  lastSeq(): number;
   /** The mirror holds every task of the repository (a full read from GitHub finished once). */
   isComplete(): boolean;
   markComplete(): void;
@@ -84,10 +86,30 @@ const READY = `
   ORDER BY t.priority DESC, t.created_at, t.task_id
   LIMIT @limit`;
 
+/** The lock every write that takes a new `seq` holds (on PostgreSQL; see `inSeqOrder`). */
+export const SEQ_LOCK = "task_index:seq";
+
+/**
+ * Runs a write that takes the next `seq` so that seqs become visible in their order. SQLite has
+ * one writer. On PostgreSQL two replicas could both read the same MAX(seq), or commit 12 before
+ * 11, and a reader that has seen 12 would skip 11 for good: the write holds one lock to COMMIT.
+ */
+export function inSeqOrder(db: Db, write: () => void): void {
+  if (!db.lockInTransaction) return write();
+  db.transaction(() => {
+    db.lockInTransaction!(SEQ_LOCK);
+    write();
+  })();
+}
+
 export class SqliteTaskIndex implements TaskIndex {
   constructor(private readonly db: Db) {}
 
   upsert(task: Task, open: boolean): void {
+    inSeqOrder(this.db, () => this.#upsert(task, open));
+  }
+
+  #upsert(task: Task, open: boolean): void {
     // The same answer read twice (a write, then its webhook) is no change: it takes no new seq.
     prepared(
       this.db,
@@ -120,6 +142,10 @@ export class SqliteTaskIndex implements TaskIndex {
   }
 
   remove(taskId: number, updatedAt?: string): void {
+    inSeqOrder(this.db, () => this.#remove(taskId, updatedAt));
+  }
+
+  #remove(taskId: number, updatedAt?: string): void {
     prepared(
       this.db,
       `UPDATE task_index SET gone = 1, open = 0, seq = (SELECT MAX(seq) + 1 FROM task_index),
@@ -146,6 +172,12 @@ export class SqliteTaskIndex implements TaskIndex {
       taskId: row.task_id,
       task: row.gone ? null : (JSON.parse(row.task) as Task),
     }));
+  }
+
+  lastSeq(): number {
+    return prepared(this.db, "SELECT COALESCE(MAX(seq), 0) FROM task_index")
+      .pluck()
+      .get() as number;
   }
 
   isComplete(): boolean {

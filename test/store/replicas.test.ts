@@ -1,10 +1,16 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { AgentService } from "../../src/agents/agent-service.js";
+import { SqliteAgentStore } from "../../src/store/agent-store.js";
 import { migrations } from "../../src/store/migrations.js";
+import { keyPepper } from "../../src/store/settings-store.js";
 import { outboxStoreFor, openStore } from "../../src/store/open-store.js";
 import { SqliteSubscriptionStore } from "../../src/store/subscription-store.js";
+import { SqliteTaskIndex } from "../../src/store/task-index-store.js";
 import type { PgDatabase } from "../../src/store/pg/pg-database.js";
+import { createSchema } from "../../src/store/pg/pg-schema.js";
 import { freshSchema, testDatabaseUrl } from "./store-backends.js";
 
 /** What several replicas on one PostgreSQL database must never do twice. */
@@ -42,6 +48,83 @@ describe.skipIf(!testDatabaseUrl)("replicas on one PostgreSQL database", () => {
       db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all(),
     ).toEqual(migrations.map((m) => m.version).sort((a, b) => a - b));
     expect(db.prepare("SELECT COUNT(*) FROM task_claims").pluck().get()).toBe(tasks);
+  });
+
+  it("replicas creating a new schema at the same moment all start", async () => {
+    const schema = freshSchema("start");
+    const clients = Array.from({ length: 8 }, () => new pg.Client({ connectionString: url }));
+    await Promise.all(clients.map((c) => c.connect()));
+    try {
+      const results = await Promise.allSettled(clients.map((c) => createSchema(c, schema)));
+      expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    } finally {
+      await clients[0]!.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await Promise.all(clients.map((c) => c.end()));
+    }
+  });
+
+  it("three processes writing the task index at once: every seq once, and a reader following the changes misses none", async () => {
+    const schema = freshSchema("seq");
+    const reader = open(schema);
+    const index = new SqliteTaskIndex(reader);
+    const seen = new Set<number>();
+    let seq = 0;
+    const follow = () => {
+      for (const change of index.changedSince(seq, 1000)) {
+        seen.add(change.taskId);
+        seq = change.seq;
+      }
+    };
+    let racing = true;
+    // The reader catches up while the writers race, as each replica's mirror and dedup index do.
+    const following = (async () => {
+      while (racing) {
+        follow();
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    const results = await Promise.all(
+      ["r1", "r2", "r3"].map((who) =>
+        run(process.execPath, ["--import", "tsx", child, url, schema, who, "150", "index"]),
+      ),
+    );
+    racing = false;
+    await following;
+    follow();
+    const written = results.flatMap((r) => (JSON.parse(r.stdout.trim()) as { won: number[] }).won);
+    expect(written).toHaveLength(450);
+    expect([...written].filter((id) => !seen.has(id))).toEqual([]);
+    const seqs = reader.prepare("SELECT seq FROM task_index").pluck().all() as number[];
+    expect(new Set(seqs).size).toBe(450);
+  });
+
+  it("an agent created, changed, rotated or deactivated through one replica is honoured by another at once", async () => {
+    const schema = freshSchema("agents");
+    const [a, b] = [open(schema), open(schema)].map(
+      (db) =>
+        new AgentService({ store: new SqliteAgentStore(db), pepper: keyPepper(db, undefined) }),
+    ) as [AgentService, AgentService];
+    // A later request on B: a new turn of its event loop.
+    const nextRequest = () => new Promise((resolve) => setImmediate(resolve));
+    const first = a.create({ name: "carol" }).apiKey;
+    expect(b.authenticate(first)?.role).toBe("worker");
+    expect(b.requireAssignable("carol").display_name).toBeNull(); // now in B's cache
+    a.update("carol", { role: "coordinator", display_name: "Carol" });
+    await nextRequest();
+    expect(b.find("carol")).toMatchObject({ role: "coordinator", display_name: "Carol" });
+    const second = a.rotateKey("carol").apiKey;
+    expect(b.authenticate(first)).toBeUndefined();
+    expect(b.authenticate(second)?.id).toBe("carol");
+    a.deactivate("carol");
+    await nextRequest();
+    expect(b.authenticate(second)).toBeUndefined();
+    expect(() => b.requireAssignable("carol")).toThrow(
+      expect.objectContaining({ code: "agent_inactive" }),
+    );
+    // One created through A is known to B (names on tasks, assignment) at once.
+    a.create({ name: "dave" });
+    await nextRequest();
+    expect(b.requireAssignable("dave").id).toBe("dave");
   });
 
   it("a GitHub delivery id is accepted by one replica; a due delivery is taken by one", () => {

@@ -90,10 +90,13 @@ describe.each(storeBackends())("store contract on $name", (backend: Backend) => 
     expect(versions).toEqual(migrations.map((m) => m.version).sort((a, b) => a - b));
   });
 
-  it("agents: insert, read by id and key hash, update, touch", () => {
+  it("agents: insert, read by id and key hash, update, touch; the version moves with each change", () => {
     const store = new SqliteAgentStore(db);
+    const versions = [store.version()];
     store.insert(agent("alice"));
+    versions.push(store.version());
     store.insert(agent("bob", { role: "admin", created_at: "2026-01-01T00:00:01.000Z" }));
+    versions.push(store.version());
     expect(store.get("alice")).toEqual(agent("alice"));
     expect(store.byKeyHash("hash-bob")?.role).toBe("admin");
     expect(store.get("nobody")).toBeUndefined();
@@ -101,7 +104,10 @@ describe.each(storeBackends())("store contract on $name", (backend: Backend) => 
       active: false,
       description: "off",
     });
+    versions.push(store.version());
     store.touch("bob", "2026-02-01T00:00:00.000Z");
+    expect(store.version()).toBe(versions.at(-1)); // last seen is no change to cache
+    expect(new Set(versions).size).toBe(4);
     expect(store.list().map((a) => [a.id, a.active, a.last_seen_at])).toEqual([
       ["alice", false, null],
       ["bob", true, "2026-02-01T00:00:00.000Z"],
@@ -387,6 +393,7 @@ describe.each(storeBackends())("store contract on $name", (backend: Backend) => 
       [31, 31],
       [32, null],
     ]);
+    expect(index.lastSeq()).toBe(changes[1]!.seq);
     expect(changes[1]!.seq).toBeGreaterThan(changes[0]!.seq);
     expect(index.changedSince(changes[1]!.seq, 1000)).toEqual([]);
     expect(index.entry(31)).toEqual({ task: task(31), open: true });

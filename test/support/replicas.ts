@@ -16,6 +16,11 @@ export interface Replicas {
   env: Record<string, string>;
   /** Webhooks forwarded, per replica. */
   webhooksPerReplica: number[];
+  /**
+   * Sends every webhook to replica `i` only (undefined: round-robin again), so the others learn
+   * of a change only through the shared store.
+   */
+  pinWebhooks(i: number | undefined): void;
   createAgent(name: string, role?: "worker" | "coordinator" | "admin"): Promise<string>;
   /** The API through replica `i` (on a connection failure: the next live one, as a balancer would). */
   api(
@@ -34,6 +39,8 @@ export async function startReplicas(
   url: string,
   count: number,
   extraEnv: Record<string, string> = {},
+  /** Replicas that run the bundle in `bundle.dir` (made by buildBundle) instead of the sources. */
+  bundle?: { dir: string; replicas: number[] },
 ): Promise<Replicas> {
   const repo = "acme/tasks";
   const secret = "test-webhook-secret";
@@ -41,13 +48,14 @@ export async function startReplicas(
   const dead = new Set<number>();
   const webhooksPerReplica = ports.map(() => 0);
   let turn = 0;
+  let pinned: number | undefined;
   const proxy: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
       const body = Buffer.concat(chunks);
       for (let tries = 0; tries < count; tries++) {
-        const i = turn++ % count;
+        const i = pinned ?? turn++ % count;
         if (dead.has(i)) continue;
         const status = await forward(ports[i]!, req.url ?? "/", req.headers, body).catch(() => 0);
         if (status === 0 || status >= 500) continue;
@@ -86,9 +94,24 @@ export async function startReplicas(
     ...extraEnv,
   };
   // All at once: the migrations must still run once.
-  const replicas = await Promise.all(
-    ports.map((port) => startBaton({ ...env, PORT: String(port) })),
+  const started = await Promise.allSettled(
+    ports.map((port, i) =>
+      startBaton(
+        { ...env, PORT: String(port) },
+        false,
+        bundle?.replicas.includes(i) ? bundle.dir : undefined,
+      ),
+    ),
   );
+  const failed = started.find((r) => r.status === "rejected");
+  if (failed) {
+    // One did not start: the others must not outlive the test.
+    await Promise.all(started.map((r) => (r.status === "fulfilled" ? r.value.kill() : undefined)));
+    await double.close();
+    proxy.close();
+    throw failed.reason;
+  }
+  const replicas = started.map((r) => (r as PromiseFulfilledResult<BatonProcess>).value);
 
   const api: Replicas["api"] = async (i, key, method, path, body, headers = {}) => {
     for (let tries = 0; tries < count; tries++) {
@@ -117,6 +140,7 @@ export async function startReplicas(
     replicas,
     env,
     webhooksPerReplica,
+    pinWebhooks: (i) => (pinned = i),
     async createAgent(name, role = "worker") {
       const result = await runCli(
         ["agents", "create", name, "--role", role, "--json", "--local"],

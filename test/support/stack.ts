@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execSync, spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -106,15 +106,38 @@ function startFlags(): string[] {
     );
 }
 
+/**
+ * Runs the `build` script of package.json (what `npm start` runs first) into a directory of its
+ * own under .tmp/, so a test can start the bundle without touching dist/. Returns that directory.
+ */
+export function buildBundle(): string {
+  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    scripts: { build: string };
+  };
+  mkdirSync(join(ROOT, ".tmp"), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, ".tmp", "bundle-"));
+  const script = manifest.scripts.build.replace(/--outdir=\S+/, `--outdir=${dir}`);
+  if (script === manifest.scripts.build)
+    throw new Error(`no --outdir in the build script: ${script}`);
+  execSync(script, { cwd: ROOT, stdio: "inherit", env: { ...process.env, PATH: npmPath() } });
+  return dir;
+}
+
+/** PATH with the project's own binaries first, as `npm run` gives a script. */
+const npmPath = () => `${join(ROOT, "node_modules/.bin")}:${process.env.PATH ?? ""}`;
+
 export async function startBaton(
   env: Record<string, string>,
   showLogs = false,
+  /** A directory `buildBundle` made: run its main.mjs, as `npm start` runs dist/main.mjs. */
+  bundle?: string,
 ): Promise<BatonProcess> {
   const port = Number(env.PORT);
   // BATON_USE_BUILD=1 runs the bundle `npm start` runs (dist/main.mjs, after `npm run build`), with
   // its V8 flags; otherwise the TypeScript sources through tsx.
-  const entry =
-    process.env.BATON_USE_BUILD === "1"
+  const entry = bundle
+    ? [...startFlags(), join(bundle, "main.mjs")]
+    : process.env.BATON_USE_BUILD === "1"
       ? [...startFlags(), join(ROOT, "dist/main.mjs")]
       : ["--import", "tsx", join(ROOT, "src/main.ts")];
   // BATON_CPU_PROF=<dir> writes a CPU profile of the server (for benchmarks).

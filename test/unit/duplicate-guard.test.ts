@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Caller } from "../../src/tasks/access.js";
 import type { IssueForIndex } from "../../src/services/duplicate-guard.js";
 import { decodeIssue } from "../../src/tasks/issue-codec.js";
+import { SqliteTaskIndex } from "../../src/store/task-index-store.js";
+import type { Task } from "../../src/tasks/task-schema.js";
 import { lexicalGuard } from "../support/lexical-guard.js";
 
 let db: Database.Database;
@@ -136,5 +138,78 @@ describe("DuplicateGuard concurrent creates", () => {
     answer();
     await expect(slow).resolves.toEqual({ id: 1 });
     await expect(twin).rejects.toMatchObject({ status: 409, code: "duplicate_task" });
+  });
+});
+
+describe("DuplicateGuard with replicas (one shared store, a guard each)", () => {
+  const url = (number: number) => `https://github.com/o/r/issues/${number}`;
+  // A task as the shared task index holds it: held by the caller, so the caller may see it.
+  const task = (id: number, content: string, completed = false): Task =>
+    ({
+      id,
+      content,
+      description: null,
+      priority: 2,
+      labels: [],
+      project: null,
+      due_date: null,
+      created_at: "2026-01-01T00:00:00.000Z",
+      url: url(id),
+      status: completed ? "completed" : "open",
+      completed,
+      created_by_agent_id: "lead",
+      assigned_to_agent_id: "builder",
+      root_task_id: id,
+      updated_at: completed ? "2026-01-02T00:00:00.000Z" : "2026-01-01T00:00:00.000Z",
+    }) as unknown as Task;
+  const issue = (number: number, title: string, state: "open" | "closed" = "open") => ({
+    number,
+    url: url(number),
+    decoded: decodeIssue({ number, title, body: null, state, labels: [{ name: "agent:builder" }] }),
+  });
+
+  it("a task another replica created a moment ago is refused here, counted once, and freed when closed there", async () => {
+    const shared = new Database(":memory:");
+    db = shared;
+    const index = new SqliteTaskIndex(shared);
+    const [a, b] = [
+      (await lexicalGuard({ db: shared, changes: index })).guard,
+      (await lexicalGuard({ db: shared, changes: index })).guard,
+    ];
+    const original = "Check disk usage on web-1";
+    const paraphrase = "check disk usage on web-1 host";
+    // Replica A creates #7: its write reaches the shared index (no webhook reaches B).
+    await a.createUnique(worker, { content: original }, { skip: false }, async () => {
+      index.upsert(task(7, original), true);
+      return { result: 7, issue: issue(7, original) };
+    });
+    const write = (id: number, content: string) => async () => {
+      index.upsert(task(id, content), true);
+      return { result: id, issue: issue(id, content) };
+    };
+    await expect(
+      b.createUnique(worker, { content: paraphrase }, { skip: false }, write(8, paraphrase)),
+    ).rejects.toMatchObject({
+      status: 409,
+      code: "duplicate_task",
+      details: { existing_task_id: 7 },
+    });
+    // A's own write, then the same change read back from the index: one match, not two.
+    for (const guard of [a, b]) {
+      const found = await guard.check(worker, { content: paraphrase });
+      expect([...found.matches, ...found.possible_duplicates].map((m) => m.task_id)).toEqual([7]);
+    }
+
+    // A completes #7: B stops matching it at once.
+    index.upsert(task(7, original, true), false);
+    await a.index(issue(7, original, "closed"));
+    expect((await b.check(worker, { content: paraphrase })).matches).toEqual([]);
+    await expect(
+      b.createUnique(worker, { content: paraphrase }, { skip: false }, write(8, paraphrase)),
+    ).resolves.toBe(8);
+    // And now A refuses B's task.
+    await expect(
+      a.createUnique(worker, { content: original }, { skip: false }, write(9, original)),
+    ).rejects.toMatchObject({ code: "duplicate_task", details: { existing_task_id: 8 } });
   });
 });

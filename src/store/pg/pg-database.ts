@@ -1,6 +1,6 @@
 import type { Db, DbStatement, DbTransaction, RunResult } from "../database.js";
 import { pgBridge, type Bridge } from "./pg-bridge.js";
-import { PgLocks } from "./pg-locks.js";
+import { lockKey, PgLocks } from "./pg-locks.js";
 import { toPostgres, type PgStatementText } from "./sqlite-to-pg.js";
 
 type Params = unknown[];
@@ -119,6 +119,11 @@ export class PgDatabase implements Db {
   exec(sql: string): this {
     this.query(sql, []);
     return this;
+  }
+
+  lockInTransaction(name: string): void {
+    if (this.#depth === 0) throw new Error(`lockInTransaction("${name}") outside a transaction`);
+    this.query("SELECT pg_advisory_xact_lock($1::bigint)", [lockKey(this.schema, name)]);
   }
 
   transaction<T>(fn: () => T): DbTransaction<T> {

@@ -7,6 +7,7 @@
 import pg from "pg";
 import { runAsWorker } from "synckit";
 import type { BridgeRequest, BridgeResult } from "./bridge-protocol.js";
+import { createSchema } from "./pg-schema.js";
 
 // BIGINT (counts, ids, epoch milliseconds) as a JS number, like SQLite gives it: all stay < 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -22,7 +23,7 @@ async function handle(request: BridgeRequest): Promise<BridgeResult> {
       client.on("error", () => undefined);
       await client.connect();
       if (request.schema) {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS "${request.schema}"`);
+        await createSchema(client, request.schema);
         await client.query(`SET search_path TO "${request.schema}"`);
       }
       const id = nextHandle++;
