@@ -30,14 +30,18 @@ export class UnblockingIndex implements TaskIndex {
     );
   }
 
-  /** A task deleted or moved away on GitHub: its pairs go with it. */
-  remove(taskId: number): void {
-    this.tracker.around(
+  /**
+   * A task deleted or moved away on GitHub: its pairs go with it. A late view from before a newer
+   * one (see TaskIndex.remove) removes nothing, and its pairs stay.
+   */
+  remove(taskId: number, updatedAt?: string): boolean {
+    return this.tracker.around(
       () => this.store.dependentsOf(taskId),
       { reason: "blocker_deleted", cause: {} },
       () => {
-        this.inner.remove(taskId);
-        this.store.forget(taskId);
+        const gone = this.inner.remove(taskId, updatedAt);
+        if (gone) this.store.forget(taskId);
+        return gone;
       },
     );
   }

@@ -30,9 +30,9 @@ export interface TaskIndex {
   /**
    * The issue is no task (deleted, or never one): kept as a `gone` change for other readers.
    * `updatedAt` is the issue's as seen then: an older view (a late webhook) is ignored, and only
-   * a newer one brings the task back.
+   * a newer one brings the task back. False when a newer view kept the task.
    */
-  remove(taskId: number, updatedAt?: string): void;
+  remove(taskId: number, updatedAt?: string): boolean;
   /** The task as the index holds it (undefined when unknown or gone). */
   entry(taskId: number): { task: Task; open: boolean } | undefined;
   /** Every change after `seq`, oldest first (at most `limit`). */
@@ -94,11 +94,11 @@ export const SEQ_LOCK = "task_index:seq";
  * one writer. On PostgreSQL two replicas could both read the same MAX(seq), or commit 12 before
  * 11, and a reader that has seen 12 would skip 11 for good: the write holds one lock to COMMIT.
  */
-export function inSeqOrder(db: Db, write: () => void): void {
+export function inSeqOrder<T>(db: Db, write: () => T): T {
   if (!db.lockInTransaction) return write();
-  db.transaction(() => {
+  return db.transaction(() => {
     db.lockInTransaction!(SEQ_LOCK);
-    write();
+    return write();
   })();
 }
 
@@ -141,17 +141,18 @@ export class SqliteTaskIndex implements TaskIndex {
     });
   }
 
-  remove(taskId: number, updatedAt?: string): void {
-    inSeqOrder(this.db, () => this.#remove(taskId, updatedAt));
+  remove(taskId: number, updatedAt?: string): boolean {
+    return inSeqOrder(this.db, () => this.#remove(taskId, updatedAt));
   }
 
-  #remove(taskId: number, updatedAt?: string): void {
-    prepared(
+  #remove(taskId: number, updatedAt?: string): boolean {
+    const { changes } = prepared(
       this.db,
       `UPDATE task_index SET gone = 1, open = 0, seq = (SELECT MAX(seq) + 1 FROM task_index),
          updated_at = COALESCE(@updated_at, updated_at)
        WHERE task_id = @id AND gone = 0 AND (@updated_at IS NULL OR @updated_at >= updated_at)`,
     ).run({ id: taskId, updated_at: updatedAt ?? null });
+    return changes > 0 || this.entry(taskId) === undefined;
   }
 
   entry(taskId: number): { task: Task; open: boolean } | undefined {

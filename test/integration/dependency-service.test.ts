@@ -16,13 +16,15 @@ import type { Caller } from "../../src/tasks/access.js";
 import { startGitHubDouble, type GitHubDouble } from "../support/github-double/index.ts";
 import type { RecordedRequests } from "../support/github-double/recorded-requests.ts";
 import { personFor } from "../support/github-double/test-client.ts";
-import { inProcessServices } from "../support/in-process-services.ts";
+import { inProcessServices, type InProcessServices } from "../support/in-process-services.ts";
 
 let double: GitHubDouble;
 let db: Database.Database;
 let tasks: TaskService;
 let recorded: RecordedRequests;
 let dependencies: DependencyService;
+let index: UnblockingIndex;
+let gateway: InProcessServices["gateway"];
 const unblocked: { id: number; reason: UnblockReason; cause: Cause }[] = [];
 const lead: Caller = { id: "lead", role: "coordinator" };
 const repo = { owner: "acme", repo: "tasks" };
@@ -32,7 +34,6 @@ beforeAll(async () => {
   const late: { service?: DependencyService } = {};
   let store!: SqliteDependencyStore;
   let tracker!: UnblockTracker;
-  let index!: UnblockingIndex;
   const services = inProcessServices(double, {}, (database) => {
     store = new SqliteDependencyStore(database);
     tracker = new UnblockTracker(store, {
@@ -47,7 +48,7 @@ beforeAll(async () => {
       },
     };
   });
-  ({ db, tasks, recorded } = services);
+  ({ db, tasks, recorded, gateway } = services);
   dependencies = late.service = new DependencyService({
     ...repo,
     tasks,
@@ -159,6 +160,26 @@ describe("DependencyService", () => {
     expect(unblocked).toEqual([
       { id: release, reason: "blocker_completed", cause: { agentId: "lead" } },
     ]);
+  });
+
+  it("a late webhook from before a delete keeps the task gone; a late removal keeps the pairs", async () => {
+    const deploy = await create("Deploy the billing service");
+    const migrate = await create("Migrate the billing schema");
+    await dependencies.add(lead, deploy, migrate);
+    const open = (await gateway.getIssue(migrate))!;
+    await tasks.remove(lead, migrate);
+    expect(unblocked).toEqual([{ id: deploy, reason: "blocker_deleted", cause: {} }]);
+    // What a late `issues` webhook carrying the task's older, open state does.
+    await tasks.reindex(open);
+    await expect(tasks.get(lead, migrate)).rejects.toMatchObject({ status: 404 });
+
+    const report = await create("Send the usage report");
+    const collect = await create("Collect the usage figures");
+    await dependencies.add(lead, report, collect);
+    // A removal seen before the task's current view (a late `deleted` of an older state).
+    expect(index.remove(collect, "2001-01-01T00:00:00Z")).toBe(false);
+    expect(await tasks.get(lead, collect)).toMatchObject({ blocking: [report] });
+    expect(await tasks.get(lead, report)).toMatchObject({ blocked_by: [collect] });
   });
 
   it("reads the pairs back when an issue's totals differ from those last seen, and only then", async () => {
