@@ -1,4 +1,4 @@
-// Built by npm run build:action from 80 source files, sha256 ea952b6eef76e605
+// Built by npm run build:action from 80 source files, sha256 ea2cd01464d6d359
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -47291,7 +47291,16 @@ function encodeLabels(task) {
   for (const label of task.labels) if (!labels.includes(label)) labels.push(label);
   return labels;
 }
+var decodedIssues = /* @__PURE__ */ new WeakMap();
 function decodeIssue(issue3) {
+  let decoded = decodedIssues.get(issue3);
+  if (!decoded) {
+    decoded = decodeFresh(issue3);
+    decodedIssues.set(issue3, decoded);
+  }
+  return decoded;
+}
+function decodeFresh(issue3) {
   const body = issue3.body ?? "";
   const { meta: stored, metaStart } = readMeta(body);
   const linksStart = body.lastIndexOf(LINKS_MARKER, metaStart);
@@ -48884,7 +48893,10 @@ var SparseSpace = class {
   documents = [];
   count = 0;
   // The inverted index as of the last rebuild.
+  // Both tables are filled in place at each rebuild: allocating and copying 1 MB tables was most
+  // of a rebuild's time, and all of its garbage.
   offsets = new Int32Array(BUCKETS + 1);
+  cursor = new Int32Array(BUCKETS);
   postingSlots = new Int32Array(0);
   postingWeights = new Float32Array(0);
   inIndex = new Uint8Array(0);
@@ -48987,15 +48999,11 @@ var SparseSpace = class {
     return this.changesSinceBuild > Math.max(32, 0.1 * this.indexedCount);
   }
   rebuild() {
-    const offsets = new Int32Array(BUCKETS + 1);
-    let total = 0;
-    for (const stored of this.documents) {
-      if (!stored) continue;
-      for (const id2 of stored.ids) offsets[id2 + 1]++;
-      total += stored.ids.length;
-    }
-    for (let i = 0; i < BUCKETS; i++) offsets[i + 1] += offsets[i];
-    const cursor = offsets.slice(0, BUCKETS);
+    const { offsets, cursor, df } = this;
+    offsets[0] = 0;
+    for (let i = 0; i < BUCKETS; i++) offsets[i + 1] = offsets[i] + df[i];
+    cursor.set(offsets.subarray(0, BUCKETS));
+    const total = offsets[BUCKETS];
     const slots = new Int32Array(total);
     const weights = new Float32Array(total);
     const inIndex = new Uint8Array(Math.max(this.documents.length * 2, 16));
@@ -49009,7 +49017,6 @@ var SparseSpace = class {
       }
       inIndex[slot] = 1;
     });
-    this.offsets = offsets;
     this.postingSlots = slots;
     this.postingWeights = weights;
     this.inIndex = inIndex;
