@@ -142,7 +142,11 @@ async function writeBudget(): Promise<{ github_writes_per_min: number; budget_pe
   try {
     const alice = await set.createAgent("alice", "coordinator");
     const task = await set.api(0, alice, "POST", "/v1/tasks", { content: "Budget task" });
-    const before = set.double.requests.filter((r) => r.method !== "GET").length;
+    // The budget governs content writes (comments here); label creations at start and GraphQL
+    // reads (POSTs too) have their own rules and are not counted.
+    const contentWrites = () =>
+      set.double.requests.filter((r) => r.method === "POST" && r.path.endsWith("/comments")).length;
+    const before = contentWrites();
     const started = Date.now();
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
@@ -151,7 +155,7 @@ async function writeBudget(): Promise<{ github_writes_per_min: number; budget_pe
         }),
       ),
     );
-    const writes = set.double.requests.filter((r) => r.method !== "GET").length - before;
+    const writes = contentWrites() - before;
     return {
       github_writes_per_min: Math.round((writes / (Date.now() - started)) * 60_000),
       budget_per_min: Math.round(60_000 / (spacing * 3)),
