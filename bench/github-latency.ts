@@ -7,7 +7,7 @@
 import { rateLimitedSince } from "../test/support/assertions.js";
 import { startStack, type Stack } from "../test/support/stack.js";
 import { pathToFileURL } from "node:url";
-import { round, summary, timed } from "./stats.js";
+import { round, rssMb, summary, timed } from "./stats.js";
 
 const LATENCY_MS = 100;
 const OPEN_TASKS = Number(process.env.BENCH_OPEN_TASKS ?? 10_000);
@@ -62,6 +62,7 @@ export async function githubLatencyFigures(env: Record<string, string>) {
       create: { p50: summary(create).p50, github_round_trip_p50: summary(roundTrip).p50 },
       github_requests: { get: getRequests, list_100: listRequests, ...chains.requests },
       freshness_s: freshness,
+      rss_mb: round(rssMb(stack.baton.child.pid!), 1),
       targets: { get_p50_ms: 5, list_100_at_10000_p50_ms: 20, create_p50_ms: "round trip + 10" },
     };
   } finally {

@@ -9,8 +9,9 @@ export interface MirrorView {
   children(id: number): Task[];
 }
 
-/** Reads in one refresh; a backlog (a rebuild on another replica) is read in several. */
-const CHANGES_PER_READ = 5000;
+/** Reads in one refresh; a backlog (a rebuild on another replica) is read in several, so the
+ * rows' text is never all in memory at once. */
+const CHANGES_PER_READ = 1000;
 
 export interface TaskMirrorOptions {
   index: Pick<
