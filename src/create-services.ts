@@ -24,7 +24,7 @@ import { TaskHistory } from "./services/task-history.js";
 import { DedupService } from "./dedup/index.js";
 import { DuplicateGuard } from "./services/duplicate-guard.js";
 import { createClaimServices, type ClaimServices } from "./claims/create-claims.js";
-import { claimStoreFor, dependencyStoreFor, lockFor } from "./store/open-store.js";
+import { claimStoreFor, dependencyStoreFor, isPostgres, lockFor } from "./store/open-store.js";
 import { SqliteTaskIndex } from "./store/task-index-store.js";
 import { MirroredClaimStore } from "./claims/mirrored-claim-store.js";
 import { TaskMirror } from "./services/task-mirror.js";
@@ -187,11 +187,13 @@ async function createTaskCore(
   });
   const dependencies = wiring.services;
   const taskIndex = dependencies.index;
-  // Each dedup decision also counts what other replicas wrote into the shared task index.
+  // Each dedup decision also counts what other replicas wrote into the shared task index. On
+  // SQLite this process is the task index's only writer, and its writes and webhooks reach the
+  // dedup index directly: reading them back would cost every create a query for nothing.
   const guard = new DuplicateGuard(
     await DedupService.create({ ...config.dedup, store: new DedupStore(db) }),
     lock,
-    taskIndex,
+    isPostgres(db) ? taskIndex : undefined,
   );
   const claimStore = new MirroredClaimStore(claimStoreFor(db), taskIndex);
   // Reads are answered from the mirror; it is filled and refreshed through the task service.
