@@ -1,6 +1,7 @@
 import type { Config } from "./config.js";
 import type { ServiceLog, Services } from "./create-services.js";
 import { baseLabels } from "./tasks/labels.js";
+import { sharedRead } from "./util/shared-read.js";
 
 const DAY_MS = 86_400_000;
 
@@ -11,13 +12,16 @@ const DAY_MS = 86_400_000;
  * delays the last two.
  */
 export function startBackgroundWork(config: Config, services: Services, log: ServiceLog): void {
-  services.guard.startSync(() => services.tasks.openIssuesForIndex());
+  // The dedup sync, the mirror's refresh and the link repair each need the open issues: one read,
+  // not three (started together, each would fetch every page before another cached its ETag).
+  const listOpen = sharedRead(() => services.gateway.listIssues({ state: "open" }));
+  services.guard.startSync(() => services.tasks.openIssuesForIndex(listOpen));
   services.events.worker.start();
   // Claims: ended leases are released (with task.released) and GitHub shows who holds what.
   services.claims.keeper.start();
   // The task mirror (reads and the ready queue): filled once, refreshed from GitHub at each start.
   services.mirror
-    .rebuild()
+    .rebuild(listOpen)
     .then(({ issues, full }) => log.info("task mirror refreshed from GitHub", { issues, full }))
     .catch((error: unknown) =>
       log.warn("could not refresh the task mirror yet; reads ask GitHub until it is filled", {
@@ -37,7 +41,7 @@ export function startBackgroundWork(config: Config, services: Services, log: Ser
   // Delegation needs the repository's node id (read once) and repairs interrupted links.
   void services.subIssues
     .repositoryId()
-    .then(() => services.chains.repairLinks())
+    .then(() => services.chains.repairLinks(listOpen))
     .then((repaired) => {
       if (repaired.length > 0) log.info("repaired sub-issue links", { repaired });
     })

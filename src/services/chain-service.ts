@@ -142,8 +142,10 @@ export class ChainService {
   }
 
   /** On start: links children an interrupted delegation left unlinked (metadata names a parent). */
-  async repairLinks(): Promise<number[]> {
-    const open = await this.#gateway.listIssues({ state: "open" });
+  async repairLinks(
+    listOpen = () => this.#gateway.listIssues({ state: "open" }),
+  ): Promise<number[]> {
+    const open = await listOpen();
     const repaired: number[] = [];
     for (const issue of open) {
       if (!this.#tasks.isTask(issue)) continue;

@@ -83,9 +83,11 @@ export class TaskMirror {
    * read again and each task the mirror holds as open but GitHub no longer lists is read back,
    * for changes made while Baton was down whose webhooks catch-up could not replay.
    */
-  async rebuild(): Promise<{ issues: number; full: boolean }> {
+  async rebuild(
+    listOpen = () => this.#o.listIssues("open"),
+  ): Promise<{ issues: number; full: boolean }> {
     const full = !this.ready();
-    const issues = await this.#o.listIssues(full ? "all" : "open");
+    const issues = await (full ? this.#o.listIssues("all") : listOpen());
     for (const issue of issues) await this.#o.reindex(issue);
     if (full) {
       this.#o.index.markComplete();

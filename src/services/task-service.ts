@@ -133,8 +133,8 @@ export class TaskService {
   }
 
   /** The open issues, for the dedup index at start. */
-  async openIssuesForIndex() {
-    const issues = await this.#gateway.listIssues({ state: "open" });
+  async openIssuesForIndex(open = () => this.#gateway.listIssues({ state: "open" })) {
+    const issues = await open();
     return issues.filter((i) => this.isTask(i)).map((issue) => this.#issues.forIndex(issue));
   }
 

@@ -123,6 +123,26 @@ describe("reads from the task mirror", () => {
     expect(after).toEqual([]);
   });
 
+  it("at a restart lists the open issues once, page by page, for everything start-up needs", async () => {
+    for (let i = 0; i < 105; i++) {
+      const res = await asAlice("POST", "/issues", { title: `Someone's issue ${i}` });
+      expect(res.status).toBe(201);
+    }
+    await stack.double.waitForWebhooksIdle();
+    const mark = stack.double.requests.length;
+    await stack.restart();
+    // Start-up work is done when GitHub has heard nothing new for a second.
+    for (let seen = -1; seen !== stack.double.requests.length;) {
+      seen = stack.double.requests.length;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    const lists = stack.double.requests
+      .slice(mark)
+      .filter((r) => r.method === "GET" && r.path.includes("/repos/acme/tasks/issues?state=open&"));
+    // Two pages of open issues (over 100): the dedup sync, the mirror and the link repair share them.
+    expect(lists.map((r) => r.status)).toEqual([200, 200]);
+  });
+
   it("is filled again from GitHub when the store is lost", async () => {
     const { json: kept } = await stack.api(lead, "POST", "/v1/tasks", {
       content: "Archive the build logs",
