@@ -99,6 +99,15 @@ async function service(
   return DedupService.create({ method, scope, onError, store: new DedupStore(db), embedder });
 }
 
+/** A new lexical service over the last service's store, as after a restart. */
+const restarted = () =>
+  DedupService.create({
+    method: "lexical",
+    scope: "repo",
+    onError: "fail",
+    store: new DedupStore(db),
+  });
+
 describe("DedupService (default lexical method)", () => {
   it("flags a close paraphrase and not an unrelated task, best first and with url/content", async () => {
     const dedup = await service();
@@ -231,12 +240,7 @@ describe("DedupService (default lexical method)", () => {
   it("reloads the index from the store at start, without the caller re-sending tasks", async () => {
     const first = await service();
     await first.syncOpenTasks(OPEN);
-    const again = await DedupService.create({
-      method: "lexical",
-      scope: "repo",
-      onError: "fail",
-      store: new DedupStore(db),
-    });
+    const again = await restarted();
     expect(again.size).toBe(4);
     expect(
       (await again.check({ content: "Rotate TLS certificates for the public API" })).matches[0]
@@ -251,12 +255,7 @@ describe("DedupService (default lexical method)", () => {
     expect((await first.check({ content: "Rebuild the docs site search index" })).matches).toEqual([
       expect.objectContaining({ task_id: -1 }),
     ]);
-    const again = await DedupService.create({
-      method: "lexical",
-      scope: "repo",
-      onError: "fail",
-      store: new DedupStore(db),
-    });
+    const again = await restarted();
     expect(again.size).toBe(4);
     expect((await again.check({ content: "Rebuild the docs site search index" })).matches).toEqual(
       [],
