@@ -3,6 +3,7 @@ import { errors } from "../errors.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
 import { agentLabel, priorityLabel, projectLabel } from "../tasks/labels.js";
 import type { Task } from "../tasks/task-schema.js";
+import type { GitHubIssue } from "../tasks/github-issue.js";
 import { matchesFilters, type TaskFilters } from "../tasks/task-filters.js";
 import { computeStats, type Stats } from "../tasks/task-stats.js";
 import type { ProjectService } from "./project-service.js";
@@ -80,15 +81,10 @@ export class TaskReads {
     const wantsAll = filters.include_completed === true;
     const state = wantsClosed ? "closed" : wantsAll ? "all" : "open";
     const issues = await this.#o.gateway.listIssues({ state, labels: githubLabels });
-    const tasks: Task[] = [];
-    for (const issue of issues) {
-      if (!this.#o.issues.isTask(issue)) continue;
-      const decoded = this.#o.issues.decode(issue);
-      if (decoded.deleted) continue;
-      const task = await this.#o.issues.toTask(issue, decoded);
-      if (canRead(caller, task) && matchesFilters(task, filters, this.#o.now())) tasks.push(task);
-    }
-    return tasks;
+    const now = this.#o.now();
+    return (await this.#visibleTasks(caller, issues)).filter((task) =>
+      matchesFilters(task, filters, now),
+    );
   }
 
   async stats(caller: Caller): Promise<Stats> {
@@ -97,6 +93,11 @@ export class TaskReads {
       return computeStats(visible, this.#o.now());
     }
     const issues = await this.#o.gateway.listIssues({ state: "all" });
+    return computeStats(await this.#visibleTasks(caller, issues), this.#o.now());
+  }
+
+  /** The tasks among issues read from GitHub (deleted ones hidden) that the caller may see. */
+  async #visibleTasks(caller: Caller, issues: GitHubIssue[]): Promise<Task[]> {
     const tasks: Task[] = [];
     for (const issue of issues) {
       if (!this.#o.issues.isTask(issue)) continue;
@@ -105,7 +106,7 @@ export class TaskReads {
       const task = await this.#o.issues.toTask(issue, decoded);
       if (canRead(caller, task)) tasks.push(task);
     }
-    return computeStats(tasks, this.#o.now());
+    return tasks;
   }
 }
 

@@ -91,16 +91,12 @@ export interface HistorySources {
   appId: number | undefined;
 }
 
-const KINDS = new Set([
-  "labeled",
-  "unlabeled",
-  "renamed",
-  "assigned",
-  "unassigned",
-  "closed",
-  "reopened",
-  "commented",
-]);
+/** Timeline events that are history entries as they stand (the rest come from Baton's records). */
+const KINDS = new Set<string>(
+  HISTORY_ACTIONS.filter(
+    (action) => action !== "created" && action !== "edited" && action !== "metadata_edit_refused",
+  ),
+);
 
 /** Writes the timeline shows as the issue itself or its comments, not as a journal entry. */
 const SHOWN_ELSEWHERE = new Set(["created", "commented"]);

@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import { openAIClient } from "../openai-client.js";
 import type { Embedder } from "./embedder.js";
 import { normaliseVector } from "./embedder.js";
 
@@ -18,14 +18,7 @@ const BATCH = 256;
 /** Embeddings from the `openai` package, always `encoding_format: "float"`, with a hard timeout. */
 export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
   const model = options.model ?? DEFAULT_OPENAI_MODEL;
-  const client = new OpenAI({
-    // A local compatible server needs no key, but the client insists on one.
-    apiKey: options.apiKey ?? "unused",
-    baseURL: options.baseUrl,
-    timeout: options.timeoutMs ?? 5000,
-    // No retries: the caller's policy (fail with 503 or allow) decides, quickly.
-    maxRetries: 0,
-  });
+  const client = openAIClient(options);
   return {
     model: `openai:${model}`,
     async embed(texts) {

@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import { openAIClient } from "../openai-client.js";
 import { z } from "zod";
 import { fullText } from "../text.js";
 import type { DedupJudge, Verdict } from "./judge.js";
@@ -28,13 +28,7 @@ const VerdictSchema = z
 
 /** A judge through an OpenAI-compatible chat completions endpoint (`openai` package), no retries. */
 export function createOpenAIJudge(options: OpenAIJudgeOptions): DedupJudge {
-  const client = new OpenAI({
-    // A local compatible server needs no key, but the client insists on one.
-    apiKey: options.apiKey ?? "unused",
-    baseURL: options.baseUrl,
-    timeout: options.timeoutMs ?? 5000,
-    maxRetries: 0,
-  });
+  const client = openAIClient(options);
   return {
     async judge(created, open): Promise<Verdict> {
       const response = await client.chat.completions.create({
