@@ -83,7 +83,8 @@ function evolve(row: ClaimRow | undefined, next: ClaimRow): ClaimRow {
   return { ...next, version: sameDisplay(row, next) ? version : version + 1 };
 }
 
-function empty(taskId: number): ClaimRow {
+/** A task's claim row before anyone claimed it. */
+export function emptyClaim(taskId: number): ClaimRow {
   return {
     task_id: taskId,
     agent_id: null,
@@ -135,7 +136,7 @@ export function grantClaim(
     };
   }
   if (row?.agent_id) return { granted: false };
-  const base = row ?? empty(taskId);
+  const base = row ?? emptyClaim(taskId);
   const next: ClaimRow = {
     ...base,
     agent_id: agentId,

@@ -5,6 +5,7 @@
  */
 import { openStore } from "../../src/store/open-store.js";
 import { claimStoreFor } from "../../src/store/open-store.js";
+import { emptyClaim } from "../../src/tasks/lease-rules.js";
 import { SqliteTaskIndex } from "../../src/store/task-index-store.js";
 import type { Task } from "../../src/tasks/task-schema.js";
 
@@ -48,21 +49,12 @@ if (race === "index") {
         : {
             result: true,
             next: {
-              task_id: id,
+              ...emptyClaim(id),
               agent_id: who,
               token: (row?.token ?? 0) + 1,
               lease_expires_at: Date.now() + 60_000,
               claimed_at: new Date().toISOString(),
-              heartbeat_at: null,
-              session_state: null,
-              session_state_detail: null,
-              handoff_note: null,
-              handoff_by_agent_id: null,
-              handoff_state: null,
-              released_at: null,
-              release_reason: null,
               version: (row?.version ?? 0) + 1,
-              shown_version: 0,
             },
           },
     );

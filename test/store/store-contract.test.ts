@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClaimRow } from "../../src/tasks/lease-rules.js";
+import { emptyClaim, type ClaimRow } from "../../src/tasks/lease-rules.js";
 import type { Db } from "../../src/store/database.js";
 import { migrations } from "../../src/store/migrations.js";
 import { SqliteAgentStore, type AgentRecord } from "../../src/store/agent-store.js";
@@ -54,21 +54,12 @@ const task = (id: number, extra: Partial<Task> = {}): Task =>
   }) as Task;
 
 const claim = (taskId: number, extra: Partial<ClaimRow> = {}): ClaimRow => ({
-  task_id: taskId,
+  ...emptyClaim(taskId),
   agent_id: "alice",
   token: 1,
   lease_expires_at: 10_000,
   claimed_at: "2026-01-01T00:00:00.000Z",
-  heartbeat_at: null,
-  session_state: null,
-  session_state_detail: null,
-  handoff_note: null,
-  handoff_by_agent_id: null,
-  handoff_state: null,
-  released_at: null,
-  release_reason: null,
   version: 1,
-  shown_version: 0,
   ...extra,
 });
 

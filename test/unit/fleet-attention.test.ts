@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isSilent, triage, type AttentionFacts } from "../../src/tasks/fleet-attention.js";
-import { NO_CLAIM, type ClaimRow } from "../../src/tasks/lease-rules.js";
+import { emptyClaim, NO_CLAIM, type ClaimRow } from "../../src/tasks/lease-rules.js";
 import type { Task } from "../../src/tasks/task-schema.js";
 import { NO_DEPENDENCIES } from "../../src/tasks/task-view.js";
 
@@ -49,19 +49,13 @@ const held = (
   leaseMs: number,
   over: Partial<ClaimRow> = {},
 ): ClaimRow => ({
-  task_id: taskId,
+  ...emptyClaim(taskId),
   agent_id: agent,
   token: 1,
   lease_expires_at: NOW - beatAgo + leaseMs,
   claimed_at: at(beatAgo),
   heartbeat_at: at(beatAgo),
   session_state: "working",
-  session_state_detail: null,
-  handoff_note: null,
-  handoff_by_agent_id: null,
-  handoff_state: null,
-  released_at: null,
-  release_reason: null,
   version: 1,
   shown_version: 1,
   ...over,
