@@ -1,4 +1,4 @@
-// Built by npm run build:action from 80 source files, sha256 ea2cd01464d6d359
+// Built by npm run build:action from 80 source files, sha256 9fb9e379a4550a30
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -44887,6 +44887,11 @@ var HistoryEntrySchema = external_exports.object({
     "labeled/unlabeled: {label}; renamed: {from, to}; assigned/unassigned: {assignee}; closed/reopened: {state_reason}; commented: {comment_id, url}; edited: {write} (an agent's write the timeline does not show, e.g. context); metadata_edit_refused: {restored} (someone else's edit of the metadata block, not believed)"
   )
 }).meta({ id: "HistoryEntry" });
+var KINDS = new Set(
+  HISTORY_ACTIONS.filter(
+    (action) => action !== "created" && action !== "edited" && action !== "metadata_edit_refused"
+  )
+);
 
 // src/github/block-keeper.ts
 var AS_ON_GITHUB = {
