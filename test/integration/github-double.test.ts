@@ -5,6 +5,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startGitHubDouble, type GitHubDouble } from "../support/github-double/index.ts";
 import { clientFor, personFor, type TestOctokit } from "../support/github-double/test-client.ts";
 import { startWebhookSink, type WebhookSink } from "../support/github-double/webhook-sink.ts";
+import { WebhookQueue } from "../support/github-double/webhook-queue.ts";
+import { EventEmitter } from "node:events";
+import type { ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const SECRET = "s3cret";
 const repo = { owner: "acme", repo: "tasks" };
@@ -509,6 +513,28 @@ describe("faults", () => {
 });
 
 describe("webhooks", () => {
+  it("a change's webhook is sent once the API call that made it has answered, as GitHub does", async () => {
+    const own = await startWebhookSink();
+    const queue = new WebhookQueue({
+      url: own.url,
+      secret: SECRET,
+      appId: 42,
+      hookId: 1,
+      installationId: 1,
+      repositoryId: 1,
+    });
+    const answer = new EventEmitter() as EventEmitter & ServerResponse;
+    queue.during(answer, () => queue.enqueue({ event: "issues", action: "opened", payload: {} }));
+    let idle = false;
+    void queue.whenIdle().then(() => (idle = true));
+    await sleep(50);
+    expect([own.received.length, idle]).toEqual([0, false]);
+    answer.emit("close");
+    await queue.whenIdle();
+    expect(own.received.map((r) => r.headers["x-github-event"])).toEqual(["issues"]);
+    await own.close();
+  });
+
   it("signs deliveries and sends edited, labeled/unlabeled, closed for one PATCH", async () => {
     const { data: issue } = await app.rest.issues.create({
       ...repo,

@@ -75,12 +75,14 @@ export async function startGitHubDouble(options: GitHubDoubleOptions): Promise<G
       if (!ctx || !double) return sendJson(res, 503, { message: "Starting" });
       if (url.pathname.startsWith("/_double/"))
         return handleControl(double, req, res, url.pathname, raw);
-      return handleApi(
-        { ctx, router, faults, rate, log: double.requests, latencyMs: options.latencyMs ?? 0 },
-        req,
-        res,
-        url,
-        raw,
+      return webhooks.during(res, () =>
+        handleApi(
+          { ctx, router, faults, rate, log: double.requests, latencyMs: options.latencyMs ?? 0 },
+          req,
+          res,
+          url,
+          raw,
+        ),
       );
     })().catch((error: unknown) => {
       console.error("[github-double] request failed", error);

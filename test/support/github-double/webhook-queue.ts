@@ -1,7 +1,9 @@
 // Delivers webhooks like GitHub does to an App: signed, strictly FIFO, one at a time,
 // a single attempt each, the answer recorded. Every attempt is kept, failed ones included
 // (GitHub keeps them for the App's `/app/hook/deliveries` API and never retries on its own).
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHmac, randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import type { WebhookDelivery } from "./types.ts";
 
 export interface OutgoingWebhook {
@@ -36,6 +38,9 @@ export class WebhookQueue {
   private readonly pending: { delivery: WebhookDelivery; url: string }[] = [];
   private running = false;
   private idleWaiters: (() => void)[] = [];
+  /** Events raised while an API request runs wait for its answer, as GitHub's queued deliveries do. */
+  private readonly answering = new AsyncLocalStorage<OutgoingWebhook[]>();
+  private heldRequests = 0;
   private nextDeliveryId = 1;
   url: string | undefined;
 
@@ -43,9 +48,26 @@ export class WebhookQueue {
     this.url = options.url;
   }
 
+  /**
+   * Runs an API request; the webhooks it raises are sent once its answer has been written
+   * (GitHub never delivers a change's webhook before the API call that made it has answered).
+   */
+  during<T>(res: ServerResponse, handle: () => T): T {
+    const held: OutgoingWebhook[] = [];
+    this.heldRequests++;
+    res.once("close", () => {
+      this.heldRequests--;
+      this.answering.exit(() => held.forEach((webhook) => this.enqueue(webhook)));
+      if (!this.running) this.settle();
+    });
+    return this.answering.run(held, handle);
+  }
+
   enqueue(webhook: OutgoingWebhook): void {
     // No URL means the App has no webhook configured: nothing is sent or recorded.
     if (!this.url) return;
+    const held = this.answering.getStore();
+    if (held) return void held.push(webhook);
     this.push(
       { id: randomUUID(), event: webhook.event, payload: webhook.payload },
       webhook.action,
@@ -70,7 +92,8 @@ export class WebhookQueue {
   }
 
   whenIdle(): Promise<void> {
-    if (!this.running && this.pending.length === 0) return Promise.resolve();
+    if (!this.running && this.pending.length === 0 && this.heldRequests === 0)
+      return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -108,6 +131,11 @@ export class WebhookQueue {
       this.deliveries.push(next.delivery);
     }
     this.running = false;
+    this.settle();
+  }
+
+  private settle(): void {
+    if (this.heldRequests > 0 || this.pending.length > 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
