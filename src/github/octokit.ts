@@ -1,4 +1,5 @@
 import { ProbotOctokit } from "probot";
+import { eventOctokitCache } from "./event-octokit-cache.js";
 import { nativeJson } from "./native-json.js";
 import { requestPolicy, type RequestPolicyOptions } from "./request-policy.js";
 
@@ -8,11 +9,12 @@ export type OctokitOptions = RequestPolicyOptions;
 /**
  * Probot's Octokit with Baton's request policy (write queue, bounded rate-limit waits, read
  * retries) in place of plugin-throttling and plugin-retry; see request-policy.ts for why.
- * Success bodies are parsed natively (see native-json.ts).
+ * Success bodies are parsed natively (see native-json.ts); webhooks share one event client per
+ * installation (see event-octokit-cache.ts).
  * Baton serves one repository, so one process has one installation and one write queue.
  */
 export function createOctokitClass(options: OctokitOptions): typeof ProbotOctokit {
-  return ProbotOctokit.plugin(nativeJson, requestPolicy(options)).defaults(
+  return ProbotOctokit.plugin(nativeJson, requestPolicy(options), eventOctokitCache).defaults(
     (instance: Record<string, unknown>) => ({
       ...instance,
       throttle: { ...(instance.throttle as object | undefined), enabled: false },
