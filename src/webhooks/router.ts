@@ -52,6 +52,8 @@ export interface WebhookRouterOptions {
   relay: RelayStep;
   chains: ChainStep;
   refusals: RefusalStep;
+  /** Resolves when the step may run: API requests in flight go first (util/api-activity.ts). */
+  turn?: () => Promise<void>;
   log?: (message: string, details?: Record<string, unknown>) => void;
 }
 
@@ -103,6 +105,7 @@ export class WebhookRouter {
     ];
     for (const step of steps) {
       try {
+        await this.#o.turn?.();
         await step();
       } catch (error) {
         failures.push(error);
