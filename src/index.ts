@@ -75,6 +75,7 @@ export function createBatonApp(
         githubBudgetSeconds: config.github.timeoutSeconds,
         health: () => ({ version: VERSION, repo: `${owner}/${repo}` }),
         activity,
+        answerFirst: !isPostgres(db),
         log: (error) => app.log.error({ err: error }, "request failed"),
       }),
     );

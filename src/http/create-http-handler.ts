@@ -27,6 +27,8 @@ export interface HttpOptions {
   health: () => Record<string, unknown>;
   /** Counts the requests in flight, which webhooks let go first. */
   activity?: ApiActivity;
+  /** Index upkeep after a write waits for its answer (one process per store; see AdapterOptions). */
+  answerFirst?: boolean;
   log: (error: unknown) => void;
 }
 
@@ -75,6 +77,8 @@ export function createHttpHandler(options: HttpOptions) {
       keyLock: options.keyLock,
       afterAuth: perAgentRateLimit(options.rateLimitPerMinute),
       githubBudgetSeconds: options.githubBudgetSeconds,
+      answerFirst: options.answerFirst,
+      log: options.log,
     }),
   );
   api.use((req, _res, next) =>

@@ -7,7 +7,7 @@ import type { IdempotencyStore } from "../store/idempotency-store.js";
 import type { DistributedLock } from "../store/distributed-lock.js";
 import { withRequestBudget } from "../util/request-budget.js";
 import { toErrorResponse, validationError } from "./error-envelope.js";
-import type { AnyRoute, RouteContext } from "./route.js";
+import type { AfterAnswer, AnyRoute, RouteContext } from "./route.js";
 
 export interface AdapterOptions {
   routes: AnyRoute[];
@@ -22,6 +22,14 @@ export interface AdapterOptions {
    * (`res.locals.startedAt`, `performance.now()`); absent = each call has its own deadline.
    */
   githubBudgetSeconds?: number;
+  /**
+   * Index upkeep after a write runs once its answer is written (`ctx.afterAnswer`). Only with one
+   * process per store: a replica's answer must not reach an agent before the shared index, which
+   * another replica may serve its next read from, holds the write.
+   */
+  answerFirst?: boolean;
+  /** Logs a failure of work left for after the answer (the answer is out; the webhook repairs). */
+  log?: (error: unknown) => void;
 }
 
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
@@ -39,7 +47,28 @@ export function buildRouter(options: AdapterOptions): Router {
       if (options.afterAuth) handlers.push(options.afterAuth);
     }
     const handle = async (req: Request, res: Response) => {
-      const ctx = parse(route, req, res.locals.caller as Caller | undefined);
+      const later: (() => void | Promise<void>)[] = [];
+      const run = (work: () => void | Promise<void>) => {
+        try {
+          void work()?.catch((error: unknown) => options.log?.(error));
+        } catch (error) {
+          options.log?.(error);
+        }
+      };
+      const ctx = parse(route, req, res.locals.caller as Caller | undefined, (work) =>
+        options.answerFirst ? void later.push(work) : run(work),
+      );
+      try {
+        await answer(req, res, ctx);
+      } finally {
+        later.forEach(run);
+      }
+    };
+    const answer = async (
+      req: Request,
+      res: Response,
+      ctx: RouteContext<unknown, unknown, unknown>,
+    ) => {
       const key =
         route.method === "post" && ctx.caller
           ? checkIdempotencyKey(req.get("idempotency-key"))
@@ -110,6 +139,7 @@ function parse(
   route: AnyRoute,
   req: Request,
   caller: Caller | undefined,
+  afterAnswer: AfterAnswer,
 ): RouteContext<unknown, unknown, unknown> {
   const check = <T>(
     schema: z.ZodType<T> | undefined,
@@ -145,6 +175,7 @@ function parse(
     headers: req.headers,
     idempotency: undefined,
     url: new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`),
+    afterAnswer,
   };
 }
 

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { z } from "zod";
 import type { Caller } from "../tasks/access.js";
 import type { WriteIntent } from "../idempotency.js";
+import type { AfterAnswer } from "../services/create-task.js";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 
@@ -15,7 +16,14 @@ export interface RouteContext<P, Q, B> {
   idempotency: { key: string; intent: WriteIntent } | undefined;
   /** Absolute URL of this request, for Link headers. */
   url: URL;
+  /**
+   * Runs `work` once the answer is written, in the same turn of the event loop (no other request
+   * runs in between), or at once where the store is shared by replicas (see AdapterOptions).
+   */
+  afterAnswer: AfterAnswer;
 }
+
+export type { AfterAnswer };
 
 export interface RouteResult<R> {
   status?: number;

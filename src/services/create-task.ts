@@ -23,6 +23,19 @@ import type { DuplicateGuard } from "./duplicate-guard.js";
 import type { ProjectService } from "./project-service.js";
 import type { TaskIssues } from "./task-issues.js";
 
+/**
+ * Work a create leaves for after its answer is written: index upkeep nobody waits on (the HTTP
+ * layer runs it, src/http/express-adapter.ts `answerFirst`). Without it the work is done before
+ * the create returns.
+ */
+export type AfterAnswer = (work: () => void | Promise<void>) => void;
+
+export interface CreateOptions {
+  intent?: WriteIntent;
+  skipDedup?: boolean;
+  afterAnswer?: AfterAnswer;
+}
+
 export interface TaskCreationOptions {
   gateway: IssueGateway;
   /** Finds a write whose answer was lost, by its nonce. */
@@ -68,25 +81,23 @@ export class TaskCreation {
    * concurrent delegations count children correctly. The write is made at most once
    * (src/idempotency.ts): an intent still in doubt is looked for by its nonce before writing.
    */
-  async create(
-    caller: Caller,
-    input: TaskCreate,
-    options: { intent?: WriteIntent; skipDedup?: boolean } = {},
-  ): Promise<Task> {
+  async create(caller: Caller, input: TaskCreate, options: CreateOptions = {}): Promise<Task> {
     rejectServerOnly(input);
     const nonce = options.intent ?? freshIntent();
     const skipDedup = input.allow_duplicate === true || options.skipDedup === true;
+    const later = options.afterAnswer;
     const parentId = input.parent_task_id;
-    if (parentId == null) return this.#createTask(caller, input, { nonce, skipDedup });
+    if (parentId == null) return this.#createTask(caller, input, { nonce, skipDedup, later });
     return this.#issues.locked(parentId, async () => {
       const parent = await this.#issues.load(caller, parentId, "write");
-      return this.#createTask(caller, input, { nonce, skipDedup, parent });
+      return this.#createTask(caller, input, { nonce, skipDedup, later, parent });
     });
   }
 
   /**
    * The create, top to bottom: authorise → resolve the project once → dedup check → write →
-   * index → answer. Every limit is checked before anything is written.
+   * answer → index (the index upkeep may wait for the answer to be written: `later`). Every limit
+   * is checked before anything is written.
    */
   async #createTask(
     caller: Caller,
@@ -94,10 +105,11 @@ export class TaskCreation {
     options: {
       nonce: WriteIntent;
       skipDedup: boolean;
+      later: AfterAnswer | undefined;
       parent?: { issue: GitHubIssue; decoded: DecodedIssue };
     },
   ): Promise<Task> {
-    const { nonce: intent, parent } = options;
+    const { nonce: intent, parent, later } = options;
     const assignee = input.assigned_to_agent_id
       ? this.#agents.requireAssignable(input.assigned_to_agent_id).id
       : null;
@@ -120,26 +132,31 @@ export class TaskCreation {
         ? this.#writeChild(caller, planned, intent, delegation)
         : this.#writeRoot(caller, planned, intent);
     };
-    if (!guard) return this.#answer(await write());
+    if (!guard) return this.#answer(await write(), later);
     // Two creates of one text cannot both pass; a slow GitHub holds back only a create of the same text.
     return guard.createUnique(
       caller,
       dedupText(fields),
-      { skip: options.skipDedup },
+      { skip: options.skipDedup, ...(later ? { later } : {}) },
       async (possible) => {
         const issue = await write(possible);
         return {
-          result: { ...(await this.#answer(issue)), possible_duplicates: possible },
+          result: { ...(await this.#answer(issue, later)), possible_duplicates: possible },
           issue: this.#issues.forIndex(issue),
         };
       },
     );
   }
 
-  /** The new task, in the ready queue as soon as the create answers (the webhook comes later). */
-  async #answer(issue: GitHubIssue): Promise<Task> {
+  /**
+   * The new task, in the ready queue by the time any later request runs (the webhook comes
+   * later still).
+   */
+  async #answer(issue: GitHubIssue, later: AfterAnswer | undefined): Promise<Task> {
     const task = await this.#issues.toTask(issue);
-    this.#issues.indexForQueue(task, true);
+    const index = () => this.#issues.indexForQueue(task, true);
+    if (later) later(index);
+    else index();
     return task;
   }
 

@@ -141,7 +141,7 @@ export class DuplicateGuard {
   async createUnique<T>(
     caller: Caller,
     text: DedupText,
-    options: { skip: boolean },
+    options: { skip: boolean; later?: (work: () => Promise<void>) => void },
     write: (possible: DedupMatch[]) => Promise<{ result: T; issue: IssueForIndex }>,
   ): Promise<T> {
     if (this.shared === localLock) return this.#createUnique(caller, text, options, write);
@@ -153,7 +153,7 @@ export class DuplicateGuard {
   async #createUnique<T>(
     caller: Caller,
     text: DedupText,
-    options: { skip: boolean },
+    options: { skip: boolean; later?: (work: () => Promise<void>) => void },
     write: (possible: DedupMatch[]) => Promise<{ result: T; issue: IssueForIndex }>,
   ): Promise<T> {
     for (;;) {
@@ -162,16 +162,26 @@ export class DuplicateGuard {
         await admitted.waitFor;
         continue;
       }
+      const { pendingId } = admitted;
+      let written: { result: T; issue: IssueForIndex };
       try {
-        const { result, issue } = await write(admitted.possible);
-        await this.index(issue);
-        return result;
-      } finally {
-        this.dedup.remove(admitted.pendingId);
-        this.#pending.get(admitted.pendingId)?.settle();
-        this.#pending.delete(admitted.pendingId);
+        written = await write(admitted.possible);
+      } catch (error) {
+        this.#release(pendingId);
+        throw error;
       }
+      // The task replaces its pending entry; until then a create of the same text waits for it.
+      const settle = () => this.index(written.issue).finally(() => this.#release(pendingId));
+      if (!options.later) await settle();
+      else options.later(settle);
+      return written.result;
     }
+  }
+
+  #release(pendingId: number): void {
+    this.dedup.remove(pendingId);
+    this.#pending.get(pendingId)?.settle();
+    this.#pending.delete(pendingId);
   }
 
   async #admit(

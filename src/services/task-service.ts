@@ -25,7 +25,7 @@ import type { TaskFilters } from "../tasks/task-filters.js";
 import type { Stats } from "../tasks/task-stats.js";
 import type { ProjectService } from "./project-service.js";
 import type { DuplicateGuard } from "./duplicate-guard.js";
-import { TaskCreation } from "./create-task.js";
+import { TaskCreation, type CreateOptions } from "./create-task.js";
 import {
   TaskIssues,
   type Need,
@@ -101,11 +101,7 @@ export class TaskService {
    * of the parent (the same path as `POST /tasks/{id}/delegate`). A create in doubt
    * (src/idempotency.ts) looks for its issue first, so a retry never meets itself as a duplicate.
    */
-  async create(
-    caller: Caller,
-    input: TaskCreate,
-    options: { intent?: WriteIntent; skipDedup?: boolean } = {},
-  ): Promise<Task> {
+  async create(caller: Caller, input: TaskCreate, options: CreateOptions = {}): Promise<Task> {
     rejectServerOnly(input);
     const asked = options.intent ?? freshIntent();
     const existing = await findInDoubt(asked, (since) => this.findCreated(asked.nonce, since));

@@ -12,7 +12,11 @@ export async function createTask(
     idempotency,
     caller,
     headers,
-  }: Pick<RouteContext<unknown, unknown, unknown>, "caller" | "idempotency" | "headers">,
+    afterAnswer,
+  }: Pick<
+    RouteContext<unknown, unknown, unknown>,
+    "caller" | "idempotency" | "headers" | "afterAnswer"
+  >,
   body: TaskCreate,
 ): Promise<RouteResult<Task>> {
   // Delega's clients echo a root task's fields back; depth 0 is what the server sets anyway.
@@ -22,6 +26,10 @@ export async function createTask(
   const intent = idempotency?.intent;
   return {
     status: 201,
-    body: await tasks.create(caller, input, { ...(intent ? { intent } : {}), skipDedup }),
+    body: await tasks.create(caller, input, {
+      ...(intent ? { intent } : {}),
+      skipDedup,
+      afterAnswer,
+    }),
   };
 }
