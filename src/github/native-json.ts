@@ -2,6 +2,10 @@ import type { Octokit as CoreOctokit } from "@octokit/core";
 import type { EndpointDefaults, OctokitResponse } from "@octokit/types";
 
 type Requested = Required<EndpointDefaults>;
+/** A body that reads itself, as undici's does. */
+interface TextBody {
+  text(): Promise<string>;
+}
 type Send = (options: Requested) => OctokitResponse<unknown> | Promise<OctokitResponse<unknown>>;
 
 /**
@@ -17,9 +21,10 @@ export function nativeJson(octokit: CoreOctokit) {
     // Set in place: inner hooks (the App's auth) are bound to this very options object.
     options.request = { ...options.request, parseSuccessResponseBody: false };
     const response = await request(options);
-    const body = response.data as ReadableStream<Uint8Array> | null | undefined;
+    const body = response.data as ReadableStream<Uint8Array> | TextBody | null | undefined;
     if (!body) return response;
-    const text = await new Response(body).text();
+    // undici's body (request-fetch.ts) reads itself; a WHATWG stream goes through a Response.
+    const text = "text" in body ? await body.text() : await new Response(body).text();
     const type = String(response.headers["content-type"] ?? "");
     return { ...response, data: /\bjson\b/.test(type) ? parseOr(text) : text };
   });
