@@ -25,7 +25,7 @@ import { VERSION } from "./version.js";
 import { createCatchUp } from "./events/create-catch-up.js";
 import { createWebhookRouter } from "./webhooks/create-router.js";
 
-/** How long one webhook step waits for the API requests in flight (GitHub waits 10 s per delivery). */
+/** How long a webhook waits for the API requests in flight (GitHub waits 10 s per delivery). */
 const WEBHOOK_MAX_YIELD_MS = 25;
 
 /**

@@ -271,6 +271,14 @@ describe("WebhookRouter: one entry point, steps in a stated order", () => {
     `);
   });
 
+  it("a dependency webhook is applied at once, even while an API request is in flight", async () => {
+    const activity = new ApiActivity({ maxWaitMs: 60_000 });
+    activity.track(new EventEmitter()); // a request that is still running
+    const { router, calls } = recordingRouter({}, () => activity.quiet());
+    await router.receive(dependencyWebhook("blocked_by_added"));
+    expect(calls).toEqual(["caches: #3 blocked by #4 (Codertocat)"]);
+  });
+
   it("a failing step does not stop the later ones; one failure is thrown as it is", async () => {
     const { router, calls } = recordingRouter({ caches: true });
     await expect(router.receive(issuesWebhook("closed"))).rejects.toThrow("caches failed");
