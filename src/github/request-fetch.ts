@@ -16,8 +16,8 @@ export function requestFetch(
     interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }),
   ),
 ): typeof fetch {
-  const send = async (input: string | URL | Request, init: RequestInit = {}) => {
-    const url = String(input instanceof Request ? input.url : input);
+  // Octokit passes the URL as a string and its options as `init`.
+  const send = async (url: string, init: RequestInit = {}) => {
     const method = (init.method ?? "GET").toUpperCase();
     const answer = await request(url, {
       method: method as Dispatcher.HttpMethod,
@@ -34,7 +34,7 @@ export function requestFetch(
   return send as unknown as typeof fetch;
 }
 
-/** The part of a fetch `Response` Octokit reads. */
+/** The part of a fetch `Response` Octokit reads: status, url, headers, body, text, arrayBuffer. */
 class RequestResponse {
   readonly status: number;
   readonly statusText: string;
@@ -52,16 +52,8 @@ class RequestResponse {
     this.body = bodiless ? null : answer.body;
   }
 
-  get ok(): boolean {
-    return this.status >= 200 && this.status < 300;
-  }
-
   text(): Promise<string> {
     return this.body ? this.body.text() : Promise.resolve("");
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text()) as unknown;
   }
 
   arrayBuffer(): Promise<ArrayBuffer> {
@@ -82,10 +74,6 @@ class ResponseHeaders {
 
   get(name: string): string | null {
     return this.#values.get(name.toLowerCase()) ?? null;
-  }
-
-  has(name: string): boolean {
-    return this.#values.has(name.toLowerCase());
   }
 
   [Symbol.iterator](): IterableIterator<[string, string]> {

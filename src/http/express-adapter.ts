@@ -7,7 +7,7 @@ import type { IdempotencyStore } from "../store/idempotency-store.js";
 import type { DistributedLock } from "../store/distributed-lock.js";
 import { withRequestBudget } from "../util/request-budget.js";
 import { toErrorResponse, validationError } from "./error-envelope.js";
-import type { AfterAnswer, AnyRoute, RouteContext } from "./route.js";
+import type { AnyRoute, RouteContext } from "./route.js";
 
 export interface AdapterOptions {
   routes: AnyRoute[];
@@ -47,21 +47,21 @@ export function buildRouter(options: AdapterOptions): Router {
       if (options.afterAuth) handlers.push(options.afterAuth);
     }
     const handle = async (req: Request, res: Response) => {
-      const later: (() => void | Promise<void>)[] = [];
-      const run = (work: () => void | Promise<void>) => {
-        try {
-          void work()?.catch((error: unknown) => options.log?.(error));
-        } catch (error) {
-          options.log?.(error);
-        }
-      };
-      const ctx = parse(route, req, res.locals.caller as Caller | undefined, (work) =>
-        options.answerFirst ? void later.push(work) : run(work),
-      );
+      // Without answerFirst the route does the work itself, before its answer.
+      const later: (() => void | Promise<void>)[] | undefined = options.answerFirst
+        ? []
+        : undefined;
+      const ctx = parse(route, req, res.locals.caller as Caller | undefined, later);
       try {
         await answer(req, res, ctx);
       } finally {
-        later.forEach(run);
+        for (const work of later ?? []) {
+          try {
+            void work()?.catch((error: unknown) => options.log?.(error));
+          } catch (error) {
+            options.log?.(error);
+          }
+        }
       }
     };
     const answer = async (
@@ -139,7 +139,7 @@ function parse(
   route: AnyRoute,
   req: Request,
   caller: Caller | undefined,
-  afterAnswer: AfterAnswer,
+  later: (() => void | Promise<void>)[] | undefined,
 ): RouteContext<unknown, unknown, unknown> {
   const check = <T>(
     schema: z.ZodType<T> | undefined,
@@ -175,7 +175,7 @@ function parse(
     headers: req.headers,
     idempotency: undefined,
     url: new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`),
-    afterAnswer,
+    ...(later ? { afterAnswer: (work: () => void | Promise<void>) => void later.push(work) } : {}),
   };
 }
 

@@ -18,12 +18,11 @@ export interface RouteContext<P, Q, B> {
   url: URL;
   /**
    * Runs `work` once the answer is written, in the same turn of the event loop (no other request
-   * runs in between), or at once where the store is shared by replicas (see AdapterOptions).
+   * runs in between). Absent where the store is shared by replicas (see AdapterOptions): there
+   * the route does the work before it answers.
    */
-  afterAnswer: AfterAnswer;
+  afterAnswer?: AfterAnswer;
 }
-
-export type { AfterAnswer };
 
 export interface RouteResult<R> {
   status?: number;

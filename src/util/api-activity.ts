@@ -22,10 +22,6 @@ export class ApiActivity {
     });
   }
 
-  get inFlight(): number {
-    return this.#inFlight;
-  }
-
   /** Resolves once no API request is in flight, or after `maxWaitMs`. */
   quiet(): Promise<void> {
     if (this.#inFlight === 0) return Promise.resolve();

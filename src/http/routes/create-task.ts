@@ -29,7 +29,7 @@ export async function createTask(
     body: await tasks.create(caller, input, {
       ...(intent ? { intent } : {}),
       skipDedup,
-      afterAnswer,
+      ...(afterAnswer ? { afterAnswer } : {}),
     }),
   };
 }
