@@ -103,6 +103,15 @@ describe("GET /fleet/attention", () => {
       handoff_by_agent_id: "dns",
     });
 
+    // The lease keeper shows the release on GitHub in the background (one write, after the store
+    // has released it): wait for it, so the window below holds the read's requests only.
+    const inProgress = [...stack.double.state.labels.values()].find(
+      (label) => label.name === "status:in-progress",
+    )?.id;
+    await eventually(
+      async () => stack.double.state.issues.get(abandoned)!.labelIds,
+      (ids) => inProgress === undefined || !ids.includes(inProgress),
+    );
     // Answered from the store: not one GitHub request, on /api as on /v1.
     const mark = stack.double.requests.length;
     expect(bucketIds(await read(lead, "/api"))).toEqual(bucketIds(seen));
