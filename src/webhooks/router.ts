@@ -52,16 +52,8 @@ export interface WebhookRouterOptions {
   relay: RelayStep;
   chains: ChainStep;
   refusals: RefusalStep;
-  /** Resolves when the steps may run: API requests in flight go first (util/api-activity.ts). */
-  turn?: () => Promise<void>;
   log?: (message: string, details?: Record<string, unknown>) => void;
 }
-
-/**
- * Events applied at once, never after a turn: a dependency webhook held back behind API calls
- * races the reads that reconcile dependencies with GitHub (a task unblocked twice, measured).
- */
-const ORDERED = new Set(["issue_dependencies"]);
 
 /** The events the relay records (each delivery once, by its id). */
 const RELAYED = new Set(["issues", "issue_comment", "sub_issues"]);
@@ -109,9 +101,6 @@ export class WebhookRouter {
       () => this.#refusals(webhook),
       () => this.#o.blocks.edited(sent),
     ];
-    // Once, not before every step: a webhook waits at most one turn, so it cannot fall far
-    // behind the API writes that follow it (a stale dependency would be applied after them).
-    if (!ORDERED.has(delivery.name)) await this.#o.turn?.();
     for (const step of steps) {
       try {
         await step();
