@@ -20,9 +20,13 @@ import { createServices, type ServiceLog } from "./create-services.js";
 import { startBackgroundWork } from "./startup.js";
 import type { Db } from "./store/database.js";
 import { isPostgres } from "./store/open-store.js";
+import { ApiActivity } from "./util/api-activity.js";
 import { VERSION } from "./version.js";
 import { createCatchUp } from "./events/create-catch-up.js";
 import { createWebhookRouter } from "./webhooks/create-router.js";
+
+/** How long a webhook waits for the API requests in flight (GitHub waits 10 s per delivery). */
+const WEBHOOK_MAX_YIELD_MS = 25;
 
 /**
  * The Probot app: the REST facade, MCP, the one webhook router, background work. Wiring only.
@@ -44,6 +48,7 @@ export function createBatonApp(
     const octokit = installationOctokit(app, owner, repo);
     const services = await createServices(config, db, octokit, log);
     const authenticate = authenticator(services.agents);
+    const activity = new ApiActivity({ maxWaitMs: WEBHOOK_MAX_YIELD_MS });
     addHandler(
       createHttpHandler({
         routes: [
@@ -69,6 +74,7 @@ export function createBatonApp(
         version: VERSION,
         githubBudgetSeconds: config.github.timeoutSeconds,
         health: () => ({ version: VERSION, repo: `${owner}/${repo}` }),
+        activity,
         answerFirst: !isPostgres(db),
         log: (error) => app.log.error({ err: error }, "request failed"),
       }),
@@ -82,7 +88,9 @@ export function createBatonApp(
         log: (error) => app.log.error({ err: error }, "MCP request failed"),
       }),
     );
-    const router = createWebhookRouter(`${owner}/${repo}`, services, log.warn);
+    const router = createWebhookRouter(`${owner}/${repo}`, services, log.warn, () =>
+      activity.quiet(),
+    );
     app.onAny(({ id, name, payload }) => router.receive({ id, name, payload }));
     startBackgroundWork(config, services, log);
     // DESIGN §6a: what GitHub sent while Baton was down (or failing) is replayed through the

@@ -30,7 +30,7 @@ export function createDependencyServices(
     issues: IssueGateway;
     store: DependencyStore;
     index: TaskIndex;
-    journal: Pick<Journal, "record" | "writerOf">;
+    journal: Pick<Journal, "record" | "writerOf" | "wroteRecently">;
     log?: ((message: string, details?: Record<string, unknown>) => void) | undefined;
   },
 ) {

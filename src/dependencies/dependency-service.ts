@@ -32,7 +32,7 @@ export interface DependencyServiceOptions {
   index: Pick<TaskIndex, "upsert">;
   tracker: UnblockTracker;
   /** Baton's writes, so GitHub's webhook of one names the agent, not the App. */
-  journal: Pick<Journal, "record" | "writerOf">;
+  journal: Pick<Journal, "record" | "writerOf" | "wroteRecently">;
   log?: ((message: string, details?: Record<string, unknown>) => void) | undefined;
 }
 
@@ -54,6 +54,12 @@ export class DependencyService {
   readonly #o: DependencyServiceOptions;
   /** Adds one at a time: two adds each checked alone could close a circle between them. */
   readonly #adding = new KeyedMutex();
+  /**
+   * Baton's own changes between their GitHub write and their store update (`#writing`), and how
+   * many have ended (`#written`): a read back in that window sees GitHub ahead of the store.
+   */
+  #writing = 0;
+  #written = 0;
 
   constructor(options: DependencyServiceOptions) {
     this.#o = options;
@@ -97,8 +103,10 @@ export class DependencyService {
         });
         this.#o.index.upsert(blocker.task, blocker.issue.state === "open");
         this.#o.journal.record(taskId, "dependency", caller.id);
-        await this.#addOnGitHub(taskId, blocker.issue);
-        store.add(taskId, blockerId);
+        await this.#write(async () => {
+          await this.#addOnGitHub(taskId, blocker.issue);
+          store.add(taskId, blockerId);
+        });
         return this.#view(task);
       }),
     );
@@ -114,17 +122,19 @@ export class DependencyService {
           `Task #${taskId} does not wait for #${blockerId}`,
         );
       const blocker = await this.#o.issues.getIssue(blockerId);
-      // A blocker deleted on GitHub took its dependencies with it.
-      if (blocker) {
-        // Journalled first: GitHub's webhook can beat its answer, and then names the agent.
-        this.#o.journal.record(taskId, "dependency", caller.id);
-        await this.#o.github.removeBlockedBy(taskId, blocker.id);
-      }
-      this.#o.tracker.around(
-        () => [taskId],
-        { reason: "dependency_removed", cause: { agentId: caller.id } },
-        () => this.#o.store.remove(taskId, blockerId),
-      );
+      await this.#write(async () => {
+        // A blocker deleted on GitHub took its dependencies with it.
+        if (blocker) {
+          // Journalled first: its webhook is then known for Baton's own (see `changed`).
+          this.#o.journal.record(taskId, "dependency", caller.id);
+          await this.#o.github.removeBlockedBy(taskId, blocker.id);
+        }
+        this.#o.tracker.around(
+          () => [taskId],
+          { reason: "dependency_removed", cause: { agentId: caller.id } },
+          () => this.#o.store.remove(taskId, blockerId),
+        );
+      });
       return this.#view(task);
     });
   }
@@ -134,8 +144,14 @@ export class DependencyService {
    * refuses everyone else), and only a pair of tasks counts (DESIGN §3a): an issue that is not a
    * task neither blocks nor is blocked. GitHub sends each change twice (from both issues): the
    * second finds it done.
+   *
+   * The webhook of Baton's own change is an echo: the API call that made it updates the store
+   * and sends the event, and an echo that arrives late (GitHub's webhooks can lag by minutes)
+   * must not undo a later change, e.g. re-add a pair the agent has removed since. Its issue view
+   * is only compared, so a change Baton wrote but did not record (a crash between the two) is
+   * read back from GitHub.
    */
-  changed(change: DependencyChange): "applied" | "untrusted" {
+  changed(change: DependencyChange): "applied" | "untrusted" | "echo" {
     const { blocked, blocker } = change;
     if (![blocked, blocker].every((issue) => this.#isLiveTask(issue))) {
       this.#o.log?.("dropped a dependency between issues that are not both tasks", {
@@ -143,6 +159,10 @@ export class DependencyService {
         blocker: blocker.number,
       });
       return "untrusted";
+    }
+    if (isBot(change.sender) && this.#o.journal.wroteRecently(blocked.number, "dependency")) {
+      void this.reconcile(blocked);
+      return "echo";
     }
     if (change.added) this.#o.store.add(blocked.number, blocker.number);
     else
@@ -168,7 +188,9 @@ export class DependencyService {
     const sides = (["blocked_by", "blocking"] as const).filter(
       (side) => summary[`total_${side}`] !== known[`total_${side}`],
     );
-    if (sides.length === 0) return;
+    // Baton's own change is between GitHub and the store: what GitHub says is ahead of it.
+    if (sides.length === 0 || this.#writing > 0) return;
+    const written = this.#written;
     try {
       const read = await Promise.all(
         sides.map(async (side) => {
@@ -184,6 +206,7 @@ export class DependencyService {
         () => {
           // A pair added or removed while GitHub was read moved the totals: what was read may
           // predate it, so leave the store be (the next read compares again).
+          if (this.#writing > 0 || this.#written !== written) return;
           if (!sameTotals(store.totals(issue.number), known)) return;
           for (const { side, ids } of read) store.replace(issue.number, side, ids);
           store.setTotals(issue.number, summary);
@@ -194,6 +217,17 @@ export class DependencyService {
         issue: issue.number,
         err: String(error),
       });
+    }
+  }
+
+  /** Baton's own change: its GitHub write, then the store. */
+  async #write(work: () => Promise<void>): Promise<void> {
+    this.#writing++;
+    try {
+      await work();
+    } finally {
+      this.#writing--;
+      this.#written++;
     }
   }
 

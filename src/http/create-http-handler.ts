@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import express from "express";
 import type { Caller } from "../tasks/access.js";
 import type { IdempotencyStore } from "../store/idempotency-store.js";
+import type { ApiActivity } from "../util/api-activity.js";
 import type { DistributedLock } from "../store/distributed-lock.js";
 import { errors } from "../errors.js";
 import { buildRouter, errorMiddleware } from "./express-adapter.js";
@@ -24,6 +25,8 @@ export interface HttpOptions {
   /** BATON_GITHUB_TIMEOUT_S: one deadline for all the GitHub calls of a request. */
   githubBudgetSeconds?: number;
   health: () => Record<string, unknown>;
+  /** Counts the requests in flight, which webhooks let go first. */
+  activity?: ApiActivity;
   /** Index upkeep after a write waits for its answer (one process per store; see AdapterOptions). */
   answerFirst?: boolean;
   log: (error: unknown) => void;
@@ -41,6 +44,7 @@ export function createHttpHandler(options: HttpOptions) {
   // A request's deadline counts from its arrival (body parsing and waits included).
   app.use((_req, res, next) => {
     res.locals.startedAt = performance.now();
+    options.activity?.track(res);
     next();
   });
   const health = (_req: express.Request, res: express.Response) =>

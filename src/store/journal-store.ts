@@ -20,6 +20,8 @@ export interface Journal {
   writerOf(issueNumber: number, updatedAt: string, pendingMs?: number): string | undefined;
   /** The kind of Baton's own write that left the issue at `updatedAt` (e.g. "claim"), if any. */
   kindOf(issueNumber: number, updatedAt: string): string | undefined;
+  /** Whether Baton journalled a write of this kind on the issue within `withinMs`. */
+  wroteRecently(issueNumber: number, kind: string, withinMs?: number): boolean;
   /** Every write Baton journalled for this issue, oldest first (the task's history). */
   entries(issueNumber: number): JournalEntry[];
 }
@@ -57,6 +59,16 @@ export class SqliteJournal implements Journal {
     )
       .pluck()
       .get(issueNumber, updatedAt) as string | undefined;
+  }
+
+  wroteRecently(issueNumber: number, kind: string, withinMs = 10 * 60_000): boolean {
+    const since = new Date(Date.now() - withinMs).toISOString();
+    return (
+      prepared(
+        this.db,
+        "SELECT 1 FROM journal WHERE issue_number = ? AND kind = ? AND created_at >= ? LIMIT 1",
+      ).get(issueNumber, kind, since) !== undefined
+    );
   }
 
   entries(issueNumber: number): JournalEntry[] {

@@ -8,6 +8,7 @@ export function createWebhookRouter(
   repository: string,
   services: Services,
   log?: (message: string, details?: Record<string, unknown>) => void,
+  turn?: () => Promise<void>,
 ): WebhookRouter {
   const restorer = new BlockRestorer({
     gateway: services.gateway,
@@ -41,5 +42,6 @@ export function createWebhookRouter(
       ...(log ? { log } : {}),
     }),
     ...(log ? { log } : {}),
+    ...(turn ? { turn } : {}),
   });
 }

@@ -52,6 +52,8 @@ export interface WebhookRouterOptions {
   relay: RelayStep;
   chains: ChainStep;
   refusals: RefusalStep;
+  /** Resolves when the steps may run: API requests in flight go first (util/api-activity.ts). */
+  turn?: () => Promise<void>;
   log?: (message: string, details?: Record<string, unknown>) => void;
 }
 
@@ -101,6 +103,9 @@ export class WebhookRouter {
       () => this.#refusals(webhook),
       () => this.#o.blocks.edited(sent),
     ];
+    // Once, not before every step: a webhook waits at most one turn, so it cannot fall far
+    // behind the API writes that follow it (a stale dependency would be applied after them).
+    await this.#o.turn?.();
     for (const step of steps) {
       try {
         await step();

@@ -166,7 +166,8 @@ describe("dependencies", () => {
     const timeline = await newTask("Collect the outage timeline", ["deps-remove"]);
     await stack.api(monitor, "POST", `/v1/tasks/${report}/dependencies`, { blocked_by: timeline });
     expect(await readyIds("deps-remove")).toEqual([timeline]);
-    // GitHub's answer is slow: its webhook reaches Baton first, and still names the agent.
+    // GitHub's answer is slow: its webhook reaches Baton first, and is only an echo of the
+    // agent's removal, whose answer sends the event naming her.
     stack.double.injectFault({
       route: `DELETE ${BLOCKED_BY}/{issue_id}`,
       kind: "latency",

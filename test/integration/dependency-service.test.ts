@@ -1,5 +1,6 @@
 // Dependencies in process, against the GitHub double: the exact requests each operation sends,
 // the pairs read back when GitHub's totals drift, and task.unblocked once per unblocking.
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type Database from "better-sqlite3";
 import type { Cause } from "../../src/dependencies/dependency-events.js";
@@ -13,6 +14,7 @@ import type { TaskService } from "../../src/services/task-service.js";
 import { SqliteDependencyStore } from "../../src/store/dependency-store.js";
 import { SqliteTaskIndex } from "../../src/store/task-index-store.js";
 import type { Caller } from "../../src/tasks/access.js";
+import type { GitHubIssue } from "../../src/tasks/github-issue.js";
 import { startGitHubDouble, type GitHubDouble } from "../support/github-double/index.ts";
 import type { RecordedRequests } from "../support/github-double/recorded-requests.ts";
 import { personFor } from "../support/github-double/test-client.ts";
@@ -79,6 +81,16 @@ let nonce = 0;
 const create = async (content: string) =>
   (await tasks.create(lead, { content }, { intent: { nonce: `n${nonce++}`, inDoubtSince: null } }))
     .id;
+const BLOCKED_BY = "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by";
+/** The issue as GitHub has it now (a person's read: Baton's caches are not involved). */
+const issueOf = async (number: number) =>
+  (await personFor(double, "alice").rest.issues.get({ ...repo, issue_number: number }))
+    .data as unknown as GitHubIssue;
+const until = async (ready: () => Promise<boolean>) => {
+  for (let i = 0; i < 200 && !(await ready()); i++) await sleep(5);
+};
+/** Lets a read back started without waiting (an echo's) finish. */
+const settledReads = () => sleep(50);
 const refusal = (promise: Promise<unknown>) =>
   promise.then(
     () => "no refusal",
@@ -180,6 +192,55 @@ describe("DependencyService", () => {
     expect(index.remove(collect, "2001-01-01T00:00:00Z")).toBe(false);
     expect(await tasks.get(lead, collect)).toMatchObject({ blocking: [report] });
     expect(await tasks.get(lead, report)).toMatchObject({ blocked_by: [collect] });
+  });
+
+  it("the late webhook of Baton's own add, after the pair was removed, does not add it back", async () => {
+    const deploy = await create("Deploy the search service");
+    const index = await create("Rebuild the search index");
+    await dependencies.add(lead, deploy, index);
+    // GitHub's webhook of the add, as it would arrive minutes late (views from just after the add).
+    const late = {
+      added: true,
+      blocked: (await gateway.getIssue(deploy))!,
+      blocker: (await gateway.getIssue(index))!,
+      sender: { login: "baton[bot]", type: "Bot" },
+    };
+    await dependencies.remove(lead, deploy, index);
+    recorded.clear();
+    expect(dependencies.changed(late)).toBe("echo");
+    await settledReads();
+    expect(dependencies.fields(deploy)).toEqual({ blocked_by: [], blocking: [] });
+    expect(unblocked).toEqual([
+      { id: deploy, reason: "dependency_removed", cause: { agentId: "lead" } },
+    ]);
+    // Its views carry totals from before the removal: GitHub is asked once, and agrees.
+    expect(recorded.reads).toEqual([
+      "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+    ]);
+  });
+
+  it("a read back while Baton's own removal is between GitHub and the store leaves it to the removal", async () => {
+    const ship = await create("Ship the mobile release");
+    const sign = await create("Sign the mobile build");
+    await dependencies.add(lead, ship, sign);
+    // GitHub has removed the pair, but its answer is slow: the store still has the pair.
+    double.injectFault({
+      route: `DELETE ${BLOCKED_BY}/{issue_id}`,
+      kind: "latency",
+      latencyMs: 300,
+    });
+    const removal = dependencies.remove(lead, ship, sign);
+    await until(
+      async () => (await issueOf(ship)).issue_dependencies_summary?.total_blocked_by === 0,
+    );
+    // A webhook's view of the task, newer than the store: its totals differ.
+    await dependencies.reconcile(await issueOf(ship));
+    expect(dependencies.fields(ship).blocked_by).toEqual([sign]);
+    await removal;
+    // Unblocked once, by the agent's removal, not by an anonymous read back.
+    expect(unblocked).toEqual([
+      { id: ship, reason: "dependency_removed", cause: { agentId: "lead" } },
+    ]);
   });
 
   it("reads the pairs back when an issue's totals differ from those last seen, and only then", async () => {

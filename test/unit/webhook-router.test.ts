@@ -1,11 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { GitHubIssue } from "../../src/tasks/github-issue.js";
 import type { GitHubWebhook } from "../../src/github/webhook-payloads.js";
+import { EventEmitter } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ApiActivity } from "../../src/util/api-activity.js";
 import { WebhookRouter, type WebhookRouterOptions } from "../../src/webhooks/router.js";
 import { EXAMPLES_REPO, githubExample } from "../support/inbound-webhooks.js";
 
 /** A router whose steps write what they were asked into one ordered log. */
-function recordingRouter(fail: { caches?: boolean; relay?: boolean; chains?: boolean } = {}) {
+function recordingRouter(
+  fail: { caches?: boolean; relay?: boolean; chains?: boolean } = {},
+  turn?: () => Promise<void>,
+) {
   const calls: string[] = [];
   const seen: unknown[] = [];
   const step = (name: string, failing: boolean | undefined, what: string, issue?: unknown) => {
@@ -58,8 +64,17 @@ function recordingRouter(fail: { caches?: boolean; relay?: boolean; chains?: boo
         step("refusals", false, `${change.label?.name} by ${change.sender.login} #${issue.number}`),
     },
     log: (message) => calls.push(`log: ${message}`),
+    ...(turn ? { turn } : {}),
   };
   return { router: new WebhookRouter(options), calls, seen };
+}
+
+/** A recording router whose webhooks wait while `request` (an API request) is in flight. */
+function heldRouter() {
+  const activity = new ApiActivity({ maxWaitMs: 60_000 });
+  const request = new EventEmitter();
+  activity.track(request);
+  return { ...recordingRouter({}, () => activity.quiet()), request };
 }
 
 function issuesWebhook(action: string) {
@@ -243,6 +258,18 @@ describe("WebhookRouter: one entry point, steps in a stated order", () => {
         "relay: bad ignore (unreadable issues payload)",
       ]
     `);
+  });
+
+  it("no step runs while an API request is in flight: the agent waiting on it goes first", async () => {
+    const { router, calls, request } = heldRouter();
+    const received = router.receive(issuesWebhook("closed"));
+    await sleep(30);
+    expect(calls).toEqual([]);
+    request.emit("close");
+    await received;
+    const unheld = recordingRouter();
+    await unheld.router.receive(issuesWebhook("closed"));
+    expect(calls).toEqual(unheld.calls);
   });
 
   it("a failing step does not stop the later ones; one failure is thrown as it is", async () => {
