@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
 import { BatonError, errors, isBatonError } from "./errors.js";
-import type { IdempotencyStore } from "./store/idempotency-store.js";
 import { budgetSpent, holdingBack } from "./util/request-budget.js";
 
 /**
@@ -109,6 +108,28 @@ export async function writeOnce<T>(
     // Not there now; GitHub's own error stands, and a keyed retry still looks again first.
     throw error;
   }
+}
+
+export type Begin =
+  | { kind: "new" }
+  /** An earlier attempt's outcome is unknown (interrupted, or GitHub's answer lost) since `since`. */
+  | { kind: "in_doubt"; since: string }
+  | { kind: "in_flight" }
+  | { kind: "mismatch" }
+  | { kind: "replay"; status: number; body: unknown };
+
+/**
+ * Records of `Idempotency-Key` requests, per agent, so a retry returns the first answer (kept
+ * by src/store/idempotency-store.ts).
+ */
+export interface IdempotencyStore {
+  begin(agentId: string, key: string, fingerprint: string): Begin;
+  finish(agentId: string, key: string, status: number, body: unknown): void;
+  /** Nothing was written: the key is free again. */
+  forget(agentId: string, key: string): void;
+  /** The outcome is unknown: keep the record, in doubt, for the retry to resolve. */
+  release(agentId: string, key: string): void;
+  purgeOlderThan(iso: string): void;
 }
 
 /** The outcome of a request handled under an `Idempotency-Key`. */

@@ -1,4 +1,4 @@
-// Built by npm run build:action from 80 source files, sha256 9fb9e379a4550a30
+// Built by npm run build:action from 80 source files, sha256 d3cdbbe6e6d73e7e
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;

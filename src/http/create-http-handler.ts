@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import express from "express";
 import type { Caller } from "../tasks/access.js";
-import type { IdempotencyStore } from "../store/idempotency-store.js";
+import type { IdempotencyStore } from "../idempotency.js";
 import type { ApiActivity } from "../util/api-activity.js";
 import type { DistributedLock } from "../store/distributed-lock.js";
 import { errors } from "../errors.js";

@@ -2,8 +2,12 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { z } from "zod";
 import type { Caller } from "../tasks/access.js";
 import { BatonError, errors } from "../errors.js";
-import { checkIdempotencyKey, fingerprintOf, runKeyed } from "../idempotency.js";
-import type { IdempotencyStore } from "../store/idempotency-store.js";
+import {
+  checkIdempotencyKey,
+  fingerprintOf,
+  runKeyed,
+  type IdempotencyStore,
+} from "../idempotency.js";
 import type { DistributedLock } from "../store/distributed-lock.js";
 import { withRequestBudget } from "../util/request-budget.js";
 import { toErrorResponse, validationError } from "./error-envelope.js";

@@ -1,23 +1,5 @@
+import type { Begin, IdempotencyStore } from "../idempotency.js";
 import { prepared, type Db } from "./database.js";
-
-export type Begin =
-  | { kind: "new" }
-  /** An earlier attempt's outcome is unknown (interrupted, or GitHub's answer lost) since `since`. */
-  | { kind: "in_doubt"; since: string }
-  | { kind: "in_flight" }
-  | { kind: "mismatch" }
-  | { kind: "replay"; status: number; body: unknown };
-
-/** Records of `Idempotency-Key` requests, per agent, so a retry returns the first answer (the protocol: src/idempotency.ts). */
-export interface IdempotencyStore {
-  begin(agentId: string, key: string, fingerprint: string): Begin;
-  finish(agentId: string, key: string, status: number, body: unknown): void;
-  /** Nothing was written: the key is free again. */
-  forget(agentId: string, key: string): void;
-  /** The outcome is unknown: keep the record, in doubt, for the retry to resolve. */
-  release(agentId: string, key: string): void;
-  purgeOlderThan(iso: string): void;
-}
 
 export class SqliteIdempotencyStore implements IdempotencyStore {
   /** Keys being handled by this process right now; a pending record not in here was interrupted. */

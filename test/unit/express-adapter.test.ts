@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { buildRouter } from "../../src/http/express-adapter.js";
 import { defineRoute } from "../../src/http/route.js";
-import type { IdempotencyStore } from "../../src/store/idempotency-store.js";
+import type { IdempotencyStore } from "../../src/idempotency.js";
 
 const servers: { close(): void }[] = [];
 afterEach(() => servers.splice(0).forEach((server) => server.close()));
