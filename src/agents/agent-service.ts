@@ -9,6 +9,7 @@ import {
 } from "./agent-schema.js";
 import { randomUUID } from "node:crypto";
 import { generateApiKey, hashApiKey, hashesEqual, visiblePrefix } from "./api-keys.js";
+import { VersionCheck } from "../util/version-check.js";
 import { roleForPermissions } from "./delega-permissions.js";
 
 export interface AgentServiceOptions {
@@ -62,12 +63,11 @@ export class AgentService {
   readonly #now: () => Date;
   readonly #cache = new Map<string, AgentRecord>();
   /** The store's agents version the cache holds (another replica or the CLI may change agents). */
-  #cachedVersion: string | undefined;
-  /** The version was read during this turn of the event loop: no need to read it again. */
-  #checked = false;
+  readonly #version: VersionCheck;
 
   constructor(options: AgentServiceOptions) {
     this.#store = options.store;
+    this.#version = new VersionCheck(() => this.#store.version());
     this.#pepper = options.pepper;
     this.#now = options.now ?? (() => new Date());
   }
@@ -130,13 +130,7 @@ export class AgentService {
   }
 
   #revalidate(): void {
-    if (this.#checked) return;
-    this.#checked = true;
-    setImmediate(() => (this.#checked = false)).unref();
-    const version = this.#store.version();
-    if (version === this.#cachedVersion) return;
-    this.#cache.clear();
-    this.#cachedVersion = version;
+    if (this.#version.moved()) this.#cache.clear();
   }
 
   /** The agent a task may be given to: it must exist and be active. */

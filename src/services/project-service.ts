@@ -13,20 +13,23 @@ import {
   type ProjectUpdateSchema,
 } from "../tasks/project.js";
 import type { ProjectOrderStore } from "../store/project-store.js";
+import { VersionCheck } from "../util/version-check.js";
 
 /** Projects are `project:<slug>` labels: name and emoji in the description, colour as the label's. */
 export class ProjectService {
-  /** Sort orders (the one thing a label cannot hold), read once. */
-  readonly #orders: Map<string, number>;
+  /** Sort orders (the one thing a label cannot hold), read again when another replica changed one. */
+  #orders = new Map<string, number>();
+  readonly #version: VersionCheck;
 
   constructor(
     private readonly gateway: IssueGateway,
     private readonly store: ProjectOrderStore,
   ) {
-    this.#orders = store.all();
+    this.#version = new VersionCheck(() => store.version());
   }
 
   toProject(label: GitHubLabel): Project {
+    if (this.#version.moved()) this.#orders = this.store.all();
     return projectFromLabel(label, this.#orders.get(label.name.slice(PROJECT_PREFIX.length)));
   }
 
@@ -103,6 +106,7 @@ export class ProjectService {
     this.#orders.delete(current.slug);
   }
 
+  /** Stored, and at once in the cache (the version may have been looked at in this turn). */
   #setOrder(slug: string, order: number): void {
     this.store.set(slug, order);
     this.#orders.set(slug, order);

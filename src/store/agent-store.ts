@@ -1,4 +1,5 @@
 import { prepared, type Db } from "./database.js";
+import { changeVersioned, readVersion } from "./settings-store.js";
 import type { Role } from "../tasks/access.js";
 
 export interface AgentRecord {
@@ -92,21 +93,10 @@ export class SqliteAgentStore implements AgentStore {
   }
 
   version(): string {
-    return (
-      (prepared(this.db, "SELECT value FROM settings WHERE key = ?").pluck().get(VERSION_KEY) as
-        string | undefined) ?? "0"
-    );
+    return readVersion(this.db, VERSION_KEY);
   }
 
-  /** The change and the version's step commit together (the row lock orders replicas' steps). */
   #changing(change: () => unknown): void {
-    this.db.transaction(() => {
-      change();
-      prepared(
-        this.db,
-        `INSERT INTO settings (key, value) VALUES (?, '1')
-           ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)`,
-      ).run(VERSION_KEY);
-    })();
+    changeVersioned(this.db, VERSION_KEY, change);
   }
 }

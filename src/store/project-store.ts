@@ -1,12 +1,16 @@
 import type { Db } from "./database.js";
+import { changeVersioned, readVersion } from "./settings-store.js";
 
 /** The one thing a project label cannot hold: its sort order, kept by slug. */
 export interface ProjectOrderStore {
-  /** Every stored order, read once at start. */
   all(): Map<string, number>;
   set(slug: string, order: number): void;
   remove(slug: string): void;
+  /** Moves with every change, so a replica's cache of the orders knows it is stale. */
+  version(): string;
 }
+
+const VERSION_KEY = "projects_version";
 
 export class SqliteProjectOrderStore implements ProjectOrderStore {
   constructor(private readonly db: Db) {}
@@ -20,14 +24,22 @@ export class SqliteProjectOrderStore implements ProjectOrderStore {
   }
 
   set(slug: string, order: number): void {
-    this.db
-      .prepare(
-        "INSERT INTO projects (slug, sort_order) VALUES (?, ?) ON CONFLICT(slug) DO UPDATE SET sort_order = excluded.sort_order",
-      )
-      .run(slug, order);
+    changeVersioned(this.db, VERSION_KEY, () =>
+      this.db
+        .prepare(
+          "INSERT INTO projects (slug, sort_order) VALUES (?, ?) ON CONFLICT(slug) DO UPDATE SET sort_order = excluded.sort_order",
+        )
+        .run(slug, order),
+    );
   }
 
   remove(slug: string): void {
-    this.db.prepare("DELETE FROM projects WHERE slug = ?").run(slug);
+    changeVersioned(this.db, VERSION_KEY, () =>
+      this.db.prepare("DELETE FROM projects WHERE slug = ?").run(slug),
+    );
+  }
+
+  version(): string {
+    return readVersion(this.db, VERSION_KEY);
   }
 }

@@ -122,6 +122,29 @@ it.skipIf(!testDatabaseUrl)(
 );
 
 it.skipIf(!testDatabaseUrl)(
+  "a project's sort order changed through one replica is the order the others list",
+  async () => {
+    const names = ["Replica alpha", "Replica beta"];
+    for (const [i, name] of names.entries())
+      expect(
+        (await set.api(0, admin, "POST", "/v1/projects", { name, sort_order: i })).status,
+      ).toBe(201);
+    const order = async (i: number) =>
+      ((await set.api(i, admin, "GET", "/v1/projects")).json as { name: string }[])
+        .map((p) => p.name)
+        .filter((name) => names.includes(name));
+    for (const i of [1, 2]) expect(await order(i)).toEqual(names);
+    const alpha = (await set.api(1, admin, "GET", "/v1/projects")).json.find(
+      (p: { name: string }) => p.name === names[0],
+    );
+    expect(
+      (await set.api(2, admin, "PUT", `/v1/projects/${alpha.id}`, { sort_order: 9 })).status,
+    ).toBe(200);
+    for (const i of [0, 1]) expect(await order(i)).toEqual([...names].reverse());
+  },
+);
+
+it.skipIf(!testDatabaseUrl)(
   "an ended lease is released once, with one task.released, though three keepers race for it",
   async () => {
     const released = await startEventReceiver();

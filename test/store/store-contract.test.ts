@@ -195,6 +195,16 @@ describe.each(storeBackends())("store contract on $name", (backend: Backend) => 
     expect([...store.all()]).toEqual([["web", 3]]);
   });
 
+  it("project order: every change moves the version another replica's cache compares", () => {
+    const store = new SqliteProjectOrderStore(db);
+    const seen = [store.version()];
+    store.set("docs", 4);
+    seen.push(store.version());
+    store.remove("docs");
+    seen.push(store.version());
+    expect(new Set(seen).size).toBe(3);
+  });
+
   it("dedup index: tasks and vectors round-trip; a changed text drops stale vectors", () => {
     const store = new DedupStore(db);
     const row = {
