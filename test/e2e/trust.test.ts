@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appWritesSince } from "../support/assertions.js";
+import { appWritesSince, labelNames } from "../support/assertions.js";
 import { startEventReceiver, type EventReceiver } from "../support/event-receiver.js";
 import { startStack, type Stack } from "../support/stack.js";
 
@@ -395,6 +395,56 @@ describe("people with write access hand issues over and steer", () => {
     // (Two subscriptions, admin's and w1's, each receive the task's events.)
     const seen = new Set(eventsFor(id).map((e) => `${e.json.event} by ${e.json.actor?.login}`));
     expect([...seen]).toEqual(["task.created by undefined", "task.updated by alice"]);
+  });
+
+  it("a depth label is Baton's display: alice's depth:7 changes no depth, and w1 still delegates", async () => {
+    const task = await stack.api(w1, "POST", "/v1/tasks", {
+      content: "Split the billing module out of the monolith",
+      assigned_to_agent_id: "w1",
+      allow_duplicate: true,
+    });
+    const id = task.json.id as number;
+    await settled();
+    await receiver.waitFor(() => eventsFor(id).length >= 2);
+    const mark = stack.double.requests.length;
+    const events = receiver.received.length;
+    expect((await asUser("alice", "POST", `/issues/${id}/labels`, ["depth:7"])).status).toBe(200);
+    await settled();
+    // Ignored, not taken off: a person's change of a display label costs Baton no write.
+    expect(appWritesSince(stack.double, mark)).toEqual([]);
+    expect((await stack.api(w1, "GET", `/v1/tasks/${id}`)).json).toMatchObject({
+      parent_task_id: null,
+      delegation_depth: 0,
+    });
+    const child = await stack.api(w1, "POST", `/v1/tasks/${id}/delegate`, {
+      content: "Split the billing module out of the monolith: the invoices first",
+      allow_duplicate: true,
+    });
+    expect(child.status).toBe(201);
+    expect(child.json).toMatchObject({ parent_task_id: id, delegation_depth: 1 });
+    await settled();
+    // Baton's write of the parent (now delegated) puts its own labels back: a root shows no depth.
+    expect(labelNames(stack.double, id)).toEqual([
+      "agent:w1",
+      "priority:medium",
+      "status:delegated",
+    ]);
+    expect(labelNames(stack.double, child.json.id)).toContain("depth:1");
+    // Once alice's next change has arrived, every event since is in: none believes the label.
+    await asUser("alice", "DELETE", `/issues/${id}/labels/priority:medium`);
+    await asUser("alice", "POST", `/issues/${id}/labels`, ["priority:high"]);
+    await receiver.waitFor(() => eventsFor(id).filter((e) => e.json.changes?.priority).length >= 2);
+    await receiver.waitFor(() => eventsFor(child.json.id).length >= 2);
+    const since = receiver.received.slice(events);
+    const about = (n: number) => since.filter((e) => e.json.task?.id === n);
+    expect(about(id).map((e) => e.json.task.delegation_depth)).toEqual(about(id).map(() => 0));
+    expect(about(child.json.id).map((e) => e.json.task.delegation_depth)).toEqual(
+      about(child.json.id).map(() => 1),
+    );
+    const hers = about(id).filter((e) => e.json.actor?.login === "alice");
+    expect(hers.map((e) => e.json.changes)).toEqual(
+      hers.map(() => ({ priority: { from: 2, to: 3 } })),
+    );
   });
 
   it("alice's close and reopen are task.completed and task.reopened naming her", async () => {
