@@ -1,4 +1,4 @@
-// Built by npm run build:action from 80 source files, sha256 d3cdbbe6e6d73e7e
+// Built by npm run build:action from 80 source files, sha256 f20c0e1e6e5823a0
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -47315,7 +47315,6 @@ function decodeFresh(issue3) {
   const priorityIndex = names.map((n) => ["priority:low", "priority:medium", "priority:high", "priority:urgent"].indexOf(n)).find((i) => i >= 0);
   const assignee = names.find((n) => n.startsWith("agent:"))?.slice("agent:".length) ?? null;
   const projectSlug = names.find((n) => n.startsWith("project:"))?.slice("project:".length) ?? null;
-  const depthLabelValue = names.find((n) => n.startsWith("depth:"));
   const status = Object.keys(STATUS_LABELS).find((s) => names.includes(STATUS_LABELS[s])) ?? "open";
   const content = meta3.content !== null && titleFor(meta3.content) === issue3.title ? meta3.content : issue3.title;
   const shown = visibleDescription(body, descriptionEnd);
@@ -47330,10 +47329,8 @@ function decodeFresh(issue3) {
     projectSlug,
     assignee,
     status,
-    meta: {
-      ...meta3,
-      depth: depthLabelValue ? Number(depthLabelValue.slice("depth:".length)) || meta3.depth : meta3.depth
-    },
+    // The depth is the block's alone: the `depth:` label only shows it (docs/trust.md).
+    meta: meta3,
     closed,
     completed: closed && issue3.state_reason !== "not_planned",
     deleted: closed && issue3.state_reason === "not_planned"

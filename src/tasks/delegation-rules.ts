@@ -2,7 +2,7 @@ import { errors } from "../errors.js";
 import { GITHUB_MAX_LEVELS, MAX_CHILDREN } from "./github-issue.js";
 import type { TaskMeta } from "./issue-codec.js";
 
-/** Where a task sits in its chain, as its metadata and `depth:` label say. */
+/** Where a task sits in its chain, as its metadata block says (the `depth:` label only shows it). */
 export interface Position {
   parent: number | null;
   /** null for a root (a root is its own root). */

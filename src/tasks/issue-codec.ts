@@ -218,7 +218,6 @@ function decodeFresh(issue: IssueLike): DecodedIssue {
     .find((i) => i >= 0);
   const assignee = names.find((n) => n.startsWith("agent:"))?.slice("agent:".length) ?? null;
   const projectSlug = names.find((n) => n.startsWith("project:"))?.slice("project:".length) ?? null;
-  const depthLabelValue = names.find((n) => n.startsWith("depth:"));
   const status =
     (Object.keys(STATUS_LABELS) as LabelStatus[]).find((s) => names.includes(STATUS_LABELS[s])) ??
     "open";
@@ -242,12 +241,8 @@ function decodeFresh(issue: IssueLike): DecodedIssue {
     projectSlug,
     assignee,
     status,
-    meta: {
-      ...meta,
-      depth: depthLabelValue
-        ? Number(depthLabelValue.slice("depth:".length)) || meta.depth
-        : meta.depth,
-    },
+    // The depth is the block's alone: the `depth:` label only shows it (docs/trust.md).
+    meta,
     closed,
     completed: closed && issue.state_reason !== "not_planned",
     deleted: closed && issue.state_reason === "not_planned",

@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appWritesSince } from "../support/assertions.js";
+import { appWritesSince, labelNames } from "../support/assertions.js";
 import { startEventReceiver, type EventReceiver } from "../support/event-receiver.js";
 import { startStack, type Stack } from "../support/stack.js";
 
@@ -11,12 +11,17 @@ let admin: string;
 let w1: string;
 let receiver: EventReceiver;
 
-const asUser = (login: string, method: string, path: string, body?: unknown) =>
+const asToken = (token: string, method: string, path: string, body?: unknown) =>
   fetch(`${stack.double.url}/api/v3/repos/acme/tasks${path}`, {
     method,
-    headers: { authorization: `token user:${login}`, "content-type": "application/json" },
+    headers: { authorization: `token ${token}`, "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   }).then(async (r) => ({ status: r.status, json: (await r.json()) as { number: number } }));
+const asUser = (login: string, method: string, path: string, body?: unknown) =>
+  asToken(`user:${login}`, method, path, body);
+/** As Baton's App would (an installation token). */
+const asApp = (method: string, path: string, body: unknown) =>
+  asToken("ghs_setup", method, path, body);
 const block = (meta: Record<string, unknown>) =>
   `> Baton task\n\nplease do it\n\n<!-- baton:v1 ${JSON.stringify(meta)} -->`;
 const settled = () => stack.double.waitForWebhooksIdle();
@@ -72,6 +77,11 @@ describe("a stranger's issue is not a task, whatever its body says", () => {
         .status,
     ).toBe(200);
     await settled();
+    // Her close completed nothing: the parent is still delegated to its one real child.
+    expect((await stack.api(w1, "GET", `/v1/tasks/${parent}`)).json).toMatchObject({
+      status: "delegated",
+      completed: false,
+    });
     expect(
       (await asUser("mallory", "PATCH", `/issues/${forged.json.number}`, { state: "open" })).status,
     ).toBe(200);
@@ -105,7 +115,7 @@ describe("a stranger's issue is not a task, whatever its body says", () => {
   });
 
   it("a flood of 101 forged children costs no App write and leaves the parent's slots free", async () => {
-    const { parent } = await delegatedParent("Audit the firewall rules");
+    const { parent, child } = await delegatedParent("Audit the firewall rules");
     const mark = stack.double.requests.length;
     const body = block({ parent, root: parent, depth: 1, created_by: "w1" });
     for (let i = 0; i < 101; i++)
@@ -113,6 +123,15 @@ describe("a stranger's issue is not a task, whatever its body says", () => {
     await settled();
     expect(appWritesSince(stack.double, mark)).toEqual([]);
     expect(stack.double.state.issues.get(parent)!.subIssues).toHaveLength(1);
+    // The blocks name w1 and the parent: still, the chain and the children are the real ones only.
+    const ids = (tasks: { id: number }[]) => tasks.map((t) => t.id);
+    for (const key of [w1, admin]) {
+      const children = await stack.api(key, "GET", `/v1/tasks/${parent}/children`);
+      expect(ids(children.json)).toEqual([child]);
+      const chain = await stack.api(key, "GET", `/v1/tasks/${parent}/chain`);
+      expect(ids(chain.json.chain)).toEqual([parent, child]);
+      expect(chain.json).toMatchObject({ depth: 1, completed_count: 0, total_count: 2 });
+    }
     const own = await stack.api(w1, "POST", `/v1/tasks/${parent}/delegate`, {
       content: "Audit the firewall rules: second step",
       allow_duplicate: true,
@@ -378,6 +397,86 @@ describe("people with write access hand issues over and steer", () => {
     expect([...seen]).toEqual(["task.created by undefined", "task.updated by alice"]);
   });
 
+  it("a depth label is Baton's display: alice's depth:7 changes no depth, and w1 still delegates", async () => {
+    const task = await stack.api(w1, "POST", "/v1/tasks", {
+      content: "Split the billing module out of the monolith",
+      assigned_to_agent_id: "w1",
+      allow_duplicate: true,
+    });
+    const id = task.json.id as number;
+    await settled();
+    await receiver.waitFor(() => eventsFor(id).length >= 2);
+    const mark = stack.double.requests.length;
+    const events = receiver.received.length;
+    expect((await asUser("alice", "POST", `/issues/${id}/labels`, ["depth:7"])).status).toBe(200);
+    await settled();
+    // Ignored, not taken off: a person's change of a display label costs Baton no write.
+    expect(appWritesSince(stack.double, mark)).toEqual([]);
+    expect((await stack.api(w1, "GET", `/v1/tasks/${id}`)).json).toMatchObject({
+      parent_task_id: null,
+      delegation_depth: 0,
+    });
+    const child = await stack.api(w1, "POST", `/v1/tasks/${id}/delegate`, {
+      content: "Split the billing module out of the monolith: the invoices first",
+      allow_duplicate: true,
+    });
+    expect(child.status).toBe(201);
+    expect(child.json).toMatchObject({ parent_task_id: id, delegation_depth: 1 });
+    await settled();
+    // Baton's write of the parent (now delegated) puts its own labels back: a root shows no depth.
+    expect(labelNames(stack.double, id)).toEqual([
+      "agent:w1",
+      "priority:medium",
+      "status:delegated",
+    ]);
+    expect(labelNames(stack.double, child.json.id)).toContain("depth:1");
+    // Once alice's next change has arrived, every event since is in: none believes the label.
+    await asUser("alice", "DELETE", `/issues/${id}/labels/priority:medium`);
+    await asUser("alice", "POST", `/issues/${id}/labels`, ["priority:high"]);
+    await receiver.waitFor(() => eventsFor(id).filter((e) => e.json.changes?.priority).length >= 2);
+    await receiver.waitFor(() => eventsFor(child.json.id).length >= 2);
+    const since = receiver.received.slice(events);
+    const about = (n: number) => since.filter((e) => e.json.task?.id === n);
+    expect(about(id).map((e) => e.json.task.delegation_depth)).toEqual(about(id).map(() => 0));
+    expect(about(child.json.id).map((e) => e.json.task.delegation_depth)).toEqual(
+      about(child.json.id).map(() => 1),
+    );
+    const hers = about(id).filter((e) => e.json.actor?.login === "alice");
+    expect(hers.map((e) => e.json.changes)).toEqual(
+      hers.map(() => ({ priority: { from: 2, to: 3 } })),
+    );
+  });
+
+  it("alice's close and reopen are task.completed and task.reopened naming her", async () => {
+    const task = await stack.api(w1, "POST", "/v1/tasks", {
+      content: "Rotate the database replication password",
+      allow_duplicate: true,
+    });
+    const id = task.json.id as number;
+    await settled();
+    await receiver.waitFor(() => eventsFor(id).length >= 2);
+    const events = receiver.received.length;
+    await asUser("alice", "PATCH", `/issues/${id}`, { state: "closed", state_reason: "completed" });
+    await settled();
+    expect((await asUser("alice", "PATCH", `/issues/${id}`, { state: "open" })).status).toBe(200);
+    await settled();
+    await receiver.waitFor(
+      () => eventsFor(id).filter((e) => e.json.event === "task.reopened").length >= 2,
+    );
+    expect((await stack.api(w1, "GET", `/v1/tasks/${id}`)).json).toMatchObject({
+      completed: false,
+      status: "open",
+    });
+    // (Two subscriptions, admin's and w1's, each receive the task's events.)
+    const seen = receiver.received.slice(events).filter((e) => e.json.task?.id === id);
+    expect(new Set(seen.map((e) => JSON.stringify([e.json.event, e.json.actor])))).toEqual(
+      new Set([
+        JSON.stringify(["task.completed", { type: "user", login: "alice" }]),
+        JSON.stringify(["task.reopened", { type: "user", login: "alice" }]),
+      ]),
+    );
+  });
+
   it("a task's history names who changed what: the agent's create and writes, alice's label, comment, block edit and close", async () => {
     const task = await stack.api(w1, "POST", "/v1/tasks", {
       content: "Migrate the cron jobs to the scheduler",
@@ -465,15 +564,32 @@ describe("people with write access hand issues over and steer", () => {
       content: "Rebuild the staging database",
       allow_duplicate: true,
     });
+    const parent = { created_by: "w1", parent: own.json.id, root: own.json.id, depth: 1 };
+    await settled();
+    // A child Baton created but never linked (its webhook lost): the restart links it, a task.
+    stack.double.setWebhookUrl(undefined);
+    const orphan = await asApp("POST", "/issues", {
+      title: "Restore the staging database from last night's dump",
+      body: block(parent),
+    });
+    stack.double.setWebhookUrl(`${stack.baton.url}/api/github/webhooks`);
+    // The same block on a stranger's issue, newer: the repair (newest first) looks at it before.
     const forged = await asUser("mallory", "POST", "/issues", {
       title: "Archive the 2024 invoices to cold storage",
-      body: block({ created_by: "w1" }),
+      body: block(parent),
     });
     await settled();
     await stack.baton.stop();
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${stack.dbPath}${suffix}`, { force: true });
     await stack.restart();
+    const linked = () => stack.double.state.issues.get(orphan.json.number)!.parent !== null;
+    for (let i = 0; i < 600 && !linked(); i++) await new Promise((r) => setTimeout(r, 50));
+    await settled();
+    expect(stack.double.state.issues.get(orphan.json.number)!.parent).toBe(own.json.id);
+    expect(stack.double.state.issues.get(forged.json.number)!.parent).toBeNull();
     const fresh = await stack.createAgent("admin", "admin");
+    const children = await stack.api(fresh, "GET", `/v1/tasks/${own.json.id}/children`);
+    expect(children.json.map((t: { id: number }) => t.id)).toEqual([orphan.json.number]);
     const ids = (await stack.api(fresh, "GET", "/v1/tasks")).json.map((t: { id: number }) => t.id);
     expect(ids).toContain(handed.json.number);
     expect(ids).not.toContain(forged.json.number);

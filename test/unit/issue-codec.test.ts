@@ -146,6 +146,20 @@ describe("issue codec", () => {
     expect(bare.meta.created_by).toBeNull();
   });
 
+  it("takes the depth from the metadata block alone: the depth label only shows it", () => {
+    const child = base({ meta: { ...base().meta, parent: 3, root: 3, depth: 2 } });
+    expect(encodeTask(child).labels).toContain("depth:2");
+    /** The issue with its `depth:` labels replaced, as a person on github.com could. */
+    const relabelled = (fields: TaskFields, depthLabels: string[]) => {
+      const issue = asIssue(fields);
+      const kept = issue.labels.filter((l) => !l.name.startsWith("depth:"));
+      return { ...issue, labels: [...kept, ...depthLabels.map((name) => ({ name }))] };
+    };
+    expect(decodeIssue(relabelled(base(), ["depth:7"])).meta.depth).toBe(0);
+    expect(decodeIssue(relabelled(child, ["depth:7"])).meta.depth).toBe(2);
+    expect(decodeIssue(relabelled(child, [])).meta.depth).toBe(2);
+  });
+
   it("ignores a corrupt metadata block instead of failing", () => {
     const decoded = decodeIssue({
       number: 3,
