@@ -7,7 +7,8 @@
  * collaborator (alice) then steers: closes, reopens, relabels the priority, comments. Last, the
  * metadata block: alice edits the block of w1's tasks (each edit is written back, and no event
  * believes it), and mallory edits the block of her own issue, handed over by alice (ignored, no
- * App write). Last line: one JSON object.
+ * App write), and alice labels a task `depth:7` (display only: its depth and delegation stay as
+ * they were). Last line: one JSON object.
  */
 import { startEventReceiver } from "../test/support/event-receiver.js";
 import { appWritesSince } from "../test/support/assertions.js";
@@ -46,6 +47,10 @@ try {
   await stack.api(w1, "POST", `/v1/tasks/${parent.id}/delegate`, { content: "First step" });
   const target = (await stack.api(w1, "POST", "/v1/tasks", { content: "Renew the cert" })).json;
   await settled();
+  // w1's own events are in before the stranger starts (the relay sends them after the webhooks).
+  await receiver.waitFor((all) =>
+    all.some((e) => e.json.event === "task.created" && e.json.task?.id === target.id),
+  );
 
   // The stranger.
   const before = await taskView();
@@ -141,6 +146,16 @@ try {
         (e.json.task.created_by_agent_id === "w2" || e.json.task.parent_task_id !== null),
     );
 
+  // A collaborator's depth: label is display only: the depth stays the block's.
+  const relabelled = edited[1]!.id;
+  await asUser("alice", "POST", `/issues/${relabelled}/labels`, ["depth:7"]);
+  await settled();
+  const depthAfterLabel = (await stack.api(w1, "GET", `/v1/tasks/${relabelled}`)).json
+    .delegation_depth as number;
+  const delegated = await stack.api(w1, "POST", `/v1/tasks/${relabelled}/delegate`, {
+    content: "Sub-step after a depth label",
+  });
+
   console.log(
     JSON.stringify({
       bench: "trust",
@@ -157,6 +172,8 @@ try {
       app_writes_caused_by_stranger_block_edits: strangerBlockWrites,
       events_from_block_edits: blockEvents.length,
       events_trusting_edited_blocks: trusting.length,
+      depth_changed_by_collaborator_label: depthAfterLabel === 0 ? 0 : 1,
+      delegations_refused_after_depth_label: delegated.status === 201 ? 0 : 1,
     }),
   );
 } finally {
