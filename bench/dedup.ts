@@ -281,7 +281,7 @@ function testScorer(
 }
 
 /**
- * The service drops weak matches without two shared content words (src/dedup/evidence.ts):
+ * The service drops matches without two shared words, at any score (src/dedup/evidence.ts):
  * score the pairs as the service treats them, so the figures are the shipped behaviour.
  */
 function shippedPairScores(
