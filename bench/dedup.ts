@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import { migrate } from "../src/store/database.js";
 import { DedupService } from "../src/dedup/service.js";
+import { contentHash } from "../src/dedup/content-hash.js";
 import { DedupStore } from "../src/store/dedup-store.js";
 import { Scorer } from "../src/dedup/scorer.js";
 import { LexicalIndex, type LexicalFeatures } from "../src/dedup/lexical-index.js";
@@ -281,7 +282,7 @@ function testScorer(
 }
 
 /**
- * The service drops weak matches without two shared content words (src/dedup/evidence.ts):
+ * The service drops matches without two shared words, at any score (src/dedup/evidence.ts):
  * score the pairs as the service treats them, so the figures are the shipped behaviour.
  */
 function shippedPairScores(
@@ -631,19 +632,26 @@ async function main(): Promise<void> {
   // A dot product costs the same whatever the vector says: open tasks get seeded random unit
   // vectors (embedding 10,000 synthetic tasks would take minutes and measure nothing more).
   const randomVector = seededUnitVectors(512);
+  // check_ms: the whole decision, `DedupService.check` (search, levels, frames, evidence rule) over
+  // the shipped method, as POST /v1/tasks/dedup and a create run it. search_ms: the scorer's search
+  // alone (what check_ms measured before). Both leave out the new task's own embedding
+  // (embed_ms): the service's embedder answers random vectors at once.
   const checkMs: Record<string, { p50: number; p99: number }> = {};
+  const searchMs: Record<string, { p50: number; p99: number }> = {};
   const embedSamples: number[] = [];
   const probeTexts = pairs.slice(0, 300).map((pair) => asText(pair.b));
+  const quantiles = (samples: number[]) => ({
+    p50: round(percentile(samples, 50)),
+    p99: round(percentile(samples, 99)),
+  });
   for (const size of [1000, 10000]) {
+    const tasks = syntheticTasks(size);
+    const vectors = tasks.map(() => (dense ? randomVector() : undefined));
     const scorer = new Scorer(defaultSpec, embedder);
-    scorer.addMany(
-      syntheticTasks(size).map((text, id) => ({
-        id,
-        text,
-        vector: dense ? randomVector() : undefined,
-      })),
-    );
-    const samples: number[] = [];
+    scorer.addMany(tasks.map((text, id) => ({ id, text, vector: vectors[id] })));
+    const { service, db } = await serviceWithOpenTasks(DEFAULT, tasks, vectors, randomVector);
+    const search: number[] = [];
+    const check: number[] = [];
     for (const [index, text] of probeTexts.entries()) {
       const query = { text, lexical: scorer.prepareLexical(text), vector: randomVector() };
       const t0 = performance.now();
@@ -658,14 +666,20 @@ async function main(): Promise<void> {
         )
         .slice(0, 5);
       const t1 = performance.now();
-      if (index >= 20) samples.push(t1 - t0);
-      if (top.length > 5) throw new Error("unreachable");
+      const found = await service.check({ content: text.content, description: text.description });
+      const t2 = performance.now();
+      if (index >= 20) {
+        search.push(t1 - t0);
+        check.push(t2 - t1);
+      }
+      if (top.length > 5 || found.matches.length > 5) throw new Error("unreachable");
     }
-    checkMs[String(size)] = {
-      p50: round(percentile(samples, 50)),
-      p99: round(percentile(samples, 99)),
-    };
-    log(`check at ${size}: p50 ${checkMs[String(size)]!.p50} ms`);
+    db.close();
+    searchMs[String(size)] = quantiles(search);
+    checkMs[String(size)] = quantiles(check);
+    log(
+      `check at ${size}: p50 ${checkMs[String(size)]!.p50} ms (search alone ${searchMs[String(size)]!.p50} ms)`,
+    );
   }
   // The new task's own embedding: its lexical weights, plus the encoder for a dense method.
   {
@@ -680,8 +694,8 @@ async function main(): Promise<void> {
 
   const rss = await freshProcessRss(DEFAULT);
 
-  // GitHub requests: the service answers from its store; count any HTTP the process makes.
-  const requests = await countRequestsDuringChecks(DEFAULT, probeTexts.slice(0, 50));
+  // GitHub requests: counted where they arrive, at the GitHub double a Baton server talks to.
+  const requests = await githubRequestsPerCheck(DEFAULT);
 
   const shipped =
     JSON.stringify(TERMS) === JSON.stringify(terms) &&
@@ -743,7 +757,9 @@ async function main(): Promise<void> {
     term_grid_dev: termGrid,
     // The same dev mean for each offline method: the best one is the default.
     default_choice_dev: defaultChoiceDev,
+    // The whole decision (DedupService.check); search_ms: the scorer's search alone.
     check_ms: checkMs,
+    search_ms: searchMs,
     embed_ms: {
       p50: round(percentile(embedSamples, 50)),
       p99: round(percentile(embedSamples, 99)),
@@ -898,40 +914,101 @@ async function rssProbe(method: string): Promise<void> {
   );
 }
 
-async function countRequestsDuringChecks(method: string, texts: DedupText[]): Promise<number> {
+/**
+ * A DedupService of the shipped `method` holding `tasks` as open tasks, loaded from its store as at
+ * a restart (with `vectors` for a dense method); its embedder answers random vectors at once.
+ */
+async function serviceWithOpenTasks(
+  method: string,
+  tasks: readonly DedupText[],
+  vectors: readonly (Float32Array | undefined)[],
+  randomVector: () => Float32Array,
+): Promise<{ service: DedupService; db: Database.Database }> {
   const db = new Database(":memory:");
   migrate(db);
+  const store = new DedupStore(db);
+  const model = "bench-random-512";
+  db.transaction(() => {
+    tasks.forEach((text, index) => {
+      const taskId = index + 1;
+      const description = text.description ?? "";
+      const hash = contentHash(text.content, description);
+      store.putTask({
+        taskId,
+        url: `https://github.com/o/r/issues/${taskId}`,
+        content: text.content,
+        description,
+        projectId: null,
+        contentHash: hash,
+      });
+      const vector = vectors[index];
+      if (vector) store.putVector(taskId, model, hash, vector);
+    });
+  })();
   const service = await DedupService.create({
     method,
     scope: "repo",
     onError: "fail",
-    store: new DedupStore(db),
+    store,
+    embedder: {
+      model,
+      embed: (texts) => Promise.resolve(texts.map(() => randomVector())),
+    },
   });
-  // A dense method embeds every open task once: 100 keep that to seconds.
-  const open = resolveMethod(method).dense ? 100 : 1000;
-  await service.syncOpenTasks(
-    syntheticTasks(open).map((text, id) => ({
-      taskId: id + 1,
-      url: `https://github.com/o/r/issues/${id + 1}`,
-      content: text.content,
-      description: text.description ?? "",
-      projectId: null,
-    })),
+  return { service, db };
+}
+
+/**
+ * GitHub requests per duplicate check, counted where they would arrive: a Baton server (the
+ * sources, with `method`) talks to the GitHub double, which logs every request it receives. 100
+ * open tasks are created through the API (the first 50 public test pairs' open issues, then
+ * synthetic ones), then the 50 pairs' new issues are checked with POST /v1/tasks/dedup; some
+ * of them match an open task. Background passes (catch-up) are off, so that any request in the
+ * window is the checks'. The creates must reach the double, or the counter is blind and the bench
+ * stops.
+ */
+async function githubRequestsPerCheck(method: string): Promise<number> {
+  // Loaded here only: the RSS probe of this file must not hold the double's modules.
+  const { startStack } = await import("../test/support/stack.js");
+  const testPairs = bySplit("test").pairs.slice(0, 50);
+  const firstOpen = [...new Set(testPairs.map((pair) => pair.a_id))].map(
+    (id) => corpus[numericId.get(id)!]!,
   );
-  let requests = 0;
-  const originalFetch = globalThis.fetch;
-  globalThis.fetch = (...args: Parameters<typeof fetch>) => {
-    requests++;
-    return originalFetch(...args);
-  };
+  const open = [...firstOpen.map(asText), ...syntheticTasks(100 - firstOpen.length)];
+  const stack = await startStack({
+    env: { BATON_EMBEDDINGS: method, BATON_CATCHUP_INTERVAL_S: "0" },
+  });
   try {
-    for (const text of texts)
-      await service.check({ content: text.content, description: text.description });
+    const key = await stack.createAgent("bench", "admin");
+    for (const text of open) {
+      const res = await stack.api(key, "POST", "/v1/tasks", { ...text, allow_duplicate: true });
+      if (res.status !== 201)
+        throw new Error(`create answered ${res.status}: ${JSON.stringify(res.body)}`);
+    }
+    await stack.double.waitForWebhooksIdle();
+    const mark = stack.double.requests.length;
+    if (mark < open.length)
+      throw new Error(`the GitHub double saw ${mark} requests for ${open.length} creates`);
+    let matched = 0;
+    for (const pair of testPairs) {
+      const res = await stack.api(key, "POST", "/v1/tasks/dedup", asText(pair.b));
+      if (res.status !== 200)
+        throw new Error(`dedup answered ${res.status}: ${JSON.stringify(res.body)}`);
+      const answer = res.json as { matches: unknown[]; possible_duplicates: unknown[] };
+      if (answer.matches.length + answer.possible_duplicates.length > 0) matched++;
+    }
+    // A request a check leaves in the background has a second to reach the double.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await stack.double.waitForWebhooksIdle();
+    const during = stack.double.requests.slice(mark);
+    log(
+      `GitHub requests: ${mark} for ${open.length} creates, ${during.length} for ${testPairs.length} checks (${matched} with a match)${during.length ? `: ${during.map((r) => r.route).join(", ")}` : ""}`,
+    );
+    if (matched === 0) log("WARNING: no check found a match: the window measured no matching");
+    return during.length / testPairs.length;
   } finally {
-    globalThis.fetch = originalFetch;
-    db.close();
+    await stack.stop();
   }
-  return requests / texts.length;
 }
 
 async function writeCalibrationFile(
@@ -994,5 +1071,11 @@ export const LEVELS: Record<string, LevelThresholds | undefined> = ${JSON.string
 }
 
 const probe = process.argv.find((arg) => arg.startsWith("--rss-probe="));
+// `--requests-probe=<method>`: the GitHub request count alone (a Baton server and the double).
+const requestsProbe = process.argv.find((arg) => arg.startsWith("--requests-probe="));
 if (probe) await rssProbe(probe.slice("--rss-probe=".length));
+else if (requestsProbe)
+  process.stdout.write(
+    `${JSON.stringify({ github_requests_per_check: await githubRequestsPerCheck(requestsProbe.slice("--requests-probe=".length)) })}\n`,
+  );
 else await main();

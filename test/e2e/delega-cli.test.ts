@@ -108,6 +108,25 @@ describe("Delega CLI 1.2.1 against /api", () => {
     expect(dedup.data.matches.map((m: Json) => m.task_id)).toContain(root.id);
   });
 
+  it("tasks delegate: a sub-step that resembles its parent is created, not refused as its duplicate", async () => {
+    // Issue 16: the CLI cannot send allow_duplicate, and this delegation answered 409.
+    const parent = (
+      await worker("POST", "/tasks", { content: "Fix the login page crash on Safari" })
+    ).data;
+    const delegate = (content: string) =>
+      worker("POST", `/tasks/${parent.id}/delegate`, { assigned_to_agent_id: "builder", content });
+    const reproduce = await delegate("Reproduce the login page crash on Safari 17");
+    expect(reproduce.ok).toBe(true);
+    expect(reproduce.data).toMatchObject({ parent_task_id: parent.id, delegation_depth: 1 });
+    // Outside the chain this one is the parent's duplicate (tasks dedup); under the parent it is created.
+    const narrower = "Fix the login page crash on Safari 17";
+    const outside = await worker("POST", "/tasks/dedup", { content: narrower });
+    expect(outside.data.matches.map((m: Json) => m.task_id)).toContain(parent.id);
+    const child = await delegate(narrower);
+    expect(child.ok).toBe(true);
+    expect(child.data).toMatchObject({ parent_task_id: parent.id, delegation_depth: 1 });
+  });
+
   it("agents list/create/rotate/delete: rotate and delete read the agent first", async () => {
     const created = await admin("POST", "/agents", { name: "ops-bot", display_name: "Ops Bot" });
     expect(created.data.api_key).toMatch(/^bat_/);

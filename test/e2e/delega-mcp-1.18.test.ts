@@ -228,6 +228,23 @@ describe("MCP 1.18 tools against /api", () => {
     expect(chain.chain.map((t: Json) => t.id)).toEqual([root.id, child.id]);
   });
 
+  it("delegate_task: a sub-step that resembles its parent is created, not refused as its duplicate", async () => {
+    // Issue 16: Delega's clients cannot send allow_duplicate, and this delegation answered 409.
+    const parent: Json = await worker("POST", "/tasks", {
+      content: "Fix the login page crash on Safari",
+    });
+    const reproduce: Json = await worker("POST", `/tasks/${parent.id}/delegate`, {
+      content: "Reproduce the login page crash on Safari 17",
+    });
+    expect(reproduce).toMatchObject({ parent_task_id: parent.id, delegation_depth: 1 });
+    // Outside the chain this one is the parent's duplicate; under the parent it is created.
+    const narrower = "Fix the login page crash on Safari 17";
+    const outside: Json = await worker("POST", "/tasks/dedup", { content: narrower });
+    expect(outside.matches.map((m: Json) => m.task_id)).toContain(parent.id);
+    const child: Json = await worker("POST", `/tasks/${parent.id}/delegate`, { content: narrower });
+    expect(child).toMatchObject({ parent_task_id: parent.id, delegation_depth: 1 });
+  });
+
   it("find_duplicate_tasks {content, threshold}: {has_duplicates, matches: [{task_id, content, score}]}", async () => {
     const original: Json = await worker("POST", "/tasks", {
       content: "Renew the TLS certificate for api.example.com",
