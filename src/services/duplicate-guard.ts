@@ -321,6 +321,7 @@ const fromTask = (task: Task): IndexEntry => ({
   owner: {
     created_by_agent_id: task.created_by_agent_id,
     assigned_to_agent_id: task.assigned_to_agent_id,
+    completed: task.completed,
   },
   root: task.root_task_id,
 });

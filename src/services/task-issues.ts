@@ -1,4 +1,4 @@
-import { canComment, canRead, canWrite, type Caller } from "../tasks/access.js";
+import { canComment, canRead, canWrite, isOpenWork, type Caller } from "../tasks/access.js";
 import type { AgentService } from "../agents/agent-service.js";
 import { errors } from "../errors.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
@@ -141,8 +141,10 @@ export class TaskIssues {
     // A worker gets 404 for tasks it may not see, so ids reveal nothing.
     if (!canRead(caller, task)) throw errors.notFound("task_not_found", `No task #${id}`);
     if (need === "write" && !canWrite(caller, task)) {
+      // Open work is every worker's to read, and its holder's to change: claim it first.
+      const hint = isOpenWork(task) ? `; claim it first (POST /tasks/${id}/claim)` : "";
       throw errors.forbidden(
-        `Agent "${caller.id}" may not change task #${id}: it neither created nor holds it`,
+        `Agent "${caller.id}" may not change task #${id}: it neither created nor holds it${hint}`,
       );
     }
     if (need === "write") this.#claims.claimGuard?.checkWrite(caller, id);

@@ -18,6 +18,8 @@ export interface Ownership {
   assigned_to_agent_id: string | null;
   /** The holder of a live claim holds the task (issue #17). */
   claimed_by_agent_id?: string | null;
+  /** Whether the task is completed; unknown (absent) counts as not open work. */
+  completed?: boolean;
 }
 
 const involves = (caller: Caller, task: Ownership) =>
@@ -25,9 +27,19 @@ const involves = (caller: Caller, task: Ownership) =>
   task.assigned_to_agent_id === caller.id ||
   task.claimed_by_agent_id === caller.id;
 
-/** Roles per DESIGN §7: workers see what they created or hold; coordinators read all; admins do all. */
+/**
+ * Work for any worker (issue #17): an open task nobody is assigned. Every worker sees it (in the
+ * ready queue and everywhere else it reads tasks) and may claim it; it writes only once it holds it.
+ */
+export const isOpenWork = (task: Ownership): boolean =>
+  task.completed === false && task.assigned_to_agent_id === null;
+
+/**
+ * Roles per DESIGN §7: workers see what they created, are assigned or hold, and open unassigned
+ * work; coordinators read all; admins do all.
+ */
 export function canRead(caller: Caller, task: Ownership): boolean {
-  return caller.role !== "worker" || involves(caller, task);
+  return caller.role !== "worker" || involves(caller, task) || isOpenWork(task);
 }
 
 export function canWrite(caller: Caller, task: Ownership): boolean {
