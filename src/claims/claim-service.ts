@@ -1,7 +1,7 @@
-import { canRead, type Caller } from "../tasks/access.js";
+import { canRead, inCallerProjects, type Caller } from "../tasks/access.js";
 import { errors } from "../errors.js";
 import type { ClaimStore } from "../store/claim-store.js";
-import type { TaskIndex } from "../store/task-index-store.js";
+import type { ReadyQuery, TaskIndex } from "../store/task-index-store.js";
 import type { ProjectService } from "../services/project-service.js";
 import type { Task } from "../tasks/task-schema.js";
 import type { TaskService } from "../services/task-service.js";
@@ -27,7 +27,7 @@ export interface ClaimServiceOptions {
   store: ClaimStore;
   index: TaskIndex;
   tasks: Pick<TaskService, "load" | "toTask" | "reindex">;
-  projects: Pick<ProjectService, "resolve">;
+  projects: Pick<ProjectService, "resolve" | "slugsOf">;
   keeper: LeaseKeeper;
   events: ClaimEvents;
   bounds: LeaseBounds;
@@ -89,8 +89,10 @@ export class ClaimService implements ClaimGuard {
     this.#o.keeper.releaseExpired();
     const projectSlug =
       query.project_id != null ? (await this.#o.projects.resolve(query.project_id)).slug : null;
+    const allowedProjects = await this.#o.projects.slugsOf(caller.projectIds);
+    const filter = { projectSlug, allowedProjects, labels: query.labels };
     for (let attempt = 0; attempt < QUEUE_ATTEMPTS; attempt++) {
-      const picked = this.#pick(caller, { projectSlug, labels: query.labels }, lease);
+      const picked = this.#pick(caller, filter, lease);
       if (!picked) return { task: null, claim_token: null };
       const fresh = await this.#o.tasks
         .load(SYSTEM, picked.row.task_id, "read")
@@ -123,7 +125,7 @@ export class ClaimService implements ClaimGuard {
 
   #pick(
     caller: Caller,
-    filter: { projectSlug: string | null; labels?: string[] | undefined },
+    filter: Pick<ReadyQuery, "projectSlug" | "allowedProjects" | "labels">,
     lease: number,
   ) {
     return this.#o.store.transaction(() => {
@@ -228,13 +230,15 @@ export class ClaimService implements ClaimGuard {
   }
 
   /**
-   * Claimable from the queue by this caller: open, unassigned or assigned to it, and (as the
-   * fresh read just brought the dependencies up to date) waiting for no open task.
+   * Claimable from the queue by this caller: open, unassigned (in its projects, if restricted)
+   * or assigned to it, and (as the fresh read just brought the dependencies up to date) waiting
+   * for no open task.
    */
   #claimable(caller: Caller, task: Task): boolean {
     return (
       !task.completed &&
-      (task.assigned_to_agent_id === null || task.assigned_to_agent_id === caller.id) &&
+      (task.assigned_to_agent_id === caller.id ||
+        (task.assigned_to_agent_id === null && inCallerProjects(caller, task))) &&
       !(this.#o.blocked?.(task.id) ?? false)
     );
   }
@@ -249,6 +253,17 @@ export class ClaimService implements ClaimGuard {
         "task_assigned_elsewhere",
         `Task #${task.id} is assigned to agent "${task.assigned_to_agent_id}"`,
         { assigned_to_agent_id: task.assigned_to_agent_id },
+      );
+    }
+    // An agent an admin restricted to projects takes unassigned work of those only (one it holds
+    // already, it may renew).
+    const unassigned = task.assigned_to_agent_id === null;
+    if (unassigned && task.claimed_by_agent_id !== caller.id && !inCallerProjects(caller, task)) {
+      if (!canRead(caller, task)) throw errors.notFound("task_not_found", `No task #${task.id}`);
+      throw errors.refused(
+        "project_not_allowed",
+        `Agent "${caller.id}" takes work from its projects only, and task #${task.id} is in none of them`,
+        { project_id: task.project_id, project_ids: caller.projectIds ?? null },
       );
     }
   }

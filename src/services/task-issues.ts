@@ -10,6 +10,7 @@ import { decodeIssue, type DecodedIssue } from "../tasks/issue-codec.js";
 import type { IssueWrite } from "../tasks/issue-writes.js";
 import type { Task } from "../tasks/task-schema.js";
 import { isTask } from "../tasks/provenance.js";
+import { projectLabel } from "../tasks/labels.js";
 import { taskFromIssue, type TaskClaim, type TaskDependencies } from "../tasks/task-view.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { localLock, type DistributedLock } from "../store/distributed-lock.js";
@@ -115,7 +116,11 @@ export class TaskIssues {
   }
 
   forIndex(issue: GitHubIssue) {
-    return { number: issue.number, url: issue.html_url, decoded: this.decode(issue) };
+    const decoded = this.decode(issue);
+    const label = decoded.projectSlug && projectLabel(decoded.projectSlug);
+    // The project label's id is the project's (0: a label GitHub sent by name only, unknown).
+    const projectId = (label && issue.labels.find((l) => l.name === label)?.id) || null;
+    return { number: issue.number, url: issue.html_url, decoded, projectId };
   }
 
   /** An issue as the API's task (agents and project resolved from Baton's own records). */

@@ -109,9 +109,14 @@ describe.skipIf(!testDatabaseUrl)("replicas on one PostgreSQL database", () => {
     const first = a.create({ name: "carol" }).apiKey;
     expect(b.authenticate(first)?.role).toBe("worker");
     expect(b.requireAssignable("carol").display_name).toBeNull(); // now in B's cache
-    a.update("carol", { role: "coordinator", display_name: "Carol" });
+    a.update("carol", { role: "coordinator", display_name: "Carol", project_ids: [9, 4] });
     await nextRequest();
-    expect(b.find("carol")).toMatchObject({ role: "coordinator", display_name: "Carol" });
+    expect(b.find("carol")).toMatchObject({
+      role: "coordinator",
+      display_name: "Carol",
+      project_ids: [4, 9],
+    });
+    expect(b.authenticate(first)?.project_ids).toEqual([4, 9]);
     const second = a.rotateKey("carol").apiKey;
     expect(b.authenticate(first)).toBeUndefined();
     expect(b.authenticate(second)?.id).toBe("carol");
