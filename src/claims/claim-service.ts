@@ -1,5 +1,6 @@
 import { canRead, inCallerProjects, type Caller } from "../tasks/access.js";
 import { errors } from "../errors.js";
+import type { Actor } from "../events/event-schema.js";
 import type { ClaimStore } from "../store/claim-store.js";
 import type { ReadyQuery, TaskIndex } from "../store/task-index-store.js";
 import type { ProjectService } from "../services/project-service.js";
@@ -40,6 +41,12 @@ export interface Claimed {
   task: Task | null;
   /** The fencing token: send it as `X-Claim-Token` with the writes made under this claim. */
   claim_token: number | null;
+}
+
+/** Who closed a task: an agent, or whoever GitHub names (`actor`). */
+export interface ClosedBy {
+  agentId?: string | null | undefined;
+  actor?: Actor | undefined;
 }
 
 export interface QueueQuery {
@@ -220,13 +227,26 @@ export class ClaimService implements ClaimGuard {
 
   /** A completed or deleted task is released (its closing write already cleared the display). */
   closed(taskId: number, agentId: string, reason: "completed" | "deleted"): void {
-    const row = this.#o.store.update(taskId, (current) => {
+    const row = this.#releaseClosed(taskId, { agentId }, reason);
+    if (row) this.#o.store.markShown(taskId, row.version);
+  }
+
+  /**
+   * The issue was closed on github.com (a person, or an app): its live claim ends at once, with
+   * `task.released` naming who closed it. True when a claim was released; the lease keeper then
+   * takes the holder off the closed issue (one write).
+   */
+  closedOnGitHub(taskId: number, by: ClosedBy, reason: "completed" | "deleted"): boolean {
+    return this.#releaseClosed(taskId, by, reason) !== undefined;
+  }
+
+  #releaseClosed(taskId: number, by: ClosedBy, reason: "completed" | "deleted") {
+    return this.#o.store.update(taskId, (current) => {
       if (!current?.agent_id) return { result: undefined };
       const next = release(current, reason, undefined, this.#now());
-      this.#o.events.released(next, agentId, reason);
+      this.#o.events.released(next, by.agentId ?? null, reason, by.actor);
       return { next, result: next };
     });
-    if (row) this.#o.store.markShown(taskId, row.version);
   }
 
   /**

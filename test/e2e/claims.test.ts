@@ -302,6 +302,48 @@ describe("claims with leases", () => {
     );
   });
 
+  it("closing the issue on github.com releases its claim at once, naming the person", async () => {
+    const id = await newTask("Restart the stuck ingest worker");
+    const { json: claim } = await stack.api(infra, "POST", `/v1/tasks/${id}/claim`, {
+      lease_seconds: 600,
+    });
+    expect(labelNames(stack.double, id)).toContain("status:in-progress");
+    // alice (write access) closes it as done on github.com, long before the lease ends.
+    const closed = await fetch(`${stack.double.url}/api/v3/repos/acme/tasks/issues/${id}`, {
+      method: "PATCH",
+      headers: { authorization: "token user:alice", "content-type": "application/json" },
+      body: JSON.stringify({ state: "closed", state_reason: "completed" }),
+    });
+    expect(closed.status).toBe(200);
+    await receiver.waitFor(() => eventsFor(id).some((e) => e.event === "task.released"));
+    const released = eventsFor(id).find((e) => e.event === "task.released");
+    expect(released).toMatchObject({
+      reason: "completed",
+      agent: null,
+      actor: { type: "user", login: "alice" },
+      task: { id, completed: true, claimed_by_agent_id: null },
+    });
+    // After the task's own task.completed (also alice's).
+    const order = eventsFor(id).map((e) => e.event);
+    expect(order.indexOf("task.completed")).toBeLessThan(order.indexOf("task.released"));
+    // The holder no longer holds it: its token is refused, and the closed issue stops naming it
+    // (one write by the lease keeper).
+    const late = await stack.api(infra, "POST", `/v1/tasks/${id}/heartbeat`, {
+      claim_token: claim.claim_token,
+    });
+    expect(late.json).toMatchObject({ status: 409 });
+    await eventually(
+      async () => ({ labels: labelNames(stack.double, id), body: body(id) }),
+      (issue) => !issue.labels.includes("status:in-progress") && !issue.body.includes("claimed by"),
+    );
+    expect(stack.double.state.issues.get(id)!.state).toBe("closed");
+    const record = new Database(stack.dbPath, { readonly: true });
+    expect(
+      record.prepare("SELECT agent_id, release_reason FROM task_claims WHERE task_id = ?").get(id),
+    ).toEqual({ agent_id: null, release_reason: "completed" });
+    record.close();
+  });
+
   it("bad claims get clear errors and change nothing", async () => {
     const id = await newTask("Not for dns", { assigned_to_agent_id: "infra" });
     const mark = stack.double.requests.length;
