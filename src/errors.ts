@@ -39,6 +39,9 @@ export const errors = {
     new BatonError({ status: 400, code, message, details }),
   unauthorized: shortcut(401, "unauthorized"),
   forbidden: shortcut(403, "forbidden"),
+  /** A 403 with a code of its own, where the caller can do something about it. */
+  refused: (code: string, message: string, details?: Record<string, unknown>) =>
+    new BatonError({ status: 403, code, message, details }),
   notFound: (code: string, message: string) => new BatonError({ status: 404, code, message }),
   conflict: (code: string, message: string, details?: Record<string, unknown>) =>
     new BatonError({ status: 409, code, message, details }),

@@ -61,7 +61,7 @@ export function createBatonApp(
           ...subtaskRoutes(services.tasks),
           ...linkRoutes(services.links),
           ...fleetRoutes(services.claims.attention),
-          ...agentRoutes(services.agents, () => openTaskCounts(services.tasks)),
+          ...agentRoutes(services.agents, () => openTaskCounts(services.tasks), services.projects),
           ...projectRoutes(services.projects),
           ...webhookRoutes(services.events.subscriptions),
         ],

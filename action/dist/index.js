@@ -1,4 +1,4 @@
-// Built by npm run build:action from 80 source files, sha256 f20c0e1e6e5823a0
+// Built by npm run build:action from 80 source files, sha256 6dc6a7b944f75435
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -24613,6 +24613,8 @@ var errors = {
   badRequest: (code2, message, details) => new BatonError({ status: 400, code: code2, message, details }),
   unauthorized: shortcut(401, "unauthorized"),
   forbidden: shortcut(403, "forbidden"),
+  /** A 403 with a code of its own, where the caller can do something about it. */
+  refused: (code2, message, details) => new BatonError({ status: 403, code: code2, message, details }),
   notFound: (code2, message) => new BatonError({ status: 404, code: code2, message }),
   conflict: (code2, message, details) => new BatonError({ status: 409, code: code2, message, details }),
   unprocessable: (code2, message, details) => new BatonError({ status: 422, code: code2, message, details }),
@@ -46097,13 +46099,17 @@ var RoleSchema = external_exports.enum(["worker", "coordinator", "admin"]);
 var DelegaPermissionsSchema = external_exports.array(external_exports.string().max(60)).max(20).describe(
   "Delega's permissions (e.g. tasks.read_all); Baton grants the smallest role that holds them all"
 );
+var ProjectIdsInputSchema = external_exports.array(ProjectRefSchema).max(100).nullish().describe(
+  "Admin only. Restricts the agent to these projects (ids or slugs, as project_id): it sees and claims only their open unassigned tasks. null = every project"
+);
 var AgentCreateSchema = external_exports.object({
   name: AgentIdSchema,
   display_name: external_exports.string().trim().min(1).max(100).nullish(),
   description: external_exports.string().max(1e3).nullish(),
   role: RoleSchema.optional(),
   is_admin: external_exports.boolean().optional(),
-  permissions: DelegaPermissionsSchema.optional()
+  permissions: DelegaPermissionsSchema.optional(),
+  project_ids: ProjectIdsInputSchema
 }).meta({ id: "AgentCreate" });
 var AgentUpdateSchema = external_exports.object({
   display_name: external_exports.string().trim().min(1).max(100).nullish(),
@@ -46111,7 +46117,8 @@ var AgentUpdateSchema = external_exports.object({
   role: RoleSchema.optional(),
   is_admin: external_exports.boolean().optional(),
   permissions: DelegaPermissionsSchema.optional(),
-  active: external_exports.boolean().optional()
+  active: external_exports.boolean().optional(),
+  project_ids: ProjectIdsInputSchema
 }).meta({ id: "AgentUpdate" });
 var AgentSchema = external_exports.object({
   id: external_exports.string(),
@@ -46125,6 +46132,9 @@ var AgentSchema = external_exports.object({
   key_prefix: external_exports.string(),
   created_at: external_exports.string(),
   last_seen_at: external_exports.string().nullable(),
+  project_ids: external_exports.array(external_exports.number().int()).nullable().describe(
+    "The projects (ids) whose open unassigned tasks the agent sees and claims; null = every project."
+  ),
   open_task_count: external_exports.number().int().optional().describe("Open tasks held by the agent (in lists and single reads)."),
   notice: external_exports.string().optional().describe("How a request was read where Baton differs from Delega (e.g. permissions)."),
   api_key: external_exports.string().optional().describe("Only in the answers to create and rotate-key.")

@@ -240,8 +240,10 @@ describe("REST mode: the Action as an agent of the Baton server", () => {
   });
 
   it("the server's access rules apply: another worker's task is not found", async () => {
+    // Assigned: open work nobody is assigned would be every worker's to read (issue #17).
     const created = await stack.api(monitor, "POST", "/v1/tasks", {
       content: "Private to monitor",
+      assigned_to_agent_id: "monitor",
     });
     const run = await step(deployer, { operation: "complete", "task-id": String(created.json.id) });
     expect(run.code).toBe(1);

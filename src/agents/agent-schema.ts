@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { RoleSchema, type Role } from "../tasks/access.js";
-import { AgentIdSchema } from "../tasks/task-schema.js";
+import { AgentIdSchema, ProjectRefSchema } from "../tasks/task-schema.js";
 
 export { RoleSchema, type Role } from "../tasks/access.js";
 
@@ -12,6 +12,15 @@ const DelegaPermissionsSchema = z
     "Delega's permissions (e.g. tasks.read_all); Baton grants the smallest role that holds them all",
   );
 
+/** Admin only: the projects whose open unassigned work the agent sees and claims. */
+const ProjectIdsInputSchema = z
+  .array(ProjectRefSchema)
+  .max(100)
+  .nullish()
+  .describe(
+    "Admin only. Restricts the agent to these projects (ids or slugs, as project_id): it sees and claims only their open unassigned tasks. null = every project",
+  );
+
 export const AgentCreateSchema = z
   .object({
     name: AgentIdSchema,
@@ -20,6 +29,7 @@ export const AgentCreateSchema = z
     role: RoleSchema.optional(),
     is_admin: z.boolean().optional(),
     permissions: DelegaPermissionsSchema.optional(),
+    project_ids: ProjectIdsInputSchema,
   })
   .meta({ id: "AgentCreate" });
 export type AgentCreate = z.infer<typeof AgentCreateSchema>;
@@ -32,9 +42,15 @@ export const AgentUpdateSchema = z
     is_admin: z.boolean().optional(),
     permissions: DelegaPermissionsSchema.optional(),
     active: z.boolean().optional(),
+    project_ids: ProjectIdsInputSchema,
   })
   .meta({ id: "AgentUpdate" });
 export type AgentUpdate = z.infer<typeof AgentUpdateSchema>;
+
+/** A create or update with its projects resolved to their ids (what the agent store keeps). */
+type Resolved<T> = Omit<T, "project_ids"> & { project_ids?: number[] | null | undefined };
+export type AgentCreateInput = Resolved<AgentCreate>;
+export type AgentUpdateInput = Resolved<AgentUpdate>;
 
 export const AgentSchema = z
   .object({
@@ -49,6 +65,12 @@ export const AgentSchema = z
     key_prefix: z.string(),
     created_at: z.string(),
     last_seen_at: z.string().nullable(),
+    project_ids: z
+      .array(z.number().int())
+      .nullable()
+      .describe(
+        "The projects (ids) whose open unassigned tasks the agent sees and claims; null = every project.",
+      ),
     open_task_count: z
       .number()
       .int()

@@ -3,8 +3,8 @@ import type { AgentRecord, AgentStore } from "../store/agent-store.js";
 import {
   PERMISSIONS,
   type Agent,
-  type AgentCreate,
-  type AgentUpdate,
+  type AgentCreateInput,
+  type AgentUpdateInput,
   type Role,
 } from "./agent-schema.js";
 import { randomUUID } from "node:crypto";
@@ -31,6 +31,7 @@ export function toAgent(record: AgentRecord, apiKey?: string): Agent {
     key_prefix: record.key_prefix,
     created_at: record.created_at,
     last_seen_at: record.last_seen_at,
+    project_ids: record.project_ids,
     ...(apiKey ? { api_key: apiKey } : {}),
   };
 }
@@ -72,7 +73,7 @@ export class AgentService {
     this.#now = options.now ?? (() => new Date());
   }
 
-  create(input: AgentCreate): { agent: Agent; apiKey: string } {
+  create(input: AgentCreateInput): { agent: Agent; apiKey: string } {
     if (this.#store.get(input.name)) {
       throw errors.conflict("agent_exists", `An agent named "${input.name}" already exists`);
     }
@@ -90,6 +91,7 @@ export class AgentService {
       created_at: at,
       updated_at: at,
       last_seen_at: null,
+      project_ids: projectIds(input.project_ids) ?? null,
     };
     this.#store.insert(record);
     return { agent: toAgent(record, apiKey), apiKey };
@@ -151,7 +153,7 @@ export class AgentService {
     return this.#store.list();
   }
 
-  update(id: string, input: AgentUpdate): AgentRecord {
+  update(id: string, input: AgentUpdateInput): AgentRecord {
     this.get(id);
     const role = roleOf(input);
     this.#cache.delete(id);
@@ -160,6 +162,7 @@ export class AgentService {
       description: input.description === undefined ? undefined : input.description,
       role,
       active: input.active,
+      project_ids: projectIds(input.project_ids),
       ...(input.active === false ? { key_hash: revokedKeyHash() } : {}),
       updated_at: this.#now().toISOString(),
     })!;
@@ -193,6 +196,10 @@ export class AgentService {
     return { agent: toAgent(updated, apiKey), apiKey };
   }
 }
+
+/** A project list as stored: each id once, in order; undefined = unchanged, null = every project. */
+const projectIds = (ids: number[] | null | undefined) =>
+  ids == null ? ids : [...new Set(ids)].sort((a, b) => a - b);
 
 /** A stored hash no key can ever match (unique, as the column requires). */
 const revokedKeyHash = () => `revoked:${randomUUID()}`;

@@ -1,3 +1,4 @@
+import type { Actor } from "../events/event-schema.js";
 import type { EventRelay } from "../events/relay.js";
 import type { TaskIndex } from "../store/task-index-store.js";
 import type { Task } from "../tasks/task-schema.js";
@@ -6,7 +7,8 @@ import { claimFields, type ClaimRow, type ReleaseReason } from "../tasks/lease-r
 /** The events claims send (issue #17). Synchronous: called inside the store's transaction. */
 export interface ClaimEvents {
   claimed(row: ClaimRow, agentId: string): void;
-  released(row: ClaimRow, agentId: string, reason: ReleaseReason): void;
+  /** `agentId` the agent that released it; else `actor`, the person (or app) on github.com. */
+  released(row: ClaimRow, agentId: string | null, reason: ReleaseReason, actor?: Actor): void;
   stateChanged(row: ClaimRow, before: ClaimRow, agentId: string): void;
 }
 
@@ -30,8 +32,10 @@ export function relayClaimEvents(
   return {
     claimed: (row, agentId) =>
       send(row, (task) => relay.record({ event: "task.claimed", task, agentId })),
-    released: (row, agentId, reason) =>
-      send(row, (task) => relay.record({ event: "task.released", task, agentId, reason })),
+    released: (row, agentId, reason, actor) =>
+      send(row, (task) =>
+        relay.record({ event: "task.released", task, agentId, reason, actor: actor ?? null }),
+      ),
     stateChanged: (row, before, agentId) =>
       send(row, (task) =>
         relay.record({

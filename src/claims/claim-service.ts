@@ -1,7 +1,8 @@
-import { canRead, type Caller } from "../tasks/access.js";
+import { canRead, inCallerProjects, type Caller } from "../tasks/access.js";
 import { errors } from "../errors.js";
+import type { Actor } from "../events/event-schema.js";
 import type { ClaimStore } from "../store/claim-store.js";
-import type { TaskIndex } from "../store/task-index-store.js";
+import type { ReadyQuery, TaskIndex } from "../store/task-index-store.js";
 import type { ProjectService } from "../services/project-service.js";
 import type { Task } from "../tasks/task-schema.js";
 import type { TaskService } from "../services/task-service.js";
@@ -27,7 +28,7 @@ export interface ClaimServiceOptions {
   store: ClaimStore;
   index: TaskIndex;
   tasks: Pick<TaskService, "load" | "toTask" | "reindex">;
-  projects: Pick<ProjectService, "resolve">;
+  projects: Pick<ProjectService, "resolve" | "slugsOf">;
   keeper: LeaseKeeper;
   events: ClaimEvents;
   bounds: LeaseBounds;
@@ -40,6 +41,12 @@ export interface Claimed {
   task: Task | null;
   /** The fencing token: send it as `X-Claim-Token` with the writes made under this claim. */
   claim_token: number | null;
+}
+
+/** Who closed a task: an agent, or whoever GitHub names (`actor`). */
+export interface ClosedBy {
+  agentId?: string | null | undefined;
+  actor?: Actor | undefined;
 }
 
 export interface QueueQuery {
@@ -89,8 +96,10 @@ export class ClaimService implements ClaimGuard {
     this.#o.keeper.releaseExpired();
     const projectSlug =
       query.project_id != null ? (await this.#o.projects.resolve(query.project_id)).slug : null;
+    const allowedProjects = await this.#o.projects.slugsOf(caller.projectIds);
+    const filter = { projectSlug, allowedProjects, labels: query.labels };
     for (let attempt = 0; attempt < QUEUE_ATTEMPTS; attempt++) {
-      const picked = this.#pick(caller, { projectSlug, labels: query.labels }, lease);
+      const picked = this.#pick(caller, filter, lease);
       if (!picked) return { task: null, claim_token: null };
       const fresh = await this.#o.tasks
         .load(SYSTEM, picked.row.task_id, "read")
@@ -123,7 +132,7 @@ export class ClaimService implements ClaimGuard {
 
   #pick(
     caller: Caller,
-    filter: { projectSlug: string | null; labels?: string[] | undefined },
+    filter: Pick<ReadyQuery, "projectSlug" | "allowedProjects" | "labels">,
     lease: number,
   ) {
     return this.#o.store.transaction(() => {
@@ -218,23 +227,38 @@ export class ClaimService implements ClaimGuard {
 
   /** A completed or deleted task is released (its closing write already cleared the display). */
   closed(taskId: number, agentId: string, reason: "completed" | "deleted"): void {
-    const row = this.#o.store.update(taskId, (current) => {
-      if (!current?.agent_id) return { result: undefined };
-      const next = release(current, reason, undefined, this.#now());
-      this.#o.events.released(next, agentId, reason);
-      return { next, result: next };
-    });
+    const row = this.#releaseClosed(taskId, { agentId }, reason);
     if (row) this.#o.store.markShown(taskId, row.version);
   }
 
   /**
-   * Claimable from the queue by this caller: open, unassigned or assigned to it, and (as the
-   * fresh read just brought the dependencies up to date) waiting for no open task.
+   * The issue was closed on github.com (a person, or an app): its live claim ends at once, with
+   * `task.released` naming who closed it. True when a claim was released; the lease keeper then
+   * takes the holder off the closed issue (one write).
+   */
+  closedOnGitHub(taskId: number, by: ClosedBy, reason: "completed" | "deleted"): boolean {
+    return this.#releaseClosed(taskId, by, reason) !== undefined;
+  }
+
+  #releaseClosed(taskId: number, by: ClosedBy, reason: "completed" | "deleted") {
+    return this.#o.store.update(taskId, (current) => {
+      if (!current?.agent_id) return { result: undefined };
+      const next = release(current, reason, undefined, this.#now());
+      this.#o.events.released(next, by.agentId ?? null, reason, by.actor);
+      return { next, result: next };
+    });
+  }
+
+  /**
+   * Claimable from the queue by this caller: open, unassigned (in its projects, if restricted)
+   * or assigned to it, and (as the fresh read just brought the dependencies up to date) waiting
+   * for no open task.
    */
   #claimable(caller: Caller, task: Task): boolean {
     return (
       !task.completed &&
-      (task.assigned_to_agent_id === null || task.assigned_to_agent_id === caller.id) &&
+      (task.assigned_to_agent_id === caller.id ||
+        (task.assigned_to_agent_id === null && inCallerProjects(caller, task))) &&
       !(this.#o.blocked?.(task.id) ?? false)
     );
   }
@@ -249,6 +273,17 @@ export class ClaimService implements ClaimGuard {
         "task_assigned_elsewhere",
         `Task #${task.id} is assigned to agent "${task.assigned_to_agent_id}"`,
         { assigned_to_agent_id: task.assigned_to_agent_id },
+      );
+    }
+    // An agent an admin restricted to projects takes unassigned work of those only (one it holds
+    // already, it may renew).
+    const unassigned = task.assigned_to_agent_id === null;
+    if (unassigned && task.claimed_by_agent_id !== caller.id && !inCallerProjects(caller, task)) {
+      if (!canRead(caller, task)) throw errors.notFound("task_not_found", `No task #${task.id}`);
+      throw errors.refused(
+        "project_not_allowed",
+        `Agent "${caller.id}" takes work from its projects only, and task #${task.id} is in none of them`,
+        { project_id: task.project_id, project_ids: caller.projectIds ?? null },
       );
     }
   }

@@ -8,14 +8,15 @@ import { claimFields } from "../tasks/lease-rules.js";
 export interface ReadyQueueOptions {
   index: TaskIndex;
   store: Pick<ClaimStore, "get">;
-  projects: Pick<ProjectService, "resolve">;
+  projects: Pick<ProjectService, "resolve" | "slugsOf">;
   now?: () => number;
 }
 
 /**
  * `GET /tasks/ready` (issue #17), answered from the store's index without asking GitHub: open,
  * unclaimed, no open blocker, unassigned or assigned to the caller; priority first, then oldest.
- * An unassigned task is work for any worker, so every agent sees those.
+ * An unassigned task is work for any worker, so every agent sees those (of its projects, when an
+ * admin restricted it to some).
  */
 export class ReadyQueue {
   readonly #o: ReadyQueueOptions;
@@ -39,6 +40,7 @@ export class ReadyQueue {
     const ids = this.#o.index.readyIds({
       agentId: caller.id,
       projectSlug: project?.slug ?? null,
+      allowedProjects: await this.#o.projects.slugsOf(caller.projectIds),
       labels: query.label ? [query.label] : [],
       now,
       limit: query.limit,

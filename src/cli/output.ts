@@ -95,14 +95,26 @@ export function showTask(task: Task) {
   if (task.description) console.log(`\n${task.description}`);
 }
 
+/** "every project" or the ids an admin restricted the agent to. */
+const projectsOf = (a: Agent) =>
+  a.project_ids === null ? "all" : a.project_ids.join(",") || "none";
+
 export const agentColumns: Array<[string, (a: Agent) => unknown]> = [
   ["ID", (a) => a.id],
   ["ROLE", (a) => a.role],
   ["ACTIVE", (a) => (a.active ? "yes" : "no")],
   ["KEY", (a) => `${a.key_prefix}…`],
   ["LAST SEEN", (a) => a.last_seen_at],
+  ["PROJECTS", projectsOf],
   ["NAME", (a) => a.display_name],
 ];
+
+/** One agent, as `agents update` answers. */
+export function showAgent(agent: Agent) {
+  console.log(
+    `Agent "${agent.id}" (${agent.role}${agent.active ? "" : ", inactive"}), projects: ${projectsOf(agent)}.`,
+  );
+}
 
 /** Prints a freshly issued key; the only place the CLI ever shows one. */
 export function showNewKey(agent: Agent) {

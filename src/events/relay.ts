@@ -326,7 +326,8 @@ export class EventRelay {
       return false;
     const owner = this.#o.agents.find(sub.owner_agent_id);
     if (!owner?.active) return false;
-    return views.some((t) => canRead({ id: owner.id, role: owner.role }, t));
+    const reader = { id: owner.id, role: owner.role, projectIds: owner.project_ids };
+    return views.some((t) => canRead(reader, t));
   }
 }
 

@@ -18,7 +18,12 @@ export function authenticator(agents: AgentService) {
       );
     const agent = agents.authenticate(header);
     if (!agent) throw errors.unauthorized("Invalid, rotated or revoked agent key");
-    return { id: agent.id, role: agent.role, claimToken: readClaimToken(req) };
+    return {
+      id: agent.id,
+      role: agent.role,
+      claimToken: readClaimToken(req),
+      projectIds: agent.project_ids,
+    };
   };
 }
 

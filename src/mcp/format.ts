@@ -82,7 +82,7 @@ export function historyText(taskId: number, entries: HistoryEntry[]): string {
 }
 
 export const agentLine = (a: Agent) =>
-  `${a.id} (${a.role}${a.active ? "" : ", inactive"})${a.display_name ? ` "${a.display_name}"` : ""}${a.description ? `: ${a.description}` : ""}`;
+  `${a.id} (${a.role}${a.active ? "" : ", inactive"}${a.project_ids ? `, projects ${a.project_ids.join(",") || "none"}` : ""})${a.display_name ? ` "${a.display_name}"` : ""}${a.description ? `: ${a.description}` : ""}`;
 
 export const projectLine = (p: Project) =>
   `${p.id} ${p.emoji ? `${p.emoji} ` : ""}${p.name} (slug ${p.slug})`;

@@ -214,6 +214,12 @@ export const TOOLS: BatonTool[] = [
         .array(z.string())
         .optional()
         .describe('Delega\'s field; "admin" makes an admin, otherwise use role'),
+      project_ids: z
+        .array(projectId)
+        .optional()
+        .describe(
+          "Only these projects' open unassigned tasks are its work (default: every project)",
+        ),
     },
     run: async (client, { permissions, ...args }) => {
       const agent = await client.agents.create({

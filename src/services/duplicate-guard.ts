@@ -284,6 +284,8 @@ export interface IssueForIndex {
   number: number;
   url: string;
   decoded: DecodedIssue;
+  /** Its project's id (the project label's), when known. */
+  projectId?: number | null;
 }
 
 /** What the guard keeps of a task, read from its issue or from the shared task index. */
@@ -299,14 +301,14 @@ interface IndexEntry {
   root: number;
 }
 
-const fromIssue = ({ number, url, decoded }: IssueForIndex): IndexEntry => ({
+const fromIssue = ({ number, url, decoded, projectId }: IssueForIndex): IndexEntry => ({
   number,
   url,
   content: decoded.content,
   description: decoded.description,
   projectSlug: decoded.projectSlug,
   closed: decoded.closed,
-  owner: ownershipOf(decoded),
+  owner: { ...ownershipOf(decoded), project_id: projectId ?? null },
   root: decoded.meta.root ?? number,
 });
 
@@ -321,6 +323,8 @@ const fromTask = (task: Task): IndexEntry => ({
   owner: {
     created_by_agent_id: task.created_by_agent_id,
     assigned_to_agent_id: task.assigned_to_agent_id,
+    completed: task.completed,
+    project_id: task.project_id,
   },
   root: task.root_task_id,
 });

@@ -46,6 +46,16 @@ export class ProjectService {
     return found;
   }
 
+  /**
+   * The slugs of an agent's projects (issue #17), from the cached label set; null (every project)
+   * stays null, and an id no project has any more is left out.
+   */
+  async slugsOf(ids: number[] | null | undefined): Promise<string[] | null> {
+    if (ids == null) return null;
+    const projects = this.#projects(await this.gateway.knownLabels());
+    return projects.filter((p) => ids.includes(p.id)).map((p) => p.slug);
+  }
+
   async get(ref: number | string): Promise<Project> {
     const found = await this.#find(ref);
     if (!found) throw errors.notFound("project_not_found", `No project "${ref}"`);

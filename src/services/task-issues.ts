@@ -1,4 +1,4 @@
-import { canComment, canRead, canWrite, type Caller } from "../tasks/access.js";
+import { canComment, canRead, canWrite, isOpenWork, type Caller } from "../tasks/access.js";
 import type { AgentService } from "../agents/agent-service.js";
 import { errors } from "../errors.js";
 import type { IssueGateway } from "../github/issue-gateway.js";
@@ -10,6 +10,7 @@ import { decodeIssue, type DecodedIssue } from "../tasks/issue-codec.js";
 import type { IssueWrite } from "../tasks/issue-writes.js";
 import type { Task } from "../tasks/task-schema.js";
 import { isTask } from "../tasks/provenance.js";
+import { projectLabel } from "../tasks/labels.js";
 import { taskFromIssue, type TaskClaim, type TaskDependencies } from "../tasks/task-view.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { localLock, type DistributedLock } from "../store/distributed-lock.js";
@@ -115,7 +116,11 @@ export class TaskIssues {
   }
 
   forIndex(issue: GitHubIssue) {
-    return { number: issue.number, url: issue.html_url, decoded: this.decode(issue) };
+    const decoded = this.decode(issue);
+    const label = decoded.projectSlug && projectLabel(decoded.projectSlug);
+    // The project label's id is the project's (0: a label GitHub sent by name only, unknown).
+    const projectId = (label && issue.labels.find((l) => l.name === label)?.id) || null;
+    return { number: issue.number, url: issue.html_url, decoded, projectId };
   }
 
   /** An issue as the API's task (agents and project resolved from Baton's own records). */
@@ -141,8 +146,10 @@ export class TaskIssues {
     // A worker gets 404 for tasks it may not see, so ids reveal nothing.
     if (!canRead(caller, task)) throw errors.notFound("task_not_found", `No task #${id}`);
     if (need === "write" && !canWrite(caller, task)) {
+      // Open work is every worker's to read, and its holder's to change: claim it first.
+      const hint = isOpenWork(task) ? `; claim it first (POST /tasks/${id}/claim)` : "";
       throw errors.forbidden(
-        `Agent "${caller.id}" may not change task #${id}: it neither created nor holds it`,
+        `Agent "${caller.id}" may not change task #${id}: it neither created nor holds it${hint}`,
       );
     }
     if (need === "write") this.#claims.claimGuard?.checkWrite(caller, id);

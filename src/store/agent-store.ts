@@ -14,6 +14,8 @@ export interface AgentRecord {
   created_at: string;
   updated_at: string;
   last_seen_at: string | null;
+  /** The projects (ids) whose open unassigned work the agent sees and claims; null = every one. */
+  project_ids: number[] | null;
 }
 
 /** Where agents live. An interface so a PostgreSQL store can replace SQLite. */
@@ -34,9 +36,26 @@ export interface AgentStore {
   version(): string;
 }
 
-type Row = Omit<AgentRecord, "active"> & { active: number };
+type Row = Omit<AgentRecord, "active" | "project_ids"> & {
+  active: number;
+  project_ids: string | null;
+};
 const toRecord = (row: Row | undefined): AgentRecord | undefined =>
-  row && { ...row, active: row.active === 1 };
+  row && {
+    ...row,
+    active: row.active === 1,
+    project_ids: row.project_ids === null ? null : (JSON.parse(row.project_ids) as number[]),
+  };
+
+/** A value as its column stores it: booleans as 0/1, lists as JSON (null stays NULL). */
+const column = (value: unknown): unknown =>
+  typeof value === "boolean"
+    ? value
+      ? 1
+      : 0
+    : Array.isArray(value)
+      ? JSON.stringify(value)
+      : value;
 
 const VERSION_KEY = "agents_version";
 
@@ -47,9 +66,13 @@ export class SqliteAgentStore implements AgentStore {
     this.#changing(() =>
       prepared(
         this.db,
-        `INSERT INTO agents (id, name, display_name, description, role, active, key_prefix, key_hash, created_at, updated_at, last_seen_at)
-           VALUES (@id, @name, @display_name, @description, @role, @active, @key_prefix, @key_hash, @created_at, @updated_at, @last_seen_at)`,
-      ).run({ ...agent, active: agent.active ? 1 : 0 }),
+        `INSERT INTO agents (id, name, display_name, description, role, active, key_prefix, key_hash, created_at, updated_at, last_seen_at, project_ids)
+           VALUES (@id, @name, @display_name, @description, @role, @active, @key_prefix, @key_hash, @created_at, @updated_at, @last_seen_at, @project_ids)`,
+      ).run({
+        ...agent,
+        active: column(agent.active),
+        project_ids: column(agent.project_ids),
+      }),
     );
   }
 
@@ -78,9 +101,7 @@ export class SqliteAgentStore implements AgentStore {
     const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
     if (entries.length > 0) {
       const assignments = entries.map(([key]) => `${key} = @${key}`).join(", ");
-      const values = Object.fromEntries(
-        entries.map(([k, v]) => [k, typeof v === "boolean" ? (v ? 1 : 0) : v]),
-      );
+      const values = Object.fromEntries(entries.map(([k, v]) => [k, column(v)]));
       this.#changing(() =>
         prepared(this.db, `UPDATE agents SET ${assignments} WHERE id = @id`).run({ ...values, id }),
       );

@@ -252,6 +252,15 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  // Agents restricted to projects (issue #17): the project ids (label ids) whose open unassigned
+  // work the agent sees and claims, as a JSON array; NULL = every project.
+  {
+    version: 200,
+    name: "agent-projects",
+    sql: `
+      ALTER TABLE agents ADD COLUMN project_ids TEXT;
+    `,
+  },
   // Catch-up (src/events/catch-up.ts): the missed GitHub deliveries already replayed, by guid.
   {
     version: 40,

@@ -5,6 +5,11 @@ export interface ReadyQuery {
   /** The caller: tasks assigned to another agent are not its work. */
   agentId: string;
   projectSlug?: string | null;
+  /**
+   * The projects (slugs) whose unassigned tasks the caller may take, when an admin restricted it
+   * (tasks assigned to it are its own, in any project); null or absent: every project.
+   */
+  allowedProjects?: string[] | null;
   labels?: string[];
   /** Leases ending by now count as free (the sweep releases them within a second). */
   now: number;
@@ -72,7 +77,8 @@ const READY = `
   SELECT t.task_id FROM task_index t
   WHERE t.open = 1
     AND t.status IN ('open', 'in_progress')
-    AND (t.assignee IS NULL OR t.assignee = @agent)
+    AND (t.assignee = @agent OR (t.assignee IS NULL AND (@allowed IS NULL OR EXISTS (
+      SELECT 1 FROM json_each(@allowed) a WHERE a.value = t.project_slug))))
     AND (@project IS NULL OR t.project_slug = @project)
     AND NOT EXISTS (
       SELECT 1 FROM task_claims c
@@ -210,6 +216,7 @@ export class SqliteTaskIndex implements TaskIndex {
       .all({
         agent: query.agentId,
         project: query.projectSlug ?? null,
+        allowed: query.allowedProjects ? JSON.stringify(query.allowedProjects) : null,
         labels: JSON.stringify(query.labels ?? []),
         now: query.now,
         limit: query.limit,

@@ -9,15 +9,16 @@ const CLAIM_SHOWN = new Set(["open", "in_progress", "blocked"]);
 /**
  * The one issue write that shows a claim on github.com (issue #17): `status:in-progress` and
  * "claimed by **x**" in the header while held; `status:blocked` with the detail while the holder
- * waits for input or has errored; back to open when released. Empty when GitHub already shows it,
- * and for closed issues (a completed task's claim is cleared by the completing write). Pure.
+ * waits for input or has errored; back to open when released. Empty when GitHub already shows it.
+ * A closed issue never starts showing a claim; its claim, released when a person closed it on
+ * github.com, is taken off (a completing write by Baton has already done so). Pure.
  */
 export function claimDisplayWrite(
   issue: GitHubIssue,
   decoded: DecodedIssue,
   display: ClaimDisplay | null,
 ): IssueWrite {
-  if (decoded.closed) return {};
+  if (decoded.closed && display) return {};
   let status = decoded.status;
   if (display && CLAIM_SHOWN.has(status))
     status = display.state === "working" ? "in_progress" : "blocked";

@@ -189,7 +189,11 @@ export interface DecodedIssue extends TaskFields {
 
 /** Who may see and act on a task, from its issue alone. */
 export function ownershipOf(decoded: DecodedIssue): Ownership {
-  return { created_by_agent_id: decoded.meta.created_by, assigned_to_agent_id: decoded.assignee };
+  return {
+    created_by_agent_id: decoded.meta.created_by,
+    assigned_to_agent_id: decoded.assignee,
+    completed: decoded.closed,
+  };
 }
 
 // One webhook's issue is decoded by several steps (block check, caches, relay, chains): once is

@@ -1,4 +1,5 @@
 import type { Services } from "../create-services.js";
+import { releaseOnClose } from "../claims/closed-on-github.js";
 import { BlockRestorer } from "../services/block-restorer.js";
 import { LabelRefusals } from "../services/label-refusals.js";
 import { WebhookRouter } from "./router.js";
@@ -34,6 +35,11 @@ export function createWebhookRouter(
       },
     },
     relay: services.events.relay,
+    claims: releaseOnClose({
+      claims: services.claims.claims,
+      journal: services.journal,
+      isTask: (issue) => services.tasks.isTask(issue),
+    }),
     chains: services.chains,
     refusals: new LabelRefusals({
       gateway: services.gateway,

@@ -1,5 +1,10 @@
 import type { GitHubIssue } from "../tasks/github-issue.js";
-import { readDelivery, type Delivery, type GitHubWebhook } from "../github/webhook-payloads.js";
+import {
+  readDelivery,
+  type Delivery,
+  type GitHubWebhook,
+  type Sender,
+} from "../github/webhook-payloads.js";
 import type { LabelAdded } from "../tasks/agent-label-refusal.js";
 
 /**
@@ -31,7 +36,15 @@ export interface RelayStep {
   accept(delivery: Pick<Delivery, "id" | "name">, webhook: GitHubWebhook): Promise<unknown>;
 }
 
-/** Step 3: the delegation lifecycle (DESIGN §4), which may write parents on GitHub. */
+/**
+ * Step 3: claims (issue #17). A task closed on github.com gives its live claim up at once, rather
+ * than when its lease ends. In the store; the release is shown on GitHub by the lease keeper.
+ */
+export interface ClaimStep {
+  issueClosed(issue: GitHubIssue, sender: Sender, reason: "completed" | "deleted"): void;
+}
+
+/** Step 4: the delegation lifecycle (DESIGN §4), which may write parents on GitHub. */
 export interface ChainStep {
   issueOpened(issue: GitHubIssue): Promise<void>;
   issueClosed(issue: GitHubIssue): Promise<void>;
@@ -39,7 +52,7 @@ export interface ChainStep {
   linkChanged(link: { added: boolean; parent: number; child: number }): Promise<void>;
 }
 
-/** Step 4: labels people add that Baton cannot honour are taken off again (DESIGN §3a). */
+/** Step 5: labels people add that Baton cannot honour are taken off again (DESIGN §3a). */
 export interface RefusalStep {
   labelAdded(issue: GitHubIssue, change: LabelAdded): Promise<void>;
 }
@@ -50,6 +63,7 @@ export interface WebhookRouterOptions {
   blocks: BlockStep;
   caches: CacheStep;
   relay: RelayStep;
+  claims: ClaimStep;
   chains: ChainStep;
   refusals: RefusalStep;
   /** Resolves when the steps may run: API requests in flight go first (util/api-activity.ts). */
@@ -65,19 +79,20 @@ const REINDEX = new Set(["opened", "edited", "reopened", "closed", "labeled", "u
 
 /**
  * The one entry point for GitHub's webhooks. Each delivery is parsed once (one zod schema per
- * event) and then goes through five steps, one after the other, in this order:
+ * event) and then goes through six steps, one after the other, in this order:
  *
  * 1. caches: the dedup index follows the issue, so a create right after sees the change; the
  *    task mirror and the dependencies follow too (a closed blocker unblocks its tasks; a link
  *    changed both its issues);
  * 2. relay: the task event is committed to the outbox before GitHub gets its 2xx, and before the
  *    chain step runs, so a child's `task.completed` precedes its parent's `task.chain_completed`;
- * 3. chains: parents roll up, links are repaired; these write to GitHub and may fail;
- * 4. refusals: a person's label Baton cannot honour (`agent:` naming no agent) is taken off;
- * 5. blocks: a metadata block someone else edited is written back (a writer's edit).
+ * 3. claims: a task closed on github.com is released (`task.released` after its `task.completed`);
+ * 4. chains: parents roll up, links are repaired; these write to GitHub and may fail;
+ * 5. refusals: a person's label Baton cannot honour (`agent:` naming no agent) is taken off;
+ * 6. blocks: a metadata block someone else edited is written back (a writer's edit).
  *
- * Steps 1–4 read the webhook's issues as Baton believes them (its own metadata block, step 0);
- * step 5 reads it as GitHub sent it.
+ * Steps 1–5 read the webhook's issues as Baton believes them (its own metadata block, step 0);
+ * step 6 reads it as GitHub sent it.
  *
  * A failing step does not stop the later ones (an event is never lost to a failed roll-up); the
  * failures are thrown together once, so GitHub's delivery log shows the webhook as failed.
@@ -99,6 +114,7 @@ export class WebhookRouter {
     const steps = [
       () => this.#caches(webhook),
       () => this.#relay(delivery, webhook),
+      () => this.#claims(webhook),
       () => this.#chains(webhook),
       () => this.#refusals(webhook),
       () => this.#o.blocks.edited(sent),
@@ -142,6 +158,12 @@ export class WebhookRouter {
     await this.#o.relay.accept(delivery, webhook);
   }
 
+  #claims(webhook: GitHubWebhook): void {
+    if (webhook.kind !== "issue") return;
+    const reason = closedAs(webhook);
+    if (reason) this.#o.claims.issueClosed(webhook.issue, webhook.sender, reason);
+  }
+
   async #refusals(webhook: GitHubWebhook): Promise<void> {
     if (webhook.kind !== "issue" || webhook.action !== "labeled") return;
     const { issue, action, label, sender } = webhook;
@@ -160,4 +182,14 @@ export class WebhookRouter {
     else if (webhook.action === "closed") await chains.issueClosed(webhook.issue);
     else if (webhook.action === "reopened") await chains.issueReopened(webhook.issue);
   }
+}
+
+/** Why an issue webhook ends its task, in the reasons `task.released` gives; null: it does not. */
+function closedAs({
+  action,
+  issue,
+}: Extract<GitHubWebhook, { kind: "issue" }>): "completed" | "deleted" | null {
+  // Closed as not planned is Baton's "deleted" (DESIGN §3); moved away or deleted, gone too.
+  if (action === "closed") return issue.state_reason === "not_planned" ? "deleted" : "completed";
+  return action === "deleted" || action === "transferred" ? "deleted" : null;
 }

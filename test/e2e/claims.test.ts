@@ -143,6 +143,26 @@ describe("claims with leases", () => {
     expect(other.json.code).toBe("claim_not_held");
   });
 
+  it("errored shows as status:blocked with the detail, in one write", async () => {
+    const id = await newTask("Restore the metrics database");
+    await stack.api(infra, "POST", `/v1/tasks/${id}/claim`, { lease_seconds: 600 });
+    const mark = stack.double.requests.length;
+    const errored = await stack.api(infra, "POST", `/v1/tasks/${id}/state`, {
+      state: "errored",
+      detail: "pg_restore: out of disk on #12",
+    });
+    expect(errored.json).toMatchObject({
+      status: "blocked",
+      session_state: "errored",
+      session_state_detail: "pg_restore: out of disk on #12",
+    });
+    expect(rateLimitedSince(stack.double, mark)).toHaveLength(1);
+    expect(labelNames(stack.double, id)).toEqual(["priority:medium", "status:blocked"]);
+    // Agent text, rendered safely: the issue reference links nothing.
+    expect(body(id)).toMatch(/claimed by \*\*infra\*\* · errored: pg_restore: out of disk on \S*#/);
+    expect(body(id)).not.toContain(" #12");
+  });
+
   it("release hands off: open again, the note shown to the next holder, a new token", async () => {
     const id = await newTask("Rebuild the search index");
     await stack.api(infra, "POST", `/v1/tasks/${id}/claim`);
@@ -300,6 +320,91 @@ describe("claims with leases", () => {
     await receiver.waitFor(() =>
       eventsFor(id).some((e) => e.event === "task.released" && e.reason === "completed"),
     );
+  });
+
+  it("a coordinator overrides a claim for a write and for a release; both are recorded", async () => {
+    // lead created the task, so its role lets it change it; infra holds it.
+    const created = await stack.api(lead, "POST", "/v1/tasks", {
+      content: "Rotate the Grafana admin password",
+      allow_duplicate: true,
+    });
+    const id = created.json.id as number;
+    await stack.api(infra, "POST", `/v1/tasks/${id}/claim`, { lease_seconds: 600 });
+
+    const forced = await stack.api(lead, "PUT", `/v1/tasks/${id}`, { priority: 4 });
+    expect(forced.status).toBe(200);
+    expect(forced.json).toMatchObject({ priority: 4, claimed_by_agent_id: "infra" });
+    // Another worker may not release it; the coordinator may, with a note for the next holder.
+    const byWorker = await stack.api(infra2, "POST", `/v1/tasks/${id}/release`);
+    expect(byWorker.json).toMatchObject({ status: 409, code: "claim_not_held" });
+    const released = await stack.api(lead, "POST", `/v1/tasks/${id}/release`, {
+      handoff: "Paused: waiting for the vault migration",
+    });
+    expect(released.json).toMatchObject({
+      claimed_by_agent_id: null,
+      handoff_by_agent_id: "infra",
+      handoff_note: "Paused: waiting for the vault migration",
+    });
+
+    const db = new Database(stack.dbPath, { readonly: true });
+    expect(
+      db
+        .prepare(
+          "SELECT agent_id, holder_agent_id, action FROM claim_overrides WHERE task_id = ? ORDER BY id",
+        )
+        .all(id),
+    ).toEqual([
+      { agent_id: "lead", holder_agent_id: "infra", action: "write" },
+      { agent_id: "lead", holder_agent_id: "infra", action: "release" },
+    ]);
+    db.close();
+    await receiver.waitFor(() => eventsFor(id).some((e) => e.event === "task.released"));
+    expect(eventsFor(id).find((e) => e.event === "task.released")).toMatchObject({
+      reason: "released",
+      agent: { id: "lead" },
+    });
+  });
+
+  it("closing the issue on github.com releases its claim at once, naming the person", async () => {
+    const id = await newTask("Restart the stuck ingest worker");
+    const { json: claim } = await stack.api(infra, "POST", `/v1/tasks/${id}/claim`, {
+      lease_seconds: 600,
+    });
+    expect(labelNames(stack.double, id)).toContain("status:in-progress");
+    // alice (write access) closes it as done on github.com, long before the lease ends.
+    const closed = await fetch(`${stack.double.url}/api/v3/repos/acme/tasks/issues/${id}`, {
+      method: "PATCH",
+      headers: { authorization: "token user:alice", "content-type": "application/json" },
+      body: JSON.stringify({ state: "closed", state_reason: "completed" }),
+    });
+    expect(closed.status).toBe(200);
+    await receiver.waitFor(() => eventsFor(id).some((e) => e.event === "task.released"));
+    const released = eventsFor(id).find((e) => e.event === "task.released");
+    expect(released).toMatchObject({
+      reason: "completed",
+      agent: null,
+      actor: { type: "user", login: "alice" },
+      task: { id, completed: true, claimed_by_agent_id: null },
+    });
+    // After the task's own task.completed (also alice's).
+    const order = eventsFor(id).map((e) => e.event);
+    expect(order.indexOf("task.completed")).toBeLessThan(order.indexOf("task.released"));
+    // The holder no longer holds it: its token is refused, and the closed issue stops naming it
+    // (one write by the lease keeper).
+    const late = await stack.api(infra, "POST", `/v1/tasks/${id}/heartbeat`, {
+      claim_token: claim.claim_token,
+    });
+    expect(late.json).toMatchObject({ status: 409 });
+    await eventually(
+      async () => ({ labels: labelNames(stack.double, id), body: body(id) }),
+      (issue) => !issue.labels.includes("status:in-progress") && !issue.body.includes("claimed by"),
+    );
+    expect(stack.double.state.issues.get(id)!.state).toBe("closed");
+    const record = new Database(stack.dbPath, { readonly: true });
+    expect(
+      record.prepare("SELECT agent_id, release_reason FROM task_claims WHERE task_id = ?").get(id),
+    ).toEqual({ agent_id: null, release_reason: "completed" });
+    record.close();
   });
 
   it("bad claims get clear errors and change nothing", async () => {

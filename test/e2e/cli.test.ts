@@ -265,6 +265,34 @@ describe("agents, projects and stats over the API", () => {
     expect(result.json).toMatchObject({ id: "local-one", role: "worker" });
   });
 
+  it("restricts an agent to projects with --projects, over the API and with --db", async () => {
+    const project = await stack.api(adminKey, "POST", "/v1/projects", { name: "Payments" });
+    const id = project.json.id as number;
+    const made = await run(
+      ["agents", "create", "payer", "--projects", "payments", "--json"],
+      admin,
+    );
+    expect(made.json).toMatchObject({ id: "payer", project_ids: [id] });
+    const lifted = await run(["agents", "update", "payer", "--projects", "all"], admin);
+    expect(lifted.stdout.trim()).toBe('Agent "payer" (worker), projects: all.');
+    expect((await run(["agents", "list"], admin)).stdout).toMatch(/PROJECTS/);
+    // On the server's machine, by id (slugs need the server).
+    const local = { ...isolatedHome() };
+    const byId = await run(
+      ["agents", "update", "payer", "--projects", String(id), "--db", stack.dbPath, "--json"],
+      local,
+    );
+    expect(byId.json.project_ids).toEqual([id]);
+    const bySlug = await run(
+      ["agents", "update", "payer", "--projects", "payments", "--db", stack.dbPath],
+      local,
+    );
+    expect(bySlug.code).toBe(2);
+    const byWorker = await run(["agents", "update", "payer", "--projects", "all"], worker);
+    expect(byWorker.code).toBe(1);
+    expect((await stack.api(adminKey, "GET", "/v1/agents/payer")).json.project_ids).toEqual([id]);
+  });
+
   it("manages projects and prints stats and status", async () => {
     const created = await run(["projects", "create", "Website", "--emoji", "🌐", "--json"], admin);
     expect(created.json).toMatchObject({ name: "Website", slug: "website", emoji: "🌐" });

@@ -190,10 +190,18 @@ describe("dedup before create", () => {
   });
 
   it("only matches open tasks the caller may see", async () => {
-    const mine = await create(monitor, { content: "Rotate the staging database password" });
+    // Assigned to monitor: not other's to see, so other's own create is no duplicate of it.
+    const mine = await create(monitor, {
+      content: "Rotate the staging database password",
+      assigned_to_agent_id: "monitor",
+    });
     expect((await create(other, { content: "Rotate the staging database password" })).status).toBe(
       201,
     );
+    // Open work nobody is assigned is every worker's to see: the same again names it (issue #17).
+    const open = await create(monitor, { content: "Renew the VPN gateway certificate" });
+    const again = await create(other, { content: "Renew the VPN gateway certificate" });
+    expect(again.json).toMatchObject({ status: 409, existing_task_id: open.json.id });
     await stack.api(monitor, "POST", `/v1/tasks/${mine.json.id}/complete`);
     const afterClose = await stack.api(admin, "POST", "/v1/tasks/dedup", {
       content: "Rotate the staging database password",

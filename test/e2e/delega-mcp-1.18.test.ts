@@ -98,8 +98,17 @@ describe("MCP 1.18 tools against /api", () => {
         (l) => `${l.kind}: ${l.repo ? `${l.repo} ` : ""}${l.ref}${l.url ? ` — ${l.url}` : ""}`,
       ),
     ).toEqual(["branch: acme/web fix/login-loop", "pr: 18 — https://github.com/acme/web/pull/18"]);
-    // Another worker may not read them (the task is not its own).
-    expect((await mcpError(helper("GET", `/tasks/${task.id}/links`))).status).toBe(404);
+    // Another worker reads them (open work nobody is assigned), but may not add one.
+    expect(await helper("GET", `/tasks/${task.id}/links`)).toHaveLength(2);
+    const notHeld = await mcpError(
+      helper("POST", `/tasks/${task.id}/links`, {
+        kind: "branch",
+        repo: null,
+        ref: "x",
+        url: null,
+      }),
+    );
+    expect(notHeld.status).toBe(403);
     // An unknown kind is refused with the reason the tool shows.
     const bad = await mcpError(
       worker("POST", `/tasks/${task.id}/links`, { kind: "ticket", ref: "1" }),
@@ -191,10 +200,10 @@ describe("MCP 1.18 tools against /api", () => {
     ]);
     const gone = await mcpError(worker("POST", `/tasks/${task.id}/subtasks/${draft.id}/toggle`));
     expect(gone.status).toBe(404);
-    // Another worker may not change it (and does not even see the task).
+    // Another worker may not change it (it sees the open task, but does not hold it).
     expect(
       (await mcpError(helper("POST", `/tasks/${task.id}/subtasks`, { content: "x" }))).status,
-    ).toBe(404);
+    ).toBe(403);
   });
 
   it("assign_task {agent_id|null}, delegate_task, get_task_chain", async () => {

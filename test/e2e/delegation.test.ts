@@ -155,7 +155,8 @@ describe("delegating", () => {
       content: "Not mine",
       assigned_to_agent_id: "infra",
     });
-    expect(res.status).toBe(404);
+    // infra sees dns's open, unassigned task (anyone's work), but it must claim it to change it.
+    expect(res.status).toBe(403);
     const { json: held } = await create(dns, {
       content: "held by infra",
       assigned_to_agent_id: "infra",

@@ -336,9 +336,9 @@ describe("dependencies", () => {
     expect([notANumber.status, notANumber.json.code]).toEqual([422, "validation_failed"]);
     const missing = await post(a, {});
     expect([missing.status, missing.json.code]).toEqual([422, "validation_failed"]);
-    // The same access as an update: another worker may not see the task.
+    // The same access as an update: another worker sees the open task, but may not change it.
     const stranger = await post(a, { blocked_by: b }, other);
-    expect([stranger.status, stranger.json.code]).toEqual([404, "task_not_found"]);
+    expect([stranger.status, stranger.json.code]).toEqual([403, "forbidden"]);
     const notThere = await stack.api(monitor, "DELETE", `/v1/tasks/${a}/dependencies/${c}`);
     expect([notThere.status, notThere.json.code]).toEqual([404, "dependency_not_found"]);
     expect(writesSince(stack.double, mark)).toEqual([]);

@@ -58,7 +58,7 @@ describe("GET /fleet/attention", () => {
       state: "errored",
       detail: "certbot crashed",
     });
-    const waiting = await newTask("Move the DNS zone");
+    const waiting = await newTask("Move the DNS zone", { assigned_to_agent_id: "infra" });
     await ok(infra, "POST", `/v1/tasks/${waiting}/claim`, { lease_seconds: 600 });
     await ok(infra, "POST", `/v1/tasks/${waiting}/state`, {
       state: "waiting_input",
@@ -117,10 +117,14 @@ describe("GET /fleet/attention", () => {
     expect(bucketIds(await read(lead, "/api"))).toEqual(bucketIds(seen));
     expect(stack.double.requests.slice(mark)).toEqual([]);
 
-    // A worker sees its own involvement only: dns is assigned one overdue task.
+    // A worker sees its own involvement and open work nobody is assigned: all but infra's task.
     const forDns = await read(dns);
-    expect(forDns.count).toBe(1);
-    expect(bucketIds(forDns)).toMatchObject({ overdue: [mine], abandoned_claims: [] });
+    expect(forDns.count).toBe(5);
+    expect(bucketIds(forDns)).toMatchObject({
+      overdue: [overdue, mine],
+      abandoned_claims: [abandoned],
+      waiting_input: [],
+    });
 
     // Claimed again and completed: it needs no more attention.
     await ok(infra, "POST", `/v1/tasks/${abandoned}/claim`);

@@ -160,6 +160,20 @@ describe.each([
     });
   });
 
+  it("a worker reads open unassigned work with get_task before it claims it", async () => {
+    const created = await call(admin, "create_task", {
+      content: `Renew the wildcard certificate (${transport})`,
+      labels: [`open-work-${transport.length}`],
+    });
+    const id = Number(/#(\d+)/.exec(created.text)![1]);
+    const detail = await call(worker, "get_task", { task_id: id });
+    expect(detail.isError).toBe(false);
+    expect(detail.text).toContain(`#${id} [open] Renew the wildcard certificate`);
+    const listed = await call(worker, "list_tasks", { label: `open-work-${transport.length}` });
+    expect(listed.text).toContain(`#${id} [open]`);
+    await call(admin, "delete_task", { task_id: id });
+  });
+
   it("lists projects and agents, registers and deletes an agent", async () => {
     expect((await call(worker, "list_projects")).text).toBe("No projects yet.");
     expect((await call(worker, "list_agents")).text).toContain("builder (worker)");

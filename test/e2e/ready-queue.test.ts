@@ -69,6 +69,53 @@ describe("the ready queue", () => {
     expect(edited.status).toBe(200);
   });
 
+  it("open unassigned work is every worker's to read; changing it needs a claim", async () => {
+    const work = await create({ content: "Rotate the log bucket keys", labels: ["seen1"] });
+    const theirs = await create({
+      content: "Only for dns",
+      assigned_to_agent_id: "dns",
+      labels: ["seen1"],
+    });
+    const finished = await create({ content: "Done already", labels: ["seen1"] });
+    await stack.api(keys.monitor, "POST", `/v1/tasks/${finished}/complete`);
+
+    // infra created none of them, nor is it assigned: it reads the unassigned open one only.
+    expect(await readyIds("infra", "?label=seen1")).toEqual([work]);
+    const read = await stack.api(keys.infra, "GET", `/v1/tasks/${work}`);
+    expect(read.status).toBe(200);
+    expect(read.json).toMatchObject({ id: work, assigned_to_agent_id: null });
+    expect((await stack.api(keys.infra, "GET", `/v1/tasks/${theirs}`)).status).toBe(404);
+    expect((await stack.api(keys.infra, "GET", `/v1/tasks/${finished}`)).status).toBe(404);
+    const listed = await stack.api(
+      keys.infra,
+      "GET",
+      "/v1/tasks?label=seen1&include_completed=true",
+    );
+    expect(listed.json.map((t: { id: number }) => t.id)).toEqual([work]);
+    expect((await stack.api(keys.infra, "GET", `/api/tasks/${work}`)).status).toBe(200);
+
+    // Seen, not held: a write or a comment is refused until infra claims it.
+    const refused = await stack.api(keys.infra, "PUT", `/v1/tasks/${work}`, { priority: 4 });
+    expect(refused.json).toMatchObject({ status: 403, code: "forbidden" });
+    expect(refused.json.error).toContain("claim it first");
+    const comment = await stack.api(keys.infra, "POST", `/v1/tasks/${work}/comments`, {
+      content: "looking",
+    });
+    expect(comment.status).toBe(403);
+    const claimed = await stack.api(keys.infra, "POST", `/v1/tasks/${work}/claim`);
+    expect(claimed.status).toBe(200);
+    const edited = await stack.api(keys.infra, "PUT", `/v1/tasks/${work}`, { priority: 4 });
+    expect(edited.json).toMatchObject({ priority: 4, claimed_by_agent_id: "infra" });
+
+    // Given to an agent, it is that agent's: other workers no longer see it.
+    await stack.api(keys.infra, "POST", `/v1/tasks/${work}/release`);
+    const given = await stack.api(keys.monitor, "PUT", `/v1/tasks/${work}`, {
+      assigned_to_agent_id: "dns",
+    });
+    expect(given.status).toBe(200);
+    expect((await stack.api(keys.infra2, "GET", `/v1/tasks/${work}`)).status).toBe(404);
+  });
+
   it("a queue claim answers {task: null} when nothing is claimable", async () => {
     const res = await stack.api(keys.infra, "POST", "/v1/tasks/claim", {
       labels: ["nothing-here"],

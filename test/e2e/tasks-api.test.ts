@@ -499,11 +499,11 @@ describe("context", () => {
 
 describe("lists, projects and stats", () => {
   it("pages with limit/page and a GitHub-style Link header", async () => {
-    for (let i = 0; i < 5; i++) await create(dns, { content: `Page item ${i}` });
-    const first = await stack.api(dns, "GET", "/v1/tasks?limit=2");
+    for (let i = 0; i < 5; i++) await create(dns, { content: `Page item ${i}`, labels: ["paged"] });
+    const first = await stack.api(dns, "GET", "/v1/tasks?label=paged&limit=2");
     expect(first.json).toHaveLength(2);
     expect(first.headers.get("link")).toMatch(/[?&]page=2[^>]*>; rel="next"/);
-    const last = await stack.api(dns, "GET", "/v1/tasks?limit=2&page=3");
+    const last = await stack.api(dns, "GET", "/v1/tasks?label=paged&limit=2&page=3");
     expect(last.json).toHaveLength(1);
     expect(last.headers.get("link")).not.toMatch(/rel="next"/);
   });

@@ -215,7 +215,8 @@ describe("the metadata block changes only when Baton writes it", () => {
       parent_task_id: null,
       delegation_depth: 0,
     });
-    expect((await stack.api(w2, "GET", `/v1/tasks/${id}`)).status).toBe(404);
+    // The forged creator gives w2 nothing: it sees the open work, but may not change it.
+    expect((await stack.api(w2, "PUT", `/v1/tasks/${id}`, { priority: 4 })).status).toBe(403);
     expect(await eventsAfter(id, events)).toEqual([]);
     // Baton's own restoring write is not restored again: still the one write.
     expect(appWritesSince(stack.double, mark).filter((r) => r.method === "PATCH")).toHaveLength(1);
@@ -282,7 +283,8 @@ describe("the metadata block changes only when Baton writes it", () => {
     const n = own.json.number;
     await asUser("alice", "POST", `/issues/${n}/labels`, ["baton:task"]);
     await settled();
-    expect((await stack.api(w1, "GET", `/v1/tasks/${n}`)).status).toBe(404);
+    // The forged creator makes it no task of w1's (which only sees it as open work).
+    expect((await stack.api(w1, "PUT", `/v1/tasks/${n}`, { priority: 4 })).status).toBe(403);
     expect((await stack.api(admin, "GET", `/v1/tasks/${n}`)).json).toMatchObject({
       created_by_agent_id: null,
       context: {},

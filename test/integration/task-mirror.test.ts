@@ -62,10 +62,18 @@ describe("TaskMirror", () => {
     await first.tasks.update(builder, task.id, { priority: 4 });
     first.recorded.clear();
     expect(await first.tasks.get(builder, task.id)).toMatchObject({ priority: 4 });
-    const other = await first.tasks.create(lead, { content: "Audit the IAM roles" });
+    const other = await first.tasks.create(lead, {
+      content: "Audit the IAM roles",
+      assigned_to_agent_id: "lead",
+    });
+    // Open work nobody is assigned is every worker's to read (issue #17).
+    const open = await first.tasks.create(lead, { content: "Rotate the backup encryption keys" });
     first.recorded.clear();
     await expect(first.tasks.get(builder, other.id)).rejects.toMatchObject({ status: 404 });
-    expect((await first.tasks.list(builder, openList)).map((t) => t.id)).toEqual([task.id]);
+    expect(await first.tasks.get(builder, open.id)).toMatchObject({ id: open.id });
+    const listed = (await first.tasks.list(builder, openList)).map((t) => t.id);
+    expect(listed).toEqual(expect.arrayContaining([task.id, open.id]));
+    expect(listed).not.toContain(other.id);
     expect([...first.recorded.sent, ...first.recorded.reads]).toEqual([]);
   });
 
@@ -133,7 +141,7 @@ describe("TaskMirror", () => {
 
   it("answers chains and children alone, as GitHub's sub-issue tree does", async () => {
     const { fromMirror, fromGitHub } = chainServices();
-    // root ─ mid (held by builder) ─ leaf (builder's), hidden (lead's, unassigned), dropped (deleted)
+    // root (lead's) ─ mid (held by builder) ─ leaf (builder's), hidden (lead's), dropped (deleted)
     //      └ branch (deleted) ─ done (completed before its parent was deleted)
     const delegate = (caller: Caller, parent: number, content: string, assignee?: string) =>
       first.tasks.create(caller, {
@@ -141,10 +149,14 @@ describe("TaskMirror", () => {
         parent_task_id: parent,
         ...(assignee ? { assigned_to_agent_id: assignee } : {}),
       });
-    const root = await first.tasks.create(lead, { content: "Move the mail relay to the new VPC" });
+    // Assigned, so no worker reads them as open work (issue #17).
+    const root = await first.tasks.create(lead, {
+      content: "Move the mail relay to the new VPC",
+      assigned_to_agent_id: "lead",
+    });
     const mid = await delegate(lead, root.id, "Open the relay's ports in the new VPC", "builder");
     const leaf = await delegate(builder, mid.id, "Allow port 25 from the app subnet", "lead");
-    const hidden = await delegate(lead, mid.id, "Allow port 587 from the office range");
+    const hidden = await delegate(lead, mid.id, "Allow port 587 from the office range", "lead");
     const dropped = await delegate(lead, mid.id, "Allow port 465 from everywhere");
     const branch = await delegate(lead, root.id, "Copy the relay's TLS certificate");
     const done = await delegate(lead, branch.id, "Export the certificate from the old host");

@@ -9,6 +9,7 @@ import { keyPepper } from "../../src/store/settings-store.js";
 import { outboxStoreFor, openStore } from "../../src/store/open-store.js";
 import { SqliteSubscriptionStore } from "../../src/store/subscription-store.js";
 import { SqliteTaskIndex } from "../../src/store/task-index-store.js";
+import type { Task } from "../../src/tasks/task-schema.js";
 import type { PgDatabase } from "../../src/store/pg/pg-database.js";
 import { createSchema } from "../../src/store/pg/pg-schema.js";
 import { freshSchema, testDatabaseUrl } from "./store-backends.js";
@@ -48,6 +49,47 @@ describe.skipIf(!testDatabaseUrl)("replicas on one PostgreSQL database", () => {
       db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all(),
     ).toEqual(migrations.map((m) => m.version).sort((a, b) => a - b));
     expect(db.prepare("SELECT COUNT(*) FROM task_claims").pluck().get()).toBe(tasks);
+  });
+
+  it("three processes racing with queue claims for the same ready tasks: each task claimed once, then null for all", async () => {
+    const schema = freshSchema("queue");
+    const db = open(schema);
+    const index = new SqliteTaskIndex(db);
+    const tasks = 24;
+    const at = "2026-01-01T00:00:00.000Z";
+    for (let id = 1; id <= tasks; id++)
+      index.upsert(
+        {
+          id,
+          content: `Ready task ${id}`,
+          priority: 1 + (id % 4),
+          labels: [],
+          project: null,
+          project_id: null,
+          status: "open",
+          completed: false,
+          due_date: null,
+          created_at: at,
+          updated_at: at,
+          created_by_agent_id: "monitor",
+          assigned_to_agent_id: null,
+        } as unknown as Task,
+        true,
+      );
+    // Each process has up to 20 agents take one task each: 60 claimers for 24 tasks.
+    const results = await Promise.all(
+      ["q1", "q2", "q3"].map((who) =>
+        run(process.execPath, ["--import", "tsx", child, url, schema, who, "20", "queue", "3"]),
+      ),
+    );
+    const won = results.flatMap((r) => (JSON.parse(r.stdout.trim()) as { won: number[] }).won);
+    expect([...won].sort((a, b) => a - b)).toEqual(Array.from({ length: tasks }, (_, i) => i + 1));
+    const holders = db
+      .prepare("SELECT agent_id FROM task_claims WHERE agent_id IS NOT NULL")
+      .pluck()
+      .all() as string[];
+    expect(holders).toHaveLength(tasks);
+    expect(new Set(holders).size).toBe(tasks);
   });
 
   it("replicas creating a new schema at the same moment all start", async () => {
@@ -109,9 +151,14 @@ describe.skipIf(!testDatabaseUrl)("replicas on one PostgreSQL database", () => {
     const first = a.create({ name: "carol" }).apiKey;
     expect(b.authenticate(first)?.role).toBe("worker");
     expect(b.requireAssignable("carol").display_name).toBeNull(); // now in B's cache
-    a.update("carol", { role: "coordinator", display_name: "Carol" });
+    a.update("carol", { role: "coordinator", display_name: "Carol", project_ids: [9, 4] });
     await nextRequest();
-    expect(b.find("carol")).toMatchObject({ role: "coordinator", display_name: "Carol" });
+    expect(b.find("carol")).toMatchObject({
+      role: "coordinator",
+      display_name: "Carol",
+      project_ids: [4, 9],
+    });
+    expect(b.authenticate(first)?.project_ids).toEqual([4, 9]);
     const second = a.rotateKey("carol").apiKey;
     expect(b.authenticate(first)).toBeUndefined();
     expect(b.authenticate(second)?.id).toBe("carol");

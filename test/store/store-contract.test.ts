@@ -32,6 +32,7 @@ const agent = (id: string, extra: Partial<AgentRecord> = {}): AgentRecord => ({
   created_at: "2026-01-01T00:00:00.000Z",
   updated_at: "2026-01-01T00:00:00.000Z",
   last_seen_at: null,
+  project_ids: null,
   ...extra,
 });
 
@@ -96,9 +97,15 @@ describe.each(storeBackends())("store contract on $name", (backend: Backend) => 
       description: "off",
     });
     versions.push(store.version());
+    // Restricted to projects (a list), and back to every project (null).
+    expect(store.update("bob", { project_ids: [12, 7] })?.project_ids).toEqual([12, 7]);
+    expect(store.byKeyHash("hash-bob")?.project_ids).toEqual([12, 7]);
+    versions.push(store.version());
+    expect(store.update("bob", { project_ids: null })?.project_ids).toBeNull();
+    versions.push(store.version());
     store.touch("bob", "2026-02-01T00:00:00.000Z");
     expect(store.version()).toBe(versions.at(-1)); // last seen is no change to cache
-    expect(new Set(versions).size).toBe(4);
+    expect(new Set(versions).size).toBe(6);
     expect(store.list().map((a) => [a.id, a.active, a.last_seen_at])).toEqual([
       ["alice", false, null],
       ["bob", true, "2026-02-01T00:00:00.000Z"],
@@ -335,6 +342,14 @@ describe.each(storeBackends())("store contract on $name", (backend: Backend) => 
     expect(ready({ labels: ["db", "urgent"] })).toEqual([21]);
     expect(ready({ projectSlug: "web" })).toEqual([24]);
     expect(index.readyIds({ agentId: "bob", now: 5000, limit: 2 })).toEqual([22, 23]);
+    // An agent restricted to projects: their unassigned tasks, and what is assigned to it anyway.
+    expect(ready({ allowedProjects: ["web"] })).toEqual([24]);
+    expect(ready({ allowedProjects: ["web", "api"], projectSlug: "web" })).toEqual([24]);
+    expect(ready({ allowedProjects: [] })).toEqual([]);
+    expect(index.readyIds({ agentId: "bob", now: 5000, limit: 5, allowedProjects: [] })).toEqual([
+      23,
+    ]);
+    expect(ready({ allowedProjects: null })).toEqual([22, 24, 21]);
     claims.update(22, () => ({ next: claim(22), result: undefined }));
     expect(ready()).toEqual([24, 21]);
     // A lease that ended counts as free.

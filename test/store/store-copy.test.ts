@@ -38,6 +38,7 @@ it.skipIf(!testDatabaseUrl)(
       created_at: at,
       updated_at: at,
       last_seen_at: null,
+      project_ids: [7, 9],
     });
     const journal = new SqliteJournal(sqlite);
     for (let i = 0; i < 3; i++) journal.record(4, "update", "alice");
@@ -90,6 +91,7 @@ it.skipIf(!testDatabaseUrl)(
     expect(new SqliteAgentStore(pg).get("alice")).toMatchObject({
       display_name: "Alice",
       active: true,
+      project_ids: [7, 9],
     });
     // Ids continue after the copied ones.
     expect(new SqliteJournal(pg).record(4, "update", "alice")).toBe(4);

@@ -144,7 +144,7 @@ describe("chain scoping", () => {
   it("redacts what a worker may not read, keeps the structure and counts", () => {
     const dns = { id: "dns", role: "worker" as const };
     const chain = buildChain(dns, [
-      task(1, {}),
+      task(1, { assigned_to_agent_id: "infra" }),
       task(2, { parent_task_id: 1, delegation_depth: 1, completed: true, status: "completed" }),
       task(3, { parent_task_id: 1, delegation_depth: 1, assigned_to_agent_id: "dns" }),
     ]);
@@ -159,5 +159,8 @@ describe("chain scoping", () => {
     expect(chain.chain[2]).toMatchObject({ redacted: false, content: "task 3" });
     expect(chain.chain[2]!.subtasks[0]!.content).toBe("secret step");
     expect(scopeTask({ id: "boss", role: "coordinator" }, task(1, {})).redacted).toBe(false);
+    // Open work nobody is assigned is every worker's to read; once completed, it is not.
+    expect(scopeTask(dns, task(4, {})).redacted).toBe(false);
+    expect(scopeTask(dns, task(4, { completed: true, status: "completed" })).redacted).toBe(true);
   });
 });

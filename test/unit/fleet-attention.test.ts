@@ -146,13 +146,18 @@ describe("fleet attention", () => {
     });
   });
 
-  it("is scoped like stats: a worker sees what it created, holds or is assigned", () => {
-    const dns = triage({ id: "dns", role: "worker" }, facts(), 50);
-    expect(dns.count).toBe(3);
+  it("is scoped like stats: a worker sees what it created, holds or is assigned, and open work", () => {
+    const given = facts();
+    // Given to infra: no longer open work for any worker.
+    for (const id of [1, 2, 4, 6, 7])
+      given.tasks.set(id, { ...given.tasks.get(id)!, assigned_to_agent_id: "infra" });
+    const dns = triage({ id: "dns", role: "worker" }, given, 50);
+    expect(dns.count).toBe(4);
     expect(ids(dns.buckets.errored)).toEqual([3, 8]);
     expect(ids(dns.buckets.looping)).toEqual([9]);
-    // Its own ended lease: released, no longer its task.
-    expect(dns.buckets.abandoned_claims).toEqual([]);
+    expect(dns.buckets.silent_holders).toEqual([]);
+    // Its own ended lease: released, no longer its task, but open and unassigned: anyone's work.
+    expect(ids(dns.buckets.abandoned_claims)).toEqual([5]);
   });
 
   it("limits each bucket but counts them all", () => {

@@ -53,6 +53,10 @@ function recordingRouter(
           "issue" in webhook ? webhook.issue : undefined,
         ),
     },
+    claims: {
+      issueClosed: (issue, sender, reason) =>
+        step("claims", false, `closed #${issue.number} ${reason} by ${sender.login}`, issue),
+    },
     chains: {
       issueOpened: issueStep("opened", fail.chains),
       issueClosed: issueStep("closed", fail.chains),
@@ -124,13 +128,14 @@ function dependencyWebhook(action: string, repository?: string) {
 }
 
 describe("WebhookRouter: one entry point, steps in a stated order", () => {
-  it("a closed issue: index, then relay, then chain, each given the one parsed issue", async () => {
+  it("a closed issue: index, relay, claims, then chain, each given the one parsed issue", async () => {
     const { router, calls, seen } = recordingRouter();
     await router.receive(issuesWebhook("closed"));
     expect(calls).toMatchInlineSnapshot(`
       [
         "caches: reindex #1",
         "relay: d-closed issue",
+        "claims: closed #1 completed by Codertocat",
         "chains: closed #1",
       ]
     `);
@@ -176,6 +181,7 @@ describe("WebhookRouter: one entry point, steps in a stated order", () => {
       [
         "caches: forget #1",
         "relay: d-deleted issue",
+        "claims: closed #1 deleted by Codertocat",
         "relay: d-pinned ignore (issues.pinned changes no task)",
       ]
     `);
@@ -275,7 +281,7 @@ describe("WebhookRouter: one entry point, steps in a stated order", () => {
   it("a failing step does not stop the later ones; one failure is thrown as it is", async () => {
     const { router, calls } = recordingRouter({ caches: true });
     await expect(router.receive(issuesWebhook("closed"))).rejects.toThrow("caches failed");
-    expect(calls).toHaveLength(3);
+    expect(calls).toHaveLength(4);
   });
 
   it("several failures are thrown together, once", async () => {

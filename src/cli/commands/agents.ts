@@ -5,9 +5,10 @@ import { RoleSchema, type Role } from "../../agents/agent-schema.js";
 import { SqliteAgentStore } from "../../store/agent-store.js";
 import { openStore } from "../../store/open-store.js";
 import { keyPepper } from "../../store/settings-store.js";
-import { AgentIdSchema } from "../../tasks/task-schema.js";
-import { hasServer, run, withCommon, type CommonOptions } from "../context.js";
-import { agentColumns, printJson, showNewKey, table } from "../output.js";
+import { AgentIdSchema, ProjectRefSchema } from "../../tasks/task-schema.js";
+import { z } from "zod";
+import { hasServer, run, UsageError, withCommon, type CommonOptions } from "../context.js";
+import { agentColumns, printJson, showAgent, showNewKey, table } from "../output.js";
 
 interface LocalOptions extends CommonOptions {
   db?: string;
@@ -25,6 +26,39 @@ const parseName = (value: string): string => {
   if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]!.message);
   return parsed.data;
 };
+
+/** `--projects`, parsed (wrapped: commander takes a parser's null for "no value"). */
+interface ProjectsOption {
+  refs: (number | string)[] | null;
+}
+
+/** `--projects 12,infra`: project ids or slugs; `all` lifts a restriction (null). */
+const parseProjects = (value: string): ProjectsOption => {
+  if (value.trim() === "all") return { refs: null };
+  const refs = value
+    .split(",")
+    .map((ref) => ref.trim())
+    .filter(Boolean);
+  const parsed = z
+    .array(ProjectRefSchema)
+    .min(1)
+    .max(100)
+    .safeParse(refs.map((ref) => (/^\d+$/.test(ref) ? Number(ref) : ref)));
+  if (!parsed.success)
+    throw new InvalidArgumentError("must be project ids or slugs, comma-separated, or all");
+  return { refs: parsed.data };
+};
+
+/** The store keeps ids: on the server's machine, without the API, slugs cannot be looked up. */
+function localProjectIds(refs: (number | string)[] | null | undefined) {
+  if (refs == null) return refs;
+  if (refs.some((ref) => typeof ref !== "number"))
+    throw new UsageError("With --db or --local, name projects by id (slugs need the server)");
+  return refs as number[];
+}
+
+const PROJECTS_HELP =
+  "restrict the agent to these projects' open unassigned work (ids or slugs, comma-separated; all = every project)";
 
 /**
  * On the server's machine the store is used directly (that is how the first admin is made):
@@ -66,7 +100,8 @@ export function agentsCommand(): Command {
       .option("--admin", "make it an admin (same as --role admin)")
       .option("--role <role>", "worker | coordinator | admin", parseRole)
       .option("--display-name <text>", "a human-friendly name")
-      .option("--description <text>", "what the agent does"),
+      .option("--description <text>", "what the agent does")
+      .option("--projects <list>", PROJECTS_HELP, parseProjects),
   ).action(
     async (
       name: string,
@@ -75,6 +110,7 @@ export function agentsCommand(): Command {
         role?: Role;
         displayName?: string;
         description?: string;
+        projects?: ProjectsOption;
       },
     ) => {
       const input = {
@@ -82,12 +118,50 @@ export function agentsCommand(): Command {
         role: opts.role ?? (opts.admin ? ("admin" as const) : undefined),
         display_name: opts.displayName,
         description: opts.description,
+        project_ids: opts.projects?.refs,
       };
       if (useStore(opts)) {
-        const { agent } = withStore(opts, (service) => service.create(input));
+        const project_ids = localProjectIds(opts.projects?.refs);
+        const { agent } = withStore(opts, (service) => service.create({ ...input, project_ids }));
         return opts.json ? printJson(agent) : showNewKey(agent);
       }
       await run(opts, (c) => c.agents.create(input), showNewKey);
+    },
+  );
+
+  withLocal(
+    agents
+      .command("update")
+      .description("change an agent (admin): its role, names or the projects it takes work from")
+      .argument("<id>", "agent id")
+      .option("--role <role>", "worker | coordinator | admin", parseRole)
+      .option("--display-name <text>", "a human-friendly name")
+      .option("--description <text>", "what the agent does")
+      .option("--projects <list>", PROJECTS_HELP, parseProjects),
+  ).action(
+    async (
+      id: string,
+      opts: LocalOptions & {
+        role?: Role;
+        displayName?: string;
+        description?: string;
+        projects?: ProjectsOption;
+      },
+    ) => {
+      const changes = {
+        role: opts.role,
+        display_name: opts.displayName,
+        description: opts.description,
+        project_ids: opts.projects?.refs,
+      };
+      if (useStore(opts)) {
+        const project_ids = localProjectIds(opts.projects?.refs);
+        const record = withStore(opts, (service) =>
+          service.update(id, { ...changes, project_ids }),
+        );
+        return opts.json ? printJson(toAgent(record)) : showAgent(toAgent(record));
+      }
+      await run(opts, (c) => c.agents.update(id, changes), showAgent);
     },
   );
 

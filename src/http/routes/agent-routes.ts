@@ -8,8 +8,9 @@ import {
 } from "../../agents/agent-schema.js";
 import { toAgent, type AgentService } from "../../agents/agent-service.js";
 import { permissionsNotice } from "../../agents/delega-permissions.js";
-import { errors } from "../../errors.js";
+import { errors, isBatonError } from "../../errors.js";
 import type { AgentRecord } from "../../store/agent-store.js";
+import type { ProjectService } from "../../services/project-service.js";
 import { delegaMe, isDelegaPrefix } from "../delega-shapes.js";
 import { defineRoute, type AnyRoute } from "../route.js";
 
@@ -23,7 +24,35 @@ export type OpenTaskCounts = () => Promise<Map<string, number>>;
 const withNotice = <T extends object>(agent: T, permissions: string[] | undefined, role: Role) =>
   permissions === undefined ? agent : { ...agent, notice: permissionsNotice(permissions, role) };
 
-export function agentRoutes(agents: AgentService, openTaskCounts: OpenTaskCounts): AnyRoute[] {
+/**
+ * The `project_ids` of a create or update as ids (slugs resolved from the cached label set; an
+ * unknown one is a 422 naming the field); undefined and null are passed on.
+ */
+async function projectIdsOf(
+  projects: Pick<ProjectService, "resolve">,
+  refs: (number | string)[] | null | undefined,
+): Promise<number[] | null | undefined> {
+  if (refs == null) return refs;
+  const ids: number[] = [];
+  for (const ref of refs) {
+    const project = await projects.resolve(ref).catch((error: unknown) => {
+      if (isBatonError(error) && error.code === "unknown_project") return null;
+      throw error;
+    });
+    if (!project)
+      throw errors.unprocessable("unknown_project", `No project "${ref}"`, {
+        field: "project_ids",
+      });
+    ids.push(project.id);
+  }
+  return ids;
+}
+
+export function agentRoutes(
+  agents: AgentService,
+  openTaskCounts: OpenTaskCounts,
+  projects: Pick<ProjectService, "resolve">,
+): AnyRoute[] {
   const withCount = (record: AgentRecord, counts: Map<string, number> | null) =>
     counts ? { ...toAgent(record), open_task_count: counts.get(record.id) ?? 0 } : toAgent(record);
   // The count reads GitHub; when GitHub fails, agents are still answered, without the count.
@@ -45,10 +74,15 @@ export function agentRoutes(agents: AgentService, openTaskCounts: OpenTaskCounts
           body.role !== undefined ||
           body.is_admin !== undefined ||
           body.permissions !== undefined ||
-          body.active !== undefined;
+          body.active !== undefined ||
+          body.project_ids !== undefined;
         if (!self || privileged)
-          requireAdmin(caller, "change another agent, a role, permissions or an activation");
-        const record = agents.update(params.id, body);
+          requireAdmin(
+            caller,
+            "change another agent, a role, permissions, projects or an activation",
+          );
+        const project_ids = await projectIdsOf(projects, body.project_ids);
+        const record = agents.update(params.id, { ...body, project_ids });
         return { body: withNotice(await counted(record), body.permissions, record.role) };
       },
     });
@@ -86,7 +120,8 @@ export function agentRoutes(agents: AgentService, openTaskCounts: OpenTaskCounts
       status: 201,
       handler: async ({ caller, body }) => {
         requireAdmin(caller, "register agents");
-        const { agent } = agents.create(body);
+        const project_ids = await projectIdsOf(projects, body.project_ids);
+        const { agent } = agents.create({ ...body, project_ids });
         return {
           status: 201,
           body: withNotice({ ...agent, open_task_count: 0 }, body.permissions, agent.role),
