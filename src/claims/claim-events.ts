@@ -14,27 +14,27 @@ export interface ClaimEvents {
 
 /**
  * Claim events through the relay, like every other task event. The task is the one the index
- * holds (no GitHub request inside a transaction) with the claim as it now is.
+ * holds (no GitHub request inside a transaction) with the claim as it now is; a release may
+ * follow the task's deletion, so it shows the task as last indexed.
  */
 export function relayClaimEvents(
   relay: Pick<EventRelay, "record">,
-  index: Pick<TaskIndex, "tasks">,
+  index: Pick<TaskIndex, "tasks" | "lastKnown">,
   now: () => number = Date.now,
 ): ClaimEvents {
-  const taskOf = (row: ClaimRow): Task | undefined => {
-    const [task] = index.tasks([row.task_id]);
-    return task && { ...task, ...claimFields(row, now()) };
-  };
-  const send = (row: ClaimRow, record: (task: Task) => void) => {
-    const task = taskOf(row);
-    if (task) record(task);
+  const send = (row: ClaimRow, record: (task: Task) => void, gone = false) => {
+    const task = index.tasks([row.task_id])[0] ?? (gone ? index.lastKnown(row.task_id) : undefined);
+    if (task) record({ ...task, ...claimFields(row, now()) });
   };
   return {
     claimed: (row, agentId) =>
       send(row, (task) => relay.record({ event: "task.claimed", task, agentId })),
     released: (row, agentId, reason, actor) =>
-      send(row, (task) =>
-        relay.record({ event: "task.released", task, agentId, reason, actor: actor ?? null }),
+      send(
+        row,
+        (task) =>
+          relay.record({ event: "task.released", task, agentId, reason, actor: actor ?? null }),
+        true,
       ),
     stateChanged: (row, before, agentId) =>
       send(row, (task) =>

@@ -50,6 +50,10 @@ export class UnblockingIndex implements TaskIndex {
     return this.inner.entry(taskId);
   }
 
+  lastKnown(taskId: number): Task | undefined {
+    return this.inner.lastKnown(taskId);
+  }
+
   changedSince(seq: number, limit: number): IndexChange[] {
     return this.inner.changedSince(seq, limit);
   }

@@ -40,6 +40,8 @@ export interface TaskIndex {
   remove(taskId: number, updatedAt?: string): boolean;
   /** The task as the index holds it (undefined when unknown or gone). */
   entry(taskId: number): { task: Task; open: boolean } | undefined;
+  /** The task as last indexed, gone or not: what an event about a task just deleted shows. */
+  lastKnown(taskId: number): Task | undefined;
   /** Every change after `seq`, oldest first (at most `limit`). */
   changedSince(seq: number, limit: number): IndexChange[];
   /** The latest change's `seq` (0 when none): a reader that starts now reads changes after it. */
@@ -167,6 +169,13 @@ export class SqliteTaskIndex implements TaskIndex {
       "SELECT task, open FROM task_index WHERE task_id = ? AND gone = 0",
     ).get(taskId) as { task: string; open: number } | undefined;
     return row && { task: JSON.parse(row.task) as Task, open: row.open === 1 };
+  }
+
+  lastKnown(taskId: number): Task | undefined {
+    const task = prepared(this.db, "SELECT task FROM task_index WHERE task_id = ?")
+      .pluck()
+      .get(taskId) as string | undefined;
+    return task === undefined ? undefined : (JSON.parse(task) as Task);
   }
 
   changedSince(seq: number, limit: number): IndexChange[] {

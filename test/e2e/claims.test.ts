@@ -322,6 +322,19 @@ describe("claims with leases", () => {
     );
   });
 
+  it("deleting a claimed task releases the claim with task.released (deleted)", async () => {
+    const id = await newTask("Drain the old build queue");
+    expect((await stack.api(infra, "POST", `/v1/tasks/${id}/claim`)).status).toBe(200);
+    // The holder deletes it (nobody else may while the claim lives): the claim ends with it.
+    expect((await stack.api(infra, "DELETE", `/v1/tasks/${id}`)).status).toBe(200);
+    await receiver.waitFor(() => eventsFor(id).some((e) => e.event === "task.released"));
+    expect(eventsFor(id).find((e) => e.event === "task.released")).toMatchObject({
+      reason: "deleted",
+      agent: { id: "infra" },
+      task: { id, claimed_by_agent_id: null },
+    });
+  });
+
   it("a coordinator overrides a claim for a write and for a release; both are recorded", async () => {
     // lead created the task, so its role lets it change it; infra holds it.
     const created = await stack.api(lead, "POST", "/v1/tasks", {

@@ -413,6 +413,10 @@ describe.each(storeBackends())("store contract on $name", (backend: Backend) => 
     expect(changes[1]!.seq).toBeGreaterThan(changes[0]!.seq);
     expect(index.changedSince(changes[1]!.seq, 1000)).toEqual([]);
     expect(index.entry(31)).toEqual({ task: task(31), open: true });
+    // Gone, yet an event about it (a claim released by the delete) still finds what it was.
+    expect(index.entry(32)).toBeUndefined();
+    expect(index.lastKnown(32)).toEqual(task(32, { priority: 4 }));
+    expect(index.lastKnown(99_999)).toBeUndefined();
     expect(index.entry(32)).toBeUndefined();
     // A late view from before the removal (a webhook behind Baton's own write) keeps it gone.
     index.upsert(task(32, { priority: 3 }), true);
