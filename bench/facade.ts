@@ -179,9 +179,21 @@ async function requestCounts(stack: Stack, key: string) {
   const comment = await measure(() =>
     stack.api(key, "POST", `/v1/tasks/${id}/comments`, { content: "A comment" }),
   );
-  await stack.api(key, "GET", `/v1/tasks/${id}`); // the comment changed the issue: read it once
-  const complete = await measure(() => stack.api(key, "POST", `/v1/tasks/${id}/complete`));
-  return { create, complete, comment, update, get_unchanged };
+  // The comment changed the issue, so the complete's conditional read of it is a 200 (reads are
+  // answered from the mirror, which no longer pays that read as the GET above once did).
+  const complete_after_comment = await measure(() =>
+    stack.api(key, "POST", `/v1/tasks/${id}/complete`),
+  );
+  // A task whose issue is as Baton last saw it: the conditional read is a free 304.
+  const other = (
+    await stack.api(key, "POST", "/v1/tasks", {
+      content: "Count my completion",
+      assigned_to_agent_id: "bench-other",
+      labels: ["bench"],
+    })
+  ).json.id;
+  const complete = await measure(() => stack.api(key, "POST", `/v1/tasks/${other}/complete`));
+  return { create, complete, complete_after_comment, comment, update, get_unchanged };
 }
 
 async function throughput(stack: Stack, key: string, ids: number[]) {

@@ -1,4 +1,4 @@
-import type { Db } from "./database.js";
+import { prepared, type Db } from "./database.js";
 
 /** A webhook subscription as stored. `events` holds `*` for all. */
 export interface SubscriptionRecord {
@@ -83,18 +83,22 @@ export class SqliteSubscriptionStore {
   list(owner?: string): SubscriptionRecord[] {
     const rows = (
       owner
-        ? this.db
-            .prepare("SELECT * FROM webhook_subscriptions WHERE owner_agent_id = ? ORDER BY id")
-            .all(owner)
-        : this.db.prepare("SELECT * FROM webhook_subscriptions ORDER BY id").all()
+        ? prepared(
+            this.db,
+            "SELECT * FROM webhook_subscriptions WHERE owner_agent_id = ? ORDER BY id",
+          ).all(owner)
+        : prepared(this.db, "SELECT * FROM webhook_subscriptions ORDER BY id").all()
     ) as Row[];
     return rows.map(fromRow);
   }
 
   active(): SubscriptionRecord[] {
     return (
-      this.db.prepare("SELECT * FROM webhook_subscriptions WHERE active = 1").all() as Row[]
-    ).map(fromRow);
+      // Read for every event the relay records: prepared once.
+      (
+        prepared(this.db, "SELECT * FROM webhook_subscriptions WHERE active = 1").all() as Row[]
+      ).map(fromRow)
+    );
   }
 
   update(id: number, patch: SubscriptionPatch, at: string): SubscriptionRecord | undefined {
