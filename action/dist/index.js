@@ -1,4 +1,4 @@
-// Built by npm run build:action from 80 source files, sha256 6dc6a7b944f75435
+// Built by npm run build:action from 80 source files, sha256 9b0e5cad8b8d5824
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -45505,6 +45505,51 @@ function takeBatch(frontier) {
   return batch;
 }
 
+// src/tasks/checklist.ts
+var CHECKLIST_MARKER = "<!-- baton:checklist -->";
+var MAX_ITEM_CHARS = 200;
+var ChecklistEntrySchema = external_exports.object({
+  id: external_exports.number().int().positive(),
+  content: external_exports.string(),
+  done: external_exports.boolean().default(false)
+});
+var ITEM_RE = /^\s*[-*+] \[([ xX])\] ?(.*)$/;
+var visibleText = (content) => render(content.replace(/\s+/g, " ").trim());
+function renderChecklist(items) {
+  const lines = items.map((item) => `- [${item.done ? "x" : " "}] ${visibleText(item.content)}`);
+  return [`${CHECKLIST_MARKER}
+**Checklist**`, lines.join("\n")].join("\n\n");
+}
+function parseChecklist(section) {
+  return section.split(/\r?\n/).flatMap((line) => {
+    const match = ITEM_RE.exec(line);
+    const text = match?.[2]?.trim();
+    return match && text ? [{ text, done: match[1] !== " " }] : [];
+  });
+}
+function reconcile(known, visible) {
+  if (visible === null) return { items: [], seq: known.seq };
+  const unused = [...known.items];
+  let seq = known.seq;
+  const items = visible.map(({ text, done }) => {
+    const index = unused.findIndex((entry) => visibleText(entry.content) === text);
+    if (index >= 0) {
+      const [entry] = unused.splice(index, 1);
+      return { id: entry.id, content: entry.content, done };
+    }
+    seq += 1;
+    return { id: seq, content: unrender(text), done };
+  });
+  return { items, seq };
+}
+var ChecklistItemCreateSchema = external_exports.object({
+  content: external_exports.string().max(MAX_ITEM_CHARS, `must be at most ${MAX_ITEM_CHARS} characters`).refine((value) => value.trim().length > 0, "must not be blank"),
+  completed: external_exports.boolean().optional()
+}).meta({ id: "SubtaskCreate" });
+var ChecklistItemUpdateSchema = ChecklistItemCreateSchema.partial().meta({
+  id: "SubtaskUpdate"
+});
+
 // src/tasks/task-links.ts
 var LINK_KINDS = ["branch", "commit", "pr", "url"];
 var MAX_LINKS = 50;
@@ -45596,6 +45641,9 @@ function renderLinks(links) {
   return [`${LINKS_MARKER}
 **Links**`, links.map(linkLine).join("\n")].join("\n\n");
 }
+
+// src/tasks/lease-rules.ts
+var SESSION_STATES = ["working", "waiting_input", "errored"];
 
 // src/tasks/task-schema.ts
 var AgentIdSchema = external_exports.string().regex(
@@ -45751,12 +45799,14 @@ var OPERATIONS = [
   "delegate",
   "get",
   "claim",
+  "heartbeat",
+  "state",
   "release",
   "link",
   "block",
   "unblock"
 ];
-var REST_ONLY = ["claim", "release"];
+var REST_ONLY = ["claim", "heartbeat", "state", "release"];
 var restOnlyMessage = (operation) => `Operation "${operation}" needs REST mode (baton-url and agent-key): claims and their leases live in the Baton server's store`;
 var FIELD_INPUTS = [
   "content",
@@ -45778,6 +45828,8 @@ var INPUT_NAMES = [
   "lease-seconds",
   "handoff",
   "claim-token",
+  "session-state",
+  "detail",
   "link-kind",
   "link-ref",
   "link-repo",
@@ -45825,6 +45877,10 @@ var RawInputsSchema = external_exports.object({
   "lease-seconds": optional2(external_exports.coerce.number().int("must be a whole number of seconds").positive()),
   handoff: optional2(external_exports.string().max(2e3, "must be at most 2000 characters")),
   "claim-token": optional2(external_exports.coerce.number().int("must be a whole number").nonnegative()),
+  "session-state": optional2(
+    external_exports.enum(SESSION_STATES, { error: `must be one of ${SESSION_STATES.join(", ")}` })
+  ),
+  detail: optional2(external_exports.string().max(500, "must be at most 500 characters")),
   "link-kind": optional2(external_exports.enum(LINK_KINDS, { error: `must be one of ${LINK_KINDS.join(", ")}` })),
   "link-ref": optional2(external_exports.string()),
   "link-repo": optional2(external_exports.string()),
@@ -45845,6 +45901,8 @@ var needsTaskId = [
   "comment",
   "delegate",
   "get",
+  "heartbeat",
+  "state",
   "release",
   "link",
   "block",
@@ -45882,7 +45940,9 @@ function parseInputs(read, env = {}) {
     claim: {
       leaseSeconds: inputs["lease-seconds"],
       handoff: inputs.handoff,
-      claimToken: inputs["claim-token"]
+      claimToken: inputs["claim-token"],
+      sessionState: inputs["session-state"],
+      detail: inputs.detail
     },
     link: inputs.operation === "link" ? linkFor(inputs) : void 0,
     connection: connectionFor(inputs, env)
@@ -45933,6 +45993,11 @@ function checkOperation(inputs) {
       fail(`Operation "update" needs at least one of the inputs ${FIELD_INPUTS.join(", ")}`);
     }
   }
+  if (op === "state" && inputs["session-state"] === void 0) {
+    fail(
+      `Input "session-state" is required for operation "state" (working, waiting_input, errored)`
+    );
+  }
   if (op === "link" && (!inputs["link-kind"] || !inputs["link-ref"])) {
     fail(`Operation "link" needs the inputs link-kind and link-ref`);
   }
@@ -45973,6 +46038,10 @@ async function performOperation(inputs, api) {
     task,
     duplicateOf: null,
     commentUrl
+  });
+  const withClaim = (outcome) => ({
+    ...result(outcome.task),
+    claim: { token: outcome.claimToken, leaseExpiresAt: outcome.leaseExpiresAt }
   });
   const duplicate = (match) => ({
     operation,
@@ -46026,12 +46095,12 @@ async function performOperation(inputs, api) {
       return result(await api.link(id2, inputs.link));
     case "claim": {
       const target = { taskId: inputs.taskId, labels: fields.labels, project: fields.project };
-      const claimed = await api.claim(target, inputs.claim);
-      return {
-        ...result(claimed.task),
-        claim: { token: claimed.claimToken, leaseExpiresAt: claimed.leaseExpiresAt }
-      };
+      return withClaim(await api.claim(target, inputs.claim));
     }
+    case "heartbeat":
+      return withClaim(await api.heartbeat(id2, inputs.claim));
+    case "state":
+      return result(await api.setState(id2, inputs.claim));
     case "release":
       return result(await api.release(id2, inputs.claim));
   }
@@ -46059,6 +46128,8 @@ var VERBS = {
   delegate: "Delegated",
   get: "Read",
   claim: "Claimed",
+  heartbeat: "Renewed the claim on",
+  state: "Set the session state of",
   release: "Released",
   link: "Linked",
   block: "Blocked",
@@ -46192,51 +46263,6 @@ var ReadyQuerySchema = external_exports.object({
   label: TaskLabelSchema.optional(),
   limit: external_exports.coerce.number().int().min(1).max(100).default(50)
 }).meta({ id: "ReadyQuery" });
-
-// src/tasks/checklist.ts
-var CHECKLIST_MARKER = "<!-- baton:checklist -->";
-var MAX_ITEM_CHARS = 200;
-var ChecklistEntrySchema = external_exports.object({
-  id: external_exports.number().int().positive(),
-  content: external_exports.string(),
-  done: external_exports.boolean().default(false)
-});
-var ITEM_RE = /^\s*[-*+] \[([ xX])\] ?(.*)$/;
-var visibleText = (content) => render(content.replace(/\s+/g, " ").trim());
-function renderChecklist(items) {
-  const lines = items.map((item) => `- [${item.done ? "x" : " "}] ${visibleText(item.content)}`);
-  return [`${CHECKLIST_MARKER}
-**Checklist**`, lines.join("\n")].join("\n\n");
-}
-function parseChecklist(section) {
-  return section.split(/\r?\n/).flatMap((line) => {
-    const match = ITEM_RE.exec(line);
-    const text = match?.[2]?.trim();
-    return match && text ? [{ text, done: match[1] !== " " }] : [];
-  });
-}
-function reconcile(known, visible) {
-  if (visible === null) return { items: [], seq: known.seq };
-  const unused = [...known.items];
-  let seq = known.seq;
-  const items = visible.map(({ text, done }) => {
-    const index = unused.findIndex((entry) => visibleText(entry.content) === text);
-    if (index >= 0) {
-      const [entry] = unused.splice(index, 1);
-      return { id: entry.id, content: entry.content, done };
-    }
-    seq += 1;
-    return { id: seq, content: unrender(text), done };
-  });
-  return { items, seq };
-}
-var ChecklistItemCreateSchema = external_exports.object({
-  content: external_exports.string().max(MAX_ITEM_CHARS, `must be at most ${MAX_ITEM_CHARS} characters`).refine((value) => value.trim().length > 0, "must not be blank"),
-  completed: external_exports.boolean().optional()
-}).meta({ id: "SubtaskCreate" });
-var ChecklistItemUpdateSchema = ChecklistItemCreateSchema.partial().meta({
-  id: "SubtaskUpdate"
-});
 
 // src/tasks/fleet-attention.ts
 var LOOPING_REOPENS = 2;
@@ -46915,6 +46941,30 @@ var RestTaskApi = class {
       claimToken: claimed.claim_token,
       leaseExpiresAt: claimed.task?.lease_expires_at ?? null
     };
+  }
+  async heartbeat(id2, options) {
+    const task = await this.claims.heartbeat(
+      id2,
+      withoutUndefined({
+        lease_seconds: options.leaseSeconds,
+        state: options.sessionState,
+        detail: options.detail,
+        claim_token: options.claimToken
+      })
+    );
+    return {
+      task: toActionTask(task),
+      claimToken: options.claimToken ?? null,
+      leaseExpiresAt: task.lease_expires_at
+    };
+  }
+  async setState(id2, options) {
+    const body = withoutUndefined({
+      state: options.sessionState,
+      detail: options.detail,
+      claim_token: options.claimToken
+    });
+    return toActionTask(await this.claims.setState(id2, body));
   }
   async release(id2, options) {
     const body = withoutUndefined({ handoff: options.handoff, claim_token: options.claimToken });
@@ -49563,6 +49613,12 @@ var TokenTaskApi = class {
   /** parseInputs refuses these without a server first; this only keeps the promise. */
   claim() {
     return Promise.reject(restOnly("claim"));
+  }
+  heartbeat() {
+    return Promise.reject(restOnly("heartbeat"));
+  }
+  setState() {
+    return Promise.reject(restOnly("state"));
   }
   release() {
     return Promise.reject(restOnly("release"));

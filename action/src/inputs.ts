@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SESSION_STATES, type SessionState } from "../../src/tasks/lease-rules.js";
 import { LINK_KINDS, LinkCreateSchema, type LinkInput } from "../../src/tasks/task-links.js";
 import {
   AgentIdSchema,
@@ -17,6 +18,8 @@ export const OPERATIONS = [
   "delegate",
   "get",
   "claim",
+  "heartbeat",
+  "state",
   "release",
   "link",
   "block",
@@ -25,7 +28,7 @@ export const OPERATIONS = [
 export type Operation = (typeof OPERATIONS)[number];
 
 /** Claims and leases live in the Baton server's store: token mode cannot hold one. */
-const REST_ONLY: Operation[] = ["claim", "release"];
+const REST_ONLY: Operation[] = ["claim", "heartbeat", "state", "release"];
 export const restOnlyMessage = (operation: string) =>
   `Operation "${operation}" needs REST mode (baton-url and agent-key): claims and their leases live in the Baton server's store`;
 
@@ -52,6 +55,8 @@ export const INPUT_NAMES = [
   "lease-seconds",
   "handoff",
   "claim-token",
+  "session-state",
+  "detail",
   "link-kind",
   "link-ref",
   "link-repo",
@@ -129,6 +134,10 @@ const RawInputsSchema = z.object({
   "lease-seconds": optional(z.coerce.number().int("must be a whole number of seconds").positive()),
   handoff: optional(z.string().max(2000, "must be at most 2000 characters")),
   "claim-token": optional(z.coerce.number().int("must be a whole number").nonnegative()),
+  "session-state": optional(
+    z.enum(SESSION_STATES, { error: `must be one of ${SESSION_STATES.join(", ")}` }),
+  ),
+  detail: optional(z.string().max(500, "must be at most 500 characters")),
   "link-kind": optional(z.enum(LINK_KINDS, { error: `must be one of ${LINK_KINDS.join(", ")}` })),
   "link-ref": optional(z.string()),
   "link-repo": optional(z.string()),
@@ -156,11 +165,14 @@ export type Connection =
   | { mode: "rest"; batonUrl: string; agentKey: string }
   | { mode: "token"; token: string; owner: string; repo: string; agentId: string };
 
-/** What `claim` and `release` send (REST mode). */
+/** What `claim`, `heartbeat`, `state` and `release` send (REST mode). */
 export interface ClaimInputs {
   leaseSeconds: number | undefined;
   handoff: string | undefined;
   claimToken: number | undefined;
+  /** heartbeat, state: what the holder is doing (`working`, `waiting_input`, `errored`). */
+  sessionState: SessionState | undefined;
+  detail: string | undefined;
 }
 
 export interface ActionInputs {
@@ -189,6 +201,8 @@ const needsTaskId: Operation[] = [
   "comment",
   "delegate",
   "get",
+  "heartbeat",
+  "state",
   "release",
   "link",
   "block",
@@ -237,6 +251,8 @@ export function parseInputs(
       leaseSeconds: inputs["lease-seconds"],
       handoff: inputs.handoff,
       claimToken: inputs["claim-token"],
+      sessionState: inputs["session-state"],
+      detail: inputs.detail,
     },
     link: inputs.operation === "link" ? linkFor(inputs) : undefined,
     connection: connectionFor(inputs, env),
@@ -290,6 +306,11 @@ function checkOperation(inputs: RawInputs): void {
     if (FIELD_INPUTS.every((field) => inputs[field] === undefined)) {
       fail(`Operation "update" needs at least one of the inputs ${FIELD_INPUTS.join(", ")}`);
     }
+  }
+  if (op === "state" && inputs["session-state"] === undefined) {
+    fail(
+      `Input "session-state" is required for operation "state" (working, waiting_input, errored)`,
+    );
   }
   if (op === "link" && (!inputs["link-kind"] || !inputs["link-ref"])) {
     fail(`Operation "link" needs the inputs link-kind and link-ref`);

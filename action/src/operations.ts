@@ -1,5 +1,5 @@
 import type { ActionInputs, Operation } from "./inputs.js";
-import type { ActionTask, TaskApi } from "./task-api.js";
+import type { ActionTask, ClaimOutcome, TaskApi } from "./task-api.js";
 
 export interface OperationResult {
   operation: Operation;
@@ -10,7 +10,7 @@ export interface OperationResult {
   task: ActionTask | null;
   duplicateOf: ActionTask | null;
   commentUrl: string | null;
-  /** `claim`: the fencing token and the lease's end, for the steps that follow. */
+  /** `claim`, `heartbeat`: the fencing token and the lease's end, for the steps that follow. */
   claim?: { token: number | null; leaseExpiresAt: string | null };
 }
 
@@ -25,6 +25,10 @@ export async function performOperation(
     task,
     duplicateOf: null,
     commentUrl,
+  });
+  const withClaim = (outcome: ClaimOutcome): OperationResult => ({
+    ...result(outcome.task),
+    claim: { token: outcome.claimToken, leaseExpiresAt: outcome.leaseExpiresAt },
   });
   // An open task is surely the same work: nothing was created, the step names that task.
   const duplicate = (match: ActionTask): OperationResult => ({
@@ -83,12 +87,12 @@ export async function performOperation(
       return result(await api.link(id, inputs.link!));
     case "claim": {
       const target = { taskId: inputs.taskId, labels: fields.labels, project: fields.project };
-      const claimed = await api.claim(target, inputs.claim);
-      return {
-        ...result(claimed.task),
-        claim: { token: claimed.claimToken, leaseExpiresAt: claimed.leaseExpiresAt },
-      };
+      return withClaim(await api.claim(target, inputs.claim));
     }
+    case "heartbeat":
+      return withClaim(await api.heartbeat(id, inputs.claim));
+    case "state":
+      return result(await api.setState(id, inputs.claim));
     case "release":
       return result(await api.release(id, inputs.claim));
   }

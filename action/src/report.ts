@@ -25,6 +25,8 @@ const VERBS: Record<OperationResult["operation"], string> = {
   delegate: "Delegated",
   get: "Read",
   claim: "Claimed",
+  heartbeat: "Renewed the claim on",
+  state: "Set the session state of",
   release: "Released",
   link: "Linked",
   block: "Blocked",

@@ -34,7 +34,10 @@ export type BatonTasks = Pick<
   | "removeDependency"
 >;
 /** The SDK's claim methods the Action uses. */
-export type BatonClaims = Pick<BatonClient["claims"], "claim" | "next" | "release">;
+export type BatonClaims = Pick<
+  BatonClient["claims"],
+  "claim" | "next" | "heartbeat" | "setState" | "release"
+>;
 
 /**
  * REST mode: the workflow is an agent of the Baton server, with its identity, the server's dedup,
@@ -123,6 +126,33 @@ export class RestTaskApi implements TaskApi {
       claimToken: claimed.claim_token,
       leaseExpiresAt: claimed.task?.lease_expires_at ?? null,
     };
+  }
+
+  async heartbeat(id: number, options: ClaimInputs): Promise<ClaimOutcome> {
+    const task = await this.claims.heartbeat(
+      id,
+      withoutUndefined({
+        lease_seconds: options.leaseSeconds,
+        state: options.sessionState,
+        detail: options.detail,
+        claim_token: options.claimToken,
+      }),
+    );
+    return {
+      task: toActionTask(task),
+      claimToken: options.claimToken ?? null,
+      leaseExpiresAt: task.lease_expires_at,
+    };
+  }
+
+  async setState(id: number, options: ClaimInputs): Promise<ActionTask> {
+    // parseInputs requires session-state for this operation.
+    const body = withoutUndefined({
+      state: options.sessionState!,
+      detail: options.detail,
+      claim_token: options.claimToken,
+    });
+    return toActionTask(await this.claims.setState(id, body));
   }
 
   async release(id: number, options: ClaimInputs): Promise<ActionTask> {

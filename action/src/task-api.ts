@@ -55,6 +55,10 @@ export interface TaskApi {
   link(id: number, link: LinkInput): Promise<ActionTask>;
   /** Claims with a lease (REST mode: leases live in the server's store). */
   claim(target: ClaimTarget, options: ClaimInputs): Promise<ClaimOutcome>;
+  /** Renews the caller's lease (and may say what it is doing): the task and the lease's new end. */
+  heartbeat(id: number, options: ClaimInputs): Promise<ClaimOutcome>;
+  /** Says what the holder is doing (`session-state`, `detail`) without renewing the lease. */
+  setState(id: number, options: ClaimInputs): Promise<ActionTask>;
   /** Gives a claim back, with a hand-off note for the next holder. */
   release(id: number, options: ClaimInputs): Promise<ActionTask>;
   /** Makes task `id` wait for `blockerId` (GitHub's "blocked by"); nothing if it already does. */

@@ -182,6 +182,14 @@ export class TokenTaskApi implements TaskApi {
     return Promise.reject(restOnly("claim"));
   }
 
+  heartbeat(): Promise<ClaimOutcome> {
+    return Promise.reject(restOnly("heartbeat"));
+  }
+
+  setState(): Promise<ActionTask> {
+    return Promise.reject(restOnly("state"));
+  }
+
   release(): Promise<ActionTask> {
     return Promise.reject(restOnly("release"));
   }

@@ -93,6 +93,21 @@ describe("inputs", () => {
       /^Operation "claim" needs REST mode \(baton-url and agent-key\)/,
     ],
     [{ operation: "release", "task-id": "1" }, /^Operation "release" needs REST mode/],
+    [{ operation: "heartbeat", "task-id": "1" }, /^Operation "heartbeat" needs REST mode/],
+    [
+      { operation: "state", "task-id": "1", "baton-url": "https://x", "agent-key": "k" },
+      /^Input "session-state" is required for operation "state"/,
+    ],
+    [
+      {
+        operation: "heartbeat",
+        "task-id": "1",
+        "baton-url": "https://x",
+        "agent-key": "k",
+        "session-state": "sleeping",
+      },
+      /"session-state" must be one of working, waiting_input, errored/,
+    ],
     [
       { operation: "claim", "baton-url": "https://x", "agent-key": "k", "lease-seconds": "1.5" },
       /"lease-seconds" must be a whole number of seconds/,

@@ -202,6 +202,36 @@ describe("REST mode: the Action as an agent of the Baton server", () => {
       { kind: "branch", repo: "acme/app", ref: "ci/fix-main", created_by_agent_id: "deployer" },
     ]);
 
+    // A long job renews its lease and says what it is doing; a state change alone renews nothing.
+    const renewed = ok(
+      await step(deployer, {
+        operation: "heartbeat",
+        "task-id": String(urgent),
+        "claim-token": "1",
+        "lease-seconds": "600",
+        "session-state": "working",
+        detail: "bisecting the failing commit",
+      }),
+    );
+    expect(renewed.outputs).toMatchObject({ "task-id": String(urgent), "claim-token": "1" });
+    expect(Date.parse(renewed.outputs["lease-expires-at"]!)).toBeGreaterThan(
+      Date.parse(claimed.outputs["lease-expires-at"]!),
+    );
+    ok(
+      await step(deployer, {
+        operation: "state",
+        "task-id": String(urgent),
+        "claim-token": "1",
+        "session-state": "waiting_input",
+        detail: "which revert do you want?",
+      }),
+    );
+    expect((await stack.api(monitor, "GET", `/v1/tasks/${urgent}`)).json).toMatchObject({
+      session_state: "waiting_input",
+      session_state_detail: "which revert do you want?",
+      lease_expires_at: renewed.outputs["lease-expires-at"],
+    });
+
     // A release with a token from an older claim is refused: the lease may have been taken over.
     const stale = await step(deployer, {
       operation: "release",

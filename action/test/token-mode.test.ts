@@ -385,7 +385,7 @@ describe("bad inputs fail the step with one clear line, before any GitHub call",
   it.each([
     [
       { operation: "finish", "task-id": "1" },
-      'Input "operation" must be one of create, update, complete, reopen, comment, delegate, get, claim, release, link, block, unblock (got "finish")',
+      'Input "operation" must be one of create, update, complete, reopen, comment, delegate, get, claim, heartbeat, state, release, link, block, unblock (got "finish")',
     ],
     [{ operation: "complete" }, 'Input "task-id" is required for operation "complete"'],
     [

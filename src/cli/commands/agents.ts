@@ -87,21 +87,28 @@ const withLocal = (command: Command) =>
     .option("--db <path>", "work on this store directly (default: $BATON_DB or ./data/baton.db)")
     .option("--local", "work on the store directly, not the API");
 
+/** The fields both `agents create` and `agents update` set. */
+function withAgentFields(command: Command): Command {
+  return command
+    .option("--role <role>", "worker | coordinator | admin", parseRole)
+    .option("--display-name <text>", "a human-friendly name")
+    .option("--description <text>", "what the agent does")
+    .option("--projects <list>", PROJECTS_HELP, parseProjects);
+}
+
 export function agentsCommand(): Command {
   const agents = new Command("agents").description(
     "manage agents (most actions need an admin key)",
   );
 
   withLocal(
-    agents
-      .command("create")
-      .description("create an agent and print its key (shown once)")
-      .argument("<name>", "agent id: a slug such as infra or agent-frontend", parseName)
-      .option("--admin", "make it an admin (same as --role admin)")
-      .option("--role <role>", "worker | coordinator | admin", parseRole)
-      .option("--display-name <text>", "a human-friendly name")
-      .option("--description <text>", "what the agent does")
-      .option("--projects <list>", PROJECTS_HELP, parseProjects),
+    withAgentFields(
+      agents
+        .command("create")
+        .description("create an agent and print its key (shown once)")
+        .argument("<name>", "agent id: a slug such as infra or agent-frontend", parseName)
+        .option("--admin", "make it an admin (same as --role admin)"),
+    ),
   ).action(
     async (
       name: string,
@@ -130,14 +137,12 @@ export function agentsCommand(): Command {
   );
 
   withLocal(
-    agents
-      .command("update")
-      .description("change an agent (admin): its role, names or the projects it takes work from")
-      .argument("<id>", "agent id")
-      .option("--role <role>", "worker | coordinator | admin", parseRole)
-      .option("--display-name <text>", "a human-friendly name")
-      .option("--description <text>", "what the agent does")
-      .option("--projects <list>", PROJECTS_HELP, parseProjects),
+    withAgentFields(
+      agents
+        .command("update")
+        .description("change an agent (admin): its role, names or the projects it takes work from")
+        .argument("<id>", "agent id"),
+    ),
   ).action(
     async (
       id: string,
