@@ -3,7 +3,6 @@ import { actorOf, isBot } from "../events/trust.js";
 import type { Sender } from "../github/webhook-payloads.js";
 import type { GitHubIssue } from "../tasks/github-issue.js";
 import { editorOf } from "../tasks/metadata-block.js";
-import type { ClaimStep } from "../webhooks/router.js";
 import type { ClaimService, ClosedBy } from "./claim-service.js";
 
 export interface ClosedOnGitHubOptions {
@@ -19,7 +18,9 @@ export interface ClosedOnGitHubOptions {
  * to do); the author of a handed-over issue without write access may close it on GitHub, but no
  * agent hears from them (DESIGN §6): that claim ends with its lease, as before.
  */
-export function releaseOnClose(o: ClosedOnGitHubOptions): ClaimStep {
+export function releaseOnClose(o: ClosedOnGitHubOptions): {
+  issueClosed(issue: GitHubIssue, sender: Sender, reason: "completed" | "deleted"): void;
+} {
   const closedBy = (issue: GitHubIssue, sender: Sender): ClosedBy => {
     const agentId = isBot(sender) ? o.journal.writerOf(issue.number, issue.updated_at) : undefined;
     return agentId ? { agentId } : { actor: actorOf(sender) };
