@@ -46,7 +46,7 @@ export interface Claimed {
 /** Who closed a task: an agent, or whoever GitHub names (`actor`). */
 export interface ClosedBy {
   agentId?: string | null | undefined;
-  actor?: Actor | undefined;
+  actor?: Actor | null | undefined;
 }
 
 export interface QueueQuery {
@@ -244,7 +244,7 @@ export class ClaimService implements ClaimGuard {
     return this.#o.store.update(taskId, (current) => {
       if (!current?.agent_id) return { result: undefined };
       const next = release(current, reason, undefined, this.#now());
-      this.#o.events.released(next, by.agentId ?? null, reason, by.actor);
+      this.#o.events.released(next, by.agentId ?? null, reason, by.actor ?? undefined);
       return { next, result: next };
     });
   }

@@ -1,5 +1,5 @@
 import type { Journal } from "../store/journal-store.js";
-import { actorOf, isBot } from "../events/trust.js";
+import { causeOf } from "../events/trust.js";
 import type { Sender } from "../github/webhook-payloads.js";
 import type { GitHubIssue } from "../tasks/github-issue.js";
 import { editorOf } from "../tasks/metadata-block.js";
@@ -21,10 +21,8 @@ export interface ClosedOnGitHubOptions {
 export function releaseOnClose(o: ClosedOnGitHubOptions): {
   issueClosed(issue: GitHubIssue, sender: Sender, reason: "completed" | "deleted"): void;
 } {
-  const closedBy = (issue: GitHubIssue, sender: Sender): ClosedBy => {
-    const agentId = isBot(sender) ? o.journal.writerOf(issue.number, issue.updated_at) : undefined;
-    return agentId ? { agentId } : { actor: actorOf(sender) };
-  };
+  const closedBy = (issue: GitHubIssue, sender: Sender): ClosedBy =>
+    causeOf(sender, () => o.journal.writerOf(issue.number, issue.updated_at));
   return {
     issueClosed(issue, sender, reason) {
       if (!o.isTask(issue) || editorOf(sender, issue) === "stranger") return;

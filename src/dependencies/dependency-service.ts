@@ -7,7 +7,7 @@ import type { IssueGateway } from "../github/issue-gateway.js";
 import type { DependencyStore, DependencyTotals } from "../store/dependency-store.js";
 import type { Journal } from "../store/journal-store.js";
 import type { TaskIndex } from "../store/task-index-store.js";
-import { actorOf, isBot } from "../events/trust.js";
+import { causeOf, isBot } from "../events/trust.js";
 import type { GitHubIssue } from "../tasks/github-issue.js";
 import { decodeIssue } from "../tasks/issue-codec.js";
 import type { Task } from "../tasks/task-schema.js";
@@ -233,10 +233,7 @@ export class DependencyService {
 
   /** The agent whose API call made the change (journalled), else whoever GitHub names. */
   #causeOf({ blocked, sender }: DependencyChange): Cause {
-    const agentId = isBot(sender)
-      ? this.#o.journal.writerOf(blocked.number, blocked.updated_at)
-      : undefined;
-    return agentId ? { agentId } : { actor: actorOf(sender) };
+    return causeOf(sender, () => this.#o.journal.writerOf(blocked.number, blocked.updated_at));
   }
 
   /** The blocker, as the caller may see it; anything else is a 422 naming the field. */

@@ -15,7 +15,7 @@ import type { TaskLink } from "../tasks/task-links.js";
 import type { TaskService } from "../services/task-service.js";
 import type { Actor, Changes, EventType, TaskEvent } from "./event-schema.js";
 import type { Delivery, GitHubWebhook, Sender } from "../github/webhook-payloads.js";
-import { actorOf, isBot } from "./trust.js";
+import { actorOf, causeOf, isBot } from "./trust.js";
 import { classifyAction, classifyChange, type TaskState } from "./task-diff.js";
 
 export interface RelayOptions {
@@ -232,13 +232,12 @@ export class EventRelay {
     sender: Sender,
     opened: boolean,
   ): { agentId: string | null; actor: Actor | null } {
-    if (isBot(sender)) {
-      const agentId =
+    return causeOf(
+      sender,
+      () =>
         (opened ? decodeIssue(issue).meta.created_by : null) ??
-        this.#o.journal.writerOf(issue.number, issue.updated_at);
-      if (agentId) return { agentId, actor: null };
-    }
-    return { agentId: null, actor: actorOf(sender) };
+        this.#o.journal.writerOf(issue.number, issue.updated_at),
+    );
   }
 
   #commit(

@@ -8,3 +8,15 @@ export const isBot = (user: { type?: string | undefined } | null | undefined) =>
 export function actorOf(sender: Sender): Actor {
   return { type: isBot(sender) ? "bot" : "user", login: sender.login };
 }
+
+/**
+ * Who caused a change GitHub reports: when a bot sent it, the agent whose write Baton journalled
+ * for it (`agentOfWrite`); else whoever GitHub names, as `actor`.
+ */
+export function causeOf(
+  sender: Sender,
+  agentOfWrite: () => string | null | undefined,
+): { agentId: string | null; actor: Actor | null } {
+  const agentId = isBot(sender) ? agentOfWrite() : undefined;
+  return agentId ? { agentId, actor: null } : { agentId: null, actor: actorOf(sender) };
+}
