@@ -89,8 +89,6 @@ const issueOf = async (number: number) =>
 const until = async (ready: () => Promise<boolean>) => {
   for (let i = 0; i < 200 && !(await ready()); i++) await sleep(5);
 };
-/** Lets a read back started without waiting (an echo's) finish. */
-const settledReads = () => sleep(50);
 const refusal = (promise: Promise<unknown>) =>
   promise.then(
     () => "no refusal",
@@ -208,7 +206,8 @@ describe("DependencyService", () => {
     await dependencies.remove(lead, deploy, index);
     recorded.clear();
     expect(dependencies.changed(late)).toBe("echo");
-    await settledReads();
+    // The echo's view is compared in the background: wait for its read back.
+    await until(async () => recorded.reads.length > 0);
     expect(dependencies.fields(deploy)).toEqual({ blocked_by: [], blocking: [] });
     expect(unblocked).toEqual([
       { id: deploy, reason: "dependency_removed", cause: { agentId: "lead" } },

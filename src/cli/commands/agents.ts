@@ -7,7 +7,14 @@ import { openStore } from "../../store/open-store.js";
 import { keyPepper } from "../../store/settings-store.js";
 import { AgentIdSchema, ProjectRefSchema } from "../../tasks/task-schema.js";
 import { z } from "zod";
-import { hasServer, run, UsageError, withCommon, type CommonOptions } from "../context.js";
+import {
+  hasServer,
+  parseList,
+  run,
+  UsageError,
+  withCommon,
+  type CommonOptions,
+} from "../context.js";
 import { agentColumns, printJson, showAgent, showNewKey, table } from "../output.js";
 
 interface LocalOptions extends CommonOptions {
@@ -35,10 +42,7 @@ interface ProjectsOption {
 /** `--projects 12,infra`: project ids or slugs; `all` lifts a restriction (null). */
 const parseProjects = (value: string): ProjectsOption => {
   if (value.trim() === "all") return { refs: null };
-  const refs = value
-    .split(",")
-    .map((ref) => ref.trim())
-    .filter(Boolean);
+  const refs = parseList(value);
   const parsed = z
     .array(ProjectRefSchema)
     .min(1)
