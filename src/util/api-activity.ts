@@ -1,8 +1,8 @@
 /**
  * The API requests in flight, so that work nobody waits on lets them go first. GitHub waits up to
- * ten seconds for a webhook's answer; an agent waits on every API call. A webhook step that starts
- * while a request runs waits for the API to go quiet, for at most `maxWaitMs` (so a steady stream
- * of requests delays webhooks by that much at worst, never starves them).
+ * ten seconds for a webhook's answer; an agent waits on every API call. A webhook that arrives
+ * while a request runs waits for the API to go quiet, once, for at most `maxWaitMs` (so a steady
+ * stream of requests delays a webhook by that much at worst, never starves it).
  */
 export class ApiActivity {
   #inFlight = 0;

@@ -25,6 +25,16 @@ const asApp = (method: string, path: string, body: unknown) =>
 const block = (meta: Record<string, unknown>) =>
   `> Baton task\n\nplease do it\n\n<!-- baton:v1 ${JSON.stringify(meta)} -->`;
 const settled = () => stack.double.waitForWebhooksIdle();
+/** A task of w1's own, assigned to w1, its webhooks handled. */
+const w1Task = async (content: string) => {
+  const task = await stack.api(w1, "POST", "/v1/tasks", {
+    content,
+    assigned_to_agent_id: "w1",
+    allow_duplicate: true,
+  });
+  await settled();
+  return task.json.id as number;
+};
 const bodyOf = (id: number) => stack.double.state.issues.get(id)!.body ?? "";
 const BLOCK = /<!-- baton:v1 \{.*?\} -->/s;
 /** The body with its metadata block replaced by one naming `meta`. */
@@ -325,13 +335,7 @@ describe("people with write access hand issues over and steer", () => {
 
   it("alice's priority and agent labels become events naming her", async () => {
     const w2 = await stack.createAgent("w2");
-    const task = await stack.api(w1, "POST", "/v1/tasks", {
-      content: "Rotate the backup encryption key",
-      assigned_to_agent_id: "w1",
-      allow_duplicate: true,
-    });
-    const id = task.json.id as number;
-    await settled();
+    const id = await w1Task("Rotate the backup encryption key");
     // As on github.com: the old priority label off (medium is the default), the new one on.
     await asUser("alice", "DELETE", `/issues/${id}/labels/priority:medium`);
     await asUser("alice", "POST", `/issues/${id}/labels`, ["priority:urgent"]);
@@ -364,13 +368,7 @@ describe("people with write access hand issues over and steer", () => {
   });
 
   it("an agent label naming no agent is taken off again, with one comment saying why", async () => {
-    const task = await stack.api(w1, "POST", "/v1/tasks", {
-      content: "Prune the stale feature flags",
-      assigned_to_agent_id: "w1",
-      allow_duplicate: true,
-    });
-    const id = task.json.id as number;
-    await settled();
+    const id = await w1Task("Prune the stale feature flags");
     const mark = stack.double.requests.length;
     expect((await asUser("alice", "POST", `/issues/${id}/labels`, ["agent:ghost"])).status).toBe(
       200,
@@ -400,13 +398,7 @@ describe("people with write access hand issues over and steer", () => {
   });
 
   it("a depth label is Baton's display: alice's depth:7 changes no depth, and w1 still delegates", async () => {
-    const task = await stack.api(w1, "POST", "/v1/tasks", {
-      content: "Split the billing module out of the monolith",
-      assigned_to_agent_id: "w1",
-      allow_duplicate: true,
-    });
-    const id = task.json.id as number;
-    await settled();
+    const id = await w1Task("Split the billing module out of the monolith");
     await receiver.waitFor(() => eventsFor(id).length >= 2);
     const mark = stack.double.requests.length;
     const events = receiver.received.length;
