@@ -8,6 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // End-to-end tests start real processes; two cores, so keep parallelism modest.
     maxWorkers: 2,
+    // Builds the server bundle once; the end-to-end tests start it as `npm start` would.
+    globalSetup: ["test/support/global-setup.ts"],
     // .ci/run reads the JSON report to print "N passed, N failed".
     reporters: ["default", ["json", { outputFile: ".tmp/vitest-report.json" }]],
   },

@@ -134,7 +134,9 @@ export async function startBaton(
 ): Promise<BatonProcess> {
   const port = Number(env.PORT);
   // BATON_USE_BUILD=1 runs the bundle `npm start` runs (dist/main.mjs, after `npm run build`), with
-  // its V8 flags; otherwise the TypeScript sources through tsx.
+  // its V8 flags; under vitest, the one global-setup.ts built (BATON_TEST_BUNDLE); otherwise the
+  // TypeScript sources through tsx.
+  bundle ??= process.env.BATON_TEST_BUNDLE || undefined;
   const entry = bundle
     ? [...startFlags(), join(bundle, "main.mjs")]
     : process.env.BATON_USE_BUILD === "1"
