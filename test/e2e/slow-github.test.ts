@@ -10,7 +10,7 @@ describe("a slow GitHub", () => {
   let otherAgent: string;
 
   beforeAll(async () => {
-    stack = await startStack({ env: { BATON_GITHUB_TIMEOUT_S: "2" } });
+    stack = await startStack({ env: { BATON_GITHUB_TIMEOUT_S: "3" } });
     [slowAgent, otherAgent] = await Promise.all([
       stack.createAgent("slow"),
       stack.createAgent("other"),
@@ -34,12 +34,12 @@ describe("a slow GitHub", () => {
   }
 
   it("answers slow writes at their deadline while another agent's create and comment go through", async () => {
-    // The targets are set up before any fault, but a loaded machine can still take 2 s over a
+    // The targets are set up before any fault, but a loaded machine can still take 3 s over a
     // cold first create: retry as a client would, with the same key (found again, never doubled).
     const target = await createAsAClient(otherAgent, "Comment target", "setup-comment-target");
     const edited = await createAsAClient(slowAgent, "Edit target", "setup-edit-target");
     expect([target.status, edited.status]).toEqual([201, 201]);
-    // The next issue create and the next issue edit take 6 s on GitHub's side; the deadline is 2 s.
+    // The next issue create and the next issue edit take 6 s on GitHub's side; the deadline is 3 s.
     for (const route of [
       "POST /repos/{owner}/{repo}/issues",
       "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
@@ -89,7 +89,7 @@ describe("a slow GitHub", () => {
   it("one deadline for the whole request: a lookup after a lost answer does not add its own", async () => {
     stack.double.clearFaults();
     // The create takes 6 s on GitHub's side and the nonce lookup (listing issues) 1.5 s: with a
-    // deadline per call the answer would come after both (201 at ~3.5 s); with one per request the
+    // deadline per call the answer would come after both (201 at ~4.5 s); with one per request the
     // lookup gets what the write left, and the answer is the timeout at the deadline.
     stack.double.injectFault({
       route: "POST /repos/{owner}/{repo}/issues",
