@@ -1,6 +1,6 @@
 import { execSync, spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -126,6 +126,15 @@ export function buildBundle(): string {
 /** PATH with the project's own binaries first, as `npm run` gives a script. */
 const npmPath = () => `${join(ROOT, "node_modules/.bin")}:${process.env.PATH ?? ""}`;
 
+const running = new Set<ChildProcess>();
+process.once("exit", () => running.forEach((child) => child.kill("SIGKILL")));
+
+/** A test that fails before its stack stops must not leave its server running after the run. */
+function killOnExit(child: ChildProcess) {
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+}
+
 export async function startBaton(
   env: Record<string, string>,
   showLogs = false,
@@ -151,6 +160,7 @@ export async function startBaton(
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  killOnExit(child);
   const logs: string[] = [];
   const collect = (data: Buffer) => {
     for (const line of data.toString().split("\n")) {
@@ -266,6 +276,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop() {
       await baton.stop();
       await double.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
   return stack;
