@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
@@ -71,15 +71,12 @@ export function runAction(env: Record<string, string>): Promise<ActionRun> {
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (code) =>
-      resolveRun({
-        code: code ?? 1,
-        stdout,
-        stderr,
-        outputs: parseOutputFile(readFileSync(outputFile, "utf8")),
-        summary: readFileSync(summaryFile, "utf8"),
-      }),
-    );
+    child.on("close", (code) => {
+      const outputs = parseOutputFile(readFileSync(outputFile, "utf8"));
+      const summary = readFileSync(summaryFile, "utf8");
+      rmSync(dir, { recursive: true, force: true });
+      resolveRun({ code: code ?? 1, stdout, stderr, outputs, summary });
+    });
   });
 }
 
