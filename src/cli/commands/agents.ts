@@ -1,10 +1,5 @@
-import { loadStoreConfig } from "../../config.js";
 import { Command, InvalidArgumentError } from "commander";
-import { AgentService, toAgent } from "../../agents/agent-service.js";
 import { RoleSchema, type Role } from "../../agents/agent-schema.js";
-import { SqliteAgentStore } from "../../store/agent-store.js";
-import { openStore } from "../../store/open-store.js";
-import { keyPepper } from "../../store/settings-store.js";
 import { AgentIdSchema, ProjectRefSchema } from "../../tasks/task-schema.js";
 import { z } from "zod";
 import {
@@ -70,21 +65,8 @@ const PROJECTS_HELP =
  */
 const useStore = (opts: LocalOptions) => Boolean(opts.db || opts.local || !hasServer(opts));
 
-function withStore<T>(opts: LocalOptions, work: (service: AgentService) => T): T {
-  const config = loadStoreConfig();
-  // --db names a SQLite file; without it, the configured store (DATABASE_URL or BATON_DB).
-  const db = openStore(opts.db ? { path: opts.db } : config.store);
-  try {
-    return work(
-      new AgentService({
-        store: new SqliteAgentStore(db),
-        pepper: keyPepper(db, config.keyPepper),
-      }),
-    );
-  } finally {
-    db.close();
-  }
-}
+/** The store's own agents, loaded only when a command works on the store (not for API calls). */
+const localAgents = () => import("../local-agents.js");
 
 const withLocal = (command: Command) =>
   withCommon(command)
@@ -133,7 +115,7 @@ export function agentsCommand(): Command {
       };
       if (useStore(opts)) {
         const project_ids = localProjectIds(opts.projects?.refs);
-        const { agent } = withStore(opts, (service) => service.create({ ...input, project_ids }));
+        const agent = (await localAgents()).createLocalAgent(opts.db, { ...input, project_ids });
         return opts.json ? printJson(agent) : showNewKey(agent);
       }
       await run(opts, (c) => c.agents.create(input), showNewKey);
@@ -165,26 +147,29 @@ export function agentsCommand(): Command {
       };
       if (useStore(opts)) {
         const project_ids = localProjectIds(opts.projects?.refs);
-        const record = withStore(opts, (service) =>
-          service.update(id, { ...changes, project_ids }),
-        );
-        return opts.json ? printJson(toAgent(record)) : showAgent(toAgent(record));
+        const agent = (await localAgents()).updateLocalAgent(opts.db, id, {
+          ...changes,
+          project_ids,
+        });
+        return opts.json ? printJson(agent) : showAgent(agent);
       }
       await run(opts, (c) => c.agents.update(id, changes), showAgent);
     },
   );
 
-  withLocal(agents.command("list").description("list agents")).action((opts: LocalOptions) => {
-    if (useStore(opts)) {
-      const list = withStore(opts, (service) => service.list().map((record) => toAgent(record)));
-      return opts.json ? printJson(list) : table(list, agentColumns);
-    }
-    return run(
-      opts,
-      (c) => c.agents.list(),
-      (list) => table(list, agentColumns),
-    );
-  });
+  withLocal(agents.command("list").description("list agents")).action(
+    async (opts: LocalOptions) => {
+      if (useStore(opts)) {
+        const list = (await localAgents()).listLocalAgents(opts.db);
+        return opts.json ? printJson(list) : table(list, agentColumns);
+      }
+      return run(
+        opts,
+        (c) => c.agents.list(),
+        (list) => table(list, agentColumns),
+      );
+    },
+  );
 
   withCommon(
     agents

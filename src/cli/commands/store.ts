@@ -1,10 +1,6 @@
 import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { z } from "zod";
-import { loadStoreConfig } from "../../config.js";
-import { openDatabase } from "../../store/database.js";
-import { openStore, isPostgres } from "../../store/open-store.js";
-import { copyStore, StoreCopyError } from "../../store/store-copy.js";
 import { UsageError } from "../context.js";
 import { printJson } from "../output.js";
 
@@ -27,7 +23,16 @@ export function storeCommand(): Command {
     .option("--to <url>", "the PostgreSQL database (default: $DATABASE_URL)")
     .option("--schema <name>", "PostgreSQL schema (default: $BATON_DB_SCHEMA or public)")
     .option("--json", "print JSON")
-    .action((opts: { from: string; to?: string; schema?: string; json?: boolean }) => {
+    .action(async (opts: { from: string; to?: string; schema?: string; json?: boolean }) => {
+      // Loaded here: no other command needs the store or its drivers.
+      const [{ loadStoreConfig }, { openDatabase }, { openStore, isPostgres }, copy] =
+        await Promise.all([
+          import("../../config.js"),
+          import("../../store/database.js"),
+          import("../../store/open-store.js"),
+          import("../../store/store-copy.js"),
+        ]);
+      const { copyStore, StoreCopyError } = copy;
       const config = loadStoreConfig();
       const path = parse(From, opts.from, "--from").slice("sqlite:".length);
       const url = parse(To, opts.to ?? config.store.url, "--to");
