@@ -8,7 +8,7 @@ import { keyPepper } from "../store/settings-store.js";
 /**
  * The agents of the server's own store, for `baton agents … --db/--local` on the server's machine
  * (how the first admin is made). Imported only by those commands, so a command that calls the API
- * never loads the store and its drivers (a third of the CLI's start-up).
+ * never loads the store and its drivers (a sixth of the CLI's start-up).
  */
 function withLocalAgents<T>(dbPath: string | undefined, work: (service: AgentService) => T): T {
   const config = loadStoreConfig();

@@ -25,14 +25,10 @@ export function storeCommand(): Command {
     .option("--json", "print JSON")
     .action(async (opts: { from: string; to?: string; schema?: string; json?: boolean }) => {
       // Loaded here: no other command needs the store or its drivers.
-      const [{ loadStoreConfig }, { openDatabase }, { openStore, isPostgres }, copy] =
-        await Promise.all([
-          import("../../config.js"),
-          import("../../store/database.js"),
-          import("../../store/open-store.js"),
-          import("../../store/store-copy.js"),
-        ]);
-      const { copyStore, StoreCopyError } = copy;
+      const { loadStoreConfig } = await import("../../config.js");
+      const { openDatabase } = await import("../../store/database.js");
+      const { openStore, isPostgres } = await import("../../store/open-store.js");
+      const { copyStore, StoreCopyError } = await import("../../store/store-copy.js");
       const config = loadStoreConfig();
       const path = parse(From, opts.from, "--from").slice("sqlite:".length);
       const url = parse(To, opts.to ?? config.store.url, "--to");
