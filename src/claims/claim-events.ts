@@ -1,5 +1,5 @@
-import type { Actor } from "../events/event-schema.js";
 import type { EventRelay } from "../events/relay.js";
+import type { Cause } from "../events/trust.js";
 import type { TaskIndex } from "../store/task-index-store.js";
 import type { Task } from "../tasks/task-schema.js";
 import { claimFields, type ClaimRow, type ReleaseReason } from "../tasks/lease-rules.js";
@@ -7,8 +7,8 @@ import { claimFields, type ClaimRow, type ReleaseReason } from "../tasks/lease-r
 /** The events claims send (issue #17). Synchronous: called inside the store's transaction. */
 export interface ClaimEvents {
   claimed(row: ClaimRow, agentId: string): void;
-  /** `agentId` the agent that released it; else `actor`, the person (or app) on github.com. */
-  released(row: ClaimRow, agentId: string | null, reason: ReleaseReason, actor?: Actor): void;
+  /** `cause`: the agent that released it, or the person (or app) that closed it on github.com. */
+  released(row: ClaimRow, cause: Cause, reason: ReleaseReason): void;
   stateChanged(row: ClaimRow, before: ClaimRow, agentId: string): void;
 }
 
@@ -29,13 +29,8 @@ export function relayClaimEvents(
   return {
     claimed: (row, agentId) =>
       send(row, (task) => relay.record({ event: "task.claimed", task, agentId })),
-    released: (row, agentId, reason, actor) =>
-      send(
-        row,
-        (task) =>
-          relay.record({ event: "task.released", task, agentId, reason, actor: actor ?? null }),
-        true,
-      ),
+    released: (row, cause, reason) =>
+      send(row, (task) => relay.record({ event: "task.released", task, reason, ...cause }), true),
     stateChanged: (row, before, agentId) =>
       send(row, (task) =>
         relay.record({

@@ -1,6 +1,6 @@
 import { canRead, inCallerProjects, type Caller } from "../tasks/access.js";
 import { errors } from "../errors.js";
-import type { Actor } from "../events/event-schema.js";
+import type { Cause } from "../events/trust.js";
 import type { ClaimStore } from "../store/claim-store.js";
 import type { ReadyQuery, TaskIndex } from "../store/task-index-store.js";
 import type { ProjectService } from "../services/project-service.js";
@@ -41,12 +41,6 @@ export interface Claimed {
   task: Task | null;
   /** The fencing token: send it as `X-Claim-Token` with the writes made under this claim. */
   claim_token: number | null;
-}
-
-/** Who closed a task: an agent, or whoever GitHub names (`actor`). */
-export interface ClosedBy {
-  agentId?: string | null | undefined;
-  actor?: Actor | null | undefined;
 }
 
 export interface QueueQuery {
@@ -205,7 +199,7 @@ export class ClaimService implements ClaimGuard {
           at: new Date(now).toISOString(),
         });
       const next = release(held!, "released", handoff, now);
-      this.#o.events.released(next, caller.id, "released");
+      this.#o.events.released(next, { agentId: caller.id }, "released");
       return { next, result: next };
     });
     return this.#show(row, SYSTEM);
@@ -233,18 +227,18 @@ export class ClaimService implements ClaimGuard {
 
   /**
    * The issue was closed on github.com (a person, or an app): its live claim ends at once, with
-   * `task.released` naming who closed it. True when a claim was released; the lease keeper then
-   * takes the holder off the closed issue (one write).
+   * `task.released` naming who closed it; the lease keeper then takes the holder off the closed
+   * issue (one write).
    */
-  closedOnGitHub(taskId: number, by: ClosedBy, reason: "completed" | "deleted"): boolean {
-    return this.#releaseClosed(taskId, by, reason) !== undefined;
+  closedOnGitHub(taskId: number, by: Cause, reason: "completed" | "deleted"): void {
+    this.#releaseClosed(taskId, by, reason);
   }
 
-  #releaseClosed(taskId: number, by: ClosedBy, reason: "completed" | "deleted") {
+  #releaseClosed(taskId: number, by: Cause, reason: "completed" | "deleted") {
     return this.#o.store.update(taskId, (current) => {
       if (!current?.agent_id) return { result: undefined };
       const next = release(current, reason, undefined, this.#now());
-      this.#o.events.released(next, by.agentId ?? null, reason, by.actor ?? undefined);
+      this.#o.events.released(next, by, reason);
       return { next, result: next };
     });
   }

@@ -3,7 +3,7 @@ import { causeOf } from "../events/trust.js";
 import type { Sender } from "../github/webhook-payloads.js";
 import type { GitHubIssue } from "../tasks/github-issue.js";
 import { editorOf } from "../tasks/metadata-block.js";
-import type { ClaimService, ClosedBy } from "./claim-service.js";
+import type { ClaimService } from "./claim-service.js";
 
 export interface ClosedOnGitHubOptions {
   claims: Pick<ClaimService, "closedOnGitHub">;
@@ -21,12 +21,11 @@ export interface ClosedOnGitHubOptions {
 export function releaseOnClose(o: ClosedOnGitHubOptions): {
   issueClosed(issue: GitHubIssue, sender: Sender, reason: "completed" | "deleted"): void;
 } {
-  const closedBy = (issue: GitHubIssue, sender: Sender): ClosedBy =>
-    causeOf(sender, () => o.journal.writerOf(issue.number, issue.updated_at));
   return {
     issueClosed(issue, sender, reason) {
       if (!o.isTask(issue) || editorOf(sender, issue) === "stranger") return;
-      o.claims.closedOnGitHub(issue.number, closedBy(issue, sender), reason);
+      const by = causeOf(sender, () => o.journal.writerOf(issue.number, issue.updated_at));
+      o.claims.closedOnGitHub(issue.number, by, reason);
     },
   };
 }

@@ -69,7 +69,7 @@ export class LeaseKeeper {
         if (!still) return { result: undefined };
         const next = release(current, "lease_expired", undefined, now);
         // In the same transaction: the release and its event are kept together or not at all.
-        this.#o.events.released(next, current.agent_id!, "lease_expired");
+        this.#o.events.released(next, { agentId: current.agent_id }, "lease_expired");
         return { next, result: next };
       });
       if (row) released.push(row);

@@ -1,13 +1,7 @@
-import type { Actor } from "../events/event-schema.js";
 import type { EventRelay } from "../events/relay.js";
+import type { Cause } from "../events/trust.js";
 import type { Task } from "../tasks/task-schema.js";
 import type { UnblockReason } from "../tasks/dependency-rules.js";
-
-/** Who caused a change: an agent through the API, or a person or bot on github.com. */
-export interface Cause {
-  agentId?: string | null;
-  actor?: Actor | null;
-}
 
 /** The events dependencies send (issue #17). Synchronous: called inside the store's transaction. */
 export interface DependencyEvents {

@@ -7,14 +7,13 @@ import type { IssueGateway } from "../github/issue-gateway.js";
 import type { DependencyStore, DependencyTotals } from "../store/dependency-store.js";
 import type { Journal } from "../store/journal-store.js";
 import type { TaskIndex } from "../store/task-index-store.js";
-import { causeOf, isBot } from "../events/trust.js";
+import { causeOf, isBot, type Cause } from "../events/trust.js";
 import type { GitHubIssue } from "../tasks/github-issue.js";
 import { decodeIssue } from "../tasks/issue-codec.js";
 import type { Task } from "../tasks/task-schema.js";
 import type { TaskDependencies } from "../tasks/task-view.js";
 import type { TaskService } from "../services/task-service.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
-import type { Cause } from "./dependency-events.js";
 import { checkNewDependency, inRepository } from "../tasks/dependency-rules.js";
 import type { UnblockTracker } from "./unblock-tracker.js";
 

@@ -1,5 +1,6 @@
 import type { DependencyStore } from "../store/dependency-store.js";
-import type { Cause, DependencyEvents } from "./dependency-events.js";
+import type { Cause } from "../events/trust.js";
+import type { DependencyEvents } from "./dependency-events.js";
 import { newlyUnblocked, type UnblockReason } from "../tasks/dependency-rules.js";
 
 /**

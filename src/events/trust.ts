@@ -9,6 +9,12 @@ export function actorOf(sender: Sender): Actor {
   return { type: isBot(sender) ? "bot" : "user", login: sender.login };
 }
 
+/** Who caused a change: an agent through the API, or a person or bot on github.com. */
+export interface Cause {
+  agentId?: string | null;
+  actor?: Actor | null;
+}
+
 /**
  * Who caused a change GitHub reports: when a bot sent it, the agent whose write Baton journalled
  * for it (`agentOfWrite`); else whoever GitHub names, as `actor`.
@@ -16,7 +22,7 @@ export function actorOf(sender: Sender): Actor {
 export function causeOf(
   sender: Sender,
   agentOfWrite: () => string | null | undefined,
-): { agentId: string | null; actor: Actor | null } {
+): Required<Cause> {
   const agentId = isBot(sender) ? agentOfWrite() : undefined;
   return agentId ? { agentId, actor: null } : { agentId: null, actor: actorOf(sender) };
 }

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type Database from "better-sqlite3";
-import type { Cause } from "../../src/dependencies/dependency-events.js";
+import type { Cause } from "../../src/events/trust.js";
 import type { UnblockReason } from "../../src/tasks/dependency-rules.js";
 import { DependencyService } from "../../src/dependencies/dependency-service.js";
 import { UnblockTracker } from "../../src/dependencies/unblock-tracker.js";
