@@ -52,11 +52,11 @@ export function summaryFor(result: OperationResult, mode: "rest" | "token"): str
       ]
     : [`### Baton: ${VERBS[result.operation]} task`, ``, `${link}: status \`${task.status}\`.`];
   if (result.commentUrl) lines.push(``, `[Comment](${result.commentUrl}) posted.`);
-  if (result.claim?.leaseExpiresAt)
-    lines.push(
-      ``,
-      `Lease until ${result.claim.leaseExpiresAt}; claim token ${result.claim.token}.`,
-    );
+  if (result.claim?.leaseExpiresAt) {
+    // A heartbeat sent without a token has none to show.
+    const token = result.claim.token === null ? "" : `; claim token ${result.claim.token}`;
+    lines.push(``, `Lease until ${result.claim.leaseExpiresAt}${token}.`);
+  }
   lines.push(``, how);
   return `${lines.join("\n")}\n`;
 }

@@ -43,4 +43,23 @@ describe("outputs and job summary", () => {
     expect(summaryFor(result, "rest")).toContain("duplicate found, nothing created");
     expect(outputsFor(result)["duplicate-of"]).toBe("12");
   });
+
+  it("shows a claim's lease and token, and a heartbeat without a token only its lease", () => {
+    const lease = "2026-12-07T12:00:00.000Z";
+    const claimed: OperationResult = {
+      operation: "claim",
+      task,
+      duplicateOf: null,
+      commentUrl: null,
+      claim: { token: 7, leaseExpiresAt: lease },
+    };
+    const renewed: OperationResult = {
+      ...claimed,
+      operation: "heartbeat",
+      claim: { token: null, leaseExpiresAt: lease },
+    };
+    expect(summaryFor(claimed, "rest")).toContain(`Lease until ${lease}; claim token 7.`);
+    expect(summaryFor(renewed, "rest")).toContain(`Lease until ${lease}.\n`);
+    expect(summaryFor(renewed, "rest")).not.toContain("claim token");
+  });
 });
