@@ -1,4 +1,4 @@
-// Built by npm run build:action from 80 source files, sha256 9b0e5cad8b8d5824
+// Built by npm run build:action from 80 source files, sha256 b9fa9a84f09a5a31
 import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -45505,51 +45505,6 @@ function takeBatch(frontier) {
   return batch;
 }
 
-// src/tasks/checklist.ts
-var CHECKLIST_MARKER = "<!-- baton:checklist -->";
-var MAX_ITEM_CHARS = 200;
-var ChecklistEntrySchema = external_exports.object({
-  id: external_exports.number().int().positive(),
-  content: external_exports.string(),
-  done: external_exports.boolean().default(false)
-});
-var ITEM_RE = /^\s*[-*+] \[([ xX])\] ?(.*)$/;
-var visibleText = (content) => render(content.replace(/\s+/g, " ").trim());
-function renderChecklist(items) {
-  const lines = items.map((item) => `- [${item.done ? "x" : " "}] ${visibleText(item.content)}`);
-  return [`${CHECKLIST_MARKER}
-**Checklist**`, lines.join("\n")].join("\n\n");
-}
-function parseChecklist(section) {
-  return section.split(/\r?\n/).flatMap((line) => {
-    const match = ITEM_RE.exec(line);
-    const text = match?.[2]?.trim();
-    return match && text ? [{ text, done: match[1] !== " " }] : [];
-  });
-}
-function reconcile(known, visible) {
-  if (visible === null) return { items: [], seq: known.seq };
-  const unused = [...known.items];
-  let seq = known.seq;
-  const items = visible.map(({ text, done }) => {
-    const index = unused.findIndex((entry) => visibleText(entry.content) === text);
-    if (index >= 0) {
-      const [entry] = unused.splice(index, 1);
-      return { id: entry.id, content: entry.content, done };
-    }
-    seq += 1;
-    return { id: seq, content: unrender(text), done };
-  });
-  return { items, seq };
-}
-var ChecklistItemCreateSchema = external_exports.object({
-  content: external_exports.string().max(MAX_ITEM_CHARS, `must be at most ${MAX_ITEM_CHARS} characters`).refine((value) => value.trim().length > 0, "must not be blank"),
-  completed: external_exports.boolean().optional()
-}).meta({ id: "SubtaskCreate" });
-var ChecklistItemUpdateSchema = ChecklistItemCreateSchema.partial().meta({
-  id: "SubtaskUpdate"
-});
-
 // src/tasks/task-links.ts
 var LINK_KINDS = ["branch", "commit", "pr", "url"];
 var MAX_LINKS = 50;
@@ -45641,9 +45596,6 @@ function renderLinks(links) {
   return [`${LINKS_MARKER}
 **Links**`, links.map(linkLine).join("\n")].join("\n\n");
 }
-
-// src/tasks/lease-rules.ts
-var SESSION_STATES = ["working", "waiting_input", "errored"];
 
 // src/tasks/task-schema.ts
 var AgentIdSchema = external_exports.string().regex(
@@ -45789,6 +45741,41 @@ var ContextPatchSchema = external_exports.record(external_exports.string(), exte
 });
 var ContextResponseSchema = external_exports.object({ task_id: external_exports.number().int(), context: ContextSchema, version: external_exports.number().int() }).meta({ id: "TaskContext" });
 
+// src/tasks/claim-schema.ts
+var LeaseSeconds = external_exports.number().int().positive();
+var CLAIM_DETAIL_MAX = 500;
+var Detail = external_exports.string().max(CLAIM_DETAIL_MAX);
+var ClaimToken = external_exports.number().int().nonnegative();
+var ClaimRequestSchema = external_exports.object({ lease_seconds: LeaseSeconds.optional() }).meta({ id: "ClaimRequest" });
+var QueueClaimRequestSchema = external_exports.object({
+  project_id: ProjectRefSchema.nullish(),
+  labels: external_exports.array(TaskLabelSchema).max(50).optional(),
+  lease_seconds: LeaseSeconds.optional()
+}).meta({ id: "QueueClaimRequest" });
+var ClaimedSchema = external_exports.object({
+  task: TaskSchema.nullable(),
+  claim_token: external_exports.number().int().nullable().meta({
+    description: "Fencing token: send it as X-Claim-Token with writes made under this claim"
+  })
+}).meta({ id: "Claimed" });
+var HeartbeatRequestSchema = external_exports.object({
+  lease_seconds: LeaseSeconds.optional(),
+  state: SessionStateSchema.optional(),
+  detail: Detail.nullish(),
+  claim_token: ClaimToken.optional()
+}).meta({ id: "HeartbeatRequest" });
+var StateRequestSchema = external_exports.object({
+  state: SessionStateSchema,
+  detail: Detail.nullish(),
+  claim_token: ClaimToken.optional()
+}).meta({ id: "StateRequest" });
+var ReleaseRequestSchema = external_exports.object({ handoff: external_exports.string().max(2e3).optional(), claim_token: ClaimToken.optional() }).meta({ id: "ReleaseRequest" });
+var ReadyQuerySchema = external_exports.object({
+  project_id: external_exports.union([external_exports.coerce.number().int().positive(), ProjectRefSchema]).optional(),
+  label: TaskLabelSchema.optional(),
+  limit: external_exports.coerce.number().int().min(1).max(100).default(50)
+}).meta({ id: "ReadyQuery" });
+
 // action/src/inputs.ts
 var OPERATIONS = [
   "create",
@@ -45878,9 +45865,13 @@ var RawInputsSchema = external_exports.object({
   handoff: optional2(external_exports.string().max(2e3, "must be at most 2000 characters")),
   "claim-token": optional2(external_exports.coerce.number().int("must be a whole number").nonnegative()),
   "session-state": optional2(
-    external_exports.enum(SESSION_STATES, { error: `must be one of ${SESSION_STATES.join(", ")}` })
+    external_exports.enum(SessionStateSchema.options, {
+      error: `must be one of ${SessionStateSchema.options.join(", ")}`
+    })
   ),
-  detail: optional2(external_exports.string().max(500, "must be at most 500 characters")),
+  detail: optional2(
+    external_exports.string().max(CLAIM_DETAIL_MAX, `must be at most ${CLAIM_DETAIL_MAX} characters`)
+  ),
   "link-kind": optional2(external_exports.enum(LINK_KINDS, { error: `must be one of ${LINK_KINDS.join(", ")}` })),
   "link-ref": optional2(external_exports.string()),
   "link-repo": optional2(external_exports.string()),
@@ -46153,11 +46144,10 @@ ${how}
     `An open task already covers this: ${link} (status \`${task.status}\`).`
   ] : [`### Baton: ${VERBS[result.operation]} task`, ``, `${link}: status \`${task.status}\`.`];
   if (result.commentUrl) lines.push(``, `[Comment](${result.commentUrl}) posted.`);
-  if (result.claim?.leaseExpiresAt)
-    lines.push(
-      ``,
-      `Lease until ${result.claim.leaseExpiresAt}; claim token ${result.claim.token}.`
-    );
+  if (result.claim?.leaseExpiresAt) {
+    const token = result.claim.token === null ? "" : `; claim token ${result.claim.token}`;
+    lines.push(``, `Lease until ${result.claim.leaseExpiresAt}${token}.`);
+  }
   lines.push(``, how);
   return `${lines.join("\n")}
 `;
@@ -46230,39 +46220,50 @@ var ProjectSchema = external_exports.object({
 }).meta({ id: "Project" });
 var EMOJI_RE = new RegExp("^(\\p{Extended_Pictographic}[\\u{FE0F}\\u{200D}\\p{Extended_Pictographic}]*)\\s+", "u");
 
-// src/tasks/claim-schema.ts
-var LeaseSeconds = external_exports.number().int().positive();
-var Detail = external_exports.string().max(500);
-var ClaimToken = external_exports.number().int().nonnegative();
-var ClaimRequestSchema = external_exports.object({ lease_seconds: LeaseSeconds.optional() }).meta({ id: "ClaimRequest" });
-var QueueClaimRequestSchema = external_exports.object({
-  project_id: ProjectRefSchema.nullish(),
-  labels: external_exports.array(TaskLabelSchema).max(50).optional(),
-  lease_seconds: LeaseSeconds.optional()
-}).meta({ id: "QueueClaimRequest" });
-var ClaimedSchema = external_exports.object({
-  task: TaskSchema.nullable(),
-  claim_token: external_exports.number().int().nullable().meta({
-    description: "Fencing token: send it as X-Claim-Token with writes made under this claim"
-  })
-}).meta({ id: "Claimed" });
-var HeartbeatRequestSchema = external_exports.object({
-  lease_seconds: LeaseSeconds.optional(),
-  state: SessionStateSchema.optional(),
-  detail: Detail.nullish(),
-  claim_token: ClaimToken.optional()
-}).meta({ id: "HeartbeatRequest" });
-var StateRequestSchema = external_exports.object({
-  state: SessionStateSchema,
-  detail: Detail.nullish(),
-  claim_token: ClaimToken.optional()
-}).meta({ id: "StateRequest" });
-var ReleaseRequestSchema = external_exports.object({ handoff: external_exports.string().max(2e3).optional(), claim_token: ClaimToken.optional() }).meta({ id: "ReleaseRequest" });
-var ReadyQuerySchema = external_exports.object({
-  project_id: external_exports.union([external_exports.coerce.number().int().positive(), ProjectRefSchema]).optional(),
-  label: TaskLabelSchema.optional(),
-  limit: external_exports.coerce.number().int().min(1).max(100).default(50)
-}).meta({ id: "ReadyQuery" });
+// src/tasks/checklist.ts
+var CHECKLIST_MARKER = "<!-- baton:checklist -->";
+var MAX_ITEM_CHARS = 200;
+var ChecklistEntrySchema = external_exports.object({
+  id: external_exports.number().int().positive(),
+  content: external_exports.string(),
+  done: external_exports.boolean().default(false)
+});
+var ITEM_RE = /^\s*[-*+] \[([ xX])\] ?(.*)$/;
+var visibleText = (content) => render(content.replace(/\s+/g, " ").trim());
+function renderChecklist(items) {
+  const lines = items.map((item) => `- [${item.done ? "x" : " "}] ${visibleText(item.content)}`);
+  return [`${CHECKLIST_MARKER}
+**Checklist**`, lines.join("\n")].join("\n\n");
+}
+function parseChecklist(section) {
+  return section.split(/\r?\n/).flatMap((line) => {
+    const match = ITEM_RE.exec(line);
+    const text = match?.[2]?.trim();
+    return match && text ? [{ text, done: match[1] !== " " }] : [];
+  });
+}
+function reconcile(known, visible) {
+  if (visible === null) return { items: [], seq: known.seq };
+  const unused = [...known.items];
+  let seq = known.seq;
+  const items = visible.map(({ text, done }) => {
+    const index = unused.findIndex((entry) => visibleText(entry.content) === text);
+    if (index >= 0) {
+      const [entry] = unused.splice(index, 1);
+      return { id: entry.id, content: entry.content, done };
+    }
+    seq += 1;
+    return { id: seq, content: unrender(text), done };
+  });
+  return { items, seq };
+}
+var ChecklistItemCreateSchema = external_exports.object({
+  content: external_exports.string().max(MAX_ITEM_CHARS, `must be at most ${MAX_ITEM_CHARS} characters`).refine((value) => value.trim().length > 0, "must not be blank"),
+  completed: external_exports.boolean().optional()
+}).meta({ id: "SubtaskCreate" });
+var ChecklistItemUpdateSchema = ChecklistItemCreateSchema.partial().meta({
+  id: "SubtaskUpdate"
+});
 
 // src/tasks/fleet-attention.ts
 var LOOPING_REOPENS = 2;

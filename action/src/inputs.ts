@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { SESSION_STATES, type SessionState } from "../../src/tasks/lease-rules.js";
+import { CLAIM_DETAIL_MAX } from "../../src/tasks/claim-schema.js";
 import { LINK_KINDS, LinkCreateSchema, type LinkInput } from "../../src/tasks/task-links.js";
 import {
   AgentIdSchema,
   ProjectSlugSchema,
+  SessionStateSchema,
   TaskLabelSchema,
   TaskStatusSchema,
+  type SessionState,
 } from "../../src/tasks/task-schema.js";
 
 /** The operations the Action performs, one per step. */
@@ -135,9 +137,13 @@ const RawInputsSchema = z.object({
   handoff: optional(z.string().max(2000, "must be at most 2000 characters")),
   "claim-token": optional(z.coerce.number().int("must be a whole number").nonnegative()),
   "session-state": optional(
-    z.enum(SESSION_STATES, { error: `must be one of ${SESSION_STATES.join(", ")}` }),
+    z.enum(SessionStateSchema.options, {
+      error: `must be one of ${SessionStateSchema.options.join(", ")}`,
+    }),
   ),
-  detail: optional(z.string().max(500, "must be at most 500 characters")),
+  detail: optional(
+    z.string().max(CLAIM_DETAIL_MAX, `must be at most ${CLAIM_DETAIL_MAX} characters`),
+  ),
   "link-kind": optional(z.enum(LINK_KINDS, { error: `must be one of ${LINK_KINDS.join(", ")}` })),
   "link-ref": optional(z.string()),
   "link-repo": optional(z.string()),

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { Claimed, Task } from "../sdk/index.js";
+import { CLAIM_DETAIL_MAX } from "../tasks/claim-schema.js";
+import { SessionStateSchema } from "../tasks/task-schema.js";
 import { taskLine } from "./format.js";
 import { taskId, tool, type BatonTool } from "./tools.js";
 
@@ -7,10 +9,13 @@ const lease = z
   .number()
   .int()
   .describe("Lease length in seconds (30–3600, default 300); heartbeat before it ends");
-const state = z
-  .enum(["working", "waiting_input", "errored"])
-  .describe("working; waiting_input (needs an answer); errored (stuck on a failure)");
-const detail = z.string().max(500).describe("One line: what you wait for, or what failed");
+const state = SessionStateSchema.describe(
+  "working; waiting_input (needs an answer); errored (stuck on a failure)",
+);
+const detail = z
+  .string()
+  .max(CLAIM_DETAIL_MAX)
+  .describe("One line: what you wait for, or what failed");
 
 const holding = (task: Task) =>
   task.claimed_by_agent_id

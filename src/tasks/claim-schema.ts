@@ -11,7 +11,9 @@ import {
  * "Later additions"). Lease bounds are checked by the rules (they are configurable), not here.
  */
 const LeaseSeconds = z.number().int().positive();
-const Detail = z.string().max(500);
+/** The longest `detail` a session state carries (one line for people and agents). */
+export const CLAIM_DETAIL_MAX = 500;
+const Detail = z.string().max(CLAIM_DETAIL_MAX);
 /** The fencing token may come in the body as well as in `X-Claim-Token`. */
 const ClaimToken = z.number().int().nonnegative();
 

@@ -1,5 +1,6 @@
 import { errors, type BatonError } from "../errors.js";
 import type { Caller } from "./access.js";
+import type { SessionState } from "./task-schema.js";
 import { UNCLAIMED, type TaskClaim } from "./task-view.js";
 
 /**
@@ -7,8 +8,6 @@ import { UNCLAIMED, type TaskClaim } from "./task-view.js";
  * is held, and what a claim, heartbeat, state change or release turns a claim record into. The
  * store applies these inside one transaction, so the rules never race.
  */
-export const SESSION_STATES = ["working", "waiting_input", "errored"] as const;
-export type SessionState = (typeof SESSION_STATES)[number];
 
 export type ReleaseReason = "released" | "lease_expired" | "completed" | "deleted";
 

@@ -37,7 +37,9 @@ export const TaskStatusSchema = z.enum([
 ]);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
+/** A claim's session state (issue #17): what its holder is doing. */
 export const SessionStateSchema = z.enum(["working", "waiting_input", "errored"]);
+export type SessionState = z.infer<typeof SessionStateSchema>;
 
 export const PrioritySchema = z.coerce.number().int().min(1).max(4);
 export const DueDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
