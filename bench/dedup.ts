@@ -633,9 +633,11 @@ async function main(): Promise<void> {
   // vectors (embedding 10,000 synthetic tasks would take minutes and measure nothing more).
   const randomVector = seededUnitVectors(512);
   // check_ms: the whole decision, `DedupService.check` (search, levels, frames, evidence rule) over
-  // the shipped method, as POST /v1/tasks/dedup and a create run it. search_ms: the scorer's search
-  // alone (what check_ms measured before). Both leave out the new task's own embedding
-  // (embed_ms): the service's embedder answers random vectors at once.
+  // the shipped method, as POST /v1/tasks/dedup and a create run it, including the new task's
+  // lexical weights; its encoder call is left out (the service's embedder answers random vectors
+  // at once). search_ms: the scorer's search alone, query prepared beforehand (what check_ms
+  // measured before). embed_ms times the new task's lexical weights plus the encoder: for the
+  // lexical default it overlaps check_ms, so the two are not to be added.
   const checkMs: Record<string, { p50: number; p99: number }> = {};
   const searchMs: Record<string, { p50: number; p99: number }> = {};
   const embedSamples: number[] = [];

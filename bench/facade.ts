@@ -6,7 +6,7 @@
  * the server's RSS after 1,000 tasks.
  */
 import { rateLimitedSince } from "../test/support/assertions.js";
-import { startStack, type Stack } from "../test/support/stack.js";
+import { startStack, type ApiResponse, type Stack } from "../test/support/stack.js";
 import { measureDelegation } from "./delegation-counts.js";
 import { githubLatencyFigures } from "./github-latency.js";
 import { round, rssMb, summary, timed } from "./stats.js";
@@ -158,41 +158,47 @@ async function fillTo(stack: Stack, worker: string, total: number) {
 }
 
 async function requestCounts(stack: Stack, key: string) {
-  const measure = async (fn: () => Promise<unknown>) => {
+  // Every request counted must have succeeded: a refused one makes fewer requests than the real one.
+  const succeeded = async (what: string, call: Promise<ApiResponse>) => {
+    const res = await call;
+    if (res.status < 200 || res.status > 299) throw new Error(`${what} answered ${res.status}`);
+    return res;
+  };
+  const measure = async (what: string, call: () => Promise<ApiResponse>) => {
     const mark = stack.double.requests.length;
-    await fn();
+    await succeeded(what, call());
     return rateLimitedSince(stack.double, mark).length;
   };
+  const createTask = (content: string) =>
+    stack.api(key, "POST", "/v1/tasks", {
+      content,
+      assigned_to_agent_id: "bench-other",
+      labels: ["bench"],
+    });
   let id = 0;
-  const create = await measure(async () => {
-    id = (
-      await stack.api(key, "POST", "/v1/tasks", {
-        content: "Count me",
-        assigned_to_agent_id: "bench-other",
-        labels: ["bench"],
-      })
-    ).json.id;
+  const create = await measure("create", async () => {
+    const res = await createTask("Count me");
+    id = res.json.id;
+    return res;
   });
-  await stack.api(key, "GET", `/v1/tasks/${id}`);
-  const get_unchanged = await measure(() => stack.api(key, "GET", `/v1/tasks/${id}`));
-  const update = await measure(() => stack.api(key, "PATCH", `/v1/tasks/${id}`, { priority: 4 }));
-  const comment = await measure(() =>
+  await succeeded("get", stack.api(key, "GET", `/v1/tasks/${id}`));
+  const get_unchanged = await measure("get", () => stack.api(key, "GET", `/v1/tasks/${id}`));
+  const update = await measure("update", () =>
+    stack.api(key, "PATCH", `/v1/tasks/${id}`, { priority: 4 }),
+  );
+  const comment = await measure("comment", () =>
     stack.api(key, "POST", `/v1/tasks/${id}/comments`, { content: "A comment" }),
   );
   // The comment changed the issue, so the complete's conditional read of it is a 200 (reads are
   // answered from the mirror, which no longer pays that read as the GET above once did).
-  const complete_after_comment = await measure(() =>
+  const complete_after_comment = await measure("complete", () =>
     stack.api(key, "POST", `/v1/tasks/${id}/complete`),
   );
   // A task whose issue is as Baton last saw it: the conditional read is a free 304.
-  const other = (
-    await stack.api(key, "POST", "/v1/tasks", {
-      content: "Count my completion",
-      assigned_to_agent_id: "bench-other",
-      labels: ["bench"],
-    })
-  ).json.id;
-  const complete = await measure(() => stack.api(key, "POST", `/v1/tasks/${other}/complete`));
+  const other = (await succeeded("create", createTask("Count my completion"))).json.id;
+  const complete = await measure("complete", () =>
+    stack.api(key, "POST", `/v1/tasks/${other}/complete`),
+  );
   return { create, complete, complete_after_comment, comment, update, get_unchanged };
 }
 
