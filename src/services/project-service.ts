@@ -39,10 +39,10 @@ export class ProjectService {
   }
 
   /** A task's project_id: from the cached label set, so a create or list costs no extra request. */
-  async resolve(ref: number | string): Promise<Project> {
+  /** The project `ref` names; an unknown one is a 422 naming the request's `field`. */
+  async resolve(ref: number | string, field = "project_id"): Promise<Project> {
     const found = await this.#find(ref);
-    if (!found)
-      throw errors.unprocessable("unknown_project", `No project "${ref}"`, { field: "project_id" });
+    if (!found) throw errors.unprocessable("unknown_project", `No project "${ref}"`, { field });
     return found;
   }
 

@@ -92,13 +92,10 @@ export class SqliteSubscriptionStore {
     return rows.map(fromRow);
   }
 
+  /** Read for every event the relay records: prepared once. */
   active(): SubscriptionRecord[] {
-    return (
-      // Read for every event the relay records: prepared once.
-      (
-        prepared(this.db, "SELECT * FROM webhook_subscriptions WHERE active = 1").all() as Row[]
-      ).map(fromRow)
-    );
+    const rows = prepared(this.db, "SELECT * FROM webhook_subscriptions WHERE active = 1").all();
+    return (rows as Row[]).map(fromRow);
   }
 
   update(id: number, patch: SubscriptionPatch, at: string): SubscriptionRecord | undefined {

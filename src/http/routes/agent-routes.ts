@@ -8,7 +8,7 @@ import {
 } from "../../agents/agent-schema.js";
 import { toAgent, type AgentService } from "../../agents/agent-service.js";
 import { permissionsNotice } from "../../agents/delega-permissions.js";
-import { errors, isBatonError } from "../../errors.js";
+import { errors } from "../../errors.js";
 import type { AgentRecord } from "../../store/agent-store.js";
 import type { ProjectService } from "../../services/project-service.js";
 import { delegaMe, isDelegaPrefix } from "../delega-shapes.js";
@@ -24,27 +24,14 @@ export type OpenTaskCounts = () => Promise<Map<string, number>>;
 const withNotice = <T extends object>(agent: T, permissions: string[] | undefined, role: Role) =>
   permissions === undefined ? agent : { ...agent, notice: permissionsNotice(permissions, role) };
 
-/**
- * The `project_ids` of a create or update as ids (slugs resolved from the cached label set; an
- * unknown one is a 422 naming the field); undefined and null are passed on.
- */
+/** The `project_ids` of a create or update as ids (undefined and null are passed on). */
 async function projectIdsOf(
   projects: Pick<ProjectService, "resolve">,
   refs: (number | string)[] | null | undefined,
 ): Promise<number[] | null | undefined> {
   if (refs == null) return refs;
   const ids: number[] = [];
-  for (const ref of refs) {
-    const project = await projects.resolve(ref).catch((error: unknown) => {
-      if (isBatonError(error) && error.code === "unknown_project") return null;
-      throw error;
-    });
-    if (!project)
-      throw errors.unprocessable("unknown_project", `No project "${ref}"`, {
-        field: "project_ids",
-      });
-    ids.push(project.id);
-  }
+  for (const ref of refs) ids.push((await projects.resolve(ref, "project_ids")).id);
   return ids;
 }
 
