@@ -1,7 +1,7 @@
 // Dependencies in process, against the GitHub double: the exact requests each operation sends,
 // the pairs read back when GitHub's totals drift, and task.unblocked once per unblocking.
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type Database from "better-sqlite3";
 import type { Cause } from "../../src/events/trust.js";
 import type { UnblockReason } from "../../src/tasks/dependency-rules.js";
@@ -205,9 +205,13 @@ describe("DependencyService", () => {
     };
     await dependencies.remove(lead, deploy, index);
     recorded.clear();
+    const reconciling = vi.spyOn(dependencies, "reconcile");
     expect(dependencies.changed(late)).toBe("echo");
-    // The echo's view is compared in the background: wait for its read back.
-    await until(async () => recorded.reads.length > 0);
+    // The echo's view is compared in the background: wait for the comparison to end (the store
+    // changes after GitHub's answer to the read back, not when it is sent).
+    expect(reconciling).toHaveBeenCalledTimes(1);
+    await reconciling.mock.results[0]!.value;
+    reconciling.mockRestore();
     expect(dependencies.fields(deploy)).toEqual({ blocked_by: [], blocking: [] });
     expect(unblocked).toEqual([
       { id: deploy, reason: "dependency_removed", cause: { agentId: "lead" } },
