@@ -86,8 +86,13 @@ const BLOCKED_BY = "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blo
 const issueOf = async (number: number) =>
   (await personFor(double, "alice").rest.issues.get({ ...repo, issue_number: number }))
     .data as unknown as GitHubIssue;
-const until = async (ready: () => Promise<boolean>) => {
-  for (let i = 0; i < 200 && !(await ready()); i++) await sleep(5);
+/** Polls until `ready`; throws if it is not within `timeoutMs`. */
+const until = async (ready: () => Promise<boolean>, timeoutMs = 5_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`until: not ready after ${timeoutMs} ms`);
+    await sleep(5);
+  }
 };
 const refusal = (promise: Promise<unknown>) =>
   promise.then(
@@ -226,18 +231,23 @@ describe("DependencyService", () => {
     const ship = await create("Ship the mobile release");
     const sign = await create("Sign the mobile build");
     await dependencies.add(lead, ship, sign);
-    // GitHub has removed the pair, but its answer is slow: the store still has the pair.
+    // GitHub has removed the pair, but its answer is slow: the store still has the pair. (Slow
+    // enough that a loaded machine still reads back before the answer.)
     double.injectFault({
       route: `DELETE ${BLOCKED_BY}/{issue_id}`,
       kind: "latency",
-      latencyMs: 300,
+      latencyMs: 2_000,
     });
     const removal = dependencies.remove(lead, ship, sign);
+    let removed = false;
+    const done = () => (removed = true);
+    void removal.then(done, done);
     await until(
       async () => (await issueOf(ship)).issue_dependencies_summary?.total_blocked_by === 0,
     );
     // A webhook's view of the task, newer than the store: its totals differ.
     await dependencies.reconcile(await issueOf(ship));
+    expect(removed, "the removal was still waiting for GitHub's answer").toBe(false);
     expect(dependencies.fields(ship).blocked_by).toEqual([sign]);
     await removal;
     // Unblocked once, by the agent's removal, not by an anonymous read back.
