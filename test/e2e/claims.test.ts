@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labelNames, rateLimitedSince, writesSince } from "../support/assertions.js";
 import { startEventReceiver, type EventReceiver } from "../support/event-receiver.js";
+import { personFor } from "../support/github-double/test-client.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -385,10 +386,12 @@ describe("claims with leases", () => {
     });
     expect(labelNames(stack.double, id)).toContain("status:in-progress");
     // alice (write access) closes it as done on github.com, long before the lease ends.
-    const closed = await fetch(`${stack.double.url}/api/v3/repos/acme/tasks/issues/${id}`, {
-      method: "PATCH",
-      headers: { authorization: "token user:alice", "content-type": "application/json" },
-      body: JSON.stringify({ state: "closed", state_reason: "completed" }),
+    const closed = await personFor(stack.double, "alice").rest.issues.update({
+      owner: "acme",
+      repo: "tasks",
+      issue_number: id,
+      state: "closed",
+      state_reason: "completed",
     });
     expect(closed.status).toBe(200);
     await receiver.waitFor(() => eventsFor(id).some((e) => e.event === "task.released"));
