@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labelNames, rateLimitedSince, writesSince } from "../support/assertions.js";
+import { eventually, labelNames, rateLimitedSince, writesSince } from "../support/assertions.js";
 import { startEventReceiver, type EventReceiver } from "../support/event-receiver.js";
 import { personFor } from "../support/github-double/test-client.js";
 import { startStack, type Stack } from "../support/stack.js";
@@ -53,16 +53,6 @@ const newTask = async (content: string, extra: Record<string, unknown> = {}) => 
 const body = (id: number) => stack.double.state.issues.get(id)!.body ?? "";
 const eventsFor = (id: number) =>
   receiver.received.filter((e) => e.json.task?.id === id).map((e) => e.json);
-
-/** Polls until `check` holds (no timed assertion: the test only fails if it never happens). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
-  for (let i = 0; ; i++) {
-    const value = await read();
-    if (check(value)) return value;
-    if (i > 300) throw new Error(`never happened: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("claims with leases", () => {
   it("a claim is exclusive and GitHub shows the holder after ONE write", async () => {

@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appWritesSince, labelNames } from "../support/assertions.js";
+import { appWritesSince, eventually, labelNames } from "../support/assertions.js";
 import { startEventReceiver, type EventReceiver } from "../support/event-receiver.js";
 import { startStack, type Stack } from "../support/stack.js";
 
@@ -576,8 +576,10 @@ describe("people with write access hand issues over and steer", () => {
     await stack.baton.stop();
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${stack.dbPath}${suffix}`, { force: true });
     await stack.restart();
-    const linked = () => stack.double.state.issues.get(orphan.json.number)!.parent !== null;
-    for (let i = 0; i < 600 && !linked(); i++) await new Promise((r) => setTimeout(r, 50));
+    await eventually(
+      () => stack.double.state.issues.get(orphan.json.number)!.parent,
+      (parent) => parent !== null,
+    );
     await settled();
     expect(stack.double.state.issues.get(orphan.json.number)!.parent).toBe(own.json.id);
     expect(stack.double.state.issues.get(forged.json.number)!.parent).toBeNull();
