@@ -222,9 +222,7 @@ describe("DependencyService", () => {
       { id: deploy, reason: "dependency_removed", cause: { agentId: "lead" } },
     ]);
     // Its views carry totals from before the removal: GitHub is asked once, and agrees.
-    expect(recorded.reads).toEqual([
-      "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-    ]);
+    expect(recorded.reads).toEqual([BLOCKED_BY]);
   });
 
   it("a read back while Baton's own removal is between GitHub and the store leaves it to the removal", async () => {
@@ -265,17 +263,15 @@ describe("DependencyService", () => {
     });
     // A person adds both on github.com while Baton hears nothing (no webhooks in process).
     for (const blocker of [backup, note.number])
-      await personFor(double, "alice").request(
-        "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-        { ...repo, issue_number: upgrade, issue_id: double.state.issues.get(blocker)!.id },
-      );
+      await personFor(double, "alice").request(`POST ${BLOCKED_BY}`, {
+        ...repo,
+        issue_number: upgrade,
+        issue_id: double.state.issues.get(blocker)!.id,
+      });
     recorded.clear();
     // Only the task counts: the stranger's issue is no task.
     expect(await tasks.get(lead, upgrade)).toMatchObject({ blocked_by: [backup] });
-    expect(recorded.reads).toEqual([
-      "/repos/{owner}/{repo}/issues/{issue_number}",
-      "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-    ]);
+    expect(recorded.reads).toEqual(["/repos/{owner}/{repo}/issues/{issue_number}", BLOCKED_BY]);
     recorded.clear();
     await tasks.get(lead, upgrade);
     expect(recorded.reads).toEqual(["/repos/{owner}/{repo}/issues/{issue_number}"]);
