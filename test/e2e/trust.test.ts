@@ -25,11 +25,11 @@ const asApp = (method: string, path: string, body: unknown) =>
 const block = (meta: Record<string, unknown>) =>
   `> Baton task\n\nplease do it\n\n<!-- baton:v1 ${JSON.stringify(meta)} -->`;
 const settled = () => stack.double.waitForWebhooksIdle();
-/** A task of w1's own, assigned to w1, its webhooks handled. */
-const w1Task = async (content: string) => {
+/** A task of w1's own, assigned to w1 unless `assigned` is false, its webhooks handled. */
+const w1Task = async (content: string, { assigned = true } = {}) => {
   const task = await stack.api(w1, "POST", "/v1/tasks", {
     content,
-    assigned_to_agent_id: "w1",
+    ...(assigned ? { assigned_to_agent_id: "w1" } : {}),
     allow_duplicate: true,
   });
   await settled();
@@ -442,12 +442,7 @@ describe("people with write access hand issues over and steer", () => {
   });
 
   it("alice's close and reopen are task.completed and task.reopened naming her", async () => {
-    const task = await stack.api(w1, "POST", "/v1/tasks", {
-      content: "Rotate the database replication password",
-      allow_duplicate: true,
-    });
-    const id = task.json.id as number;
-    await settled();
+    const id = await w1Task("Rotate the database replication password", { assigned: false });
     await receiver.waitFor(() => eventsFor(id).length >= 2);
     const events = receiver.received.length;
     await asUser("alice", "PATCH", `/issues/${id}`, { state: "closed", state_reason: "completed" });
@@ -472,12 +467,7 @@ describe("people with write access hand issues over and steer", () => {
   });
 
   it("a task's history names who changed what: the agent's create and writes, alice's label, comment, block edit and close", async () => {
-    const task = await stack.api(w1, "POST", "/v1/tasks", {
-      content: "Migrate the cron jobs to the scheduler",
-      allow_duplicate: true,
-    });
-    const id = task.json.id as number;
-    await settled();
+    const id = await w1Task("Migrate the cron jobs to the scheduler", { assigned: false });
     await stack.api(w1, "PATCH", `/v1/tasks/${id}/context`, { context: { step: 1 } });
     await asUser("alice", "POST", `/issues/${id}/labels`, ["priority:high"]);
     await asUser("alice", "POST", `/issues/${id}/comments`, {
