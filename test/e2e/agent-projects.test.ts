@@ -147,6 +147,10 @@ describe("agents restricted to projects", () => {
       content: "Compress the hero image",
       project_id: web.id,
     });
+    const apiTask = await create(monitor, {
+      content: "Document the rate limit headers",
+      project_id: api.id,
+    });
     expect((await stack.api(lead, "GET", `/v1/tasks/${webTask}`)).status).toBe(200);
     const refused = await stack.api(lead, "POST", `/v1/tasks/${webTask}/claim`);
     expect(refused.json).toMatchObject({
@@ -155,7 +159,9 @@ describe("agents restricted to projects", () => {
       project_id: web.id,
       project_ids: [api.id],
     });
+    // Its ready queue offers its project's open work, and nothing of the others.
     const ready = await stack.api(lead, "GET", `/v1/tasks/ready?label=scoped`);
+    expect(ids(ready)).toContain(apiTask);
     expect(ids(ready)).not.toContain(webTask);
   });
 });

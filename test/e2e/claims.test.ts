@@ -1,7 +1,8 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labelNames, rateLimitedSince, writesSince } from "../support/assertions.js";
+import { eventually, labelNames, rateLimitedSince, writesSince } from "../support/assertions.js";
 import { startEventReceiver, type EventReceiver } from "../support/event-receiver.js";
+import { personFor } from "../support/github-double/test-client.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -52,16 +53,6 @@ const newTask = async (content: string, extra: Record<string, unknown> = {}) => 
 const body = (id: number) => stack.double.state.issues.get(id)!.body ?? "";
 const eventsFor = (id: number) =>
   receiver.received.filter((e) => e.json.task?.id === id).map((e) => e.json);
-
-/** Polls until `check` holds (no timed assertion: the test only fails if it never happens). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
-  for (let i = 0; ; i++) {
-    const value = await read();
-    if (check(value)) return value;
-    if (i > 300) throw new Error(`never happened: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("claims with leases", () => {
   it("a claim is exclusive and GitHub shows the holder after ONE write", async () => {
@@ -385,10 +376,12 @@ describe("claims with leases", () => {
     });
     expect(labelNames(stack.double, id)).toContain("status:in-progress");
     // alice (write access) closes it as done on github.com, long before the lease ends.
-    const closed = await fetch(`${stack.double.url}/api/v3/repos/acme/tasks/issues/${id}`, {
-      method: "PATCH",
-      headers: { authorization: "token user:alice", "content-type": "application/json" },
-      body: JSON.stringify({ state: "closed", state_reason: "completed" }),
+    const closed = await personFor(stack.double, "alice").rest.issues.update({
+      owner: "acme",
+      repo: "tasks",
+      issue_number: id,
+      state: "closed",
+      state_reason: "completed",
     });
     expect(closed.status).toBe(200);
     await receiver.waitFor(() => eventsFor(id).some((e) => e.event === "task.released"));

@@ -277,7 +277,7 @@ describe("agents, projects and stats over the API", () => {
     expect(lifted.stdout.trim()).toBe('Agent "payer" (worker), projects: all.');
     expect((await run(["agents", "list"], admin)).stdout).toMatch(/PROJECTS/);
     // On the server's machine, by id (slugs need the server).
-    const local = { ...isolatedHome() };
+    const local = isolatedHome();
     const byId = await run(
       ["agents", "update", "payer", "--projects", String(id), "--db", stack.dbPath, "--json"],
       local,

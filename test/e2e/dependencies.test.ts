@@ -2,7 +2,7 @@
 // GitHub double: the API, people on github.com, the ready queue and task.unblocked.
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appWritesSince, writesSince } from "../support/assertions.js";
+import { appWritesSince, eventually, writesSince } from "../support/assertions.js";
 import { sendWebhook } from "../support/inbound-webhooks.js";
 import { baton, isolatedHome } from "../support/cli-runner.js";
 import { BatonClient } from "../../src/sdk/index.js";
@@ -57,15 +57,6 @@ const readyIds = async (label: string) => {
 const issueId = (number: number) => stack.double.state.issues.get(number)!.id;
 const unblockedEvents = (id: number) =>
   receiver.received.filter((e) => e.json.event === "task.unblocked" && e.json.task.id === id);
-/** Polls until `check` holds (no timed assertion: the test only fails if it never happens). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
-  for (let i = 0; ; i++) {
-    const value = await read();
-    if (check(value)) return value;
-    if (i > 600) throw new Error(`never happened: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 /** Baton has taken in every webhook GitHub sent so far. */
 const settled = () => stack.double.waitForWebhooksIdle();
 

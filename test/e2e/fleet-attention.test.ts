@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FleetAttention as Attention } from "../../src/sdk/index.js";
+import { eventually } from "../support/assertions.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -40,15 +41,6 @@ const bucketIds = (attention: Attention) =>
   Object.fromEntries(
     Object.entries(attention.buckets).map(([name, tasks]) => [name, tasks.map((t) => t.id)]),
   );
-
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
-  for (let i = 0; ; i++) {
-    const value = await read();
-    if (check(value)) return value;
-    if (i > 300) throw new Error(`never happened: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("GET /fleet/attention", () => {
   it("buckets the fleet's trouble from Baton's store, scoped like stats, with no GitHub request", async () => {

@@ -1,7 +1,7 @@
 // Dependencies in process, against the GitHub double: the exact requests each operation sends,
 // the pairs read back when GitHub's totals drift, and task.unblocked once per unblocking.
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type Database from "better-sqlite3";
 import type { Cause } from "../../src/events/trust.js";
 import type { UnblockReason } from "../../src/tasks/dependency-rules.js";
@@ -86,8 +86,13 @@ const BLOCKED_BY = "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blo
 const issueOf = async (number: number) =>
   (await personFor(double, "alice").rest.issues.get({ ...repo, issue_number: number }))
     .data as unknown as GitHubIssue;
-const until = async (ready: () => Promise<boolean>) => {
-  for (let i = 0; i < 200 && !(await ready()); i++) await sleep(5);
+/** Polls until `ready`; throws if it is not within `timeoutMs`. */
+const until = async (ready: () => Promise<boolean>, timeoutMs = 5_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`until: not ready after ${timeoutMs} ms`);
+    await sleep(5);
+  }
 };
 const refusal = (promise: Promise<unknown>) =>
   promise.then(
@@ -205,35 +210,42 @@ describe("DependencyService", () => {
     };
     await dependencies.remove(lead, deploy, index);
     recorded.clear();
+    const reconciling = vi.spyOn(dependencies, "reconcile");
     expect(dependencies.changed(late)).toBe("echo");
-    // The echo's view is compared in the background: wait for its read back.
-    await until(async () => recorded.reads.length > 0);
+    // The echo's view is compared in the background: wait for the comparison to end (the store
+    // changes after GitHub's answer to the read back, not when it is sent).
+    expect(reconciling).toHaveBeenCalledTimes(1);
+    await reconciling.mock.results[0]!.value;
+    reconciling.mockRestore();
     expect(dependencies.fields(deploy)).toEqual({ blocked_by: [], blocking: [] });
     expect(unblocked).toEqual([
       { id: deploy, reason: "dependency_removed", cause: { agentId: "lead" } },
     ]);
     // Its views carry totals from before the removal: GitHub is asked once, and agrees.
-    expect(recorded.reads).toEqual([
-      "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-    ]);
+    expect(recorded.reads).toEqual([BLOCKED_BY]);
   });
 
   it("a read back while Baton's own removal is between GitHub and the store leaves it to the removal", async () => {
     const ship = await create("Ship the mobile release");
     const sign = await create("Sign the mobile build");
     await dependencies.add(lead, ship, sign);
-    // GitHub has removed the pair, but its answer is slow: the store still has the pair.
+    // GitHub has removed the pair, but its answer is slow: the store still has the pair. (Slow
+    // enough that a loaded machine still reads back before the answer.)
     double.injectFault({
       route: `DELETE ${BLOCKED_BY}/{issue_id}`,
       kind: "latency",
-      latencyMs: 300,
+      latencyMs: 2_000,
     });
     const removal = dependencies.remove(lead, ship, sign);
+    let removed = false;
+    const done = () => (removed = true);
+    void removal.then(done, done);
     await until(
       async () => (await issueOf(ship)).issue_dependencies_summary?.total_blocked_by === 0,
     );
     // A webhook's view of the task, newer than the store: its totals differ.
     await dependencies.reconcile(await issueOf(ship));
+    expect(removed, "the removal was still waiting for GitHub's answer").toBe(false);
     expect(dependencies.fields(ship).blocked_by).toEqual([sign]);
     await removal;
     // Unblocked once, by the agent's removal, not by an anonymous read back.
@@ -251,17 +263,15 @@ describe("DependencyService", () => {
     });
     // A person adds both on github.com while Baton hears nothing (no webhooks in process).
     for (const blocker of [backup, note.number])
-      await personFor(double, "alice").request(
-        "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-        { ...repo, issue_number: upgrade, issue_id: double.state.issues.get(blocker)!.id },
-      );
+      await personFor(double, "alice").request(`POST ${BLOCKED_BY}`, {
+        ...repo,
+        issue_number: upgrade,
+        issue_id: double.state.issues.get(blocker)!.id,
+      });
     recorded.clear();
     // Only the task counts: the stranger's issue is no task.
     expect(await tasks.get(lead, upgrade)).toMatchObject({ blocked_by: [backup] });
-    expect(recorded.reads).toEqual([
-      "/repos/{owner}/{repo}/issues/{issue_number}",
-      "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-    ]);
+    expect(recorded.reads).toEqual(["/repos/{owner}/{repo}/issues/{issue_number}", BLOCKED_BY]);
     recorded.clear();
     await tasks.get(lead, upgrade);
     expect(recorded.reads).toEqual(["/repos/{owner}/{repo}/issues/{issue_number}"]);

@@ -26,3 +26,27 @@ export function labelNames(double: GitHubDouble, issueNumber: number): string[] 
   if (!issue) throw new Error(`no issue #${issueNumber}`);
   return issue.labelIds.map((id) => double.state.labels.get(id)!.name).sort();
 }
+
+/**
+ * Polls `read` until `check` holds, and returns the value that passed: for what happens in the
+ * background. No timed assertion: `timeoutMs` only ends the wait for what never happens, with an
+ * error naming the last value read.
+ */
+export async function eventually<T>(
+  read: () => T | Promise<T>,
+  check: (value: T) => boolean,
+  { timeoutMs = 60_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() >= deadline) {
+      const last = JSON.stringify(value) ?? String(value);
+      throw new Error(
+        `eventually: the check did not hold within ${timeoutMs} ms; last value read: ${last.slice(0, 2_000)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { GitHubIssue } from "../../src/tasks/github-issue.js";
 import type { GitHubWebhook } from "../../src/github/webhook-payloads.js";
 import { EventEmitter } from "node:events";
-import { setTimeout as sleep } from "node:timers/promises";
 import { ApiActivity } from "../../src/util/api-activity.js";
 import { WebhookRouter, type WebhookRouterOptions } from "../../src/webhooks/router.js";
 import { EXAMPLES_REPO, githubExample } from "../support/inbound-webhooks.js";
@@ -268,13 +267,18 @@ describe("WebhookRouter: one entry point, steps in a stated order", () => {
 
   it("no step runs while an API request is in flight: the agent waiting on it goes first", async () => {
     const { router, calls, request } = heldRouter();
+    const unheld = recordingRouter();
     const received = router.receive(issuesWebhook("closed"));
-    await sleep(30);
+    const unheldReceived = unheld.router.receive(issuesWebhook("closed"));
+    // The steps are in memory: by the next turn of the event loop, a router that is not held
+    // has run every one of them, and the held one none.
+    await new Promise((resolve) => setImmediate(resolve));
+    const ranMeanwhile = [...unheld.calls];
+    expect(ranMeanwhile).not.toEqual([]);
     expect(calls).toEqual([]);
     request.emit("close");
-    await received;
-    const unheld = recordingRouter();
-    await unheld.router.receive(issuesWebhook("closed"));
+    await Promise.all([received, unheldReceived]);
+    expect(unheld.calls).toEqual(ranMeanwhile);
     expect(calls).toEqual(unheld.calls);
   });
 
